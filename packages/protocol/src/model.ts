@@ -1,0 +1,78 @@
+import type { Reaction, Sort, Vote } from './constants.js';
+
+/** The public face of a reader, as others see it beside a comment. */
+export interface AuthorView {
+  id: string;
+  name: string;
+  avatar: string | null;
+  level: number;
+}
+
+/**
+ * A comment as sent to readers. Server-owned fields only; nothing here is taken from a client.
+ *
+ * Threading: `rootId` is the top-level comment a reply belongs to (its own id for a root);
+ * `parentId` is the comment it is shown under. Depth is capped at {@link Limits.maxDepth}: a reply to
+ * a depth-2 comment is stored with the depth-2 comment's parent as its `parentId` (flattened), and
+ * `replyToId`/`replyToName` keep who was really answered so the widget can say "@Bella Ciao".
+ */
+export interface CommentView {
+  id: string;
+  thread: string;
+  rootId: string;
+  parentId: string | null;
+  replyToId: string | null;
+  replyToName: string | null;
+  depth: number;
+  /** Creation order within the thread: the seq of the event that created it. */
+  seq: number;
+  author: AuthorView;
+  /** Plain text as typed (trimmed). Empty for a deleted comment. Rendered only as text. */
+  body: string;
+  createdAt: number;
+  editedAt: number | null;
+  deletedAt: number | null;
+  likes: number;
+  dislikes: number;
+  /** Number of replies under a root (all depths); 0 for replies. */
+  replyCount: number;
+}
+
+export interface ThreadView {
+  id: string;
+  title: string | null;
+  url: string | null;
+  /** Last event seq; 0 for a thread with no events. */
+  seq: number;
+  /** Comments not deleted. */
+  commentCount: number;
+  plus: number;
+  minus: number;
+}
+
+/** What the viewer needs about themselves to render the thread. */
+export interface ViewerState {
+  /** null for a guest. */
+  user: AuthorView | null;
+  role: 'reader' | 'moderator' | 'admin' | 'guest';
+  /** The viewer's reactions on the comments in this response (comment id → reaction). */
+  reactions: Record<string, Reaction>;
+  /** The viewer's vote on the post. */
+  vote: Vote | null;
+}
+
+/** A page of comments: roots in the requested sort, each followed by up to N of its replies (oldest first). */
+export interface CommentPage {
+  sort: Sort;
+  comments: CommentView[];
+  /** Pass back as `cursor` for the next page; null when there is none. */
+  nextCursor: string | null;
+}
+
+/** A page of one root's replies, oldest first. */
+export interface ReplyPage {
+  rootId: string;
+  comments: CommentView[];
+  nextCursor: string | null;
+  reactions: Record<string, Reaction>;
+}

@@ -1,0 +1,102 @@
+/**
+ * A schema for every inbound payload. Objects are strict: unknown keys are rejected, so a client
+ * cannot smuggle server-owned fields (author, counts, timestamps) or prototype keys in.
+ * This module is a separate entry (`@parley/protocol/schemas`) so the widget never bundles zod.
+ */
+import { z } from 'zod';
+import { Limits, ReactionValues, Sorts, VoteValues } from './constants.js';
+
+const id = z.string().min(1).max(Limits.maxIdLength);
+
+/** Thread ids are chosen by publishers: letters, digits and `._:/-`, e.g. `news/2025/iran-mediation`. */
+export const threadId = z
+  .string()
+  .min(1)
+  .max(Limits.maxIdLength)
+  .regex(/^[A-Za-z0-9._:/-]+$/, 'use letters, digits and . _ : / - only');
+
+export const requestId = id;
+/** Bodies are length-checked again after trimming, with their own error code (`body_too_long`). */
+const body = z.string().max(Limits.maxPacketBytes);
+const pageSize = z.number().int().min(1).max(Limits.maxPageSize);
+const cursor = z.string().min(1).max(512);
+
+export const ThreadJoinInput = z.strictObject({
+  thread: threadId,
+  since: z.number().int().min(0).optional(),
+  sort: z.enum(Sorts).optional(),
+  pageSize: pageSize.optional(),
+  title: z.string().max(300).optional(),
+  url: z.string().max(2000).optional(),
+});
+
+export const ThreadLeaveInput = z.strictObject({ thread: threadId });
+
+export const CommentPageInput = z.strictObject({
+  thread: threadId,
+  sort: z.enum(Sorts),
+  cursor,
+  pageSize: pageSize.optional(),
+});
+
+export const CommentRepliesInput = z.strictObject({
+  thread: threadId,
+  rootId: id,
+  cursor: cursor.nullable().optional(),
+  pageSize: pageSize.optional(),
+});
+
+export const CommentPostInput = z.strictObject({
+  requestId,
+  thread: threadId,
+  parentId: id.nullable().optional(),
+  body,
+});
+
+export const CommentEditInput = z.strictObject({ requestId, thread: threadId, commentId: id, body });
+
+export const CommentDeleteInput = z.strictObject({ requestId, thread: threadId, commentId: id });
+
+export const CommentReactInput = z.strictObject({
+  requestId,
+  thread: threadId,
+  commentId: id,
+  value: z.enum(ReactionValues).nullable(),
+});
+
+export const PostVoteInput = z.strictObject({
+  requestId,
+  thread: threadId,
+  value: z.enum(VoteValues).nullable(),
+});
+
+export type ThreadJoinInput = z.infer<typeof ThreadJoinInput>;
+export type ThreadLeaveInput = z.infer<typeof ThreadLeaveInput>;
+export type CommentPageInput = z.infer<typeof CommentPageInput>;
+export type CommentRepliesInput = z.infer<typeof CommentRepliesInput>;
+export type CommentPostInput = z.infer<typeof CommentPostInput>;
+export type CommentEditInput = z.infer<typeof CommentEditInput>;
+export type CommentDeleteInput = z.infer<typeof CommentDeleteInput>;
+export type CommentReactInput = z.infer<typeof CommentReactInput>;
+export type PostVoteInput = z.infer<typeof PostVoteInput>;
+
+/** Event name → its schema. A Map, so a client string never indexes a plain object. */
+export const InputSchemas = new Map<string, z.ZodType>([
+  ['thread:join', ThreadJoinInput],
+  ['thread:leave', ThreadLeaveInput],
+  ['comments:page', CommentPageInput],
+  ['comments:replies', CommentRepliesInput],
+  ['comment:post', CommentPostInput],
+  ['comment:edit', CommentEditInput],
+  ['comment:delete', CommentDeleteInput],
+  ['comment:react', CommentReactInput],
+  ['post:vote', PostVoteInput],
+]);
+
+/** Turns zod issues into short, readable lines: `body: expected string, received number`. */
+export function describeIssues(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(payload)',
+    message: issue.message,
+  }));
+}
