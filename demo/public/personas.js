@@ -1,0 +1,24 @@
+// Demo-only persona switcher. A real publisher's backend signs the token for its logged-in user;
+// here the demo server signs one for the persona picked below (or named by ?as=<id> in the URL).
+const select = document.getElementById('persona');
+const thread = document.querySelector('parley-thread');
+const stored = new URLSearchParams(location.search).get('as') ?? localStorage.getItem('parley-demo-persona') ?? 'guest';
+
+async function useAs(id) {
+  localStorage.setItem('parley-demo-persona', id);
+  if (id === 'guest') {
+    thread.token = '';
+    return;
+  }
+  const res = await fetch(`/demo/token?persona=${encodeURIComponent(id)}`);
+  if (!res.ok) throw new Error(`token for ${id}: HTTP ${res.status}`);
+  const { token } = await res.json();
+  thread.token = token;
+}
+
+const personas = await (await fetch('/demo/personas')).json();
+select.append(new Option('Guest (not signed in)', 'guest'));
+for (const p of personas) select.append(new Option(`${p.name} · LVL ${p.lvl}${p.role ? ` · ${p.role}` : ''}`, p.id));
+select.value = personas.some((p) => p.id === stored) ? stored : 'guest';
+select.addEventListener('change', () => void useAs(select.value));
+await useAs(select.value);

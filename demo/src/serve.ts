@@ -1,0 +1,91 @@
+/**
+ * The demo: the reference article served with Parley embedded exactly as a publisher would embed it,
+ * on the same port as the Parley server itself, plus the demo-only persona token endpoint.
+ */
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { signToken, startParleyServer, type ParleyServer } from '@parley/server';
+import { findPersona, personas } from './personas.js';
+import { seedDemoThread } from './seed.js';
+
+const publicDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'public');
+const SITE = 'demo';
+/** Demo only: a fixed, public secret. A real site sets PARLEY_SECRET. */
+const DEMO_SECRET = process.env.PARLEY_SECRET ?? 'parley-demo-secret-not-for-production';
+
+const staticFiles = new Map<string, [file: string, type: string]>([
+  ['/', ['index.html', 'text/html; charset=utf-8']],
+  ['/index.html', ['index.html', 'text/html; charset=utf-8']],
+  ['/demo/site.css', ['site.css', 'text/css; charset=utf-8']],
+  ['/demo/personas.js', ['personas.js', 'text/javascript; charset=utf-8']],
+]);
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+async function handleDemoRequest(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  const url = new URL(req.url ?? '/', 'http://demo.local');
+  const file = staticFiles.get(url.pathname);
+  if (req.method === 'GET' && file) {
+    res.writeHead(200, { 'content-type': file[1], 'cache-control': 'no-cache' });
+    res.end(await readFile(join(publicDir, file[0])));
+    return true;
+  }
+  if (req.method === 'GET' && url.pathname === '/demo/personas') {
+    sendJson(res, 200, personas);
+    return true;
+  }
+  if (req.method === 'GET' && url.pathname === '/demo/token') {
+    const persona = findPersona(url.searchParams.get('persona') ?? '');
+    if (!persona) {
+      sendJson(res, 404, { error: { code: 'not_found', message: 'No such demo persona.' } });
+      return true;
+    }
+    const token = await signToken(
+      DEMO_SECRET,
+      { sub: persona.id, name: persona.name, lvl: persona.lvl, ...(persona.role ? { role: persona.role } : {}) },
+      { audience: SITE, expiresIn: '12h' },
+    );
+    sendJson(res, 200, { token });
+    return true;
+  }
+  return false;
+}
+
+export interface DemoOptions {
+  port?: number;
+  host?: string;
+  dbPath?: string;
+}
+
+export async function startDemo(options: DemoOptions = {}): Promise<ParleyServer> {
+  const server = await startParleyServer({
+    port: options.port ?? 4000,
+    host: options.host ?? '127.0.0.1',
+    dbPath: options.dbPath ?? './data/parley.db',
+    siteId: SITE,
+    secret: DEMO_SECRET,
+    onRequest: handleDemoRequest,
+  });
+  try {
+    await seedDemoThread(server);
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  return server;
+}
+
+const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
+if (isMain) {
+  const port = Number(process.env.PORT ?? 4000);
+  const server = await startDemo({ port, host: process.env.HOST ?? '127.0.0.1', dbPath: process.env.PARLEY_DB });
+  console.log(`Parley demo: open ${server.url.replace('127.0.0.1', 'localhost')}/ (Ctrl+C to stop)`);
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
