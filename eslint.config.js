@@ -6,6 +6,12 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    files: ['demo/public/**/*.js'],
+    languageOptions: {
+      globals: { localStorage: 'readonly', location: 'readonly', URLSearchParams: 'readonly', Option: 'readonly', document: 'readonly', fetch: 'readonly' },
+    },
+  },
+  {
     languageOptions: {
       globals: {
         console: 'readonly', process: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly',
