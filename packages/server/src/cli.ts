@@ -1,0 +1,164 @@
+/**
+ * `parley serve | token | migrate`. Flags beat environment variables, which beat defaults.
+ */
+import { parseArgs } from 'node:util';
+import { DEV_SECRET } from './config.js';
+import { consoleLogger } from './logger.js';
+import { startParleyServer } from './server.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import { signToken } from './transport/tokens.js';
+
+const env = process.env;
+
+const usage = {
+  main: `Usage: parley <command> [options]
+
+Commands:
+  serve     run the Parley server (HTTP + Socket.IO on one port)
+  token     print a signed reader token for development
+  migrate   create or upgrade the database, then exit
+
+Run "parley <command> --help" for a command's options.`,
+  serve: `Usage: parley serve [options]
+
+  --port <n>      port to listen on, 0 for any free one   (env PARLEY_PORT, default 4000)
+  --host <addr>   interface to bind                       (env PARLEY_HOST, default 0.0.0.0)
+  --db <file>     SQLite database file                    (env PARLEY_DB, default ./data/parley.db)
+  --site <id>     site id, the audience tokens must carry (env PARLEY_SITE, default demo)
+  Secret: env PARLEY_SECRET (a development secret is used, with a warning, when unset).
+  Widget files: env PARLEY_WIDGET_DIR (default packages/widget/dist).`,
+  token: `Usage: parley token --sub <id> [options]
+
+  --sub <id>       the reader's id (required)
+  --name <name>    display name
+  --avatar <url>   avatar URL
+  --lvl <n>        level (default 1)
+  --role <role>    moderator | admin
+  --ttl <span>     lifetime, e.g. 30m, 1h, 7d (default 1h)
+  --site <id>      audience (env PARLEY_SITE, default demo)
+  Secret: env PARLEY_SECRET (the development secret when unset).`,
+  migrate: `Usage: parley migrate [--db <file>]
+
+  --db <file>     SQLite database file (env PARLEY_DB, default ./data/parley.db)`,
+} as const;
+
+class UsageError extends Error {}
+
+function toPort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid port: ${value}`);
+  return port;
+}
+
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      db: { type: 'string' },
+      site: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return void console.log(usage.serve);
+  const server = await startParleyServer({
+    port: toPort(values.port ?? env.PARLEY_PORT ?? '4000'),
+    host: values.host ?? env.PARLEY_HOST ?? '0.0.0.0',
+    dbPath: values.db ?? env.PARLEY_DB ?? './data/parley.db',
+    siteId: values.site ?? env.PARLEY_SITE ?? 'demo',
+    ...(env.PARLEY_SECRET ? { secret: env.PARLEY_SECRET } : {}),
+    logger: consoleLogger,
+  });
+  // Tests and scripts parse this line to find the port when started with --port 0.
+  console.log(`Parley listening on ${server.url}`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    consoleLogger.info(`${signal} received, shutting down`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        consoleLogger.error('shutdown failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function token(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      sub: { type: 'string' },
+      name: { type: 'string' },
+      avatar: { type: 'string' },
+      lvl: { type: 'string' },
+      role: { type: 'string' },
+      ttl: { type: 'string' },
+      site: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return void console.log(usage.token);
+  if (!values.sub) throw new UsageError('--sub is required');
+  const lvl = values.lvl === undefined ? undefined : Number(values.lvl);
+  if (lvl !== undefined && !Number.isInteger(lvl)) throw new UsageError(`invalid level: ${values.lvl}`);
+  if (!env.PARLEY_SECRET) console.error('note: PARLEY_SECRET is unset; signing with the development secret');
+  const signed = await signToken(
+    env.PARLEY_SECRET || DEV_SECRET,
+    {
+      sub: values.sub,
+      ...(values.name !== undefined && { name: values.name }),
+      ...(values.avatar !== undefined && { avatar: values.avatar }),
+      ...(lvl !== undefined && { lvl }),
+      ...(values.role !== undefined && { role: values.role }),
+    },
+    { audience: values.site ?? env.PARLEY_SITE ?? 'demo', expiresIn: values.ttl ?? '1h' },
+  );
+  console.log(signed);
+}
+
+async function migrate(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { db: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) return void console.log(usage.migrate);
+  const path = values.db ?? env.PARLEY_DB ?? './data/parley.db';
+  const store = SqliteStore.open({ path });
+  const version = await store.schemaVersion();
+  await store.close();
+  console.log(`Database ${path} is at schema version ${version}.`);
+}
+
+const commands = new Map<string, (args: string[]) => Promise<void>>([
+  ['serve', serve],
+  ['token', token],
+  ['migrate', migrate],
+]);
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage.main);
+    return;
+  }
+  const command = commands.get(name);
+  if (!command) throw new UsageError(`unknown command: ${name}`);
+  await command(rest);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const usageProblem = error instanceof UsageError || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
+  if (usageProblem) {
+    console.error(`parley: ${error.message}\n\n${usage.main}`);
+    process.exit(2);
+  }
+  consoleLogger.error('parley failed', { error });
+  process.exit(1);
+});

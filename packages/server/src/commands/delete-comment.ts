@@ -1,0 +1,39 @@
+import type { CommentDeleteInput, CommentDeletedEvent, DeleteResult } from '@parley/protocol';
+import { authorize, isAuthor } from '../domain/gates.js';
+import type { Identity } from '../domain/identity.js';
+import { commentDeleted, forbidden, notFound } from '../errors.js';
+import type { CommandContext, CommandOutput } from './context.js';
+import { nextEvent, runMutation } from './mutation.js';
+
+/**
+ * An author deletes their own comment. It becomes a tombstone (empty body, `deletedAt`) so replies
+ * keep their place in the conversation; it no longer counts and can no longer be reacted to.
+ */
+export async function deleteComment(
+  ctx: CommandContext,
+  identity: Identity | null,
+  input: CommentDeleteInput,
+): Promise<CommandOutput<DeleteResult>> {
+  const user = authorize(identity, 'comment');
+  const request = {
+    identity: user,
+    requestId: input.requestId,
+    action: 'comment:delete',
+    input: { thread: input.thread, commentId: input.commentId },
+  };
+  return runMutation(ctx, request, async (tx, at) => {
+    const comment = await tx.getComment(input.thread, input.commentId);
+    if (!comment) throw notFound('The comment');
+    if (!isAuthor(user, comment.author.id)) throw forbidden('You can only delete your own comments.');
+    if (comment.deletedAt !== null) throw commentDeleted();
+
+    await tx.markCommentDeleted(input.thread, comment.id, at);
+    await tx.adjustThreadCounts(input.thread, { comments: -1 });
+    const event = await nextEvent<CommentDeletedEvent>(tx, input.thread, at, {
+      type: 'comment.deleted',
+      commentId: comment.id,
+      deletedAt: at,
+    });
+    return { result: { seq: event.seq, commentId: comment.id, deletedAt: at }, events: [event] };
+  });
+}

@@ -1,0 +1,38 @@
+import type { CommentEditInput, CommentEditedEvent, EditResult } from '@parley/protocol';
+import { normalizeBody } from '../domain/body.js';
+import { authorize, isAuthor } from '../domain/gates.js';
+import type { Identity } from '../domain/identity.js';
+import { commentDeleted, forbidden, notFound } from '../errors.js';
+import type { CommandContext, CommandOutput } from './context.js';
+import { nextEvent, runMutation } from './mutation.js';
+
+/** An author rewrites their own comment. */
+export async function editComment(
+  ctx: CommandContext,
+  identity: Identity | null,
+  input: CommentEditInput,
+): Promise<CommandOutput<EditResult>> {
+  const user = authorize(identity, 'comment');
+  const body = normalizeBody(input.body);
+  const request = {
+    identity: user,
+    requestId: input.requestId,
+    action: 'comment:edit',
+    input: { thread: input.thread, commentId: input.commentId, body: input.body },
+  };
+  return runMutation(ctx, request, async (tx, at) => {
+    const comment = await tx.getComment(input.thread, input.commentId);
+    if (!comment) throw notFound('The comment');
+    if (!isAuthor(user, comment.author.id)) throw forbidden('You can only edit your own comments.');
+    if (comment.deletedAt !== null) throw commentDeleted();
+
+    await tx.setCommentBody(input.thread, comment.id, body, at);
+    const event = await nextEvent<CommentEditedEvent>(tx, input.thread, at, {
+      type: 'comment.edited',
+      commentId: comment.id,
+      body,
+      editedAt: at,
+    });
+    return { result: { seq: event.seq, commentId: comment.id, body, editedAt: at }, events: [event] };
+  });
+}

@@ -1,0 +1,57 @@
+import { ErrorCodes, type ThreadEvent } from '@parley/protocol';
+import { fingerprint } from '../domain/fingerprint.js';
+import type { Identity } from '../domain/identity.js';
+import { ParleyError } from '../errors.js';
+import type { WriteTx } from '../store/types.js';
+import type { CommandContext, CommandOutput } from './context.js';
+
+export interface MutationRequest {
+  identity: Identity;
+  requestId: string;
+  /** The event name the fingerprint is bound to, e.g. `comment:post`. */
+  action: string;
+  /** The input that defines the request (without the requestId), normalised by the command. */
+  input: unknown;
+}
+
+/**
+ * Runs a mutation exactly once per (user, requestId). The change, its events and the request record
+ * are written in ONE transaction, so a crash leaves either all of them or none; a retry of a
+ * committed request returns the stored result and emits nothing.
+ */
+export function runMutation<T>(
+  ctx: CommandContext,
+  request: MutationRequest,
+  apply: (tx: WriteTx, at: number) => Promise<CommandOutput<T>>,
+): Promise<CommandOutput<T>> {
+  const print = fingerprint(request.action, request.input);
+  return ctx.store.write(async (tx) => {
+    const previous = await tx.getRequest(request.identity.id, request.requestId);
+    if (previous) {
+      if (previous.fingerprint !== print) {
+        throw new ParleyError(
+          ErrorCodes.requestIdReused,
+          'This requestId was already used for a different request; make a new one.',
+          { requestId: request.requestId },
+        );
+      }
+      return { result: previous.result as T, events: [] };
+    }
+    const at = ctx.now();
+    const output = await apply(tx, at);
+    for (const event of output.events) await tx.appendEvent(event);
+    await tx.saveRequest(request.identity.id, request.requestId, { fingerprint: print, result: output.result, createdAt: at });
+    return output;
+  });
+}
+
+/** Builds the event row for a change, taking the thread's next seq inside the transaction. */
+export async function nextEvent<E extends ThreadEvent>(
+  tx: WriteTx,
+  thread: string,
+  at: number,
+  body: Omit<E, 'thread' | 'seq' | 'at'>,
+): Promise<E> {
+  const seq = await tx.nextSeq(thread);
+  return { ...body, thread, seq, at } as E;
+}

@@ -1,0 +1,52 @@
+import type { CommentReactInput, CommentReactedEvent, ReactResult } from '@parley/protocol';
+import { authorize } from '../domain/gates.js';
+import type { Identity } from '../domain/identity.js';
+import { commentDeleted, notFound } from '../errors.js';
+import type { CommandContext, CommandOutput } from './context.js';
+import { nextEvent, runMutation } from './mutation.js';
+
+const countOf = (value: string | null | undefined, kind: 'like' | 'dislike'): number => (value === kind ? 1 : 0);
+
+/**
+ * Sets the viewer's one reaction on a comment (`null` clears it). The client toggles by sending
+ * null, so the server never guesses intent; the same value again changes nothing (seq null).
+ */
+export async function reactComment(
+  ctx: CommandContext,
+  identity: Identity | null,
+  input: CommentReactInput,
+): Promise<CommandOutput<ReactResult>> {
+  const user = authorize(identity, 'react');
+  const request = {
+    identity: user,
+    requestId: input.requestId,
+    action: 'comment:react',
+    input: { thread: input.thread, commentId: input.commentId, value: input.value },
+  };
+  return runMutation<ReactResult>(ctx, request, async (tx, at) => {
+    const comment = await tx.getComment(input.thread, input.commentId);
+    if (!comment) throw notFound('The comment');
+    if (comment.deletedAt !== null) throw commentDeleted();
+
+    const previous = (await tx.getReactions(input.thread, user.id, [comment.id])).get(comment.id) ?? null;
+    if (previous === input.value) {
+      const result = { seq: null, commentId: comment.id, likes: comment.likes, dislikes: comment.dislikes, value: previous };
+      return { result, events: [] };
+    }
+    await tx.setReaction(input.thread, comment.id, user.id, input.value);
+    const counts = await tx.adjustReactionCounts(
+      input.thread,
+      comment.id,
+      countOf(input.value, 'like') - countOf(previous, 'like'),
+      countOf(input.value, 'dislike') - countOf(previous, 'dislike'),
+    );
+    const event = await nextEvent<CommentReactedEvent>(tx, input.thread, at, {
+      type: 'comment.reacted',
+      commentId: comment.id,
+      ...counts,
+      userId: user.id,
+      value: input.value,
+    });
+    return { result: { seq: event.seq, commentId: comment.id, ...counts, value: input.value }, events: [event] };
+  });
+}

@@ -1,0 +1,49 @@
+import type { CommentView, Reaction, ThreadView } from '@parley/protocol';
+import type { CommentRecord, ThreadRecord } from '../store/types.js';
+
+export const toCommentView = (c: CommentRecord): CommentView => ({
+  id: c.id,
+  thread: c.thread,
+  rootId: c.rootId,
+  parentId: c.parentId,
+  replyToId: c.replyToId,
+  replyToName: c.replyToName,
+  depth: c.depth,
+  seq: c.seq,
+  author: { ...c.author },
+  body: c.body,
+  createdAt: c.createdAt,
+  editedAt: c.editedAt,
+  deletedAt: c.deletedAt,
+  likes: c.likes,
+  dislikes: c.dislikes,
+  replyCount: c.replyCount,
+});
+
+export const toThreadView = (t: ThreadRecord): ThreadView => ({
+  id: t.id,
+  title: t.title,
+  url: t.url,
+  seq: t.seq,
+  commentCount: t.commentCount,
+  plus: t.plus,
+  minus: t.minus,
+});
+
+/** A thread nobody has joined yet reads as empty rather than missing. */
+export const emptyThreadView = (id: string): ThreadView => ({
+  id,
+  title: null,
+  url: null,
+  seq: 0,
+  commentCount: 0,
+  plus: 0,
+  minus: 0,
+});
+
+/** Wire form of the viewer's reactions. A null-prototype object, so no comment id can be `__proto__`-magic. */
+export function reactionRecord(reactions: Map<string, Reaction>): Record<string, Reaction> {
+  const record = Object.create(null) as Record<string, Reaction>;
+  for (const [id, value] of reactions) record[id] = value;
+  return record;
+}

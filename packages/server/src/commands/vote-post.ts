@@ -1,0 +1,42 @@
+import type { PostVoteInput, PostVotedEvent, VoteResult } from '@parley/protocol';
+import { authorize } from '../domain/gates.js';
+import type { Identity } from '../domain/identity.js';
+import type { CommandContext, CommandOutput } from './context.js';
+import { nextEvent, runMutation } from './mutation.js';
+
+const countOf = (value: string | null, kind: 'plus' | 'minus'): number => (value === kind ? 1 : 0);
+
+/** Sets the viewer's plus or minus on the post itself (`null` takes it back). */
+export async function votePost(
+  ctx: CommandContext,
+  identity: Identity | null,
+  input: PostVoteInput,
+): Promise<CommandOutput<VoteResult>> {
+  const user = authorize(identity, input.value === 'minus' ? 'minus' : 'plus');
+  const request = {
+    identity: user,
+    requestId: input.requestId,
+    action: 'post:vote',
+    input: { thread: input.thread, value: input.value },
+  };
+  return runMutation<VoteResult>(ctx, request, async (tx, at) => {
+    const thread = await tx.ensureThread(input.thread, null, null, at);
+    const previous = await tx.getVote(input.thread, user.id);
+    if (previous === input.value) {
+      return { result: { seq: null, plus: thread.plus, minus: thread.minus, value: previous }, events: [] };
+    }
+    await tx.setVote(input.thread, user.id, input.value);
+    const { plus, minus } = await tx.adjustThreadCounts(input.thread, {
+      plus: countOf(input.value, 'plus') - countOf(previous, 'plus'),
+      minus: countOf(input.value, 'minus') - countOf(previous, 'minus'),
+    });
+    const event = await nextEvent<PostVotedEvent>(tx, input.thread, at, {
+      type: 'post.voted',
+      plus,
+      minus,
+      userId: user.id,
+      value: input.value,
+    });
+    return { result: { seq: event.seq, plus, minus, value: input.value }, events: [event] };
+  });
+}

@@ -1,0 +1,112 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { consoleLogger, silentLogger, type Logger } from './logger.js';
+
+/** A token bucket: `burst` calls at once, refilled at `perSecond`. */
+export interface BucketOptions {
+  burst: number;
+  perSecond: number;
+}
+
+export interface RateLimitOptions {
+  /**
+   * Mutations per signed-in reader, across all their tabs and connections.
+   * @default { burst: 30, perSecond: 2 } — a fast typist clicking likes down a thread stays well
+   * inside it; a script posting in a loop is stopped within a second.
+   */
+  perUser?: BucketOptions;
+  /**
+   * Mutations per client IP, across every account behind it.
+   * @default { burst: 120, perSecond: 20 } — generous because offices, schools and mobile
+   * carriers put many honest readers behind one address (NAT).
+   */
+  perIp?: BucketOptions;
+}
+
+export interface ParleyServerOptions {
+  /** @default 0 — any free port, so tests and embedders never collide; the CLI passes 4000. */
+  port?: number;
+  /** @default '127.0.0.1' — not reachable from the network unless asked; the CLI passes 0.0.0.0. */
+  host?: string;
+  /**
+   * SQLite file, created with its directories on first start; `':memory:'` for tests.
+   * @default './data/parley.db' — beside where `parley serve` runs, like other zero-setup servers.
+   */
+  dbPath?: string;
+  /**
+   * The site id, which tokens must carry as their audience (`aud`), so a token minted for another
+   * site sharing a secret by accident is refused.
+   * @default 'demo'
+   */
+  siteId?: string;
+  /**
+   * HS256 secret shared with the host's backend that signs reader tokens.
+   * @default a fixed development secret, logged loudly, so a first `parley serve` works with
+   * `parley token`; never use it in production — anyone can mint tokens with it.
+   */
+  secret?: string;
+  /**
+   * Directory holding the built widget (`parley.js` and its chunks), served at `/`.
+   * @default `$PARLEY_WIDGET_DIR`, else `../widget/dist` beside this package — the monorepo layout.
+   */
+  widgetDir?: string;
+  /** Mutation limits; `false` disables them (benchmarks). @default see {@link RateLimitOptions} */
+  rateLimit?: RateLimitOptions | false;
+  /**
+   * Called first for every HTTP request that is not Socket.IO's; return true when you answered it.
+   * The demo serves its article page and persona tokens on the same port this way.
+   */
+  onRequest?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+  /** @default console (stdout/stderr); `false` for silence. */
+  logger?: Logger | false;
+}
+
+export interface ResolvedConfig {
+  port: number;
+  host: string;
+  dbPath: string;
+  siteId: string;
+  secret: string;
+  usingDevSecret: boolean;
+  widgetDir: string;
+  rateLimit: Required<RateLimitOptions> | false;
+  onRequest: ParleyServerOptions['onRequest'] | undefined;
+  logger: Logger;
+}
+
+/** Public on purpose: it only protects a development server. */
+export const DEV_SECRET = 'parley-development-secret-do-not-use-in-production';
+
+export const defaultRateLimit: Required<RateLimitOptions> = {
+  perUser: { burst: 30, perSecond: 2 },
+  perIp: { burst: 120, perSecond: 20 },
+};
+
+/** `<server package>/../widget/dist`, from dist/config.js or src/config.ts alike. */
+function defaultWidgetDir(): string {
+  const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  return resolve(packageDir, '../widget/dist');
+}
+
+export function resolveConfig(options: ParleyServerOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
+  const secret = options.secret ?? '';
+  return {
+    port: options.port ?? 0,
+    host: options.host ?? '127.0.0.1',
+    dbPath: options.dbPath ?? './data/parley.db',
+    siteId: options.siteId ?? 'demo',
+    secret: secret || DEV_SECRET,
+    usingDevSecret: !secret,
+    widgetDir: resolve(options.widgetDir ?? env.PARLEY_WIDGET_DIR ?? defaultWidgetDir()),
+    rateLimit:
+      options.rateLimit === false
+        ? false
+        : {
+            perUser: options.rateLimit?.perUser ?? defaultRateLimit.perUser,
+            perIp: options.rateLimit?.perIp ?? defaultRateLimit.perIp,
+          },
+    onRequest: options.onRequest,
+    logger: options.logger === false ? silentLogger : (options.logger ?? consoleLogger),
+  };
+}

@@ -1,0 +1,14 @@
+/**
+ * Who is acting, as established by transport from a verified token. Commands receive it and never
+ * look at tokens or sockets. A guest is `null`, not an Identity.
+ *
+ * Later issues (SSO with public keys, server-recorded XP levels) change how an Identity is made,
+ * not its shape, so commands and gates stay untouched.
+ */
+export type Identity = {
+  id: string;
+  name: string;
+  avatar: string | null;
+  level: number;
+  role: 'reader' | 'moderator' | 'admin';
+};

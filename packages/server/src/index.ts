@@ -1,0 +1,11 @@
+/**
+ * @parley/server public API. The demo and the benchmark depend on exactly these names.
+ */
+export { startParleyServer, type ParleyServer } from './server.js';
+export type { ParleyServerOptions, RateLimitOptions, BucketOptions } from './config.js';
+export { signToken, verifyToken, type TokenClaims, type SignOptions } from './transport/tokens.js';
+export type { Identity } from './domain/identity.js';
+export type { Logger } from './logger.js';
+export type { Store, ReadTx, WriteTx } from './store/types.js';
+export { SqliteStore } from './store/sqlite/sqlite-store.js';
+export { ParleyError } from './errors.js';

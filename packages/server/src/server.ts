@@ -1,0 +1,121 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Limits, type Ack, type ClientEventName } from '@parley/protocol';
+import { Server } from 'socket.io';
+import { createCommandContext } from './commands/index.js';
+import { resolveConfig, type ParleyServerOptions } from './config.js';
+import type { Identity } from './domain/identity.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/types.js';
+import { Dispatcher } from './transport/dispatcher.js';
+import { createHttpHandler } from './transport/http-routes.js';
+import { socketAuth } from './transport/socket-auth.js';
+import { attachSocketEvents } from './transport/socket-events.js';
+import type { ParleyIo } from './transport/types.js';
+
+export interface ParleyServer {
+  /** `http://127.0.0.1:PORT` (the bound host, or 127.0.0.1 when bound to all interfaces). */
+  url: string;
+  port: number;
+  http: HttpServer;
+  io: ParleyIo;
+  store: Store;
+  /** Same path as a socket event minus the socket: validation, command, broadcast. */
+  dispatch(identity: Identity | null, event: ClientEventName, input: unknown): Promise<Ack<unknown>>;
+  close(): Promise<void>;
+}
+
+/** Request records are kept at least this long, so a client retrying after a day still gets its result. */
+const REQUEST_RETENTION_MS = 24 * 60 * 60 * 1000;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+/** How long a dropped connection may come back with its rooms and missed packets intact. */
+const RECOVERY_WINDOW_MS = 2 * 60 * 1000;
+
+function listen(http: HttpServer, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolvePromise, reject) => {
+    http.once('error', reject);
+    http.listen(port, host, () => {
+      http.off('error', reject);
+      resolvePromise(http.address() as AddressInfo);
+    });
+  });
+}
+
+export async function startParleyServer(options: ParleyServerOptions = {}): Promise<ParleyServer> {
+  const config = resolveConfig(options);
+  const { logger } = config;
+  if (config.usingDevSecret) {
+    logger.warn('no secret configured: using the public DEVELOPMENT secret; anyone can sign tokens. Set PARLEY_SECRET.');
+  }
+  const startedAt = Date.now();
+  const store = SqliteStore.open({ path: config.dbPath });
+  const ctx = createCommandContext(store);
+
+  // The HTTP handler is registered before Socket.IO attaches, which then answers /socket.io/ first.
+  // `stats` reads `io` lazily: no request is served before listen(), long after it exists.
+  const http = createServer(
+    createHttpHandler({ config, startedAt, stats: () => ({ connections: io.engine.clientsCount }) }),
+  );
+  const io: ParleyIo = new Server(http, {
+    maxHttpBufferSize: Limits.maxPacketBytes,
+    // Compression costs more CPU per recipient than it saves on small JSON events (DESIGN.md).
+    perMessageDeflate: false,
+    serveClient: false,
+    // The widget runs on publishers' pages; identity travels in the token, not in cookies.
+    cors: { origin: '*' },
+    connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
+  });
+  io.use(socketAuth(config));
+  const dispatcher = new Dispatcher({ ctx, io, rateLimit: config.rateLimit, logger });
+  attachSocketEvents(io, dispatcher);
+
+  let address: AddressInfo;
+  try {
+    address = await listen(http, config.port, config.host);
+  } catch (error) {
+    io.close();
+    await store.close();
+    throw error;
+  }
+  const displayHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${displayHost.includes(':') ? `[${displayHost}]` : displayHost}:${address.port}`;
+
+  const prune = (): void => {
+    store.pruneRequests(Date.now() - REQUEST_RETENTION_MS).catch((error: unknown) => {
+      logger.error('pruning request records failed', { error });
+    });
+  };
+  prune();
+  const pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
+  pruneTimer.unref();
+
+  let closing: Promise<void> | null = null;
+  const server: ParleyServer = {
+    url,
+    port: address.port,
+    http,
+    io,
+    store,
+    dispatch(identity, event, input) {
+      return new Promise((resolveAck) => {
+        const caller = { identity, socket: null, ip: null, tokenExpiresAt: null };
+        void dispatcher.run(caller, event, input, resolveAck);
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        clearInterval(pruneTimer);
+        const closed = io.close();
+        // io.close() disconnects sockets then closes the HTTP server; keep-alive connections
+        // from plain HTTP clients would otherwise hold that open until they time out.
+        await new Promise((next) => setImmediate(next));
+        http.closeAllConnections();
+        await closed;
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+  return server;
+}

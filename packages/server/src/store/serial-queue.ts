@@ -1,0 +1,30 @@
+/**
+ * Runs async tasks strictly one after another. The SQLite store has one connection, so two
+ * transactions must never interleave across an `await`; this queue is what guarantees it, and it
+ * is the place where commits of tasks waiting together can later be grouped into one.
+ */
+export class SerialQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+  private pending = 0;
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    this.pending += 1;
+    const result = this.tail.then(task);
+    const settle = (): void => {
+      this.pending -= 1;
+    };
+    // The chain must go on whatever the task did, but the caller still sees the rejection.
+    this.tail = result.then(settle, settle);
+    return result;
+  }
+
+  /** Tasks queued or running. */
+  get size(): number {
+    return this.pending;
+  }
+
+  /** Resolves once everything queued so far has settled. */
+  async drain(): Promise<void> {
+    await this.tail;
+  }
+}

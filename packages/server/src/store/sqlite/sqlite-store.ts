@@ -1,0 +1,114 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { SerialQueue } from '../serial-queue.js';
+import type { ReadTx, Store, WriteTx } from '../types.js';
+import { migrations } from './migrations.js';
+import { SqliteTx } from './sqlite-tx.js';
+import { prepareStatements, type Statements } from './statements.js';
+
+export interface SqliteStoreOptions {
+  /** A file path (parent directories are created) or `':memory:'`. */
+  path: string;
+}
+
+/**
+ * The embedded store: one SQLite file, one connection, every transaction through one queue.
+ *
+ * Durability: WAL with `synchronous=FULL` fsyncs the log on every commit, so a write that was
+ * acknowledged survives a crash or power loss, not only a process kill.
+ */
+export class SqliteStore implements Store {
+  private readonly queue = new SerialQueue();
+  private readonly st: Statements;
+  private closed = false;
+
+  private constructor(private readonly db: Database.Database) {
+    this.st = prepareStatements(db);
+  }
+
+  /** Opens (creating if needed) and migrates the database. */
+  static open(options: SqliteStoreOptions): SqliteStore {
+    const inMemory = options.path === ':memory:';
+    if (!inMemory) mkdirSync(dirname(resolve(options.path)), { recursive: true });
+    const db = new Database(options.path);
+    try {
+      if (!inMemory) db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      // Another process (a `parley migrate`, a second server by mistake) may hold the write lock
+      // briefly; waiting beats failing a reader's comment with SQLITE_BUSY.
+      db.pragma('busy_timeout = 5000');
+      migrate(db);
+      return new SqliteStore(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  read<T>(work: (tx: ReadTx) => Promise<T>): Promise<T> {
+    return this.transaction('BEGIN', false, work);
+  }
+
+  write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
+    // IMMEDIATE takes the write lock up front, so the transaction cannot fail half-way with BUSY
+    // when it first writes after reading.
+    return this.transaction('BEGIN IMMEDIATE', true, work);
+  }
+
+  private transaction<T>(begin: string, writable: boolean, work: (tx: SqliteTx) => Promise<T>): Promise<T> {
+    // Checked at enqueue time: work queued before close() still runs to completion.
+    if (this.closed) return Promise.reject(new Error('store is closed'));
+    return this.queue.run(async () => {
+      const tx = new SqliteTx(this.st, writable);
+      this.db.exec(begin);
+      try {
+        const result = await work(tx);
+        this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      } finally {
+        tx.end();
+      }
+    });
+  }
+
+  pruneRequests(before: number): Promise<number> {
+    return this.write(async () => this.st.pruneRequests.run(before).changes);
+  }
+
+  schemaVersion(): Promise<number> {
+    return this.queue.run(async () => readVersion(this.db));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // Let queued transactions finish: each was (or will be) acknowledged to someone.
+    await this.queue.drain();
+    this.db.close();
+  }
+}
+
+function readVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function migrate(db: Database.Database): void {
+  const current = readVersion(db);
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw new Error(`migration ${migration.version} (${migration.name}) failed: ${String(error)}`, { cause: error });
+    }
+  }
+}

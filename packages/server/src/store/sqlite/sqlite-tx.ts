@@ -1,0 +1,187 @@
+import type { Reaction, ThreadEvent, Vote } from '@parley/protocol';
+import type { RootPosition } from '../../domain/cursor.js';
+import type { CommentRecord, CountDelta, NewComment, StoredRequest, ThreadRecord, WriteTx } from '../types.js';
+import { isReaction, isVote, toComment, toThread, type CommentRow, type ThreadRow } from './rows.js';
+import type { Statements } from './statements.js';
+
+/**
+ * One transaction's view of the SQLite connection. The store opens and closes the transaction;
+ * this object only refuses to be used after that, so a leaked `tx` can never write outside it.
+ */
+export class SqliteTx implements WriteTx {
+  private open = true;
+
+  constructor(
+    private readonly st: Statements,
+    private readonly writable: boolean,
+  ) {}
+
+  /** Called by the store when the transaction commits or rolls back. */
+  end(): void {
+    this.open = false;
+  }
+
+  private check(write = false): Statements {
+    if (!this.open) throw new Error('store transaction used after it ended');
+    if (write && !this.writable) throw new Error('write attempted inside a read transaction');
+    return this.st;
+  }
+
+  async getThread(id: string): Promise<ThreadRecord | null> {
+    const row = this.check().getThread.get(id) as ThreadRow | undefined;
+    return row ? toThread(row) : null;
+  }
+
+  async getComment(thread: string, id: string): Promise<CommentRecord | null> {
+    const row = this.check().getComment.get(id, thread) as CommentRow | undefined;
+    return row ? toComment(row) : null;
+  }
+
+  async listRoots(
+    thread: string,
+    sort: RootPosition['sort'],
+    after: RootPosition | null,
+    limit: number,
+  ): Promise<CommentRecord[]> {
+    const st = this.check();
+    let rows: unknown[];
+    if (sort === 'top') {
+      rows =
+        after?.sort === 'top'
+          ? st.rootsTopAfter.all(thread, after.score, after.seq, limit)
+          : st.rootsTopFirst.all(thread, limit);
+    } else if (sort === 'new') {
+      rows = st.rootsNew.all(thread, after ? after.seq : Number.MAX_SAFE_INTEGER, limit);
+    } else {
+      rows = st.rootsOld.all(thread, after ? after.seq : -1, limit);
+    }
+    return (rows as CommentRow[]).map(toComment);
+  }
+
+  async listReplies(thread: string, rootId: string, afterSeq: number | null, limit: number): Promise<CommentRecord[]> {
+    const rows = this.check().replies.all(thread, rootId, afterSeq ?? -1, limit) as CommentRow[];
+    return rows.map(toComment);
+  }
+
+  async listEvents(thread: string, since: number, limit: number): Promise<ThreadEvent[]> {
+    const rows = this.check().listEvents.all(thread, since, limit) as { payload: string }[];
+    return rows.map((row) => JSON.parse(row.payload) as ThreadEvent);
+  }
+
+  async getReactions(thread: string, userId: string, commentIds: readonly string[]): Promise<Map<string, Reaction>> {
+    const reactions = new Map<string, Reaction>();
+    if (commentIds.length === 0) return reactions;
+    const rows = this.check().getReactions.all(thread, userId, JSON.stringify(commentIds)) as {
+      comment: string;
+      value: string;
+    }[];
+    for (const row of rows) if (isReaction(row.value)) reactions.set(row.comment, row.value);
+    return reactions;
+  }
+
+  async getVote(thread: string, userId: string): Promise<Vote | null> {
+    const row = this.check().getVote.get(thread, userId) as { value: string } | undefined;
+    return row && isVote(row.value) ? row.value : null;
+  }
+
+  async getRequest(userId: string, requestId: string): Promise<StoredRequest | null> {
+    const row = this.check().getRequest.get(userId, requestId) as
+      | { fingerprint: string; result: string; created_at: number }
+      | undefined;
+    return row ? { fingerprint: row.fingerprint, result: JSON.parse(row.result), createdAt: row.created_at } : null;
+  }
+
+  async ensureThread(id: string, title: string | null, url: string | null, at: number): Promise<ThreadRecord> {
+    const st = this.check(true);
+    st.insertThread.run(id, title, url, at);
+    return toThread(st.getThread.get(id) as ThreadRow);
+  }
+
+  async nextSeq(thread: string): Promise<number> {
+    const row = this.check(true).nextSeq.get(thread) as { seq: number } | undefined;
+    if (!row) throw new Error(`nextSeq: thread ${thread} does not exist`);
+    return row.seq;
+  }
+
+  async appendEvent(event: ThreadEvent): Promise<void> {
+    this.check(true).appendEvent.run(event.thread, event.seq, event.type, JSON.stringify(event), event.at);
+  }
+
+  async adjustThreadCounts(thread: string, delta: CountDelta): Promise<ThreadRecord> {
+    const row = this.check(true).adjustThreadCounts.get({
+      thread,
+      comments: delta.comments ?? 0,
+      plus: delta.plus ?? 0,
+      minus: delta.minus ?? 0,
+    }) as ThreadRow | undefined;
+    if (!row) throw new Error(`adjustThreadCounts: thread ${thread} does not exist`);
+    return toThread(row);
+  }
+
+  async insertComment(c: NewComment): Promise<CommentRecord> {
+    const row = this.check(true).insertComment.get({
+      id: c.id,
+      thread: c.thread,
+      rootId: c.rootId,
+      parentId: c.parentId,
+      replyToId: c.replyToId,
+      replyToName: c.replyToName,
+      depth: c.depth,
+      seq: c.seq,
+      authorId: c.author.id,
+      authorName: c.author.name,
+      authorAvatar: c.author.avatar,
+      authorLevel: c.author.level,
+      body: c.body,
+      createdAt: c.createdAt,
+    }) as CommentRow;
+    return toComment(row);
+  }
+
+  async setCommentBody(thread: string, id: string, body: string, editedAt: number): Promise<void> {
+    this.check(true).setCommentBody.run(body, editedAt, thread, id);
+  }
+
+  async markCommentDeleted(thread: string, id: string, deletedAt: number): Promise<void> {
+    this.check(true).markCommentDeleted.run(deletedAt, thread, id);
+  }
+
+  async adjustReplyCount(thread: string, rootId: string, delta: number): Promise<void> {
+    this.check(true).adjustReplyCount.run(delta, thread, rootId);
+  }
+
+  async adjustReactionCounts(
+    thread: string,
+    id: string,
+    likes: number,
+    dislikes: number,
+  ): Promise<{ likes: number; dislikes: number }> {
+    const row = this.check(true).adjustReactionCounts.get(likes, dislikes, thread, id) as
+      | { likes: number; dislikes: number }
+      | undefined;
+    if (!row) throw new Error(`adjustReactionCounts: comment ${id} does not exist`);
+    return row;
+  }
+
+  async setReaction(thread: string, commentId: string, userId: string, value: Reaction | null): Promise<void> {
+    const st = this.check(true);
+    if (value) st.upsertReaction.run(thread, commentId, userId, value);
+    else st.deleteReaction.run(thread, commentId, userId);
+  }
+
+  async setVote(thread: string, userId: string, value: Vote | null): Promise<void> {
+    const st = this.check(true);
+    if (value) st.upsertVote.run(thread, userId, value);
+    else st.deleteVote.run(thread, userId);
+  }
+
+  async saveRequest(userId: string, requestId: string, request: StoredRequest): Promise<void> {
+    this.check(true).insertRequest.run(
+      userId,
+      requestId,
+      request.fingerprint,
+      JSON.stringify(request.result ?? null),
+      request.createdAt,
+    );
+  }
+}

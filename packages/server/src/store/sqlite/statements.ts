@@ -1,0 +1,57 @@
+import type { Database, Statement } from 'better-sqlite3';
+
+/** Every statement the SQLite store runs, by name. */
+const sql = {
+  getThread: 'SELECT * FROM threads WHERE id = ?',
+  insertThread: 'INSERT INTO threads (id, title, url, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+  nextSeq: 'UPDATE threads SET seq = seq + 1 WHERE id = ? RETURNING seq',
+  adjustThreadCounts: `UPDATE threads
+    SET comment_count = comment_count + @comments, plus = plus + @plus, minus = minus + @minus
+    WHERE id = @thread RETURNING *`,
+
+  getComment: 'SELECT * FROM comments WHERE id = ? AND thread = ?',
+  insertComment: `INSERT INTO comments (id, thread, root_id, parent_id, reply_to_id, reply_to_name, depth, seq,
+      author_id, author_name, author_avatar, author_level, body, created_at)
+    VALUES (@id, @thread, @rootId, @parentId, @replyToId, @replyToName, @depth, @seq,
+      @authorId, @authorName, @authorAvatar, @authorLevel, @body, @createdAt)
+    RETURNING *`,
+  setCommentBody: 'UPDATE comments SET body = ?, edited_at = ? WHERE thread = ? AND id = ?',
+  markCommentDeleted: "UPDATE comments SET body = '', deleted_at = ? WHERE thread = ? AND id = ?",
+  adjustReplyCount: 'UPDATE comments SET reply_count = reply_count + ? WHERE thread = ? AND id = ?',
+  adjustReactionCounts: `UPDATE comments SET likes = likes + ?, dislikes = dislikes + ?
+    WHERE thread = ? AND id = ? RETURNING likes, dislikes`,
+
+  // Row-value comparisons keep each page a single range scan of the matching partial index.
+  rootsTopFirst: 'SELECT * FROM comments WHERE thread = ? AND depth = 0 ORDER BY score DESC, seq DESC LIMIT ?',
+  rootsTopAfter: `SELECT * FROM comments WHERE thread = ? AND depth = 0 AND (score, seq) < (?, ?)
+    ORDER BY score DESC, seq DESC LIMIT ?`,
+  rootsNew: 'SELECT * FROM comments WHERE thread = ? AND depth = 0 AND seq < ? ORDER BY seq DESC LIMIT ?',
+  rootsOld: 'SELECT * FROM comments WHERE thread = ? AND depth = 0 AND seq > ? ORDER BY seq ASC LIMIT ?',
+  replies: 'SELECT * FROM comments WHERE thread = ? AND root_id = ? AND depth > 0 AND seq > ? ORDER BY seq LIMIT ?',
+
+  listEvents: 'SELECT payload FROM events WHERE thread = ? AND seq > ? ORDER BY seq LIMIT ?',
+  appendEvent: 'INSERT INTO events (thread, seq, type, payload, at) VALUES (?, ?, ?, ?, ?)',
+
+  getReactions: `SELECT comment, value FROM reactions
+    WHERE thread = ? AND user = ? AND comment IN (SELECT value FROM json_each(?))`,
+  upsertReaction: `INSERT INTO reactions (thread, comment, user, value) VALUES (?, ?, ?, ?)
+    ON CONFLICT (thread, user, comment) DO UPDATE SET value = excluded.value`,
+  deleteReaction: 'DELETE FROM reactions WHERE thread = ? AND comment = ? AND user = ?',
+
+  getVote: 'SELECT value FROM votes WHERE thread = ? AND user = ?',
+  upsertVote: `INSERT INTO votes (thread, user, value) VALUES (?, ?, ?)
+    ON CONFLICT (thread, user) DO UPDATE SET value = excluded.value`,
+  deleteVote: 'DELETE FROM votes WHERE thread = ? AND user = ?',
+
+  getRequest: 'SELECT fingerprint, result, created_at FROM requests WHERE user_id = ? AND request_id = ?',
+  insertRequest: 'INSERT INTO requests (user_id, request_id, fingerprint, result, created_at) VALUES (?, ?, ?, ?, ?)',
+  pruneRequests: 'DELETE FROM requests WHERE created_at < ?',
+} as const;
+
+export type Statements = Record<keyof typeof sql, Statement>;
+
+/** Prepared once per connection: parsing SQL on every call would dominate small transactions. */
+export function prepareStatements(db: Database): Statements {
+  const entries = Object.entries(sql).map(([name, text]) => [name, db.prepare(text)] as const);
+  return Object.fromEntries(entries) as Statements;
+}

@@ -1,0 +1,106 @@
+/**
+ * The storage contract. Every method is async even though better-sqlite3 is synchronous, so a
+ * PostgreSQL store can implement the same interface without a command changing.
+ *
+ * Work happens inside a transaction: `read` for consistent reads, `write` for changes. A command
+ * does all its writes (the change, its event rows, its request record — and later ledger transfers)
+ * through one `WriteTx`, so they commit or vanish together.
+ */
+import type { CommentView, Reaction, ThreadEvent, Vote } from '@parley/protocol';
+import type { RootPosition } from '../domain/cursor.js';
+
+export interface ThreadRecord {
+  id: string;
+  title: string | null;
+  url: string | null;
+  /** Last event seq; the next event gets seq + 1. */
+  seq: number;
+  commentCount: number;
+  plus: number;
+  minus: number;
+  createdAt: number;
+}
+
+/** A stored comment: the wire view plus what only the store needs. */
+export interface CommentRecord extends CommentView {
+  /** likes − dislikes, the `top` sort key; derived by the store, never written directly. */
+  score: number;
+}
+
+export interface NewComment {
+  id: string;
+  thread: string;
+  rootId: string;
+  parentId: string | null;
+  replyToId: string | null;
+  replyToName: string | null;
+  depth: number;
+  seq: number;
+  author: CommentView['author'];
+  body: string;
+  createdAt: number;
+}
+
+export interface StoredRequest {
+  fingerprint: string;
+  result: unknown;
+  createdAt: number;
+}
+
+export interface CountDelta {
+  comments?: number;
+  plus?: number;
+  minus?: number;
+}
+
+export interface ReadTx {
+  getThread(id: string): Promise<ThreadRecord | null>;
+  /** A comment of this thread; a comment id from another thread is "not found". */
+  getComment(thread: string, id: string): Promise<CommentRecord | null>;
+  /** Root comments (depth 0) in `position.sort` order, strictly after `after` when given. */
+  listRoots(thread: string, sort: RootPosition['sort'], after: RootPosition | null, limit: number): Promise<CommentRecord[]>;
+  /** Replies of one root, oldest first, strictly after seq `afterSeq` when given. */
+  listReplies(thread: string, rootId: string, afterSeq: number | null, limit: number): Promise<CommentRecord[]>;
+  /** Events with seq > `since`, in seq order. */
+  listEvents(thread: string, since: number, limit: number): Promise<ThreadEvent[]>;
+  getReactions(thread: string, userId: string, commentIds: readonly string[]): Promise<Map<string, Reaction>>;
+  getVote(thread: string, userId: string): Promise<Vote | null>;
+  getRequest(userId: string, requestId: string): Promise<StoredRequest | null>;
+}
+
+export interface WriteTx extends ReadTx {
+  /** Creates the thread if it does not exist (title/url are kept from the first call) and returns it. */
+  ensureThread(id: string, title: string | null, url: string | null, at: number): Promise<ThreadRecord>;
+  /** Takes the thread's next seq. Inside the transaction, so seqs have no gaps even on rollback. */
+  nextSeq(thread: string): Promise<number>;
+  appendEvent(event: ThreadEvent): Promise<void>;
+  adjustThreadCounts(thread: string, delta: CountDelta): Promise<ThreadRecord>;
+
+  insertComment(comment: NewComment): Promise<CommentRecord>;
+  setCommentBody(thread: string, id: string, body: string, editedAt: number): Promise<void>;
+  /** Tombstones the comment: body emptied, deletedAt set; the row and its replies stay. */
+  markCommentDeleted(thread: string, id: string, deletedAt: number): Promise<void>;
+  adjustReplyCount(thread: string, rootId: string, delta: number): Promise<void>;
+  /** Returns the comment's counts after the change. */
+  adjustReactionCounts(thread: string, id: string, likes: number, dislikes: number): Promise<{ likes: number; dislikes: number }>;
+
+  setReaction(thread: string, commentId: string, userId: string, value: Reaction | null): Promise<void>;
+  setVote(thread: string, userId: string, value: Vote | null): Promise<void>;
+
+  saveRequest(userId: string, requestId: string, request: StoredRequest): Promise<void>;
+}
+
+export interface Store {
+  /** Runs `work` over a consistent view of committed data. */
+  read<T>(work: (tx: ReadTx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one write transaction: committed when it resolves, rolled back when it throws.
+   * Only the returned promise's settling means committed; never keep `tx` beyond it.
+   */
+  write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T>;
+  /** Deletes request records older than `before` (ms epoch); returns how many. */
+  pruneRequests(before: number): Promise<number>;
+  /** The applied schema version. */
+  schemaVersion(): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,90 @@
+import { ErrorCodes, type Ack, type ThreadEvent } from '@parley/protocol';
+import { describeIssues, InputSchemas } from '@parley/protocol/schemas';
+import type { CommandContext } from '../commands/index.js';
+import type { ResolvedConfig } from '../config.js';
+import { ParleyError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { handlers, mutatingEvents } from './handlers.js';
+import { TokenBuckets } from './rate-limit.js';
+import { roomOf, type Caller, type ParleyIo } from './types.js';
+
+export interface DispatcherDeps {
+  ctx: CommandContext;
+  io: ParleyIo;
+  rateLimit: ResolvedConfig['rateLimit'];
+  logger: Logger;
+}
+
+/**
+ * The one path every call takes, from a socket or in-process:
+ * name → schema → token expiry → rate limit → command → ack → broadcast.
+ */
+export class Dispatcher {
+  private readonly userBuckets: TokenBuckets | null;
+  private readonly ipBuckets: TokenBuckets | null;
+
+  constructor(private readonly deps: DispatcherDeps) {
+    this.userBuckets = deps.rateLimit ? new TokenBuckets(deps.rateLimit.perUser, deps.ctx.now) : null;
+    this.ipBuckets = deps.rateLimit ? new TokenBuckets(deps.rateLimit.perIp, deps.ctx.now) : null;
+  }
+
+  /**
+   * Runs one call. `respond` gets the ack before any event is broadcast, so the caller learns its
+   * own result first. Never rejects: every failure becomes an error ack.
+   */
+  async run(caller: Caller, event: unknown, payload: unknown, respond: (ack: Ack<unknown>) => void): Promise<void> {
+    let events: ThreadEvent[] = [];
+    let ack: Ack<unknown>;
+    try {
+      const output = await this.execute(caller, event, payload);
+      events = output.events;
+      ack = { ok: true, data: output.result };
+    } catch (error) {
+      ack = { ok: false, error: this.toWireError(error, event) };
+    }
+    try {
+      respond(ack);
+    } catch (error) {
+      this.deps.logger.error('ack callback threw', { event: String(event), error });
+    }
+    for (const threadEvent of events) {
+      this.deps.io.to(roomOf(threadEvent.thread)).emit('thread:event', threadEvent);
+    }
+  }
+
+  private async execute(caller: Caller, event: unknown, payload: unknown) {
+    const handler = typeof event === 'string' ? handlers.get(event) : undefined;
+    const schema = typeof event === 'string' ? InputSchemas.get(event) : undefined;
+    if (!handler || !schema) {
+      throw new ParleyError(ErrorCodes.unknownEvent, `Unknown event ${JSON.stringify(String(event)).slice(0, 80)}.`);
+    }
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) {
+      throw new ParleyError(ErrorCodes.invalidPayload, 'The request is malformed.', {
+        issues: describeIssues(parsed.error),
+      });
+    }
+    if (mutatingEvents.has(event as string)) this.admitMutation(caller);
+    return handler(this.deps.ctx, caller, parsed.data);
+  }
+
+  private admitMutation(caller: Caller): void {
+    if (caller.tokenExpiresAt !== null && this.deps.ctx.now() >= caller.tokenExpiresAt) {
+      throw new ParleyError(ErrorCodes.invalidToken, 'The sign-in token has expired; sign in again.');
+    }
+    const waits = [
+      caller.identity ? (this.userBuckets?.take(caller.identity.id) ?? 0) : 0,
+      caller.ip ? (this.ipBuckets?.take(caller.ip) ?? 0) : 0,
+    ];
+    const retryAfterMs = Math.max(...waits);
+    if (retryAfterMs > 0) {
+      throw new ParleyError(ErrorCodes.rateLimited, 'Too many actions at once; try again shortly.', { retryAfterMs });
+    }
+  }
+
+  private toWireError(error: unknown, event: unknown) {
+    if (error instanceof ParleyError) return error.toWire();
+    this.deps.logger.error('unexpected error handling an event', { event: String(event).slice(0, 80), error });
+    return { code: ErrorCodes.internal, message: 'Something went wrong on the server; nothing was changed.' };
+  }
+}

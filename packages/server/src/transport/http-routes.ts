@@ -1,0 +1,42 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ResolvedConfig } from '../config.js';
+import { sendJson } from './http-json.js';
+import { isWidgetPath, serveWidgetFile } from './widget-files.js';
+
+export interface HttpDeps {
+  config: Pick<ResolvedConfig, 'widgetDir' | 'onRequest' | 'logger' | 'siteId'>;
+  startedAt: number;
+  /** Live figures for /health. */
+  stats: () => Record<string, unknown>;
+}
+
+/**
+ * Plain HTTP beside Socket.IO (which answers `/socket.io/` before this is reached). The embedder's
+ * `onRequest` goes first so a host can serve its own pages on the same port.
+ */
+export function createHttpHandler(deps: HttpDeps) {
+  const { config } = deps;
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (config.onRequest && (await config.onRequest(req, res))) return;
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const readOnly = req.method === 'GET' || req.method === 'HEAD';
+    if (readOnly && pathname === '/health') {
+      sendJson(res, 200, { ok: true, uptimeMs: Date.now() - deps.startedAt, site: config.siteId, ...deps.stats() });
+      return;
+    }
+    if (readOnly && isWidgetPath(pathname)) {
+      await serveWidgetFile(req, res, config.widgetDir, pathname);
+      return;
+    }
+    sendJson(res, 404, { error: 'not_found', message: `Nothing at ${req.method ?? 'GET'} ${pathname}.` });
+  }
+
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    route(req, res).catch((error: unknown) => {
+      config.logger.error('HTTP request failed', { url: req.url, error });
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal', message: 'Something went wrong on the server.' });
+      else res.destroy();
+    });
+  };
+}

@@ -1,0 +1,27 @@
+import type { ClientToServerEvents, ServerToClientEvents } from '@parley/protocol';
+import type { Server, Socket } from 'socket.io';
+import type { Identity } from '../domain/identity.js';
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- nothing crosses nodes yet
+export interface InterServerEvents {}
+
+/** What the auth middleware learns about a connection, re-established on every (re)connect. */
+export interface SocketData {
+  identity: Identity | null;
+  /** Token expiry, ms since epoch; null for guests. */
+  tokenExpiresAt: number | null;
+}
+
+export type ParleyIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** Who is calling, and through what. `socket` is null for in-process calls (`dispatch`, seeding). */
+export interface Caller {
+  identity: Identity | null;
+  socket: ParleySocket | null;
+  /** For the per-IP limit; null when not from the network. */
+  ip: string | null;
+  tokenExpiresAt: number | null;
+}
+
+export const roomOf = (thread: string): string => `thread:${thread}`;
