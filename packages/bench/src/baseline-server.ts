@@ -1,0 +1,84 @@
+/**
+ * Child process: the baseline. A bare Socket.IO 4 server that speaks just enough of Parley's wire
+ * contract (join, post, react, `thread:event`) for the same readers and writers to drive it, and
+ * relays every write to the room with one `io.to(room).emit` — no database, no validation, no
+ * auth, no batching. Parley's figures divided by these show what Parley adds on top of Socket.IO.
+ */
+import { createServer } from 'node:http';
+import { Server } from 'socket.io';
+import type { AuthorView, CommentView, ThreadEvent } from '@parley/protocol';
+import { childConfig, serveParent } from './child-rpc.js';
+
+interface BaselineThread {
+  seq: number;
+  comments: Map<string, CommentView>;
+}
+
+const threads = new Map<string, BaselineThread>();
+
+function threadOf(id: string): BaselineThread {
+  let thread = threads.get(id);
+  if (!thread) {
+    thread = { seq: 0, comments: new Map() };
+    threads.set(id, thread);
+  }
+  return thread;
+}
+
+interface PostInput { thread: string; body: string }
+interface ReactInput { thread: string; commentId: string; value: 'like' | 'dislike' | null }
+type Ack = (answer: unknown) => void;
+
+childConfig<Record<string, never>>();
+const http = createServer();
+const io = new Server(http, { perMessageDeflate: false, maxHttpBufferSize: 64 * 1024 });
+
+io.on('connection', (socket) => {
+  const author: AuthorView = { id: `writer-${socket.id}`, name: 'Baseline Writer', avatar: null, level: 20 };
+
+  socket.on('thread:join', (input: { thread: string }, ack: Ack) => {
+    const thread = threadOf(input.thread);
+    void socket.join(input.thread);
+    const view = { id: input.thread, title: null, url: null, seq: thread.seq, commentCount: thread.comments.size, plus: 0, minus: 0 };
+    ack({ ok: true, data: { mode: 'snapshot', thread: view, page: { sort: 'top', comments: [], nextCursor: null } } });
+  });
+
+  socket.on('comment:post', (input: PostInput, ack: Ack) => {
+    const thread = threadOf(input.thread);
+    const seq = ++thread.seq;
+    const at = Date.now();
+    const id = `c${seq}`;
+    const comment: CommentView = {
+      id, thread: input.thread, rootId: id, parentId: null, replyToId: null, replyToName: null, depth: 0, seq,
+      author, body: input.body.trim(), createdAt: at, editedAt: null, deletedAt: null, likes: 0, dislikes: 0, replyCount: 0,
+    };
+    thread.comments.set(id, comment);
+    ack({ ok: true, data: { seq, comment } });
+    broadcast({ type: 'comment.created', thread: input.thread, seq, at, comment });
+  });
+
+  socket.on('comment:react', (input: ReactInput, ack: Ack) => {
+    const thread = threadOf(input.thread);
+    const comment = thread.comments.get(input.commentId);
+    if (!comment) return ack({ ok: false, error: { code: 'not_found', message: 'no such comment' } });
+    // Counts only roughly right (no per-user memory); the payload's shape and size is what matters.
+    comment.likes = Math.max(0, comment.likes + (input.value === 'like' ? 1 : -1));
+    const seq = ++thread.seq;
+    const at = Date.now();
+    const result = { seq, commentId: comment.id, likes: comment.likes, dislikes: comment.dislikes, value: input.value };
+    ack({ ok: true, data: result });
+    broadcast({ type: 'comment.reacted', thread: input.thread, at, userId: author.id, ...result });
+  });
+});
+
+function broadcast(event: ThreadEvent): void {
+  io.to(event.thread).emit('thread:event', event);
+}
+
+http.listen(0, '127.0.0.1', () => {
+  const address = http.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  serveParent(`http://127.0.0.1:${port}`, new Map(), async () => {
+    await io.close();
+  });
+});

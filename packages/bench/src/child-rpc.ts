@@ -1,0 +1,75 @@
+/**
+ * The IPC contract between the benchmark (parent) and a server under test (child). The child
+ * measures its own CPU with `process.cpuUsage()` — exact to the microsecond and including every
+ * thread — and reports it on request, so the parent never has to guess from outside.
+ */
+
+export interface ChildReady {
+  kind: 'ready';
+  url: string;
+}
+
+export interface ChildRequest {
+  kind: 'request';
+  id: number;
+  command: string;
+  args: unknown;
+}
+
+export interface ChildResponse {
+  kind: 'response';
+  id: number;
+  ok: boolean;
+  result?: unknown;
+  error?: string;
+}
+
+/** Microseconds of CPU (user + system) the process has used since it started. */
+export function cpuMicros(): number {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
+}
+
+export type CommandHandler = (args: unknown) => Promise<unknown>;
+
+/**
+ * Child side: answers the parent's requests with `handlers`, and exits when the parent goes away
+ * (its IPC channel closes), so a crashed or killed benchmark never leaves a server running.
+ */
+export function serveParent(url: string, handlers: Map<string, CommandHandler>, stop: () => Promise<void>): void {
+  const send = (message: ChildReady | ChildResponse): void => {
+    process.send?.(message);
+  };
+  const all = new Map(handlers);
+  all.set('cpu', async () => cpuMicros());
+  all.set('stop', async () => {
+    await stop();
+    // Answer first, then leave: the parent awaits this reply before it stops waiting for us.
+    setImmediate(() => process.exit(0));
+    return null;
+  });
+  process.on('message', (message: ChildRequest) => {
+    if (message?.kind !== 'request') return;
+    const handler = all.get(message.command);
+    if (!handler) {
+      send({ kind: 'response', id: message.id, ok: false, error: `unknown command ${message.command}` });
+      return;
+    }
+    handler(message.args).then(
+      (result) => send({ kind: 'response', id: message.id, ok: true, result }),
+      (error: unknown) => send({ kind: 'response', id: message.id, ok: false, error: String(error) }),
+    );
+  });
+  process.on('disconnect', () => process.exit(0));
+  send({ kind: 'ready', url });
+}
+
+/** Child side: the JSON config the parent put in the environment. */
+export function childConfig<T>(): T {
+  const raw = process.env.BENCH_CHILD_CONFIG;
+  if (!raw || !process.send) {
+    console.error('This is a benchmark child process; start the benchmark with `node dist/run.js`.');
+    process.exit(2);
+  }
+  return JSON.parse(raw) as T;
+}

@@ -1,0 +1,119 @@
+/**
+ * Every knob of a benchmark run, from flags first, then environment, then defaults. The defaults
+ * are a full run of a few minutes on a 2-core machine; `--quick` is a smoke run of well under one.
+ */
+
+export type ScenarioName = 'hot' | 'sustained' | 'join' | 'size';
+const allScenarios: readonly ScenarioName[] = ['hot', 'sustained', 'join', 'size'];
+
+export interface BenchConfig {
+  /** Reader counts for the hot-thread mix (Parley and baseline each run once per count). */
+  readerCounts: number[];
+  /** Sockets opened at a time, so a connection storm does not distort the server under test. */
+  connectBatchSize: number;
+  hotSeconds: number;
+  commentsPerSecond: number;
+  reactionsPerSecond: number;
+  /** Seconds readers get to receive everything after the last write before misses count as lost. */
+  drainSeconds: number;
+  sustainedSeconds: number;
+  sustainedWriters: number;
+  joinThreadComments: number;
+  joinSamples: number;
+  scenarios: ScenarioName[];
+  quick: boolean;
+}
+
+const fullRun: BenchConfig = {
+  readerCounts: [1000, 3000],
+  connectBatchSize: 200,
+  hotSeconds: 20,
+  commentsPerSecond: 2,
+  reactionsPerSecond: 20,
+  drainSeconds: 20,
+  sustainedSeconds: 10,
+  sustainedWriters: 20,
+  joinThreadComments: 10_000,
+  joinSamples: 20,
+  scenarios: [...allScenarios],
+  quick: false,
+};
+
+const quickRun: BenchConfig = {
+  ...fullRun,
+  readerCounts: [200],
+  hotSeconds: 5,
+  drainSeconds: 10,
+  sustainedSeconds: 3,
+  joinThreadComments: 1000,
+  joinSamples: 5,
+  quick: true,
+};
+
+export const usage = `Usage: node dist/run.js [options]   (every option also reads BENCH_<NAME> from the environment)
+  --quick                   small smoke run (${quickRun.readerCounts.join(',')} readers, short phases)
+  --readers=1000,3000       reader counts for the hot-thread mix
+  --hot-seconds=20          length of each hot-thread run
+  --comments-per-second=2   --reactions-per-second=20
+  --drain-seconds=20        grace for deliveries after the last write
+  --sustained-seconds=10    --sustained-writers=20
+  --join-comments=10000     --join-samples=20
+  --batch=200               sockets connected at a time
+  --only=hot,sustained,join,size`;
+
+export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): BenchConfig {
+  const flags = new Map<string, string>();
+  for (const arg of argv) {
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!match?.[1]) throw new Error(`unknown argument ${arg}\n${usage}`);
+    flags.set(match[1], match[2] ?? 'true');
+  }
+  const option = (name: string): string | undefined =>
+    flags.get(name) ?? env[`BENCH_${name.toUpperCase().replaceAll('-', '_')}`];
+
+  const base = option('quick') === 'true' || option('quick') === '1' ? quickRun : fullRun;
+  const number = (name: string, fallback: number): number => {
+    const raw = option(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, got ${raw}`);
+    return value;
+  };
+  const readers = option('readers');
+  const only = option('only');
+  const scenarios = only === undefined ? base.scenarios : only.split(',').map((name) => name.trim());
+  for (const name of scenarios) {
+    if (!allScenarios.includes(name as ScenarioName)) throw new Error(`--only: unknown scenario ${name}\n${usage}`);
+  }
+  known(flags);
+  return {
+    readerCounts: readers === undefined ? base.readerCounts : readers.split(',').map((n) => positiveInteger(n, 'readers')),
+    connectBatchSize: Math.round(number('batch', base.connectBatchSize)),
+    hotSeconds: number('hot-seconds', base.hotSeconds),
+    commentsPerSecond: number('comments-per-second', base.commentsPerSecond),
+    reactionsPerSecond: number('reactions-per-second', base.reactionsPerSecond),
+    drainSeconds: number('drain-seconds', base.drainSeconds),
+    sustainedSeconds: number('sustained-seconds', base.sustainedSeconds),
+    sustainedWriters: Math.round(number('sustained-writers', base.sustainedWriters)),
+    joinThreadComments: Math.round(number('join-comments', base.joinThreadComments)),
+    joinSamples: Math.round(number('join-samples', base.joinSamples)),
+    scenarios: scenarios as ScenarioName[],
+    quick: base.quick,
+  };
+}
+
+const knownFlags = new Set([
+  'quick', 'readers', 'hot-seconds', 'comments-per-second', 'reactions-per-second', 'drain-seconds',
+  'sustained-seconds', 'sustained-writers', 'join-comments', 'join-samples', 'batch', 'only', 'help',
+]);
+
+/** A misspelt flag silently ignored would make a run measure something other than intended. */
+function known(flags: Map<string, string>): void {
+  for (const name of flags.keys()) if (!knownFlags.has(name)) throw new Error(`unknown option --${name}\n${usage}`);
+}
+
+function positiveInteger(raw: string, name: string): number {
+  const value = Number(raw.trim());
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name}: ${raw} is not a positive integer`);
+  return value;
+}

@@ -1,0 +1,27 @@
+/** What the parent may ask of the Parley server child (server-child.ts), and with what. */
+
+export interface ParleyChildConfig {
+  dbPath: string;
+  secret: string;
+  siteId: string;
+}
+
+export interface TokenRequest {
+  sub: string;
+  name: string;
+  lvl: number;
+}
+
+export interface SeedRequest {
+  thread: string;
+  count: number;
+  /** Share of comments that are replies to an earlier root, so pages carry replies as real ones do. */
+  replyShare: number;
+  concurrency: number;
+}
+
+export interface DispatchPostsRequest {
+  thread: string;
+  writers: number;
+  seconds: number;
+}

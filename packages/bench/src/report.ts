@@ -1,0 +1,119 @@
+/** The console report: one short section per scenario, figures first, caveats right under them. */
+import type { BenchResults } from './results.js';
+import type { HotThreadResult } from './scenarios/hot-thread.js';
+import type { JoinCostResult } from './scenarios/join-cost.js';
+import type { SustainedPostsResult } from './scenarios/sustained-posts.js';
+import type { WidgetSizeResult } from './scenarios/widget-size.js';
+import { count, errorsText, fixed, kib, ms, table, times } from './table.js';
+
+export function header(results: BenchResults): string {
+  const { machine, pinning, config } = results;
+  return [
+    `Parley benchmark — ${results.startedAt}${config.quick ? '  (QUICK smoke run: small figures, not for comparison)' : ''}`,
+    `  ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}`,
+    `  pinning: ${pinning.note}`,
+    `  open-file limit: ${machine.openFileLimit ?? 'unlimited'}; databases on ${results.tempFileSystem}`,
+  ].join('\n');
+}
+
+export function hotThreadSection(results: BenchResults): string {
+  const { hotThread: runs, comparisons, config } = results;
+  if (runs.length === 0) return '';
+  const rows = runs.map((r) => [
+    r.server,
+    count(r.readers),
+    ms(r.deliveryMs.p50),
+    ms(r.deliveryMs.p99),
+    ms(r.deliveryMs.max),
+    `${count(r.deliveryMs.count)}/${count(r.expectedDeliveries)}`,
+    count(r.messagesDelivered),
+    fixed(r.serverCpuPercent, 0),
+    fixed(r.serverCpuPerMessageUs, 1),
+    count(r.receipts.lost),
+    fixed(r.clientCpuPercent, 0),
+    ms(r.drainMs),
+  ]);
+  const lines = [
+    `\n1–2. Hot thread: ${config.commentsPerSecond} comments/s + ${config.reactionsPerSecond} reactions/s for ${config.hotSeconds} s, readers in one thread`,
+    table(
+      ['server', 'readers', 'p50 ms', 'p99 ms', 'max ms', 'deliveries', 'msgs to readers', 'srv CPU %', 'µs/msg', 'lost', 'client CPU %', 'drain ms'],
+      rows,
+    ),
+    '  latency: comment emit → each reader\'s receipt, over every (comment × reader); µs/msg: server CPU ÷ messages readers received',
+  ];
+  if (comparisons.length > 0) {
+    lines.push(
+      '',
+      table(
+        ['Parley ÷ baseline', 'p50', 'p99', 'CPU per msg'],
+        comparisons.map((c) => [`at ${count(c.readers)} readers`, times(c.p50Ratio), times(c.p99Ratio), times(c.cpuPerMessageRatio)]),
+      ),
+    );
+  }
+  lines.push(...runs.flatMap(hotCaveats));
+  return lines.join('\n');
+}
+
+function hotCaveats(r: HotThreadResult): string[] {
+  const where = `${r.server} @ ${count(r.readers)}`;
+  const notes: string[] = [];
+  const ackErrors = errorsText(r.writers.errors);
+  if (ackErrors !== 'none') notes.push(`  ! ${where}: writes refused: ${ackErrors}`);
+  if (r.receipts.disconnected > 0) notes.push(`  ! ${where}: ${count(r.receipts.disconnected)} readers were disconnected`);
+  if (r.receipts.outOfOrder > 0) notes.push(`  ! ${where}: ${count(r.receipts.outOfOrder)} events repeated or out of order`);
+  if (r.clientCpuPercent > 85) notes.push(`  ! ${where}: client core ${r.clientCpuPercent.toFixed(0)}% busy — latencies include client-side queueing`);
+  if (r.serverCpuPercent > 90) notes.push(`  ! ${where}: server core saturated (${r.serverCpuPercent.toFixed(0)}%) — it could not keep up with the stream`);
+  notes.push(
+    `    ${where}: ${r.writers.comments} comments + ${r.writers.reactions} reactions, ${count(r.receipts.events)} events received, ` +
+      `joins took ${r.connectSeconds.toFixed(1)} s, ack p50/p99: comment ${ms(r.writers.commentAckMs.p50)}/${ms(r.writers.commentAckMs.p99)} ms, ` +
+      `reaction ${ms(r.writers.reactionAckMs.p50)}/${ms(r.writers.reactionAckMs.p99)} ms`,
+  );
+  return notes;
+}
+
+export function sustainedSection(result: SustainedPostsResult | null): string {
+  if (!result) return '';
+  const { overSockets: s, inProcess: d } = result;
+  return [
+    `\n3. Sustained posts, SQLite WAL synchronous=FULL on a file, ${s.workers} writers as fast as acks return`,
+    table(
+      ['path', 'acked posts/s', 'ack p50 ms', 'ack p99 ms', 'ack max ms', 'posts', 'errors'],
+      [
+        ['socket.io clients', fixed(s.perSecond, 0), ms(s.latencyMs.p50), ms(s.latencyMs.p99), ms(s.latencyMs.max), count(s.completed), errorsText(s.errors)],
+        ['dispatch in-process', fixed(d.perSecond, 0), ms(d.latencyMs.p50), ms(d.latencyMs.p99), ms(d.latencyMs.max), count(d.completed), errorsText(d.errors)],
+      ],
+    ),
+    `  server CPU during the socket run: ${s.serverCpuPercent.toFixed(0)}% of its core`,
+  ].join('\n');
+}
+
+export function joinSection(result: JoinCostResult | null): string {
+  if (!result) return '';
+  return [
+    `\n4. Joining a ${count(result.threadComments)}-comment thread (seeded in ${result.seedSeconds.toFixed(1)} s), ${result.samples} fresh clients one at a time`,
+    table(
+      ['measure', 'median', 'p90'],
+      [
+        ['thread:join ack, ms (connected)', ms(result.joinMsMedian), ms(result.joinMsP90)],
+        ['connect + join, ms', ms(result.connectAndJoinMsMedian), ms(result.connectAndJoinMsP90)],
+      ],
+    ),
+    `  join ack: ${count(result.ackJsonBytes)} B as JSON, ${count(result.ackPacketBytes)} B engine.io packet, ${result.commentsInAck} comments in the first page`,
+  ].join('\n');
+}
+
+export function widgetSection(result: WidgetSizeResult | null): string {
+  if (!result) return '';
+  if (!result.built) return `\n5. Widget bundle: not built (${result.path} is missing; run \`pnpm build\`)`;
+  const lines = [
+    `\n5. Widget bundle ${result.path}`,
+    `  parley.js: ${kib(result.entry.rawBytes)} raw, ${kib(result.entry.gzipBytes)} gzip -9`,
+  ];
+  for (const chunk of result.otherChunks) lines.push(`  lazy chunk ${chunk.file}: ${kib(chunk.rawBytes)} raw, ${kib(chunk.gzipBytes)} gzip -9`);
+  return lines.join('\n');
+}
+
+export function failuresSection(results: BenchResults): string {
+  if (results.failures.length === 0) return '';
+  return ['\nFAILED scenarios (figures above are incomplete):', ...results.failures.map((f) => `  ${f.scenario}: ${f.error}`)].join('\n');
+}

@@ -1,0 +1,112 @@
+/**
+ * The benchmark: starts each server under test in a child process on core 0, drives it from
+ * here on core 1, prints the figures and writes them to results/latest.json. It asserts nothing
+ * and always ends by itself, leaving no process or temp file behind.
+ */
+import { cleanupAll, installExitHandlers } from './cleanup.js';
+import { readConfig, usage, type BenchConfig } from './config.js';
+import { pinThisProcessToClientCore, type PinningState } from './cpu-pinning.js';
+import { fitsOpenFileLimit, machineFacts, raiseLimitHint } from './environment.js';
+import * as report from './report.js';
+import { compare, latestResultsPath, writeResults, type BenchResults } from './results.js';
+import { runHotThread } from './scenarios/hot-thread.js';
+import { runJoinCost } from './scenarios/join-cost.js';
+import { runSustainedPosts } from './scenarios/sustained-posts.js';
+import { measureWidgetSize } from './scenarios/widget-size.js';
+import { baseline, parley } from './targets.js';
+import { tempFileSystem } from './temp-dir.js';
+
+const log = (line: string): void => console.log(line);
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--help')) {
+    console.log(usage);
+    return;
+  }
+  installExitHandlers();
+  const config = readConfig(process.argv.slice(2), process.env);
+  const pinning = pinThisProcessToClientCore();
+  const results: BenchResults = {
+    startedAt: new Date().toISOString(),
+    finishedAt: null,
+    machine: machineFacts(),
+    pinning,
+    tempFileSystem: tempFileSystem(),
+    config,
+    hotThread: [],
+    comparisons: [],
+    sustainedPosts: null,
+    joinCost: null,
+    widgetSize: null,
+    failures: [],
+  };
+  log(report.header(results));
+  if (!pinning.pinned) log('  ! figures from an unpinned run mix server and client CPU; compare with care');
+
+  const attempt = async (scenario: string, work: () => Promise<void>): Promise<void> => {
+    try {
+      await work();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log(`  ! ${scenario} failed: ${message}`);
+      results.failures.push({ scenario, error: message });
+    }
+  };
+
+  for (const scenario of config.scenarios) {
+    log(`\n== ${scenario}`);
+    if (scenario === 'hot') await runHotScenario(config, pinning, results, attempt);
+    if (scenario === 'sustained') await attempt('sustained posts', async () => void (results.sustainedPosts = await runSustainedPosts(config, pinning, log)));
+    if (scenario === 'join') await attempt('join cost', async () => void (results.joinCost = await runJoinCost(config, pinning, log)));
+    if (scenario === 'size') results.widgetSize = measureWidgetSize();
+  }
+
+  results.comparisons = compare(results.hotThread);
+  results.finishedAt = new Date().toISOString();
+  log(`\n${'='.repeat(100)}\n${report.header(results)}`);
+  for (const section of [
+    report.hotThreadSection(results),
+    report.sustainedSection(results.sustainedPosts),
+    report.joinSection(results.joinCost),
+    report.widgetSection(results.widgetSize),
+    report.failuresSection(results),
+  ]) {
+    if (section) log(section);
+  }
+  writeResults(results);
+  log(`\nresults written to ${latestResultsPath}`);
+}
+
+async function runHotScenario(
+  config: BenchConfig,
+  pinning: PinningState,
+  results: BenchResults,
+  attempt: (scenario: string, work: () => Promise<void>) => Promise<void>,
+): Promise<void> {
+  for (const readers of config.readerCounts) {
+    if (!fitsOpenFileLimit(readers, results.machine.openFileLimit)) {
+      const why = `${readers} readers need ~${readers + 256} open files each side; the limit is ${results.machine.openFileLimit}. ${raiseLimitHint}`;
+      log(`  ! skipped: ${why}`);
+      results.failures.push({ scenario: `hot thread @ ${readers}`, error: why });
+      continue;
+    }
+    // Baseline after Parley at each N, so both meet the same machine state (warm caches, same load).
+    for (const target of [parley, baseline]) {
+      await attempt(`hot thread ${target.name} @ ${readers}`, async () => {
+        log(`  ${target.name} with ${readers} readers`);
+        results.hotThread.push(await runHotThread(target, readers, config, pinning, log));
+      });
+    }
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+} finally {
+  await cleanupAll();
+  // Sockets a failed scenario left half-open must not keep a finished benchmark alive.
+  process.exit();
+}

@@ -1,0 +1,50 @@
+/**
+ * Scenario 3: how many comments a second Parley acknowledges when writers post as fast as acks
+ * return, on a real SQLite file with synchronous=FULL (every ack waits for an fsync). Once over
+ * sockets, once through `server.dispatch` in the server's own process — the store's ceiling.
+ */
+import type { BenchConfig } from '../config.js';
+import { connectClient, request, type ParleySocket } from '../clients.js';
+import { runClosedLoop, type ClosedLoopResult } from '../closed-loop.js';
+import type { PinningState } from '../cpu-pinning.js';
+import type { DispatchPostsRequest } from '../parley-child-api.js';
+import { parley, writerUsers } from '../targets.js';
+
+export interface SustainedPostsResult {
+  overSockets: ClosedLoopResult & { serverCpuPercent: number };
+  inProcess: ClosedLoopResult;
+}
+
+export async function runSustainedPosts(
+  config: BenchConfig,
+  pinning: PinningState,
+  log: (line: string) => void,
+): Promise<SustainedPostsResult> {
+  const server = await parley.start(pinning);
+  const sockets: ParleySocket[] = [];
+  try {
+    const tokens = await parley.tokens(server, writerUsers('sustained', config.sustainedWriters));
+    for (const token of tokens) sockets.push(await connectClient(server.url, token));
+    const thread = 'bench/sustained-sockets';
+    // One post each first: creates the thread and warms the code paths outside the window.
+    await Promise.all(sockets.map((socket, n) => request(socket, 'comment:post', { requestId: `warm-${n}`, thread, body: 'warm up' })));
+
+    log(`  ${config.sustainedWriters} socket writers posting as fast as acks return for ${config.sustainedSeconds} s`);
+    const cpuBefore = await server.cpuMicros();
+    const overSockets = await runClosedLoop(config.sustainedWriters, config.sustainedSeconds, async (worker, iteration) => {
+      const socket = sockets[worker] as ParleySocket;
+      const body = `Sustained post ${iteration} from writer ${worker}: the store must fsync this before the ack.`;
+      const ack = await request(socket, 'comment:post', { requestId: `sus-${worker}-${iteration}`, thread, body });
+      return ack.ok ? null : ack.error.code;
+    });
+    const serverCpuPercent = ((await server.cpuMicros()) - cpuBefore) / 1000 / (overSockets.seconds * 1000) * 100;
+
+    log(`  ${config.sustainedWriters} in-process writers through dispatch for ${config.sustainedSeconds} s`);
+    const direct: DispatchPostsRequest = { thread: 'bench/sustained-dispatch', writers: config.sustainedWriters, seconds: config.sustainedSeconds };
+    const inProcess = await server.call<ClosedLoopResult>('dispatchPosts', direct);
+    return { overSockets: { ...overSockets, serverCpuPercent }, inProcess };
+  } finally {
+    for (const socket of sockets) socket.close();
+    await server.stop();
+  }
+}

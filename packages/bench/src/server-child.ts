@@ -1,0 +1,67 @@
+/**
+ * Child process: the Parley server under test, started through its public API on a real SQLite
+ * file (WAL, synchronous=FULL — the server's own setting) with rate limits off, so the benchmark
+ * measures the work and not the limiter. It also does what must happen next to the server:
+ * minting tokens with its secret, seeding big threads and posting through `dispatch` in-process.
+ */
+import { signToken, startParleyServer, type Identity } from '@parley/server';
+import { childConfig, serveParent, type CommandHandler } from './child-rpc.js';
+import { runClosedLoop } from './closed-loop.js';
+import type { DispatchPostsRequest, ParleyChildConfig, SeedRequest, TokenRequest } from './parley-child-api.js';
+
+const config = childConfig<ParleyChildConfig>();
+const server = await startParleyServer({
+  port: 0,
+  host: '127.0.0.1',
+  dbPath: config.dbPath,
+  secret: config.secret,
+  siteId: config.siteId,
+  rateLimit: false,
+  logger: false,
+});
+
+const writer = (n: number): Identity => ({ id: `bench-writer-${n}`, name: `Bench Writer ${n}`, avatar: null, level: 50, role: 'reader' });
+
+async function mintTokens(args: unknown): Promise<string[]> {
+  const users = args as TokenRequest[];
+  return Promise.all(users.map((user) => signToken(config.secret, user, { audience: config.siteId, expiresIn: '2h' })));
+}
+
+/** Fills a thread through the same path as real posts, `concurrency` at a time, fast. */
+async function seedComments(args: unknown): Promise<{ seconds: number; comments: number }> {
+  const { thread, count, replyShare, concurrency } = args as SeedRequest;
+  const roots: string[] = [];
+  let next = 0;
+  const started = performance.now();
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      const n = next++;
+      // A deterministic spread of replies: every comment whose fraction lands below replyShare.
+      const parentId = roots.length > 0 && (n * 0.618) % 1 < replyShare ? roots[(n * 7919) % roots.length] : undefined;
+      const body = `Seeded comment ${n}: a few words of opinion about the article, long enough to look real.`;
+      const input = { requestId: `seed-${n}`, thread, body, ...(parentId ? { parentId } : {}) };
+      const ack = await server.dispatch(writer(n % 50), 'comment:post', input);
+      if (!ack.ok) throw new Error(`seeding failed: ${JSON.stringify(ack.error)}`);
+      if (!parentId) roots.push((ack.data as { comment: { id: string } }).comment.id);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { seconds: (performance.now() - started) / 1000, comments: count };
+}
+
+/** The store's own ceiling: posts through `dispatch`, no sockets, one identity per writer. */
+async function dispatchPosts(args: unknown) {
+  const { thread, writers, seconds } = args as DispatchPostsRequest;
+  return runClosedLoop(writers, seconds, async (worker, iteration) => {
+    const input = { requestId: `direct-${worker}-${iteration}`, thread, body: `Direct post ${iteration} by writer ${worker}.` };
+    const ack = await server.dispatch(writer(1000 + worker), 'comment:post', input);
+    return ack.ok ? null : ack.error.code;
+  });
+}
+
+const handlers = new Map<string, CommandHandler>([
+  ['mintTokens', mintTokens],
+  ['seedComments', seedComments],
+  ['dispatchPosts', dispatchPosts],
+]);
+serveParent(server.url, handlers, () => server.close());
