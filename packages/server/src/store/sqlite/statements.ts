@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 
 /** Every statement the SQLite store runs, by name. */
-const sql = {
+export const sql = {
   getThread: 'SELECT * FROM threads WHERE id = ?',
   insertThread: 'INSERT INTO threads (id, title, url, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
   nextSeq: 'UPDATE threads SET seq = seq + 1 WHERE id = ? RETURNING seq',

@@ -1,0 +1,268 @@
+/**
+ * The storage contract, as tests. Every Store implementation runs this same suite
+ * (`describeStoreConformance('postgres', openPostgresStore)` when that store exists), so a command
+ * can rely on these rules whatever the database. Rules are numbered; tests name the rule.
+ */
+import type { CommentView, ThreadEvent } from '@parley/protocol';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { RootPosition } from '../domain/cursor.js';
+import type { CommentRecord, NewComment, Store, WriteTx } from './types.js';
+
+const AT = 1_700_000_000_000;
+const author: CommentView['author'] = { id: 'u1', name: 'Ann', avatar: null, level: 3 };
+
+async function addComment(tx: WriteTx, thread: string, id: string, parent?: CommentRecord): Promise<CommentRecord> {
+  const seq = await tx.nextSeq(thread);
+  const comment: NewComment = {
+    id,
+    thread,
+    rootId: parent ? parent.rootId : id,
+    parentId: parent ? parent.id : null,
+    replyToId: parent ? parent.id : null,
+    replyToName: parent ? parent.author.name : null,
+    depth: parent ? parent.depth + 1 : 0,
+    seq,
+    author,
+    body: `body ${id}`,
+    createdAt: AT + seq,
+  };
+  const stored = await tx.insertComment(comment);
+  if (parent) await tx.adjustReplyCount(thread, comment.rootId, 1);
+  await tx.appendEvent({ type: 'comment.created', thread, seq, at: AT + seq, comment: stored });
+  return stored;
+}
+
+export function describeStoreConformance(name: string, open: () => Promise<Store>): void {
+  async function openStore(): Promise<Store> {
+    const store = await open();
+    onTestFinished(() => store.close());
+    return store;
+  }
+
+  describe(`Store conformance: ${name}`, () => {
+    it('[ST1] ensureThread creates once and keeps the first title and url', async () => {
+      const store = await openStore();
+      const first = await store.write((tx) => tx.ensureThread('t', 'Title', 'https://x/1', AT));
+      const again = await store.write((tx) => tx.ensureThread('t', 'Other', 'https://x/2', AT + 5));
+      expect(first).toEqual({ id: 't', title: 'Title', url: 'https://x/1', seq: 0, commentCount: 0, plus: 0, minus: 0, createdAt: AT });
+      expect(again).toEqual(first);
+      expect(await store.read((tx) => tx.getThread('missing'))).toBeNull();
+    });
+
+    it('[ST2] seq is gapless per thread under many parallel write transactions', async () => {
+      const store = await openStore();
+      await store.write((tx) => Promise.all([tx.ensureThread('a', null, null, AT), tx.ensureThread('b', null, null, AT)]));
+      const writes = Array.from({ length: 200 }, (_, i) =>
+        store.write(async (tx) => {
+          const thread = i % 2 ? 'a' : 'b';
+          const seq = await tx.nextSeq(thread);
+          // An await inside the transaction: another transaction must not slip in here.
+          await new Promise((resolve) => setImmediate(resolve));
+          await tx.appendEvent({ type: 'post.voted', thread, seq, at: AT, plus: 0, minus: 0, userId: `u${i}`, value: null });
+          return seq;
+        }),
+      );
+      const seqs = await Promise.all(writes);
+      for (const thread of ['a', 'b']) {
+        const events = await store.read((tx) => tx.listEvents(thread, 0, 1000));
+        expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+        expect((await store.read((tx) => tx.getThread(thread)))?.seq).toBe(100);
+      }
+      expect(seqs).toHaveLength(200);
+    });
+
+    it('[ST3] write transactions run one at a time, even across awaits', async () => {
+      const store = await openStore();
+      const log: string[] = [];
+      const slow = store.write(async () => {
+        log.push('slow:start');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        log.push('slow:end');
+      });
+      const fast = store.write(async () => {
+        log.push('fast:start');
+      });
+      const read = store.read(async () => {
+        log.push('read');
+      });
+      await Promise.all([slow, fast, read]);
+      expect(log).toEqual(['slow:start', 'slow:end', 'fast:start', 'read']);
+    });
+
+    it('[ST4] a transaction that throws leaves nothing behind, seq included', async () => {
+      const store = await openStore();
+      await store.write((tx) => tx.ensureThread('t', null, null, AT));
+      await expect(
+        store.write(async (tx) => {
+          await addComment(tx, 't', 'c1');
+          await tx.adjustThreadCounts('t', { comments: 1 });
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      const after = await store.read(async (tx) => ({
+        thread: await tx.getThread('t'),
+        comment: await tx.getComment('t', 'c1'),
+        events: await tx.listEvents('t', 0, 10),
+      }));
+      expect(after).toEqual({ thread: expect.objectContaining({ seq: 0, commentCount: 0 }), comment: null, events: [] });
+      // The failure did not wedge the queue.
+      expect(await store.write((tx) => tx.nextSeq('t'))).toBe(1);
+    });
+
+    it('[ST5] counts change incrementally: thread counts, reply counts, reactions and score', async () => {
+      const store = await openStore();
+      await store.write(async (tx) => {
+        await tx.ensureThread('t', null, null, AT);
+        const root = await addComment(tx, 't', 'r');
+        const reply = await addComment(tx, 't', 'x', root);
+        await addComment(tx, 't', 'y', reply);
+      });
+      const thread = await store.write((tx) => tx.adjustThreadCounts('t', { comments: 3, plus: 2, minus: 1 }));
+      expect(thread).toMatchObject({ commentCount: 3, plus: 2, minus: 1 });
+      expect(await store.write((tx) => tx.adjustThreadCounts('t', { comments: -1 }))).toMatchObject({ commentCount: 2, plus: 2 });
+      expect(await store.write((tx) => tx.adjustReactionCounts('t', 'r', 3, 1))).toEqual({ likes: 3, dislikes: 1 });
+      expect(await store.write((tx) => tx.adjustReactionCounts('t', 'r', -1, 4))).toEqual({ likes: 2, dislikes: 5 });
+      const root = await store.read((tx) => tx.getComment('t', 'r'));
+      expect(root).toMatchObject({ likes: 2, dislikes: 5, score: -3, replyCount: 2, depth: 0, rootId: 'r' });
+      expect(await store.read((tx) => tx.getComment('other-thread', 'r'))).toBeNull();
+    });
+
+    it('[ST6] edits and tombstones change the body, keep the row', async () => {
+      const store = await openStore();
+      await store.write(async (tx) => {
+        await tx.ensureThread('t', null, null, AT);
+        await addComment(tx, 't', 'c');
+        await tx.setCommentBody('t', 'c', 'edited', AT + 100);
+      });
+      expect(await store.read((tx) => tx.getComment('t', 'c'))).toMatchObject({ body: 'edited', editedAt: AT + 100, deletedAt: null });
+      await store.write((tx) => tx.markCommentDeleted('t', 'c', AT + 200));
+      expect(await store.read((tx) => tx.getComment('t', 'c'))).toMatchObject({ body: '', deletedAt: AT + 200 });
+    });
+
+    it('[ST7] pages of roots in every sort cover each root exactly once, in order', async () => {
+      const store = await openStore();
+      const scores = [3, 0, 3, -2, 1, 0, 0, 5, 3, -1, 1, 0, 2];
+      await store.write(async (tx) => {
+        await tx.ensureThread('t', null, null, AT);
+        for (const [i, score] of scores.entries()) {
+          const root = await addComment(tx, 't', `r${i}`);
+          await tx.adjustReactionCounts('t', root.id, Math.max(score, 0) + 1, Math.max(-score, 0) + 1);
+          // Replies must never appear among roots.
+          await addComment(tx, 't', `r${i}-reply`, root);
+        }
+      });
+      const roots = await store.read((tx) => tx.listRoots('t', 'old', null, 1000));
+      const bySeq = [...roots].sort((a, b) => a.seq - b.seq);
+      const expected = {
+        old: bySeq.map((c) => c.id),
+        new: [...bySeq].reverse().map((c) => c.id),
+        top: [...bySeq].sort((a, b) => b.score - a.score || b.seq - a.seq).map((c) => c.id),
+      };
+      for (const sort of ['top', 'new', 'old'] as const) {
+        for (const pageSize of [1, 4, 5, 13, 20]) {
+          const seen: string[] = [];
+          let after: RootPosition | null = null;
+          for (let guard = 0; guard < 100; guard++) {
+            const page: CommentRecord[] = await store.read((tx) => tx.listRoots('t', sort, after, pageSize));
+            seen.push(...page.map((c) => c.id));
+            const last = page.at(-1);
+            if (page.length < pageSize || !last) break;
+            after = sort === 'top' ? { sort, score: last.score, seq: last.seq } : { sort, seq: last.seq };
+          }
+          expect({ sort, pageSize, seen }).toEqual({ sort, pageSize, seen: expected[sort] });
+        }
+      }
+    });
+
+    it('[ST8] replies of a root list oldest first, paged by seq', async () => {
+      const store = await openStore();
+      await store.write(async (tx) => {
+        await tx.ensureThread('t', null, null, AT);
+        const a = await addComment(tx, 't', 'a');
+        const b = await addComment(tx, 't', 'b');
+        const a1 = await addComment(tx, 't', 'a1', a);
+        await addComment(tx, 't', 'b1', b);
+        await addComment(tx, 't', 'a2', a1);
+        await addComment(tx, 't', 'a3', a);
+      });
+      const all = await store.read((tx) => tx.listReplies('t', 'a', null, 10));
+      expect(all.map((c) => c.id)).toEqual(['a1', 'a2', 'a3']);
+      const second = await store.read((tx) => tx.listReplies('t', 'a', all[0]?.seq ?? 0, 1));
+      expect(second.map((c) => c.id)).toEqual(['a2']);
+    });
+
+    it('[ST9] events replay after a seq, in order, as written', async () => {
+      const store = await openStore();
+      await store.write(async (tx) => {
+        await tx.ensureThread('t', null, null, AT);
+        for (let i = 0; i < 5; i++) await addComment(tx, 't', `c${i}`);
+      });
+      const events: ThreadEvent[] = await store.read((tx) => tx.listEvents('t', 2, 2));
+      expect(events.map((e) => e.seq)).toEqual([3, 4]);
+      expect(events[0]).toMatchObject({ type: 'comment.created', thread: 't', comment: { id: 'c2', body: 'body c2' } });
+      expect(await store.read((tx) => tx.listEvents('t', 5, 10))).toEqual([]);
+    });
+
+    it('[ST10] one reaction per user and comment, one vote per user and thread', async () => {
+      const store = await openStore();
+      await store.write(async (tx) => {
+        await tx.ensureThread('t', null, null, AT);
+        await tx.setReaction('t', 'c1', 'u1', 'like');
+        await tx.setReaction('t', 'c1', 'u1', 'dislike');
+        await tx.setReaction('t', 'c2', 'u1', 'like');
+        await tx.setReaction('t', 'c3', 'u1', 'like');
+        await tx.setReaction('t', 'c3', 'u1', null);
+        await tx.setReaction('t', 'c1', 'u2', 'like');
+        await tx.setVote('t', 'u1', 'plus');
+        await tx.setVote('t', 'u1', 'minus');
+        await tx.setVote('t', 'u2', 'plus');
+        await tx.setVote('t', 'u2', null);
+      });
+      const reactions = await store.read((tx) => tx.getReactions('t', 'u1', ['c1', 'c2', 'c3', 'c4']));
+      expect(Object.fromEntries(reactions)).toEqual({ c1: 'dislike', c2: 'like' });
+      expect(await store.read((tx) => tx.getReactions('t', 'u1', []))).toEqual(new Map());
+      expect(await store.read((tx) => tx.getVote('t', 'u1'))).toBe('minus');
+      expect(await store.read((tx) => tx.getVote('t', 'u2'))).toBeNull();
+    });
+
+    it('[ST11] a request record is stored once per (user, requestId) and pruned by age', async () => {
+      const store = await openStore();
+      const result = { seq: 3, comment: { id: 'c1', nested: [1, 2] } };
+      await store.write((tx) => tx.saveRequest('u1', 'r1', { fingerprint: 'f1', result, createdAt: AT }));
+      await store.write((tx) => tx.saveRequest('u2', 'r1', { fingerprint: 'f2', result: null, createdAt: AT + 10 }));
+      expect(await store.read((tx) => tx.getRequest('u1', 'r1'))).toEqual({ fingerprint: 'f1', result, createdAt: AT });
+      expect(await store.read((tx) => tx.getRequest('u1', 'nope'))).toBeNull();
+      await expect(
+        store.write((tx) => tx.saveRequest('u1', 'r1', { fingerprint: 'f3', result: 1, createdAt: AT })),
+      ).rejects.toThrow();
+      expect(await store.pruneRequests(AT + 5)).toBe(1);
+      expect(await store.read((tx) => tx.getRequest('u1', 'r1'))).toBeNull();
+      expect(await store.read((tx) => tx.getRequest('u2', 'r1'))).toMatchObject({ fingerprint: 'f2' });
+    });
+
+    it('[ST12] a transaction handle is dead once its transaction ends', async () => {
+      const store = await openStore();
+      let leaked: WriteTx | null = null;
+      await store.write(async (tx) => {
+        leaked = tx;
+        await tx.ensureThread('t', null, null, AT);
+      });
+      await expect((leaked as unknown as WriteTx).nextSeq('t')).rejects.toThrow(/after it ended/);
+    });
+
+    it('[ST13] a read transaction cannot write', async () => {
+      const store = await openStore();
+      await expect(store.read((tx) => (tx as WriteTx).ensureThread('t', null, null, AT))).rejects.toThrow();
+      expect(await store.read((tx) => tx.getThread('t'))).toBeNull();
+    });
+
+    it('[ST14] close waits for queued work, then refuses new work', async () => {
+      const store = await open();
+      const pending = store.write((tx) => tx.ensureThread('t', null, null, AT));
+      const closed = store.close();
+      await expect(pending).resolves.toMatchObject({ id: 't' });
+      await closed;
+      await expect(store.read((tx) => tx.getThread('t'))).rejects.toThrow(/closed/);
+    });
+  });
+}

@@ -1,0 +1,129 @@
+/**
+ * Test helpers. Everything started here is torn down by the helper itself when the test ends,
+ * so a failing test cannot leak a port, a socket or a database into the next one.
+ */
+import type { Ack, ClientToServerEvents, ServerToClientEvents, ThreadEvent } from '@parley/protocol';
+import { io as connectSocket, type Socket } from 'socket.io-client';
+import { onTestFinished } from 'vitest';
+import { createCommandContext, type CommandContext } from './commands/index.js';
+import type { ParleyServerOptions } from './config.js';
+import type { Identity } from './domain/identity.js';
+import { startParleyServer, type ParleyServer } from './server.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import { signToken, type TokenClaims } from './transport/tokens.js';
+
+export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
+export const TEST_SITE = 'test-site';
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+/** A socket that may emit anything, for feeding the server bad input. */
+export type RawSocket = Socket;
+
+export interface TestServer extends ParleyServer {
+  /** A valid token for this server. */
+  token(sub: string, claims?: Omit<TokenClaims, 'sub'>): Promise<string>;
+  /** A connected client; `token` omitted = guest. */
+  connect(token?: string): Promise<ClientSocket>;
+}
+
+/** Starts a server on port 0 with an in-memory database; closed when the current test finishes. */
+export async function startTestServer(options: ParleyServerOptions = {}): Promise<TestServer> {
+  const server = await startParleyServer({
+    dbPath: ':memory:',
+    secret: TEST_SECRET,
+    siteId: TEST_SITE,
+    logger: false,
+    rateLimit: false,
+    ...options,
+  });
+  onTestFinished(() => server.close());
+  return Object.assign(server, {
+    token: (sub: string, claims: Omit<TokenClaims, 'sub'> = {}) =>
+      signToken(TEST_SECRET, { sub, name: sub, ...claims }, { audience: TEST_SITE }),
+    connect: async (token?: string) => (await connectClient(server.url, token)).socket,
+  });
+}
+
+/** Connects a client and waits for the outcome; teardown is registered on the current test. */
+export function connectClient(
+  url: string,
+  token?: string,
+): Promise<{ socket: ClientSocket; error?: undefined } | { socket: ClientSocket; error: Error & { data?: unknown } }> {
+  const socket: ClientSocket = connectSocket(url, {
+    transports: ['websocket'],
+    auth: token ? { token } : {},
+    reconnection: false,
+    forceNew: true,
+  });
+  onTestFinished(() => {
+    socket.disconnect();
+  });
+  return new Promise((resolve) => {
+    socket.once('connect', () => resolve({ socket }));
+    socket.once('connect_error', (error: Error & { data?: unknown }) => resolve({ socket, error }));
+  });
+}
+
+/** Emits and waits for the ack (rejecting after 5 s rather than hanging the suite). */
+export function call<T = unknown>(socket: ClientSocket | RawSocket, event: string, payload: unknown): Promise<Ack<T>> {
+  return (socket as RawSocket).timeout(5000).emitWithAck(event, payload) as Promise<Ack<T>>;
+}
+
+/** Unwraps a successful ack, failing the test with the error otherwise. */
+export function okData<T>(ack: Ack<T>): T {
+  if (!ack.ok) throw new Error(`expected ok ack, got ${JSON.stringify(ack.error)}`);
+  return ack.data;
+}
+
+/** Resolves with the first `thread:event` matching `match`. */
+export function nextThreadEvent(socket: ClientSocket, match: (event: ThreadEvent) => boolean = () => true): Promise<ThreadEvent> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off('thread:event', listener);
+      reject(new Error('no matching thread:event within 5 s'));
+    }, 5000);
+    const listener = (event: ThreadEvent): void => {
+      if (!match(event)) return;
+      clearTimeout(timer);
+      socket.off('thread:event', listener);
+      resolve(event);
+    };
+    socket.on('thread:event', listener);
+  });
+}
+
+/** Every `thread:event` the socket receives from now on. */
+export function collectThreadEvents(socket: ClientSocket): ThreadEvent[] {
+  const events: ThreadEvent[] = [];
+  socket.on('thread:event', (event) => events.push(event));
+  return events;
+}
+
+export const identity = (id: string, overrides: Partial<Identity> = {}): Identity => ({
+  id,
+  name: id.charAt(0).toUpperCase() + id.slice(1),
+  avatar: null,
+  level: 13,
+  role: 'reader',
+  ...overrides,
+});
+
+export interface TestContext extends CommandContext {
+  store: SqliteStore;
+  /** Moves the fake clock forward. */
+  advance(ms: number): void;
+}
+
+/** A command context over a fresh in-memory store, with a fake clock and sequential ids. */
+export function createTestContext(): TestContext {
+  const store = SqliteStore.open({ path: ':memory:' });
+  onTestFinished(() => store.close());
+  let clock = 1_700_000_000_000;
+  let ids = 0;
+  const ctx = createCommandContext(store, { now: () => clock, newId: () => `c${++ids}` });
+  return { ...ctx, store, advance: (ms) => void (clock += ms) };
+}
+
+let requestCounter = 0;
+/** A fresh requestId. */
+export const rid = (): string => `r${++requestCounter}-${Math.random().toString(36).slice(2, 8)}`;
