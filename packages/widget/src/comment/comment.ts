@@ -1,0 +1,228 @@
+/**
+ * One comment: author, level, time, body (text only), reactions and the reader's own actions.
+ * Its replies are NOT children: the thread renders every comment as a sibling with `data-depth`,
+ * so queries inside one comment never reach into another.
+ *
+ * @event parley-comment-action - `CommentActionEvent` (bubbles, not composed) for the thread.
+ *
+ * @csspart comment-main - the comment's own content (avatar, meta, body, actions).
+ * @csspart avatar - the picture, or the initials circle.
+ * @csspart author-name - @csspart level - @csspart time - @csspart edited - @csspart reply-to
+ * @csspart body - the text. @csspart tombstone - "This comment was deleted".
+ * @csspart like - @csspart dislike - @csspart reply - @csspart edit - @csspart delete
+ * @csspart delete-confirm - @csspart delete-cancel - @csspart retry - @csspart discard
+ * @csspart reply-composer - @csspart edit-composer - the inline composers.
+ * @csspart error - a refused action's message.
+ */
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import type { Reaction } from '@parley/protocol';
+import type { DisplayComment } from '../state/display.js';
+import { ComposerSubmitEvent } from '../composer/composer.js';
+import { avatarHue, initials } from '../shared/avatar-style.js';
+import { editIcon, replyIcon, thumbDownIcon, thumbUpIcon, trashIcon } from '../shared/icons.js';
+import { absoluteTime, plural, relativeTime } from '../shared/relative-time.js';
+import { baseStyles } from '../shared/theme.styles.js';
+import { CommentActionEvent, type CommentAction } from './comment-action.js';
+import { commentStyles } from './comment.styles.js';
+
+const COMPOSER_PARTS = 'composer-input, composer-submit, composer-cancel, edit-input, edit-save, counter';
+
+export class ParleyComment extends LitElement {
+  static override styles = [baseStyles, commentStyles];
+  static override properties = {
+    comment: { attribute: false },
+    now: { type: Number },
+    signedIn: { type: Boolean, attribute: 'signed-in' },
+    canModerate: { type: Boolean, attribute: 'can-moderate' },
+    mode: { state: true },
+    avatarFailed: { state: true },
+  };
+
+  declare comment: DisplayComment | null;
+  /** The clock relative times are measured against; the thread ticks it every minute. */
+  declare now: number;
+  declare signedIn: boolean;
+  declare canModerate: boolean;
+  declare private mode: 'view' | 'reply' | 'edit' | 'confirm-delete';
+  declare private avatarFailed: boolean;
+
+  constructor() {
+    super();
+    this.comment = null;
+    this.now = Date.now();
+    this.signedIn = false;
+    this.canModerate = false;
+    this.mode = 'view';
+    this.avatarFailed = false;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const previous = changed.get('comment');
+    if (previous && this.comment && previous.author.avatar !== this.comment.author.avatar) this.avatarFailed = false;
+    if (this.comment?.deleted || this.comment?.state !== 'sent') {
+      if (this.mode !== 'view') this.mode = 'view';
+    }
+  }
+
+  protected override render() {
+    const c = this.comment;
+    if (!c) return nothing;
+    return html`
+      <article class="comment" part="comment-main" aria-label=${`Comment by ${c.author.name}`}>
+        ${this.renderAvatar(c)}
+        <div class="content">
+          ${this.renderMeta(c)}
+          ${c.replyToName ? html`<span class="reply-to" part="reply-to">↪ @${c.replyToName}</span>` : nothing}
+          ${c.deleted
+            ? html`<p class="tombstone" part="tombstone">This comment was deleted</p>`
+            : this.mode === 'edit'
+              ? html`<parley-composer
+                  class="inline-composer"
+                  part="edit-composer"
+                  exportparts=${COMPOSER_PARTS}
+                  mode="edit"
+                  compact
+                  cancellable
+                  focus-on-open
+                  label="Edit your comment"
+                  submit-label="Save"
+                  .value=${c.body}
+                  @parley-composer-submit=${(e: ComposerSubmitEvent) => this.finish({ type: 'edit', body: e.body })}
+                  @parley-composer-cancel=${() => this.finish(null)}
+                ></parley-composer>`
+              : html`<p class="body" part="body">${c.body}</p>`}
+          ${this.renderProblem(c)}
+          ${c.state === 'sent' && !c.deleted && this.mode !== 'edit' ? this.renderActions(c) : nothing}
+          ${this.mode === 'confirm-delete' ? this.renderDeleteConfirmation() : nothing}
+          ${this.mode === 'reply'
+            ? html`<parley-composer
+                class="inline-composer"
+                part="reply-composer"
+                exportparts=${COMPOSER_PARTS}
+                compact
+                cancellable
+                focus-on-open
+                label=${`Reply to ${c.author.name}`}
+                placeholder=${`Reply to ${c.author.name}`}
+                submit-label="Reply"
+                @parley-composer-submit=${(e: ComposerSubmitEvent) => this.finish({ type: 'reply', body: e.body })}
+                @parley-composer-cancel=${() => this.finish(null)}
+              ></parley-composer>`
+            : nothing}
+        </div>
+      </article>
+    `;
+  }
+
+  private renderAvatar(c: DisplayComment) {
+    if (c.author.avatar && !this.avatarFailed) {
+      return html`<img class="avatar" part="avatar" src=${c.author.avatar} alt="" loading="lazy"
+        referrerpolicy="no-referrer" @error=${() => (this.avatarFailed = true)} />`;
+    }
+    const hue = avatarHue(c.author.id);
+    return html`<span class="avatar" part="avatar" aria-hidden="true"
+      style=${`background: hsl(${hue} 55% 46%)`}>${initials(c.author.name)}</span>`;
+  }
+
+  private renderMeta(c: DisplayComment) {
+    return html`<div class="meta">
+      <h3 class="author" part="author-name">${c.author.name}</h3>
+      <span class="level" part="level" title=${`Level ${c.author.level}`}>LVL ${c.author.level}</span>
+      <time part="time" datetime=${new Date(c.createdAt).toISOString()} title=${absoluteTime(c.createdAt)}>
+        ${relativeTime(c.createdAt, this.now)}
+      </time>
+      ${c.edited && !c.deleted ? html`<span class="dot" aria-hidden="true"></span><span part="edited">edited</span>` : nothing}
+      ${c.state === 'pending'
+        ? html`<span class="dot" aria-hidden="true"></span><span class="delivery" part="delivery">Sending…</span>`
+        : nothing}
+    </div>`;
+  }
+
+  private renderProblem(c: DisplayComment) {
+    if (c.state === 'failed') {
+      return html`<div class="notice error" part="error" role="alert">
+        <span>Not sent${c.error ? html` — ${c.error.message}` : nothing}</span>
+        <span class="spacer"></span>
+        <button type="button" class="small primary" part="retry" @click=${() => this.act({ type: 'retry' })}>Retry</button>
+        <button type="button" class="small" part="discard" @click=${() => this.act({ type: 'discard' })}>Discard</button>
+      </div>`;
+    }
+    if (c.error) return html`<div class="notice error" part="error" role="alert">${c.error.message}</div>`;
+    return nothing;
+  }
+
+  private renderActions(c: DisplayComment) {
+    const name = c.author.name;
+    const canDelete = c.own || this.canModerate;
+    return html`<div class="actions" part="actions">
+      ${this.reactionButton(c, 'like', `Like comment by ${name}, ${plural(c.likes, 'like', 'likes')}`, c.likes)}
+      ${this.reactionButton(c, 'dislike', `Dislike comment by ${name}, ${plural(c.dislikes, 'dislike', 'dislikes')}`, c.dislikes)}
+      ${this.signedIn
+        ? html`<button type="button" class="action" part="reply" aria-expanded=${this.mode === 'reply'}
+            aria-label=${`Reply to ${name}`} @click=${() => this.toggle('reply')}>${replyIcon}<span>Reply</span></button>`
+        : nothing}
+      ${c.own
+        ? html`<button type="button" class="action" part="edit" aria-label="Edit your comment"
+            @click=${() => this.toggle('edit')}>${editIcon}<span>Edit</span></button>`
+        : nothing}
+      ${canDelete
+        ? html`<button type="button" class="action danger" part="delete"
+            aria-label=${c.own ? 'Delete your comment' : `Delete comment by ${name}`}
+            aria-expanded=${this.mode === 'confirm-delete'}
+            @click=${() => this.toggle('confirm-delete')}>${trashIcon}<span>Delete</span></button>`
+        : nothing}
+    </div>`;
+  }
+
+  private reactionButton(c: DisplayComment, kind: Reaction, label: string, count: number) {
+    const pressed = c.myReaction === kind;
+    return html`<button
+      type="button"
+      class=${`action ${kind}`}
+      part=${kind}
+      aria-pressed=${pressed ? 'true' : 'false'}
+      aria-label=${label}
+      title=${this.signedIn ? (kind === 'like' ? 'Like' : 'Dislike') : 'Sign in to react'}
+      ?disabled=${!this.signedIn}
+      @click=${() => this.act({ type: 'react', value: pressed ? null : kind })}
+    >
+      ${kind === 'like' ? thumbUpIcon : thumbDownIcon}<span class="count">${count}</span>
+    </button>`;
+  }
+
+  private renderDeleteConfirmation() {
+    return html`<div class="notice confirm" part="delete-confirmation" role="group" aria-label="Confirm deletion">
+      <span>Delete this comment? Replies stay visible.</span>
+      <span class="spacer"></span>
+      <button type="button" class="small strong" part="delete-confirm" @click=${() => this.finish({ type: 'delete' })}>
+        Delete
+      </button>
+      <button type="button" class="small" part="delete-cancel" @click=${() => this.finish(null)}>Cancel</button>
+    </div>`;
+  }
+
+  private toggle(mode: 'reply' | 'edit' | 'confirm-delete'): void {
+    this.mode = this.mode === mode ? 'view' : mode;
+    if (mode === 'confirm-delete' && this.mode === mode) {
+      void this.updateComplete.then(() =>
+        this.renderRoot.querySelector<HTMLButtonElement>('[part~="delete-cancel"]')?.focus(),
+      );
+    }
+  }
+
+  /** Closes the inline form, sends its action (if any) and gives focus back to the action row. */
+  private finish(action: CommentAction | null): void {
+    const from = this.mode;
+    this.mode = 'view';
+    if (action) this.act(action);
+    const target = from === 'reply' ? 'reply' : from === 'edit' ? 'edit' : 'delete';
+    void this.updateComplete.then(() =>
+      this.renderRoot.querySelector<HTMLButtonElement>(`[part~="${target}"]`)?.focus(),
+    );
+  }
+
+  private act(action: CommentAction): void {
+    const c = this.comment;
+    if (c) this.dispatchEvent(new CommentActionEvent(c.id, c.requestId, action));
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * A text box for a new comment, a reply or an edit. Keeps its own draft; tells its owner when the
+ * reader submits (button or Ctrl/Cmd+Enter) or cancels (Escape or the Cancel button).
+ * Setting `value` only fills the box; it never fires an event.
+ *
+ * @event parley-composer-submit - `ComposerSubmitEvent` with the typed `body` (not composed).
+ * @event parley-composer-cancel - `ComposerCancelEvent` (not composed).
+ *
+ * @csspart composer-input / composer-submit - the text box and button of a new comment or reply.
+ * @csspart edit-input / edit-save - the same, when `mode="edit"`.
+ * @csspart composer-cancel - the Cancel button (reply and edit only).
+ * @csspart counter - the character counter.
+ */
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { Limits } from '@parley/protocol';
+import { baseStyles } from '../shared/theme.styles.js';
+import { composerStyles } from './composer.styles.js';
+
+export class ComposerSubmitEvent extends Event {
+  static readonly eventName = 'parley-composer-submit';
+  readonly body: string;
+  constructor(body: string) {
+    super(ComposerSubmitEvent.eventName, { bubbles: false, composed: false });
+    this.body = body;
+  }
+}
+
+export class ComposerCancelEvent extends Event {
+  static readonly eventName = 'parley-composer-cancel';
+  constructor() {
+    super(ComposerCancelEvent.eventName, { bubbles: false, composed: false });
+  }
+}
+
+/** Show the counter once the draft is this close to the limit. */
+const COUNTER_FROM = 0.8;
+
+export class ParleyComposer extends LitElement {
+  static override styles = [baseStyles, composerStyles];
+  static override properties = {
+    value: { type: String },
+    mode: { type: String },
+    label: { type: String },
+    placeholder: { type: String },
+    submitLabel: { type: String, attribute: 'submit-label' },
+    maxLength: { type: Number, attribute: 'max-length' },
+    cancellable: { type: Boolean },
+    compact: { type: Boolean, reflect: true },
+    focusOnOpen: { type: Boolean, attribute: 'focus-on-open' },
+    draft: { state: true },
+  };
+
+  /** Text to start from (e.g. the comment being edited). */
+  declare value: string;
+  declare mode: 'comment' | 'edit';
+  /** Accessible name of the text box. */
+  declare label: string;
+  declare placeholder: string;
+  declare submitLabel: string;
+  declare maxLength: number;
+  declare cancellable: boolean;
+  declare compact: boolean;
+  declare focusOnOpen: boolean;
+  declare private draft: string;
+
+  constructor() {
+    super();
+    this.value = '';
+    this.mode = 'comment';
+    this.label = 'Add your comment';
+    this.placeholder = 'Add your comment';
+    this.submitLabel = 'Post';
+    this.maxLength = Limits.maxBodyLength;
+    this.cancellable = false;
+    this.compact = false;
+    this.focusOnOpen = false;
+    this.draft = '';
+  }
+
+  /** Empties the box after a successful submit. */
+  clear(): void {
+    this.draft = '';
+  }
+
+  override focus(options?: FocusOptions): void {
+    this.textarea?.focus(options);
+  }
+
+  private get textarea(): HTMLTextAreaElement | null {
+    return this.renderRoot.querySelector('textarea');
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('value')) this.draft = this.value;
+  }
+
+  protected override firstUpdated(): void {
+    if (this.focusOnOpen) {
+      const box = this.textarea;
+      box?.focus();
+      box?.setSelectionRange(box.value.length, box.value.length);
+    }
+  }
+
+  protected override render() {
+    const editing = this.mode === 'edit';
+    const length = this.draft.trim().length;
+    const level = length > this.maxLength ? 'over' : length >= this.maxLength * COUNTER_FROM ? 'near' : 'ok';
+    return html`
+      <div class="composer">
+        <textarea
+          part=${editing ? 'edit-input' : 'composer-input'}
+          aria-label=${this.label}
+          placeholder=${this.placeholder}
+          .value=${this.draft}
+          @input=${this.onInput}
+          @keydown=${this.onKeydown}
+        ></textarea>
+        <div class="footer">
+          <span class="hint"><kbd>Ctrl</kbd> + <kbd>Enter</kbd> to send</span>
+          ${level === 'ok'
+            ? nothing
+            : html`<span class="counter" part="counter" data-level=${level} aria-live="polite">
+                ${length.toLocaleString('en-US')} / ${this.maxLength.toLocaleString('en-US')}
+              </span>`}
+          <span class="buttons">
+            ${this.cancellable
+              ? html`<button type="button" class="cancel" part="composer-cancel" @click=${this.cancel}>Cancel</button>`
+              : nothing}
+            <button
+              type="button"
+              class="submit"
+              part=${editing ? 'edit-save' : 'composer-submit'}
+              ?disabled=${length === 0}
+              @click=${this.submit}
+            >
+              ${this.submitLabel}
+            </button>
+          </span>
+        </div>
+      </div>
+    `;
+  }
+
+  private onInput(event: Event): void {
+    this.draft = (event.target as HTMLTextAreaElement).value;
+  }
+
+  private onKeydown(event: KeyboardEvent): void {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      this.submit();
+    } else if (event.key === 'Escape' && this.cancellable) {
+      event.preventDefault();
+      this.cancel();
+    }
+  }
+
+  private submit(): void {
+    const body = this.draft.trim();
+    if (!body) return;
+    this.dispatchEvent(new ComposerSubmitEvent(body));
+  }
+
+  private cancel(): void {
+    this.dispatchEvent(new ComposerCancelEvent());
+  }
+}

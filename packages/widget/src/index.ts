@@ -1,0 +1,29 @@
+/**
+ * parley.js — load it with `<script type="module" src="https://comments.example.com/parley.js">`
+ * and it registers `<parley-thread>` (and the elements it is made of).
+ */
+import { ParleyComment } from './comment/comment.js';
+import { ParleyComposer } from './composer/composer.js';
+import { ParleyThread } from './thread/thread.js';
+
+export { ParleyComment, ParleyComposer, ParleyThread };
+export { ParleyCommentPostedEvent, ParleyErrorEvent, ParleySignInEvent } from './events.js';
+export type { Connector, ThreadConnection, ConnectionStatus } from './state/connection.js';
+
+const elements: [string, CustomElementConstructor][] = [
+  ['parley-composer', ParleyComposer],
+  ['parley-comment', ParleyComment],
+  ['parley-thread', ParleyThread],
+];
+// Defining twice throws; a page may include parley.js twice (or two versions).
+for (const [name, element] of elements) {
+  if (!customElements.get(name)) customElements.define(name, element);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'parley-thread': ParleyThread;
+    'parley-comment': ParleyComment;
+    'parley-composer': ParleyComposer;
+  }
+}

@@ -1,0 +1,142 @@
+/** Render helpers of `<parley-thread>`: header, composer area, list. Pure functions of their input. */
+import { html, nothing, type TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { AuthorView, Sort, Vote } from '@parley/protocol';
+import type { ConnectionStatus } from '../state/connection.js';
+import type { DisplayComment, DisplayGroup } from '../state/display.js';
+import { chatIcon, minusIcon, plusIcon } from '../shared/icons.js';
+import { plural } from '../shared/relative-time.js';
+
+/** The parts inside `<parley-comment>` re-exported, so `parley-thread::part(like)` styles work. */
+export const COMMENT_PARTS = [
+  'comment-main', 'avatar', 'author-name', 'level', 'time', 'edited', 'delivery', 'reply-to', 'body', 'tombstone',
+  'actions', 'like', 'dislike', 'reply', 'edit', 'delete', 'delete-confirmation', 'delete-confirm', 'delete-cancel',
+  'retry', 'discard', 'error', 'reply-composer', 'edit-composer', 'composer-input', 'composer-submit',
+  'composer-cancel', 'edit-input', 'edit-save', 'counter',
+].join(', ');
+
+const STATUS_TEXT: Record<'connected' | 'reconnecting' | 'offline', string> = {
+  connected: 'Live',
+  reconnecting: 'Reconnecting…',
+  offline: 'Offline',
+};
+
+export interface HeaderInput {
+  count: number | null;
+  plus: number;
+  minus: number;
+  vote: Vote | null;
+  canVote: boolean;
+  sort: Sort;
+  status: ConnectionStatus;
+  onVote: (value: Vote | null) => void;
+  onSort: (sort: Sort) => void;
+}
+
+export function renderHeader(h: HeaderInput): TemplateResult {
+  // "connecting" is not in the public contract: before the first connect we are, in effect, reconnecting.
+  const status = h.status === 'connecting' ? 'reconnecting' : h.status;
+  const statusText = h.status === 'connecting' ? 'Connecting…' : STATUS_TEXT[status];
+  const voteButton = (value: Vote, label: string, count: number, icon: TemplateResult) => html`<button
+    type="button"
+    class=${`vote ${value}`}
+    part=${value}
+    aria-pressed=${h.vote === value ? 'true' : 'false'}
+    aria-label=${label}
+    title=${h.canVote ? label : 'Sign in to rate this post'}
+    ?disabled=${!h.canVote}
+    @click=${() => h.onVote(h.vote === value ? null : value)}
+  >${icon}<span class="count">${count}</span></button>`;
+  return html`<header class="header" part="header">
+    <h2 class="count" part="count" id="parley-heading">
+      ${h.count === null ? 'Comments' : plural(h.count, 'Comment', 'Comments')}
+    </h2>
+    <div class="tools">
+      <div class="votes" role="group" aria-label="Rate this post">
+        ${voteButton('plus', `Plus this post, ${plural(h.plus, 'plus', 'pluses')}`, h.plus, plusIcon)}
+        ${voteButton('minus', `Minus this post, ${plural(h.minus, 'minus', 'minuses')}`, h.minus, minusIcon)}
+      </div>
+      <select class="sort" part="sort" aria-label="Sort comments" .value=${h.sort}
+        @change=${(e: Event) => h.onSort((e.target as HTMLSelectElement).value as Sort)}>
+        <option value="top" ?selected=${h.sort === 'top'}>Top</option>
+        <option value="new" ?selected=${h.sort === 'new'}>Newest</option>
+        <option value="old" ?selected=${h.sort === 'old'}>Oldest</option>
+      </select>
+      <span class="status" part="status" data-status=${status} role="status">${statusText}</span>
+    </div>
+  </header>`;
+}
+
+export function renderSignIn(onSignIn: () => void): TemplateResult {
+  return html`<div class="sign-in" part="sign-in">
+    <span class="text">Sign in to comment, reply and react.</span>
+    <button type="button" class="button primary" part="sign-in-button" @click=${onSignIn}>Sign in</button>
+  </div>`;
+}
+
+export function renderComposeAs(user: AuthorView): TemplateResult {
+  return html`<p class="compose-as">Commenting as <strong>${user.name}</strong> · LVL ${user.level}</p>`;
+}
+
+export function renderSkeleton(): TemplateResult {
+  const row = (a: string, b: string) => html`<div class="skeleton" aria-hidden="true">
+    <div class="circle"></div>
+    <div><div class="line short"></div><div class=${`line ${a}`}></div><div class=${`line ${b}`}></div></div>
+  </div>`;
+  return html`<div class="skeleton-composer" aria-hidden="true"></div>
+    <div role="status" class="sr-only">Loading comments…</div>
+    ${row('long', 'mid')}${row('mid', 'long')}${row('long', 'short')}`;
+}
+
+export function renderEmpty(): TemplateResult {
+  return html`<div class="empty" part="empty">
+    ${chatIcon}<strong>Be the first to comment</strong><span>Start the conversation — it shows up here live.</span>
+  </div>`;
+}
+
+type ListItem =
+  | { kind: 'comment'; key: string; comment: DisplayComment }
+  | { kind: 'more'; key: string; rootId: string; count: number };
+
+export interface ListInput {
+  groups: DisplayGroup[];
+  now: number;
+  signedIn: boolean;
+  canModerate: boolean;
+  busy: boolean;
+  freshIds: ReadonlySet<string>;
+  loadingReplies: ReadonlySet<string>;
+  onMoreReplies: (rootId: string) => void;
+}
+
+export function renderList(l: ListInput): TemplateResult {
+  const items: ListItem[] = l.groups.flatMap((g) => [
+    ...[g.root, ...g.replies].map((comment): ListItem => ({ kind: 'comment', key: comment.id, comment })),
+    ...(g.moreReplies > 0 ? [{ kind: 'more' as const, key: `more:${g.root.id}`, rootId: g.root.id, count: g.moreReplies }] : []),
+  ]);
+  return html`<div class="list" part="list" role="list" aria-labelledby="parley-heading" aria-busy=${l.busy ? 'true' : 'false'}>
+    ${repeat(items, (item) => item.key, (item) =>
+      item.kind === 'comment'
+        ? html`<parley-comment
+            role="listitem"
+            part="comment"
+            exportparts=${COMMENT_PARTS}
+            data-id=${item.comment.id}
+            data-depth=${item.comment.depth}
+            data-state=${item.comment.state}
+            data-deleted=${item.comment.deleted ? 'true' : nothing}
+            data-new=${l.freshIds.has(item.comment.id) ? '' : nothing}
+            .comment=${item.comment}
+            .now=${l.now}
+            ?signed-in=${l.signedIn}
+            ?can-moderate=${l.canModerate}
+          ></parley-comment>`
+        : html`<div class="more-replies" role="listitem" data-depth="1">
+            <button type="button" class="link-button" part="more-replies" ?disabled=${l.loadingReplies.has(item.rootId)}
+              @click=${() => l.onMoreReplies(item.rootId)}>
+              ${l.loadingReplies.has(item.rootId) ? 'Loading replies…' : `Show ${plural(item.count, 'more reply', 'more replies')}`}
+            </button>
+          </div>`,
+    )}
+  </div>`;
+}

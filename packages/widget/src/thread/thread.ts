@@ -1,0 +1,270 @@
+/**
+ * `<parley-thread>`: a live comment thread.
+ *
+ * SELECTOR CONTRACT (browser tests depend on it; all shadow roots are open):
+ *   [part~=count]                "5 Comments" / "1 Comment"
+ *   [part~=status][data-status]  connected | reconnecting | offline
+ *   button[part~=plus|minus]     post votes, each containing its count, aria-pressed = the viewer's vote
+ *   select[part~=sort]           values top | new | old
+ *   [part~=comment]              one per comment, all siblings (replies are NOT descendants), with
+ *                                data-id, data-depth=0|1|2, data-state=sent|pending|failed, data-deleted="true"
+ *     inside: [part~=author-name] [part~=level] ("LVL 13") [part~=body] button[part~=like|dislike]
+ *             (with counts, aria-pressed) button[part~=reply] button[part~=edit|delete] (own only)
+ *             button[part~=retry] (failed only) button[part~=delete-confirm]
+ *             textarea[part~=edit-input] + button[part~=edit-save] (inline edit)
+ *             [part~=reply-composer] > textarea[part~=composer-input] + button[part~=composer-submit]
+ *   [part~=composer] > textarea[part~=composer-input] + button[part~=composer-submit]   (main composer)
+ *   button[part~=load-more]  button[part~=more-replies]  [part~=sign-in] (guests)
+ *
+ * @event parley-comment-posted - `ParleyCommentPostedEvent`: the reader's comment was stored.
+ * @event parley-error - `ParleyErrorEvent`: an action or the connection was refused.
+ * @event parley-sign-in - `ParleySignInEvent`: a guest pressed "Sign in".
+ *
+ * @csspart base, header, count, plus, minus, sort, status, composer, sign-in, list, comment,
+ *   more-replies, load-more, empty, and every part of `<parley-comment>` (re-exported).
+ *
+ * @cssproperty --parley-accent - buttons, pressed states, links.  @cssproperty --parley-accent-fg
+ * @cssproperty --parley-bg @cssproperty --parley-surface @cssproperty --parley-fg
+ * @cssproperty --parley-muted @cssproperty --parley-border @cssproperty --parley-danger
+ * @cssproperty --parley-success @cssproperty --parley-warning @cssproperty --parley-radius
+ * @cssproperty --parley-font @cssproperty --parley-font-size @cssproperty --parley-indent
+ */
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { Limits, Sorts, type Sort, type Vote } from '@parley/protocol';
+import type { Connector } from '../state/connection.js';
+import { sessionMutationStorage } from '../state/pending-mutations.js';
+import { ThreadStore, type StoreNotice } from '../state/thread-store.js';
+import { connectWithSocketIo } from '../transport/socket-io-connection.js';
+import { ComposerSubmitEvent, type ParleyComposer } from '../composer/composer.js';
+import type { CommentActionEvent } from '../comment/comment-action.js';
+import { ParleyCommentPostedEvent, ParleyErrorEvent, ParleySignInEvent } from '../events.js';
+import { baseStyles, themeTokens } from '../shared/theme.styles.js';
+import { threadStyles } from './thread.styles.js';
+import {
+  renderComposeAs, renderEmpty, renderHeader, renderList, renderSignIn, renderSkeleton,
+} from './thread-parts.js';
+
+/** Relative times ("3 min ago") are refreshed this often. */
+const CLOCK_TICK_MS = 60_000;
+
+/** The origin that served parley.js: where the Parley server lives unless `server` says otherwise. */
+const SCRIPT_ORIGIN = ((): string => {
+  try {
+    const origin = new URL(import.meta.url).origin;
+    return origin === 'null' ? globalThis.location?.origin ?? '' : origin;
+  } catch {
+    return globalThis.location?.origin ?? '';
+  }
+})();
+
+export class ParleyThread extends LitElement {
+  static override styles = [themeTokens, baseStyles, threadStyles];
+  static override properties = {
+    thread: { type: String, attribute: 'thread' },
+    server: { type: String, attribute: 'server' },
+    token: { type: String, attribute: 'token' },
+    sort: { type: String, attribute: 'sort' },
+    pageSize: { type: Number, attribute: 'page-size' },
+    theme: { type: String, attribute: 'theme', reflect: true },
+    title: { type: String, attribute: 'title' },
+    url: { type: String, attribute: 'url' },
+    connector: { attribute: false },
+    now: { state: true },
+    announcement: { state: true },
+  };
+
+  /** Thread id chosen by the publisher, e.g. `news/2025/iran-mediation`. Required. */
+  declare thread: string;
+  /** Parley server URL. @default the origin that served parley.js */
+  declare server: string;
+  /** The reader's signed token from the host; empty for a guest. Changing it reconnects. */
+  declare token: string;
+  /** @default 'top' */
+  declare sort: Sort;
+  /** Root comments per page. @default Limits.defaultPageSize (server side) */
+  declare pageSize: number | undefined;
+  /** light | dark | auto (follows prefers-color-scheme). @default 'light' — matches most article pages */
+  declare theme: 'light' | 'dark' | 'auto';
+  /** Sent on join so the server can label the thread. @default document.title */
+  declare title: string;
+  /** Sent on join. @default location.href without its hash */
+  declare url: string;
+  /** How to reach the server; tests pass a fake. @default Socket.IO */
+  declare connector: Connector;
+  declare private now: number;
+  declare private announcement: string;
+
+  private store: ThreadStore | null = null;
+  private sessionKey = '';
+  private sessionCleanup: (() => void)[] = [];
+  private clock: ReturnType<typeof setInterval> | undefined;
+  private readonly freshIds = new Set<string>();
+
+  constructor() {
+    super();
+    this.thread = '';
+    this.server = '';
+    this.token = '';
+    this.sort = 'top';
+    this.pageSize = undefined;
+    this.theme = 'light';
+    this.title = '';
+    this.url = '';
+    this.connector = connectWithSocketIo;
+    this.now = Date.now();
+    this.announcement = '';
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.clock = setInterval(() => (this.now = Date.now()), CLOCK_TICK_MS);
+    this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.clock);
+    this.endSession();
+  }
+
+  /** Sessions start here (not in `updated`), so their first state renders in this same update. */
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    this.ensureSession();
+    if (changed.has('sort')) this.store?.setSort(this.effectiveSort);
+  }
+
+  private get effectiveSort(): Sort {
+    return (Sorts as readonly string[]).includes(this.sort) ? this.sort : 'top';
+  }
+
+  /** One connection and store per (server, token, thread); any change starts a fresh session. */
+  private ensureSession(): void {
+    const server = this.server || SCRIPT_ORIGIN;
+    const token = this.token || '';
+    const key = JSON.stringify([server, token, this.thread]);
+    if (!this.isConnected || !this.thread) return this.endSession();
+    if (key === this.sessionKey) return;
+    this.endSession();
+    this.sessionKey = key;
+    const connection = this.connector(server, token || undefined);
+    const store = new ThreadStore(connection, {
+      thread: this.thread,
+      sort: this.effectiveSort,
+      pageSize: this.pageSize,
+      title: this.title || document.title,
+      url: this.url || location.href.split('#')[0],
+      storage: sessionMutationStorage(`${server}|${this.thread}`),
+    });
+    this.store = store;
+    this.sessionCleanup = [
+      store.subscribe(() => this.requestUpdate()),
+      store.onNotice((notice) => this.onNotice(notice)),
+      () => store.dispose(),
+      () => connection.close(),
+    ];
+  }
+
+  private endSession(): void {
+    this.sessionCleanup.forEach((cleanup) => cleanup());
+    this.sessionCleanup = [];
+    this.sessionKey = '';
+    this.store = null;
+  }
+
+  private onNotice(notice: StoreNotice): void {
+    if (notice.type === 'posted') this.dispatchEvent(new ParleyCommentPostedEvent(notice.comment));
+    else if (notice.type === 'error') this.dispatchEvent(new ParleyErrorEvent(notice.error, notice.action));
+    else {
+      this.freshIds.add(notice.comment.id);
+      this.announcement = `New comment by ${notice.comment.author.name}`;
+    }
+  }
+
+  protected override render() {
+    const store = this.store;
+    const loaded = store?.loaded ?? false;
+    const viewer = store?.viewer ?? null;
+    const votes = store?.postVotes() ?? { plus: 0, minus: 0, vote: null };
+    const groups = loaded ? store!.groups() : [];
+    return html`<section class="thread" part="base" aria-labelledby="parley-heading">
+      ${renderHeader({
+        count: loaded ? store!.threadView!.commentCount : null,
+        ...votes,
+        canVote: Boolean(viewer?.user),
+        sort: this.effectiveSort,
+        status: store?.status ?? 'connecting',
+        onVote: (value: Vote | null) => store?.vote(value),
+        onSort: (sort: Sort) => (this.sort = sort),
+      })}
+      ${!this.thread ? html`<p class="problem" role="alert">This discussion is missing its thread id.</p>` : nothing}
+      ${store?.joinError
+        ? html`<div class="problem" role="alert">
+            <span>Comments could not be loaded: ${store.joinError.message}</span>
+          </div>`
+        : nothing}
+      ${!loaded
+        ? renderSkeleton()
+        : html`<div class="compose">
+              ${viewer?.user
+                ? html`${renderComposeAs(viewer.user)}
+                    <parley-composer
+                      part="composer"
+                      exportparts="composer-input, composer-submit, counter"
+                      label="Add your comment"
+                      placeholder="Add your comment"
+                      max-length=${Limits.maxBodyLength}
+                      @parley-composer-submit=${this.onComposerSubmit}
+                    ></parley-composer>`
+                : renderSignIn(() => this.dispatchEvent(new ParleySignInEvent()))}
+            </div>
+            ${groups.length === 0
+              ? renderEmpty()
+              : renderList({
+                  groups,
+                  now: this.now,
+                  signedIn: Boolean(viewer?.user),
+                  canModerate: viewer?.role === 'moderator' || viewer?.role === 'admin',
+                  busy: store!.joining,
+                  freshIds: this.freshIds,
+                  loadingReplies: store!.loadingReplies,
+                  onMoreReplies: (rootId) => store?.loadReplies(rootId),
+                })}
+            ${store!.nextCursor
+              ? html`<button type="button" class="button load-more" part="load-more" ?disabled=${store!.loadingMore}
+                  @click=${() => store?.loadMore()}>
+                  ${store!.loadingMore ? 'Loading…' : 'Load more comments'}
+                </button>`
+              : nothing}`}
+      <div class="sr-only" aria-live="polite">${this.announcement}</div>
+    </section>`;
+  }
+
+  private readonly onComposerSubmit = (event: ComposerSubmitEvent): void => {
+    if (this.store?.post(event.body)) (event.target as ParleyComposer).clear();
+  };
+
+  /** Actions from `<parley-comment>` elements bubble up to the list. */
+  private readonly onCommentAction = (event: CommentActionEvent): void => {
+    const store = this.store;
+    if (!store) return;
+    const { action, commentId, requestId } = event;
+    switch (action.type) {
+      case 'react':
+        return store.react(commentId, action.value);
+      case 'reply':
+        return void store.post(action.body, commentId);
+      case 'edit':
+        return store.edit(commentId, action.body);
+      case 'delete':
+        return store.remove(commentId);
+      case 'retry':
+        return requestId ? store.retry(requestId) : undefined;
+      case 'discard':
+        return requestId ? store.discard(requestId) : undefined;
+    }
+  };
+
+  protected override firstUpdated(): void {
+    this.renderRoot.addEventListener('parley-comment-action', this.onCommentAction as EventListener);
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The browser's ThreadConnection: one Socket.IO connection per widget (`forceNew`, so two widgets
+ * with different tokens never share a handshake). Status for the header:
+ *   connected    — the socket is open;
+ *   reconnecting — Socket.IO is retrying (first attempts after a drop);
+ *   offline      — the browser says it is offline, or several attempts in a row failed.
+ */
+import { io, type Socket } from 'socket.io-client';
+import { ErrorCodes, type ClientToServerEvents, type ParleyError, type ServerToClientEvents, type ThreadEvent } from '@parley/protocol';
+import type { Connector, ConnectionStatus, ThreadConnection } from '../state/connection.js';
+
+/** Failed attempts in a row after which the header says "offline" instead of "reconnecting". */
+const OFFLINE_AFTER_FAILURES = 3;
+
+export const connectWithSocketIo: Connector = (server, token) => new SocketIoConnection(server, token);
+
+class SocketIoConnection implements ThreadConnection {
+  status: ConnectionStatus = 'connecting';
+  private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  private readonly statusListeners = new Set<(status: ConnectionStatus) => void>();
+  private readonly errorListeners = new Set<(error: ParleyError) => void>();
+  private failures = 0;
+  private readonly onOnline = (): void => {
+    if (!this.socket.connected) this.socket.connect();
+  };
+  private readonly onOffline = (): void => {
+    if (!this.socket.connected) this.setStatus('offline');
+  };
+
+  constructor(server: string, token: string | undefined) {
+    this.socket = io(server, {
+      auth: token ? { token } : {},
+      transports: ['websocket', 'polling'],
+      forceNew: true,
+      reconnectionDelayMax: 10_000,
+    });
+    this.socket.on('connect', () => {
+      this.failures = 0;
+      this.setStatus('connected');
+    });
+    this.socket.on('disconnect', (reason) => {
+      // The server closed us on purpose (e.g. restarting); Socket.IO will not retry by itself.
+      if (reason === 'io server disconnect') this.socket.connect();
+      this.setStatus(this.isBrowserOffline() ? 'offline' : 'reconnecting');
+    });
+    this.socket.on('connect_error', (error: Error & { data?: unknown }) => {
+      this.failures++;
+      if (!this.socket.active) {
+        // Refused by the server's middleware (e.g. a bad token): retrying the same handshake is futile.
+        this.setStatus('offline');
+        this.errorListeners.forEach((listener) => listener(toParleyError(error)));
+        return;
+      }
+      const offline = this.isBrowserOffline() || this.failures >= OFFLINE_AFTER_FAILURES;
+      this.setStatus(offline ? 'offline' : this.status === 'connecting' ? 'connecting' : 'reconnecting');
+    });
+    globalThis.addEventListener?.('online', this.onOnline);
+    globalThis.addEventListener?.('offline', this.onOffline);
+  }
+
+  request: ThreadConnection['request'] = (event, input, ack) => {
+    // Socket.IO's typed emit cannot follow a generic event name; the event map still checks callers.
+    (this.socket.emit as (event: string, ...args: unknown[]) => void)(event, input, ack);
+  };
+
+  onThreadEvent(listener: (event: ThreadEvent) => void): () => void {
+    this.socket.on('thread:event', listener);
+    return () => this.socket.off('thread:event', listener);
+  }
+
+  onStatus(listener: (status: ConnectionStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  onError(listener: (error: ParleyError) => void): () => void {
+    this.errorListeners.add(listener);
+    return () => this.errorListeners.delete(listener);
+  }
+
+  close(): void {
+    globalThis.removeEventListener?.('online', this.onOnline);
+    globalThis.removeEventListener?.('offline', this.onOffline);
+    this.statusListeners.clear();
+    this.errorListeners.clear();
+    this.socket.removeAllListeners();
+    this.socket.disconnect();
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    if (status === this.status) return;
+    this.status = status;
+    this.statusListeners.forEach((listener) => listener(status));
+  }
+
+  private isBrowserOffline(): boolean {
+    return globalThis.navigator?.onLine === false;
+  }
+}
+
+/** A refused handshake carries the server's `{ code, message }` in `data` when it has one. */
+function toParleyError(error: Error & { data?: unknown }): ParleyError {
+  const data = error.data as Partial<ParleyError> | undefined;
+  if (data && typeof data.code === 'string' && typeof data.message === 'string') return data as ParleyError;
+  return { code: ErrorCodes.invalidToken, message: error.message || 'The server refused the connection.' };
+}
