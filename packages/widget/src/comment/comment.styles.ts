@@ -77,6 +77,9 @@ export const commentStyles = css`
     white-space: pre-wrap;
     overflow-wrap: anywhere;
   }
+  [hidden] {
+    display: none !important;
+  }
   :host([data-state='pending']) .body {
     opacity: 0.6;
   }

@@ -75,7 +75,8 @@ export class ParleyComment extends LitElement {
           ${c.replyToName ? html`<span class="reply-to" part="reply-to">↪ @${c.replyToName}</span>` : nothing}
           ${c.deleted
             ? html`<p class="tombstone" part="tombstone">This comment was deleted</p>`
-            : this.mode === 'edit'
+            : html`<p class="body" part="body" ?hidden=${this.mode === 'edit'}>${c.body}</p>`}
+          ${this.mode === 'edit' && !c.deleted
               ? html`<parley-composer
                   class="inline-composer"
                   part="edit-composer"
@@ -90,7 +91,7 @@ export class ParleyComment extends LitElement {
                   @parley-composer-submit=${(e: ComposerSubmitEvent) => this.finish({ type: 'edit', body: e.body })}
                   @parley-composer-cancel=${() => this.finish(null)}
                 ></parley-composer>`
-              : html`<p class="body" part="body">${c.body}</p>`}
+              : nothing}
           ${this.renderProblem(c)}
           ${c.state === 'sent' && !c.deleted && this.mode !== 'edit' ? this.renderActions(c) : nothing}
           ${this.mode === 'confirm-delete' ? this.renderDeleteConfirmation() : nothing}

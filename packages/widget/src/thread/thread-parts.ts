@@ -48,9 +48,10 @@ export function renderHeader(h: HeaderInput): TemplateResult {
     @click=${() => h.onVote(h.vote === value ? null : value)}
   >${icon}<span class="count">${count}</span></button>`;
   return html`<header class="header" part="header">
-    <h2 class="count" part="count" id="parley-heading">
-      ${h.count === null ? 'Comments' : plural(h.count, 'Comment', 'Comments')}
-    </h2>
+    <div class="title">
+      <h2 class="count" part="count" id="parley-heading">${h.count === null ? 'Comments' : plural(h.count, 'Comment', 'Comments')}</h2>
+      <span class="status" part="status" data-status=${status} role="status">${statusText}</span>
+    </div>
     <div class="tools">
       <div class="votes" role="group" aria-label="Rate this post">
         ${voteButton('plus', `Plus this post, ${plural(h.plus, 'plus', 'pluses')}`, h.plus, plusIcon)}
@@ -62,7 +63,6 @@ export function renderHeader(h: HeaderInput): TemplateResult {
         <option value="new" ?selected=${h.sort === 'new'}>Newest</option>
         <option value="old" ?selected=${h.sort === 'old'}>Oldest</option>
       </select>
-      <span class="status" part="status" data-status=${status} role="status">${statusText}</span>
     </div>
   </header>`;
 }
@@ -75,7 +75,7 @@ export function renderSignIn(onSignIn: () => void): TemplateResult {
 }
 
 export function renderComposeAs(user: AuthorView): TemplateResult {
-  return html`<p class="compose-as">Commenting as <strong>${user.name}</strong> · LVL ${user.level}</p>`;
+  return html`<p class="compose-as">Commenting as <strong>${user.name}</strong><span class="level">LVL ${user.level}</span></p>`;
 }
 
 export function renderSkeleton(): TemplateResult {

@@ -28,6 +28,12 @@ export const threadStyles = css`
     margin-bottom: 1rem;
     border-bottom: 1px solid var(--_border);
   }
+  .title {
+    display: flex;
+    align-items: center;
+    flex-wrap: wrap;
+    gap: 0.25rem 0.875rem;
+  }
   .count {
     margin: 0;
     font-size: 1.25rem;
@@ -158,6 +164,15 @@ export const threadStyles = css`
   }
   .compose-as strong {
     color: var(--_fg);
+  }
+  .level {
+    font-size: 0.6875rem;
+    font-weight: 700;
+    letter-spacing: 0.04em;
+    padding: 0.1rem 0.45rem;
+    border-radius: 999px;
+    color: var(--_accent);
+    background: color-mix(in srgb, var(--_accent) 12%, transparent);
   }
   .sign-in {
     display: flex;
@@ -299,10 +314,6 @@ export const threadStyles = css`
     }
     .tools {
       margin-inline-start: 0;
-      width: 100%;
-    }
-    .status {
-      margin-inline-start: auto;
     }
     .list > [data-depth='1'],
     .list > [data-depth='2'] {
