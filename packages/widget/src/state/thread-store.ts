@@ -13,12 +13,6 @@ import {
   Limits,
   type Ack,
   type CommentView,
-  type DeleteResult,
-  type EditResult,
-  type PostCommentResult,
-  type ReactResult,
-  type VoteResult,
-  type JoinResult,
   type ParleyError,
   type Reaction,
   type Sort,
@@ -27,12 +21,13 @@ import {
   type ViewerState,
   type Vote,
 } from '@parley/protocol';
-import { CommentCollection } from './comment-collection.js';
+import type { CommentCollection } from './comment-collection.js';
 import type { ConnectionStatus, ThreadConnection } from './connection.js';
 import { buildGroups, displayVote, type DisplayGroup } from './display.js';
 import { MutationQueue } from './mutation-queue.js';
 import type { Mutation, MutationStorage } from './pending-mutations.js';
 import { newRequestId } from './request-id.js';
+import { ThreadState } from './thread-state.js';
 
 export type StoreNotice =
   | { type: 'posted'; comment: CommentView }
@@ -52,33 +47,20 @@ export interface ThreadStoreOptions {
 
 export class ThreadStore {
   readonly thread: string;
-  sort: Sort;
-  /** Null until the first join answers. */
-  threadView: ThreadView | null = null;
-  viewer: ViewerState | null = null;
-  nextCursor: string | null = null;
   loadingMore = false;
   joinError: ParleyError | null = null;
-  /** Seq of the last applied event. */
-  lastSeq = 0;
-
-  readonly comments = new CommentCollection();
-  readonly myReactions = new Map<string, Reaction>();
-  readonly commentErrors = new Map<string, ParleyError>();
-  readonly exhaustedReplies = new Set<string>();
   readonly loadingReplies = new Set<string>();
+  readonly commentErrors = new Map<string, ParleyError>();
   readonly mutations: MutationQueue;
 
+  private readonly state: ThreadState;
   private readonly options: ThreadStoreOptions;
   private readonly listeners = new Set<() => void>();
   private readonly noticeListeners = new Set<(notice: StoreNotice) => void>();
   private readonly unsubscribe: (() => void)[];
-  private readonly replyCursors = new Map<string, string>();
   private buffered: ThreadEvent[] = [];
-  private snapshotSort: Sort | null = null;
   private joined = false;
   private joinGeneration = 0;
-  private myVote: Vote | null = null;
   private version = 0;
   private groupsCache: { version: number; groups: DisplayGroup[] } | null = null;
   private disposed = false;
@@ -89,7 +71,7 @@ export class ThreadStore {
   ) {
     this.options = options;
     this.thread = options.thread;
-    this.sort = options.sort ?? 'top';
+    this.state = new ThreadState(options.sort ?? 'top');
     this.mutations = new MutationQueue(connection, options.storage, (mutation, ack) => this.settled(mutation, ack));
     this.unsubscribe = [
       connection.onStatus((status) => this.statusChanged(status)),
@@ -102,14 +84,30 @@ export class ThreadStore {
   get status(): ConnectionStatus {
     return this.connection.status;
   }
-
-  get loaded(): boolean {
-    return this.threadView !== null;
+  get sort(): Sort {
+    return this.state.sort;
   }
-
-  /** True while a join for a new sort (or the first join) is on its way. */
+  get loaded(): boolean {
+    return this.state.threadView !== null;
+  }
+  /** True while a join (the first, a rejoin, or one for a new sort) is on its way. */
   get joining(): boolean {
     return !this.joined;
+  }
+  get threadView(): ThreadView | null {
+    return this.state.threadView;
+  }
+  get viewer(): ViewerState | null {
+    return this.state.viewer;
+  }
+  get nextCursor(): string | null {
+    return this.state.nextCursor;
+  }
+  get lastSeq(): number {
+    return this.state.lastSeq;
+  }
+  get comments(): CommentCollection {
+    return this.state.comments;
   }
 
   subscribe(listener: () => void): () => void {
@@ -134,34 +132,35 @@ export class ThreadStore {
   groups(): DisplayGroup[] {
     if (this.groupsCache?.version === this.version) return this.groupsCache.groups;
     const groups = buildGroups({
-      comments: this.comments,
+      comments: this.state.comments,
       mutations: this.mutations.list,
-      myReactions: this.myReactions,
+      myReactions: this.state.myReactions,
       commentErrors: this.commentErrors,
-      exhaustedReplies: this.exhaustedReplies,
-      viewerId: this.viewer?.user?.id ?? null,
-      sort: this.sort,
+      exhaustedReplies: this.state.exhaustedReplies,
+      viewerId: this.state.viewerId,
+      sort: this.state.sort,
     });
     this.groupsCache = { version: this.version, groups };
     return groups;
   }
 
   postVotes(): { plus: number; minus: number; vote: Vote | null } {
-    const base = { plus: this.threadView?.plus ?? 0, minus: this.threadView?.minus ?? 0, vote: this.myVote };
+    const view = this.state.threadView;
+    const base = { plus: view?.plus ?? 0, minus: view?.minus ?? 0, vote: this.state.myVote };
     return displayVote(base, this.mutations.list);
   }
 
   // ── joining and events ─────────────────────────────────────────────────────────────────────
 
   setSort(sort: Sort): void {
-    if (sort === this.sort) return;
-    this.sort = sort;
+    if (sort === this.state.sort) return;
+    this.state.sort = sort;
     if (this.status === 'connected') this.join();
     this.changed();
   }
 
   private statusChanged(status: ConnectionStatus): void {
-    if (status === 'connected') this.join();
+    if (status === 'connected') this.join(); // [S3]
     else {
       this.joined = false;
       this.joinGeneration++;
@@ -173,14 +172,14 @@ export class ThreadStore {
   private join(): void {
     const generation = ++this.joinGeneration;
     this.joined = false;
-    const canReplay = this.loaded && this.snapshotSort === this.sort;
+    const canReplay = this.loaded && this.state.snapshotSort === this.state.sort;
     const { title, url, pageSize } = this.options;
     this.connection.request(
       'thread:join',
       {
         thread: this.thread,
-        sort: this.sort,
-        ...(canReplay ? { since: this.lastSeq } : {}),
+        sort: this.state.sort,
+        ...(canReplay ? { since: this.state.lastSeq } : {}),
         ...(pageSize ? { pageSize: Math.min(Math.max(1, Math.floor(pageSize)), Limits.maxPageSize) } : {}),
         ...(title ? { title: title.slice(0, 300) } : {}),
         ...(url ? { url: url.slice(0, 2000) } : {}),
@@ -189,40 +188,16 @@ export class ThreadStore {
         if (this.disposed || generation !== this.joinGeneration) return;
         if (!ack.ok) {
           this.joinError = ack.error;
-          this.emitNotice({ type: 'error', error: ack.error, action: 'join' });
-          this.changed();
-          return;
+          return this.fail(ack.error, 'join');
         }
         this.joinError = null;
         this.joined = true;
-        this.applyJoin(ack.data);
+        this.state.applyJoin(ack.data);
         this.drainBuffer();
-        this.mutations.viewerKnown(this.viewer?.user?.id ?? null);
+        this.mutations.viewerKnown(this.state.viewerId); // [S5]
         this.changed();
       },
     );
-  }
-
-  private applyJoin(result: JoinResult): void {
-    if (result.mode === 'snapshot') {
-      this.comments.clear();
-      this.comments.addPage(result.page.comments);
-      this.nextCursor = result.page.nextCursor;
-      this.snapshotSort = result.page.sort;
-      this.myReactions.clear();
-      this.replyCursors.clear();
-      this.exhaustedReplies.clear();
-      this.lastSeq = result.thread.seq;
-    } else {
-      for (const event of result.events) {
-        if (event.seq > this.lastSeq) this.applyEvent(event);
-      }
-      this.lastSeq = Math.max(this.lastSeq, result.thread.seq);
-    }
-    for (const [id, value] of Object.entries(result.viewer.reactions)) this.myReactions.set(id, value);
-    this.threadView = result.thread;
-    this.viewer = result.viewer;
-    this.myVote = result.viewer.vote;
   }
 
   private receive(event: ThreadEvent): void {
@@ -231,81 +206,41 @@ export class ThreadStore {
       this.buffered.push(event);
       return;
     }
-    if (event.seq <= this.lastSeq) return; // [S1]
-    if (event.seq === this.lastSeq + 1) {
-      this.applyEvent(event);
-      this.drainBuffer();
-      this.changed();
-      return;
-    }
-    this.buffered.push(event); // [S2]
-    this.join();
+    if (event.seq <= this.state.lastSeq) return; // [S1]
+    this.buffered.push(event);
+    this.drainBuffer();
+    this.changed();
   }
 
+  /** Applies buffered events in seq order; a gap rejoins with `since` [S2]. */
   private drainBuffer(): void {
     this.buffered.sort((a, b) => a.seq - b.seq);
     while (this.buffered.length > 0) {
       const next = this.buffered[0]!;
-      if (next.seq <= this.lastSeq) this.buffered.shift();
-      else if (next.seq === this.lastSeq + 1) this.applyEvent(this.buffered.shift()!);
-      else return this.join();
+      if (next.seq > this.state.lastSeq + 1) return this.join();
+      this.buffered.shift();
+      if (next.seq <= this.state.lastSeq) continue;
+      const arrived = this.state.applyEvent(next);
+      if (arrived) this.emitNotice({ type: 'arrived', comment: arrived });
     }
-  }
-
-  private applyEvent(event: ThreadEvent): void {
-    this.lastSeq = event.seq;
-    const view = this.threadView;
-    const me = this.viewer?.user?.id ?? null;
-    switch (event.type) {
-      case 'comment.created':
-        if (this.comments.addLive(event.comment, this.sort)) {
-          if (view) view.commentCount++;
-          if (event.comment.author.id !== me) this.emitNotice({ type: 'arrived', comment: event.comment });
-        }
-        break;
-      case 'comment.edited':
-        this.comments.update(event.commentId, { body: event.body, editedAt: event.editedAt });
-        break;
-      case 'comment.deleted': {
-        const before = this.comments.get(event.commentId);
-        if (view && before?.deletedAt == null) view.commentCount = Math.max(0, view.commentCount - 1);
-        this.comments.update(event.commentId, { deletedAt: event.deletedAt, body: '' });
-        break;
-      }
-      case 'comment.reacted':
-        this.comments.update(event.commentId, { likes: event.likes, dislikes: event.dislikes });
-        if (event.userId === me) this.setMyReaction(event.commentId, event.value);
-        break;
-      case 'post.voted':
-        if (view) Object.assign(view, { plus: event.plus, minus: event.minus });
-        if (event.userId === me) this.myVote = event.value;
-        break;
-    }
-  }
-
-  private setMyReaction(commentId: string, value: Reaction | null): void {
-    if (value) this.myReactions.set(commentId, value);
-    else this.myReactions.delete(commentId);
   }
 
   // ── paging ─────────────────────────────────────────────────────────────────────────────────
 
   loadMore(): void {
-    const cursor = this.nextCursor;
+    const cursor = this.state.nextCursor;
     if (!cursor || this.loadingMore || this.status !== 'connected') return;
     this.loadingMore = true;
     const generation = this.joinGeneration;
     const { pageSize } = this.options;
     this.connection.request(
       'comments:page',
-      { thread: this.thread, sort: this.sort, cursor, ...(pageSize ? { pageSize } : {}) },
+      { thread: this.thread, sort: this.state.sort, cursor, ...(pageSize ? { pageSize } : {}) },
       (ack) => {
         this.loadingMore = false;
         if (this.disposed || generation !== this.joinGeneration) return this.changed();
         if (!ack.ok) return this.fail(ack.error, 'page');
-        this.comments.addPage(ack.data.comments);
-        for (const [id, value] of Object.entries(ack.data.reactions)) this.myReactions.set(id, value);
-        this.nextCursor = ack.data.nextCursor;
+        this.state.applyPage(ack.data);
         this.changed();
       },
     );
@@ -315,7 +250,7 @@ export class ThreadStore {
   loadReplies(rootId: string): void {
     if (this.loadingReplies.has(rootId) || this.status !== 'connected') return;
     this.loadingReplies.add(rootId);
-    const cursor = this.replyCursors.get(rootId) ?? null;
+    const cursor = this.state.replyCursors.get(rootId) ?? null;
     this.connection.request(
       'comments:replies',
       { thread: this.thread, rootId, cursor, pageSize: Limits.maxPageSize },
@@ -323,24 +258,20 @@ export class ThreadStore {
         this.loadingReplies.delete(rootId);
         if (this.disposed) return;
         if (!ack.ok) return this.fail(ack.error, 'replies');
-        this.comments.addPage(ack.data.comments);
-        for (const [id, value] of Object.entries(ack.data.reactions)) this.myReactions.set(id, value);
-        if (ack.data.nextCursor) this.replyCursors.set(rootId, ack.data.nextCursor);
-        else this.exhaustedReplies.add(rootId);
+        this.state.applyReplies(rootId, ack.data);
         this.changed();
       },
     );
     this.changed();
   }
-
   // ── this reader's mutations ────────────────────────────────────────────────────────────────
 
   /** Posts a comment (or a reply to `parentId`); returns its requestId, or null for a guest. */
   post(body: string, parentId: string | null = null): string | null {
-    const author = this.viewer?.user;
+    const author = this.state.viewer?.user;
     const text = body.trim();
     if (!author || !text) return null;
-    const parent = parentId ? this.comments.get(parentId) : undefined;
+    const parent = parentId ? this.state.comments.get(parentId) : undefined;
     if (parentId && !parent) return null;
     const requestId = this.makeRequestId();
     const flattened = parent !== undefined && parent.depth >= Limits.maxDepth;
@@ -374,7 +305,7 @@ export class ThreadStore {
   }
 
   edit(commentId: string, body: string): void {
-    const userId = this.viewer?.user?.id;
+    const userId = this.state.viewerId;
     if (!userId || !body.trim()) return;
     const requestId = this.makeRequestId();
     this.commentErrors.delete(commentId);
@@ -383,7 +314,7 @@ export class ThreadStore {
   }
 
   remove(commentId: string): void {
-    const userId = this.viewer?.user?.id;
+    const userId = this.state.viewerId;
     if (!userId) return;
     const requestId = this.makeRequestId();
     this.commentErrors.delete(commentId);
@@ -393,7 +324,7 @@ export class ThreadStore {
 
   /** Sets this reader's reaction; null takes it back. Shown at once, reverted if refused. */
   react(commentId: string, value: Reaction | null): void {
-    const userId = this.viewer?.user?.id;
+    const userId = this.state.viewerId;
     if (!userId) return;
     const requestId = this.makeRequestId();
     this.commentErrors.delete(commentId);
@@ -402,55 +333,21 @@ export class ThreadStore {
   }
 
   vote(value: Vote | null): void {
-    const userId = this.viewer?.user?.id;
+    const userId = this.state.viewerId;
     if (!userId) return;
     const requestId = this.makeRequestId();
     this.mutations.add({ kind: 'vote', requestId, userId, input: { requestId, thread: this.thread, value } });
     this.changed();
   }
 
-  /** Applies an answer. Counts from an answer are taken only when its event is not applied yet. */
   private settled(mutation: Mutation, ack: Ack<unknown>): void {
     if (this.disposed) return;
     if (!ack.ok) {
       if (mutation.kind !== 'post' && mutation.kind !== 'vote') this.commentErrors.set(mutation.input.commentId, ack.error);
-      this.fail(ack.error, mutation.kind);
-      return;
+      return this.fail(ack.error, mutation.kind); // [S7]
     }
-    const fresh = (seq: number | null): boolean => seq !== null && seq > this.lastSeq;
-    const view = this.threadView;
-    switch (mutation.kind) {
-      case 'post': {
-        const { comment } = ack.data as PostCommentResult;
-        if (this.comments.addLive(comment, this.sort, fresh(comment.seq)) && view && fresh(comment.seq)) view.commentCount++;
-        this.emitNotice({ type: 'posted', comment });
-        break;
-      }
-      case 'edit': {
-        const data = ack.data as EditResult;
-        this.comments.update(data.commentId, { body: data.body, editedAt: data.editedAt });
-        break;
-      }
-      case 'delete': {
-        const data = ack.data as DeleteResult;
-        const before = this.comments.get(data.commentId);
-        if (view && before && before.deletedAt === null) view.commentCount = Math.max(0, view.commentCount - 1);
-        this.comments.update(data.commentId, { deletedAt: data.deletedAt, body: '' });
-        break;
-      }
-      case 'react': {
-        const data = ack.data as ReactResult;
-        if (fresh(data.seq)) this.comments.update(data.commentId, { likes: data.likes, dislikes: data.dislikes });
-        this.setMyReaction(data.commentId, data.value);
-        break;
-      }
-      case 'vote': {
-        const data = ack.data as VoteResult;
-        if (view && fresh(data.seq)) Object.assign(view, { plus: data.plus, minus: data.minus });
-        this.myVote = data.value;
-        break;
-      }
-    }
+    const posted = this.state.applyAck(mutation, ack.data); // [S6]
+    if (posted) this.emitNotice({ type: 'posted', comment: posted });
     this.changed();
   }
 
