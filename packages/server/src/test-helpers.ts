@@ -92,11 +92,30 @@ export function nextThreadEvent(socket: ClientSocket, match: (event: ThreadEvent
   });
 }
 
+export interface EventLog {
+  events: ThreadEvent[];
+  /** Resolves once an event with this seq has arrived (at once if it already has). */
+  untilSeq(seq: number): Promise<ThreadEvent[]>;
+}
+
 /** Every `thread:event` the socket receives from now on. */
-export function collectThreadEvents(socket: ClientSocket): ThreadEvent[] {
+export function collectThreadEvents(socket: ClientSocket): EventLog {
   const events: ThreadEvent[] = [];
-  socket.on('thread:event', (event) => events.push(event));
-  return events;
+  const waiters: { seq: number; resolve: () => void }[] = [];
+  socket.on('thread:event', (event) => {
+    events.push(event);
+    for (const waiter of waiters.filter((w) => w.seq === event.seq)) waiter.resolve();
+  });
+  return {
+    events,
+    untilSeq(seq) {
+      if (events.some((e) => e.seq === seq)) return Promise.resolve(events);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no event with seq ${seq} within 5 s`)), 5000);
+        waiters.push({ seq, resolve: () => (clearTimeout(timer), resolve(events)) });
+      });
+    },
+  };
 }
 
 export const identity = (id: string, overrides: Partial<Identity> = {}): Identity => ({

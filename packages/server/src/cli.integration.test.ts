@@ -1,0 +1,97 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { JoinResult, PostCommentResult } from '@parley/protocol';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { call, connectClient, okData } from './test-helpers.js';
+import { signToken, verifyToken } from './transport/tokens.js';
+
+const packageDir = resolve(fileURLToPath(import.meta.url), '../..');
+const bin = join(packageDir, 'bin/parley.js');
+const secret = 'cli-test-secret';
+const site = 'cli-site';
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-cli-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function runCli(args: string[]): string {
+  return execFileSync(process.execPath, [bin, ...args], { env: { ...process.env, PARLEY_SECRET: secret }, encoding: 'utf8' });
+}
+
+/** Starts `parley serve --port 0` and resolves with its URL once it prints the listening line. */
+function serve(dbPath: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', dbPath, '--site', site], {
+    env: { ...process.env, PARLEY_SECRET: secret },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return new Promise((resolvePromise, reject) => {
+    let output = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      const match = /Parley listening on (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) resolvePromise({ child, url: match[1] });
+    });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.once('exit', (code) => reject(new Error(`parley serve exited (${code}) before listening:\n${output}`)));
+  });
+}
+
+const exited = (child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> =>
+  new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) done({ code: child.exitCode, signal: child.signalCode });
+    else child.once('exit', (code, signal) => done({ code, signal }));
+  });
+
+describe('parley CLI', () => {
+  beforeAll(() => {
+    // The bin runs the compiled CLI, exactly as an operator would; build it (incrementally) first.
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    execFileSync(process.execPath, [tsc, '-b', packageDir], { stdio: 'inherit' });
+  }, 120_000);
+
+  it('[C1] an acknowledged comment survives SIGKILL right after the ack', async () => {
+    const dbPath = join(tempDir(), 'data', 'parley.db');
+    const first = await serve(dbPath);
+    const token = await signToken(secret, { sub: 'ann', name: 'Ann' }, { audience: site });
+    const { socket } = await connectClient(first.url, token);
+    const ack = await call<PostCommentResult>(socket, 'comment:post', { requestId: 'durable-1', thread: 'news/1', body: 'Still here?' });
+    const posted = okData(ack);
+    first.child.kill('SIGKILL');
+    expect(await exited(first.child)).toEqual({ code: null, signal: 'SIGKILL' });
+
+    const second = await serve(dbPath);
+    const reader = await connectClient(second.url);
+    const joined = okData(await call<JoinResult>(reader.socket, 'thread:join', { thread: 'news/1' }));
+    expect(joined.thread).toMatchObject({ seq: 1, commentCount: 1 });
+    expect(joined.mode === 'snapshot' ? joined.page.comments : []).toEqual([posted.comment]);
+    // The request record survived too: a retry after the crash is still recognised.
+    const retry = await connectClient(second.url, token);
+    expect(okData(await call(retry.socket, 'comment:post', { requestId: 'durable-1', thread: 'news/1', body: 'Still here?' }))).toEqual(posted);
+  });
+
+  it('[C2] serve shuts down cleanly on SIGTERM', async () => {
+    const { child, url } = await serve(join(tempDir(), 'parley.db'));
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+    child.kill('SIGTERM');
+    expect(await exited(child)).toEqual({ code: 0, signal: null });
+  });
+
+  it('[C3] token prints a verifiable token; migrate and --help work', async () => {
+    const token = runCli(['token', '--sub', 'u1', '--name', 'Bella', '--lvl', '13', '--ttl', '1h', '--site', site]).trim();
+    expect((await verifyToken(token, secret, site)).identity).toEqual({ id: 'u1', name: 'Bella', avatar: null, level: 13, role: 'reader' });
+    expect(runCli(['migrate', '--db', join(tempDir(), 'm.db')])).toMatch(/schema version 1/);
+    for (const command of [[], ['serve'], ['token'], ['migrate']]) {
+      expect(runCli([...command, '--help'])).toMatch(/Usage: parley/);
+    }
+    expect(() => execFileSync(process.execPath, [bin, 'frobnicate'], { stdio: 'pipe' })).toThrow();
+  });
+});
