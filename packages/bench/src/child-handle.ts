@@ -74,9 +74,15 @@ export class ChildHandle {
     });
   }
 
+  /** The child's CPU time so far, in µs, as `process.cpuUsage()` in the child reports it. */
+  cpuUsage(): Promise<NodeJS.CpuUsage> {
+    return this.call<NodeJS.CpuUsage>('cpu');
+  }
+
   /** The child's CPU time (user + system) so far, in µs. */
-  cpuMicros(): Promise<number> {
-    return this.call<number>('cpu');
+  async cpuMicros(): Promise<number> {
+    const usage = await this.cpuUsage();
+    return usage.user + usage.system;
   }
 
   async stop(): Promise<void> {
@@ -85,13 +91,16 @@ export class ChildHandle {
       // Ask nicely so the server closes its database; kill it if it does not manage in time.
       await Promise.race([this.call('stop').catch(() => undefined), delay(5000)]);
     }
-    await killChild(this.child);
+    // It exits by itself right after answering (writing a --cpu-prof profile first, if asked).
+    await killChild(this.child, 10_000);
   }
 }
 
-async function killChild(child: ChildProcess): Promise<void> {
+/** Waits `graceMs` for the child to exit by itself, then SIGTERM, then SIGKILL. */
+async function killChild(child: ChildProcess, graceMs = 0): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  if (await Promise.race([exited.then(() => true), delay(graceMs).then(() => false)])) return;
   child.kill('SIGTERM');
   const stillAlive = await Promise.race([exited.then(() => false), delay(3000).then(() => true)]);
   if (stillAlive) {

@@ -24,11 +24,6 @@ export interface ChildResponse {
   error?: string;
 }
 
-/** Microseconds of CPU (user + system) the process has used since it started. */
-export function cpuMicros(): number {
-  const usage = process.cpuUsage();
-  return usage.user + usage.system;
-}
 
 export type CommandHandler = (args: unknown) => Promise<unknown>;
 
@@ -41,7 +36,7 @@ export function serveParent(url: string, handlers: Map<string, CommandHandler>, 
     process.send?.(message);
   };
   const all = new Map(handlers);
-  all.set('cpu', async () => cpuMicros());
+  all.set('cpu', async (): Promise<NodeJS.CpuUsage> => process.cpuUsage());
   all.set('stop', async () => {
     await stop();
     // Answer first, then leave: the parent awaits this reply before it stops waiting for us.

@@ -14,6 +14,23 @@ export interface ClosedLoopResult {
   errors: Record<string, number>;
 }
 
+/** CPU a process spent over a closed-loop run: share of one core, and per completed operation. */
+export interface CpuShare {
+  percent: number;
+  /** Of `percent`, the part spent in the kernel (syscalls, fsync bookkeeping); fsync waits count as neither. */
+  kernelPercent: number;
+  microsPerOperation: number | null;
+}
+
+export function cpuShare(used: NodeJS.CpuUsage, seconds: number, operations: number): CpuShare {
+  const percentOf = (micros: number) => (micros / 1e6 / seconds) * 100;
+  return {
+    percent: percentOf(used.user + used.system),
+    kernelPercent: percentOf(used.system),
+    microsPerOperation: operations > 0 ? (used.user + used.system) / operations : null,
+  };
+}
+
 /** `operation` resolves to null on success or to an error code. */
 export async function runClosedLoop(
   workers: number,

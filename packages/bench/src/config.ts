@@ -21,6 +21,8 @@ export interface BenchConfig {
   joinThreadComments: number;
   joinSamples: number;
   scenarios: ScenarioName[];
+  /** Longest wait for other processes to go quiet before a measured window (0: measure at once). */
+  waitQuietSeconds: number;
   quick: boolean;
 }
 
@@ -36,6 +38,7 @@ const fullRun: BenchConfig = {
   joinThreadComments: 10_000,
   joinSamples: 20,
   scenarios: [...allScenarios],
+  waitQuietSeconds: 60,
   quick: false,
 };
 
@@ -47,6 +50,7 @@ const quickRun: BenchConfig = {
   sustainedSeconds: 3,
   joinThreadComments: 1000,
   joinSamples: 5,
+  waitQuietSeconds: 5,
   quick: true,
 };
 
@@ -59,6 +63,7 @@ export const usage = `Usage: node dist/run.js [options]   (every option also rea
   --sustained-seconds=10    --sustained-writers=20
   --join-comments=10000     --join-samples=20
   --batch=200               sockets connected at a time
+  --wait-quiet=60           seconds to wait for other processes to go quiet before measuring
   --only=hot,sustained,join,size`;
 
 export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): BenchConfig {
@@ -98,13 +103,14 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
     joinThreadComments: Math.round(number('join-comments', base.joinThreadComments)),
     joinSamples: Math.round(number('join-samples', base.joinSamples)),
     scenarios: scenarios as ScenarioName[],
+    waitQuietSeconds: option('wait-quiet') === '0' ? 0 : number('wait-quiet', base.waitQuietSeconds),
     quick: base.quick,
   };
 }
 
 const knownFlags = new Set([
   'quick', 'readers', 'hot-seconds', 'comments-per-second', 'reactions-per-second', 'drain-seconds',
-  'sustained-seconds', 'sustained-writers', 'join-comments', 'join-samples', 'batch', 'only', 'help',
+  'sustained-seconds', 'sustained-writers', 'join-comments', 'join-samples', 'batch', 'only', 'wait-quiet', 'help',
 ]);
 
 /** A misspelt flag silently ignored would make a run measure something other than intended. */

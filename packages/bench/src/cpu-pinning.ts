@@ -38,9 +38,14 @@ export function pinThisProcessToClientCore(): PinningState {
   return { pinned: true, note: `server on core ${serverCore}, clients on core ${clientCore} (of ${cores})` };
 }
 
-/** The command line that starts `node script` on the server core (or unpinned). */
+/**
+ * The command line that starts `node script` on the server core (or unpinned). Extra Node flags
+ * for the server under test come from BENCH_SERVER_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`
+ * to profile it (Node refuses --cpu-prof in NODE_OPTIONS).
+ */
 export function serverCommand(pinning: PinningState, script: string): { command: string; args: string[] } {
-  const node = [process.execPath, script];
+  const extraNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const node = [process.execPath, ...extraNodeArgs, script];
   if (!pinning.pinned) return { command: node[0] as string, args: node.slice(1) };
   return { command: 'taskset', args: ['-c', String(serverCore), ...node] };
 }

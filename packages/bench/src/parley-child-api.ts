@@ -20,6 +20,12 @@ export interface SeedRequest {
   concurrency: number;
 }
 
+import type { ClosedLoopResult, CpuShare } from './closed-loop.js';
+
+export interface DispatchPostsResult extends ClosedLoopResult {
+  serverCpu: CpuShare;
+}
+
 export interface DispatchPostsRequest {
   thread: string;
   writers: number;

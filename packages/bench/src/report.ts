@@ -32,14 +32,16 @@ export function hotThreadSection(results: BenchResults): string {
     count(r.receipts.lost),
     fixed(r.clientCpuPercent, 0),
     ms(r.drainMs),
+    r.neighbourLoadPercent ? r.neighbourLoadPercent.map((percent) => percent.toFixed(0)).join('/') : null,
   ]);
   const lines = [
     `\n1–2. Hot thread: ${config.commentsPerSecond} comments/s + ${config.reactionsPerSecond} reactions/s for ${config.hotSeconds} s, readers in one thread`,
     table(
-      ['server', 'readers', 'p50 ms', 'p99 ms', 'max ms', 'deliveries', 'msgs to readers', 'srv CPU %', 'µs/msg', 'lost', 'client CPU %', 'drain ms'],
+      ['server', 'readers', 'p50 ms', 'p99 ms', 'max ms', 'deliveries', 'msgs to readers', 'srv CPU %', 'µs/msg', 'lost', 'client CPU %', 'drain ms', 'others %'],
       rows,
     ),
     '  latency: comment emit → each reader\'s receipt, over every (comment × reader); µs/msg: server CPU ÷ messages readers received',
+    '  others %: CPU other processes took on the server core / client core during the window (should be ~0)',
   ];
   if (comparisons.length > 0) {
     lines.push(
@@ -62,6 +64,8 @@ function hotCaveats(r: HotThreadResult): string[] {
   if (r.receipts.disconnected > 0) notes.push(`  ! ${where}: ${count(r.receipts.disconnected)} readers were disconnected`);
   if (r.receipts.outOfOrder > 0) notes.push(`  ! ${where}: ${count(r.receipts.outOfOrder)} events repeated or out of order`);
   if (r.clientCpuPercent > 85) notes.push(`  ! ${where}: client core ${r.clientCpuPercent.toFixed(0)}% busy — latencies include client-side queueing`);
+  const neighbours = Math.max(...(r.neighbourLoadPercent ?? [0]));
+  if (neighbours > 10) notes.push(`  ! ${where}: other processes used up to ${neighbours.toFixed(0)}% of a core during the window — figures are contaminated`);
   if (r.serverCpuPercent > 90) notes.push(`  ! ${where}: server core saturated (${r.serverCpuPercent.toFixed(0)}%) — it could not keep up with the stream`);
   notes.push(
     `    ${where}: ${r.writers.comments} comments + ${r.writers.reactions} reactions, ${count(r.receipts.events)} events received, ` +
@@ -77,13 +81,21 @@ export function sustainedSection(result: SustainedPostsResult | null): string {
   return [
     `\n3. Sustained posts, SQLite WAL synchronous=FULL on a file, ${s.workers} writers as fast as acks return`,
     table(
-      ['path', 'acked posts/s', 'ack p50 ms', 'ack p99 ms', 'ack max ms', 'posts', 'errors'],
-      [
-        ['socket.io clients', fixed(s.perSecond, 0), ms(s.latencyMs.p50), ms(s.latencyMs.p99), ms(s.latencyMs.max), count(s.completed), errorsText(s.errors)],
-        ['dispatch in-process', fixed(d.perSecond, 0), ms(d.latencyMs.p50), ms(d.latencyMs.p99), ms(d.latencyMs.max), count(d.completed), errorsText(d.errors)],
-      ],
+      ['path', 'acked posts/s', 'ack p50 ms', 'ack p99 ms', 'ack max ms', 'posts', 'srv CPU %', 'of it kernel %', 'CPU µs/post', 'errors'],
+      [s, d].map((run, n) => [
+        n === 0 ? 'socket.io clients' : 'dispatch in-process',
+        fixed(run.perSecond, 0),
+        ms(run.latencyMs.p50),
+        ms(run.latencyMs.p99),
+        ms(run.latencyMs.max),
+        count(run.completed),
+        fixed(run.serverCpu.percent, 0),
+        fixed(run.serverCpu.kernelPercent, 0),
+        fixed(run.serverCpu.microsPerOperation, 0),
+        errorsText(run.errors),
+      ]),
     ),
-    `  server CPU during the socket run: ${s.serverCpuPercent.toFixed(0)}% of its core`,
+    '  CPU % is of the server\'s one core; time blocked in fsync is not CPU, so a run below 100% is waiting on the disk',
   ].join('\n');
 }
 

@@ -6,8 +6,8 @@
  */
 import { signToken, startParleyServer, type Identity } from '@parley/server';
 import { childConfig, serveParent, type CommandHandler } from './child-rpc.js';
-import { runClosedLoop } from './closed-loop.js';
-import type { DispatchPostsRequest, ParleyChildConfig, SeedRequest, TokenRequest } from './parley-child-api.js';
+import { cpuShare, runClosedLoop } from './closed-loop.js';
+import type { DispatchPostsRequest, DispatchPostsResult, ParleyChildConfig, SeedRequest, TokenRequest } from './parley-child-api.js';
 
 const config = childConfig<ParleyChildConfig>();
 const server = await startParleyServer({
@@ -50,13 +50,15 @@ async function seedComments(args: unknown): Promise<{ seconds: number; comments:
 }
 
 /** The store's own ceiling: posts through `dispatch`, no sockets, one identity per writer. */
-async function dispatchPosts(args: unknown) {
+async function dispatchPosts(args: unknown): Promise<DispatchPostsResult> {
   const { thread, writers, seconds } = args as DispatchPostsRequest;
-  return runClosedLoop(writers, seconds, async (worker, iteration) => {
+  const cpuBefore = process.cpuUsage();
+  const result = await runClosedLoop(writers, seconds, async (worker, iteration) => {
     const input = { requestId: `direct-${worker}-${iteration}`, thread, body: `Direct post ${iteration} by writer ${worker}.` };
     const ack = await server.dispatch(writer(1000 + worker), 'comment:post', input);
     return ack.ok ? null : ack.error.code;
   });
+  return { ...result, serverCpu: cpuShare(process.cpuUsage(cpuBefore), result.seconds, result.completed) };
 }
 
 const handlers = new Map<string, CommandHandler>([

@@ -7,8 +7,8 @@ import type { BenchConfig } from '../config.js';
 import { connectClient, expectOk, request, type ParleySocket } from '../clients.js';
 import { CommentLatency } from '../comment-latency.js';
 import type { PinningState } from '../cpu-pinning.js';
-import { delay } from '../child-handle.js';
 import { HotWriters, type WriterTotals } from '../hot-writers.js';
+import { busyPercentSince, readCoreTimes, waitForQuietMachine } from '../machine-load.js';
 import { ReaderFleet, type ReaderTotals } from '../readers.js';
 import type { LatencySummary } from '../stats.js';
 import { writerUsers, type ServerUnderTest } from '../targets.js';
@@ -33,6 +33,11 @@ export interface HotThreadResult {
   clientCpuPercent: number;
   /** From the last write until every reader had the final seq (or the drain timeout). */
   drainMs: number;
+  /**
+   * CPU other processes used on [server core, client core] during the window, % of a core; more
+   * than a few percent means the figures were shared with a neighbour. Null when unpinned.
+   */
+  neighbourLoadPercent: [number, number] | null;
 }
 
 const thread = 'bench/hot-thread';
@@ -61,12 +66,14 @@ export async function runHotThread(
     const connectMs = await fleet.open(readerCount, config.connectBatchSize, (opened) => {
       if (opened % 1000 === 0 || opened === readerCount) log(`  ${target.name}: ${opened}/${readerCount} readers joined`);
     });
-    await delay(1000); // let join work and GC settle before the window opens
+    // Also lets join work and GC settle before the window opens.
+    await waitForQuietMachine(Math.max(1, config.waitQuietSeconds), log);
 
     const writers = new HotWriters(commenters, reactors, thread, pool, latency);
     const cpuBefore = await server.cpuMicros();
     const clientCpuBefore = process.cpuUsage();
     const messagesBefore = fleet.messagesSoFar();
+    const coresBefore = readCoreTimes();
     const windowStart = performance.now();
     log(`  ${target.name}: sending ${config.commentsPerSecond} comments/s + ${config.reactionsPerSecond} reactions/s for ${config.hotSeconds} s`);
     const writerTotals = await writers.run(config.hotSeconds, config);
@@ -75,6 +82,13 @@ export async function runHotThread(
     const cpuMicros = (await server.cpuMicros()) - cpuBefore;
     const clientCpu = process.cpuUsage(clientCpuBefore);
     const messagesDelivered = fleet.messagesSoFar() - messagesBefore;
+    const coreBusy = busyPercentSince(coresBefore);
+    const serverCpuPercent = (cpuMicros / 1000 / windowMs) * 100;
+    const clientCpuPercent = ((clientCpu.user + clientCpu.system) / 1000 / windowMs) * 100;
+    const neighbourLoadPercent: [number, number] | null =
+      pinning.pinned && coreBusy
+        ? [Math.max(0, (coreBusy[0] ?? 0) - serverCpuPercent), Math.max(0, (coreBusy[1] ?? 0) - clientCpuPercent)]
+        : null;
 
     return {
       server: target.name,
@@ -87,10 +101,11 @@ export async function runHotThread(
       receipts: fleet.totals(writerTotals.finalSeq),
       messagesDelivered,
       serverCpuMs: cpuMicros / 1000,
-      serverCpuPercent: (cpuMicros / 1000 / windowMs) * 100,
+      serverCpuPercent,
       serverCpuPerMessageUs: messagesDelivered > 0 ? cpuMicros / messagesDelivered : null,
-      clientCpuPercent: ((clientCpu.user + clientCpu.system) / 1000 / windowMs) * 100,
+      clientCpuPercent,
       drainMs,
+      neighbourLoadPercent,
     };
   } finally {
     fleet.close();

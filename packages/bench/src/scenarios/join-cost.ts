@@ -6,6 +6,7 @@
 import type { BenchConfig } from '../config.js';
 import { connectClient, expectOk, request } from '../clients.js';
 import type { PinningState } from '../cpu-pinning.js';
+import { waitForQuietMachine } from '../machine-load.js';
 import type { SeedRequest } from '../parley-child-api.js';
 import { median, summarize } from '../stats.js';
 import { parley, writerUsers } from '../targets.js';
@@ -35,6 +36,7 @@ export async function runJoinCost(config: BenchConfig, pinning: PinningState, lo
     const seeded = await server.call<{ seconds: number }>('seedComments', seed);
     const [token] = await parley.tokens(server, writerUsers('join-reader', 1));
 
+    await waitForQuietMachine(config.waitQuietSeconds, log);
     const joinMs: number[] = [];
     const totalMs: number[] = [];
     let ackJsonBytes = 0;

@@ -5,14 +5,15 @@
  */
 import type { BenchConfig } from '../config.js';
 import { connectClient, request, type ParleySocket } from '../clients.js';
-import { runClosedLoop, type ClosedLoopResult } from '../closed-loop.js';
+import { cpuShare, runClosedLoop, type ClosedLoopResult, type CpuShare } from '../closed-loop.js';
 import type { PinningState } from '../cpu-pinning.js';
-import type { DispatchPostsRequest } from '../parley-child-api.js';
+import { waitForQuietMachine } from '../machine-load.js';
+import type { DispatchPostsRequest, DispatchPostsResult } from '../parley-child-api.js';
 import { parley, writerUsers } from '../targets.js';
 
 export interface SustainedPostsResult {
-  overSockets: ClosedLoopResult & { serverCpuPercent: number };
-  inProcess: ClosedLoopResult;
+  overSockets: ClosedLoopResult & { serverCpu: CpuShare };
+  inProcess: DispatchPostsResult;
 }
 
 export async function runSustainedPosts(
@@ -29,20 +30,23 @@ export async function runSustainedPosts(
     // One post each first: creates the thread and warms the code paths outside the window.
     await Promise.all(sockets.map((socket, n) => request(socket, 'comment:post', { requestId: `warm-${n}`, thread, body: 'warm up' })));
 
+    await waitForQuietMachine(config.waitQuietSeconds, log);
     log(`  ${config.sustainedWriters} socket writers posting as fast as acks return for ${config.sustainedSeconds} s`);
-    const cpuBefore = await server.cpuMicros();
+    const cpuBefore = await server.cpuUsage();
     const overSockets = await runClosedLoop(config.sustainedWriters, config.sustainedSeconds, async (worker, iteration) => {
       const socket = sockets[worker] as ParleySocket;
       const body = `Sustained post ${iteration} from writer ${worker}: the store must fsync this before the ack.`;
       const ack = await request(socket, 'comment:post', { requestId: `sus-${worker}-${iteration}`, thread, body });
       return ack.ok ? null : ack.error.code;
     });
-    const serverCpuPercent = ((await server.cpuMicros()) - cpuBefore) / 1000 / (overSockets.seconds * 1000) * 100;
+    const cpuAfter = await server.cpuUsage();
+    const used = { user: cpuAfter.user - cpuBefore.user, system: cpuAfter.system - cpuBefore.system };
+    const serverCpu = cpuShare(used, overSockets.seconds, overSockets.completed);
 
     log(`  ${config.sustainedWriters} in-process writers through dispatch for ${config.sustainedSeconds} s`);
     const direct: DispatchPostsRequest = { thread: 'bench/sustained-dispatch', writers: config.sustainedWriters, seconds: config.sustainedSeconds };
-    const inProcess = await server.call<ClosedLoopResult>('dispatchPosts', direct);
-    return { overSockets: { ...overSockets, serverCpuPercent }, inProcess };
+    const inProcess = await server.call<DispatchPostsResult>('dispatchPosts', direct);
+    return { overSockets: { ...overSockets, serverCpu }, inProcess };
   } finally {
     for (const socket of sockets) socket.close();
     await server.stop();
