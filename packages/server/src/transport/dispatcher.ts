@@ -47,6 +47,8 @@ export class Dispatcher {
     } catch (error) {
       this.deps.logger.error('ack callback threw', { event: String(event), error });
     }
+    // Commits happen one at a time and every mutation unwinds through the same path to here, so
+    // events leave in seq order; the widget still treats a gap as "rejoin with since", never as loss.
     for (const threadEvent of events) {
       this.deps.io.to(roomOf(threadEvent.thread)).emit('thread:event', threadEvent);
     }
