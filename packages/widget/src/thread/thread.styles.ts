@@ -269,6 +269,9 @@ export const threadStyles = css`
     color: var(--_accent);
     margin-bottom: 0.25rem;
   }
+  .problem > span {
+    flex: 1 1 auto;
+  }
   .problem {
     display: flex;
     align-items: center;

@@ -71,6 +71,7 @@ export class ParleyThread extends LitElement {
     connector: { attribute: false },
     now: { state: true },
     announcement: { state: true },
+    problem: { state: true },
   };
 
   /** Thread id chosen by the publisher, e.g. `news/2025/iran-mediation`. Required. */
@@ -93,6 +94,8 @@ export class ParleyThread extends LitElement {
   declare connector: Connector;
   declare private now: number;
   declare private announcement: string;
+  /** A refused action that has no comment to show it beside (a vote, a page, the connection). */
+  declare private problem: string;
 
   private store: ThreadStore | null = null;
   private sessionKey = '';
@@ -113,6 +116,7 @@ export class ParleyThread extends LitElement {
     this.connector = connectWithSocketIo;
     this.now = Date.now();
     this.announcement = '';
+    this.problem = '';
   }
 
   override connectedCallback(): void {
@@ -173,8 +177,10 @@ export class ParleyThread extends LitElement {
 
   private onNotice(notice: StoreNotice): void {
     if (notice.type === 'posted') this.dispatchEvent(new ParleyCommentPostedEvent(notice.comment));
-    else if (notice.type === 'error') this.dispatchEvent(new ParleyErrorEvent(notice.error, notice.action));
-    else {
+    else if (notice.type === 'error') {
+      if (!['post', 'edit', 'delete', 'react', 'join'].includes(notice.action)) this.problem = notice.error.message;
+      this.dispatchEvent(new ParleyErrorEvent(notice.error, notice.action));
+    } else {
       this.freshIds.add(notice.comment.id);
       this.announcement = `New comment by ${notice.comment.author.name}`;
     }
@@ -200,6 +206,12 @@ export class ParleyThread extends LitElement {
       ${store?.joinError
         ? html`<div class="problem" role="alert">
             <span>Comments could not be loaded: ${store.joinError.message}</span>
+          </div>`
+        : nothing}
+      ${this.problem
+        ? html`<div class="problem" part="problem" role="alert">
+            <span>${this.problem}</span>
+            <button type="button" class="button" @click=${() => (this.problem = '')}>Dismiss</button>
           </div>`
         : nothing}
       ${!loaded

@@ -1,0 +1,73 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it } from 'vitest';
+import '../index.js';
+import type { ParleyComposer } from './composer.js';
+
+async function mount(setup: (el: ParleyComposer) => void = () => {}) {
+  const el = document.createElement('parley-composer');
+  setup(el);
+  document.body.append(el);
+  await el.updateComplete;
+  const textarea = el.shadowRoot!.querySelector('textarea')!;
+  const submit = el.shadowRoot!.querySelector<HTMLButtonElement>('button[part~="composer-submit"], button[part~="edit-save"]')!;
+  return { el, textarea, submit };
+}
+
+async function type(el: ParleyComposer, textarea: HTMLTextAreaElement, text: string) {
+  textarea.value = text;
+  textarea.dispatchEvent(new Event('input'));
+  await el.updateComplete;
+}
+
+afterEach(() => document.body.replaceChildren());
+
+describe('<parley-composer>', () => {
+  it('labels its text box and disables sending while empty', async () => {
+    const { el, textarea, submit } = await mount();
+    expect(textarea.getAttribute('aria-label')).toBe('Add your comment');
+    expect(submit.disabled).toBe(true);
+    await type(el, textarea, '   ');
+    expect(submit.disabled).toBe(true);
+    await type(el, textarea, 'hi');
+    expect(submit.disabled).toBe(false);
+  });
+
+  it('submits the trimmed text with Ctrl+Enter and Cmd+Enter', async () => {
+    const { el, textarea } = await mount();
+    const bodies: string[] = [];
+    el.addEventListener('parley-composer-submit', (e) => bodies.push((e as unknown as { body: string }).body));
+    await type(el, textarea, '  hello \n');
+    textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true }));
+    textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', metaKey: true }));
+    textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));
+    expect(bodies).toEqual(['hello', 'hello']);
+  });
+
+  it('shows a counter near the limit and marks text over it', async () => {
+    const { el, textarea } = await mount((e) => (e.maxLength = 10));
+    await type(el, textarea, 'abc');
+    expect(el.shadowRoot!.querySelector('[part~="counter"]')).toBeNull();
+    await type(el, textarea, 'abcdefghi');
+    expect(el.shadowRoot!.querySelector('[part~="counter"]')?.getAttribute('data-level')).toBe('near');
+    await type(el, textarea, 'abcdefghijkl');
+    const counter = el.shadowRoot!.querySelector('[part~="counter"]')!;
+    expect(counter.getAttribute('data-level')).toBe('over');
+    expect(counter.textContent?.replace(/\s+/g, ' ').trim()).toBe('12 / 10');
+  });
+
+  it('uses the edit parts in edit mode and fires nothing when value is set by code', async () => {
+    const fired: string[] = [];
+    const { el, textarea, submit } = await mount((e) => {
+      e.mode = 'edit';
+      for (const type of ['parley-composer-submit', 'parley-composer-cancel', 'input', 'change']) {
+        e.addEventListener(type, () => fired.push(type));
+      }
+    });
+    expect(textarea.getAttribute('part')).toBe('edit-input');
+    expect(submit.getAttribute('part')).toBe('edit-save');
+    el.value = 'from code';
+    await el.updateComplete;
+    expect(textarea.value).toBe('from code');
+    expect(fired).toEqual([]);
+  });
+});
