@@ -48,11 +48,13 @@ export async function startTestServer(options: ParleyServerOptions = {}): Promis
 export function connectClient(
   url: string,
   token?: string,
+  options: { reconnection?: boolean } = {},
 ): Promise<{ socket: ClientSocket; error?: undefined } | { socket: ClientSocket; error: Error & { data?: unknown } }> {
   const socket: ClientSocket = connectSocket(url, {
     transports: ['websocket'],
     auth: token ? { token } : {},
-    reconnection: false,
+    reconnection: options.reconnection ?? false,
+    reconnectionDelay: 10,
     forceNew: true,
   });
   onTestFinished(() => {
