@@ -23,10 +23,11 @@ describe('connection state recovery and ordering', () => {
     await log.untilSeq(1);
     // Socket.IO needs one server→client packet with an offset before it can recover a session.
     const dropped = new Promise((resolve) => bob.once('disconnect', resolve));
+    const reconnected = new Promise<void>((resolve) => bob.once('connect', () => resolve()));
     bob.io.engine.close();
     await dropped;
+    // Posted while bob is away, or at worst just as he is back: either way he must get it once.
     okData(await call(ann, 'comment:post', { requestId: rid(), thread: 't', body: 'during' }));
-    const reconnected = new Promise<void>((resolve) => bob.once('connect', () => resolve()));
     await reconnected;
     expect(bob.recovered).toBe(true);
     await log.untilSeq(2);
