@@ -38,7 +38,7 @@ const fullRun: BenchConfig = {
   joinThreadComments: 10_000,
   joinSamples: 20,
   scenarios: [...allScenarios],
-  waitQuietSeconds: 60,
+  waitQuietSeconds: 30,
   quick: false,
 };
 
@@ -63,7 +63,7 @@ export const usage = `Usage: node dist/run.js [options]   (every option also rea
   --sustained-seconds=10    --sustained-writers=20
   --join-comments=10000     --join-samples=20
   --batch=200               sockets connected at a time
-  --wait-quiet=60           seconds to wait for other processes to go quiet before measuring
+  --wait-quiet=30           seconds to wait for other processes to go quiet before measuring
   --only=hot,sustained,join,size`;
 
 export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): BenchConfig {

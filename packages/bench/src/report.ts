@@ -67,12 +67,24 @@ function hotCaveats(r: HotThreadResult): string[] {
   const neighbours = Math.max(...(r.neighbourLoadPercent ?? [0]));
   if (neighbours > 10) notes.push(`  ! ${where}: other processes used up to ${neighbours.toFixed(0)}% of a core during the window — figures are contaminated`);
   if (r.serverCpuPercent > 90) notes.push(`  ! ${where}: server core saturated (${r.serverCpuPercent.toFixed(0)}%) — it could not keep up with the stream`);
+  notes.push(`    ${where}: slowest delivery by quarter of the run: ${slowestByQuarter(r).join(' → ')} ms`);
   notes.push(
     `    ${where}: ${r.writers.comments} comments + ${r.writers.reactions} reactions, ${count(r.receipts.events)} events received, ` +
       `joins took ${r.connectSeconds.toFixed(1)} s, ack p50/p99: comment ${ms(r.writers.commentAckMs.p50)}/${ms(r.writers.commentAckMs.p99)} ms, ` +
       `reaction ${ms(r.writers.reactionAckMs.p50)}/${ms(r.writers.reactionAckMs.p99)} ms`,
   );
   return notes;
+}
+
+/** A steady rise means a backlog (more stream than capacity); one high quarter means a stall. */
+function slowestByQuarter(r: HotThreadResult): string[] {
+  const quarters = [0, 0, 0, 0];
+  const span = Math.max(...r.commentTimeline.map((c) => c.sentAtSeconds), 0.001);
+  for (const comment of r.commentTimeline) {
+    const quarter = Math.min(3, Math.floor((comment.sentAtSeconds / span) * 4));
+    quarters[quarter] = Math.max(quarters[quarter] ?? 0, comment.slowestMs);
+  }
+  return quarters.map((slowest) => ms(slowest) ?? '—');
 }
 
 export function sustainedSection(result: SustainedPostsResult | null): string {

@@ -54,7 +54,7 @@ async function dispatchPosts(args: unknown): Promise<DispatchPostsResult> {
   const { thread, writers, seconds } = args as DispatchPostsRequest;
   const cpuBefore = process.cpuUsage();
   const result = await runClosedLoop(writers, seconds, async (worker, iteration) => {
-    const input = { requestId: `direct-${worker}-${iteration}`, thread, body: `Direct post ${iteration} by writer ${worker}.` };
+    const input = { requestId: `direct-${thread}-${worker}-${iteration}`, thread, body: `Direct post ${iteration} by writer ${worker}.` };
     const ack = await server.dispatch(writer(1000 + worker), 'comment:post', input);
     return ack.ok ? null : ack.error.code;
   });

@@ -5,7 +5,7 @@
  */
 import type { BenchConfig } from '../config.js';
 import { connectClient, expectOk, request, type ParleySocket } from '../clients.js';
-import { CommentLatency } from '../comment-latency.js';
+import { CommentLatency, type CommentTimeline } from '../comment-latency.js';
 import type { PinningState } from '../cpu-pinning.js';
 import { HotWriters, type WriterTotals } from '../hot-writers.js';
 import { busyPercentSince, readCoreTimes, waitForQuietMachine } from '../machine-load.js';
@@ -38,6 +38,8 @@ export interface HotThreadResult {
    * than a few percent means the figures were shared with a neighbour. Null when unpinned.
    */
   neighbourLoadPercent: [number, number] | null;
+  /** Each measured comment's send time and slowest delivery (JSON only). */
+  commentTimeline: CommentTimeline[];
 }
 
 const thread = 'bench/hot-thread';
@@ -106,6 +108,7 @@ export async function runHotThread(
       clientCpuPercent,
       drainMs,
       neighbourLoadPercent,
+      commentTimeline: latency.timeline(),
     };
   } finally {
     fleet.close();
