@@ -50,13 +50,21 @@ export class HotWriters {
   async run(seconds: number, rates: HotRates): Promise<WriterTotals> {
     const started = performance.now();
     const endAt = started + seconds * 1000;
+    const totalComments = Math.ceil(seconds * rates.commentsPerSecond);
+    const totalReactions = Math.ceil(seconds * rates.reactionsPerSecond);
+    // Catch up to the timetable: a late timer sends what was due, not less — and after the last
+    // tick, whatever the timetable still owed, so every run sends the same stream.
+    const sendDue = (elapsedSeconds: number): void => {
+      const commentsDue = Math.min(totalComments, Math.floor(elapsedSeconds * rates.commentsPerSecond) + 1);
+      const reactionsDue = Math.min(totalReactions, Math.floor(elapsedSeconds * rates.reactionsPerSecond) + 1);
+      while (this.commentsSent < commentsDue) this.sendComment();
+      while (this.reactionsSent < reactionsDue) this.sendReaction();
+    };
     for (let now = started; now < endAt; now = performance.now()) {
-      const elapsedSeconds = (now - started) / 1000;
-      // Catch up to the timetable: a late timer sends what was due, not less.
-      while (this.commentsSent < Math.floor(elapsedSeconds * rates.commentsPerSecond) + 1) this.sendComment();
-      while (this.reactionsSent < Math.floor(elapsedSeconds * rates.reactionsPerSecond) + 1) this.sendReaction();
+      sendDue((now - started) / 1000);
       await delay(tickMs);
     }
+    sendDue(seconds);
     await Promise.race([Promise.all(this.inFlight), delay(30_000)]);
     return {
       comments: this.commentsSent,
