@@ -14,6 +14,8 @@ export const Limits = {
   maxIdLength: 128,
   /** When a rejoin is further behind than this, the server sends a snapshot instead of events. */
   maxReplayEvents: 500,
+  /** Longest sign-in token accepted; a bigger one is refused before any parsing (`invalid_token`). */
+  maxTokenLength: 8192,
   /** Socket.IO `maxHttpBufferSize`: a packet larger than this closes the connection. */
   maxPacketBytes: 64 * 1024,
 } as const;

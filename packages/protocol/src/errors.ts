@@ -32,6 +32,16 @@ export const ErrorCodes = {
   levelRequired: 'level_required',
   /** The reader cannot afford the action (`need`, `balance`). */
   insufficientFunds: 'insufficient_funds',
+  /** The page's Origin is not on the site's allowlist; the connection is refused. */
+  originNotAllowed: 'origin_not_allowed',
+  /** The handshake named a site this server does not host. */
+  unknownSite: 'unknown_site',
+  /** Presence or notes for a thread the connection has not joined (`thread:join` first). */
+  notJoined: 'not_joined',
+  /** A Yjs or awareness update could not be decoded, or speaks for another connection. */
+  invalidUpdate: 'invalid_update',
+  /** The thread's notes reached their stored size limit (`max` bytes); nothing more can be added. */
+  notesFull: 'notes_full',
   /** Something went wrong on the server; nothing was changed. */
   internal: 'internal',
 } as const;

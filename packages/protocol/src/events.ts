@@ -2,7 +2,10 @@
  * Message flow
  *
  *   client                                   server
- *   ── connect { auth: { token? } } ───────▶  verify token (guest without one)
+ *   ── connect { auth: { site?, token? } } ▶  Origin on the site's allowlist? verify token (guest without one)
+ *   ── session:auth { token } ────────────▶  a refreshed token over the open socket; ack ViewerSession
+ *   ◀── viewer:update ViewerSession ───────  level changed, or the token expired (now a guest)
+ *   ◀── thread:gates { thread, gates } ────  an admin changed a thread's gates
  *   ── thread:join { thread, since? } ────▶  join room; ack JoinResult:
  *                                              since given and ≤ maxReplayEvents behind → { mode: 'events' }
  *                                              otherwise → { mode: 'snapshot', first page }
@@ -18,8 +21,18 @@
  * returns the first result and changes nothing; the same requestId with other input is refused.
  */
 import type { AckCallback } from './errors.js';
-import type { CommentPage, CommentView, ReplyPage, ThreadView, ViewerState } from './model.js';
+import type { CommentPage, CommentView, ReplyPage, ThreadView, ViewerSession, ViewerState } from './model.js';
+import type { Gates } from './gates.js';
 import type { Reaction, Vote } from './constants.js';
+import type { EconomyState, PnlReport, PublishResult, ReadProgress, WalletUpdate } from './economy.js';
+import type {
+  EconomyStateInput,
+  ReadHeartbeatInput,
+  ReportBuyInput,
+  ReportListInput,
+  ThreadPublishInput,
+} from './economy-schemas.js';
+import type { NotesRelay, NotesSyncResult, PresenceRelay, PresenceSyncResult } from './realtime.js';
 import type {
   CommentDeleteInput,
   CommentEditInput,
@@ -27,7 +40,12 @@ import type {
   CommentPostInput,
   CommentReactInput,
   CommentRepliesInput,
+  NotesSyncInput,
+  NotesUpdateInput,
   PostVoteInput,
+  PresenceSyncInput,
+  PresenceUpdateInput,
+  SessionAuthInput,
   ThreadJoinInput,
   ThreadLeaveInput,
 } from './schemas.js';
@@ -146,10 +164,39 @@ export interface ClientToServerEvents {
   'comment:delete': (input: CommentDeleteInput, ack: AckCallback<DeleteResult>) => void;
   'comment:react': (input: CommentReactInput, ack: AckCallback<ReactResult>) => void;
   'post:vote': (input: PostVoteInput, ack: AckCallback<VoteResult>) => void;
+  /** Presence and notes: see the message flow in realtime.ts. */
+  'presence:update': (input: PresenceUpdateInput, ack: AckCallback<null>) => void;
+  'presence:sync': (input: PresenceSyncInput, ack: AckCallback<PresenceSyncResult>) => void;
+  'notes:sync': (input: NotesSyncInput, ack: AckCallback<NotesSyncResult>) => void;
+  'notes:update': (input: NotesUpdateInput, ack: AckCallback<null>) => void;
+  /** Re-authenticates the open socket with a fresh token (or none: guest), without reconnecting. */
+  'session:auth': (input: SessionAuthInput, ack: AckCallback<ViewerSession>) => void;
+  // The Twei economy: see economy.ts for the flow.
+  'economy:state': (input: EconomyStateInput, ack: AckCallback<EconomyState>) => void;
+  'read:heartbeat': (input: ReadHeartbeatInput, ack: AckCallback<ReadProgress>) => void;
+  'report:buy': (input: ReportBuyInput, ack: AckCallback<PnlReport>) => void;
+  'report:list': (input: ReportListInput, ack: AckCallback<PnlReport[]>) => void;
+  'thread:publish': (input: ThreadPublishInput, ack: AckCallback<PublishResult>) => void;
+}
+
+/** A thread's effective gates changed (an admin or the site's configuration). */
+export interface ThreadGatesUpdate {
+  thread: string;
+  gates: Gates;
 }
 
 export interface ServerToClientEvents {
   'thread:event': (event: ThreadEvent) => void;
+  'presence:update': (relay: PresenceRelay) => void;
+  'notes:update': (relay: NotesRelay) => void;
+  /**
+   * Who this connection is changed without the client asking: its level rose (XP), or its token
+   * expired (it is a guest now). The widget re-renders locks and the composer from it.
+   */
+  'viewer:update': (session: ViewerSession) => void;
+  'thread:gates': (update: ThreadGatesUpdate) => void;
+  /** The reader's balance changed (to all of that reader's sockets, after commit). */
+  'wallet:update': (update: WalletUpdate) => void;
 }
 
 /** The names a client may emit; anything else is answered with `unknown_event`. */
@@ -163,6 +210,16 @@ export const ClientEventNames = [
   'comment:delete',
   'comment:react',
   'post:vote',
+  'presence:update',
+  'presence:sync',
+  'notes:sync',
+  'notes:update',
+  'session:auth',
+  'economy:state',
+  'read:heartbeat',
+  'report:buy',
+  'report:list',
+  'thread:publish',
 ] as const satisfies readonly (keyof ClientToServerEvents)[];
 
 export type ClientEventName = (typeof ClientEventNames)[number];

@@ -1,6 +1,9 @@
 export * from './constants.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './economy.js';
+export * from './gates.js';
+export * from './realtime.js';
 export type * from './model.js';
 export type {
   ThreadJoinInput,
@@ -12,4 +15,14 @@ export type {
   CommentDeleteInput,
   CommentReactInput,
   PostVoteInput,
+  GateTightenings,
+  SessionAuthInput,
 } from './schemas.js';
+export type {
+  EconomyStateInput,
+  ReadHeartbeatInput,
+  ReportBuyInput,
+  ReportListInput,
+  ThreadPublishInput,
+} from './economy-schemas.js';
+export type { NotesSyncInput, NotesUpdateInput, PresenceSyncInput, PresenceUpdateInput } from './realtime-schemas.js';

@@ -1,4 +1,5 @@
 import type { Reaction, Sort, Vote } from './constants.js';
+import type { Gates } from './gates.js';
 
 /** The public face of a reader, as others see it beside a comment. */
 export interface AuthorView {
@@ -59,6 +60,19 @@ export interface ViewerState {
   reactions: Record<string, Reaction>;
   /** The viewer's vote on the post. */
   vote: Vote | null;
+  /** The viewer's level as the server computes it (0 for a guest); gates compare against this. */
+  level: number;
+  /** This thread's effective gates: the site's, tightened by what the thread recorded. */
+  gates: Gates;
+}
+
+/** Who the connection is, after a (re)authentication or a level change; not tied to a thread. */
+export interface ViewerSession {
+  user: AuthorView | null;
+  role: ViewerState['role'];
+  level: number;
+  /** When the token stops being valid, ms since epoch; null for a guest. Refresh before then. */
+  expiresAt: number | null;
 }
 
 /** A page of comments: roots in the requested sort, each followed by up to N of its replies (oldest first). */

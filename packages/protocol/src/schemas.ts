@@ -5,6 +5,9 @@
  */
 import { z } from 'zod';
 import { Limits, ReactionValues, Sorts, VoteValues } from './constants.js';
+import { MAX_GATE_LEVEL } from './gates.js';
+import { EconomyInputSchemas } from './economy-schemas.js';
+import { RealtimeInputSchemas } from './realtime-schemas.js';
 
 const id = z.string().min(1).max(Limits.maxIdLength);
 
@@ -21,6 +24,28 @@ const body = z.string().max(Limits.maxPacketBytes);
 const pageSize = z.number().int().min(1).max(Limits.maxPageSize);
 const cursor = z.string().min(1).max(512);
 
+const gateLevel = z.number().int().min(0).max(MAX_GATE_LEVEL);
+
+/**
+ * Gates a page asks for (`comment-level="15"` → `{ comment: 15 }`). The server keeps only those that
+ * tighten the site's gates, and only when the thread is first created from an allowed origin.
+ */
+export const GateTightenings = z.strictObject({
+  react: gateLevel.optional(),
+  plus: gateLevel.optional(),
+  minus: gateLevel.optional(),
+  comment: gateLevel.optional(),
+  reply: gateLevel.optional(),
+  flag: gateLevel.optional(),
+  notes: gateLevel.optional(),
+  report: gateLevel.optional(),
+});
+
+/** A fresh token over the open socket (refresh before expiry, or sign in/out); `null` = become a guest. */
+export const SessionAuthInput = z.strictObject({
+  token: z.string().min(1).max(Limits.maxTokenLength).nullable(),
+});
+
 export const ThreadJoinInput = z.strictObject({
   thread: threadId,
   since: z.number().int().min(0).optional(),
@@ -28,6 +53,7 @@ export const ThreadJoinInput = z.strictObject({
   pageSize: pageSize.optional(),
   title: z.string().max(300).optional(),
   url: z.string().max(2000).optional(),
+  gates: GateTightenings.optional(),
 });
 
 export const ThreadLeaveInput = z.strictObject({ thread: threadId });
@@ -79,6 +105,11 @@ export type CommentEditInput = z.infer<typeof CommentEditInput>;
 export type CommentDeleteInput = z.infer<typeof CommentDeleteInput>;
 export type CommentReactInput = z.infer<typeof CommentReactInput>;
 export type PostVoteInput = z.infer<typeof PostVoteInput>;
+export type GateTightenings = z.infer<typeof GateTightenings>;
+export type SessionAuthInput = z.infer<typeof SessionAuthInput>;
+
+export * from './economy-schemas.js';
+export * from './realtime-schemas.js';
 
 /** Event name → its schema. A Map, so a client string never indexes a plain object. */
 export const InputSchemas = new Map<string, z.ZodType>([
@@ -91,6 +122,9 @@ export const InputSchemas = new Map<string, z.ZodType>([
   ['comment:delete', CommentDeleteInput],
   ['comment:react', CommentReactInput],
   ['post:vote', PostVoteInput],
+  ['session:auth', SessionAuthInput],
+  ...EconomyInputSchemas,
+  ...RealtimeInputSchemas,
 ]);
 
 /** Turns zod issues into short, readable lines: `body: expected string, received number`. */
