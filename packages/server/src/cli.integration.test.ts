@@ -88,7 +88,7 @@ describe('parley CLI', () => {
   it('[C3] token prints a verifiable token; migrate and --help work', async () => {
     const token = runCli(['token', '--sub', 'u1', '--name', 'Bella', '--lvl', '13', '--ttl', '1h', '--site', site]).trim();
     expect((await verifyToken(token, secret, site)).identity).toEqual({ id: 'u1', name: 'Bella', avatar: null, level: 13, role: 'reader' });
-    expect(runCli(['migrate', '--db', join(tempDir(), 'm.db')])).toMatch(/schema version 1/);
+    expect(runCli(['migrate', '--db', join(tempDir(), 'm.db')])).toMatch(/schema version \d+/);
     for (const command of [[], ['serve'], ['token'], ['migrate']]) {
       expect(runCli([...command, '--help'])).toMatch(/Usage: parley/);
     }

@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { consoleLogger, silentLogger, type Logger } from './logger.js';
+import { resolveSite, SiteDirectory, type SiteOptions } from './sites/site-config.js';
 
 /** A token bucket: `burst` calls at once, refilled at `perSecond`. */
 export interface BucketOptions {
@@ -47,6 +48,11 @@ export interface ParleyServerOptions {
    */
   secret?: string;
   /**
+   * Every site this server hosts (see sites/site-config.ts). When given, `siteId` and `secret` are
+   * ignored. @default one site from `siteId` + `secret`, open to any origin, trusting host levels.
+   */
+  sites?: SiteOptions[];
+  /**
    * Directory holding the built widget (`parley.js` and its chunks), served at `/`.
    * @default `$PARLEY_WIDGET_DIR`, else `../widget/dist` beside this package — the monorepo layout.
    */
@@ -66,9 +72,11 @@ export interface ResolvedConfig {
   port: number;
   host: string;
   dbPath: string;
+  /** The first site's id (the only one in the one-site shorthand). */
   siteId: string;
   secret: string;
   usingDevSecret: boolean;
+  sites: SiteDirectory;
   widgetDir: string;
   rateLimit: Required<RateLimitOptions> | false;
   onRequest: ParleyServerOptions['onRequest'] | undefined;
@@ -91,13 +99,20 @@ function defaultWidgetDir(): string {
 
 export function resolveConfig(options: ParleyServerOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
   const secret = options.secret ?? '';
+  const siteId = options.sites?.[0]?.id ?? options.siteId ?? 'demo';
+  const sites = new SiteDirectory(
+    options.sites
+      ? options.sites.map(resolveSite)
+      : [resolveSite({ id: siteId, secret: secret || DEV_SECRET, origins: ['*'] })],
+  );
   return {
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
     dbPath: options.dbPath ?? './data/parley.db',
-    siteId: options.siteId ?? 'demo',
+    siteId,
     secret: secret || DEV_SECRET,
-    usingDevSecret: !secret,
+    usingDevSecret: !options.sites && !secret,
+    sites,
     widgetDir: resolve(options.widgetDir ?? env.PARLEY_WIDGET_DIR ?? defaultWidgetDir()),
     rateLimit:
       options.rateLimit === false

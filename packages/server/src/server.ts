@@ -9,6 +9,8 @@ import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/types.js';
 import { Dispatcher } from './transport/dispatcher.js';
 import { createHttpHandler } from './transport/http-routes.js';
+import { originGuards } from './sites/origins.js';
+import { refreshViewer, watchSessions } from './transport/session.js';
 import { socketAuth } from './transport/socket-auth.js';
 import { attachSocketEvents } from './transport/socket-events.js';
 import type { ParleyIo } from './transport/types.js';
@@ -50,7 +52,8 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   }
   const startedAt = Date.now();
   const store = SqliteStore.open({ path: config.dbPath });
-  const ctx = createCommandContext(store);
+  const ctx = createCommandContext(store, { sites: config.sites });
+  const origins = originGuards(config.sites);
 
   // The HTTP handler is registered before Socket.IO attaches, which then answers /socket.io/ first.
   // `stats` reads `io` lazily: no request is served before listen(), long after it exists.
@@ -62,11 +65,16 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     // Compression costs more CPU per recipient than it saves on small JSON events (DESIGN.md).
     perMessageDeflate: false,
     serveClient: false,
-    // The widget runs on publishers' pages; identity travels in the token, not in cookies.
-    cors: { origin: '*' },
+    // The widget runs on publishers' pages; identity travels in the token, not in cookies. Only
+    // origins some site allows get CORS; the site's own list is checked again in socketAuth.
+    cors: { origin: origins.cors },
+    allowRequest: origins.allowRequest,
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
   });
-  io.use(socketAuth(config));
+  // allowRequest sees only handshakes; this also guards every poll and the WebSocket upgrade.
+  io.engine.use(origins.middleware);
+  io.use(socketAuth({ sites: config.sites, store, logger }));
+  watchSessions(io);
   const dispatcher = new Dispatcher({ ctx, io, rateLimit: config.rateLimit, logger });
   attachSocketEvents(io, dispatcher);
 
@@ -99,7 +107,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     store,
     dispatch(identity, event, input) {
       return new Promise((resolveAck) => {
-        const caller = { identity, socket: null, ip: null, tokenExpiresAt: null };
+        const caller = { identity, socket: null, ip: null, tokenExpiresAt: null, site: null };
         void dispatcher.run(caller, event, input, resolveAck);
       });
     },

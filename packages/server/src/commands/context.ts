@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { ThreadEvent } from '@parley/protocol';
+import { resolveSite, SiteDirectory } from '../sites/site-config.js';
 import type { Store } from '../store/types.js';
 
 /** What every command may use. Clock and ids are injectable so tests are deterministic. */
 export interface CommandContext {
   store: Store;
+  /** The sites this server hosts: their gates, level policy and curves. */
+  sites: SiteDirectory;
   now(): number;
   newId(): string;
 }
@@ -18,6 +21,9 @@ export interface CommandOutput<T> {
 /** 96 random bits, URL-safe: unguessable, short enough for a DOM id. */
 export const randomId = (): string => randomBytes(12).toString('base64url');
 
+/** Without `sites`: one open site, so command tests need no configuration. */
+const openSite = (): SiteDirectory => new SiteDirectory([resolveSite({ id: 'default', secret: 'unused' })]);
+
 export function createCommandContext(store: Store, overrides: Partial<Omit<CommandContext, 'store'>> = {}): CommandContext {
-  return { store, now: overrides.now ?? Date.now, newId: overrides.newId ?? randomId };
+  return { store, sites: overrides.sites ?? openSite(), now: overrides.now ?? Date.now, newId: overrides.newId ?? randomId };
 }

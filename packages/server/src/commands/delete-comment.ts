@@ -1,12 +1,16 @@
 import type { CommentDeleteInput, CommentDeletedEvent, DeleteResult } from '@parley/protocol';
-import { authorize, isAuthor } from '../domain/gates.js';
+import { OPEN_GATES } from '@parley/protocol';
+import { authorize, canModerate, isAuthor } from '../domain/gates.js';
 import type { Identity } from '../domain/identity.js';
 import { commentDeleted, forbidden, notFound } from '../errors.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { nextEvent, runMutation } from './mutation.js';
+import { siteOf, threadGates } from './thread-gates.js';
 
 /**
- * An author deletes their own comment. It becomes a tombstone (empty body, `deletedAt`) so replies
+ * An author deletes their own comment, or a moderator/admin of the thread's site anyone's. Not
+ * level-gated: a reader keeps the right to take back their own words if a gate rises later. It
+ * becomes a tombstone (empty body, `deletedAt`) so replies
  * keep their place in the conversation; it no longer counts and can no longer be reacted to.
  */
 export async function deleteComment(
@@ -14,7 +18,9 @@ export async function deleteComment(
   identity: Identity | null,
   input: CommentDeleteInput,
 ): Promise<CommandOutput<DeleteResult>> {
-  const user = authorize(identity, 'comment');
+  const user = authorize(identity, 'comment', OPEN_GATES);
+  // Checks that the thread belongs to the reader's site: a moderator of one site moderates only it.
+  await ctx.store.read((tx) => threadGates(tx, siteOf(ctx, user), input.thread));
   const request = {
     identity: user,
     requestId: input.requestId,
@@ -24,7 +30,9 @@ export async function deleteComment(
   return runMutation(ctx, request, async (tx, at) => {
     const comment = await tx.getComment(input.thread, input.commentId);
     if (!comment) throw notFound('The comment');
-    if (!isAuthor(user, comment.author.id)) throw forbidden('You can only delete your own comments.');
+    if (!isAuthor(user, comment.author.id) && !canModerate(user)) {
+      throw forbidden('You can only delete your own comments.');
+    }
     if (comment.deletedAt !== null) throw commentDeleted();
 
     await tx.markCommentDeleted(input.thread, comment.id, at);

@@ -1,10 +1,11 @@
 import type { CommentEditInput, CommentEditedEvent, EditResult } from '@parley/protocol';
 import { normalizeBody } from '../domain/body.js';
-import { authorize, isAuthor } from '../domain/gates.js';
+import { isAuthor } from '../domain/gates.js';
 import type { Identity } from '../domain/identity.js';
 import { commentDeleted, forbidden, notFound } from '../errors.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { nextEvent, runMutation } from './mutation.js';
+import { authorizeInThread } from './thread-gates.js';
 
 /** An author rewrites their own comment. */
 export async function editComment(
@@ -12,7 +13,7 @@ export async function editComment(
   identity: Identity | null,
   input: CommentEditInput,
 ): Promise<CommandOutput<EditResult>> {
-  const user = authorize(identity, 'comment');
+  const user = await authorizeInThread(ctx, identity, input.thread, 'comment');
   const body = normalizeBody(input.body);
   const request = {
     identity: user,

@@ -1,4 +1,4 @@
-import { Limits, type CommentView, type JoinResult } from '@parley/protocol';
+import { Limits, OPEN_GATES, type CommentView, type JoinResult } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import { createTestContext, identity, rid, type TestContext } from '../test-helpers.js';
 import { joinThread } from './join-thread.js';
@@ -24,7 +24,7 @@ describe('joinThread', () => {
     const first = snapshot((await joinThread(ctx, null, { thread: 't', title: 'Iran talks', url: 'https://news/1' })).result);
     expect(first.thread).toEqual({ id: 't', title: 'Iran talks', url: 'https://news/1', seq: 0, commentCount: 0, plus: 0, minus: 0 });
     expect(first.page).toEqual({ sort: 'top', comments: [], nextCursor: null });
-    expect(first.viewer).toEqual({ user: null, role: 'guest', reactions: {}, vote: null });
+    expect(first.viewer).toEqual({ user: null, role: 'guest', reactions: {}, vote: null, level: 0, gates: OPEN_GATES });
     const again = snapshot((await joinThread(ctx, null, { thread: 't', title: 'Changed' })).result);
     expect(again.thread.title).toBe('Iran talks');
   });
@@ -41,6 +41,8 @@ describe('joinThread', () => {
       role: 'reader',
       reactions: { [a.id]: 'dislike' },
       vote: 'plus',
+      level: 13,
+      gates: OPEN_GATES,
     });
     expect(joined.page.comments.map((c) => c.id)).toEqual([b.id, a.id]);
     expect(joined.thread).toMatchObject({ seq: 4, commentCount: 2, plus: 1 });

@@ -1,10 +1,10 @@
 import type { CommentCreatedEvent, CommentPostInput, PostCommentResult } from '@parley/protocol';
 import { normalizeBody } from '../domain/body.js';
-import { authorize } from '../domain/gates.js';
 import type { Identity } from '../domain/identity.js';
 import { placeComment } from '../domain/threading.js';
 import { commentDeleted, notFound } from '../errors.js';
 import type { CommandContext, CommandOutput } from './context.js';
+import { authorizeInThread } from './thread-gates.js';
 import { runMutation } from './mutation.js';
 import { toCommentView } from './views.js';
 
@@ -14,7 +14,7 @@ export async function postComment(
   identity: Identity | null,
   input: CommentPostInput,
 ): Promise<CommandOutput<PostCommentResult>> {
-  const user = authorize(identity, input.parentId ? 'reply' : 'comment');
+  const user = await authorizeInThread(ctx, identity, input.thread, input.parentId ? 'reply' : 'comment');
   const body = normalizeBody(input.body);
   const parentId = input.parentId ?? null;
   const request = {

@@ -1,8 +1,8 @@
 import type { CommentReactInput, CommentReactedEvent, ReactResult } from '@parley/protocol';
-import { authorize } from '../domain/gates.js';
 import type { Identity } from '../domain/identity.js';
 import { commentDeleted, notFound } from '../errors.js';
 import type { CommandContext, CommandOutput } from './context.js';
+import { authorizeInThread } from './thread-gates.js';
 import { nextEvent, runMutation } from './mutation.js';
 
 const countOf = (value: string | null | undefined, kind: 'like' | 'dislike'): number => (value === kind ? 1 : 0);
@@ -16,7 +16,7 @@ export async function reactComment(
   identity: Identity | null,
   input: CommentReactInput,
 ): Promise<CommandOutput<ReactResult>> {
-  const user = authorize(identity, 'react');
+  const user = await authorizeInThread(ctx, identity, input.thread, 'react');
   const request = {
     identity: user,
     requestId: input.requestId,

@@ -1,7 +1,7 @@
 import type { PostVoteInput, PostVotedEvent, VoteResult } from '@parley/protocol';
-import { authorize } from '../domain/gates.js';
 import type { Identity } from '../domain/identity.js';
 import type { CommandContext, CommandOutput } from './context.js';
+import { authorizeInThread } from './thread-gates.js';
 import { nextEvent, runMutation } from './mutation.js';
 
 const countOf = (value: string | null, kind: 'plus' | 'minus'): number => (value === kind ? 1 : 0);
@@ -12,7 +12,7 @@ export async function votePost(
   identity: Identity | null,
   input: PostVoteInput,
 ): Promise<CommandOutput<VoteResult>> {
-  const user = authorize(identity, input.value === 'minus' ? 'minus' : 'plus');
+  const user = await authorizeInThread(ctx, identity, input.thread, input.value === 'minus' ? 'minus' : 'plus');
   const request = {
     identity: user,
     requestId: input.requestId,

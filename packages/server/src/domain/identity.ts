@@ -11,4 +11,6 @@ export type Identity = {
   avatar: string | null;
   level: number;
   role: 'reader' | 'moderator' | 'admin';
+  /** The site whose token established this identity; absent = the server's default site. */
+  site?: string;
 };

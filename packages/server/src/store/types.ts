@@ -8,6 +8,7 @@
  */
 import type { CommentView, Reaction, ThreadEvent, Vote } from '@parley/protocol';
 import type { RootPosition } from '../domain/cursor.js';
+import type { IdentityReadTx, IdentityWriteTx } from './identity-store.js';
 
 export interface ThreadRecord {
   id: string;
@@ -53,7 +54,7 @@ export interface CountDelta {
   minus?: number;
 }
 
-export interface ReadTx {
+export interface ReadTx extends IdentityReadTx {
   getThread(id: string): Promise<ThreadRecord | null>;
   /** A comment of this thread; a comment id from another thread is "not found". */
   getComment(thread: string, id: string): Promise<CommentRecord | null>;
@@ -68,7 +69,7 @@ export interface ReadTx {
   getRequest(userId: string, requestId: string): Promise<StoredRequest | null>;
 }
 
-export interface WriteTx extends ReadTx {
+export interface WriteTx extends ReadTx, IdentityWriteTx {
   /** Creates the thread if it does not exist (title/url are kept from the first call) and returns it. */
   ensureThread(id: string, title: string | null, url: string | null, at: number): Promise<ThreadRecord>;
   /** Takes the thread's next seq. Inside the transaction, so seqs have no gaps even on rollback. */

@@ -7,6 +7,7 @@ import type {
   CommentReactInput,
   CommentRepliesInput,
   PostVoteInput,
+  SessionAuthInput,
   ThreadJoinInput,
   ThreadLeaveInput,
 } from '@parley/protocol';
@@ -22,6 +23,7 @@ import {
   type CommandContext,
   type CommandOutput,
 } from '../commands/index.js';
+import { sessionAuth } from './session-auth.js';
 import { roomOf, type Caller } from './types.js';
 
 /** A handler gets input already validated against the event's schema. */
@@ -45,7 +47,7 @@ export const handlers: ReadonlyMap<string, Handler> = new Map<ClientEventName, H
       // live (the widget drops seqs it already has) instead of falling into a gap.
       await caller.socket?.join(room);
       try {
-        return await joinThread(ctx, caller.identity, input);
+        return await joinThread(ctx, caller.identity, input, caller.site ?? undefined);
       } catch (error) {
         await caller.socket?.leave(room);
         throw error;
@@ -66,6 +68,7 @@ export const handlers: ReadonlyMap<string, Handler> = new Map<ClientEventName, H
   ['comment:delete', typed<CommentDeleteInput>((ctx, caller, input) => deleteComment(ctx, caller.identity, input))],
   ['comment:react', typed<CommentReactInput>((ctx, caller, input) => reactComment(ctx, caller.identity, input))],
   ['post:vote', typed<PostVoteInput>((ctx, caller, input) => votePost(ctx, caller.identity, input))],
+  ['session:auth', typed<SessionAuthInput>(sessionAuth)],
 ]);
 
 /** Events that change state: rate limited, and refused once the caller's token has expired. */

@@ -21,6 +21,7 @@ export function attachSocketEvents(io: ParleyIo, dispatcher: Dispatcher): void {
         socket,
         ip: socket.handshake.address || null,
         tokenExpiresAt: socket.data.tokenExpiresAt ?? null,
+        site: socket.data.site,
       };
       if (args.length > 1) {
         respond({

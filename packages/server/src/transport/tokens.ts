@@ -1,7 +1,8 @@
 import { Limits } from '@parley/protocol';
-import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
+import { importJWK, importSPKI, jwtVerify, SignJWT, errors as joseErrors, type JWK } from 'jose';
 import { z } from 'zod';
 import type { Identity } from '../domain/identity.js';
+import type { PublicKeyOptions } from '../sites/site-config.js';
 
 export interface TokenClaims {
   sub: string;
@@ -44,6 +45,7 @@ const Claims = z.object({
 });
 
 export interface VerifiedToken {
+  /** Who the token says; `level` is the token's `lvl` (1 when absent), before any site policy. */
   identity: Identity;
   /** Expiry, ms since epoch; long-lived connections re-check it on every mutation. */
   expiresAt: number;
@@ -53,15 +55,61 @@ export class InvalidTokenError extends Error {
   override readonly name = 'InvalidTokenError';
 }
 
-/** Verifies a reader token: HS256 only, audience = site id, `sub` and `exp` required. */
-export async function verifyToken(token: string, secret: string, siteId: string): Promise<VerifiedToken> {
+/** How one site's tokens are checked: its id (the audience), its secret and/or public keys. */
+export interface TokenPolicy {
+  id: string;
+  secret: string | null;
+  publicKeys: readonly PublicKeyOptions[];
+  issuer: string | null;
+}
+
+
+/** Imported keys per policy: importing a PEM costs far more than a verification. */
+const importedKeys = new WeakMap<TokenPolicy, Promise<{ alg: string; kid?: string; key: Awaited<ReturnType<typeof importSPKI>> | Uint8Array }[]>>();
+
+function keysOf(policy: TokenPolicy) {
+  let keys = importedKeys.get(policy);
+  if (!keys) {
+    keys = Promise.all(
+      policy.publicKeys.map(async ({ alg, key, kid }) => ({
+        alg,
+        ...(kid !== undefined && { kid }),
+        key: typeof key === 'string' ? await importSPKI(key, alg) : await importJWK(key as JWK, alg),
+      })),
+    );
+    importedKeys.set(policy, keys);
+  }
+  return keys;
+}
+
+/**
+ * Verifies a reader token for one site. The algorithm decides the key and never the other way round:
+ * HS256 only with the site secret, EdDSA/RS256 only with the site's public keys of that algorithm,
+ * so a token HMAC-signed with a public key ("HS/RS confusion") or `alg: none` finds no key at all.
+ * Requires `sub`, `exp` and `aud` = site id (and `iss` when the site names an issuer); honours `nbf`.
+ */
+export async function verifySiteToken(token: string, policy: TokenPolicy): Promise<VerifiedToken> {
+  if (token.length > Limits.maxTokenLength) throw new InvalidTokenError('The sign-in token is too large.');
+  const publicKeys = await keysOf(policy);
+  const algorithms = [...(policy.secret ? ['HS256'] : []), ...new Set(publicKeys.map((k) => k.alg))];
   let payload: unknown;
   try {
-    ({ payload } = await jwtVerify(token, key(secret), {
-      algorithms: ['HS256'],
-      audience: siteId,
-      requiredClaims: ['sub', 'exp'],
-    }));
+    ({ payload } = await jwtVerify(
+      token,
+      (header) => {
+        if (header.alg === 'HS256' && policy.secret) return key(policy.secret);
+        const match = publicKeys.find((k) => k.alg === header.alg && (k.kid === undefined || k.kid === header.kid));
+        if (!match) throw new InvalidTokenError('No key of this site matches the token.');
+        return match.key;
+      },
+      {
+        algorithms,
+        audience: policy.id,
+        ...(policy.issuer !== null && { issuer: policy.issuer }),
+        // No clock tolerance: an expired token is expired here exactly when the mutation check says so.
+        requiredClaims: ['sub', 'exp'],
+      },
+    ));
   } catch (error) {
     const reason =
       error instanceof joseErrors.JWTExpired
@@ -71,6 +119,15 @@ export async function verifyToken(token: string, secret: string, siteId: string)
           : 'The sign-in token could not be verified.';
     throw new InvalidTokenError(reason, { cause: error });
   }
+  return toVerified(payload);
+}
+
+/** One-site shorthand kept for embedders: HS256 with `secret`, audience `siteId`. */
+export function verifyToken(token: string, secret: string, siteId: string): Promise<VerifiedToken> {
+  return verifySiteToken(token, { id: siteId, secret, publicKeys: [], issuer: null });
+}
+
+function toVerified(payload: unknown): VerifiedToken {
   const claims = Claims.safeParse(payload);
   if (!claims.success) throw new InvalidTokenError('The sign-in token carries malformed claims.');
   const { sub, exp, name, avatar, lvl, role } = claims.data;

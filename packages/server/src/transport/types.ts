@@ -10,6 +10,8 @@ export interface SocketData {
   identity: Identity | null;
   /** Token expiry, ms since epoch; null for guests. */
   tokenExpiresAt: number | null;
+  /** The site the handshake named (or the only one); fixed for the connection's life. */
+  site: string;
 }
 
 export type ParleyIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -22,6 +24,8 @@ export interface Caller {
   /** For the per-IP limit; null when not from the network. */
   ip: string | null;
   tokenExpiresAt: number | null;
+  /** The connection's site; null for in-process calls, which act for their identity's site. */
+  site: string | null;
 }
 
 export const roomOf = (thread: string): string => `thread:${thread}`;

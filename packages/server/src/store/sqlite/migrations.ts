@@ -2,6 +2,8 @@
  * Versioned schema changes, applied in order on open; `PRAGMA user_version` records the last one.
  * Never edit a shipped migration: add the next version.
  */
+import { identityMigration } from './migration-identity.js';
+
 export interface Migration {
   version: number;
   name: string;
@@ -90,6 +92,7 @@ CREATE TABLE requests (
 CREATE INDEX requests_created_at ON requests (created_at);
 `,
   },
+  identityMigration,
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -1,7 +1,10 @@
 import type { Reaction, ThreadEvent, Vote } from '@parley/protocol';
 import type { RootPosition } from '../../domain/cursor.js';
+import type { GateTightenings } from '@parley/protocol';
+import type { ThreadSettings } from '../identity-store.js';
 import type { CommentRecord, CountDelta, NewComment, StoredRequest, ThreadRecord, WriteTx } from '../types.js';
 import { isReaction, isVote, toComment, toThread, type CommentRow, type ThreadRow } from './rows.js';
+import { sqliteIdentity } from './sqlite-identity.js';
 import type { Statements } from './statements.js';
 
 /**
@@ -173,6 +176,26 @@ export class SqliteTx implements WriteTx {
     const st = this.check(true);
     if (value) st.upsertVote.run(thread, userId, value);
     else st.deleteVote.run(thread, userId);
+  }
+
+  async getThreadSettings(thread: string): Promise<ThreadSettings | null> {
+    return sqliteIdentity.getThreadSettings(this.check(), thread);
+  }
+
+  async getXp(site: string, userId: string): Promise<number> {
+    return sqliteIdentity.getXp(this.check(), site, userId);
+  }
+
+  async recordThreadSettings(thread: string, site: string, gates: GateTightenings, at: number): Promise<ThreadSettings> {
+    return sqliteIdentity.recordThreadSettings(this.check(true), thread, site, gates, at);
+  }
+
+  async setThreadGates(thread: string, site: string, gates: GateTightenings, at: number): Promise<ThreadSettings> {
+    return sqliteIdentity.setThreadGates(this.check(true), thread, site, gates, at);
+  }
+
+  async addXp(site: string, userId: string, amount: number): Promise<number> {
+    return sqliteIdentity.addXp(this.check(true), site, userId, amount);
   }
 
   async saveRequest(userId: string, requestId: string, request: StoredRequest): Promise<void> {

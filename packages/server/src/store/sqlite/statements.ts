@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { identitySql } from './identity-sql.js';
 
 /** Every statement the SQLite store runs, by name. */
 export const sql = {
@@ -46,6 +47,7 @@ export const sql = {
   getRequest: 'SELECT fingerprint, result, created_at FROM requests WHERE user_id = ? AND request_id = ?',
   insertRequest: 'INSERT INTO requests (user_id, request_id, fingerprint, result, created_at) VALUES (?, ?, ?, ?, ?)',
   pruneRequests: 'DELETE FROM requests WHERE created_at < ?',
+  ...identitySql,
 } as const;
 
 export type Statements = Record<keyof typeof sql, Statement>;

@@ -1,0 +1,32 @@
+import type { Identity } from '../domain/identity.js';
+import { levelForXp } from '../domain/levels.js';
+import type { Store } from '../store/types.js';
+import { verifySiteToken } from '../transport/tokens.js';
+import type { Site } from './site-config.js';
+
+/** Who a connection is on a site, from its token (null = guest). */
+export interface Session {
+  identity: Identity | null;
+  /** ms since epoch; null for a guest. */
+  expiresAt: number | null;
+}
+
+export const GUEST: Session = Object.freeze({ identity: null, expiresAt: null });
+
+/**
+ * The reader's level on `site`: the token's `lvl` when the site trusts its host's levels, otherwise
+ * what the server's recorded XP reaches on the site's level curve (the token's `lvl` is ignored).
+ */
+export async function levelOf(site: Site, store: Store, userId: string, tokenLevel: number): Promise<number> {
+  if (site.trustHostLevels) return tokenLevel;
+  const xp = await store.read((tx) => tx.getXp(site.id, userId));
+  return levelForXp(xp, site.levelCurve);
+}
+
+/** Verifies a token for `site` and applies the site's level policy. Throws InvalidTokenError. */
+export async function authenticate(site: Site, store: Store, token: string | null): Promise<Session> {
+  if (token === null) return GUEST;
+  const verified = await verifySiteToken(token, site);
+  const level = await levelOf(site, store, verified.identity.id, verified.identity.level);
+  return { identity: { ...verified.identity, level, site: site.id }, expiresAt: verified.expiresAt };
+}

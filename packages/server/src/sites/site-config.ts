@@ -1,0 +1,113 @@
+/**
+ * Sites: one server hosts several publishers, each with its own id (the tokens' audience), allowed
+ * origins, keys, gates and level curve. The single-site options `siteId` / `secret` are shorthand
+ * for a one-site list, so a first `parley serve` needs no configuration file.
+ */
+import type { Gates, GateTightenings } from '@parley/protocol';
+import { completeGates } from '../domain/gates.js';
+import { DEFAULT_LEVEL_CURVE, levelCurveProblem, type LevelCurve } from '../domain/levels.js';
+
+/** A public key for EdDSA (Ed25519) or RS256 tokens: SPKI PEM text or a JWK. */
+export interface PublicKeyOptions {
+  alg: 'EdDSA' | 'RS256';
+  key: string | Record<string, unknown>;
+  /** When set, only tokens whose header names this `kid` use the key. */
+  kid?: string;
+}
+
+export interface SiteOptions {
+  /** The site id: tokens must carry it as `aud`; the widget names it in `site`. */
+  id: string;
+  /** HS256 secret shared with the host's backend. At least one of `secret` / `publicKeys`. */
+  secret?: string;
+  /** Keys for asymmetric tokens, so the host keeps its signing key to itself. */
+  publicKeys?: PublicKeyOptions[];
+  /** When set, tokens must carry exactly this `iss`. @default none — a site secret is already specific. */
+  issuer?: string;
+  /**
+   * Page origins allowed to connect (`https://news.example.com`), `same-origin` (the page is served
+   * by this server, like the demo), or `*`. Checked on the handshake and on the WebSocket upgrade.
+   * @default ['*'] for the one-site shorthand (development); a configured site must list its own.
+   */
+  origins?: string[];
+  /** Minimum level per action. @default every action open to signed-in readers (level 0). */
+  gates?: GateTightenings;
+  /**
+   * Take `lvl` from the host's token. When false, a reader's level comes from the XP the server
+   * recorded, through `levelCurve`. @default true — the host knows its readers best.
+   */
+  trustHostLevels?: boolean;
+  /** XP thresholds per level (see domain/levels.ts). @default DEFAULT_LEVEL_CURVE */
+  levelCurve?: number[];
+}
+
+export interface Site {
+  id: string;
+  secret: string | null;
+  publicKeys: readonly PublicKeyOptions[];
+  issuer: string | null;
+  origins: readonly string[];
+  gates: Gates;
+  trustHostLevels: boolean;
+  levelCurve: LevelCurve;
+}
+
+export class SiteConfigError extends Error {
+  override readonly name = 'SiteConfigError';
+}
+
+const SITE_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function resolveSite(options: SiteOptions): Site {
+  const where = `site ${JSON.stringify(options.id)}`;
+  if (!SITE_ID.test(options.id)) throw new SiteConfigError(`${where}: the id must be 1–64 letters, digits, . _ -`);
+  if (!options.secret && !options.publicKeys?.length) {
+    throw new SiteConfigError(`${where}: needs a secret or publicKeys to verify tokens`);
+  }
+  const curveProblem = options.levelCurve ? levelCurveProblem(options.levelCurve) : null;
+  if (curveProblem) throw new SiteConfigError(`${where}: ${curveProblem}`);
+  for (const origin of options.origins ?? []) {
+    if (origin !== '*' && origin !== 'same-origin' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new SiteConfigError(`${where}: origin ${JSON.stringify(origin)} must look like https://host[:port]`);
+    }
+  }
+  return {
+    id: options.id,
+    secret: options.secret || null,
+    publicKeys: options.publicKeys ?? [],
+    issuer: options.issuer ?? null,
+    origins: options.origins ?? ['*'],
+    gates: completeGates(options.gates),
+    trustHostLevels: options.trustHostLevels ?? true,
+    levelCurve: options.levelCurve ?? DEFAULT_LEVEL_CURVE,
+  };
+}
+
+/** The sites a server hosts, by id. A Map, so a client-sent site name never indexes an object. */
+export class SiteDirectory {
+  private readonly byId: ReadonlyMap<string, Site>;
+
+  constructor(readonly sites: readonly Site[]) {
+    if (sites.length === 0) throw new SiteConfigError('no sites configured');
+    const byId = new Map<string, Site>();
+    for (const site of sites) {
+      if (byId.has(site.id)) throw new SiteConfigError(`site ${JSON.stringify(site.id)} is configured twice`);
+      byId.set(site.id, site);
+    }
+    this.byId = byId;
+  }
+
+  get(id: string): Site | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The site a connection belongs to when its handshake names none: the only one, if there is one. */
+  get only(): Site | undefined {
+    return this.sites.length === 1 ? this.sites[0] : undefined;
+  }
+
+  /** The site of an in-process identity (seeding, tests), which may not name one. */
+  of(identity: { site?: string } | null): Site | undefined {
+    return identity?.site === undefined ? this.sites[0] : this.byId.get(identity.site);
+  }
+}

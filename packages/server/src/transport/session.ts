@@ -1,0 +1,76 @@
+/**
+ * A connection's session after the handshake: who it is now, which per-user room it is in (so a
+ * level change reaches all of a reader's tabs), and when its token runs out. A token refresh
+ * (`session:auth`) replaces the session over the open socket; the room memberships of threads stay,
+ * so no thread event is missed while it happens.
+ */
+import type { ViewerSession } from '@parley/protocol';
+import type { Identity } from '../domain/identity.js';
+import { GUEST, levelOf, type Session } from '../sites/authenticate.js';
+import type { SiteDirectory } from '../sites/site-config.js';
+import type { Store } from '../store/types.js';
+import type { ParleyIo, ParleySocket } from './types.js';
+
+/** setTimeout's limit (~24.8 days); a later expiry is still checked on every mutation. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export const userRoom = (site: string, userId: string): string => `user:${site}:${userId}`;
+
+export function toViewerSession(identity: Identity | null, expiresAt: number | null): ViewerSession {
+  if (!identity) return { user: null, role: 'guest', level: 0, expiresAt: null };
+  const { id, name, avatar, level, role } = identity;
+  return { user: { id, name, avatar, level }, role, level, expiresAt };
+}
+
+const expiryTimers = new WeakMap<ParleySocket, ReturnType<typeof setTimeout>>();
+
+/** Makes `session` the socket's identity: data, per-user room, expiry timer. */
+export async function applySession(socket: ParleySocket, session: Session): Promise<void> {
+  const before = socket.data.identity;
+  if (before) await socket.leave(userRoom(socket.data.site, before.id));
+  socket.data.identity = session.identity;
+  socket.data.tokenExpiresAt = session.expiresAt;
+  if (session.identity) await socket.join(userRoom(socket.data.site, session.identity.id));
+  clearTimeout(expiryTimers.get(socket));
+  if (session.expiresAt !== null) {
+    const delay = session.expiresAt - Date.now();
+    if (delay <= MAX_TIMER_MS) {
+      const timer = setTimeout(() => void expire(socket, session), Math.max(0, delay));
+      timer.unref?.();
+      expiryTimers.set(socket, timer);
+    }
+  }
+}
+
+/** The token ran out and was not refreshed: the socket reads on as a guest, and is told so. */
+async function expire(socket: ParleySocket, session: Session): Promise<void> {
+  if (socket.data.identity !== session.identity || !socket.connected) return;
+  await applySession(socket, GUEST);
+  // Kept, so a mutation still in flight hears "your sign-in expired" rather than "sign in".
+  socket.data.tokenExpiresAt = session.expiresAt;
+  socket.emit('viewer:update', toViewerSession(null, null));
+}
+
+export function watchSessions(io: ParleyIo): void {
+  io.on('connection', (socket) => {
+    void applySession(socket, { identity: socket.data.identity, expiresAt: socket.data.tokenExpiresAt });
+    socket.on('disconnect', () => clearTimeout(expiryTimers.get(socket)));
+  });
+}
+
+/**
+ * Recomputes a reader's level on every socket of theirs on this node (after their XP changed) and
+ * pushes `viewer:update` to those whose level moved, so a locked action opens without a reload.
+ */
+export async function refreshViewer(io: ParleyIo, sites: SiteDirectory, store: Store, siteId: string, userId: string): Promise<void> {
+  const site = sites.get(siteId);
+  if (!site || site.trustHostLevels) return;
+  const level = await levelOf(site, store, userId, 0);
+  for (const socket of await io.in(userRoom(siteId, userId)).fetchSockets()) {
+    const local = io.sockets.sockets.get(socket.id);
+    const identity = local?.data.identity;
+    if (!local || !identity || identity.level === level) continue;
+    local.data.identity = { ...identity, level };
+    local.emit('viewer:update', toViewerSession(local.data.identity, local.data.tokenExpiresAt));
+  }
+}
