@@ -67,8 +67,16 @@ export async function startDemo(options: DemoOptions = {}): Promise<ParleyServer
     port: options.port ?? 4000,
     host: options.host ?? '127.0.0.1',
     dbPath: options.dbPath ?? './data/parley.db',
-    siteId: SITE,
-    secret: DEMO_SECRET,
+    sites: [
+      {
+        id: SITE,
+        secret: DEMO_SECRET,
+        // The page is served by this same server; PARLEY_DEMO_ORIGINS adds others (comma-separated).
+        origins: ['same-origin', ...(process.env.PARLEY_DEMO_ORIGINS?.split(',').filter(Boolean) ?? [])],
+        // As on the reference page: "Add your comment … Available from LVL 13".
+        gates: { comment: 13, reply: 13 },
+      },
+    ],
     onRequest: handleDemoRequest,
   });
   try {

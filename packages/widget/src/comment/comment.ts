@@ -34,6 +34,8 @@ export class ParleyComment extends LitElement {
     now: { type: Number },
     signedIn: { type: Boolean, attribute: 'signed-in' },
     canModerate: { type: Boolean, attribute: 'can-moderate' },
+    replyLockedFrom: { type: Number, attribute: 'reply-locked-from' },
+    reactLockedFrom: { type: Number, attribute: 'react-locked-from' },
     mode: { state: true },
     avatarFailed: { state: true },
   };
@@ -43,6 +45,10 @@ export class ParleyComment extends LitElement {
   declare now: number;
   declare signedIn: boolean;
   declare canModerate: boolean;
+  /** 0 when the viewer may reply; otherwise the level that unlocks it (the button says so). */
+  declare replyLockedFrom: number;
+  /** 0 when the viewer may react; otherwise the level that unlocks it. */
+  declare reactLockedFrom: number;
   declare private mode: 'view' | 'reply' | 'edit' | 'confirm-delete';
   declare private avatarFailed: boolean;
 
@@ -52,6 +58,8 @@ export class ParleyComment extends LitElement {
     this.now = Date.now();
     this.signedIn = false;
     this.canModerate = false;
+    this.replyLockedFrom = 0;
+    this.reactLockedFrom = 0;
     this.mode = 'view';
     this.avatarFailed = false;
   }
@@ -160,7 +168,10 @@ export class ParleyComment extends LitElement {
       ${this.reactionButton(c, 'dislike', `Dislike comment by ${name}, ${plural(c.dislikes, 'dislike', 'dislikes')}`, c.dislikes)}
       ${this.signedIn
         ? html`<button type="button" class="action" part="reply" aria-expanded=${this.mode === 'reply'}
-            aria-label=${`Reply to ${name}`} @click=${() => this.toggle('reply')}>${replyIcon}<span>Reply</span></button>`
+            ?disabled=${this.replyLockedFrom > 0}
+            title=${this.replyLockedFrom > 0 ? `Available from LVL ${this.replyLockedFrom}` : 'Reply'}
+            aria-label=${this.replyLockedFrom > 0 ? `Reply to ${name}, available from LVL ${this.replyLockedFrom}` : `Reply to ${name}`}
+            @click=${() => this.toggle('reply')}>${replyIcon}<span>Reply</span></button>`
         : nothing}
       ${c.own
         ? html`<button type="button" class="action" part="edit" aria-label="Edit your comment"
@@ -183,8 +194,12 @@ export class ParleyComment extends LitElement {
       part=${kind}
       aria-pressed=${pressed ? 'true' : 'false'}
       aria-label=${label}
-      title=${this.signedIn ? (kind === 'like' ? 'Like' : 'Dislike') : 'Sign in to react'}
-      ?disabled=${!this.signedIn}
+      title=${!this.signedIn
+        ? 'Sign in to react'
+        : this.reactLockedFrom > 0
+          ? `Available from LVL ${this.reactLockedFrom}`
+          : kind === 'like' ? 'Like' : 'Dislike'}
+      ?disabled=${!this.signedIn || this.reactLockedFrom > 0}
       @click=${() => this.act({ type: 'react', value: pressed ? null : kind })}
     >
       ${kind === 'like' ? thumbUpIcon : thumbDownIcon}<span class="count">${count}</span>

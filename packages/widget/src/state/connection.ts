@@ -3,7 +3,15 @@
  * (`transport/socket-io-connection.ts`); tests use the deterministic fake in `state/testing/`.
  * Callbacks, not promises, so a test decides exactly when each answer arrives.
  */
-import type { AckCallback, ClientEventName, ClientToServerEvents, ParleyError, ThreadEvent } from '@parley/protocol';
+import type {
+  AckCallback,
+  ClientEventName,
+  ClientToServerEvents,
+  ParleyError,
+  ThreadEvent,
+  ThreadGatesUpdate,
+  ViewerSession,
+} from '@parley/protocol';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -19,7 +27,14 @@ export interface ThreadConnection {
   onStatus(listener: (status: ConnectionStatus) => void): () => void;
   /** Errors of the connection itself, e.g. a token the server refused. */
   onError(listener: (error: ParleyError) => void): () => void;
+  /** `viewer:update`: the server changed who this connection is (level rose, token expired). */
+  onSession?(listener: (session: ViewerSession) => void): () => void;
+  /** `thread:gates`: an admin changed a thread's gates. */
+  onGates?(listener: (update: ThreadGatesUpdate) => void): () => void;
+  /** The token future reconnects present (the open socket is re-authenticated with `session:auth`). */
+  setToken?(token: string | undefined): void;
   close(): void;
 }
 
-export type Connector = (server: string, token: string | undefined) => ThreadConnection;
+/** `site` names the host's site when the server hosts several; omitted = the server's only site. */
+export type Connector = (server: string, token: string | undefined, site?: string) => ThreadConnection;

@@ -14,7 +14,9 @@ import type {
   ReplyPage,
   Sort,
   ThreadEvent,
+  ThreadGatesUpdate,
   ThreadView,
+  ViewerSession,
   ViewerState,
   Vote,
   VoteResult,
@@ -63,6 +65,23 @@ export class ThreadState {
     this.threadView = { ...result.thread };
     this.viewer = result.viewer;
     this.myVote = result.viewer.vote;
+  }
+
+  /** The server changed who the viewer is (refresh, level up, expiry); thread-specific state stays. */
+  applySession(session: ViewerSession): void {
+    if (!this.viewer) return;
+    const sameUser = session.user?.id === this.viewer.user?.id;
+    this.viewer = {
+      ...this.viewer,
+      user: session.user,
+      role: session.role,
+      level: session.level,
+      ...(sameUser ? {} : { reactions: {}, vote: null }),
+    };
+  }
+
+  applyGates(update: ThreadGatesUpdate): void {
+    if (this.viewer && update.thread === this.threadView?.id) this.viewer = { ...this.viewer, gates: update.gates };
   }
 
   /** Applies one event (the caller checks its seq). Returns a comment someone else just wrote. */

@@ -18,6 +18,8 @@ import {
   type Sort,
   type ThreadEvent,
   type ThreadView,
+  type GateTightenings,
+  type ViewerSession,
   type ViewerState,
   type Vote,
 } from '@parley/protocol';
@@ -39,6 +41,8 @@ export interface ThreadStoreOptions {
   sort?: Sort;
   pageSize?: number;
   title?: string;
+  /** Gate tightenings from the page's attributes; the server decides what they count for. */
+  gates?: GateTightenings;
   url?: string;
   storage?: MutationStorage;
   now?: () => number;
@@ -77,6 +81,8 @@ export class ThreadStore {
       connection.onStatus((status) => this.statusChanged(status)),
       connection.onThreadEvent((event) => this.receive(event)),
       connection.onError((error) => this.emitNotice({ type: 'error', error, action: 'connect' })),
+      connection.onSession?.((session) => this.sessionChanged(session)) ?? (() => {}),
+      connection.onGates?.((update) => (this.state.applyGates(update), this.changed())) ?? (() => {}),
     ];
     if (connection.status === 'connected') this.join();
   }
@@ -118,6 +124,25 @@ export class ThreadStore {
   onNotice(listener: (notice: StoreNotice) => void): () => void {
     this.noticeListeners.add(listener);
     return () => this.noticeListeners.delete(listener);
+  }
+
+  /**
+   * Re-authenticates the open connection with a fresh token (a refresh before expiry, or a sign-in
+   * or sign-out) without reconnecting: no thread event can fall between two connections.
+   */
+  authenticate(token: string | undefined): void {
+    this.connection.setToken?.(token);
+    if (this.connection.status !== 'connected') return; // the next handshake carries it
+    this.connection.request('session:auth', { token: token ?? null }, (ack) => {
+      if (this.disposed) return;
+      if (ack.ok) this.sessionChanged(ack.data);
+      else this.emitNotice({ type: 'error', error: ack.error, action: 'auth' });
+    });
+  }
+
+  private sessionChanged(session: ViewerSession): void {
+    this.state.applySession(session);
+    this.changed();
   }
 
   dispose(): void {
@@ -173,7 +198,7 @@ export class ThreadStore {
     const generation = ++this.joinGeneration;
     this.joined = false;
     const canReplay = this.loaded && this.state.snapshotSort === this.state.sort;
-    const { title, url, pageSize } = this.options;
+    const { title, url, pageSize, gates } = this.options;
     this.connection.request(
       'thread:join',
       {
@@ -183,6 +208,7 @@ export class ThreadStore {
         ...(pageSize ? { pageSize: Math.min(Math.max(1, Math.floor(pageSize)), Limits.maxPageSize) } : {}),
         ...(title ? { title: title.slice(0, 300) } : {}),
         ...(url ? { url: url.slice(0, 2000) } : {}),
+        ...(gates ? { gates } : {}),
       },
       (ack) => {
         if (this.disposed || generation !== this.joinGeneration) return;

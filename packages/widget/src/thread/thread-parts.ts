@@ -67,10 +67,23 @@ export function renderHeader(h: HeaderInput): TemplateResult {
   </header>`;
 }
 
-export function renderSignIn(onSignIn: () => void): TemplateResult {
+/** A guest's prompt: a link to the host's login page when `login-url` is set, else a button (event). */
+export function renderSignIn(onSignIn: () => void, loginUrl = ''): TemplateResult {
   return html`<div class="sign-in" part="sign-in">
     <span class="text">Sign in to comment, reply and react.</span>
-    <button type="button" class="button primary" part="sign-in-button" @click=${onSignIn}>Sign in</button>
+    ${loginUrl
+      ? html`<a class="button primary" part="sign-in-button" href=${loginUrl} @click=${onSignIn}>Sign in</a>`
+      : html`<button type="button" class="button primary" part="sign-in-button" @click=${onSignIn}>Sign in</button>`}
+  </div>`;
+}
+
+/** "Add your comment — Available from LVL 13", as on the reference page: the box, visibly locked. */
+export function renderLocked(user: AuthorView, requiredLevel: number): TemplateResult {
+  return html`<div class="locked" part="locked" role="group" aria-labelledby="parley-locked-title">
+    <p class="locked-title" id="parley-locked-title">Add your comment</p>
+    <textarea class="locked-input" aria-label="Add your comment" placeholder="Add your comment" disabled></textarea>
+    <p class="lock-reason" part="lock-reason">Available from LVL ${requiredLevel}</p>
+    <p class="lock-level">You are at <span class="level">LVL ${user.level}</span></p>
   </div>`;
 }
 
@@ -103,6 +116,9 @@ export interface ListInput {
   now: number;
   signedIn: boolean;
   canModerate: boolean;
+  /** 0 = allowed; otherwise the level that unlocks replying / reacting. */
+  replyLockedFrom: number;
+  reactLockedFrom: number;
   busy: boolean;
   freshIds: ReadonlySet<string>;
   loadingReplies: ReadonlySet<string>;
@@ -130,6 +146,8 @@ export function renderList(l: ListInput): TemplateResult {
             .now=${l.now}
             ?signed-in=${l.signedIn}
             ?can-moderate=${l.canModerate}
+            reply-locked-from=${l.replyLockedFrom}
+            react-locked-from=${l.reactLockedFrom}
           ></parley-comment>`
         : html`<div class="more-replies" role="listitem" data-depth="1">
             <button type="button" class="link-button" part="more-replies" ?disabled=${l.loadingReplies.has(item.rootId)}

@@ -174,6 +174,42 @@ export const threadStyles = css`
     color: var(--_accent);
     background: color-mix(in srgb, var(--_accent) 12%, transparent);
   }
+  .locked {
+    border: 1px dashed var(--parley-border);
+    border-radius: var(--parley-radius);
+    padding: 0.75rem 1rem;
+    background: var(--parley-surface);
+  }
+  .locked .locked-title {
+    margin: 0 0 0.5rem;
+    font-weight: 600;
+  }
+  .locked .locked-input {
+    width: 100%;
+    min-height: 3rem;
+    box-sizing: border-box;
+    resize: none;
+    border: 1px solid var(--parley-border);
+    border-radius: var(--parley-radius);
+    background: transparent;
+    opacity: 0.6;
+    cursor: not-allowed;
+    font: inherit;
+  }
+  .locked .lock-reason {
+    margin: 0.5rem 0 0;
+    font-weight: 600;
+    color: var(--parley-warning);
+  }
+  .locked .lock-level {
+    margin: 0.25rem 0 0;
+    color: var(--parley-muted);
+    font-size: 0.875em;
+  }
+  a.button {
+    text-decoration: none;
+    display: inline-block;
+  }
   .sign-in {
     display: flex;
     align-items: center;

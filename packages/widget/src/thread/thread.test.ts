@@ -120,16 +120,29 @@ describe('<parley-thread>', () => {
     el.token = 'another-token';
     await settled(el);
     expect(seen).toEqual([]);
-    expect(connections).toHaveLength(2); // a new token reconnects
-    expect(connections[0]!.closed).toBe(true);
+    expect(connections).toHaveLength(1); // a new token re-authenticates in place
+    expect(connections[0]!.closed).toBe(false);
   });
 
-  it('reconnects with the token as auth when the token changes', async () => {
-    const { el, tokens } = mount((e) => (e.token = 'first'));
-    await settled(el);
+  it('[A5] a new token re-authenticates the open connection with session:auth, without reconnecting', async () => {
+    const { el, connections } = await joinedThread();
     el.token = 'second';
     await settled(el);
-    expect(tokens).toEqual(['first', 'second']);
+    expect(connections).toHaveLength(1);
+    expect(connections[0]!.sent.filter((r) => r.event === 'session:auth').map((r) => r.input)).toEqual([{ token: 'second' }]);
+  });
+
+  it('[A5] the first connection presents the token and the site as handshake auth', async () => {
+    const sites: (string | undefined)[] = [];
+    const { el, tokens } = mount((e) => {
+      e.token = 'first';
+      e.site = 'news';
+      const connector = e.connector;
+      e.connector = (server, token, site) => (sites.push(site), connector(server, token, site));
+    });
+    await settled(el);
+    expect(tokens).toEqual(['first']);
+    expect(sites).toEqual(['news']);
   });
 
   it('posts from the composer optimistically and fires parley-comment-posted on ack', async () => {

@@ -14,7 +14,10 @@
  *             textarea[part~=edit-input] + button[part~=edit-save] (inline edit)
  *             [part~=reply-composer] > textarea[part~=composer-input] + button[part~=composer-submit]
  *   [part~=composer] > textarea[part~=composer-input] + button[part~=composer-submit]   (main composer)
- *   button[part~=load-more]  button[part~=more-replies]  [part~=sign-in] (guests)
+ *   button[part~=load-more]  button[part~=more-replies]  [part~=sign-in] (guests, a link when login-url is set)
+ *   [part~=locked] > [part~=lock-reason]   "Available from LVL 13" instead of the main composer when the
+ *                                          reader is below the comment gate; reply/like buttons disabled
+ *                                          with the same words as their title below theirs
  *
  * @event parley-comment-posted - `ParleyCommentPostedEvent`: the reader's comment was stored.
  * @event parley-error - `ParleyErrorEvent`: an action or the connection was refused.
@@ -41,8 +44,11 @@ import { ParleyCommentPostedEvent, ParleyErrorEvent, ParleySignInEvent } from '.
 import { baseStyles, themeTokens } from '../shared/theme.styles.js';
 import { threadStyles } from './thread.styles.js';
 import {
-  renderComposeAs, renderEmpty, renderHeader, renderList, renderSignIn, renderSkeleton,
+  renderComposeAs, renderEmpty, renderHeader, renderList, renderLocked, renderSignIn, renderSkeleton,
 } from './thread-parts.js';
+import { AuthUrlTokenSource } from './auth-token.js';
+import { readGateTightenings } from './gate-attributes.js';
+import { viewerAccess } from './viewer-access.js';
 
 /** Relative times ("3 min ago") are refreshed this often. */
 const CLOCK_TICK_MS = 60_000;
@@ -63,6 +69,10 @@ export class ParleyThread extends LitElement {
     thread: { type: String, attribute: 'thread' },
     server: { type: String, attribute: 'server' },
     token: { type: String, attribute: 'token' },
+    site: { type: String, attribute: 'site' },
+    authUrl: { type: String, attribute: 'auth-url' },
+    loginUrl: { type: String, attribute: 'login-url' },
+    fetchedToken: { state: true },
     sort: { type: String, attribute: 'sort' },
     pageSize: { type: Number, attribute: 'page-size' },
     theme: { type: String, attribute: 'theme', reflect: true },
@@ -78,8 +88,15 @@ export class ParleyThread extends LitElement {
   declare thread: string;
   /** Parley server URL. @default the origin that served parley.js */
   declare server: string;
-  /** The reader's signed token from the host; empty for a guest. Changing it reconnects. */
+  /** The reader's signed token from the host; empty for a guest. A new one re-authenticates in place. */
   declare token: string;
+  /** The host's site id, when the server hosts several. @default the server's only site */
+  declare site: string;
+  /** Host endpoint answering `{ token }` for the logged-in reader (fetched with cookies, refreshed before expiry). */
+  declare authUrl: string;
+  /** The host's login page, linked from the guest's "Sign in". */
+  declare loginUrl: string;
+  declare private fetchedToken: string;
   /** @default 'top' */
   declare sort: Sort;
   /** Root comments per page. @default Limits.defaultPageSize (server side) */
@@ -98,6 +115,8 @@ export class ParleyThread extends LitElement {
   declare private problem: string;
 
   private store: ThreadStore | null = null;
+  private sessionToken = '';
+  private tokenSource: { url: string; source: AuthUrlTokenSource } | null = null;
   private sessionKey = '';
   private sessionCleanup: (() => void)[] = [];
   private clock: ReturnType<typeof setInterval> | undefined;
@@ -108,6 +127,10 @@ export class ParleyThread extends LitElement {
     this.thread = '';
     this.server = '';
     this.token = '';
+    this.site = '';
+    this.authUrl = '';
+    this.loginUrl = '';
+    this.fetchedToken = '';
     this.sort = 'top';
     this.pageSize = undefined;
     this.theme = 'light';
@@ -128,11 +151,14 @@ export class ParleyThread extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.clock);
+    this.tokenSource?.source.stop();
+    this.tokenSource = null;
     this.endSession();
   }
 
   /** Sessions start here (not in `updated`), so their first state renders in this same update. */
   protected override willUpdate(changed: PropertyValues<this>): void {
+    this.ensureTokenSource();
     this.ensureSession();
     if (changed.has('sort')) this.store?.setSort(this.effectiveSort);
   }
@@ -141,22 +167,41 @@ export class ParleyThread extends LitElement {
     return (Sorts as readonly string[]).includes(this.sort) ? this.sort : 'top';
   }
 
-  /** One connection and store per (server, token, thread); any change starts a fresh session. */
+  private ensureTokenSource(): void {
+    const url = this.token ? '' : this.authUrl;
+    if (this.tokenSource?.url === url) return;
+    this.tokenSource?.source.stop();
+    this.tokenSource = null;
+    if (!url || !this.isConnected) return;
+    const source = new AuthUrlTokenSource(url, (token) => (this.fetchedToken = token), (message) => (this.problem = message));
+    this.tokenSource = { url, source };
+  }
+
+  /**
+   * One connection and store per (server, site, thread); any change starts a fresh session. A new
+   * token re-authenticates the open connection instead (`session:auth`): nothing is missed meanwhile.
+   */
   private ensureSession(): void {
     const server = this.server || SCRIPT_ORIGIN;
-    const token = this.token || '';
-    const key = JSON.stringify([server, token, this.thread]);
+    const token = this.token || this.fetchedToken || '';
+    const key = JSON.stringify([server, this.site, this.thread]);
     if (!this.isConnected || !this.thread) return this.endSession();
-    if (key === this.sessionKey) return;
+    if (key === this.sessionKey) {
+      if (token !== this.sessionToken) this.store?.authenticate(token || undefined);
+      this.sessionToken = token;
+      return;
+    }
     this.endSession();
     this.sessionKey = key;
-    const connection = this.connector(server, token || undefined);
+    this.sessionToken = token;
+    const connection = this.connector(server, token || undefined, this.site || undefined);
     const store = new ThreadStore(connection, {
       thread: this.thread,
       sort: this.effectiveSort,
       pageSize: this.pageSize,
       title: this.title || document.title,
       url: this.url || location.href.split('#')[0],
+      gates: readGateTightenings(this),
       storage: sessionMutationStorage(`${server}|${this.thread}`),
     });
     this.store = store;
@@ -190,13 +235,15 @@ export class ParleyThread extends LitElement {
     const store = this.store;
     const loaded = store?.loaded ?? false;
     const viewer = store?.viewer ?? null;
+    const access = viewerAccess(viewer);
+    const commentLock = access.lockedFrom('comment');
     const votes = store?.postVotes() ?? { plus: 0, minus: 0, vote: null };
     const groups = loaded ? store!.groups() : [];
     return html`<section class="thread" part="base" aria-labelledby="parley-heading">
       ${renderHeader({
         count: loaded ? store!.threadView!.commentCount : null,
         ...votes,
-        canVote: Boolean(viewer?.user),
+        canVote: access.signedIn && access.lockedFrom('plus') === 0,
         sort: this.effectiveSort,
         status: store?.status ?? 'connecting',
         onVote: (value: Vote | null) => store?.vote(value),
@@ -217,7 +264,9 @@ export class ParleyThread extends LitElement {
       ${!loaded
         ? renderSkeleton()
         : html`<div class="compose">
-              ${viewer?.user
+              ${viewer?.user && commentLock > 0
+                ? renderLocked(viewer.user, commentLock)
+                : viewer?.user
                 ? html`${renderComposeAs(viewer.user)}
                     <parley-composer
                       part="composer"
@@ -227,7 +276,7 @@ export class ParleyThread extends LitElement {
                       max-length=${Limits.maxBodyLength}
                       @parley-composer-submit=${this.onComposerSubmit}
                     ></parley-composer>`
-                : renderSignIn(() => this.dispatchEvent(new ParleySignInEvent()))}
+                : renderSignIn(() => this.dispatchEvent(new ParleySignInEvent()), this.loginUrl)}
             </div>
             ${groups.length === 0
               ? renderEmpty()
@@ -236,6 +285,8 @@ export class ParleyThread extends LitElement {
                   now: this.now,
                   signedIn: Boolean(viewer?.user),
                   canModerate: viewer?.role === 'moderator' || viewer?.role === 'admin',
+                  replyLockedFrom: access.lockedFrom('reply'),
+                  reactLockedFrom: access.lockedFrom('react'),
                   busy: store!.joining,
                   freshIds: this.freshIds,
                   loadingReplies: store!.loadingReplies,

@@ -6,13 +6,21 @@
  *   offline      — the browser says it is offline, or several attempts in a row failed.
  */
 import { io, type Socket } from 'socket.io-client';
-import { ErrorCodes, type ClientToServerEvents, type ParleyError, type ServerToClientEvents, type ThreadEvent } from '@parley/protocol';
+import {
+  ErrorCodes,
+  type ClientToServerEvents,
+  type ParleyError,
+  type ServerToClientEvents,
+  type ThreadEvent,
+  type ThreadGatesUpdate,
+  type ViewerSession,
+} from '@parley/protocol';
 import type { Connector, ConnectionStatus, ThreadConnection } from '../state/connection.js';
 
 /** Failed attempts in a row after which the header says "offline" instead of "reconnecting". */
 const OFFLINE_AFTER_FAILURES = 3;
 
-export const connectWithSocketIo: Connector = (server, token) => new SocketIoConnection(server, token);
+export const connectWithSocketIo: Connector = (server, token, site) => new SocketIoConnection(server, token, site);
 
 class SocketIoConnection implements ThreadConnection {
   status: ConnectionStatus = 'connecting';
@@ -27,9 +35,13 @@ class SocketIoConnection implements ThreadConnection {
     if (!this.socket.connected) this.setStatus('offline');
   };
 
-  constructor(server: string, token: string | undefined) {
+  constructor(
+    server: string,
+    token: string | undefined,
+    private readonly site?: string,
+  ) {
     this.socket = io(server, {
-      auth: token ? { token } : {},
+      auth: this.handshakeAuth(token),
       transports: ['websocket', 'polling'],
       forceNew: true,
       reconnectionDelayMax: 10_000,
@@ -66,6 +78,25 @@ class SocketIoConnection implements ThreadConnection {
   onThreadEvent(listener: (event: ThreadEvent) => void): () => void {
     this.socket.on('thread:event', listener);
     return () => this.socket.off('thread:event', listener);
+  }
+
+  onSession(listener: (session: ViewerSession) => void): () => void {
+    this.socket.on('viewer:update', listener);
+    return () => this.socket.off('viewer:update', listener);
+  }
+
+  onGates(listener: (update: ThreadGatesUpdate) => void): () => void {
+    this.socket.on('thread:gates', listener);
+    return () => this.socket.off('thread:gates', listener);
+  }
+
+  setToken(token: string | undefined): void {
+    // Read by Socket.IO on every reconnect, so a recovered connection presents the fresh token.
+    this.socket.auth = this.handshakeAuth(token);
+  }
+
+  private handshakeAuth(token: string | undefined): Record<string, string> {
+    return { ...(this.site ? { site: this.site } : {}), ...(token ? { token } : {}) };
   }
 
   onStatus(listener: (status: ConnectionStatus) => void): () => void {

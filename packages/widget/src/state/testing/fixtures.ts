@@ -1,3 +1,4 @@
+import { OPEN_GATES } from '@parley/protocol';
 /** Builders for protocol objects in tests: sensible defaults, override what the test is about. */
 import type {
   AuthorView,
@@ -40,7 +41,7 @@ export function threadView(overrides: Partial<ThreadView> = {}): ThreadView {
 }
 
 export function viewer(user: AuthorView | null = bella, overrides: Partial<ViewerState> = {}): ViewerState {
-  return { user, role: user ? 'reader' : 'guest', reactions: {}, vote: null, ...overrides };
+  return { user, role: user ? 'reader' : 'guest', reactions: {}, vote: null, level: user?.level ?? 0, gates: OPEN_GATES, ...overrides };
 }
 
 export function snapshot(

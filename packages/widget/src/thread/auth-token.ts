@@ -1,0 +1,71 @@
+/**
+ * Where the reader's token comes from when the host gives an `auth-url` instead of a `token`: the
+ * widget fetches it with the host's cookies (`credentials: 'include'`), then fetches a fresh one
+ * shortly before it expires, so a long read never ends in a silent sign-out.
+ */
+
+/** Fetch a new token this long before the current one expires. */
+const REFRESH_BEFORE_MS = 60_000;
+/** Never refresh more often than this, whatever the token says (a host clock off by hours). */
+const MIN_REFRESH_MS = 10_000;
+/** After a failed fetch, try again after this long. */
+const RETRY_MS = 30_000;
+
+/** The token's `exp` in ms, read without verifying (the server verifies); null when absent. */
+export function tokenExpiry(token: string): number | null {
+  try {
+    const payload = token.split('.')[1] ?? '';
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
+    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
+    return typeof exp === 'number' ? exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A host endpoint answers `{ "token": "…" }` (or the bare token as text); empty or 401 = guest. */
+async function fetchToken(url: string): Promise<string> {
+  const res = await fetch(url, { credentials: 'include', headers: { accept: 'application/json' } });
+  if (res.status === 401 || res.status === 204) return '';
+  if (!res.ok) throw new Error(`auth-url answered HTTP ${res.status}`);
+  const text = (await res.text()).trim();
+  if (text.startsWith('{')) return String((JSON.parse(text) as { token?: unknown }).token ?? '');
+  return text;
+}
+
+export class AuthUrlTokenSource {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly onToken: (token: string) => void,
+    private readonly onProblem: (message: string) => void,
+  ) {
+    void this.load();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  private async load(): Promise<void> {
+    try {
+      const token = await fetchToken(this.url);
+      if (this.stopped) return;
+      this.onToken(token);
+      const expiry = token ? tokenExpiry(token) : null;
+      if (expiry !== null) this.schedule(Math.max(MIN_REFRESH_MS, expiry - Date.now() - REFRESH_BEFORE_MS));
+    } catch (error) {
+      if (this.stopped) return;
+      this.onProblem(`Signing in failed: ${(error as Error).message}`);
+      this.schedule(RETRY_MS);
+    }
+  }
+
+  private schedule(delay: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.load(), delay);
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * What the viewer may do in this thread, from the server's answer alone (level and gates in
+ * ViewerState). A locked action is shown with the level that opens it, never hidden silently.
+ */
+import { passesGate, type GatedAction, type ViewerState } from '@parley/protocol';
+
+export interface ViewerAccess {
+  signedIn: boolean;
+  /** For each action: 0 when allowed, otherwise the level that unlocks it. */
+  lockedFrom: (action: GatedAction) => number;
+}
+
+export function viewerAccess(viewer: ViewerState | null): ViewerAccess {
+  const signedIn = Boolean(viewer?.user);
+  return {
+    signedIn,
+    lockedFrom: (action) => (!viewer || !signedIn || passesGate(viewer.gates, action, viewer.level) ? 0 : viewer.gates[action]),
+  };
+}
+
+/** The reference page's wording. */
+export const availableFrom = (level: number): string => `Available from LVL ${level}`;
