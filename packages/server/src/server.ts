@@ -7,6 +7,7 @@ import { resolveConfig, type ParleyServerOptions } from './config.js';
 import type { Identity } from './domain/identity.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/types.js';
+import { attachRealtime } from './realtime/index.js';
 import { Dispatcher } from './transport/dispatcher.js';
 import { createHttpHandler } from './transport/http-routes.js';
 import { originGuards } from './sites/origins.js';
@@ -75,13 +76,15 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   io.engine.use(origins.middleware);
   io.use(socketAuth({ sites: config.sites, store, logger }));
   watchSessions(io);
-  const dispatcher = new Dispatcher({ ctx, io, rateLimit: config.rateLimit, logger });
+  const realtime = attachRealtime(io, ctx, logger);
+  const dispatcher = new Dispatcher({ ctx, io, rateLimit: config.rateLimit, logger, extraHandlers: realtime.handlers });
   attachSocketEvents(io, dispatcher);
 
   let address: AddressInfo;
   try {
     address = await listen(http, config.port, config.host);
   } catch (error) {
+    realtime.close();
     io.close();
     await store.close();
     throw error;
@@ -114,6 +117,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     close() {
       closing ??= (async () => {
         clearInterval(pruneTimer);
+        realtime.close();
         const closed = io.close();
         // io.close() disconnects sockets then closes the HTTP server; keep-alive connections
         // from plain HTTP clients would otherwise hold that open until they time out.

@@ -9,6 +9,7 @@
 import type { CommentView, Reaction, ThreadEvent, Vote } from '@parley/protocol';
 import type { RootPosition } from '../domain/cursor.js';
 import type { IdentityReadTx, IdentityWriteTx } from './identity-store.js';
+import type { NotesReadTx, NotesWriteTx } from './notes-store.js';
 
 export interface ThreadRecord {
   id: string;
@@ -54,7 +55,7 @@ export interface CountDelta {
   minus?: number;
 }
 
-export interface ReadTx extends IdentityReadTx {
+export interface ReadTx extends NotesReadTx, IdentityReadTx {
   getThread(id: string): Promise<ThreadRecord | null>;
   /** A comment of this thread; a comment id from another thread is "not found". */
   getComment(thread: string, id: string): Promise<CommentRecord | null>;
@@ -69,7 +70,7 @@ export interface ReadTx extends IdentityReadTx {
   getRequest(userId: string, requestId: string): Promise<StoredRequest | null>;
 }
 
-export interface WriteTx extends ReadTx, IdentityWriteTx {
+export interface WriteTx extends ReadTx, NotesWriteTx, IdentityWriteTx {
   /** Creates the thread if it does not exist (title/url are kept from the first call) and returns it. */
   ensureThread(id: string, title: string | null, url: string | null, at: number): Promise<ThreadRecord>;
   /** Takes the thread's next seq. Inside the transaction, so seqs have no gaps even on rollback. */

@@ -4,7 +4,7 @@ import type { CommandContext } from '../commands/index.js';
 import type { ResolvedConfig } from '../config.js';
 import { ParleyError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { handlers, mutatingEvents } from './handlers.js';
+import { handlers, mutatingEvents, type Handler } from './handlers.js';
 import { TokenBuckets } from './rate-limit.js';
 import { roomOf, type Caller, type ParleyIo } from './types.js';
 
@@ -13,6 +13,8 @@ export interface DispatcherDeps {
   io: ParleyIo;
   rateLimit: ResolvedConfig['rateLimit'];
   logger: Logger;
+  /** Handlers of features wired per server (presence and notes need the server's io). */
+  extraHandlers?: ReadonlyMap<string, Handler>;
 }
 
 /**
@@ -55,7 +57,7 @@ export class Dispatcher {
   }
 
   private async execute(caller: Caller, event: unknown, payload: unknown) {
-    const handler = typeof event === 'string' ? handlers.get(event) : undefined;
+    const handler = typeof event === 'string' ? (handlers.get(event) ?? this.deps.extraHandlers?.get(event)) : undefined;
     const schema = typeof event === 'string' ? InputSchemas.get(event) : undefined;
     if (!handler || !schema) {
       throw new ParleyError(ErrorCodes.unknownEvent, `Unknown event ${JSON.stringify(String(event)).slice(0, 80)}.`);

@@ -1,6 +1,7 @@
 import type { ClientToServerEvents, ServerToClientEvents } from '@parley/protocol';
 import type { Server, Socket } from 'socket.io';
 import type { Identity } from '../domain/identity.js';
+import type { PresenceEntry } from '../realtime/presence.js';
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- nothing crosses nodes yet
 export interface InterServerEvents {}
@@ -12,6 +13,11 @@ export interface SocketData {
   tokenExpiresAt: number | null;
   /** The site the handshake named (or the only one); fixed for the connection's life. */
   site: string;
+  /**
+   * The awareness states this socket speaks for (realtime/presence.ts). Kept on the socket, not in a
+   * server-wide map, so `fetchSockets()` gathers them from every node once a cluster adapter is set.
+   */
+  presence?: PresenceEntry[];
 }
 
 export type ParleyIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

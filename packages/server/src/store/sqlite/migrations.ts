@@ -3,6 +3,7 @@
  * Never edit a shipped migration: add the next version.
  */
 import { identityMigration } from './migration-identity.js';
+import { notesMigration } from './migration-notes.js';
 
 export interface Migration {
   version: number;
@@ -93,6 +94,7 @@ CREATE INDEX requests_created_at ON requests (created_at);
 `,
   },
   identityMigration,
+  notesMigration,
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

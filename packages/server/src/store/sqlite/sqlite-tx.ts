@@ -4,6 +4,7 @@ import type { GateTightenings } from '@parley/protocol';
 import type { ThreadSettings } from '../identity-store.js';
 import type { CommentRecord, CountDelta, NewComment, StoredRequest, ThreadRecord, WriteTx } from '../types.js';
 import { isReaction, isVote, toComment, toThread, type CommentRow, type ThreadRow } from './rows.js';
+import type { NotesStats } from '../notes-store.js';
 import { sqliteIdentity } from './sqlite-identity.js';
 import type { Statements } from './statements.js';
 
@@ -207,4 +208,27 @@ export class SqliteTx implements WriteTx {
       request.createdAt,
     );
   }
+
+  async listNoteUpdates(thread: string): Promise<Uint8Array[]> {
+    return (this.check().listNoteUpdates.all(thread) as { body: Buffer }[]).map((row) => row.body);
+  }
+
+  async noteStats(thread: string): Promise<NotesStats> {
+    return this.check().noteStats.get(thread) as NotesStats;
+  }
+
+  async appendNoteUpdate(thread: string, update: Uint8Array, at: number): Promise<NotesStats> {
+    const st = this.check(true);
+    st.insertNoteUpdate.run(thread, asBuffer(update), at);
+    return st.noteStats.get(thread) as NotesStats;
+  }
+
+  async replaceNoteUpdates(thread: string, merged: Uint8Array, at: number): Promise<void> {
+    const st = this.check(true);
+    st.deleteNoteUpdates.run(thread);
+    st.insertNoteUpdate.run(thread, asBuffer(merged), at);
+  }
 }
+
+/** better-sqlite3 binds Buffers, not plain Uint8Arrays; this view copies nothing. */
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -47,6 +47,11 @@ export const sql = {
   getRequest: 'SELECT fingerprint, result, created_at FROM requests WHERE user_id = ? AND request_id = ?',
   insertRequest: 'INSERT INTO requests (user_id, request_id, fingerprint, result, created_at) VALUES (?, ?, ?, ?, ?)',
   pruneRequests: 'DELETE FROM requests WHERE created_at < ?',
+
+  listNoteUpdates: 'SELECT body FROM note_updates WHERE thread = ? ORDER BY id',
+  noteStats: 'SELECT COUNT(*) AS updates, COALESCE(SUM(length(body)), 0) AS bytes FROM note_updates WHERE thread = ?',
+  insertNoteUpdate: 'INSERT INTO note_updates (thread, body, at) VALUES (?, ?, ?)',
+  deleteNoteUpdates: 'DELETE FROM note_updates WHERE thread = ?',
   ...identitySql,
 } as const;
 

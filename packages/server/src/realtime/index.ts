@@ -1,0 +1,28 @@
+/**
+ * Presence and thread notes (Yjs), wired to a server: see presence.ts and notes.ts for the rules,
+ * and @parley/protocol realtime.ts for the message flow.
+ */
+import { authorizeInThread } from '../commands/thread-gates.js';
+import type { CommandContext } from '../commands/index.js';
+import type { Logger } from '../logger.js';
+import type { Handler } from '../transport/handlers.js';
+import type { ParleyIo } from '../transport/types.js';
+import { realtimeHandlers } from './handlers.js';
+import { Notes } from './notes.js';
+import { Presence } from './presence.js';
+
+export interface Realtime {
+  handlers: ReadonlyMap<string, Handler>;
+  close(): void;
+}
+
+export function attachRealtime(io: ParleyIo, ctx: CommandContext, logger: Logger): Realtime {
+  const presence = new Presence({ io, logger, now: ctx.now });
+  const notes = new Notes({
+    io,
+    store: ctx.store,
+    now: ctx.now,
+    gate: (identity, thread) => authorizeInThread(ctx, identity, thread, 'notes'),
+  });
+  return { handlers: realtimeHandlers(presence, notes), close: () => presence.close() };
+}
