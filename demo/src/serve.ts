@@ -73,8 +73,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<ParleyServer
         secret: DEMO_SECRET,
         // The page is served by this same server; PARLEY_DEMO_ORIGINS adds others (comma-separated).
         origins: ['same-origin', ...(process.env.PARLEY_DEMO_ORIGINS?.split(',').filter(Boolean) ?? [])],
-        // As on the reference page: "Add your comment … Available from LVL 13".
-        gates: { comment: 13, reply: 13 },
+        // As on the reference page: "Add your comment … Available from LVL 13". The "Key points"
+        // notes are for trusted readers: Bella Ciao (21) and Manolo (17) write, Muchacha (14) reads.
+        gates: { comment: 13, reply: 13, notes: 15 },
       },
     ],
     onRequest: handleDemoRequest,

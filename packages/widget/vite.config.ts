@@ -1,8 +1,9 @@
 import { defineConfig } from 'vite';
 
 /**
- * parley.js is ONE ES module (Lit + socket.io-client + the app): a publisher adds one script tag,
- * no import map, no chunks to host. `source` resolves @parley/protocol from src (types and
+ * parley.js is one ES module (Lit + socket.io-client + the app): a publisher adds one script tag,
+ * no import map. Yjs (presence and notes) is split into `chunks/`, imported lazily after the
+ * comments are visible; the browser resolves it relative to parley.js, i.e. from the Parley server. `source` resolves @parley/protocol from src (types and
  * constants only — the widget never imports `@parley/protocol/schemas`, so zod stays out).
  */
 export default defineConfig({
@@ -19,7 +20,7 @@ export default defineConfig({
     rolldownOptions: {
       // Lib mode keeps ES output readable by default; parley.js is shipped as is, so minify fully.
       // Licence comments of Lit and socket.io-client are kept.
-      output: { codeSplitting: false, minify: true, comments: { legal: true } },
+      output: { chunkFileNames: 'chunks/[name]-[hash].js', minify: true, comments: { legal: true } },
     },
   },
 });

@@ -4,15 +4,17 @@
  */
 import { ParleyComment } from './comment/comment.js';
 import { ParleyComposer } from './composer/composer.js';
+import { ParleyNotes } from './notes/notes.js';
 import { ParleyThread } from './thread/thread.js';
 
-export { ParleyComment, ParleyComposer, ParleyThread };
+export { ParleyComment, ParleyComposer, ParleyNotes, ParleyThread };
 export { ParleyCommentPostedEvent, ParleyErrorEvent, ParleySignInEvent } from './events.js';
 export type { Connector, ThreadConnection, ConnectionStatus } from './state/connection.js';
 
 const elements: [string, CustomElementConstructor][] = [
   ['parley-composer', ParleyComposer],
   ['parley-comment', ParleyComment],
+  ['parley-notes', ParleyNotes],
   ['parley-thread', ParleyThread],
 ];
 // Defining twice throws; a page may include parley.js twice (or two versions).
@@ -25,5 +27,6 @@ declare global {
     'parley-thread': ParleyThread;
     'parley-comment': ParleyComment;
     'parley-composer': ParleyComposer;
+    'parley-notes': ParleyNotes;
   }
 }

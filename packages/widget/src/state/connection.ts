@@ -8,10 +8,14 @@ import type {
   ClientEventName,
   ClientToServerEvents,
   ParleyError,
+  ServerToClientEvents,
   ThreadEvent,
   ThreadGatesUpdate,
   ViewerSession,
 } from '@parley/protocol';
+
+/** Server events that carry Yjs relays rather than thread events. */
+export type RelayEventName = 'presence:update' | 'notes:update';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -27,6 +31,8 @@ export interface ThreadConnection {
   onStatus(listener: (status: ConnectionStatus) => void): () => void;
   /** Errors of the connection itself, e.g. a token the server refused. */
   onError(listener: (error: ParleyError) => void): () => void;
+  /** Presence and notes relays (binary Yjs updates). Optional: test fakes may not carry them. */
+  onRelay?<E extends RelayEventName>(event: E, listener: ServerToClientEvents[E]): () => void;
   /** `viewer:update`: the server changed who this connection is (level rose, token expired). */
   onSession?(listener: (session: ViewerSession) => void): () => void;
   /** `thread:gates`: an admin changed a thread's gates. */

@@ -6,6 +6,8 @@ import type { ConnectionStatus } from '../state/connection.js';
 import type { DisplayComment, DisplayGroup } from '../state/display.js';
 import { chatIcon, minusIcon, plusIcon } from '../shared/icons.js';
 import { plural } from '../shared/relative-time.js';
+import type { TypingMap } from '../realtime/room-view.js';
+import { typingSentence } from '../realtime/typing-sentence.js';
 
 /** The parts inside `<parley-comment>` re-exported, so `parley-thread::part(like)` styles work. */
 export const COMMENT_PARTS = [
@@ -31,6 +33,8 @@ export interface HeaderInput {
   status: ConnectionStatus;
   onVote: (value: Vote | null) => void;
   onSort: (sort: Sort) => void;
+  /** Distinct readers here now (presence); null until presence has loaded. */
+  readingNow?: number | null;
 }
 
 export function renderHeader(h: HeaderInput): TemplateResult {
@@ -51,6 +55,7 @@ export function renderHeader(h: HeaderInput): TemplateResult {
     <div class="title">
       <h2 class="count" part="count" id="parley-heading">${h.count === null ? 'Comments' : plural(h.count, 'Comment', 'Comments')}</h2>
       <span class="status" part="status" data-status=${status} role="status">${statusText}</span>
+      ${h.readingNow ? html`<span class="reading-now" part="reading-now">${h.readingNow} reading now</span>` : nothing}
     </div>
     <div class="tools">
       <div class="votes" role="group" aria-label="Rate this post">
@@ -109,6 +114,7 @@ export function renderEmpty(): TemplateResult {
 
 type ListItem =
   | { kind: 'comment'; key: string; comment: DisplayComment }
+  | { kind: 'typing'; key: string; parentId: string; names: readonly string[] }
   | { kind: 'more'; key: string; rootId: string; count: number };
 
 export interface ListInput {
@@ -123,16 +129,32 @@ export interface ListInput {
   freshIds: ReadonlySet<string>;
   loadingReplies: ReadonlySet<string>;
   onMoreReplies: (rootId: string) => void;
+  /** Who is typing a reply under which comment (presence). */
+  typing?: TypingMap;
+}
+
+/** "Bella Ciao is typing a reply…" under the comment being answered, or in the main composer. */
+export function renderTyping(names: readonly string[] | undefined, parentId: string): TemplateResult | typeof nothing {
+  if (!names?.length) return nothing;
+  return html`<div class="typing" part="typing" data-parent=${parentId} aria-live="polite">
+    ${typingSentence(names, parentId !== '')}
+  </div>`;
 }
 
 export function renderList(l: ListInput): TemplateResult {
   const items: ListItem[] = l.groups.flatMap((g) => [
-    ...[g.root, ...g.replies].map((comment): ListItem => ({ kind: 'comment', key: comment.id, comment })),
+    ...[g.root, ...g.replies].flatMap((comment): ListItem[] => {
+      const names = l.typing?.get(comment.id);
+      const item: ListItem = { kind: 'comment', key: comment.id, comment };
+      return names?.length ? [item, { kind: 'typing', key: `typing:${comment.id}`, parentId: comment.id, names }] : [item];
+    }),
     ...(g.moreReplies > 0 ? [{ kind: 'more' as const, key: `more:${g.root.id}`, rootId: g.root.id, count: g.moreReplies }] : []),
   ]);
   return html`<div class="list" part="list" role="list" aria-labelledby="parley-heading" aria-busy=${l.busy ? 'true' : 'false'}>
     ${repeat(items, (item) => item.key, (item) =>
-      item.kind === 'comment'
+      item.kind === 'typing'
+        ? html`<div role="listitem" class="typing-row" data-depth="1">${renderTyping(item.names, item.parentId)}</div>`
+        : item.kind === 'comment'
         ? html`<parley-comment
             role="listitem"
             part="comment"

@@ -104,6 +104,20 @@ export const threadStyles = css`
     font-weight: 600;
     cursor: pointer;
   }
+  /* Presence: quiet, beside the live status; typing sits right under the comment answered. */
+  .reading-now {
+    color: var(--_muted);
+    font-size: 0.85em;
+  }
+  .typing {
+    color: var(--_muted);
+    font-size: 0.85em;
+    font-style: italic;
+    padding: 0.25rem 0 0.5rem;
+  }
+  parley-notes {
+    margin-block: 1rem;
+  }
   .status {
     display: inline-flex;
     align-items: center;

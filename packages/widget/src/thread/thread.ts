@@ -15,6 +15,11 @@
  *             [part~=reply-composer] > textarea[part~=composer-input] + button[part~=composer-submit]
  *   [part~=composer] > textarea[part~=composer-input] + button[part~=composer-submit]   (main composer)
  *   button[part~=load-more]  button[part~=more-replies]  [part~=sign-in] (guests, a link when login-url is set)
+ *   [part~=reading-now]      "2 reading now" (presence; appears once Yjs has loaded)
+ *   [part~=typing][data-parent]  "Bella Ciao is typing a reply…" right after the comment answered
+ *                                (data-parent = its id), or data-parent="" under the main composer
+ *   [part~=notes] ("Key points", <parley-notes>) > textarea[part~=notes-input] (editors) |
+ *                 [part~=notes-text] + [part~=notes-lock] "Editing available from LVL n" (others)
  *   [part~=locked] > [part~=lock-reason]   "Available from LVL 13" instead of the main composer when the
  *                                          reader is below the comment gate; reply/like buttons disabled
  *                                          with the same words as their title below theirs
@@ -44,8 +49,9 @@ import { ParleyCommentPostedEvent, ParleyErrorEvent, ParleySignInEvent } from '.
 import { baseStyles, themeTokens } from '../shared/theme.styles.js';
 import { threadStyles } from './thread.styles.js';
 import {
-  renderComposeAs, renderEmpty, renderHeader, renderList, renderLocked, renderSignIn, renderSkeleton,
+  renderComposeAs, renderEmpty, renderHeader, renderList, renderLocked, renderSignIn, renderSkeleton, renderTyping,
 } from './thread-parts.js';
+import { LiveController } from './live-controller.js';
 import { AuthUrlTokenSource } from './auth-token.js';
 import { readGateTightenings } from './gate-attributes.js';
 import { viewerAccess } from './viewer-access.js';
@@ -121,6 +127,8 @@ export class ParleyThread extends LitElement {
   private sessionCleanup: (() => void)[] = [];
   private clock: ReturnType<typeof setInterval> | undefined;
   private readonly freshIds = new Set<string>();
+  /** Presence and notes ("N reading now", typing, Key points), once Yjs has loaded. */
+  private readonly liveRoom = new LiveController(this);
 
   constructor() {
     super();
@@ -207,6 +215,7 @@ export class ParleyThread extends LitElement {
     this.store = store;
     this.sessionCleanup = [
       store.subscribe(() => this.requestUpdate()),
+      this.liveRoom.attach(store, connection),
       store.onNotice((notice) => this.onNotice(notice)),
       () => store.dispose(),
       () => connection.close(),
@@ -248,6 +257,7 @@ export class ParleyThread extends LitElement {
         status: store?.status ?? 'connecting',
         onVote: (value: Vote | null) => store?.vote(value),
         onSort: (sort: Sort) => (this.sort = sort),
+        readingNow: this.liveRoom.readingNow,
       })}
       ${!this.thread ? html`<p class="problem" role="alert">This discussion is missing its thread id.</p>` : nothing}
       ${store?.joinError
@@ -277,7 +287,9 @@ export class ParleyThread extends LitElement {
                       @parley-composer-submit=${this.onComposerSubmit}
                     ></parley-composer>`
                 : renderSignIn(() => this.dispatchEvent(new ParleySignInEvent()), this.loginUrl)}
+              ${renderTyping(this.liveRoom.typing.get(''), '')}
             </div>
+            ${this.liveRoom.renderNotes(Boolean(viewer?.user))}
             ${groups.length === 0
               ? renderEmpty()
               : renderList({
@@ -291,6 +303,7 @@ export class ParleyThread extends LitElement {
                   freshIds: this.freshIds,
                   loadingReplies: store!.loadingReplies,
                   onMoreReplies: (rootId) => store?.loadReplies(rootId),
+                  typing: this.liveRoom.typing,
                 })}
             ${store!.nextCursor
               ? html`<button type="button" class="button load-more" part="load-more" ?disabled=${store!.loadingMore}
@@ -303,6 +316,7 @@ export class ParleyThread extends LitElement {
   }
 
   private readonly onComposerSubmit = (event: ComposerSubmitEvent): void => {
+    this.liveRoom.stopTyping();
     if (this.store?.post(event.body)) (event.target as ParleyComposer).clear();
   };
 
@@ -315,6 +329,7 @@ export class ParleyThread extends LitElement {
       case 'react':
         return store.react(commentId, action.value);
       case 'reply':
+        this.liveRoom.stopTyping();
         return void store.post(action.body, commentId);
       case 'edit':
         return store.edit(commentId, action.body);
@@ -329,5 +344,6 @@ export class ParleyThread extends LitElement {
 
   protected override firstUpdated(): void {
     this.renderRoot.addEventListener('parley-comment-action', this.onCommentAction as EventListener);
+    this.renderRoot.addEventListener('input', this.liveRoom.onInput);
   }
 }

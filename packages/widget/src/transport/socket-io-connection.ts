@@ -15,7 +15,7 @@ import {
   type ThreadGatesUpdate,
   type ViewerSession,
 } from '@parley/protocol';
-import type { Connector, ConnectionStatus, ThreadConnection } from '../state/connection.js';
+import type { Connector, ConnectionStatus, RelayEventName, ThreadConnection } from '../state/connection.js';
 
 /** Failed attempts in a row after which the header says "offline" instead of "reconnecting". */
 const OFFLINE_AFTER_FAILURES = 3;
@@ -97,6 +97,13 @@ class SocketIoConnection implements ThreadConnection {
 
   private handshakeAuth(token: string | undefined): Record<string, string> {
     return { ...(this.site ? { site: this.site } : {}), ...(token ? { token } : {}) };
+  }
+
+  onRelay<E extends RelayEventName>(event: E, listener: ServerToClientEvents[E]): () => void {
+    // Socket.IO's typed `on` cannot follow a generic event name; RelayEventName still checks callers.
+    const socket = this.socket as unknown as { on(e: string, l: unknown): void; off(e: string, l: unknown): void };
+    socket.on(event, listener);
+    return () => socket.off(event, listener);
   }
 
   onStatus(listener: (status: ConnectionStatus) => void): () => void {

@@ -1,0 +1,93 @@
+/**
+ * `<parley-notes>`: the thread's "Key points", written together live by readers at or above the
+ * `notes` gate; everyone else reads them as they change. The element only shows text and reports
+ * edits: the owner applies them to the shared Y.Text and sets `text` back.
+ * Setting `text` never fires an event, and keeps the caret where the reader was typing.
+ *
+ * @event parley-notes-input - `NotesInputEvent` with the textarea's new `value` (not composed).
+ *
+ * @csspart notes - the panel.  @csspart notes-input - the textarea (editors).
+ * @csspart notes-text - the read-only text.  @csspart notes-lock - "Editing available from LVL n".
+ * @csspart notes-error - a refused edit.
+ */
+import { LitElement, html, nothing } from 'lit';
+import { RealtimeLimits } from '@parley/protocol';
+import { moveCaret } from '../realtime/text-diff.js';
+import { baseStyles } from '../shared/theme.styles.js';
+import { notesStyles } from './notes.styles.js';
+
+export class NotesInputEvent extends Event {
+  static readonly eventName = 'parley-notes-input';
+  constructor(readonly value: string) {
+    super(NotesInputEvent.eventName, { bubbles: false, composed: false });
+  }
+}
+
+export class ParleyNotes extends LitElement {
+  static override styles = [baseStyles, notesStyles];
+  static override properties = {
+    text: { type: String },
+    canEdit: { type: Boolean, attribute: 'can-edit' },
+    requiredLevel: { type: Number, attribute: 'required-level' },
+    signedIn: { type: Boolean, attribute: 'signed-in' },
+    error: { type: String },
+  };
+
+  declare text: string;
+  declare canEdit: boolean;
+  /** The `notes` gate, shown to readers below it; null when they must sign in first. */
+  declare requiredLevel: number | null;
+  declare signedIn: boolean;
+  declare error: string;
+
+  constructor() {
+    super();
+    this.text = '';
+    this.canEdit = false;
+    this.requiredLevel = null;
+    this.signedIn = false;
+    this.error = '';
+  }
+
+  protected override render() {
+    const lock = this.canEdit
+      ? nothing
+      : html`<span class="lock" part="notes-lock">${
+          this.requiredLevel !== null ? `Editing available from LVL ${this.requiredLevel}` : 'Sign in to edit'
+        }</span>`;
+    return html`<section class="notes" part="notes" aria-labelledby="notes-heading">
+      <div class="head">
+        <h3 id="notes-heading">Key points</h3>
+        ${this.canEdit ? html`<span class="hint">Written together by readers, live</span>` : lock}
+      </div>
+      ${this.canEdit
+        ? html`<textarea
+            part="notes-input"
+            aria-labelledby="notes-heading"
+            placeholder="Summarise the discussion for the next reader…"
+            maxlength=${RealtimeLimits.maxNotesLength}
+            @input=${this.onInput}
+          ></textarea>`
+        : // One line: the text is shown with white-space: pre-wrap, so template whitespace would show.
+          html`<p class="text" part="notes-text" aria-live="polite">${this.text || html`<span class="empty">No key points yet.</span>`}</p>`}
+      ${this.error ? html`<p class="error" part="notes-error" role="alert">${this.error}</p>` : nothing}
+    </section>`;
+  }
+
+  /** The textarea is not bound with `.value`: a re-render would throw the caret to the end. */
+  protected override updated(): void {
+    const box = this.renderRoot.querySelector('textarea');
+    if (!box || box.value === this.text) return;
+    const before = box.value;
+    const focused = this.shadowRoot?.activeElement === box;
+    const [start, end, direction] = [box.selectionStart, box.selectionEnd, box.selectionDirection];
+    box.value = this.text;
+    if (focused) {
+      box.setSelectionRange(moveCaret(before, this.text, start), moveCaret(before, this.text, end), direction ?? undefined);
+    }
+  }
+
+  private onInput(event: Event): void {
+    this.dispatchEvent(new NotesInputEvent((event.target as HTMLTextAreaElement).value));
+  }
+}
