@@ -1,0 +1,134 @@
+/**
+ * The Twei economy's wire contract: the twelve profit/loss categories of the reference page, the
+ * rules a widget shows before an action, a reader's wallet, and the PnL report.
+ *
+ * Message flow
+ *
+ *   client                                        server
+ *   ── economy:state { thread } ───────────────▶  (opens the reader's account with its starting grant)
+ *                                                  ack EconomyState { rules, wallet, author, reports }
+ *   ── read:heartbeat { thread } ──────────────▶  "visible and active on this thread now"; the server
+ *                                                  measures reading time from ITS clock; ack ReadProgress
+ *   ── report:buy { requestId, thread } ───────▶  charges the report price, ack PnlReport (as of now)
+ *   ── thread:publish { requestId, thread } ───▶  staff (role admin) becomes the post's author and
+ *                                                  pays the Post Publish Tribute
+ *   ◀── wallet:update WalletUpdate ─────────────  to every socket of a reader whose balance changed,
+ *                                                  after the change committed (room `user:<id>`)
+ *
+ * Amounts are whole Twei (integers): a ledger of integers adds up exactly.
+ */
+
+/** Categories of the reference page's "Post Profit" table, in page order. */
+export const ProfitCategories = [
+  'pluses',
+  'commentRewards',
+  'likesOwn',
+  'likesCommenter',
+  'likesAuthor',
+  'dislikesAuthor',
+] as const;
+
+/** Categories of the reference page's "Post Loss" table, in page order. */
+export const LossCategories = [
+  'minuses',
+  'commentTributes',
+  'dislikesOwn',
+  'dislikesCommenter',
+  'publishTribute',
+  'reports',
+] as const;
+
+export type ProfitCategory = (typeof ProfitCategories)[number];
+export type LossCategory = (typeof LossCategories)[number];
+export type PnlCategory = ProfitCategory | LossCategory;
+
+/**
+ * Every ledger category: the twelve of the report, plus movements that belong to no post's PnL —
+ * the starting grant and read-to-earn (shown above the table as "You earned").
+ */
+export type LedgerCategory = PnlCategory | 'grant' | 'read';
+
+/** The reference page's wording for each category. */
+export const CategoryLabels: Readonly<Record<PnlCategory, string>> = {
+  pluses: 'Earned for Pluses',
+  commentRewards: 'Comment Rewards',
+  likesOwn: 'Likes Own',
+  likesCommenter: 'Likes Commenter',
+  likesAuthor: 'Likes Author',
+  dislikesAuthor: 'Dislikes Author',
+  minuses: 'Spent for Minuses',
+  commentTributes: 'Comment Tributes',
+  dislikesOwn: 'Dislikes Own',
+  dislikesCommenter: 'Dislikes Commenter',
+  publishTribute: 'Post Publish Tribute',
+  reports: 'PnL Reports',
+};
+
+/** What each action pays or costs, as the server applies it (per site, configurable). */
+export interface EconomyRulesView {
+  amounts: Readonly<Record<PnlCategory, number>>;
+  /** Given once, when a reader's account opens. */
+  startingGrant: number;
+  /** Read-to-earn: one Twei per this many ms of measured reading... */
+  readMsPerTwei: number;
+  /** ...up to this many Twei per post and reader. */
+  readCapPerPost: number;
+  /** How often the widget should send `read:heartbeat` while the reader reads. */
+  heartbeatMs: number;
+}
+
+export interface WalletView {
+  balance: number;
+  /** Read-to-earn credited to this reader on this thread; 0 before the first credit ("None"). */
+  readEarned: number;
+  /** Reading time the server has measured on this thread, ms. */
+  readMs: number;
+}
+
+/** A bought report: one reader's twelve categories on one post, as of `boughtAt`. */
+export interface PnlReport {
+  id: string;
+  thread: string;
+  boughtAt: number;
+  /** What the report cost (its own charge is included in `lines.reports`). */
+  price: number;
+  lines: Record<PnlCategory, number>;
+  profitSubtotal: number;
+  lossSubtotal: number;
+  /** profitSubtotal − lossSubtotal: "Total Twei Earned". */
+  total: number;
+}
+
+export interface EconomyState {
+  rules: EconomyRulesView;
+  /** null for a guest. */
+  wallet: WalletView | null;
+  /** The post's author (who published the thread), or null when nobody has. */
+  author: string | null;
+  /** The viewer's bought reports for this thread, newest first. */
+  reports: PnlReport[];
+}
+
+export interface ReadProgress {
+  thread: string;
+  readMs: number;
+  readEarned: number;
+  /** Twei credited by this heartbeat (0 most of the time). */
+  credited: number;
+  balance: number;
+}
+
+export interface PublishResult {
+  thread: string;
+  author: string;
+  publishedAt: number;
+}
+
+/** Sent to a reader's own sockets whenever their balance changed. */
+export interface WalletUpdate {
+  balance: number;
+  /** The thread the change happened on, or null (e.g. the starting grant). */
+  thread: string | null;
+  /** For read-to-earn credits: the new total read earned on `thread`; otherwise null. */
+  readEarned: number | null;
+}
