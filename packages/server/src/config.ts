@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { consoleLogger, silentLogger, type Logger } from './logger.js';
+import { EconomyDirectory, type EconomyOptions } from './economy/rules.js';
 import { resolveSite, SiteDirectory, type SiteOptions } from './sites/site-config.js';
 
 /** A token bucket: `burst` calls at once, refilled at `perSecond`. */
@@ -66,6 +67,11 @@ export interface ParleyServerOptions {
   onRequest?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
   /** @default console (stdout/stderr); `false` for silence. */
   logger?: Logger | false;
+  /**
+   * Twei economy rules: server-wide, and per site under `sites`. Every amount is configurable.
+   * @default `defaultEconomyRules` in economy/rules.ts (why each value is what it is, there)
+   */
+  economy?: EconomyOptions;
 }
 
 export interface ResolvedConfig {
@@ -81,6 +87,7 @@ export interface ResolvedConfig {
   rateLimit: Required<RateLimitOptions> | false;
   onRequest: ParleyServerOptions['onRequest'] | undefined;
   logger: Logger;
+  economy: EconomyDirectory;
 }
 
 /** Public on purpose: it only protects a development server. */
@@ -123,5 +130,6 @@ export function resolveConfig(options: ParleyServerOptions = {}, env: NodeJS.Pro
           },
     onRequest: options.onRequest,
     logger: options.logger === false ? silentLogger : (options.logger ?? consoleLogger),
+    economy: new EconomyDirectory(options.economy),
   };
 }

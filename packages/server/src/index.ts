@@ -9,3 +9,4 @@ export type { Logger } from './logger.js';
 export type { Store, ReadTx, WriteTx } from './store/types.js';
 export { SqliteStore } from './store/sqlite/sqlite-store.js';
 export { ParleyError } from './errors.js';
+export { defaultEconomyRules, type EconomyOptions, type EconomyRules } from './economy/rules.js';

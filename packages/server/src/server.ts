@@ -53,7 +53,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   }
   const startedAt = Date.now();
   const store = SqliteStore.open({ path: config.dbPath });
-  const ctx = createCommandContext(store, { sites: config.sites });
+  const ctx = createCommandContext(store, { sites: config.sites, economy: config.economy });
   const origins = originGuards(config.sites);
 
   // The HTTP handler is registered before Socket.IO attaches, which then answers /socket.io/ first.

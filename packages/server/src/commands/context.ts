@@ -2,12 +2,16 @@ import { randomBytes } from 'node:crypto';
 import type { ThreadEvent } from '@parley/protocol';
 import { resolveSite, SiteDirectory } from '../sites/site-config.js';
 import type { Store } from '../store/types.js';
+import type { WalletDelivery } from '../economy/ledger-book.js';
+import { EconomyDirectory } from '../economy/rules.js';
 
 /** What every command may use. Clock and ids are injectable so tests are deterministic. */
 export interface CommandContext {
   store: Store;
   /** The sites this server hosts: their gates, level policy and curves. */
   sites: SiteDirectory;
+  /** Each site's Twei economy rules. */
+  economy: EconomyDirectory;
   now(): number;
   newId(): string;
 }
@@ -16,6 +20,8 @@ export interface CommandContext {
 export interface CommandOutput<T> {
   result: T;
   events: ThreadEvent[];
+  /** Balances that changed, for `wallet:update` to each reader's own sockets after commit. */
+  wallets?: WalletDelivery[];
 }
 
 /** 96 random bits, URL-safe: unguessable, short enough for a DOM id. */
@@ -25,5 +31,11 @@ export const randomId = (): string => randomBytes(12).toString('base64url');
 const openSite = (): SiteDirectory => new SiteDirectory([resolveSite({ id: 'default', secret: 'unused' })]);
 
 export function createCommandContext(store: Store, overrides: Partial<Omit<CommandContext, 'store'>> = {}): CommandContext {
-  return { store, sites: overrides.sites ?? openSite(), now: overrides.now ?? Date.now, newId: overrides.newId ?? randomId };
+  return {
+    store,
+    sites: overrides.sites ?? openSite(),
+    economy: overrides.economy ?? new EconomyDirectory(),
+    now: overrides.now ?? Date.now,
+    newId: overrides.newId ?? randomId,
+  };
 }

@@ -6,6 +6,8 @@ import { commentDeleted, notFound } from '../errors.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { authorizeInThread } from './thread-gates.js';
 import { runMutation } from './mutation.js';
+import { openBook } from '../economy/book.js';
+import { moneyForComment } from '../economy/action-money.js';
 import { toCommentView } from './views.js';
 
 /** A reader posts a root comment, or a reply when `parentId` is given. */
@@ -49,8 +51,12 @@ export async function postComment(
     if (placement.depth > 0) await tx.adjustReplyCount(input.thread, placement.rootId, 1);
     await tx.adjustThreadCounts(input.thread, { comments: 1 });
 
+    // The tribute and the reward move in this same transaction: no money without the comment.
+    const book = openBook(ctx, tx, user, at, input.requestId);
+    await moneyForComment(book, user.id, input.thread, id);
+
     const comment = toCommentView(stored);
     const event: CommentCreatedEvent = { type: 'comment.created', thread: input.thread, seq, at, comment };
-    return { result: { seq, comment }, events: [event] };
+    return { result: { seq, comment }, events: [event], wallets: await book.walletUpdates() };
   });
 }

@@ -4,6 +4,8 @@ import { commentDeleted, notFound } from '../errors.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { authorizeInThread } from './thread-gates.js';
 import { nextEvent, runMutation } from './mutation.js';
+import { openBook } from '../economy/book.js';
+import { moneyForReaction } from '../economy/action-money.js';
 
 const countOf = (value: string | null | undefined, kind: 'like' | 'dislike'): number => (value === kind ? 1 : 0);
 
@@ -47,6 +49,11 @@ export async function reactComment(
       userId: user.id,
       value: input.value,
     });
-    return { result: { seq: event.seq, commentId: comment.id, ...counts, value: input.value }, events: [event] };
+    // The old reaction's Twei are reversed and the new one's moved in this same transaction.
+    const book = openBook(ctx, tx, user, at, input.requestId);
+    const change = { actorId: user.id, commentAuthorId: comment.author.id, thread: input.thread, commentId: comment.id };
+    await moneyForReaction(book, change, input.value);
+    const result = { seq: event.seq, commentId: comment.id, ...counts, value: input.value };
+    return { result, events: [event], wallets: await book.walletUpdates() };
   });
 }

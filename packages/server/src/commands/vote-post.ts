@@ -3,6 +3,8 @@ import type { Identity } from '../domain/identity.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { authorizeInThread } from './thread-gates.js';
 import { nextEvent, runMutation } from './mutation.js';
+import { openBook } from '../economy/book.js';
+import { moneyForVote } from '../economy/action-money.js';
 
 const countOf = (value: string | null, kind: 'plus' | 'minus'): number => (value === kind ? 1 : 0);
 
@@ -37,6 +39,9 @@ export async function votePost(
       userId: user.id,
       value: input.value,
     });
-    return { result: { seq: event.seq, plus, minus, value: input.value }, events: [event] };
+    // The old vote's Twei are reversed and the new one's moved in this same transaction.
+    const book = openBook(ctx, tx, user, at, input.requestId);
+    await moneyForVote(book, user.id, input.thread, input.value);
+    return { result: { seq: event.seq, plus, minus, value: input.value }, events: [event], wallets: await book.walletUpdates() };
   });
 }

@@ -8,6 +8,7 @@
  */
 import type { CommentView, Reaction, ThreadEvent, Vote } from '@parley/protocol';
 import type { RootPosition } from '../domain/cursor.js';
+import type { LedgerReadTx, LedgerWriteTx } from './ledger-types.js';
 import type { IdentityReadTx, IdentityWriteTx } from './identity-store.js';
 import type { NotesReadTx, NotesWriteTx } from './notes-store.js';
 
@@ -56,6 +57,8 @@ export interface CountDelta {
 }
 
 export interface ReadTx extends NotesReadTx, IdentityReadTx {
+  /** The Twei ledger, read side (store/ledger-types.ts). */
+  readonly ledger: LedgerReadTx;
   getThread(id: string): Promise<ThreadRecord | null>;
   /** A comment of this thread; a comment id from another thread is "not found". */
   getComment(thread: string, id: string): Promise<CommentRecord | null>;
@@ -71,6 +74,7 @@ export interface ReadTx extends NotesReadTx, IdentityReadTx {
 }
 
 export interface WriteTx extends ReadTx, NotesWriteTx, IdentityWriteTx {
+  readonly ledger: LedgerWriteTx;
   /** Creates the thread if it does not exist (title/url are kept from the first call) and returns it. */
   ensureThread(id: string, title: string | null, url: string | null, at: number): Promise<ThreadRecord>;
   /** Takes the thread's next seq. Inside the transaction, so seqs have no gaps even on rollback. */

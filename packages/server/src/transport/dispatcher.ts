@@ -6,6 +6,7 @@ import { ParleyError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { handlers, mutatingEvents, type Handler } from './handlers.js';
 import { TokenBuckets } from './rate-limit.js';
+import { walletRoom, type WalletDelivery } from '../economy/index.js';
 import { roomOf, type Caller, type ParleyIo } from './types.js';
 
 export interface DispatcherDeps {
@@ -36,10 +37,12 @@ export class Dispatcher {
    */
   async run(caller: Caller, event: unknown, payload: unknown, respond: (ack: Ack<unknown>) => void): Promise<void> {
     let events: ThreadEvent[] = [];
+    let wallets: WalletDelivery[] = [];
     let ack: Ack<unknown>;
     try {
       const output = await this.execute(caller, event, payload);
       events = output.events;
+      wallets = output.wallets ?? [];
       ack = { ok: true, data: output.result };
     } catch (error) {
       ack = { ok: false, error: this.toWireError(error, event) };
@@ -53,6 +56,10 @@ export class Dispatcher {
     // events leave in seq order; the widget still treats a gap as "rejoin with since", never as loss.
     for (const threadEvent of events) {
       this.deps.io.to(roomOf(threadEvent.thread)).emit('thread:event', threadEvent);
+    }
+    // Balances are absolute, so a reader's tabs converge whatever order updates arrive in.
+    for (const wallet of wallets) {
+      this.deps.io.to(walletRoom(wallet.site, wallet.userId)).emit('wallet:update', wallet.update);
     }
   }
 

@@ -24,6 +24,7 @@ import {
   type CommandOutput,
 } from '../commands/index.js';
 import { sessionAuth } from './session-auth.js';
+import { economyHandlers, economyMutatingEvents } from './economy-handlers.js';
 import { roomOf, type Caller } from './types.js';
 
 /** A handler gets input already validated against the event's schema. */
@@ -69,6 +70,7 @@ export const handlers: ReadonlyMap<string, Handler> = new Map<ClientEventName, H
   ['comment:react', typed<CommentReactInput>((ctx, caller, input) => reactComment(ctx, caller.identity, input))],
   ['post:vote', typed<PostVoteInput>((ctx, caller, input) => votePost(ctx, caller.identity, input))],
   ['session:auth', typed<SessionAuthInput>(sessionAuth)],
+  ...economyHandlers,
 ]);
 
 /** Events that change state: rate limited, and refused once the caller's token has expired. */
@@ -78,4 +80,5 @@ export const mutatingEvents: ReadonlySet<string> = new Set<ClientEventName>([
   'comment:delete',
   'comment:react',
   'post:vote',
+  ...economyMutatingEvents,
 ]);

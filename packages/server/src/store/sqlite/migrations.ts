@@ -2,6 +2,7 @@
  * Versioned schema changes, applied in order on open; `PRAGMA user_version` records the last one.
  * Never edit a shipped migration: add the next version.
  */
+import { economyMigration } from './migration-economy.js';
 import { identityMigration } from './migration-identity.js';
 import { notesMigration } from './migration-notes.js';
 
@@ -94,6 +95,7 @@ CREATE INDEX requests_created_at ON requests (created_at);
 `,
   },
   identityMigration,
+  economyMigration,
   notesMigration,
 ];
 

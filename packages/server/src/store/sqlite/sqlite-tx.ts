@@ -7,6 +7,7 @@ import { isReaction, isVote, toComment, toThread, type CommentRow, type ThreadRo
 import type { NotesStats } from '../notes-store.js';
 import { sqliteIdentity } from './sqlite-identity.js';
 import type { Statements } from './statements.js';
+import { SqliteLedger } from './sqlite-ledger.js';
 
 /**
  * One transaction's view of the SQLite connection. The store opens and closes the transaction;
@@ -14,6 +15,8 @@ import type { Statements } from './statements.js';
  */
 export class SqliteTx implements WriteTx {
   private open = true;
+  /** The Twei ledger, bound to this transaction. */
+  readonly ledger = new SqliteLedger((write) => this.check(write));
 
   constructor(
     private readonly st: Statements,

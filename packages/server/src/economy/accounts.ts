@@ -1,0 +1,8 @@
+/**
+ * Ledger account ids. Readers are per site (the same `sub` on two sites is two people), and each
+ * site has its own treasury, so one site's economy never pays another's readers.
+ */
+export const readerAccount = (site: string, userId: string): string => `r:${site}:${userId}`;
+export const treasuryAccount = (site: string): string => `t:${site}`;
+/** Socket.IO room of every connection of one reader of one site: where `wallet:update` goes. */
+export const walletRoom = (site: string, userId: string): string => `user:${site}:${userId}`;

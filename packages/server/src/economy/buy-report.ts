@@ -1,0 +1,51 @@
+import type { PnlReport, ReportBuyInput, ReportListInput } from '@parley/protocol';
+import type { CommandContext, CommandOutput } from '../commands/context.js';
+import { runMutation } from '../commands/mutation.js';
+import { authorizeInThread, siteOf } from '../commands/thread-gates.js';
+import type { Identity } from '../domain/identity.js';
+import { readerAccount } from './accounts.js';
+import { openBook } from './book.js';
+import { REPORTS_SHOWN } from './economy-state.js';
+import { pnlLines } from './pnl.js';
+import { requireReader, requireThread } from './thread-access.js';
+
+/**
+ * A reader buys their PnL report for a post. The price is charged first, so the report includes
+ * its own cost under "PnL Reports"; the lines are read from the ledger in the same transaction, so
+ * the report is exactly the ledger as of that moment. A retried requestId returns the same report
+ * and charges nothing more.
+ */
+export async function buyReport(
+  ctx: CommandContext,
+  identity: Identity | null,
+  input: ReportBuyInput,
+): Promise<CommandOutput<PnlReport>> {
+  const user = await authorizeInThread(ctx, identity, input.thread, 'report');
+  const request = { identity: user, requestId: input.requestId, action: 'report:buy', input: { thread: input.thread } };
+  return runMutation<PnlReport>(ctx, request, async (tx, at) => {
+    await requireThread(ctx, tx, user, input.thread);
+    const book = openBook(ctx, tx, user, at, input.requestId);
+    const id = ctx.newId();
+    const price = book.rules.amounts.reports;
+    await book.charge(user.id, price, { category: 'reports', thread: input.thread, ref: `report:${id}` });
+    const flows = await tx.ledger.flows(readerAccount(book.site, user.id), input.thread);
+    const report: PnlReport = { id, thread: input.thread, boughtAt: at, price, ...pnlLines(flows) };
+    await tx.ledger.saveReport(readerAccount(book.site, user.id), report);
+    return { result: report, events: [], wallets: await book.walletUpdates() };
+  });
+}
+
+/** The reader's bought reports for a post, newest first: bought reports stay viewable. */
+export async function listReports(
+  ctx: CommandContext,
+  identity: Identity | null,
+  input: ReportListInput,
+): Promise<CommandOutput<PnlReport[]>> {
+  const user = requireReader(identity);
+  const account = readerAccount(siteOf(ctx, user).id, user.id);
+  const result = await ctx.store.read(async (tx) => {
+    await requireThread(ctx, tx, user, input.thread);
+    return tx.ledger.reports(account, input.thread, REPORTS_SHOWN);
+  });
+  return { result, events: [] };
+}

@@ -1,0 +1,126 @@
+import type { LedgerCategory, PnlReport } from '@parley/protocol';
+import type {
+  CategoryFlows,
+  LedgerWriteTx,
+  NewTransfer,
+  ReadSession,
+  TransferRecord,
+} from '../ledger-types.js';
+import type { Statements } from './statements.js';
+
+interface TransferRow {
+  id: number;
+  from_account: string;
+  to_account: string;
+  amount: number;
+  category: string;
+  thread: string | null;
+  ref: string | null;
+  request_id: string | null;
+  reverses: number | null;
+  at: number;
+}
+
+const toTransfer = (row: TransferRow): TransferRecord => ({
+  id: row.id,
+  from: row.from_account,
+  to: row.to_account,
+  amount: row.amount,
+  category: row.category as LedgerCategory,
+  thread: row.thread,
+  ref: row.ref,
+  requestId: row.request_id,
+  reverses: row.reverses,
+  at: row.at,
+});
+
+/**
+ * `tx.ledger` for SQLite. It borrows the transaction's statements through `use`, which refuses
+ * after the transaction ended (and refuses writes in a read transaction), like the tx itself.
+ */
+export class SqliteLedger implements LedgerWriteTx {
+  constructor(private readonly use: (write: boolean) => Statements) {}
+
+  async balance(account: string): Promise<number | null> {
+    const row = this.use(false).ledgerBalance.get(account) as { balance: number } | undefined;
+    return row ? row.balance : null;
+  }
+
+  async flows(account: string, thread: string): Promise<CategoryFlows> {
+    const st = this.use(false);
+    const flows: CategoryFlows = new Map();
+    const entry = (category: string) => {
+      const key = category as LedgerCategory;
+      let value = flows.get(key);
+      if (!value) flows.set(key, (value = { in: 0, out: 0 }));
+      return value;
+    };
+    for (const row of st.ledgerFlowsIn.all(account, thread) as { category: string; total: number }[]) {
+      entry(row.category).in += row.total;
+    }
+    for (const row of st.ledgerFlowsOut.all(account, thread) as { category: string; total: number }[]) {
+      entry(row.category).out += row.total;
+    }
+    return flows;
+  }
+
+  async openTransfers(ref: string): Promise<TransferRecord[]> {
+    return (this.use(false).ledgerOpenTransfers.all(ref) as TransferRow[]).map(toTransfer);
+  }
+
+  async readClock(account: string): Promise<number | null> {
+    const row = this.use(false).ledgerReadClock.get(account) as { last_beat_at: number } | undefined;
+    return row ? row.last_beat_at : null;
+  }
+
+  async readSession(account: string, thread: string): Promise<ReadSession | null> {
+    const row = this.use(false).ledgerReadSession.get(account, thread) as
+      | { read_ms: number; credited: number }
+      | undefined;
+    return row ? { readMs: row.read_ms, credited: row.credited } : null;
+  }
+
+  async reports(account: string, thread: string, limit: number): Promise<PnlReport[]> {
+    const rows = this.use(false).ledgerReports.all(account, thread, limit) as { payload: string }[];
+    return rows.map((row) => JSON.parse(row.payload) as PnlReport);
+  }
+
+  async postAuthor(thread: string): Promise<string | null> {
+    const row = this.use(false).ledgerPostAuthor.get(thread) as { account: string } | undefined;
+    return row ? row.account : null;
+  }
+
+  async allTransfers(): Promise<TransferRecord[]> {
+    return (this.use(false).ledgerAllTransfers.all() as TransferRow[]).map(toTransfer);
+  }
+
+  async allBalances(): Promise<Map<string, number>> {
+    const rows = this.use(false).ledgerAllBalances.all() as { id: string; balance: number }[];
+    return new Map(rows.map((row) => [row.id, row.balance]));
+  }
+
+  async openAccount(account: string, kind: 'reader' | 'treasury', at: number): Promise<boolean> {
+    return this.use(true).ledgerOpenAccount.run(account, kind, at).changes === 1;
+  }
+
+  async transfer(t: NewTransfer): Promise<TransferRecord> {
+    const row = this.use(true).ledgerInsertTransfer.get({ ...t }) as { id: number };
+    return { ...t, id: row.id };
+  }
+
+  async saveReadClock(account: string, lastBeatAt: number): Promise<void> {
+    this.use(true).ledgerSaveReadClock.run(account, lastBeatAt);
+  }
+
+  async saveReadSession(account: string, thread: string, s: ReadSession): Promise<void> {
+    this.use(true).ledgerSaveReadSession.run(account, thread, s.readMs, s.credited);
+  }
+
+  async saveReport(account: string, report: PnlReport): Promise<void> {
+    this.use(true).ledgerSaveReport.run(report.id, account, report.thread, report.boughtAt, JSON.stringify(report));
+  }
+
+  async setPostAuthor(thread: string, account: string, at: number): Promise<boolean> {
+    return this.use(true).ledgerSetPostAuthor.run(thread, account, at).changes === 1;
+  }
+}

@@ -1,0 +1,76 @@
+import type { EconomyState, PnlReport, ReadProgress, WalletUpdate } from '@parley/protocol';
+import { describe, expect, it } from 'vitest';
+import { call, connectClient, okData, rid, startTestServer, type ClientSocket } from '../test-helpers.js';
+
+function nextWallet(socket: ClientSocket): Promise<WalletUpdate> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no wallet:update within 5 s')), 5000);
+    socket.once('wallet:update', (update) => {
+      clearTimeout(timer);
+      resolve(update);
+    });
+  });
+}
+
+describe('the economy over real sockets', () => {
+  it('sends wallet:update to every tab of the reader whose balance changed, after commit', async () => {
+    const server = await startTestServer();
+    const token = await server.token('ann');
+    const [tab1, tab2] = [await server.connect(token), await server.connect(token)];
+    okData(await call(tab1, 'thread:join', { thread: 't' }));
+    const state = okData(await call<EconomyState>(tab1, 'economy:state', { thread: 't' }));
+    okData(await call(tab2, 'economy:state', { thread: 't' }));
+    const seen = nextWallet(tab2);
+    okData(await call(tab1, 'comment:post', { requestId: rid(), thread: 't', body: 'hello' }));
+    const rules = state.rules.amounts;
+    expect(await seen).toEqual({
+      balance: (state.wallet?.balance ?? 0) - rules.commentTributes + rules.commentRewards,
+      thread: 't',
+      readEarned: null,
+    });
+  });
+
+  it('a report bought, then retried with the same requestId after a reconnect, charges once', async () => {
+    const server = await startTestServer();
+    const { socket } = await connectClient(server.url, await server.token('ann'), { reconnection: true });
+    okData(await call(socket, 'thread:join', { thread: 't' }));
+    const before = okData(await call<EconomyState>(socket, 'economy:state', { thread: 't' })).wallet?.balance ?? 0;
+    const requestId = rid();
+    const first = okData(await call<PnlReport>(socket, 'report:buy', { requestId, thread: 't' }));
+    const reconnected = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.io.engine.close();
+    await reconnected;
+    const retry = okData(await call<PnlReport>(socket, 'report:buy', { requestId, thread: 't' }));
+    expect(retry).toEqual(first);
+    const after = okData(await call<EconomyState>(socket, 'economy:state', { thread: 't' }));
+    expect(after.wallet?.balance).toBe(before - 1);
+    expect(after.reports).toEqual([first]);
+  });
+
+  it('heartbeats sent as fast as a socket can earn no more than the real time that passed', async () => {
+    const server = await startTestServer({ economy: { heartbeatMs: 1000, readMsPerTwei: 100, readCapPerPost: 1000 } });
+    const socket = await server.connect(await server.token('ann'));
+    okData(await call(socket, 'thread:join', { thread: 't' }));
+    const started = Date.now();
+    const beats = await Promise.all(Array.from({ length: 300 }, () => call<ReadProgress>(socket, 'read:heartbeat', { thread: 't' })));
+    const elapsed = Date.now() - started;
+    const last = beats.map(okData).reduce((max, b) => (b.readMs > max.readMs ? b : max));
+    expect(last.readMs).toBeLessThanOrEqual(elapsed);
+    expect(last.readEarned).toBe(Math.floor(last.readMs / 100));
+  });
+
+  it('refuses bad economy payloads with invalid_payload and guests with auth_required', async () => {
+    const server = await startTestServer();
+    const guest = await server.connect();
+    const ann = await server.connect(await server.token('ann'));
+    okData(await call(ann, 'thread:join', { thread: 't' }));
+    expect(await call(ann, 'read:heartbeat', { thread: 't', readMs: 99999 })).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    expect(await call(ann, 'report:buy', { thread: 't' })).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    expect(await call(ann, 'economy:state', null)).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    expect(await call(guest, 'read:heartbeat', { thread: 't' })).toMatchObject({ ok: false, error: { code: 'auth_required' } });
+    expect(await call(guest, 'report:buy', { requestId: rid(), thread: 't' })).toMatchObject({ ok: false, error: { code: 'auth_required' } });
+    expect(await call(ann, 'thread:publish', { requestId: rid(), thread: 't' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const guestState = okData(await call<EconomyState>(guest, 'economy:state', { thread: 't' }));
+    expect(guestState.wallet).toBeNull();
+  });
+});
