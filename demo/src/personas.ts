@@ -15,6 +15,8 @@ export const personas: readonly Persona[] = [
   { id: 'newcomer', name: 'Nadia Newcomer', lvl: 4 },
   { id: 'writer', name: 'Sam Writer', lvl: 13 },
   { id: 'moderator', name: 'Mira Moderator', lvl: 30, role: 'moderator' },
+  // The article's byline: the post's author, who earns from pluses and from reactions on the post.
+  { id: 'staff', name: 'Staff Correspondent', lvl: 30, role: 'admin' },
 ];
 
 export function findPersona(id: string): Persona | undefined {

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { signToken, startParleyServer, type ParleyServer } from '@parley/server';
+import { signToken, startParleyServer, type EconomyOptions, type ParleyServer } from '@parley/server';
 import { findPersona, personas } from './personas.js';
 import { seedDemoThread } from './seed.js';
 
@@ -60,6 +60,8 @@ export interface DemoOptions {
   port?: number;
   host?: string;
   dbPath?: string;
+  /** Twei rules (browser tests read faster than people). @default the server's */
+  economy?: EconomyOptions;
 }
 
 export async function startDemo(options: DemoOptions = {}): Promise<ParleyServer> {
@@ -79,6 +81,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<ParleyServer
       },
     ],
     onRequest: handleDemoRequest,
+    ...(options.economy ? { economy: options.economy } : {}),
   });
   try {
     await seedDemoThread(server);

@@ -4,16 +4,18 @@
  */
 import { ParleyComment } from './comment/comment.js';
 import { ParleyComposer } from './composer/composer.js';
+import { ParleyEarnings } from './economy/earnings.js';
 import { ParleyNotes } from './notes/notes.js';
 import { ParleyThread } from './thread/thread.js';
 
-export { ParleyComment, ParleyComposer, ParleyNotes, ParleyThread };
+export { ParleyComment, ParleyComposer, ParleyEarnings, ParleyNotes, ParleyThread };
 export { ParleyCommentPostedEvent, ParleyErrorEvent, ParleySignInEvent } from './events.js';
 export type { Connector, ThreadConnection, ConnectionStatus } from './state/connection.js';
 
 const elements: [string, CustomElementConstructor][] = [
   ['parley-composer', ParleyComposer],
   ['parley-comment', ParleyComment],
+  ['parley-earnings', ParleyEarnings],
   ['parley-notes', ParleyNotes],
   ['parley-thread', ParleyThread],
 ];
@@ -27,6 +29,7 @@ declare global {
     'parley-thread': ParleyThread;
     'parley-comment': ParleyComment;
     'parley-composer': ParleyComposer;
+    'parley-earnings': ParleyEarnings;
     'parley-notes': ParleyNotes;
   }
 }

@@ -264,5 +264,40 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       await closed;
       await expect(store.read((tx) => tx.getThread('t'))).rejects.toThrow(/closed/);
     });
+
+    it('[ST15] thread settings: the first record wins; an admin replaces gates; a read cannot record', async () => {
+      const store = await openStore();
+      expect(await store.read((tx) => tx.getThreadSettings('t'))).toBeNull();
+      const first = await store.write((tx) => tx.recordThreadSettings('t', 'site-a', { comment: 15 }, AT));
+      expect(first).toEqual({ site: 'site-a', gates: { comment: 15 }, updatedAt: AT });
+      // A second first-join (another page, another site) changes nothing.
+      const again = await store.write((tx) => tx.recordThreadSettings('t', 'site-b', { comment: 0, react: 3 }, AT + 1));
+      expect(again).toEqual(first);
+      const changed = await store.write((tx) => tx.setThreadGates('t', 'site-a', { reply: 20 }, AT + 2));
+      expect(changed).toEqual({ site: 'site-a', gates: { reply: 20 }, updatedAt: AT + 2 });
+      expect(await store.read((tx) => tx.getThreadSettings('t'))).toEqual(changed);
+      await expect(store.read((tx) => (tx as WriteTx).recordThreadSettings('u', 'site-a', {}, AT))).rejects.toThrow();
+      expect(await store.read((tx) => tx.getThreadSettings('u'))).toBeNull();
+    });
+
+    it('[ST16] XP adds up per site and reader, starts at 0, and refuses a non-positive or fractional amount', async () => {
+      const store = await openStore();
+      expect(await store.read((tx) => tx.getXp('site-a', 'u1'))).toBe(0);
+      expect(await store.write((tx) => tx.addXp('site-a', 'u1', 10))).toBe(10);
+      expect(await store.write((tx) => tx.addXp('site-a', 'u1', 5))).toBe(15);
+      expect(await store.write((tx) => tx.addXp('site-b', 'u1', 7))).toBe(7);
+      for (const amount of [0, -1, 1.5, Number.NaN]) {
+        await expect(store.write((tx) => tx.addXp('site-a', 'u1', amount))).rejects.toThrow();
+      }
+      // A transaction that fails after adding XP adds none.
+      await expect(
+        store.write(async (tx) => {
+          await tx.addXp('site-a', 'u1', 100);
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      expect(await store.read((tx) => tx.getXp('site-a', 'u1'))).toBe(15);
+      expect(await store.read((tx) => tx.getXp('site-a', 'u2'))).toBe(0);
+    });
   });
 }

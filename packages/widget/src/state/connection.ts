@@ -12,6 +12,7 @@ import type {
   ThreadEvent,
   ThreadGatesUpdate,
   ViewerSession,
+  WalletUpdate,
 } from '@parley/protocol';
 
 /** Server events that carry Yjs relays rather than thread events. */
@@ -37,6 +38,8 @@ export interface ThreadConnection {
   onSession?(listener: (session: ViewerSession) => void): () => void;
   /** `thread:gates`: an admin changed a thread's gates. */
   onGates?(listener: (update: ThreadGatesUpdate) => void): () => void;
+  /** `wallet:update`: this reader's balance changed (any tab, any action). */
+  onWallet?(listener: (update: WalletUpdate) => void): () => void;
   /** The token future reconnects present (the open socket is re-authenticated with `session:auth`). */
   setToken?(token: string | undefined): void;
   close(): void;

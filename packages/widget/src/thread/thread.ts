@@ -48,6 +48,7 @@ import type { CommentActionEvent } from '../comment/comment-action.js';
 import { ParleyCommentPostedEvent, ParleyErrorEvent, ParleySignInEvent } from '../events.js';
 import { baseStyles, themeTokens } from '../shared/theme.styles.js';
 import { threadStyles } from './thread.styles.js';
+import { renderEconomy, ThreadEconomy } from '../economy/thread-economy.js';
 import {
   renderComposeAs, renderEmpty, renderHeader, renderList, renderLocked, renderSignIn, renderSkeleton, renderTyping,
 } from './thread-parts.js';
@@ -121,6 +122,8 @@ export class ParleyThread extends LitElement {
   declare private problem: string;
 
   private store: ThreadStore | null = null;
+  /** Read-to-earn, balance and the PnL report of this session. */
+  private economy: ThreadEconomy | null = null;
   private sessionToken = '';
   private tokenSource: { url: string; source: AuthUrlTokenSource } | null = null;
   private sessionKey = '';
@@ -213,7 +216,11 @@ export class ParleyThread extends LitElement {
       storage: sessionMutationStorage(`${server}|${this.thread}`),
     });
     this.store = store;
+    const economy = new ThreadEconomy(connection, this.thread, this, store);
+    this.economy = economy;
     this.sessionCleanup = [
+      economy.subscribe(() => this.requestUpdate()),
+      () => economy.dispose(),
       store.subscribe(() => this.requestUpdate()),
       this.liveRoom.attach(store, connection),
       store.onNotice((notice) => this.onNotice(notice)),
@@ -227,6 +234,7 @@ export class ParleyThread extends LitElement {
     this.sessionCleanup = [];
     this.sessionKey = '';
     this.store = null;
+    this.economy = null;
   }
 
   private onNotice(notice: StoreNotice): void {
@@ -249,6 +257,7 @@ export class ParleyThread extends LitElement {
     const votes = store?.postVotes() ?? { plus: 0, minus: 0, vote: null };
     const groups = loaded ? store!.groups() : [];
     return html`<section class="thread" part="base" aria-labelledby="parley-heading">
+      ${renderEconomy(this.economy, Boolean(viewer?.user))}
       ${renderHeader({
         count: loaded ? store!.threadView!.commentCount : null,
         ...votes,

@@ -14,6 +14,7 @@ import {
   type ThreadEvent,
   type ThreadGatesUpdate,
   type ViewerSession,
+  type WalletUpdate,
 } from '@parley/protocol';
 import type { Connector, ConnectionStatus, RelayEventName, ThreadConnection } from '../state/connection.js';
 
@@ -97,6 +98,11 @@ class SocketIoConnection implements ThreadConnection {
 
   private handshakeAuth(token: string | undefined): Record<string, string> {
     return { ...(this.site ? { site: this.site } : {}), ...(token ? { token } : {}) };
+  onWallet(listener: (update: WalletUpdate) => void): () => void {
+    this.socket.on('wallet:update', listener);
+    return () => this.socket.off('wallet:update', listener);
+  }
+
   }
 
   onRelay<E extends RelayEventName>(event: E, listener: ServerToClientEvents[E]): () => void {

@@ -1,0 +1,163 @@
+/**
+ * `<parley-earnings>`: the reference page's economy blocks above the comments — "Read-to-Earn
+ * opportunity" (Time to Read, You earned), the Post Profit / Post Loss report, and "Comment-to-Earn"
+ * with what each action pays or costs before it is taken. Drawn from an EconomyStore; live.
+ *
+ * SELECTOR CONTRACT (browser tests depend on it):
+ *   [part~=read-time] "4 min"   [part~=earned] "You earned: None" | "You earned: 3 Twei"
+ *   [part~=balance] "12 Twei"   [part~=report-date]
+ *   table[part~=profit] / table[part~=loss], rows tr[data-category=<category>] > td (amount or "...")
+ *   [part~=profit-subtotal] [part~=loss-subtotal] [part~=total] "Total Twei Earned: …"
+ *   button[part~=buy-report] "Get report — 1 Twei"   [part~=report-price] "Price for report instance: 1 Twei"
+ *   select[part~=report-select] (when more than one report was bought)   [part~=economy-problem]
+ *   [part~=prices] li[data-action=comment|like|dislike|plus|minus]
+ *
+ * @csspart earnings, read-to-earn, pnl, and every part above.
+ */
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { CategoryLabels, LossCategories, ProfitCategories, type PnlCategory, type PnlReport } from '@parley/protocol';
+import { baseStyles } from '../shared/theme.styles.js';
+import { earningsStyles } from './earnings.styles.js';
+import type { EconomyStore } from './economy-store.js';
+import { reportDate, twei } from './format.js';
+
+export class ParleyEarnings extends LitElement {
+  static override styles = [baseStyles, earningsStyles];
+  static override properties = {
+    store: { attribute: false },
+    readMinutes: { attribute: false },
+    signedIn: { attribute: false },
+  };
+
+  declare store: EconomyStore | null;
+  /** The article's time to read, minutes; null when the page gave no way to know. */
+  declare readMinutes: number | null;
+  declare signedIn: boolean;
+
+  private unsubscribe: (() => void) | null = null;
+  private subscribedTo: EconomyStore | null = null;
+
+  constructor() {
+    super();
+    this.store = null;
+    this.readMinutes = null;
+    this.signedIn = false;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.subscribedTo = null;
+  }
+
+  protected override willUpdate(): void {
+    if (this.store === this.subscribedTo) return;
+    this.unsubscribe?.();
+    this.subscribedTo = this.store;
+    this.unsubscribe = this.store?.subscribe(() => this.requestUpdate()) ?? null;
+  }
+
+  protected override render() {
+    const store = this.store;
+    const rules = store?.rules;
+    if (!store || !rules) return nothing;
+    const wallet = store.wallet;
+    const report = store.shownReport;
+    const price = rules.amounts.reports;
+    return html`<section part="earnings" aria-label="Twei">
+      <div class="card" part="read-to-earn">
+        <h3>Read-to-Earn opportunity</h3>
+        <div class="read">
+          ${stat('Time to Read', this.readMinutes === null ? '—' : `${this.readMinutes} min`, 'read-time')}
+          ${stat('You earned:', wallet && wallet.readEarned > 0 ? twei(wallet.readEarned) : 'None', 'earned', true, 'earned')}
+          ${wallet ? stat('Your balance', twei(wallet.balance), 'balance') : nothing}
+          ${stat('Date', report ? reportDate(report.boughtAt) : '...', 'report-date')}
+        </div>
+        <p class="muted">Earn up to ${twei(rules.readCapPerPost)} for reading this post, counted while you read.</p>
+      </div>
+      <div class="card" part="pnl">
+        <div class="tables">
+          ${this.table('Post Profit', 'profit', ProfitCategories, report, 'Profit Subtotal, Twei', report?.profitSubtotal)}
+          ${this.table('Post Loss', 'loss', LossCategories, report, 'Loss Subtotal, Twei', report?.lossSubtotal)}
+        </div>
+        <div class="summary">
+          <span class="total" part="total">Total Twei Earned: ${report ? report.total : '...'}</span>
+          ${store.reports.length > 1 ? this.reportPicker(store.reports, report) : nothing}
+          ${this.signedIn
+            ? html`<button type="button" class="button" part="buy-report" ?disabled=${store.buying} @click=${() => store.buyReport()}>
+                ${store.buying ? 'Buying…' : `Get report — ${twei(price)}`}
+              </button>`
+            : nothing}
+        </div>
+        <p class="muted" part="report-price">Price for report instance: ${twei(price)}</p>
+        ${store.error
+          ? html`<p class="problem" part="economy-problem" role="alert">${store.error.message}</p>`
+          : nothing}
+      </div>
+      <div class="card" part="comment-to-earn">
+        <h3>Comment-to-Earn</h3>
+        ${this.prices()}
+      </div>
+    </section>`;
+  }
+
+  private table(
+    caption: string,
+    part: 'profit' | 'loss',
+    categories: readonly PnlCategory[],
+    report: PnlReport | null,
+    subtotalLabel: string,
+    subtotal: number | undefined,
+  ): TemplateResult {
+    return html`<table part=${part} class=${part}>
+      <caption>${caption}</caption>
+      <tbody>
+        ${categories.map(
+          (category) => html`<tr data-category=${category}>
+            <th scope="row">${CategoryLabels[category]}</th>
+            <td>${report ? report.lines[category] : '...'}</td>
+          </tr>`,
+        )}
+      </tbody>
+      <tfoot>
+        <tr part=${`${part}-subtotal`}>
+          <th scope="row">${subtotalLabel}</th>
+          <td>${subtotal ?? '...'}</td>
+        </tr>
+      </tfoot>
+    </table>`;
+  }
+
+  private reportPicker(reports: readonly PnlReport[], shown: PnlReport | null): TemplateResult {
+    return html`<label class="muted">
+      Report
+      <select part="report-select" @change=${(e: Event) => this.store?.showReport((e.target as HTMLSelectElement).value)}>
+        ${reports.map((r) => html`<option value=${r.id} ?selected=${r.id === shown?.id}>${reportDate(r.boughtAt)}</option>`)}
+      </select>
+    </label>`;
+  }
+
+  /** What each action pays (+) or costs (−) the reader who takes it, before they take it. */
+  private prices(): TemplateResult {
+    const a = this.store!.rules!.amounts;
+    const items: [string, string][] = [
+      ['comment', `Comment: ${twei(-a.commentTributes, true)} tribute, ${twei(a.commentRewards, true)} reward`],
+      ['like', `Like: ${twei(a.likesCommenter, true)} to you, ${twei(a.likesOwn, true)} to the commenter`],
+      ['dislike', `Dislike: ${twei(-a.dislikesCommenter, true)} to you, ${twei(-a.dislikesOwn, true)} to the commenter`],
+      ['plus', `Plus: free, ${twei(a.pluses, true)} to the author`],
+      ['minus', `Minus: ${twei(-a.minuses, true)}`],
+    ];
+    return html`<ul class="prices" part="prices" aria-label="What actions pay or cost">
+      ${items.map(([action, text]) => html`<li data-action=${action}><strong>${text.split(':')[0]}:</strong>${text.slice(text.indexOf(':') + 1)}</li>`)}
+    </ul>`;
+  }
+}
+
+/** A labelled figure. `whole` puts the part on label and value together ("You earned: None"). */
+function stat(label: string, value: string, part: string, whole = false, extraClass = ''): TemplateResult {
+  return html`<div class="stat" part=${whole ? part : nothing}>
+    <span class="label">${label}</span>
+    <span class="value ${extraClass}" part=${whole ? nothing : part}>${value}</span>
+  </div>`;
+}
