@@ -15,6 +15,7 @@ import {
   type ThreadGatesUpdate,
   type ViewerSession,
   type WalletUpdate,
+  type WalletUpdate,
 } from '@parley/protocol';
 import type { Connector, ConnectionStatus, RelayEventName, ThreadConnection } from '../state/connection.js';
 
@@ -89,6 +90,11 @@ class SocketIoConnection implements ThreadConnection {
   onGates(listener: (update: ThreadGatesUpdate) => void): () => void {
     this.socket.on('thread:gates', listener);
     return () => this.socket.off('thread:gates', listener);
+  }
+
+  onWallet(listener: (update: WalletUpdate) => void): () => void {
+    this.socket.on('wallet:update', listener);
+    return () => this.socket.off('wallet:update', listener);
   }
 
   setToken(token: string | undefined): void {
