@@ -15,7 +15,6 @@ import {
   type ThreadGatesUpdate,
   type ViewerSession,
   type WalletUpdate,
-  type WalletUpdate,
 } from '@parley/protocol';
 import type { Connector, ConnectionStatus, RelayEventName, ThreadConnection } from '../state/connection.js';
 
@@ -82,6 +81,13 @@ class SocketIoConnection implements ThreadConnection {
     return () => this.socket.off('thread:event', listener);
   }
 
+  onRelay<E extends RelayEventName>(event: E, listener: ServerToClientEvents[E]): () => void {
+    // Socket.IO's typed `on` cannot follow a generic event name; RelayEventName still checks callers.
+    const socket = this.socket as unknown as { on(e: string, l: unknown): void; off(e: string, l: unknown): void };
+    socket.on(event, listener);
+    return () => socket.off(event, listener);
+  }
+
   onSession(listener: (session: ViewerSession) => void): () => void {
     this.socket.on('viewer:update', listener);
     return () => this.socket.off('viewer:update', listener);
@@ -104,18 +110,6 @@ class SocketIoConnection implements ThreadConnection {
 
   private handshakeAuth(token: string | undefined): Record<string, string> {
     return { ...(this.site ? { site: this.site } : {}), ...(token ? { token } : {}) };
-  onWallet(listener: (update: WalletUpdate) => void): () => void {
-    this.socket.on('wallet:update', listener);
-    return () => this.socket.off('wallet:update', listener);
-  }
-
-  }
-
-  onRelay<E extends RelayEventName>(event: E, listener: ServerToClientEvents[E]): () => void {
-    // Socket.IO's typed `on` cannot follow a generic event name; RelayEventName still checks callers.
-    const socket = this.socket as unknown as { on(e: string, l: unknown): void; off(e: string, l: unknown): void };
-    socket.on(event, listener);
-    return () => socket.off(event, listener);
   }
 
   onStatus(listener: (status: ConnectionStatus) => void): () => void {
