@@ -1,0 +1,172 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ErrorCodes, NOTES_TEXT, type PresenceState, type ServerToClientEvents } from '@parley/protocol';
+import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { RelayEventName } from '../state/connection.js';
+import { FakeConnection } from '../state/testing/fake-connection.js';
+import { LiveRoom } from './live-room.js';
+
+const THREAD = 't1';
+
+/** The deterministic fake, plus the relay channel the Socket.IO connection has. */
+class RelayConnection extends FakeConnection {
+  private readonly relays = new Map<string, Set<(relay: { thread: string; update: Uint8Array }) => void>>();
+  onRelay<E extends RelayEventName>(event: E, listener: ServerToClientEvents[E]): () => void {
+    const set = this.relays.get(event) ?? new Set();
+    set.add(listener);
+    this.relays.set(event, set);
+    return () => set.delete(listener);
+  }
+  relay(event: RelayEventName, update: Uint8Array): void {
+    this.relays.get(event)?.forEach((listener) => listener({ thread: THREAD, update }));
+  }
+}
+
+/** Another reader's awareness update, as the server relays it. */
+function peerUpdate(clientId: number, state: PresenceState | null, clock = 1): Uint8Array {
+  const awareness = new Awareness(new Y.Doc());
+  awareness.clientID = clientId;
+  awareness.setLocalState(state);
+  awareness.meta.set(clientId, { clock, lastUpdated: Date.now() });
+  return encodeAwarenessUpdate(awareness, [clientId]);
+}
+
+function serverText(text: string): { doc: Y.Doc; update: Uint8Array } {
+  const doc = new Y.Doc();
+  doc.getText(NOTES_TEXT).insert(0, text);
+  return { doc, update: Y.encodeStateAsUpdate(doc) };
+}
+
+function textOf(update: Uint8Array): string {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, update);
+  return doc.getText(NOTES_TEXT).toString();
+}
+
+function joinedRoom(canEdit = true) {
+  const connection = new RelayConnection();
+  connection.setStatus('connected');
+  const room = new LiveRoom(connection, THREAD);
+  room.setViewer('me');
+  room.joinedThread();
+  connection.answer('presence:sync', { update: new Uint8Array([0]) });
+  const server = serverText('Server text.');
+  connection.answer('notes:sync', {
+    update: server.update,
+    stateVector: Y.encodeStateVector(server.doc),
+    canEdit,
+    requiredLevel: canEdit ? null : 15,
+  });
+  return { connection, room, server };
+}
+
+describe('LiveRoom (presence and notes in the widget)', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('[L1] sends nothing before the join, then announces itself, asks who is here and syncs the notes', () => {
+    const connection = new RelayConnection();
+    connection.setStatus('connected');
+    const room = new LiveRoom(connection, THREAD);
+    room.setTyping(null);
+    expect(connection.sent).toHaveLength(0);
+    room.joinedThread();
+    expect(connection.sent.map((r) => r.event)).toEqual(['presence:update', 'presence:sync', 'notes:sync']);
+    room.dispose();
+  });
+
+  it('[R1] counts readers from relayed presence, and [L4] forgets them when the connection drops', () => {
+    const { connection, room } = joinedRoom();
+    const bella: PresenceState = { typing: { parentId: 'c1' }, reader: 'u:bella', user: { id: 'bella', name: 'Bella Ciao', level: 21 } };
+    connection.relay('presence:update', peerUpdate(11, bella));
+    connection.relay('presence:update', peerUpdate(12, { ...bella, typing: null })); // her second tab
+    expect(room.readingNow).toBe(2);
+    expect(room.typing.get('c1')).toEqual(['Bella Ciao']);
+    connection.setStatus('reconnecting');
+    expect(room.readingNow).toBe(1);
+    expect(room.typing.size).toBe(0);
+    room.dispose();
+  });
+
+  it('typing changes are announced once, not per key', () => {
+    const { connection, room } = joinedRoom();
+    const before = connection.requests('presence:update').length;
+    room.setTyping('c1');
+    room.setTyping('c1');
+    room.setTyping(undefined);
+    expect(connection.requests('presence:update').length - before).toBe(2);
+    room.dispose();
+  });
+
+  it('[L2] local edits are merged into one update per flush', () => {
+    const { connection, room, server } = joinedRoom();
+    expect(room.notes).toBe('Server text.');
+    room.applyNotesEdit({ index: 12, remove: 0, insert: ' A' });
+    room.applyNotesEdit({ index: 14, remove: 0, insert: 'B' });
+    expect(connection.requests('notes:update')).toHaveLength(0);
+    vi.advanceTimersByTime(200);
+    const sent = connection.requests('notes:update');
+    expect(sent).toHaveLength(1);
+    Y.applyUpdate(server.doc, sent[0]!.input.update);
+    expect(server.doc.getText(NOTES_TEXT).toString()).toBe('Server text. AB');
+    room.dispose();
+  });
+
+  it('[L2] edits made offline are sent with the next join (step 2), none before', () => {
+    const { connection, room, server } = joinedRoom();
+    connection.setStatus('offline');
+    room.applyNotesEdit({ index: 0, remove: 0, insert: 'Offline: ' });
+    vi.advanceTimersByTime(1000);
+    expect(connection.requests('notes:update')).toHaveLength(0);
+    connection.setStatus('connected');
+    room.joinedThread();
+    connection.answer('presence:sync', { update: new Uint8Array([0]) });
+    const step1 = connection.pending('notes:sync').input.stateVector;
+    connection.answer('notes:sync', {
+      update: Y.encodeStateAsUpdate(server.doc, step1),
+      stateVector: Y.encodeStateVector(server.doc),
+      canEdit: true,
+      requiredLevel: null,
+    });
+    const step2 = connection.requests('notes:update');
+    expect(step2).toHaveLength(1);
+    Y.applyUpdate(server.doc, step2[0]!.input.update);
+    expect(server.doc.getText(NOTES_TEXT).toString()).toBe('Offline: Server text.');
+    room.dispose();
+  });
+
+  it('[L3] a refused edit makes the notes read-only and puts back the server text', () => {
+    const { connection, room, server } = joinedRoom();
+    room.applyNotesEdit({ index: 0, remove: 12, insert: 'vandalised' });
+    vi.advanceTimersByTime(200);
+    connection.refuse('notes:update', {
+      code: ErrorCodes.levelRequired,
+      message: 'Editing the thread notes is available from LVL 15.',
+      required: 15,
+      level: 4,
+    });
+    expect(room.access).toEqual({ canEdit: false, requiredLevel: 15 });
+    expect(room.notesError).toContain('LVL 15');
+    const resync = connection.pending('notes:sync');
+    connection.answer('notes:sync', {
+      update: Y.encodeStateAsUpdate(server.doc, resync.input.stateVector),
+      stateVector: Y.encodeStateVector(server.doc),
+      canEdit: false,
+      requiredLevel: 15,
+    });
+    expect(room.notes).toBe('Server text.');
+    room.applyNotesEdit({ index: 0, remove: 0, insert: 'x' });
+    expect(room.notes).toBe('Server text.');
+    room.dispose();
+  });
+
+  it('remote notes updates change the text', () => {
+    const { connection, room, server } = joinedRoom(false);
+    const before = Y.encodeStateVector(server.doc);
+    server.doc.getText(NOTES_TEXT).insert(12, ' More.');
+    connection.relay('notes:update', Y.encodeStateAsUpdate(server.doc, before));
+    expect(room.notes).toBe('Server text. More.');
+    expect(textOf(Y.encodeStateAsUpdate(server.doc))).toBe(room.notes);
+    room.dispose();
+  });
+});
