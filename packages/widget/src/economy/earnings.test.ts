@@ -1,0 +1,76 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+import '../index.js';
+import type { ParleyEarnings } from './earnings.js';
+import { EconomyStore } from './economy-store.js';
+import { WalletFakeConnection, report, state } from './testing.js';
+
+async function mount(signedIn = true) {
+  const connection = new WalletFakeConnection();
+  const store = new EconomyStore(connection, { thread: 't' });
+  connection.setStatus('connected');
+  const el = document.createElement('parley-earnings') as ParleyEarnings;
+  el.store = store;
+  el.readMinutes = 4;
+  el.signedIn = signedIn;
+  document.body.append(el);
+  await el.updateComplete;
+  const part = (name: string) => el.shadowRoot!.querySelector(`[part~="${name}"]`);
+  const text = (name: string) => part(name)?.textContent?.replace(/\s+/g, ' ').trim() ?? null;
+  const render = async () => {
+    await el.updateComplete;
+    await el.updateComplete;
+  };
+  return { connection, store, el, part, text, render };
+}
+
+describe('<parley-earnings>', () => {
+  it('shows the reference page’s blocks with "..." until a report is bought', async () => {
+    const { connection, el, text, render } = await mount();
+    connection.answer('economy:state', state());
+    await render();
+    expect(text('read-time')).toBe('4 min');
+    expect(text('earned')).toBe('You earned: None');
+    expect(text('balance')).toBe('10 Twei');
+    const cells = [...el.shadowRoot!.querySelectorAll('td')].map((td) => td.textContent?.trim());
+    expect(cells).toHaveLength(14);
+    expect(new Set(cells)).toEqual(new Set(['...']));
+    expect(text('total')).toBe('Total Twei Earned: ...');
+    expect(text('report-price')).toBe('Price for report instance: 1 Twei');
+    expect(text('buy-report')).toBe('Get report — 1 Twei');
+  });
+
+  it('buys a report on click and shows its lines, subtotals and total', async () => {
+    const { connection, part, text, el, render } = await mount();
+    connection.answer('economy:state', state());
+    await render();
+    (part('buy-report') as HTMLButtonElement).click();
+    await render();
+    expect(text('buy-report')).toBe('Buying…');
+    connection.answer('report:buy', report('r1', Date.UTC(2025, 9, 29, 12)));
+    await render();
+    const row = (category: string) => el.shadowRoot!.querySelector(`tr[data-category="${category}"] td`)?.textContent?.trim();
+    expect([row('commentRewards'), row('commentTributes'), row('reports'), row('pluses')]).toEqual(['3', '1', '1', '0']);
+    expect(text('profit-subtotal')).toBe('Profit Subtotal, Twei 3');
+    expect(text('loss-subtotal')).toBe('Loss Subtotal, Twei 2');
+    expect(text('total')).toBe('Total Twei Earned: 1');
+  });
+
+  it('turns "You earned: None" into what reading earned, live', async () => {
+    const { connection, text, render } = await mount();
+    connection.answer('economy:state', state());
+    connection.deliverWallet({ balance: 12, thread: 't', readEarned: 2 });
+    await render();
+    expect(text('earned')).toBe('You earned: 2 Twei');
+    expect(text('balance')).toBe('12 Twei');
+  });
+
+  it('shows a guest the prices but no balance and no buy button', async () => {
+    const { connection, part, render } = await mount(false);
+    connection.answer('economy:state', state({ wallet: null }));
+    await render();
+    expect(part('balance')).toBeNull();
+    expect(part('buy-report')).toBeNull();
+    expect(part('prices')?.querySelector('[data-action="comment"]')?.textContent).toContain('−1 Twei tribute');
+  });
+});

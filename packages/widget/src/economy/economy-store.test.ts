@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { EconomyStore } from './economy-store.js';
+import { WalletFakeConnection, report, state } from './testing.js';
+
+function setup() {
+  const connection = new WalletFakeConnection();
+  let n = 0;
+  const store = new EconomyStore(connection, { thread: 't', makeRequestId: () => `req-${++n}` });
+  connection.setStatus('connected');
+  return { connection, store };
+}
+
+describe('EconomyStore', () => {
+  it('[W1] fetches economy:state on every connect', () => {
+    const { connection, store } = setup();
+    connection.answer('economy:state', state());
+    expect(store.wallet?.balance).toBe(10);
+    connection.setStatus('reconnecting');
+    connection.setStatus('connected');
+    expect(connection.requests('economy:state')).toHaveLength(2);
+  });
+
+  it('[W2] wallet:update sets the balance, and read earnings only for this thread', () => {
+    const { connection, store } = setup();
+    connection.answer('economy:state', state());
+    connection.deliverWallet({ balance: 13, thread: 't', readEarned: 3 });
+    expect(store.wallet).toMatchObject({ balance: 13, readEarned: 3 });
+    connection.deliverWallet({ balance: 15, thread: 'other', readEarned: 9 });
+    expect(store.wallet).toMatchObject({ balance: 15, readEarned: 3 });
+  });
+
+  it('a heartbeat’s answer updates reading time, earnings and balance; guests send none', () => {
+    const { connection, store } = setup();
+    store.heartbeat();
+    expect(connection.requests('read:heartbeat')).toHaveLength(0); // no wallet yet
+    connection.answer('economy:state', state());
+    store.heartbeat();
+    connection.answer('read:heartbeat', { thread: 't', readMs: 40_000, readEarned: 2, credited: 2, balance: 12 });
+    expect(store.wallet).toEqual({ balance: 12, readEarned: 2, readMs: 40_000 });
+  });
+
+  it('[W3] a purchase interrupted by a reconnect is resent with the same requestId, once', () => {
+    const { connection, store } = setup();
+    connection.answer('economy:state', state());
+    store.buyReport();
+    store.buyReport(); // a double click buys once
+    expect(connection.requests('report:buy').map((r) => r.input.requestId)).toEqual(['req-1']);
+    connection.setStatus('reconnecting');
+    connection.setStatus('connected');
+    const sent = connection.requests('report:buy');
+    expect(sent.map((r) => r.input.requestId)).toEqual(['req-1', 'req-1']);
+    sent[1]!.answer({ ok: true, data: report('r1', 5) });
+    sent[0]!.answer({ ok: true, data: report('r1', 5) }); // the lost ack arriving late changes nothing
+    expect(store.reports.map((r) => r.id)).toEqual(['r1']);
+    expect(store.buying).toBe(false);
+  });
+
+  it('[W4] a refused purchase shows the server’s message and leaves the reports as they were', () => {
+    const { connection, store } = setup();
+    connection.answer('economy:state', state({ reports: [report('old', 1)] }));
+    store.buyReport();
+    connection.refuse('report:buy', { code: 'insufficient_funds', message: 'This needs 1 Twei and you have 0.', need: 1, balance: 0 });
+    expect(store.error?.code).toBe('insufficient_funds');
+    expect(store.reports.map((r) => r.id)).toEqual(['old']);
+    expect(store.buying).toBe(false);
+  });
+
+  it('shows the newest report, or the one the reader picked', () => {
+    const { connection, store } = setup();
+    connection.answer('economy:state', state({ reports: [report('new', 2), report('old', 1)] }));
+    expect(store.shownReport?.id).toBe('new');
+    store.showReport('old');
+    expect(store.shownReport?.id).toBe('old');
+  });
+});
