@@ -1,9 +1,12 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerOptions } from 'socket.io';
 import { consoleLogger, silentLogger, type Logger } from './logger.js';
 import { EconomyDirectory, type EconomyOptions } from './economy/rules.js';
 import { resolveSite, SiteDirectory, type SiteOptions } from './sites/site-config.js';
+
+type AdapterConstructor = NonNullable<ServerOptions['adapter']>;
 
 /** A token bucket: `burst` calls at once, refilled at `perSecond`. */
 export interface BucketOptions {
@@ -65,6 +68,12 @@ export interface ParleyServerOptions {
    * The demo serves its article page and persona tokens on the same port this way.
    */
   onRequest?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+  /**
+   * The Socket.IO adapter joining this node to others (e.g. `@socket.io/redis-streams-adapter`).
+   * Room broadcasts, presence relays and `fetchSockets()` then span every node.
+   * @default Socket.IO's in-memory adapter — one node.
+   */
+  adapter?: AdapterConstructor;
   /** @default console (stdout/stderr); `false` for silence. */
   logger?: Logger | false;
   /**
@@ -86,6 +95,7 @@ export interface ResolvedConfig {
   widgetDir: string;
   rateLimit: Required<RateLimitOptions> | false;
   onRequest: ParleyServerOptions['onRequest'] | undefined;
+  adapter: AdapterConstructor | undefined;
   logger: Logger;
   economy: EconomyDirectory;
 }
@@ -129,6 +139,7 @@ export function resolveConfig(options: ParleyServerOptions = {}, env: NodeJS.Pro
             perIp: options.rateLimit?.perIp ?? defaultRateLimit.perIp,
           },
     onRequest: options.onRequest,
+    adapter: options.adapter,
     logger: options.logger === false ? silentLogger : (options.logger ?? consoleLogger),
     economy: new EconomyDirectory(options.economy),
   };

@@ -71,6 +71,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     cors: { origin: origins.cors },
     allowRequest: origins.allowRequest,
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
+    ...(config.adapter ? { adapter: config.adapter } : {}),
   });
   // allowRequest sees only handshakes; this also guards every poll and the WebSocket upgrade.
   io.engine.use(origins.middleware);

@@ -1,0 +1,83 @@
+/**
+ * Presence and notes across two server nodes joined by an in-process cluster adapter and sharing
+ * one SQLite file (steps run one after another: SQLite serialises writers, and two connections in
+ * one process must not hold write locks at once). Nothing here may depend on which node a reader
+ * is connected to.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JoinResult } from '@parley/protocol';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { call, okData, startTestServer, type ClientSocket, type TestServer } from '../test-helpers.js';
+import { inProcessCluster } from './in-process-cluster.js';
+import { notesClient, presenceClient } from './test-clients.js';
+
+const THREAD = 'news/cluster';
+
+async function twoNodes(): Promise<[TestServer, TestServer]> {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-cluster-'));
+  const adapter = inProcessCluster();
+  const dbPath = join(dir, 'parley.db');
+  const a = await startTestServer({ dbPath, adapter });
+  const b = await startTestServer({ dbPath, adapter });
+  // Registered after the servers' own teardown, so it runs once they are closed.
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  // Heartbeats tell each node the other exists; fetchSockets() waits for every known node.
+  await until(async () => (await a.io.of('/').adapter.serverCount()) === 2 && (await b.io.of('/').adapter.serverCount()) === 2);
+  return [a, b];
+}
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('condition not met within 5 s');
+}
+
+async function joined(server: TestServer, sub: string): Promise<ClientSocket> {
+  const socket = await server.connect(await server.token(sub, { name: sub, lvl: 20 }));
+  okData(await call<JoinResult>(socket, 'thread:join', { thread: THREAD }));
+  return socket;
+}
+
+describe('presence and notes across two nodes (integration, in-process cluster adapter)', () => {
+  it('[P6][P4] readers on different nodes see each other; a newcomer learns everyone; a disconnect is seen everywhere', async () => {
+    const [a, b] = await twoNodes();
+    const ann = presenceClient(await joined(a, 'ann'), THREAD);
+    const bob = presenceClient(await joined(b, 'bob'), THREAD);
+    okData(await ann.announce({ typing: { parentId: null } }));
+    okData(await bob.announce({ typing: null }));
+    await bob.until((peers) => peers.some((p) => p.reader === 'u:ann'));
+    await ann.until((peers) => peers.some((p) => p.reader === 'u:bob'));
+
+    const cy = presenceClient(await joined(b, 'cy'), THREAD);
+    await cy.sync();
+    expect(cy.peers().map((p) => p.reader).sort()).toEqual(['u:ann', 'u:bob']);
+
+    ann.socket.disconnect();
+    await bob.until((peers) => !peers.some((p) => p.reader === 'u:ann'));
+    const late = presenceClient(await joined(b, 'dee'), THREAD);
+    await late.sync();
+    expect(late.peers().map((p) => p.reader).sort()).toEqual(['u:bob']);
+  });
+
+  it('[N7] notes written on one node reach readers on the other live and by sync from the shared store', async () => {
+    const [a, b] = await twoNodes();
+    const ann = await notesClient(await joined(a, 'ann'), THREAD);
+    const bob = await notesClient(await joined(b, 'bob'), THREAD);
+    await ann.sync();
+    await bob.sync();
+    okData(await ann.edit((text) => text.insert(0, 'Written on node A.')));
+    await bob.relayCount(1);
+    expect(bob.text.toString()).toBe('Written on node A.');
+    okData(await bob.edit((text) => text.insert(bob.text.length, ' Then on node B.')));
+    await ann.relayCount(1);
+    expect(ann.text.toString()).toBe('Written on node A. Then on node B.');
+
+    const cy = await notesClient(await joined(a, 'cy'), THREAD);
+    await cy.sync();
+    expect(cy.text.toString()).toBe('Written on node A. Then on node B.');
+  });
+});
