@@ -85,6 +85,11 @@ describe('LiveRoom (presence and notes in the widget)', () => {
     connection.setStatus('reconnecting');
     expect(room.readingNow).toBe(1);
     expect(room.typing.size).toBe(0);
+    // Back: who is here arrives again with the same clocks, and is counted again.
+    connection.setStatus('connected');
+    room.joinedThread();
+    connection.answer('presence:sync', { update: peerUpdate(11, bella) });
+    expect(room.readingNow).toBe(2);
     room.dispose();
   });
 

@@ -231,6 +231,9 @@ export class LiveRoom {
     this.joined = false;
     const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.awareness.clientID);
     removeAwarenessStates(this.awareness, others, REMOTE);
+    // Forget their clocks too: the next join's presence:sync brings the same states with the same
+    // clocks, which y-protocols would otherwise ignore as already seen.
+    for (const id of this.awareness.meta.keys()) if (id !== this.awareness.clientID) this.awareness.meta.delete(id);
   }
 
   private readonly notify = (): void => this.listeners.forEach((listener) => listener());
