@@ -86,6 +86,7 @@ describe('the Twei economy on the reference page', () => {
     expect(await textOf(prices.locator('[data-action="comment"]'))).toBe('Comment: −1 Twei tribute, +3 Twei reward');
     expect(await textOf(prices.locator('[data-action="dislike"]'))).toContain('−1 Twei to you');
     expect(await textOf(prices.locator('[data-action="like"]'))).toContain('+1 Twei to you');
+    expect(await textOf(writer.page.locator('[part~="comment-price"]'))).toBe('Posting costs a 1 Twei tribute and earns 3 Twei.');
   });
 
   it('read-to-earn: "You earned: None" turns into the Twei reading earned, up to the cap', async () => {

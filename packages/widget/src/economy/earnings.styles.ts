@@ -42,6 +42,10 @@ export const earningsStyles = css`
     font-weight: 700;
     font-variant-numeric: tabular-nums;
   }
+  .stat .value.date {
+    font-size: 0.9rem;
+    font-weight: 600;
+  }
   .stat .value.earned {
     color: var(--_success);
   }

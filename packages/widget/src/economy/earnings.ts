@@ -72,7 +72,7 @@ export class ParleyEarnings extends LitElement {
           ${stat('Time to Read', this.readMinutes === null ? '—' : `${this.readMinutes} min`, 'read-time')}
           ${stat('You earned:', wallet && wallet.readEarned > 0 ? twei(wallet.readEarned) : 'None', 'earned', true, 'earned')}
           ${wallet ? stat('Your balance', twei(wallet.balance), 'balance') : nothing}
-          ${stat('Date', report ? reportDate(report.boughtAt) : '...', 'report-date')}
+          ${stat('Date', report ? reportDate(report.boughtAt) : '...', 'report-date', false, 'date')}
         </div>
         <p class="muted">Earn up to ${twei(rules.readCapPerPost)} for reading this post, counted while you read.</p>
       </div>

@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ThreadConnection } from '../state/connection.js';
 import { EconomyStore } from './economy-store.js';
+import { twei } from './format.js';
 import { articleReadMinutes } from './read-time.js';
 import { ReadTracker } from './read-tracker.js';
 
@@ -59,6 +60,15 @@ export class ThreadEconomy {
       this.tracker = new ReadTracker({ beat: () => this.store.heartbeat(), intervalMs: rules.heartbeatMs });
     }
   }
+}
+
+/** Under the composer: what posting costs and pays, before the reader posts. */
+export function renderCommentPrice(economy: ThreadEconomy | null): TemplateResult | typeof nothing {
+  const amounts = economy?.store.rules?.amounts;
+  if (!amounts || !economy?.store.wallet) return nothing;
+  return html`<p part="comment-price" class="comment-price">
+    Posting costs a ${twei(amounts.commentTributes)} tribute and earns ${twei(amounts.commentRewards)}.
+  </p>`;
 }
 
 export function renderEconomy(economy: ThreadEconomy | null, signedIn: boolean): TemplateResult | typeof nothing {

@@ -165,6 +165,11 @@ export const threadStyles = css`
   }
 
   /* ── composer area ──────────────────────────────────────────────────────── */
+  .comment-price {
+    margin: 0.4rem 0 0;
+    font-size: 0.8rem;
+    color: var(--_muted);
+  }
   .compose {
     margin-bottom: 1.25rem;
   }

@@ -48,7 +48,7 @@ import type { CommentActionEvent } from '../comment/comment-action.js';
 import { ParleyCommentPostedEvent, ParleyErrorEvent, ParleySignInEvent } from '../events.js';
 import { baseStyles, themeTokens } from '../shared/theme.styles.js';
 import { threadStyles } from './thread.styles.js';
-import { renderEconomy, ThreadEconomy } from '../economy/thread-economy.js';
+import { renderCommentPrice, renderEconomy, ThreadEconomy } from '../economy/thread-economy.js';
 import {
   renderComposeAs, renderEmpty, renderHeader, renderList, renderLocked, renderSignIn, renderSkeleton, renderTyping,
 } from './thread-parts.js';
@@ -294,7 +294,8 @@ export class ParleyThread extends LitElement {
                       placeholder="Add your comment"
                       max-length=${Limits.maxBodyLength}
                       @parley-composer-submit=${this.onComposerSubmit}
-                    ></parley-composer>`
+                    ></parley-composer>
+                    ${renderCommentPrice(this.economy)}`
                 : renderSignIn(() => this.dispatchEvent(new ParleySignInEvent()), this.loginUrl)}
               ${renderTyping(this.liveRoom.typing.get(''), '')}
             </div>
