@@ -59,6 +59,27 @@ describe('the economy over real sockets', () => {
     expect(last.readEarned).toBe(Math.floor(last.readMs / 100));
   });
 
+  it('a socket re-authenticated as another reader stops receiving the first reader’s wallet', async () => {
+    const server = await startTestServer();
+    const annToken = await server.token('ann');
+    const ann = await server.connect(annToken);
+    const switched = await server.connect(annToken);
+    okData(await call(ann, 'thread:join', { thread: 't' }));
+    okData(await call(switched, 'economy:state', { thread: 't' }));
+    okData(await call(switched, 'session:auth', { token: await server.token('bob') }));
+    const bobState = okData(await call<EconomyState>(switched, 'economy:state', { thread: 't' }));
+    expect(bobState.wallet?.balance).toBe(10);
+    const received: WalletUpdate[] = [];
+    switched.on('wallet:update', (update) => received.push(update));
+    const annSees = nextWallet(ann);
+    okData(await call(ann, 'economy:state', { thread: 't' }));
+    okData(await call(ann, 'report:buy', { requestId: rid(), thread: 't' }));
+    await annSees;
+    // A round trip on the switched socket: anything sent to it before now has arrived.
+    okData(await call(switched, 'economy:state', { thread: 't' }));
+    expect(received).toEqual([]);
+  });
+
   it('refuses bad economy payloads with invalid_payload and guests with auth_required', async () => {
     const server = await startTestServer();
     const guest = await server.connect();
