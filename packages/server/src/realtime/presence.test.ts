@@ -35,6 +35,28 @@ describe('presence expiry', () => {
   });
 });
 
+describe('presence coalescing', () => {
+  it('updates within one tick reach readers as one message per thread, with the latest state', async () => {
+    const server = await startTestServer();
+    const presence = new Presence({ io: server.io, logger: silentLogger, tickMs: 60_000 });
+    onTestFinished(() => presence.close());
+    const ann = await server.connect(await server.token('ann'));
+    const watcher = presenceClient(await server.connect(), THREAD);
+    for (const socket of [ann, watcher.socket]) okData(await call<JoinResult>(socket, 'thread:join', { thread: THREAD }));
+    let messages = 0;
+    watcher.socket.on('presence:update', () => void messages++);
+    const caller = { identity: identity('ann'), socket: server.io.of('/').sockets.get(ann.id!)!, ip: null, tokenExpiresAt: null, site: null };
+    for (let clock = 1; clock <= 10; clock++) {
+      const typing = clock % 2 ? { parentId: `c${clock}` } : null;
+      presence.update(caller, { thread: THREAD, update: writeAwarenessUpdate([{ clientId: 5, clock, state: { typing } }]) });
+    }
+    presence.ticker.flush();
+    await watcher.until((peers) => peers.length === 1);
+    expect(messages).toBe(1);
+    expect(watcher.peers()[0]).toMatchObject({ typing: null, reader: 'u:ann' });
+  });
+});
+
 describe('awareness codec', () => {
   it('round-trips entries, and refuses more entries than allowed', () => {
     const entries = [

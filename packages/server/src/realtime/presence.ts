@@ -18,6 +18,7 @@ import { TokenBuckets } from '../transport/rate-limit.js';
 import { roomOf, type Caller, type ParleyIo, type ParleySocket } from '../transport/types.js';
 import { MalformedAwarenessUpdate, readAwarenessUpdate, writeAwarenessUpdate, type AwarenessEntry } from './awareness-codec.js';
 import { InvalidPresenceState, presenceState, sanitizeClaim } from './presence-rules.js';
+import { PresenceTicker } from './presence-ticker.js';
 
 /** One awareness state a socket speaks for, in one thread. Plain data: it crosses nodes. */
 export interface PresenceEntry {
@@ -37,6 +38,8 @@ export interface PresenceOptions {
   timeoutMs?: number;
   /** How often expired states are looked for. @default 5 s — "left" shows within seconds. */
   sweepEveryMs?: number;
+  /** Relays are coalesced per thread for this long (presence-ticker.ts). @default 100 ms */
+  tickMs?: number;
 }
 
 /**
@@ -50,11 +53,14 @@ export class Presence {
   private readonly timeoutMs: number;
   private readonly buckets: TokenBuckets;
   private readonly sweeper: ReturnType<typeof setInterval>;
+  /** Exposed so tests can send a tick's batch at a moment they choose. */
+  readonly ticker: PresenceTicker;
 
   constructor(private readonly options: PresenceOptions) {
     this.now = options.now ?? Date.now;
     this.timeoutMs = options.timeoutMs ?? RealtimeLimits.presenceTimeoutMs;
     this.buckets = new TokenBuckets(PRESENCE_BUCKET, this.now);
+    this.ticker = new PresenceTicker(options.io, options.tickMs);
     // Leaving a room covers `thread:leave`, a disconnect and a socket closed by the server alike.
     options.io.of('/').adapter.on('leave-room', (room: unknown, socketId: unknown) => {
       if (typeof room !== 'string' || typeof socketId !== 'string' || !room.startsWith('thread:')) return;
@@ -67,6 +73,7 @@ export class Presence {
 
   close(): void {
     clearInterval(this.sweeper);
+    this.ticker.close();
   }
 
   update(caller: Caller, input: PresenceUpdateInput): null {
@@ -100,9 +107,7 @@ export class Presence {
       else own[index] = stored;
       relayed.push({ clientId: entry.clientId, clock: entry.clock, state });
     });
-    if (relayed.length > 0) {
-      socket.to(roomOf(input.thread)).emit('presence:update', { thread: input.thread, update: writeAwarenessUpdate(relayed) });
-    }
+    this.ticker.queue(input.thread, relayed);
     return null;
   }
 
@@ -146,7 +151,7 @@ export class Presence {
     for (const thread of new Set(gone.map((entry) => entry.thread))) {
       // Same clock with a null state: peers remove it, and the client's next state (clock + 1) is new.
       const removals = gone.filter((e) => e.thread === thread).map((e) => ({ clientId: e.clientId, clock: e.clock, state: null }));
-      this.options.io.to(roomOf(thread)).emit('presence:update', { thread, update: writeAwarenessUpdate(removals) });
+      this.ticker.queue(thread, removals);
     }
   }
 
