@@ -2,7 +2,10 @@
  * `parley serve | token | migrate`. Flags beat environment variables, which beat defaults.
  */
 import { parseArgs } from 'node:util';
-import { DEV_SECRET } from './config.js';
+import { gatesCommand, GatesRefused, gatesUsage, GatesUsageError } from './cli-gates.js';
+import { DEV_SECRET, type ParleyServerOptions } from './config.js';
+import { ConfigFileError, loadConfigFile, secretOf } from './sites/config-file.js';
+import { SiteConfigError } from './sites/site-config.js';
 import { consoleLogger } from './logger.js';
 import { startParleyServer } from './server.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
@@ -16,6 +19,7 @@ const usage = {
 Commands:
   serve     run the Parley server (HTTP + Socket.IO on one port)
   token     print a signed reader token for development
+  gates     read or change a thread's level gates (admin)
   migrate   create or upgrade the database, then exit
 
 Run "parley <command> --help" for a command's options.`,
@@ -25,6 +29,9 @@ Run "parley <command> --help" for a command's options.`,
   --host <addr>   interface to bind                       (env PARLEY_HOST, default 0.0.0.0)
   --db <file>     SQLite database file                    (env PARLEY_DB, default ./data/parley.db)
   --site <id>     site id, the audience tokens must carry (env PARLEY_SITE, default demo)
+  --config <file> parley.config.json: sites, gates, level curves, origins, keys, economy
+                  (env PARLEY_CONFIG). Flags and env beat the file; with a file, PARLEY_SECRET,
+                  PARLEY_ORIGINS and PARLEY_ADMIN_KEY override the site PARLEY_SITE names (or the only one).
   Secret: env PARLEY_SECRET (a development secret is used, with a warning, when unset).
   Widget files: env PARLEY_WIDGET_DIR (default packages/widget/dist).`,
   token: `Usage: parley token --sub <id> [options]
@@ -35,8 +42,10 @@ Run "parley <command> --help" for a command's options.`,
   --lvl <n>        level (default 1)
   --role <role>    moderator | admin
   --ttl <span>     lifetime, e.g. 30m, 1h, 7d (default 1h)
-  --site <id>      audience (env PARLEY_SITE, default demo)
+  --site <id>      audience (env PARLEY_SITE, default demo; with --config, any configured site)
+  --config <file>  sign with that site's secret from parley.config.json (env PARLEY_CONFIG)
   Secret: env PARLEY_SECRET (the development secret when unset).`,
+  gates: gatesUsage,
   migrate: `Usage: parley migrate [--db <file>]
 
   --db <file>     SQLite database file (env PARLEY_DB, default ./data/parley.db)`,
@@ -58,16 +67,22 @@ async function serve(args: string[]): Promise<void> {
       host: { type: 'string' },
       db: { type: 'string' },
       site: { type: 'string' },
+      config: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return void console.log(usage.serve);
+  const configPath = values.config ?? env.PARLEY_CONFIG;
+  // With a file, --site picks the site the env overrides apply to; without, it is the one site's id.
+  const file = configPath ? loadConfigFile(configPath, values.site ? { ...env, PARLEY_SITE: values.site } : env) : null;
+  const sites: Partial<ParleyServerOptions> = file
+    ? { sites: file.sites, ...(file.economy && { economy: file.economy }) }
+    : { siteId: values.site ?? env.PARLEY_SITE ?? 'demo', ...(env.PARLEY_SECRET ? { secret: env.PARLEY_SECRET } : {}) };
   const server = await startParleyServer({
-    port: toPort(values.port ?? env.PARLEY_PORT ?? '4000'),
-    host: values.host ?? env.PARLEY_HOST ?? '0.0.0.0',
-    dbPath: values.db ?? env.PARLEY_DB ?? './data/parley.db',
-    siteId: values.site ?? env.PARLEY_SITE ?? 'demo',
-    ...(env.PARLEY_SECRET ? { secret: env.PARLEY_SECRET } : {}),
+    port: toPort(values.port ?? env.PARLEY_PORT ?? String(file?.port ?? 4000)),
+    host: values.host ?? env.PARLEY_HOST ?? file?.host ?? '0.0.0.0',
+    dbPath: values.db ?? env.PARLEY_DB ?? file?.dbPath ?? './data/parley.db',
+    ...sites,
     logger: consoleLogger,
   });
   // Tests and scripts parse this line to find the port when started with --port 0.
@@ -101,6 +116,7 @@ async function token(args: string[]): Promise<void> {
       role: { type: 'string' },
       ttl: { type: 'string' },
       site: { type: 'string' },
+      config: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -108,9 +124,13 @@ async function token(args: string[]): Promise<void> {
   if (!values.sub) throw new UsageError('--sub is required');
   const lvl = values.lvl === undefined ? undefined : Number(values.lvl);
   if (lvl !== undefined && !Number.isInteger(lvl)) throw new UsageError(`invalid level: ${values.lvl}`);
-  if (!env.PARLEY_SECRET) console.error('note: PARLEY_SECRET is unset; signing with the development secret');
+  const configPath = values.config ?? env.PARLEY_CONFIG;
+  const site = configPath
+    ? secretOf(loadConfigFile(configPath, env).sites, values.site ?? env.PARLEY_SITE)
+    : { id: values.site ?? env.PARLEY_SITE ?? 'demo', secret: env.PARLEY_SECRET || DEV_SECRET };
+  if (!configPath && !env.PARLEY_SECRET) console.error('note: PARLEY_SECRET is unset; signing with the development secret');
   const signed = await signToken(
-    env.PARLEY_SECRET || DEV_SECRET,
+    site.secret,
     {
       sub: values.sub,
       ...(values.name !== undefined && { name: values.name }),
@@ -118,7 +138,7 @@ async function token(args: string[]): Promise<void> {
       ...(lvl !== undefined && { lvl }),
       ...(values.role !== undefined && { role: values.role }),
     },
-    { audience: values.site ?? env.PARLEY_SITE ?? 'demo', expiresIn: values.ttl ?? '1h' },
+    { audience: site.id, expiresIn: values.ttl ?? '1h' },
   );
   console.log(signed);
 }
@@ -140,6 +160,7 @@ const commands = new Map<string, (args: string[]) => Promise<void>>([
   ['serve', serve],
   ['token', token],
   ['migrate', migrate],
+  ['gates', (args) => gatesCommand(args)],
 ]);
 
 async function main(argv: string[]): Promise<void> {
@@ -154,7 +175,15 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  const usageProblem = error instanceof UsageError || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
+  if (error instanceof ConfigFileError || error instanceof SiteConfigError) {
+    console.error(`parley: ${error.message}`);
+    process.exit(2);
+  }
+  if (error instanceof GatesRefused) {
+    console.error(`parley: ${error.message}`);
+    process.exit(1);
+  }
+  const usageProblem = error instanceof UsageError || error instanceof GatesUsageError || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
   if (usageProblem) {
     console.error(`parley: ${error.message}\n\n${usage.main}`);
     process.exit(2);

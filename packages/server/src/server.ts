@@ -14,7 +14,7 @@ import { originGuards } from './sites/origins.js';
 import { refreshViewer, watchSessions } from './transport/session.js';
 import { socketAuth } from './transport/socket-auth.js';
 import { attachSocketEvents } from './transport/socket-events.js';
-import type { ParleyIo } from './transport/types.js';
+import { roomOf, type ParleyIo } from './transport/types.js';
 
 export interface ParleyServer {
   /** `http://127.0.0.1:PORT` (the bound host, or 127.0.0.1 when bound to all interfaces). */
@@ -59,7 +59,12 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   // The HTTP handler is registered before Socket.IO attaches, which then answers /socket.io/ first.
   // `stats` reads `io` lazily: no request is served before listen(), long after it exists.
   const http = createServer(
-    createHttpHandler({ config, startedAt, stats: () => ({ connections: io.engine.clientsCount }) }),
+    createHttpHandler({
+      config,
+      startedAt,
+      stats: () => ({ connections: io.engine.clientsCount }),
+      admin: { ctx, broadcastGates: (update) => io.to(roomOf(update.thread)).emit('thread:gates', update) },
+    }),
   );
   const io: ParleyIo = new Server(http, {
     maxHttpBufferSize: Limits.maxPacketBytes,
@@ -78,7 +83,17 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   io.use(socketAuth({ sites: config.sites, store, logger }));
   watchSessions(io);
   const realtime = attachRealtime(io, ctx, logger);
-  const dispatcher = new Dispatcher({ ctx, io, rateLimit: config.rateLimit, logger, extraHandlers: realtime.handlers });
+  const dispatcher = new Dispatcher({
+    ctx,
+    io,
+    rateLimit: config.rateLimit,
+    logger,
+    extraHandlers: realtime.handlers,
+    // A level earned from XP opens locks without a reload (sites that do not trust host levels).
+    onCredited: (site, userId) => {
+      refreshViewer(io, config.sites, store, site, userId).catch((error: unknown) => logger.error('level refresh failed', { error }));
+    },
+  });
   attachSocketEvents(io, dispatcher);
 
   let address: AddressInfo;

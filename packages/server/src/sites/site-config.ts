@@ -39,6 +39,12 @@ export interface SiteOptions {
   trustHostLevels?: boolean;
   /** XP thresholds per level (see domain/levels.ts). @default DEFAULT_LEVEL_CURVE */
   levelCurve?: number[];
+  /**
+   * A key for the admin HTTP endpoint (`Authorization: Bearer <key>`), for scripts and the CLI when
+   * the host would rather not mint an admin token. At least 16 characters. @default none — only a
+   * verified token with `role: admin` for this site is an admin.
+   */
+  adminKey?: string;
 }
 
 export interface Site {
@@ -50,6 +56,7 @@ export interface Site {
   gates: Gates;
   trustHostLevels: boolean;
   levelCurve: LevelCurve;
+  adminKey: string | null;
 }
 
 export class SiteConfigError extends Error {
@@ -71,6 +78,9 @@ export function resolveSite(options: SiteOptions): Site {
       throw new SiteConfigError(`${where}: origin ${JSON.stringify(origin)} must look like https://host[:port]`);
     }
   }
+  if (options.adminKey !== undefined && options.adminKey.length < 16) {
+    throw new SiteConfigError(`${where}: adminKey must be at least 16 characters (it guards every thread's gates)`);
+  }
   return {
     id: options.id,
     secret: options.secret || null,
@@ -80,6 +90,7 @@ export function resolveSite(options: SiteOptions): Site {
     gates: completeGates(options.gates),
     trustHostLevels: options.trustHostLevels ?? true,
     levelCurve: options.levelCurve ?? DEFAULT_LEVEL_CURVE,
+    adminKey: options.adminKey ?? null,
   };
 }
 

@@ -16,6 +16,8 @@ export interface DispatcherDeps {
   logger: Logger;
   /** Handlers of features wired per server (presence and notes need the server's io). */
   extraHandlers?: ReadonlyMap<string, Handler>;
+  /** After a reader's balance changed (earned Twei is XP): re-derive their level and push it live. */
+  onCredited?: (site: string, userId: string) => void;
 }
 
 /**
@@ -60,6 +62,7 @@ export class Dispatcher {
     // Balances are absolute, so a reader's tabs converge whatever order updates arrive in.
     for (const wallet of wallets) {
       this.deps.io.to(walletRoom(wallet.site, wallet.userId)).emit('wallet:update', wallet.update);
+      this.deps.onCredited?.(wallet.site, wallet.userId);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResolvedConfig } from '../config.js';
+import { handleAdminRequest, type AdminDeps } from './admin-routes.js';
 import { sendJson } from './http-json.js';
 import { isWidgetPath, serveWidgetFile } from './widget-files.js';
 
@@ -8,6 +9,8 @@ export interface HttpDeps {
   startedAt: number;
   /** Live figures for /health. */
   stats: () => Record<string, unknown>;
+  /** The admin endpoint (thread gates); absent, `/admin/` is not served. */
+  admin?: AdminDeps;
 }
 
 /**
@@ -20,6 +23,7 @@ export function createHttpHandler(deps: HttpDeps) {
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (config.onRequest && (await config.onRequest(req, res))) return;
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (deps.admin && pathname.startsWith('/admin/') && (await handleAdminRequest(req, res, pathname, deps.admin))) return;
     const readOnly = req.method === 'GET' || req.method === 'HEAD';
     if (readOnly && pathname === '/health') {
       sendJson(res, 200, { ok: true, uptimeMs: Date.now() - deps.startedAt, site: config.siteId, ...deps.stats() });
