@@ -70,7 +70,9 @@ export class ParleyEarnings extends LitElement {
         <h3>Read-to-Earn opportunity</h3>
         <div class="read">
           ${stat('Time to Read', this.readMinutes === null ? '—' : `${this.readMinutes} min`, 'read-time')}
-          ${stat('You earned:', wallet && wallet.readEarned > 0 ? twei(wallet.readEarned) : 'None', 'earned', true, 'earned')}
+          ${wallet && wallet.readEarned > 0
+            ? stat('You earned:', twei(wallet.readEarned), 'earned', true, 'earned')
+            : stat('You earned:', 'None', 'earned', true)}
           ${wallet ? stat('Your balance', twei(wallet.balance), 'balance') : nothing}
           ${stat('Date', report ? reportDate(report.boughtAt) : '...', 'report-date', false, 'date')}
         </div>
