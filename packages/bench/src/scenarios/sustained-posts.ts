@@ -7,13 +7,18 @@ import type { BenchConfig } from '../config.js';
 import { connectClient, request, type ParleySocket } from '../clients.js';
 import { cpuShare, runClosedLoop, type ClosedLoopResult, type CpuShare } from '../closed-loop.js';
 import type { PinningState } from '../cpu-pinning.js';
+import { probeDiskSyncRate, type DiskProbe } from '../disk-probe.js';
 import { waitForQuietMachine } from '../machine-load.js';
+import { benchTempDir } from '../temp-dir.js';
 import type { DispatchPostsRequest, DispatchPostsResult } from '../parley-child-api.js';
 import { parley, writerUsers } from '../targets.js';
 
 export interface SustainedPostsResult {
   overSockets: ClosedLoopResult & { serverCpu: CpuShare };
   inProcess: DispatchPostsResult;
+  /** The disk's raw write+fdatasync rate just before and just after the two runs. */
+  diskBefore: DiskProbe;
+  diskAfter: DiskProbe;
 }
 
 export async function runSustainedPosts(
@@ -31,6 +36,7 @@ export async function runSustainedPosts(
     await Promise.all(sockets.map((socket, n) => request(socket, 'comment:post', { requestId: `warm-${n}`, thread, body: 'warm up' })));
 
     await waitForQuietMachine(config.waitQuietSeconds, log);
+    const diskBefore = probeDiskSyncRate(benchTempDir());
     log(`  ${config.sustainedWriters} socket writers posting as fast as acks return for ${config.sustainedSeconds} s`);
     const cpuBefore = await server.cpuUsage();
     const overSockets = await runClosedLoop(config.sustainedWriters, config.sustainedSeconds, async (worker, iteration) => {
@@ -46,7 +52,8 @@ export async function runSustainedPosts(
     log(`  ${config.sustainedWriters} in-process writers through dispatch for ${config.sustainedSeconds} s`);
     const direct: DispatchPostsRequest = { thread: 'bench/sustained-dispatch', writers: config.sustainedWriters, seconds: config.sustainedSeconds };
     const inProcess = await server.call<DispatchPostsResult>('dispatchPosts', direct);
-    return { overSockets: { ...overSockets, serverCpu }, inProcess };
+    const diskAfter = probeDiskSyncRate(benchTempDir());
+    return { overSockets: { ...overSockets, serverCpu }, inProcess, diskBefore, diskAfter };
   } finally {
     for (const socket of sockets) socket.close();
     await server.stop();
