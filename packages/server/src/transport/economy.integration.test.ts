@@ -47,6 +47,21 @@ describe('the economy over real sockets', () => {
     expect(after.reports).toEqual([first]);
   });
 
+  it('200 report purchases raced over sockets against a balance that covers 50: exactly 50 succeed', async () => {
+    const server = await startTestServer({ economy: { startingGrant: 50 } });
+    const token = await server.token('ann');
+    const tabs = await Promise.all(Array.from({ length: 4 }, () => server.connect(token)));
+    okData(await call(tabs[0]!, 'thread:join', { thread: 't' }));
+    okData(await call(tabs[0]!, 'economy:state', { thread: 't' }));
+    const acks = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => call<PnlReport>(tabs[i % tabs.length]!, 'report:buy', { requestId: rid(), thread: 't' })),
+    );
+    expect(acks.filter((a) => a.ok)).toHaveLength(50);
+    expect(acks.filter((a) => !a.ok && a.error.code === 'insufficient_funds')).toHaveLength(150);
+    const after = okData(await call<EconomyState>(tabs[1]!, 'economy:state', { thread: 't' }));
+    expect(after.wallet?.balance).toBe(0);
+  });
+
   it('heartbeats sent as fast as a socket can earn no more than the real time that passed', async () => {
     const server = await startTestServer({ economy: { heartbeatMs: 1000, readMsPerTwei: 100, readCapPerPost: 1000 } });
     const socket = await server.connect(await server.token('ann'));
