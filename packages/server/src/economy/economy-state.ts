@@ -1,10 +1,9 @@
 import type { EconomyState, EconomyStateInput } from '@parley/protocol';
 import type { CommandContext, CommandOutput } from '../commands/context.js';
-import { siteOf } from '../commands/thread-gates.js';
+import { siteOf, threadGates } from '../commands/thread-gates.js';
 import type { Identity } from '../domain/identity.js';
 import { readerAccount } from './accounts.js';
 import { openBook } from './book.js';
-import { requireThread } from './thread-access.js';
 
 /** Bought reports kept on screen; older ones stay in the database. */
 export const REPORTS_SHOWN = 20;
@@ -34,7 +33,9 @@ export async function economyState(
     }
   }
   const result = await ctx.store.read(async (tx): Promise<EconomyState> => {
-    await requireThread(ctx, tx, identity, input.thread);
+    // Only the site check, not "the thread exists": a widget asks for this as it joins, and the join
+    // that creates a new thread may commit just after. A thread nobody created reads as empty.
+    await threadGates(tx, siteOf(ctx, identity), input.thread);
     const author = await tx.ledger.postAuthor(input.thread);
     const authorId = author === null ? null : author.slice(readerAccount(site, '').length);
     if (!identity) return { rules, wallet: null, author: authorId, reports: [] };
