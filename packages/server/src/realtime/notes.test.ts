@@ -111,6 +111,26 @@ describe('Notes (rules of the notes service, on a real SQLite store)', () => {
     await notes.update(caller(), { thread: THREAD, update: e.updates.at(-1)! });
   });
 
+  it('[N7] a sync never answers from a stale memo: a write through another node is seen at once', async () => {
+    const { store, notes, caller } = setup({ compactEvery: 3 });
+    const { io } = fakeIo();
+    const otherNode = new Notes({ io, store, gate: async (who) => who!, compactEvery: 3 });
+    const e = editor();
+    const empty = Y.encodeStateVector(new Y.Doc());
+    const textFrom = (update: Uint8Array): string => {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, update);
+      return doc.getText(NOTES_TEXT).toString();
+    };
+    for (let i = 0; i < 7; i++) {
+      e.text.insert(e.text.length, `${i}`);
+      // Writes alternate between the nodes (crossing compactions); each node's next sync sees all.
+      await (i % 2 ? otherNode : notes).update(caller(identity(`u${i}`)), { thread: THREAD, update: e.updates.at(-1)! });
+      expect(textFrom((await notes.sync(caller(), { thread: THREAD, stateVector: empty })).update)).toBe(e.text.toString());
+      expect(textFrom((await otherNode.sync(caller(), { thread: THREAD, stateVector: empty })).update)).toBe(e.text.toString());
+    }
+  });
+
   it('an empty update is accepted without storing or relaying anything', async () => {
     const { store, notes, caller, relayed } = setup();
     await notes.update(caller(), { thread: THREAD, update: Y.encodeStateAsUpdate(new Y.Doc()) });

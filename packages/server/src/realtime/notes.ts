@@ -7,8 +7,9 @@
  * [N4] An update is acknowledged only after it is stored; it is relayed after that.
  * [N5] Stored updates are appended, and replaced by their merge every `compactEvery` updates.
  * [N6] Once the thread's stored notes reach `maxNotesBytes`, further updates are refused (`notes_full`).
- * [N7] `notes:sync` answers from the store, so any node answers the same, and a client that was
- *      offline receives exactly what its state vector lacks.
+ * [N7] `notes:sync` answers from the store (through a memo checked against the store's version,
+ *      notes-snapshots.ts), so any node answers the same, and a client that was offline receives
+ *      exactly what its state vector lacks.
  *
  * The server's copy of a thread's notes IS the store's row set: nothing a node holds in memory is
  * needed by another, which is what lets several nodes serve one thread (DESIGN.md "Storage and scale").
@@ -27,6 +28,7 @@ import type { Store } from '../store/types.js';
 import { TokenBuckets } from '../transport/rate-limit.js';
 import { roomOf, type Caller, type ParleyIo } from '../transport/types.js';
 import { checkNotesUpdate, InvalidNotesUpdate } from './notes-rules.js';
+import { isEmptyStateVector, NotesSnapshots } from './notes-snapshots.js';
 
 /** Resolves who may edit a thread's notes: returns the identity, or throws auth/level errors. */
 export type NotesGate = (identity: Identity | null, thread: string) => Promise<Identity>;
@@ -48,13 +50,12 @@ export interface NotesOptions {
  */
 const NOTES_BUCKET = { burst: 30, perSecond: 10 };
 
-const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
-
 export class Notes {
   private readonly now: () => number;
   private readonly buckets: TokenBuckets;
   private readonly compactEvery: number;
   private readonly maxNotesBytes: number;
+  private readonly snapshots = new NotesSnapshots();
 
   constructor(private readonly options: NotesOptions) {
     this.now = options.now ?? Date.now;
@@ -66,15 +67,15 @@ export class Notes {
   async sync(caller: Caller, input: NotesSyncInput): Promise<NotesSyncResult> {
     requireJoined(caller, input.thread);
     const access = await this.access(caller.identity, input.thread);
-    const rows = await this.options.store.read((tx) => tx.listNoteUpdates(input.thread));
-    const merged = rows.length === 0 ? EMPTY_UPDATE : rows.length === 1 ? rows[0]! : Y.mergeUpdates(rows);
+    const snapshot = await this.options.store.read((tx) => this.snapshots.get(tx, input.thread));
     let update: Uint8Array;
     try {
-      update = Y.diffUpdate(merged, input.stateVector);
+      // A first visit lacks everything: the merged state is the answer, no diff to compute.
+      update = isEmptyStateVector(input.stateVector) ? snapshot.merged : Y.diffUpdate(snapshot.merged, input.stateVector);
     } catch {
       throw invalid('The state vector could not be read.');
     }
-    return { update, stateVector: Y.encodeStateVectorFromUpdate(merged), ...access };
+    return { update, stateVector: snapshot.stateVector, ...access };
   }
 
   async update(caller: Caller, input: NotesUpdateInput): Promise<null> {

@@ -10,6 +10,12 @@ export interface NotesStats {
   updates: number;
   /** Their total size in bytes. */
   bytes: number;
+  /**
+   * Changes with every append and every compaction, on any node (the newest row's id; ids are never
+   * reused), so a cached merge of the rows can be checked for freshness with one indexed read.
+   * 0 for a thread without notes.
+   */
+  version: number;
 }
 
 export interface NotesReadTx {

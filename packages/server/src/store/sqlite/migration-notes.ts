@@ -9,7 +9,8 @@ export const notesMigration: Migration = {
   name: 'thread notes (Yjs updates, appended then compacted)',
   sql: `
 CREATE TABLE note_updates (
-  id     INTEGER PRIMARY KEY,
+  -- AUTOINCREMENT: ids are never reused after compaction deletes rows, so MAX(id) is a version.
+  id     INTEGER PRIMARY KEY AUTOINCREMENT,
   thread TEXT NOT NULL,
   body   BLOB NOT NULL,
   at     INTEGER NOT NULL

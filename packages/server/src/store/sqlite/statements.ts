@@ -51,7 +51,8 @@ export const sql = {
   pruneRequests: 'DELETE FROM requests WHERE created_at < ?',
 
   listNoteUpdates: 'SELECT body FROM note_updates WHERE thread = ? ORDER BY id',
-  noteStats: 'SELECT COUNT(*) AS updates, COALESCE(SUM(length(body)), 0) AS bytes FROM note_updates WHERE thread = ?',
+  noteStats: `SELECT COUNT(*) AS updates, COALESCE(SUM(length(body)), 0) AS bytes, COALESCE(MAX(id), 0) AS version
+    FROM note_updates WHERE thread = ?`,
   insertNoteUpdate: 'INSERT INTO note_updates (thread, body, at) VALUES (?, ?, ?)',
   deleteNoteUpdates: 'DELETE FROM note_updates WHERE thread = ?',
   ...identitySql,
