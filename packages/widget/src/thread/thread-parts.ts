@@ -8,6 +8,7 @@ import { chatIcon, minusIcon, plusIcon } from '../shared/icons.js';
 import { plural } from '../shared/relative-time.js';
 import type { TypingMap } from '../realtime/room-view.js';
 import { typingSentence } from '../realtime/typing-sentence.js';
+import { availableFrom, voteLockText, type ViewerAccess } from './viewer-access.js';
 
 /** The parts inside `<parley-comment>` re-exported, so `parley-thread::part(like)` styles work. */
 export const COMMENT_PARTS = [
@@ -28,7 +29,8 @@ export interface HeaderInput {
   plus: number;
   minus: number;
   vote: Vote | null;
-  canVote: boolean;
+  /** Who may vote: signed in, and at or above the post's plus/minus gates. */
+  access: ViewerAccess;
   sort: Sort;
   status: ConnectionStatus;
   onVote: (value: Vote | null) => void;
@@ -41,16 +43,21 @@ export function renderHeader(h: HeaderInput): TemplateResult {
   // "connecting" is not in the public contract: before the first connect we are, in effect, reconnecting.
   const status = h.status === 'connecting' ? 'reconnecting' : h.status;
   const statusText = h.status === 'connecting' ? 'Connecting…' : STATUS_TEXT[status];
-  const voteButton = (value: Vote, label: string, count: number, icon: TemplateResult) => html`<button
-    type="button"
-    class=${`vote ${value}`}
-    part=${value}
-    aria-pressed=${h.vote === value ? 'true' : 'false'}
-    aria-label=${label}
-    title=${h.canVote ? label : 'Sign in to rate this post'}
-    ?disabled=${!h.canVote}
-    @click=${() => h.onVote(h.vote === value ? null : value)}
-  >${icon}<span class="count">${count}</span></button>`;
+  const voteLock = voteLockText(h.access);
+  const voteButton = (value: Vote, label: string, count: number, icon: TemplateResult) => {
+    const lockedFrom = h.access.signedIn ? h.access.lockedFrom(value) : 0;
+    const why = !h.access.signedIn ? 'Sign in to rate this post' : lockedFrom ? availableFrom(lockedFrom) : null;
+    return html`<button
+      type="button"
+      class=${`vote ${value}`}
+      part=${value}
+      aria-pressed=${h.vote === value ? 'true' : 'false'}
+      aria-label=${why && lockedFrom ? `${label}. ${why}` : label}
+      title=${why ?? label}
+      ?disabled=${why !== null}
+      @click=${() => h.onVote(h.vote === value ? null : value)}
+    >${icon}<span class="count">${count}</span></button>`;
+  };
   return html`<header class="header" part="header">
     <div class="title">
       <h2 class="count" part="count" id="parley-heading">${h.count === null ? 'Comments' : plural(h.count, 'Comment', 'Comments')}</h2>
@@ -62,6 +69,7 @@ export function renderHeader(h: HeaderInput): TemplateResult {
         ${voteButton('plus', `Plus this post, ${plural(h.plus, 'plus', 'pluses')}`, h.plus, plusIcon)}
         ${voteButton('minus', `Minus this post, ${plural(h.minus, 'minus', 'minuses')}`, h.minus, minusIcon)}
       </div>
+      ${voteLock ? html`<span class="vote-lock" part="vote-lock">${voteLock}</span>` : nothing}
       <select class="sort" part="sort" aria-label="Sort comments" .value=${h.sort}
         @change=${(e: Event) => h.onSort((e.target as HTMLSelectElement).value as Sort)}>
         <option value="top" ?selected=${h.sort === 'top'}>Top</option>

@@ -82,6 +82,11 @@ export const threadStyles = css`
     color: var(--_accent);
     background: color-mix(in srgb, var(--_accent) 12%, transparent);
   }
+  .vote-lock {
+    font-size: 0.8125rem;
+    font-weight: 600;
+    color: var(--parley-warning);
+  }
   .vote.minus[aria-pressed='true'] {
     color: var(--_danger);
     background: color-mix(in srgb, var(--_danger) 12%, transparent);

@@ -4,7 +4,8 @@
  * SELECTOR CONTRACT (browser tests depend on it; all shadow roots are open):
  *   [part~=count]                "5 Comments" / "1 Comment"
  *   [part~=status][data-status]  connected | reconnecting | offline
- *   button[part~=plus|minus]     post votes, each containing its count, aria-pressed = the viewer's vote
+ *   button[part~=plus|minus]     post votes, each containing its count, aria-pressed = the viewer's vote;
+ *                                below its gate disabled, title "Available from LVL n", and [part~=vote-lock] says so
  *   select[part~=sort]           values top | new | old
  *   [part~=comment]              one per comment, all siblings (replies are NOT descendants), with
  *                                data-id, data-depth=0|1|2, data-state=sent|pending|failed, data-deleted="true"
@@ -28,7 +29,7 @@
  * @event parley-error - `ParleyErrorEvent`: an action or the connection was refused.
  * @event parley-sign-in - `ParleySignInEvent`: a guest pressed "Sign in".
  *
- * @csspart base, header, count, plus, minus, sort, status, composer, sign-in, list, comment,
+ * @csspart base, header, count, plus, minus, vote-lock, sort, status, composer, sign-in, list, comment,
  *   more-replies, load-more, empty, and every part of `<parley-comment>` (re-exported).
  *
  * @cssproperty --parley-accent - buttons, pressed states, links.  @cssproperty --parley-accent-fg
@@ -261,7 +262,7 @@ export class ParleyThread extends LitElement {
       ${renderHeader({
         count: loaded ? store!.threadView!.commentCount : null,
         ...votes,
-        canVote: access.signedIn && access.lockedFrom('plus') === 0,
+        access,
         sort: this.effectiveSort,
         status: store?.status ?? 'connecting',
         onVote: (value: Vote | null) => store?.vote(value),

@@ -20,3 +20,16 @@ export function viewerAccess(viewer: ViewerState | null): ViewerAccess {
 
 /** The reference page's wording. */
 export const availableFrom = (level: number): string => `Available from LVL ${level}`;
+
+/**
+ * The words under the plus/minus buttons when the reader is below their gate: "Available from LVL 5"
+ * when one level opens both, otherwise each ("Plus from LVL 3 · Minus from LVL 8"); null when open.
+ */
+export function voteLockText(access: ViewerAccess): string | null {
+  if (!access.signedIn) return null;
+  const plus = access.lockedFrom('plus');
+  const minus = access.lockedFrom('minus');
+  if (!plus && !minus) return null;
+  if (plus === minus) return availableFrom(plus);
+  return [plus ? `Plus from LVL ${plus}` : '', minus ? `Minus from LVL ${minus}` : ''].filter(Boolean).join(' · ');
+}
