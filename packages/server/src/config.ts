@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerOptions } from 'socket.io';
 import { consoleLogger, silentLogger, type Logger } from './logger.js';
-import { EconomyDirectory, type EconomyOptions } from './economy/rules.js';
+import { EconomyDirectory, economyFromEnv, type EconomyOptions } from './economy/rules.js';
 import { resolveSite, SiteDirectory, type SiteOptions } from './sites/site-config.js';
 
 type AdapterConstructor = NonNullable<ServerOptions['adapter']>;
@@ -78,7 +78,8 @@ export interface ParleyServerOptions {
   logger?: Logger | false;
   /**
    * Twei economy rules: server-wide, and per site under `sites`. Every amount is configurable.
-   * @default `defaultEconomyRules` in economy/rules.ts (why each value is what it is, there)
+   * @default `$PARLEY_ECONOMY` (JSON of these options), else `defaultEconomyRules` in economy/rules.ts
+   * (why each value is what it is, there)
    */
   economy?: EconomyOptions;
 }
@@ -141,6 +142,6 @@ export function resolveConfig(options: ParleyServerOptions = {}, env: NodeJS.Pro
     onRequest: options.onRequest,
     adapter: options.adapter,
     logger: options.logger === false ? silentLogger : (options.logger ?? consoleLogger),
-    economy: new EconomyDirectory(options.economy),
+    economy: new EconomyDirectory(options.economy ?? economyFromEnv(env.PARLEY_ECONOMY)),
   };
 }

@@ -71,6 +71,25 @@ function merge(base: EconomyRules, options: EconomyRuleOptions | undefined): Eco
   return rules;
 }
 
+/**
+ * `PARLEY_ECONOMY='{"startingGrant":20,"amounts":{"reports":2},"sites":{"news":{"readCapPerPost":5}}}'`
+ * for `parley serve`. A malformed value stops the server with a clear message rather than running
+ * with rules the host did not mean.
+ */
+export function economyFromEnv(text: string | undefined): EconomyOptions | undefined {
+  if (!text) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error('PARLEY_ECONOMY must be JSON, e.g. {"startingGrant":20}');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error('PARLEY_ECONOMY must be a JSON object, e.g. {"startingGrant":20}');
+  }
+  return parsed as EconomyOptions;
+}
+
 /** Economy rules by site id. A Map, so a site id never indexes a plain object. */
 export class EconomyDirectory {
   private readonly bySite = new Map<string, EconomyRules>();
