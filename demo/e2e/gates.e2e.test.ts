@@ -7,8 +7,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import type { ParleyServer } from '@parley/server';
+import { signToken, type ParleyServer } from '@parley/server';
 import { commentByText, eventually, launchChromium, openAs, postComment, startDemoForTest, textOf, type Reader } from './harness.js';
+
+const THREAD = 'world/2025/iran-offers-mediation-pakistan-afghanistan';
 
 describe('level gates on the reference page', () => {
   let server: ParleyServer;
@@ -57,6 +59,26 @@ describe('level gates on the reference page', () => {
     await postComment(sam.page, 'Level thirteen and allowed to speak.');
     await eventually(() => commentByText(nadia.page, 'Level thirteen and allowed to speak.').count()).toBe(1);
     await eventually(() => textOf(commentByText(nadia.page, 'Level thirteen').locator('[part~="level"]'))).toBe('LVL 13');
+  });
+
+  it('a host raising the gate locks the open widget live, and lowering it unlocks it', async () => {
+    // As a host's admin script would: an admin token for the demo site, then the admin endpoint.
+    const secret = process.env.PARLEY_SECRET ?? 'parley-demo-secret-not-for-production';
+    const admin = await signToken(secret, { sub: 'host-admin', role: 'admin' }, { audience: 'demo', expiresIn: '5m' });
+    const url = `${server.url}/admin/sites/demo/threads/${encodeURIComponent(THREAD)}/gates`;
+    const put = (gates: Record<string, number>) =>
+      fetch(url, { method: 'PUT', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ gates }) });
+    expect((await put({ comment: 20, plus: 20, minus: 20 })).status).toBe(200);
+    // Sam (LVL 13) had an open composer: it turns into the lock without a reload.
+    await eventually(() => textOf(sam.page.locator('[part~="lock-reason"]'))).toBe('Available from LVL 20');
+    await eventually(() => sam.page.locator('[part~="composer"] textarea[part~="composer-input"]').count()).toBe(0);
+    await eventually(() => sam.page.locator('button[part~="plus"]').getAttribute('title')).toBe('Available from LVL 20');
+    await eventually(() => textOf(sam.page.locator('[part~="vote-lock"]'))).toBe('Available from LVL 20');
+    expect((await put({})).status).toBe(200);
+    await eventually(() => sam.page.locator('[part~="composer"] textarea[part~="composer-input"]').count()).toBe(1);
+    await eventually(() => sam.page.locator('[part~="vote-lock"]').count()).toBe(0);
+    // Nadia (LVL 4) stays behind the site's own gate, which no thread goes below.
+    await eventually(() => textOf(nadia.page.locator('[part~="lock-reason"]'))).toBe('Available from LVL 13');
   });
 
   describe('a page on another origin', () => {
