@@ -66,11 +66,12 @@ describe('<parley-earnings>', () => {
   });
 
   it('shows a guest the prices but no balance and no buy button', async () => {
-    const { connection, part, render } = await mount(false);
+    const { connection, part, render, el } = await mount(false);
     connection.answer('economy:state', state({ wallet: null }));
     await render();
     expect(part('balance')).toBeNull();
     expect(part('buy-report')).toBeNull();
+    expect(el.shadowRoot!.textContent).toContain('Sign in to earn up to 10 Twei for reading this post');
     expect(part('prices')?.querySelector('[data-action="comment"]')?.textContent).toContain('−1 Twei tribute');
   });
 });

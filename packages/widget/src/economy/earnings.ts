@@ -76,7 +76,11 @@ export class ParleyEarnings extends LitElement {
           ${wallet ? stat('Your balance', twei(wallet.balance), 'balance') : nothing}
           ${stat('Date', report ? reportDate(report.boughtAt) : '...', 'report-date', false, 'date')}
         </div>
-        <p class="muted">Earn up to ${twei(rules.readCapPerPost)} for reading this post, counted while you read.</p>
+        <p class="muted">
+          ${this.signedIn
+            ? `Earn up to ${twei(rules.readCapPerPost)} for reading this post, counted while you read.`
+            : `Sign in to earn up to ${twei(rules.readCapPerPost)} for reading this post, and Twei for commenting.`}
+        </p>
       </div>
       <div class="card" part="pnl">
         <div class="tables">
