@@ -133,6 +133,19 @@ describe('the Twei economy on the reference page', () => {
     await eventually(() => textOf(page.locator('tr[data-category="reports"] td'))).toBe('1');
   });
 
+  it('three tabs of one reader share one reading clock: never more reading than real time', async () => {
+    const started = Date.now();
+    const tabs = [await openAs(browser, server.url, 'muchacha'), await openAs(browser, server.url, 'muchacha'), await openAs(browser, server.url, 'muchacha')];
+    await eventually(async () => (await textOf(tabs[2]!.page.locator('[part~="earned"]')))?.replace(/\s+/g, ' ')).toBe('You earned: 3 Twei');
+    const session = await server.store.read((tx) => tx.ledger.readSession('r:demo:muchacha', DEMO_THREAD));
+    expect(session?.readMs).toBeLessThanOrEqual(Date.now() - started);
+    expect(session?.credited).toBe(3);
+    for (const tab of tabs) {
+      expect(tab.errors).toEqual([]);
+      await tab.context.close();
+    }
+  });
+
   it('nothing was written to the console as an error', () => {
     expect([...writer.errors, ...bella.errors]).toEqual([]);
   });
