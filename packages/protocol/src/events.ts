@@ -36,6 +36,7 @@ import type { NotesRelay, NotesSyncResult, PresenceRelay, PresenceSyncResult } f
 import type {
   CommentDeleteInput,
   CommentEditInput,
+  CommentHideInput,
   CommentPageInput,
   CommentPostInput,
   CommentReactInput,
@@ -75,6 +76,14 @@ export interface CommentDeletedEvent extends EventBase {
   deletedAt: number;
 }
 
+/** A moderator hid a comment (`hiddenAt`, body '') or showed it again (`hiddenAt` null, its body). */
+export interface CommentHiddenEvent extends EventBase {
+  type: 'comment.hidden';
+  commentId: string;
+  hiddenAt: number | null;
+  body: string;
+}
+
 /** Counts after the change, and who changed what (so the reactor's other tabs follow). */
 export interface CommentReactedEvent extends EventBase {
   type: 'comment.reacted';
@@ -97,6 +106,7 @@ export type ThreadEvent =
   | CommentCreatedEvent
   | CommentEditedEvent
   | CommentDeletedEvent
+  | CommentHiddenEvent
   | CommentReactedEvent
   | PostVotedEvent;
 
@@ -150,6 +160,11 @@ export interface DeleteResult extends MutationResult {
   deletedAt: number;
 }
 
+export interface HideResult extends MutationResult {
+  commentId: string;
+  hiddenAt: number | null;
+}
+
 export interface PageResult extends CommentPage {
   reactions: Record<string, Reaction>;
 }
@@ -163,6 +178,8 @@ export interface ClientToServerEvents {
   'comment:edit': (input: CommentEditInput, ack: AckCallback<EditResult>) => void;
   'comment:delete': (input: CommentDeleteInput, ack: AckCallback<DeleteResult>) => void;
   'comment:react': (input: CommentReactInput, ack: AckCallback<ReactResult>) => void;
+  /** Moderators and admins of the thread's site: hide (`hidden: true`) or show again a comment. */
+  'comment:hide': (input: CommentHideInput, ack: AckCallback<HideResult>) => void;
   'post:vote': (input: PostVoteInput, ack: AckCallback<VoteResult>) => void;
   /** Presence and notes: see the message flow in realtime.ts. */
   'presence:update': (input: PresenceUpdateInput, ack: AckCallback<null>) => void;
@@ -209,6 +226,7 @@ export const ClientEventNames = [
   'comment:edit',
   'comment:delete',
   'comment:react',
+  'comment:hide',
   'post:vote',
   'presence:update',
   'presence:sync',

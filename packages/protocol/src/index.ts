@@ -13,6 +13,7 @@ export type {
   CommentPostInput,
   CommentEditInput,
   CommentDeleteInput,
+  CommentHideInput,
   CommentReactInput,
   PostVoteInput,
   GateTightenings,

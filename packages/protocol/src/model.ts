@@ -33,6 +33,11 @@ export interface CommentView {
   createdAt: number;
   editedAt: number | null;
   deletedAt: number | null;
+  /**
+   * When a moderator hid it: the body is withheld (empty) and readers see "Hidden by a moderator".
+   * Absent or null when shown.
+   */
+  hiddenAt?: number | null;
   likes: number;
   dislikes: number;
   /** Number of replies under a root (all depths); 0 for replies. */

@@ -90,6 +90,8 @@ export const CommentReactInput = z.strictObject({
   value: z.enum(ReactionValues).nullable(),
 });
 
+export const CommentHideInput = z.strictObject({ requestId, thread: threadId, commentId: id, hidden: z.boolean() });
+
 export const PostVoteInput = z.strictObject({
   requestId,
   thread: threadId,
@@ -105,6 +107,7 @@ export type CommentEditInput = z.infer<typeof CommentEditInput>;
 export type CommentDeleteInput = z.infer<typeof CommentDeleteInput>;
 export type CommentReactInput = z.infer<typeof CommentReactInput>;
 export type PostVoteInput = z.infer<typeof PostVoteInput>;
+export type CommentHideInput = z.infer<typeof CommentHideInput>;
 export type GateTightenings = z.infer<typeof GateTightenings>;
 export type SessionAuthInput = z.infer<typeof SessionAuthInput>;
 
@@ -121,6 +124,7 @@ export const InputSchemas = new Map<string, z.ZodType>([
   ['comment:edit', CommentEditInput],
   ['comment:delete', CommentDeleteInput],
   ['comment:react', CommentReactInput],
+  ['comment:hide', CommentHideInput],
   ['post:vote', PostVoteInput],
   ['session:auth', SessionAuthInput],
   ...EconomyInputSchemas,

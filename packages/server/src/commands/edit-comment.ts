@@ -26,6 +26,8 @@ export async function editComment(
     if (!comment) throw notFound('The comment');
     if (!isAuthor(user, comment.author.id)) throw forbidden('You can only edit your own comments.');
     if (comment.deletedAt !== null) throw commentDeleted();
+    // Editing would put words back in front of readers that a moderator took away.
+    if (comment.hiddenAt != null) throw forbidden('A moderator hid this comment; it can no longer be edited.');
 
     await tx.setCommentBody(input.thread, comment.id, body, at);
     const event = await nextEvent<CommentEditedEvent>(tx, input.thread, at, {

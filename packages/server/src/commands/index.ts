@@ -6,4 +6,5 @@ export { editComment } from './edit-comment.js';
 export { deleteComment } from './delete-comment.js';
 export { reactComment } from './react-comment.js';
 export { votePost } from './vote-post.js';
+export { hideComment } from './hide-comment.js';
 export { authorizeInThread, siteOf, threadGates } from './thread-gates.js';

@@ -15,6 +15,7 @@ export const toCommentView = (c: CommentRecord): CommentView => ({
   createdAt: c.createdAt,
   editedAt: c.editedAt,
   deletedAt: c.deletedAt,
+  ...(c.hiddenAt != null && { hiddenAt: c.hiddenAt }),
   likes: c.likes,
   dislikes: c.dislikes,
   replyCount: c.replyCount,

@@ -28,4 +28,8 @@ export interface IdentityWriteTx extends IdentityReadTx {
    * `amount` must be a positive integer; returns the new total.
    */
   addXp(site: string, userId: string, amount: number): Promise<number>;
+  /** A moderator hides a comment: its body is kept aside and readers get '' with `hiddenAt`. */
+  hideComment(thread: string, id: string, by: string, at: number): Promise<void>;
+  /** Shows a hidden comment again; returns its restored body. */
+  showComment(thread: string, id: string): Promise<string>;
 }

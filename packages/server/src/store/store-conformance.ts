@@ -280,6 +280,20 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.read((tx) => tx.getThreadSettings('u'))).toBeNull();
     });
 
+    it('[ST17] a hidden comment reads with an empty body and hiddenAt; showing it restores the exact words', async () => {
+      const store = await openStore();
+      await store.write(async (tx) => {
+        await tx.ensureThread('t', null, null, AT);
+        await addComment(tx, 't', 'c1');
+      });
+      await store.write((tx) => tx.hideComment('t', 'c1', 'mod', AT + 5));
+      expect(await store.read((tx) => tx.getComment('t', 'c1'))).toMatchObject({ body: '', hiddenAt: AT + 5, deletedAt: null });
+      expect(await store.write((tx) => tx.showComment('t', 'c1'))).toBe('body c1');
+      const shown = await store.read((tx) => tx.getComment('t', 'c1'));
+      expect(shown?.body).toBe('body c1');
+      expect(shown?.hiddenAt ?? null).toBeNull();
+    });
+
     it('[ST16] XP adds up per site and reader, starts at 0, and refuses a non-positive or fractional amount', async () => {
       const store = await openStore();
       expect(await store.read((tx) => tx.getXp('site-a', 'u1'))).toBe(0);

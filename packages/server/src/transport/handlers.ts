@@ -2,6 +2,7 @@ import type {
   ClientEventName,
   CommentDeleteInput,
   CommentEditInput,
+  CommentHideInput,
   CommentPageInput,
   CommentPostInput,
   CommentReactInput,
@@ -14,6 +15,7 @@ import type {
 import {
   deleteComment,
   editComment,
+  hideComment,
   joinThread,
   listComments,
   listReplies,
@@ -69,6 +71,7 @@ export const handlers: ReadonlyMap<string, Handler> = new Map<ClientEventName, H
   ['comment:delete', typed<CommentDeleteInput>((ctx, caller, input) => deleteComment(ctx, caller.identity, input))],
   ['comment:react', typed<CommentReactInput>((ctx, caller, input) => reactComment(ctx, caller.identity, input))],
   ['post:vote', typed<PostVoteInput>((ctx, caller, input) => votePost(ctx, caller.identity, input))],
+  ['comment:hide', typed<CommentHideInput>((ctx, caller, input) => hideComment(ctx, caller.identity, input))],
   ['session:auth', typed<SessionAuthInput>(sessionAuth)],
   ...economyHandlers,
 ]);
@@ -79,6 +82,7 @@ export const mutatingEvents: ReadonlySet<string> = new Set<ClientEventName>([
   'comment:edit',
   'comment:delete',
   'comment:react',
+  'comment:hide',
   'post:vote',
   ...economyMutatingEvents,
 ]);

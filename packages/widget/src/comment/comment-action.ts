@@ -5,6 +5,7 @@ export type CommentAction =
   | { type: 'reply'; body: string }
   | { type: 'edit'; body: string }
   | { type: 'delete' }
+  | { type: 'hide'; hidden: boolean }
   | { type: 'retry' }
   | { type: 'discard' };
 

@@ -8,8 +8,10 @@
  * @csspart comment-main - the comment's own content (avatar, meta, body, actions).
  * @csspart avatar - the picture, or the initials circle.
  * @csspart author-name - @csspart level - @csspart time - @csspart edited - @csspart reply-to
- * @csspart body - the text. @csspart tombstone - "This comment was deleted".
- * @csspart like - @csspart dislike - @csspart reply - @csspart edit - @csspart delete
+ * @csspart body - the text. @csspart tombstone - "This comment was deleted" / "Hidden by a moderator"
+ *   (then `data-hidden`).
+ * @csspart like - @csspart dislike - @csspart reply - @csspart edit - @csspart delete - @csspart hide
+ *   (moderators and admins: "Hide" / "Unhide")
  * @csspart delete-confirm - @csspart delete-cancel - @csspart retry - @csspart discard
  * @csspart reply-composer - @csspart edit-composer - the inline composers.
  * @csspart error - a refused action's message.
@@ -83,7 +85,9 @@ export class ParleyComment extends LitElement {
           ${c.replyToName ? html`<span class="reply-to" part="reply-to">↪ @${c.replyToName}</span>` : nothing}
           ${c.deleted
             ? html`<p class="tombstone" part="tombstone">This comment was deleted</p>`
-            : html`<p class="body" part="body" ?hidden=${this.mode === 'edit'}>${c.body}</p>`}
+            : c.hidden
+              ? html`<p class="tombstone" part="tombstone" data-hidden="true">Hidden by a moderator</p>`
+              : html`<p class="body" part="body" ?hidden=${this.mode === 'edit'}>${c.body}</p>`}
           ${this.mode === 'edit' && !c.deleted
               ? html`<parley-composer
                   class="inline-composer"
@@ -173,7 +177,12 @@ export class ParleyComment extends LitElement {
             aria-label=${this.replyLockedFrom > 0 ? `Reply to ${name}, available from LVL ${this.replyLockedFrom}` : `Reply to ${name}`}
             @click=${() => this.toggle('reply')}>${replyIcon}<span>Reply</span></button>`
         : nothing}
-      ${c.own
+      ${this.canModerate
+        ? html`<button type="button" class="action" part="hide"
+            aria-label=${c.hidden ? `Show the comment by ${name} again` : `Hide the comment by ${name} from readers`}
+            @click=${() => this.act({ type: 'hide', hidden: !c.hidden })}>${c.hidden ? 'Unhide' : 'Hide'}</button>`
+        : nothing}
+      ${c.own && !c.hidden
         ? html`<button type="button" class="action" part="edit" aria-label="Edit your comment"
             @click=${() => this.toggle('edit')}>${editIcon}<span>Edit</span></button>`
         : nothing}

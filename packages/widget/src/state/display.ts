@@ -24,6 +24,8 @@ export interface DisplayComment {
   createdAt: number;
   edited: boolean;
   deleted: boolean;
+  /** A moderator hid it: shown as "Hidden by a moderator" (the server sends no body). */
+  hidden?: boolean;
   likes: number;
   dislikes: number;
   myReaction: Reaction | null;
@@ -112,6 +114,7 @@ function confirmedDisplay(view: CommentView, input: DisplayInput): DisplayCommen
     createdAt: view.createdAt,
     edited: view.editedAt !== null || pendingEdit !== undefined,
     deleted,
+    hidden: !deleted && view.hiddenAt != null,
     likes: adjust(view.likes, 'like'),
     dislikes: adjust(view.dislikes, 'dislike'),
     myReaction: reaction,

@@ -99,6 +99,9 @@ export class ThreadState {
       case 'comment.deleted':
         this.markDeleted(event.commentId, event.deletedAt);
         return null;
+      case 'comment.hidden':
+        this.comments.update(event.commentId, { body: event.body, hiddenAt: event.hiddenAt });
+        return null;
       case 'comment.reacted':
         this.comments.update(event.commentId, { likes: event.likes, dislikes: event.dislikes });
         if (event.userId === this.viewerId) this.setMyReaction(event.commentId, event.value);

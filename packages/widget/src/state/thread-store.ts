@@ -348,6 +348,17 @@ export class ThreadStore {
     this.changed();
   }
 
+  /**
+   * A moderator hides a comment or shows it again. Not optimistic and not queued: the change shows
+   * when the server's `comment.hidden` event arrives, the same moment every reader sees it.
+   */
+  moderate(commentId: string, hidden: boolean): void {
+    const requestId = this.makeRequestId();
+    this.connection.request('comment:hide', { requestId, thread: this.thread, commentId, hidden }, (ack) => {
+      if (!ack.ok) this.fail(ack.error, 'hide');
+    });
+  }
+
   /** Sets this reader's reaction; null takes it back. Shown at once, reverted if refused. */
   react(commentId: string, value: Reaction | null): void {
     const userId = this.state.viewerId;

@@ -13,7 +13,7 @@ import { availableFrom, voteLockText, type ViewerAccess } from './viewer-access.
 /** The parts inside `<parley-comment>` re-exported, so `parley-thread::part(like)` styles work. */
 export const COMMENT_PARTS = [
   'comment-main', 'avatar', 'author-name', 'level', 'time', 'edited', 'delivery', 'reply-to', 'body', 'tombstone',
-  'actions', 'like', 'dislike', 'reply', 'edit', 'delete', 'delete-confirmation', 'delete-confirm', 'delete-cancel',
+  'actions', 'like', 'dislike', 'reply', 'edit', 'delete', 'hide', 'delete-confirmation', 'delete-confirm', 'delete-cancel',
   'retry', 'discard', 'error', 'reply-composer', 'edit-composer', 'composer-input', 'composer-submit',
   'composer-cancel', 'edit-input', 'edit-save', 'counter',
 ].join(', ');

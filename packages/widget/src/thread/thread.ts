@@ -346,6 +346,8 @@ export class ParleyThread extends LitElement {
         return store.edit(commentId, action.body);
       case 'delete':
         return store.remove(commentId);
+      case 'hide':
+        return store.moderate(commentId, action.hidden);
       case 'retry':
         return requestId ? store.retry(requestId) : undefined;
       case 'discard':

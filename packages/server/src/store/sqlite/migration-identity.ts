@@ -1,7 +1,8 @@
 import type { Migration } from './migrations.js';
 
 /**
- * Migration 2 — sites, recorded thread gates, and XP for levels.
+ * Migration 2 — sites, recorded thread gates, XP for levels, and comments hidden by moderators
+ * (`hidden_at` on the comment; its words kept aside in `hidden_bodies` so they can be shown again).
  * `thread_settings` is separate from `threads` so migration 1 stays untouched and a thread without
  * a row simply uses its site's gates.
  */
@@ -21,6 +22,16 @@ CREATE TABLE user_xp (
   user_id TEXT NOT NULL,
   xp      INTEGER NOT NULL CHECK (xp >= 0),
   PRIMARY KEY (site, user_id)
+) STRICT, WITHOUT ROWID;
+
+ALTER TABLE comments ADD COLUMN hidden_at INTEGER;
+
+CREATE TABLE hidden_bodies (
+  thread     TEXT NOT NULL,
+  comment_id TEXT NOT NULL,
+  body       TEXT NOT NULL,
+  hidden_by  TEXT NOT NULL,
+  PRIMARY KEY (thread, comment_id)
 ) STRICT, WITHOUT ROWID;
 `,
 };

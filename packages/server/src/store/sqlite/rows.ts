@@ -29,6 +29,8 @@ export interface CommentRow {
   created_at: number;
   edited_at: number | null;
   deleted_at: number | null;
+  /** Migration 2. */
+  hidden_at?: number | null;
   likes: number;
   dislikes: number;
   score: number;
@@ -60,6 +62,7 @@ export const toComment = (row: CommentRow): CommentRecord => ({
   createdAt: row.created_at,
   editedAt: row.edited_at,
   deletedAt: row.deleted_at,
+  ...(row.hidden_at != null && { hiddenAt: row.hidden_at }),
   likes: row.likes,
   dislikes: row.dislikes,
   score: row.score,

@@ -35,4 +35,13 @@ export const sqliteIdentity = {
     if (!Number.isSafeInteger(amount) || amount <= 0) throw new Error(`addXp: amount must be a positive integer, got ${amount}`);
     return (st.addXp.get(site, userId, amount) as { xp: number }).xp;
   },
+  hideComment(st: Statements, thread: string, id: string, by: string, at: number): void {
+    st.keepHiddenBody.run(by, thread, id);
+    st.markHidden.run(at, thread, id);
+  },
+  showComment(st: Statements, thread: string, id: string): string {
+    const body = (st.takeHiddenBody.get(thread, id) as { body: string } | undefined)?.body ?? '';
+    st.markShown.run(body, thread, id);
+    return body;
+  },
 };

@@ -202,6 +202,14 @@ export class SqliteTx implements WriteTx {
     return sqliteIdentity.addXp(this.check(true), site, userId, amount);
   }
 
+  async hideComment(thread: string, id: string, by: string, at: number): Promise<void> {
+    sqliteIdentity.hideComment(this.check(true), thread, id, by, at);
+  }
+
+  async showComment(thread: string, id: string): Promise<string> {
+    return sqliteIdentity.showComment(this.check(true), thread, id);
+  }
+
   async saveRequest(userId: string, requestId: string, request: StoredRequest): Promise<void> {
     this.check(true).insertRequest.run(
       userId,

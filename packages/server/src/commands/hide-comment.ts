@@ -1,0 +1,50 @@
+import { ErrorCodes, OPEN_GATES, type CommentHiddenEvent, type CommentHideInput, type HideResult } from '@parley/protocol';
+import { authorize, canModerate } from '../domain/gates.js';
+import type { Identity } from '../domain/identity.js';
+import { commentDeleted, notFound, ParleyError } from '../errors.js';
+import type { CommandContext, CommandOutput } from './context.js';
+import { nextEvent, runMutation } from './mutation.js';
+import { siteOf, threadGates } from './thread-gates.js';
+
+/**
+ * A moderator or admin of the thread's site hides a comment (or shows it again). A hidden comment
+ * keeps its place, counts and replies; readers see "Hidden by a moderator" and never its words,
+ * which the store keeps aside so an unhide restores them exactly. Readers may not hide, not even
+ * their own comments (they delete those). Hiding what is already hidden changes nothing (seq null).
+ */
+export async function hideComment(
+  ctx: CommandContext,
+  identity: Identity | null,
+  input: CommentHideInput,
+): Promise<CommandOutput<HideResult>> {
+  const user = authorize(identity, 'comment', OPEN_GATES);
+  if (!canModerate(user)) throw new ParleyError(ErrorCodes.forbidden, 'Only moderators and admins can hide comments.');
+  // A moderator of one site moderates only that site's threads.
+  await ctx.store.read((tx) => threadGates(tx, siteOf(ctx, user), input.thread));
+  const request = {
+    identity: user,
+    requestId: input.requestId,
+    action: 'comment:hide',
+    input: { thread: input.thread, commentId: input.commentId, hidden: input.hidden },
+  };
+  return runMutation<HideResult>(ctx, request, async (tx, at) => {
+    const comment = await tx.getComment(input.thread, input.commentId);
+    if (!comment) throw notFound('The comment');
+    if (comment.deletedAt !== null) throw commentDeleted();
+    const isHidden = comment.hiddenAt != null;
+    if (isHidden === input.hidden) {
+      return { result: { seq: null, commentId: comment.id, hiddenAt: comment.hiddenAt ?? null }, events: [] };
+    }
+    let body = '';
+    if (input.hidden) await tx.hideComment(input.thread, comment.id, user.id, at);
+    else body = await tx.showComment(input.thread, comment.id);
+    const hiddenAt = input.hidden ? at : null;
+    const event = await nextEvent<CommentHiddenEvent>(tx, input.thread, at, {
+      type: 'comment.hidden',
+      commentId: comment.id,
+      hiddenAt,
+      body,
+    });
+    return { result: { seq: event.seq, commentId: comment.id, hiddenAt }, events: [event] };
+  });
+}
