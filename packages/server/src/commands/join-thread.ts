@@ -4,6 +4,7 @@ import type { Identity } from '../domain/identity.js';
 import type { ReadTx } from '../store/types.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { loadPage } from './page.js';
+import { redactReplay } from './redact-events.js';
 import { siteOf, threadGates } from './thread-gates.js';
 import { reactionRecord, toThreadView } from './views.js';
 
@@ -68,7 +69,7 @@ export async function joinThread(
     const view = toThreadView(thread);
     const since = input.since;
     if (since !== undefined && since <= thread.seq && thread.seq - since <= Limits.maxReplayEvents) {
-      const events = await tx.listEvents(thread.id, since, Limits.maxReplayEvents);
+      const events = await redactReplay(tx, thread.id, await tx.listEvents(thread.id, since, Limits.maxReplayEvents));
       return { mode: 'events', thread: view, events, viewer: await viewerState(tx, thread.id, identity, commentIdsOf(events), gates) };
     }
     const page = await loadPage(tx, thread.id, input.sort ?? 'top', null, input.pageSize ?? Limits.defaultPageSize);

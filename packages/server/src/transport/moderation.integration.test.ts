@@ -40,6 +40,22 @@ describe('[M1] hiding comments', () => {
     expect(again.page.comments[0]?.hiddenAt ?? null).toBeNull();
   });
 
+  it('[M1] a replay from the event log (join with since) does not reveal hidden or deleted words', async () => {
+    const { server, ann, mod, id } = await threadWithComment();
+    const other = okData(await call<{ comment: CommentView }>(ann, 'comment:post', { requestId: rid(), thread: 't', body: 'Taken back' }));
+    okData(await call(ann, 'comment:edit', { requestId: rid(), thread: 't', commentId: id, body: 'Something ruder' }));
+    okData(await call(mod, 'comment:hide', hide(true, id)));
+    okData(await call(mod, 'comment:hide', hide(false, id)));
+    okData(await call(mod, 'comment:hide', hide(true, id)));
+    okData(await call(ann, 'comment:delete', { requestId: rid(), thread: 't', commentId: other.comment.id }));
+    const reader = await server.connect(await server.token('zoe'));
+    const replay = okData(await call<JoinResult & { mode: 'events' }>(reader, 'thread:join', { thread: 't', since: 0 }));
+    expect(replay.mode).toBe('events');
+    const text = JSON.stringify(replay.events);
+    for (const words of ['Something rude', 'Something ruder', 'Taken back']) expect(text).not.toContain(words);
+    expect(replay.events.at(-2)).toMatchObject({ type: 'comment.hidden', commentId: id, hiddenAt: expect.any(Number) });
+  });
+
   it('[M1] readers may not hide — not even their own comment — and guests must sign in', async () => {
     const { server, ann, id } = await threadWithComment();
     const bob = await server.connect(await server.token('bob', { lvl: 99 }));
