@@ -1,8 +1,9 @@
 /**
- * `parley serve | token | migrate`. Flags beat environment variables, which beat defaults.
+ * `parley serve | token | migrate | gates | audit`. Flags beat environment variables, which beat defaults.
  */
 import { parseArgs } from 'node:util';
 import { gatesCommand, GatesRefused, gatesUsage, GatesUsageError } from './cli-gates.js';
+import { auditCommand } from './cli-audit.js';
 import { DEV_SECRET, type ParleyServerOptions } from './config.js';
 import { ConfigFileError, loadConfigFile, secretOf } from './sites/config-file.js';
 import { SiteConfigError } from './sites/site-config.js';
@@ -21,6 +22,7 @@ Commands:
   token     print a signed reader token for development
   gates     read or change a thread's level gates (admin)
   migrate   create or upgrade the database, then exit
+  audit     check that the Twei ledger and every bought report add up
 
 Run "parley <command> --help" for a command's options.`,
   serve: `Usage: parley serve [options]
@@ -161,6 +163,7 @@ const commands = new Map<string, (args: string[]) => Promise<void>>([
   ['token', token],
   ['migrate', migrate],
   ['gates', (args) => gatesCommand(args)],
+  ['audit', (args) => auditCommand(args)],
 ]);
 
 async function main(argv: string[]): Promise<void> {

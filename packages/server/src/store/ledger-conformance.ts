@@ -96,8 +96,18 @@ export function describeLedgerConformance(name: string, open: () => Promise<Stor
         session: await tx.ledger.readSession('r:site:ann', 't'),
         none: await tx.ledger.readSession('r:site:ann', 'other'),
         reports: (await tx.ledger.reports('r:site:ann', 't', 10)).map((r) => r.id),
+        all: (await tx.ledger.allReports()).map((r) => [r.account, r.report.id]),
       }));
-      expect(read).toEqual({ clock: AT + 10, session: { readMs: 1000, credited: 1 }, none: null, reports: ['b', 'a'] });
+      expect(read).toEqual({
+        clock: AT + 10,
+        session: { readMs: 1000, credited: 1 },
+        none: null,
+        reports: ['b', 'a'],
+        all: [
+          ['r:site:ann', 'a'],
+          ['r:site:ann', 'b'],
+        ],
+      });
       expect(await store.write((tx) => tx.ledger.setPostAuthor('t', 'r:site:ann', AT))).toBe(true);
       expect(await store.write((tx) => tx.ledger.setPostAuthor('t', 'r:site:bob', AT))).toBe(false);
       expect(await store.read((tx) => tx.ledger.postAuthor('t'))).toBe('r:site:ann');

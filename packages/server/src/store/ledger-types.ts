@@ -49,6 +49,8 @@ export interface LedgerReadTx {
   postAuthor(thread: string): Promise<string | null>;
   /** Every transfer, in order: for audits and tests. */
   allTransfers(): Promise<TransferRecord[]>;
+  /** Every bought report with its reader's account: for audits. */
+  allReports(): Promise<{ account: string; report: PnlReport }[]>;
   /** Every account's balance: for audits and tests. */
   allBalances(): Promise<Map<string, number>>;
 }

@@ -19,6 +19,7 @@ export const ledgerSql = {
   ledgerSaveReadSession: `INSERT INTO read_sessions (account, thread, read_ms, credited) VALUES (?, ?, ?, ?)
     ON CONFLICT (account, thread) DO UPDATE SET read_ms = excluded.read_ms, credited = excluded.credited`,
   ledgerReports: 'SELECT payload FROM reports WHERE account = ? AND thread = ? ORDER BY bought_at DESC, rowid DESC LIMIT ?',
+  ledgerAllReports: 'SELECT account, payload FROM reports ORDER BY rowid',
   ledgerSaveReport: 'INSERT INTO reports (id, account, thread, bought_at, payload) VALUES (?, ?, ?, ?, ?)',
   ledgerPostAuthor: 'SELECT account FROM post_authors WHERE thread = ?',
   ledgerSetPostAuthor: `INSERT INTO post_authors (thread, account, published_at) VALUES (?, ?, ?)

@@ -94,6 +94,11 @@ export class SqliteLedger implements LedgerWriteTx {
     return (this.use(false).ledgerAllTransfers.all() as TransferRow[]).map(toTransfer);
   }
 
+  async allReports(): Promise<{ account: string; report: PnlReport }[]> {
+    const rows = this.use(false).ledgerAllReports.all() as { account: string; payload: string }[];
+    return rows.map((row) => ({ account: row.account, report: JSON.parse(row.payload) as PnlReport }));
+  }
+
   async allBalances(): Promise<Map<string, number>> {
     const rows = this.use(false).ledgerAllBalances.all() as { id: string; balance: number }[];
     return new Map(rows.map((row) => [row.id, row.balance]));

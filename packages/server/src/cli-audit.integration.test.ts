@@ -1,0 +1,46 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { createCommandContext } from './commands/context.js';
+import { joinThread } from './commands/join-thread.js';
+import { postComment } from './commands/post-comment.js';
+import { buyReport } from './economy/buy-report.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import { identity } from './test-helpers.js';
+
+const packageDir = resolve(fileURLToPath(import.meta.url), '../..');
+const bin = join(packageDir, 'bin/parley.js');
+
+describe('parley audit', () => {
+  beforeAll(() => {
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    execFileSync(process.execPath, [tsc, '-b', packageDir], { stdio: 'inherit' });
+  }, 120_000);
+
+  it('prints the ledger figures and exits 0 when everything adds up, 1 when a report does not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-audit-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const db = join(dir, 'parley.db');
+    const store = SqliteStore.open({ path: db });
+    const ctx = createCommandContext(store);
+    await joinThread(ctx, null, { thread: 't' });
+    await postComment(ctx, identity('ann'), { requestId: 'r1', thread: 't', body: 'hi' });
+    const report = (await buyReport(ctx, identity('ann'), { requestId: 'r2', thread: 't' })).result;
+    await store.close();
+
+    const clean = spawnSync(process.execPath, [bin, 'audit', '--db', db], { encoding: 'utf8' });
+    expect(clean.status).toBe(0);
+    expect(JSON.parse(clean.stdout)).toMatchObject({ ok: true, sumOfBalances: 0, reportsChecked: 1, transfers: 4 });
+
+    const tampered = SqliteStore.open({ path: db });
+    await tampered.write((tx) => tx.ledger.saveReport('r:default:ann', { ...report, id: 'forged', lines: { ...report.lines, pluses: 7 } }));
+    await tampered.close();
+    const caught = spawnSync(process.execPath, [bin, 'audit', '--db', db], { encoding: 'utf8' });
+    expect(caught.status).toBe(1);
+    expect(JSON.parse(caught.stdout).reportMismatches).toEqual([{ account: 'r:default:ann', report: 'forged', category: 'pluses', shown: 7, ledger: 0 }]);
+  });
+});

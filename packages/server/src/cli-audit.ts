@@ -1,0 +1,25 @@
+import { parseArgs } from 'node:util';
+import { auditLedger } from './economy/audit.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
+
+export const auditUsage = `Usage: parley audit [options]
+
+  Checks the Twei ledger: every balance equals its transfers, all balances sum to zero, no reader
+  is negative, nothing is reversed twice, every bought PnL report equals the ledger as of its
+  purchase. Prints the figures as JSON; exits 1 when anything does not add up.
+
+  --db <file>     SQLite database file   (env PARLEY_DB, default ./data/parley.db)`;
+
+/** `parley audit`: read-only, safe to run beside a live server (SQLite WAL readers do not block). */
+export async function auditCommand(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const { values } = parseArgs({ args, options: { db: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) return void console.log(auditUsage);
+  const store = SqliteStore.open({ path: values.db ?? env.PARLEY_DB ?? './data/parley.db' });
+  try {
+    const audit = await auditLedger(store);
+    console.log(JSON.stringify(audit, null, 2));
+    if (!audit.ok) process.exitCode = 1;
+  } finally {
+    await store.close();
+  }
+}
