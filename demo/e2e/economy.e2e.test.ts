@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ParleyServer } from '@parley/server';
+import { auditLedger, type ParleyServer } from '@parley/server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo } from '../src/serve.js';
@@ -144,6 +144,12 @@ describe('the Twei economy on the reference page', () => {
       expect(tab.errors).toEqual([]);
       await tab.context.close();
     }
+  });
+
+  it('an auditor finds every balance and every bought report adding up against the ledger', async () => {
+    const audit = await auditLedger(server.store);
+    expect(audit).toMatchObject({ ok: true, sumOfBalances: 0, negativeReaders: [], reportMismatches: [] });
+    expect(audit.reportsChecked).toBeGreaterThanOrEqual(1);
   });
 
   it('nothing was written to the console as an error', () => {

@@ -10,3 +10,4 @@ export type { Store, ReadTx, WriteTx } from './store/types.js';
 export { SqliteStore } from './store/sqlite/sqlite-store.js';
 export { ParleyError } from './errors.js';
 export { defaultEconomyRules, type EconomyOptions, type EconomyRules } from './economy/rules.js';
+export { auditLedger, type LedgerAudit } from './economy/audit.js';

@@ -1,15 +1,17 @@
-import type {
-  ClientEventName,
-  EconomyStateInput,
-  ReadHeartbeatInput,
-  ReportBuyInput,
-  ReportListInput,
-  ThreadPublishInput,
+import {
+  ErrorCodes,
+  type ClientEventName,
+  type EconomyStateInput,
+  type ReadHeartbeatInput,
+  type ReportBuyInput,
+  type ReportListInput,
+  type ThreadPublishInput,
 } from '@parley/protocol';
 import type { CommandContext, CommandOutput } from '../commands/context.js';
 import { siteOf } from '../commands/thread-gates.js';
 import { walletRoom } from '../economy/accounts.js';
 import { buyReport, economyState, listReports, publishThread, readHeartbeat } from '../economy/index.js';
+import { ParleyError } from '../errors.js';
 import type { Caller } from './types.js';
 
 type EconomyHandler = (ctx: CommandContext, caller: Caller, input: unknown) => Promise<CommandOutput<unknown>>;
@@ -30,14 +32,41 @@ export const economyHandlers: readonly [ClientEventName, EconomyHandler][] = [
       return economyState(ctx, identity, input as EconomyStateInput);
     },
   ],
-  ['read:heartbeat', (ctx, caller, input) => readHeartbeat(ctx, caller.identity, input as ReadHeartbeatInput)],
+  [
+    'read:heartbeat',
+    (ctx, caller, input) => {
+      throttleHeartbeat(ctx, caller);
+      return readHeartbeat(ctx, caller.identity, input as ReadHeartbeatInput);
+    },
+  ],
   ['report:buy', (ctx, caller, input) => buyReport(ctx, caller.identity, input as ReportBuyInput)],
   ['report:list', (ctx, caller, input) => listReports(ctx, caller.identity, input as ReportListInput)],
   ['thread:publish', (ctx, caller, input) => publishThread(ctx, caller.identity, input as ThreadPublishInput)],
 ];
 
 /**
- * Economy events that write: rate limited like every mutation. A heartbeat is one too — a flood of
- * them earns nothing (the server's clock decides), but each is a write the limit should bound.
+ * Economy events that write, rate limited like every mutation. Heartbeats are not among them: a
+ * reader's heartbeats must never use up the budget their comments and likes need — nor, behind one
+ * office NAT, everyone else's. They have their own bound instead (throttleHeartbeat).
  */
-export const economyMutatingEvents: readonly ClientEventName[] = ['read:heartbeat', 'report:buy', 'thread:publish'];
+export const economyMutatingEvents: readonly ClientEventName[] = ['report:buy', 'thread:publish'];
+
+const lastBeat = new WeakMap<object, number>();
+
+/**
+ * One heartbeat per connection per half interval. A faster stream could earn nothing anyway (the
+ * server's clock decides); this only bounds the writes a crafted client can cause per socket.
+ */
+function throttleHeartbeat(ctx: CommandContext, caller: Caller): void {
+  const socket = caller.socket;
+  if (!socket || !caller.identity) return;
+  const minGapMs = Math.floor(ctx.economy.rulesFor(siteOf(ctx, caller.identity).id).heartbeatMs / 2);
+  const now = ctx.now();
+  const previous = lastBeat.get(socket);
+  if (previous !== undefined && now - previous < minGapMs) {
+    throw new ParleyError(ErrorCodes.rateLimited, 'Heartbeats come at most twice an interval; this one was ignored.', {
+      retryAfterMs: minGapMs - (now - previous),
+    });
+  }
+  lastBeat.set(socket, now);
+}

@@ -62,16 +62,33 @@ describe('the economy over real sockets', () => {
     expect(after.wallet?.balance).toBe(0);
   });
 
-  it('heartbeats sent as fast as a socket can earn no more than the real time that passed', async () => {
+  it('heartbeats sent as fast as sockets can earn no more than the real time that passed', async () => {
     const server = await startTestServer({ economy: { heartbeatMs: 1000, readMsPerTwei: 100, readCapPerPost: 1000 } });
-    const socket = await server.connect(await server.token('ann'));
-    okData(await call(socket, 'thread:join', { thread: 't' }));
+    const token = await server.token('ann');
+    const tabs = await Promise.all(Array.from({ length: 5 }, () => server.connect(token)));
+    okData(await call(tabs[0]!, 'thread:join', { thread: 't' }));
     const started = Date.now();
-    const beats = await Promise.all(Array.from({ length: 300 }, () => call<ReadProgress>(socket, 'read:heartbeat', { thread: 't' })));
+    const acks = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => call<ReadProgress>(tabs[i % tabs.length]!, 'read:heartbeat', { thread: 't' })),
+    );
     const elapsed = Date.now() - started;
-    const last = beats.map(okData).reduce((max, b) => (b.readMs > max.readMs ? b : max));
+    const accepted = acks.filter((a) => a.ok).map(okData);
+    // One per connection per half interval; the rest are refused, and none of them earns anything.
+    expect(accepted).toHaveLength(5);
+    expect(acks.filter((a) => !a.ok && a.error.code === 'rate_limited')).toHaveLength(295);
+    const last = accepted.reduce((max, b) => (b.readMs > max.readMs ? b : max));
     expect(last.readMs).toBeLessThanOrEqual(elapsed);
     expect(last.readEarned).toBe(Math.floor(last.readMs / 100));
+  });
+
+  it('heartbeats do not use up the mutation budget a reader’s comments and purchases need', async () => {
+    const server = await startTestServer({ rateLimit: { perUser: { burst: 1, perSecond: 0.001 }, perIp: { burst: 100, perSecond: 100 } } });
+    const socket = await server.connect(await server.token('ann'));
+    okData(await call(socket, 'thread:join', { thread: 't' }));
+    okData(await call(socket, 'economy:state', { thread: 't' }));
+    okData(await call(socket, 'read:heartbeat', { thread: 't' }));
+    okData(await call(socket, 'report:buy', { requestId: rid(), thread: 't' }));
+    expect(await call(socket, 'report:buy', { requestId: rid(), thread: 't' })).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
   });
 
   it('a socket re-authenticated as another reader stops receiving the first reader’s wallet', async () => {
