@@ -80,6 +80,22 @@ export function renderHeader(h: HeaderInput): TemplateResult {
   </header>`;
 }
 
+/** What keeps the thread from working as asked: no thread id, a refused join, a refused action. */
+export function renderProblems(thread: string, joinError: { message: string } | null, problem: string, onDismiss: () => void) {
+  return html`${!thread ? html`<p class="problem" role="alert">This discussion is missing its thread id.</p>` : nothing}
+    ${joinError
+      ? html`<div class="problem" role="alert">
+          <span>Comments could not be loaded: ${joinError.message}</span>
+        </div>`
+      : nothing}
+    ${problem
+      ? html`<div class="problem" part="problem" role="alert">
+          <span>${problem}</span>
+          <button type="button" class="button" @click=${onDismiss}>Dismiss</button>
+        </div>`
+      : nothing}`;
+}
+
 /** A guest's prompt: a link to the host's login page when `login-url` is set, else a button (event). */
 export function renderSignIn(onSignIn: () => void, loginUrl = ''): TemplateResult {
   return html`<div class="sign-in" part="sign-in">

@@ -51,25 +51,18 @@ import { baseStyles, themeTokens } from '../shared/theme.styles.js';
 import { threadStyles } from './thread.styles.js';
 import { renderCommentPrice, renderEconomy, ThreadEconomy } from '../economy/thread-economy.js';
 import {
-  renderComposeAs, renderEmpty, renderHeader, renderList, renderLocked, renderSignIn, renderSkeleton, renderTyping,
+  renderComposeAs, renderEmpty, renderHeader, renderList, renderLocked, renderProblems, renderSignIn, renderSkeleton,
+  renderTyping,
 } from './thread-parts.js';
 import { LiveController } from './live-controller.js';
 import { AuthUrlTokenSource } from './auth-token.js';
 import { readGateTightenings } from './gate-attributes.js';
 import { viewerAccess } from './viewer-access.js';
+import { applyCommentAction } from './comment-actions.js';
+import { SCRIPT_ORIGIN } from './script-origin.js';
 
 /** Relative times ("3 min ago") are refreshed this often. */
 const CLOCK_TICK_MS = 60_000;
-
-/** The origin that served parley.js: where the Parley server lives unless `server` says otherwise. */
-const SCRIPT_ORIGIN = ((): string => {
-  try {
-    const origin = new URL(import.meta.url).origin;
-    return origin === 'null' ? globalThis.location?.origin ?? '' : origin;
-  } catch {
-    return globalThis.location?.origin ?? '';
-  }
-})();
 
 export class ParleyThread extends LitElement {
   static override styles = [themeTokens, baseStyles, threadStyles];
@@ -269,18 +262,7 @@ export class ParleyThread extends LitElement {
         onSort: (sort: Sort) => (this.sort = sort),
         readingNow: this.liveRoom.readingNow,
       })}
-      ${!this.thread ? html`<p class="problem" role="alert">This discussion is missing its thread id.</p>` : nothing}
-      ${store?.joinError
-        ? html`<div class="problem" role="alert">
-            <span>Comments could not be loaded: ${store.joinError.message}</span>
-          </div>`
-        : nothing}
-      ${this.problem
-        ? html`<div class="problem" part="problem" role="alert">
-            <span>${this.problem}</span>
-            <button type="button" class="button" @click=${() => (this.problem = '')}>Dismiss</button>
-          </div>`
-        : nothing}
+      ${renderProblems(this.thread, store?.joinError ?? null, this.problem, () => (this.problem = ''))}
       ${!loaded
         ? renderSkeleton()
         : html`<div class="compose">
@@ -333,26 +315,7 @@ export class ParleyThread extends LitElement {
 
   /** Actions from `<parley-comment>` elements bubble up to the list. */
   private readonly onCommentAction = (event: CommentActionEvent): void => {
-    const store = this.store;
-    if (!store) return;
-    const { action, commentId, requestId } = event;
-    switch (action.type) {
-      case 'react':
-        return store.react(commentId, action.value);
-      case 'reply':
-        this.liveRoom.stopTyping();
-        return void store.post(action.body, commentId);
-      case 'edit':
-        return store.edit(commentId, action.body);
-      case 'delete':
-        return store.remove(commentId);
-      case 'hide':
-        return store.moderate(commentId, action.hidden);
-      case 'retry':
-        return requestId ? store.retry(requestId) : undefined;
-      case 'discard':
-        return requestId ? store.discard(requestId) : undefined;
-    }
+    if (this.store) applyCommentAction(this.store, event, () => this.liveRoom.stopTyping());
   };
 
   protected override firstUpdated(): void {
