@@ -56,8 +56,16 @@ async function main(): Promise<void> {
   for (const scenario of config.scenarios) {
     log(`\n== ${scenario}`);
     if (scenario === 'hot') await runHotScenario(config, pinning, results, attempt);
-    if (scenario === 'sustained') await attempt('sustained posts', async () => void (results.sustainedPosts = await runSustainedPosts(config, pinning, log)));
-    if (scenario === 'join') await attempt('join cost', async () => void (results.joinCost = await runJoinCost(config, pinning, log)));
+    if (scenario === 'sustained') {
+      await attempt('sustained posts', async () => {
+        results.sustainedPosts = await runSustainedPosts(config, pinning, log);
+      });
+    }
+    if (scenario === 'join') {
+      await attempt('join cost', async () => {
+        results.joinCost = await runJoinCost(config, pinning, log);
+      });
+    }
     if (scenario === 'size') results.widgetSize = measureWidgetSize();
   }
 
