@@ -5,6 +5,7 @@ import { ledgerSql } from './ledger-sql.js';
 /** Every statement the SQLite store runs, by name. */
 export const sql = {
   ...ledgerSql,
+  ...identitySql,
   getThread: 'SELECT * FROM threads WHERE id = ?',
   insertThread: 'INSERT INTO threads (id, title, url, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
   nextSeq: 'UPDATE threads SET seq = seq + 1 WHERE id = ? RETURNING seq',
@@ -55,7 +56,6 @@ export const sql = {
     FROM note_updates WHERE thread = ?`,
   insertNoteUpdate: 'INSERT INTO note_updates (thread, body, at) VALUES (?, ?, ?)',
   deleteNoteUpdates: 'DELETE FROM note_updates WHERE thread = ?',
-  ...identitySql,
 } as const;
 
 export type Statements = Record<keyof typeof sql, Statement>;
