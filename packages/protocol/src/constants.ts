@@ -29,5 +29,11 @@ export type Reaction = (typeof ReactionValues)[number];
 export const VoteValues = ['plus', 'minus'] as const;
 export type Vote = (typeof VoteValues)[number];
 
+/** Why a reader flags a comment (`comment:flag`). */
+export const FlagReasons = ['spam', 'abuse', 'off-topic', 'other'] as const;
+export type FlagReason = (typeof FlagReasons)[number];
+/** Longest note a reader may add to a flag, in characters. */
+export const MAX_FLAG_NOTE_LENGTH = 500;
+
 export const Roles = ['moderator', 'admin'] as const;
 export type Role = (typeof Roles)[number];

@@ -12,6 +12,9 @@
  *   ◀── thread:event { thread, seq, … } ───  after every committed change, to the thread's room
  *   ── comment:post { requestId, … } ─────▶  one transaction (change + event row + request record),
  *                                              ack { ok, data }, then broadcast
+ *   ── comment:flag { requestId, … } ─────▶  one transaction (flag + count + request record); no thread
+ *                                              event: ack, then a notice to the site's moderators only
+ *   ◀── moderation:notice { type, … } ─────  to moderators and admins of the site (room `mod:<site>`)
  *
  * Every thread change has a per-thread `seq` (1, 2, 3 … no gaps). The widget applies events in seq
  * order; when it sees a gap it rejoins with `since` = the last seq it applied. Socket.IO delivery is
@@ -36,6 +39,8 @@ import type { NotesRelay, NotesSyncResult, PresenceRelay, PresenceSyncResult } f
 import type {
   CommentDeleteInput,
   CommentEditInput,
+  CommentFlagInput,
+  CommentHiddenBodyInput,
   CommentHideInput,
   CommentPageInput,
   CommentPostInput,
@@ -165,6 +170,30 @@ export interface HideResult extends MutationResult {
   hiddenAt: number | null;
 }
 
+/** `seq` is always null: a flag is not a thread event (readers never hear of it). */
+export interface FlagResult extends MutationResult {
+  commentId: string;
+  flagged: true;
+}
+
+/** A comment's words for a moderator: the kept-aside words when hidden, its body otherwise. */
+export interface HiddenBodyResult {
+  commentId: string;
+  body: string;
+  hiddenAt: number | null;
+}
+
+/** Sent only to moderators and admins of the thread's site, never to a thread's room. */
+export interface CommentFlaggedNotice {
+  type: 'comment.flagged';
+  thread: string;
+  commentId: string;
+  /** The comment's flag count after this flag. */
+  flags: number;
+}
+
+export type ModerationNotice = CommentFlaggedNotice;
+
 export interface PageResult extends CommentPage {
   reactions: Record<string, Reaction>;
 }
@@ -180,6 +209,10 @@ export interface ClientToServerEvents {
   'comment:react': (input: CommentReactInput, ack: AckCallback<ReactResult>) => void;
   /** Moderators and admins of the thread's site: hide (`hidden: true`) or show again a comment. */
   'comment:hide': (input: CommentHideInput, ack: AckCallback<HideResult>) => void;
+  /** A reader reports a comment once (not their own); moderators are told, readers are not. */
+  'comment:flag': (input: CommentFlagInput, ack: AckCallback<FlagResult>) => void;
+  /** Moderators and admins of the thread's site: read a hidden comment's words (`forbidden` otherwise). */
+  'comment:hidden-body': (input: CommentHiddenBodyInput, ack: AckCallback<HiddenBodyResult>) => void;
   'post:vote': (input: PostVoteInput, ack: AckCallback<VoteResult>) => void;
   /** Presence and notes: see the message flow in realtime.ts. */
   'presence:update': (input: PresenceUpdateInput, ack: AckCallback<null>) => void;
@@ -214,6 +247,8 @@ export interface ServerToClientEvents {
   'thread:gates': (update: ThreadGatesUpdate) => void;
   /** The reader's balance changed (to all of that reader's sockets, after commit). */
   'wallet:update': (update: WalletUpdate) => void;
+  /** Moderators and admins of the site only (e.g. a comment was flagged, with its new count). */
+  'moderation:notice': (notice: ModerationNotice) => void;
 }
 
 /** The names a client may emit; anything else is answered with `unknown_event`. */
@@ -227,6 +262,8 @@ export const ClientEventNames = [
   'comment:delete',
   'comment:react',
   'comment:hide',
+  'comment:flag',
+  'comment:hidden-body',
   'post:vote',
   'presence:update',
   'presence:sync',

@@ -14,6 +14,8 @@ export type {
   CommentEditInput,
   CommentDeleteInput,
   CommentHideInput,
+  CommentFlagInput,
+  CommentHiddenBodyInput,
   CommentReactInput,
   PostVoteInput,
   GateTightenings,

@@ -42,6 +42,11 @@ export interface CommentView {
   dislikes: number;
   /** Number of replies under a root (all depths); 0 for replies. */
   replyCount: number;
+  /**
+   * How many readers flagged it. Only in views sent to a moderator or admin of the site (snapshot,
+   * page, replies); absent for everyone else, so readers never learn that — or who — flagged.
+   */
+  flags?: number;
 }
 
 export interface ThreadView {

@@ -4,7 +4,7 @@
  * This module is a separate entry (`@parley/protocol/schemas`) so the widget never bundles zod.
  */
 import { z } from 'zod';
-import { Limits, ReactionValues, Sorts, VoteValues } from './constants.js';
+import { FlagReasons, Limits, MAX_FLAG_NOTE_LENGTH, ReactionValues, Sorts, VoteValues } from './constants.js';
 import { MAX_GATE_LEVEL } from './gates.js';
 import { EconomyInputSchemas } from './economy-schemas.js';
 import { RealtimeInputSchemas } from './realtime-schemas.js';
@@ -92,6 +92,17 @@ export const CommentReactInput = z.strictObject({
 
 export const CommentHideInput = z.strictObject({ requestId, thread: threadId, commentId: id, hidden: z.boolean() });
 
+export const CommentFlagInput = z.strictObject({
+  requestId,
+  thread: threadId,
+  commentId: id,
+  reason: z.enum(FlagReasons),
+  note: z.string().max(MAX_FLAG_NOTE_LENGTH).optional(),
+});
+
+/** Moderators and admins only: the words of a comment a moderator hid, to review it knowingly. */
+export const CommentHiddenBodyInput = z.strictObject({ thread: threadId, commentId: id });
+
 export const PostVoteInput = z.strictObject({
   requestId,
   thread: threadId,
@@ -108,6 +119,8 @@ export type CommentDeleteInput = z.infer<typeof CommentDeleteInput>;
 export type CommentReactInput = z.infer<typeof CommentReactInput>;
 export type PostVoteInput = z.infer<typeof PostVoteInput>;
 export type CommentHideInput = z.infer<typeof CommentHideInput>;
+export type CommentFlagInput = z.infer<typeof CommentFlagInput>;
+export type CommentHiddenBodyInput = z.infer<typeof CommentHiddenBodyInput>;
 export type GateTightenings = z.infer<typeof GateTightenings>;
 export type SessionAuthInput = z.infer<typeof SessionAuthInput>;
 
@@ -125,6 +138,8 @@ export const InputSchemas = new Map<string, z.ZodType>([
   ['comment:delete', CommentDeleteInput],
   ['comment:react', CommentReactInput],
   ['comment:hide', CommentHideInput],
+  ['comment:flag', CommentFlagInput],
+  ['comment:hidden-body', CommentHiddenBodyInput],
   ['post:vote', PostVoteInput],
   ['session:auth', SessionAuthInput],
   ...EconomyInputSchemas,
