@@ -294,6 +294,44 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(shown?.hiddenAt ?? null).toBeNull();
     });
 
+    it('[ST18] one flag per reader and comment, counted on the comment; a failed transaction counts none', async () => {
+      const store = await openStore();
+      await store.write(async (tx) => {
+        await tx.ensureThread('t', null, null, AT);
+        await addComment(tx, 't', 'c1');
+        await addComment(tx, 't', 'c2');
+      });
+      const flag = (userId: string, commentId = 'c1', reason: 'spam' | 'abuse' = 'spam') => ({ thread: 't', commentId, userId, reason, note: null, at: AT + 1 });
+      expect(await store.write((tx) => tx.addFlag({ ...flag('u2'), note: 'bot' }))).toEqual({ added: true, flags: 1 });
+      expect(await store.write((tx) => tx.addFlag(flag('u2', 'c1', 'abuse')))).toEqual({ added: false, flags: 1 });
+      expect(await store.write((tx) => tx.addFlag(flag('u3')))).toEqual({ added: true, flags: 2 });
+      await expect(
+        store.write(async (tx) => {
+          await tx.addFlag(flag('u4'));
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      expect((await store.read((tx) => tx.getComment('t', 'c1')))?.flagCount).toBe(2);
+      expect((await store.read((tx) => tx.getComment('t', 'c2')))?.flagCount).toBe(0);
+      const flags = await store.read((tx) => tx.listFlags('t', 'c1'));
+      expect(flags.map((f) => [f.userId, f.reason, f.note])).toEqual([['u2', 'spam', 'bot'], ['u3', 'spam', null]]);
+      await expect(store.read((tx) => (tx as WriteTx).addFlag(flag('u5')))).rejects.toThrow();
+    });
+
+    it('[ST19] a hidden comment\'s words are readable aside until it is shown again', async () => {
+      const store = await openStore();
+      await store.write(async (tx) => {
+        await tx.ensureThread('t', null, null, AT);
+        await addComment(tx, 't', 'c1');
+      });
+      expect(await store.read((tx) => tx.getHiddenBody('t', 'c1'))).toBeNull();
+      await store.write((tx) => tx.hideComment('t', 'c1', 'mod', AT + 5));
+      expect(await store.read((tx) => tx.getHiddenBody('t', 'c1'))).toBe('body c1');
+      expect(await store.read((tx) => tx.getHiddenBody('other', 'c1'))).toBeNull();
+      await store.write((tx) => tx.showComment('t', 'c1'));
+      expect(await store.read((tx) => tx.getHiddenBody('t', 'c1'))).toBeNull();
+    });
+
     it('[ST16] XP adds up per site and reader, starts at 0, and refuses a non-positive or fractional amount', async () => {
       const store = await openStore();
       expect(await store.read((tx) => tx.getXp('site-a', 'u1'))).toBe(0);

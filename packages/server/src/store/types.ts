@@ -11,6 +11,7 @@ import type { RootPosition } from '../domain/cursor.js';
 import type { LedgerReadTx, LedgerWriteTx } from './ledger-types.js';
 import type { IdentityReadTx, IdentityWriteTx } from './identity-store.js';
 import type { NotesReadTx, NotesWriteTx } from './notes-store.js';
+import type { ModerationReadTx, ModerationWriteTx } from './moderation-store.js';
 
 export interface ThreadRecord {
   id: string;
@@ -28,6 +29,11 @@ export interface ThreadRecord {
 export interface CommentRecord extends CommentView {
   /** likes − dislikes, the `top` sort key; derived by the store, never written directly. */
   score: number;
+  /**
+   * How many readers flagged it. Store-only: `toCommentView` copies it (as `flags`) only into views
+   * for moderators, so a view built for a reader cannot carry it by accident.
+   */
+  flagCount: number;
 }
 
 export interface NewComment {
@@ -56,7 +62,7 @@ export interface CountDelta {
   minus?: number;
 }
 
-export interface ReadTx extends NotesReadTx, IdentityReadTx {
+export interface ReadTx extends NotesReadTx, IdentityReadTx, ModerationReadTx {
   /** The Twei ledger, read side (store/ledger-types.ts). */
   readonly ledger: LedgerReadTx;
   getThread(id: string): Promise<ThreadRecord | null>;
@@ -73,7 +79,7 @@ export interface ReadTx extends NotesReadTx, IdentityReadTx {
   getRequest(userId: string, requestId: string): Promise<StoredRequest | null>;
 }
 
-export interface WriteTx extends ReadTx, NotesWriteTx, IdentityWriteTx {
+export interface WriteTx extends ReadTx, NotesWriteTx, IdentityWriteTx, ModerationWriteTx {
   readonly ledger: LedgerWriteTx;
   /** Creates the thread if it does not exist (title/url are kept from the first call) and returns it. */
   ensureThread(id: string, title: string | null, url: string | null, at: number): Promise<ThreadRecord>;

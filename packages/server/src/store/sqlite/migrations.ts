@@ -4,6 +4,7 @@
  */
 import { economyMigration } from './migration-economy.js';
 import { identityMigration } from './migration-identity.js';
+import { moderationMigration } from './migration-moderation.js';
 import { notesMigration } from './migration-notes.js';
 
 export interface Migration {
@@ -97,6 +98,7 @@ CREATE INDEX requests_created_at ON requests (created_at);
   identityMigration,
   economyMigration,
   notesMigration,
+  moderationMigration,
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

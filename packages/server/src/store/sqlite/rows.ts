@@ -35,6 +35,8 @@ export interface CommentRow {
   dislikes: number;
   score: number;
   reply_count: number;
+  /** Migration 5. */
+  flag_count?: number;
 }
 
 export const toThread = (row: ThreadRow): ThreadRecord => ({
@@ -67,6 +69,7 @@ export const toComment = (row: CommentRow): CommentRecord => ({
   dislikes: row.dislikes,
   score: row.score,
   replyCount: row.reply_count,
+  flagCount: row.flag_count ?? 0,
 });
 
 export const isReaction = (value: unknown): value is Reaction => value === 'like' || value === 'dislike';

@@ -6,6 +6,8 @@ import type { CommentRecord, CountDelta, NewComment, StoredRequest, ThreadRecord
 import { isReaction, isVote, toComment, toThread, type CommentRow, type ThreadRow } from './rows.js';
 import type { NotesStats } from '../notes-store.js';
 import { sqliteIdentity } from './sqlite-identity.js';
+import { sqliteModeration } from './moderation-sql.js';
+import type { FlagRecord } from '../moderation-store.js';
 import type { Statements } from './statements.js';
 import { SqliteLedger } from './sqlite-ledger.js';
 
@@ -208,6 +210,18 @@ export class SqliteTx implements WriteTx {
 
   async showComment(thread: string, id: string): Promise<string> {
     return sqliteIdentity.showComment(this.check(true), thread, id);
+  }
+
+  async addFlag(flag: FlagRecord): Promise<{ added: boolean; flags: number }> {
+    return sqliteModeration.addFlag(this.check(true), flag);
+  }
+
+  async listFlags(thread: string, commentId: string): Promise<FlagRecord[]> {
+    return sqliteModeration.listFlags(this.check(), thread, commentId);
+  }
+
+  async getHiddenBody(thread: string, commentId: string): Promise<string | null> {
+    return sqliteModeration.getHiddenBody(this.check(), thread, commentId);
   }
 
   async saveRequest(userId: string, requestId: string, request: StoredRequest): Promise<void> {

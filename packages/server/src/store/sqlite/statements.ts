@@ -1,11 +1,13 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { identitySql } from './identity-sql.js';
 import { ledgerSql } from './ledger-sql.js';
+import { moderationSql } from './moderation-sql.js';
 
 /** Every statement the SQLite store runs, by name. */
 export const sql = {
   ...ledgerSql,
   ...identitySql,
+  ...moderationSql,
   getThread: 'SELECT * FROM threads WHERE id = ?',
   insertThread: 'INSERT INTO threads (id, title, url, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
   nextSeq: 'UPDATE threads SET seq = seq + 1 WHERE id = ? RETURNING seq',
