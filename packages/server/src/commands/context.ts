@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ThreadEvent } from '@parley/protocol';
+import type { ModerationNotice, ThreadEvent } from '@parley/protocol';
 import { resolveSite, SiteDirectory } from '../sites/site-config.js';
 import type { Store } from '../store/types.js';
 import type { WalletDelivery } from '../economy/ledger-book.js';
@@ -22,6 +22,13 @@ export interface CommandOutput<T> {
   events: ThreadEvent[];
   /** Balances that changed, for `wallet:update` to each reader's own sockets after commit. */
   wallets?: WalletDelivery[];
+  /** For the site's moderators and admins only (room `mod:<site>`), after commit; never to a thread's room. */
+  notices?: ModeratorDelivery[];
+}
+
+export interface ModeratorDelivery {
+  site: string;
+  notice: ModerationNotice;
 }
 
 /** 96 random bits, URL-safe: unguessable, short enough for a DOM id. */

@@ -1,4 +1,4 @@
-export { createCommandContext, randomId, type CommandContext, type CommandOutput } from './context.js';
+export { createCommandContext, randomId, type CommandContext, type CommandOutput, type ModeratorDelivery } from './context.js';
 export { joinThread } from './join-thread.js';
 export { listComments, listReplies } from './list-comments.js';
 export { postComment } from './post-comment.js';
@@ -7,4 +7,6 @@ export { deleteComment } from './delete-comment.js';
 export { reactComment } from './react-comment.js';
 export { votePost } from './vote-post.js';
 export { hideComment } from './hide-comment.js';
+export { flagComment } from './flag-comment.js';
+export { readHiddenBody } from './hidden-body.js';
 export { authorizeInThread, siteOf, threadGates } from './thread-gates.js';

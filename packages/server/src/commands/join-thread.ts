@@ -6,7 +6,7 @@ import type { CommandContext, CommandOutput } from './context.js';
 import { loadPage } from './page.js';
 import { redactReplay } from './redact-events.js';
 import { siteOf, threadGates } from './thread-gates.js';
-import { reactionRecord, toThreadView } from './views.js';
+import { commentViewFor, reactionRecord, toThreadView } from './views.js';
 
 /** Comment ids an event is about, so a rejoining viewer gets their own reactions on them. */
 function commentIdsOf(events: readonly ThreadEvent[]): string[] {
@@ -72,7 +72,8 @@ export async function joinThread(
       const events = await redactReplay(tx, thread.id, await tx.listEvents(thread.id, since, Limits.maxReplayEvents));
       return { mode: 'events', thread: view, events, viewer: await viewerState(tx, thread.id, identity, commentIdsOf(events), gates) };
     }
-    const page = await loadPage(tx, thread.id, input.sort ?? 'top', null, input.pageSize ?? Limits.defaultPageSize);
+    const pageSize = input.pageSize ?? Limits.defaultPageSize;
+    const page = await loadPage(tx, thread.id, input.sort ?? 'top', null, pageSize, commentViewFor(identity));
     const ids = page.comments.map((c) => c.id);
     return { mode: 'snapshot', thread: view, page, viewer: await viewerState(tx, thread.id, identity, ids, gates) };
   });

@@ -11,7 +11,7 @@ import { notFound } from '../errors.js';
 import type { ReadTx } from '../store/types.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { loadPage, loadReplies } from './page.js';
-import { reactionRecord } from './views.js';
+import { commentViewFor, reactionRecord } from './views.js';
 
 async function viewerReactions(tx: ReadTx, thread: string, identity: Identity | null, ids: string[]) {
   return reactionRecord(identity ? await tx.getReactions(thread, identity.id, ids) : new Map());
@@ -27,7 +27,7 @@ export async function listComments(
   const after = decodeRootCursor(input.cursor, input.sort);
   const result = await ctx.store.read(async (tx): Promise<PageResult> => {
     if (!(await tx.getThread(input.thread))) throw notFound('The thread');
-    const page = await loadPage(tx, input.thread, input.sort, after, input.pageSize ?? Limits.defaultPageSize);
+    const page = await loadPage(tx, input.thread, input.sort, after, input.pageSize ?? Limits.defaultPageSize, commentViewFor(identity));
     const reactions = await viewerReactions(tx, input.thread, identity, page.comments.map((c) => c.id));
     return { ...page, reactions };
   });
@@ -44,7 +44,7 @@ export async function listReplies(
   const result = await ctx.store.read(async (tx): Promise<ReplyPage> => {
     const root = await tx.getComment(input.thread, input.rootId);
     if (!root || root.depth !== 0) throw notFound('The comment');
-    const page = await loadReplies(tx, input.thread, root.id, after, input.pageSize ?? Limits.defaultPageSize);
+    const page = await loadReplies(tx, input.thread, root.id, after, input.pageSize ?? Limits.defaultPageSize, commentViewFor(identity));
     const reactions = await viewerReactions(tx, input.thread, identity, page.comments.map((c) => c.id));
     return { rootId: root.id, ...page, reactions };
   });

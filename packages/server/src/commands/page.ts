@@ -17,16 +17,17 @@ export async function loadPage(
   sort: Sort,
   after: RootPosition | null,
   pageSize: number,
+  view: (c: CommentRecord) => CommentView = toCommentView,
 ): Promise<CommentPage> {
   const roots = await tx.listRoots(thread, sort, after, pageSize + 1);
   const hasMore = roots.length > pageSize;
   const shown = hasMore ? roots.slice(0, pageSize) : roots;
   const comments: CommentView[] = [];
   for (const root of shown) {
-    comments.push(toCommentView(root));
+    comments.push(view(root));
     if (root.replyCount === 0) continue;
     const replies = await tx.listReplies(thread, root.id, null, Limits.repliesPerRoot);
-    for (const reply of replies) comments.push(toCommentView(reply));
+    for (const reply of replies) comments.push(view(reply));
   }
   const last = shown.at(-1);
   return { sort, comments, nextCursor: hasMore && last ? encodeRootCursor(positionOf(last, sort)) : null };
@@ -39,13 +40,14 @@ export async function loadReplies(
   rootId: string,
   afterSeq: number | null,
   pageSize: number,
+  view: (c: CommentRecord) => CommentView = toCommentView,
 ): Promise<{ comments: CommentView[]; nextCursor: string | null }> {
   const replies = await tx.listReplies(thread, rootId, afterSeq, pageSize + 1);
   const hasMore = replies.length > pageSize;
   const shown = hasMore ? replies.slice(0, pageSize) : replies;
   const last = shown.at(-1);
   return {
-    comments: shown.map(toCommentView),
+    comments: shown.map((c) => view(c)),
     nextCursor: hasMore && last ? encodeReplyCursor({ rootId, seq: last.seq }) : null,
   };
 }

@@ -1,4 +1,6 @@
 import type { CommentView, Reaction, ThreadView } from '@parley/protocol';
+import { canModerate } from '../domain/gates.js';
+import type { Identity } from '../domain/identity.js';
 import type { CommentRecord, ThreadRecord } from '../store/types.js';
 
 export const toCommentView = (c: CommentRecord): CommentView => ({
@@ -20,6 +22,13 @@ export const toCommentView = (c: CommentRecord): CommentView => ({
   dislikes: c.dislikes,
   replyCount: c.replyCount,
 });
+
+/** A comment as a moderator or admin sees it: with its flag count. Never for readers' eyes. */
+export const toModeratorView = (c: CommentRecord): CommentView => ({ ...toCommentView(c), flags: c.flagCount });
+
+/** How a page of comments is shown to `viewer`: moderators and admins get flag counts, others not. */
+export const commentViewFor = (viewer: Identity | null): ((c: CommentRecord) => CommentView) =>
+  viewer && canModerate(viewer) ? toModeratorView : toCommentView;
 
 export const toThreadView = (t: ThreadRecord): ThreadView => ({
   id: t.id,

@@ -1,12 +1,13 @@
 import { ErrorCodes, type Ack, type ThreadEvent } from '@parley/protocol';
 import { describeIssues, InputSchemas } from '@parley/protocol/schemas';
-import type { CommandContext } from '../commands/index.js';
+import type { CommandContext, ModeratorDelivery } from '../commands/index.js';
 import type { ResolvedConfig } from '../config.js';
 import { ParleyError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { handlers, mutatingEvents, type Handler } from './handlers.js';
 import { TokenBuckets } from './rate-limit.js';
 import { walletRoom, type WalletDelivery } from '../economy/index.js';
+import { moderatorsRoom } from './session.js';
 import { roomOf, type Caller, type ParleyIo } from './types.js';
 
 export interface DispatcherDeps {
@@ -40,11 +41,13 @@ export class Dispatcher {
   async run(caller: Caller, event: unknown, payload: unknown, respond: (ack: Ack<unknown>) => void): Promise<void> {
     let events: ThreadEvent[] = [];
     let wallets: WalletDelivery[] = [];
+    let notices: ModeratorDelivery[] = [];
     let ack: Ack<unknown>;
     try {
       const output = await this.execute(caller, event, payload);
       events = output.events;
       wallets = output.wallets ?? [];
+      notices = output.notices ?? [];
       ack = { ok: true, data: output.result };
     } catch (error) {
       ack = { ok: false, error: this.toWireError(error, event) };
@@ -64,6 +67,8 @@ export class Dispatcher {
       this.deps.io.to(walletRoom(wallet.site, wallet.userId)).emit('wallet:update', wallet.update);
       this.deps.onCredited?.(wallet.site, wallet.userId);
     }
+    // Flags and the like: the site's moderators only, never a thread's room (readers must not learn who flagged).
+    for (const { site, notice } of notices) this.deps.io.to(moderatorsRoom(site)).emit('moderation:notice', notice);
   }
 
   private async execute(caller: Caller, event: unknown, payload: unknown) {

@@ -2,6 +2,8 @@ import type {
   ClientEventName,
   CommentDeleteInput,
   CommentEditInput,
+  CommentFlagInput,
+  CommentHiddenBodyInput,
   CommentHideInput,
   CommentPageInput,
   CommentPostInput,
@@ -15,12 +17,14 @@ import type {
 import {
   deleteComment,
   editComment,
+  flagComment,
   hideComment,
   joinThread,
   listComments,
   listReplies,
   postComment,
   reactComment,
+  readHiddenBody,
   votePost,
   type CommandContext,
   type CommandOutput,
@@ -72,6 +76,11 @@ export const handlers: ReadonlyMap<string, Handler> = new Map<ClientEventName, H
   ['comment:react', typed<CommentReactInput>((ctx, caller, input) => reactComment(ctx, caller.identity, input))],
   ['post:vote', typed<PostVoteInput>((ctx, caller, input) => votePost(ctx, caller.identity, input))],
   ['comment:hide', typed<CommentHideInput>((ctx, caller, input) => hideComment(ctx, caller.identity, input))],
+  ['comment:flag', typed<CommentFlagInput>((ctx, caller, input) => flagComment(ctx, caller.identity, input))],
+  [
+    'comment:hidden-body',
+    typed<CommentHiddenBodyInput>((ctx, caller, input) => readHiddenBody(ctx, caller.identity, input)),
+  ],
   ['session:auth', typed<SessionAuthInput>(sessionAuth)],
   ...economyHandlers,
 ]);
@@ -83,6 +92,7 @@ export const mutatingEvents: ReadonlySet<string> = new Set<ClientEventName>([
   'comment:delete',
   'comment:react',
   'comment:hide',
+  'comment:flag',
   'post:vote',
   ...economyMutatingEvents,
 ]);

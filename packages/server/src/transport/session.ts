@@ -5,6 +5,7 @@
  * so no thread event is missed while it happens.
  */
 import type { ViewerSession } from '@parley/protocol';
+import { canModerate } from '../domain/gates.js';
 import type { Identity } from '../domain/identity.js';
 import { GUEST, levelOf, type Session } from '../sites/authenticate.js';
 import type { SiteDirectory } from '../sites/site-config.js';
@@ -15,6 +16,9 @@ import type { ParleyIo, ParleySocket } from './types.js';
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export const userRoom = (site: string, userId: string): string => `user:${site}:${userId}`;
+
+/** Moderators and admins of a site: moderation notices (flags) go here, never to a thread's room. */
+export const moderatorsRoom = (site: string): string => `mod:${site}`;
 
 export function toViewerSession(identity: Identity | null, expiresAt: number | null): ViewerSession {
   if (!identity) return { user: null, role: 'guest', level: 0, expiresAt: null };
@@ -31,6 +35,9 @@ export async function applySession(socket: ParleySocket, session: Session): Prom
   socket.data.identity = session.identity;
   socket.data.tokenExpiresAt = session.expiresAt;
   if (session.identity) await socket.join(userRoom(socket.data.site, session.identity.id));
+  // Re-decided on every (re)authentication: a token without the role stops hearing notices at once.
+  if (session.identity && canModerate(session.identity)) await socket.join(moderatorsRoom(socket.data.site));
+  else await socket.leave(moderatorsRoom(socket.data.site));
   clearTimeout(expiryTimers.get(socket));
   if (session.expiresAt !== null) {
     const delay = session.expiresAt - Date.now();

@@ -1,0 +1,41 @@
+import type { CommentFlagInput, FlagResult } from '@parley/protocol';
+import { isAuthor } from '../domain/gates.js';
+import type { Identity } from '../domain/identity.js';
+import { commentDeleted, forbidden, notFound } from '../errors.js';
+import type { CommandContext, CommandOutput } from './context.js';
+import { runMutation } from './mutation.js';
+import { authorizeInThread, siteOf } from './thread-gates.js';
+
+/**
+ * A reader flags someone else's comment for the moderators, once: flagging it again changes
+ * nothing and answers the same (`flagged: true`), whatever the reason. Gated by `flag`. No thread
+ * event is written — readers must not learn that, or who, flagged — so `seq` is always null; the
+ * site's moderators get a `comment.flagged` notice with the new count instead.
+ */
+export async function flagComment(
+  ctx: CommandContext,
+  identity: Identity | null,
+  input: CommentFlagInput,
+): Promise<CommandOutput<FlagResult>> {
+  const user = await authorizeInThread(ctx, identity, input.thread, 'flag');
+  const site = siteOf(ctx, user).id;
+  const note = input.note?.trim() || null;
+  const request = {
+    identity: user,
+    requestId: input.requestId,
+    action: 'comment:flag',
+    input: { thread: input.thread, commentId: input.commentId, reason: input.reason, note },
+  };
+  return runMutation<FlagResult>(ctx, request, async (tx, at) => {
+    const comment = await tx.getComment(input.thread, input.commentId);
+    if (!comment) throw notFound('The comment');
+    if (comment.deletedAt !== null) throw commentDeleted();
+    if (isAuthor(user, comment.author.id)) throw forbidden('You cannot flag your own comment.');
+    const flag = { thread: input.thread, commentId: comment.id, userId: user.id, reason: input.reason, note, at };
+    const { added, flags } = await tx.addFlag(flag);
+    const result: FlagResult = { seq: null, commentId: comment.id, flagged: true };
+    if (!added) return { result, events: [] };
+    const notice = { type: 'comment.flagged' as const, thread: input.thread, commentId: comment.id, flags };
+    return { result, events: [], notices: [{ site, notice }] };
+  });
+}
