@@ -69,6 +69,8 @@ export const usage = `Usage: node dist/run.js [options]   (every option also rea
 export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): BenchConfig {
   const flags = new Map<string, string>();
   for (const arg of argv) {
+    // `pnpm start -- --quick` passes the separator through; it means nothing here.
+    if (arg === '--') continue;
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (!match?.[1]) throw new Error(`unknown argument ${arg}\n${usage}`);
     flags.set(match[1], match[2] ?? 'true');
