@@ -43,6 +43,7 @@ describe('[G1] a level-4 reader with a hand-written client', () => {
       ['react', 'comment:react', { requestId: rid(), thread: 't', commentId: root.comment.id, value: 'dislike' }],
       ['plus', 'post:vote', { requestId: rid(), thread: 't', value: 'plus' }],
       ['minus', 'post:vote', { requestId: rid(), thread: 't', value: 'minus' }],
+      ['flag', 'comment:flag', { requestId: rid(), thread: 't', commentId: root.comment.id, reason: 'spam' }],
       ['notes', 'notes:update', { thread: 't', update: new Uint8Array([1, 2, 3]) }],
       // The economy's report exists once engineer B's handlers are registered.
       ...(InputSchemas.has('report:buy') ? [['report', 'report:buy', { requestId: rid(), thread: 't' }] as [string, string, unknown]] : []),
