@@ -91,7 +91,7 @@ describe('the Twei economy on the reference page', () => {
 
   it('read-to-earn: "You earned: None" turns into the Twei reading earned, up to the cap', async () => {
     const earned = writer.page.locator('[part~="earned"]');
-    await eventually(async () => (await textOf(earned))?.replace(/\s+/g, ' ')).toBe('You earned: 3 Twei');
+    await eventually(async () => (await textOf(earned))?.replace(/\s+/g, ' '), 45_000).toBe('You earned: 3 Twei');
     const progress = await server.store.read((tx) => tx.ledger.readSession('r:demo:writer', DEMO_THREAD));
     expect(progress?.credited).toBe(3);
     // The grant (10) plus the three read Twei.
@@ -136,7 +136,9 @@ describe('the Twei economy on the reference page', () => {
   it('three tabs of one reader share one reading clock: never more reading than real time', async () => {
     const started = Date.now();
     const tabs = [await openAs(browser, server.url, 'muchacha'), await openAs(browser, server.url, 'muchacha'), await openAs(browser, server.url, 'muchacha')];
-    await eventually(async () => (await textOf(tabs[2]!.page.locator('[part~="earned"]')))?.replace(/\s+/g, ' ')).toBe('You earned: 3 Twei');
+    // Generous: on a loaded machine a late beat counts nothing (never faster than real time), so
+    // reaching the cap can take several times the 1.8 s of reading it represents.
+    await eventually(async () => (await textOf(tabs[2]!.page.locator('[part~="earned"]')))?.replace(/\s+/g, ' '), 45_000).toBe('You earned: 3 Twei');
     const session = await server.store.read((tx) => tx.ledger.readSession('r:demo:muchacha', DEMO_THREAD));
     expect(session?.readMs).toBeLessThanOrEqual(Date.now() - started);
     expect(session?.credited).toBe(3);
