@@ -1,4 +1,4 @@
-import type { Reaction } from '@parley/protocol';
+import type { FlagReason, Reaction } from '@parley/protocol';
 
 export type CommentAction =
   | { type: 'react'; value: Reaction | null }
@@ -6,6 +6,8 @@ export type CommentAction =
   | { type: 'edit'; body: string }
   | { type: 'delete' }
   | { type: 'hide'; hidden: boolean }
+  | { type: 'flag'; reason: FlagReason }
+  | { type: 'show-hidden' }
   | { type: 'retry' }
   | { type: 'discard' };
 

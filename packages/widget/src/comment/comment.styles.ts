@@ -88,6 +88,15 @@ export const commentStyles = css`
     font-style: italic;
     color: var(--_muted);
   }
+  .flags {
+    font-weight: 600;
+    color: var(--parley-danger, #b42318);
+  }
+  .hidden-body {
+    margin-top: 0.25rem;
+    padding-left: 0.5rem;
+    border-left: 2px solid var(--parley-warning, #b54708);
+  }
   .actions {
     display: flex;
     flex-wrap: wrap;

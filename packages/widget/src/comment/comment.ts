@@ -11,7 +11,10 @@
  * @csspart body - the text. @csspart tombstone - "This comment was deleted" / "Hidden by a moderator"
  *   (then `data-hidden`).
  * @csspart like - @csspart dislike - @csspart reply - @csspart edit - @csspart delete - @csspart hide
- *   (moderators and admins: "Hide" / "Unhide")
+ *   (moderators and admins: "Hide" / "Unhide") - @csspart flag - readers other than the author; then
+ *   @csspart flag-chooser - with @csspart flag-reason buttons (`data-reason`) and @csspart flag-cancel
+ * @csspart flags - moderators: "2 flags". @csspart show-hidden - moderators, on a hidden comment;
+ *   @csspart hidden-body - its words, fetched on demand.
  * @csspart delete-confirm - @csspart delete-cancel - @csspart retry - @csspart discard
  * @csspart reply-composer - @csspart edit-composer - the inline composers.
  * @csspart error - a refused action's message.
@@ -25,6 +28,8 @@ import { editIcon, replyIcon, thumbDownIcon, thumbUpIcon, trashIcon } from '../s
 import { absoluteTime, plural, relativeTime } from '../shared/relative-time.js';
 import { baseStyles } from '../shared/theme.styles.js';
 import { CommentActionEvent, type CommentAction } from './comment-action.js';
+import type { FlagState, HiddenBody } from '../thread/moderation-desk.js';
+import { renderFlagButton, renderFlagChooser, renderFlagCount, renderHiddenBody, renderShowHidden } from './comment-moderation.js';
 import { commentStyles } from './comment.styles.js';
 
 const COMPOSER_PARTS = 'composer-input, composer-submit, composer-cancel, edit-input, edit-save, counter';
@@ -38,6 +43,10 @@ export class ParleyComment extends LitElement {
     canModerate: { type: Boolean, attribute: 'can-moderate' },
     replyLockedFrom: { type: Number, attribute: 'reply-locked-from' },
     reactLockedFrom: { type: Number, attribute: 'react-locked-from' },
+    flagLockedFrom: { type: Number, attribute: 'flag-locked-from' },
+    flagState: { attribute: false },
+    flags: { attribute: false },
+    hiddenBody: { attribute: false },
     mode: { state: true },
     avatarFailed: { state: true },
   };
@@ -51,7 +60,14 @@ export class ParleyComment extends LitElement {
   declare replyLockedFrom: number;
   /** 0 when the viewer may react; otherwise the level that unlocks it. */
   declare reactLockedFrom: number;
-  declare private mode: 'view' | 'reply' | 'edit' | 'confirm-delete';
+  /** 0 when the viewer may flag; otherwise the level that unlocks it. */
+  declare flagLockedFrom: number;
+  declare flagState: FlagState | undefined;
+  /** Moderators only: how many readers flagged it. */
+  declare flags: number | undefined;
+  /** Moderators only: a hidden comment's words once fetched (null while on their way). */
+  declare hiddenBody: HiddenBody | undefined;
+  declare private mode: 'view' | 'reply' | 'edit' | 'confirm-delete' | 'flag';
   declare private avatarFailed: boolean;
 
   constructor() {
@@ -62,6 +78,7 @@ export class ParleyComment extends LitElement {
     this.canModerate = false;
     this.replyLockedFrom = 0;
     this.reactLockedFrom = 0;
+    this.flagLockedFrom = 0;
     this.mode = 'view';
     this.avatarFailed = false;
   }
@@ -86,7 +103,7 @@ export class ParleyComment extends LitElement {
           ${c.deleted
             ? html`<p class="tombstone" part="tombstone">This comment was deleted</p>`
             : c.hidden
-              ? html`<p class="tombstone" part="tombstone" data-hidden="true">Hidden by a moderator</p>`
+              ? html`<p class="tombstone" part="tombstone" data-hidden="true">Hidden by a moderator</p>${renderHiddenBody(this.hiddenBody)}`
               : html`<p class="body" part="body" ?hidden=${this.mode === 'edit'}>${c.body}</p>`}
           ${this.mode === 'edit' && !c.deleted
               ? html`<parley-composer
@@ -107,6 +124,7 @@ export class ParleyComment extends LitElement {
           ${this.renderProblem(c)}
           ${c.state === 'sent' && !c.deleted && this.mode !== 'edit' ? this.renderActions(c) : nothing}
           ${this.mode === 'confirm-delete' ? this.renderDeleteConfirmation() : nothing}
+          ${this.mode === 'flag' ? renderFlagChooser((reason) => this.finish({ type: 'flag', reason }), () => this.finish(null)) : nothing}
           ${this.mode === 'reply'
             ? html`<parley-composer
                 class="inline-composer"
@@ -145,6 +163,7 @@ export class ParleyComment extends LitElement {
         ${relativeTime(c.createdAt, this.now)}
       </time>
       ${c.edited && !c.deleted ? html`<span class="dot" aria-hidden="true"></span><span part="edited">edited</span>` : nothing}
+      ${this.canModerate ? renderFlagCount(this.flags) : nothing}
       ${c.state === 'pending'
         ? html`<span class="dot" aria-hidden="true"></span><span class="delivery" part="delivery">Sending…</span>`
         : nothing}
@@ -181,6 +200,11 @@ export class ParleyComment extends LitElement {
         ? html`<button type="button" class="action" part="hide"
             aria-label=${c.hidden ? `Show the comment by ${name} again` : `Hide the comment by ${name} from readers`}
             @click=${() => this.act({ type: 'hide', hidden: !c.hidden })}>${c.hidden ? 'Unhide' : 'Hide'}</button>`
+        : nothing}
+      ${this.canModerate && c.hidden ? renderShowHidden(this.hiddenBody, () => this.act({ type: 'show-hidden' })) : nothing}
+      ${this.signedIn && !c.own && !c.hidden && !this.canModerate
+        ? renderFlagButton({ comment: c, lockedFrom: this.flagLockedFrom, state: this.flagState, open: this.mode === 'flag',
+            onToggle: () => this.toggle('flag') })
         : nothing}
       ${c.own && !c.hidden
         ? html`<button type="button" class="action" part="edit" aria-label="Edit your comment"
@@ -226,7 +250,7 @@ export class ParleyComment extends LitElement {
     </div>`;
   }
 
-  private toggle(mode: 'reply' | 'edit' | 'confirm-delete'): void {
+  private toggle(mode: 'reply' | 'edit' | 'confirm-delete' | 'flag'): void {
     this.mode = this.mode === mode ? 'view' : mode;
     if (mode === 'confirm-delete' && this.mode === mode) {
       void this.updateComplete.then(() =>
@@ -240,7 +264,7 @@ export class ParleyComment extends LitElement {
     const from = this.mode;
     this.mode = 'view';
     if (action) this.act(action);
-    const target = from === 'reply' ? 'reply' : from === 'edit' ? 'edit' : 'delete';
+    const target = from === 'reply' || from === 'edit' || from === 'flag' ? from : 'delete';
     void this.updateComplete.then(() =>
       this.renderRoot.querySelector<HTMLButtonElement>(`[part~="${target}"]`)?.focus(),
     );

@@ -7,6 +7,7 @@ import type {
   AckCallback,
   ClientEventName,
   ClientToServerEvents,
+  ModerationNotice,
   ParleyError,
   ServerToClientEvents,
   ThreadEvent,
@@ -28,7 +29,8 @@ export interface ThreadConnection {
   readonly status: ConnectionStatus;
   /** Sends a request; `ack` is called at most once (never, if the connection drops first). */
   request<E extends ClientEventName>(event: E, input: RequestOf<E>, ack: AckCallback<ResultOf<E>>): void;
-  onThreadEvent(listener: (event: ThreadEvent) => void): () => void;
+  /** `thread:events`: one message of one or more events (reactions and votes come coalesced per tick). */
+  onThreadEvents(listener: (events: ThreadEvent[]) => void): () => void;
   onStatus(listener: (status: ConnectionStatus) => void): () => void;
   /** Errors of the connection itself, e.g. a token the server refused. */
   onError(listener: (error: ParleyError) => void): () => void;
@@ -40,6 +42,8 @@ export interface ThreadConnection {
   onGates?(listener: (update: ThreadGatesUpdate) => void): () => void;
   /** `wallet:update`: this reader's balance changed (any tab, any action). */
   onWallet?(listener: (update: WalletUpdate) => void): () => void;
+  /** `moderation:notice`: moderators and admins only (a comment was flagged, with its count). */
+  onModeration?(listener: (notice: ModerationNotice) => void): () => void;
   /** The token future reconnects present (the open socket is re-authenticated with `session:auth`). */
   setToken?(token: string | undefined): void;
   close(): void;

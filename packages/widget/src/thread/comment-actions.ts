@@ -1,8 +1,9 @@
 import type { CommentActionEvent } from '../comment/comment-action.js';
 import type { ThreadStore } from '../state/thread-store.js';
+import type { ModerationDesk } from './moderation-desk.js';
 
 /** What a `<parley-comment>` asked for, done on the thread's store. */
-export function applyCommentAction(store: ThreadStore, event: CommentActionEvent, stopTyping: () => void): void {
+export function applyCommentAction(store: ThreadStore, desk: ModerationDesk, event: CommentActionEvent, stopTyping: () => void): void {
   const { action, commentId, requestId } = event;
   switch (action.type) {
     case 'react':
@@ -16,6 +17,10 @@ export function applyCommentAction(store: ThreadStore, event: CommentActionEvent
       return store.remove(commentId);
     case 'hide':
       return store.moderate(commentId, action.hidden);
+    case 'flag':
+      return desk.flag(commentId, action.reason);
+    case 'show-hidden':
+      return desk.toggleHiddenBody(commentId);
     case 'retry':
       return requestId ? store.retry(requestId) : undefined;
     case 'discard':

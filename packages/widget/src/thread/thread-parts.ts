@@ -9,11 +9,13 @@ import { plural } from '../shared/relative-time.js';
 import type { TypingMap } from '../realtime/room-view.js';
 import { typingSentence } from '../realtime/typing-sentence.js';
 import { availableFrom, voteLockText, type ViewerAccess } from './viewer-access.js';
+import type { CommentModeration } from './moderation-desk.js';
 
 /** The parts inside `<parley-comment>` re-exported, so `parley-thread::part(like)` styles work. */
 export const COMMENT_PARTS = [
   'comment-main', 'avatar', 'author-name', 'level', 'time', 'edited', 'delivery', 'reply-to', 'body', 'tombstone',
   'actions', 'like', 'dislike', 'reply', 'edit', 'delete', 'hide', 'delete-confirmation', 'delete-confirm', 'delete-cancel',
+  'flag', 'flag-chooser', 'flag-reason', 'flag-cancel', 'flags', 'show-hidden', 'hidden-body',
   'retry', 'discard', 'error', 'reply-composer', 'edit-composer', 'composer-input', 'composer-submit',
   'composer-cancel', 'edit-input', 'edit-save', 'counter',
 ].join(', ');
@@ -149,12 +151,22 @@ export interface ListInput {
   /** 0 = allowed; otherwise the level that unlocks replying / reacting. */
   replyLockedFrom: number;
   reactLockedFrom: number;
+  flagLockedFrom: number;
+  /** Flag states, moderators' flag counts and fetched hidden words. */
+  moderation: CommentModeration;
   busy: boolean;
   freshIds: ReadonlySet<string>;
   loadingReplies: ReadonlySet<string>;
   onMoreReplies: (rootId: string) => void;
   /** Who is typing a reply under which comment (presence). */
   typing?: TypingMap;
+}
+
+/** "Load more comments" while the server has more roots. */
+export function renderLoadMore(loading: boolean, onLoad: () => void): TemplateResult {
+  return html`<button type="button" class="button load-more" part="load-more" ?disabled=${loading} @click=${onLoad}>
+    ${loading ? 'Loading…' : 'Load more comments'}
+  </button>`;
 }
 
 /** "Bella Ciao is typing a reply…" under the comment being answered, or in the main composer. */
@@ -194,6 +206,10 @@ export function renderList(l: ListInput): TemplateResult {
             ?can-moderate=${l.canModerate}
             reply-locked-from=${l.replyLockedFrom}
             react-locked-from=${l.reactLockedFrom}
+            flag-locked-from=${l.flagLockedFrom}
+            .flagState=${l.moderation.flagState(item.comment.id)}
+            .flags=${l.moderation.flags(item.comment.id)}
+            .hiddenBody=${l.moderation.hiddenBody(item.comment.id)}
           ></parley-comment>`
         : html`<div class="more-replies" role="listitem" data-depth="1">
             <button type="button" class="link-button" part="more-replies" ?disabled=${l.loadingReplies.has(item.rootId)}

@@ -24,6 +24,12 @@
  *   [part~=locked] > [part~=lock-reason]   "Available from LVL 13" instead of the main composer when the
  *                                          reader is below the comment gate; reply/like buttons disabled
  *                                          with the same words as their title below theirs
+ *   inside [part~=comment], flags and review (thread/moderation-desk.ts):
+ *     button[part~=flag]         readers other than the author: opens [part~=flag-chooser] with
+ *                                button[part~=flag-reason][data-reason=spam|abuse|off-topic|other]; then
+ *                                disabled "Flagged — thank you"; below the gate disabled, title/aria "Available from LVL n"
+ *     [part~=flags]              moderators: "2 flags", live from moderation:notice
+ *     button[part~=show-hidden]  moderators, on a hidden comment: fetches its words into [part~=hidden-body]
  *
  * @event parley-comment-posted - `ParleyCommentPostedEvent`: the reader's comment was stored.
  * @event parley-error - `ParleyErrorEvent`: an action or the connection was refused.
@@ -51,14 +57,15 @@ import { baseStyles, themeTokens } from '../shared/theme.styles.js';
 import { threadStyles } from './thread.styles.js';
 import { renderCommentPrice, renderEconomy, ThreadEconomy } from '../economy/thread-economy.js';
 import {
-  renderComposeAs, renderEmpty, renderHeader, renderList, renderLocked, renderProblems, renderSignIn, renderSkeleton,
-  renderTyping,
+  renderComposeAs, renderEmpty, renderHeader, renderList, renderLoadMore, renderLocked, renderProblems, renderSignIn,
+  renderSkeleton, renderTyping,
 } from './thread-parts.js';
 import { LiveController } from './live-controller.js';
 import { AuthUrlTokenSource } from './auth-token.js';
 import { readGateTightenings } from './gate-attributes.js';
 import { viewerAccess } from './viewer-access.js';
 import { applyCommentAction } from './comment-actions.js';
+import { ModerationDesk } from './moderation-desk.js';
 import { SCRIPT_ORIGIN } from './script-origin.js';
 
 /** Relative times ("3 min ago") are refreshed this often. */
@@ -118,6 +125,8 @@ export class ParleyThread extends LitElement {
   private store: ThreadStore | null = null;
   /** Read-to-earn, balance and the PnL report of this session. */
   private economy: ThreadEconomy | null = null;
+  /** Flags, moderators' counts and hidden words of this session. */
+  private desk: ModerationDesk | null = null;
   private sessionToken = '';
   private tokenSource: { url: string; source: AuthUrlTokenSource } | null = null;
   private sessionKey = '';
@@ -212,7 +221,10 @@ export class ParleyThread extends LitElement {
     this.store = store;
     const economy = new ThreadEconomy(connection, this.thread, this, store);
     this.economy = economy;
+    const desk = (this.desk = new ModerationDesk(connection, store, () => this.requestUpdate(), (error, action) =>
+      this.onNotice({ type: 'error', error, action })));
     this.sessionCleanup = [
+      () => desk.dispose(),
       economy.subscribe(() => this.requestUpdate()),
       () => economy.dispose(),
       store.subscribe(() => this.requestUpdate()),
@@ -229,6 +241,7 @@ export class ParleyThread extends LitElement {
     this.sessionKey = '';
     this.store = null;
     this.economy = null;
+    this.desk = null;
   }
 
   private onNotice(notice: StoreNotice): void {
@@ -292,18 +305,15 @@ export class ParleyThread extends LitElement {
                   canModerate: viewer?.role === 'moderator' || viewer?.role === 'admin',
                   replyLockedFrom: access.lockedFrom('reply'),
                   reactLockedFrom: access.lockedFrom('react'),
+                  flagLockedFrom: access.lockedFrom('flag'),
+                  moderation: this.desk!,
                   busy: store!.joining,
                   freshIds: this.freshIds,
                   loadingReplies: store!.loadingReplies,
                   onMoreReplies: (rootId) => store?.loadReplies(rootId),
                   typing: this.liveRoom.typing,
                 })}
-            ${store!.nextCursor
-              ? html`<button type="button" class="button load-more" part="load-more" ?disabled=${store!.loadingMore}
-                  @click=${() => store?.loadMore()}>
-                  ${store!.loadingMore ? 'Loading…' : 'Load more comments'}
-                </button>`
-              : nothing}`}
+            ${store!.nextCursor ? renderLoadMore(store!.loadingMore, () => store?.loadMore()) : nothing}`}
       <div class="sr-only" aria-live="polite">${this.announcement}</div>
     </section>`;
   }
@@ -315,7 +325,7 @@ export class ParleyThread extends LitElement {
 
   /** Actions from `<parley-comment>` elements bubble up to the list. */
   private readonly onCommentAction = (event: CommentActionEvent): void => {
-    if (this.store) applyCommentAction(this.store, event, () => this.liveRoom.stopTyping());
+    if (this.store && this.desk) applyCommentAction(this.store, this.desk, event, () => this.liveRoom.stopTyping());
   };
 
   protected override firstUpdated(): void {

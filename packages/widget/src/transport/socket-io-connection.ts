@@ -9,6 +9,7 @@ import { io, type Socket } from 'socket.io-client';
 import {
   ErrorCodes,
   type ClientToServerEvents,
+  type ModerationNotice,
   type ParleyError,
   type ServerToClientEvents,
   type ThreadEvent,
@@ -76,9 +77,9 @@ class SocketIoConnection implements ThreadConnection {
     (this.socket.emit as (event: string, ...args: unknown[]) => void)(event, input, ack);
   };
 
-  onThreadEvent(listener: (event: ThreadEvent) => void): () => void {
-    this.socket.on('thread:event', listener);
-    return () => this.socket.off('thread:event', listener);
+  onThreadEvents(listener: (events: ThreadEvent[]) => void): () => void {
+    this.socket.on('thread:events', listener);
+    return () => this.socket.off('thread:events', listener);
   }
 
   onRelay<E extends RelayEventName>(event: E, listener: ServerToClientEvents[E]): () => void {
@@ -101,6 +102,11 @@ class SocketIoConnection implements ThreadConnection {
   onWallet(listener: (update: WalletUpdate) => void): () => void {
     this.socket.on('wallet:update', listener);
     return () => this.socket.off('wallet:update', listener);
+  }
+
+  onModeration(listener: (notice: ModerationNotice) => void): () => void {
+    this.socket.on('moderation:notice', listener);
+    return () => this.socket.off('moderation:notice', listener);
   }
 
   setToken(token: string | undefined): void {
