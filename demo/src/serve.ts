@@ -77,7 +77,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<ParleyServer
         origins: ['same-origin', ...(process.env.PARLEY_DEMO_ORIGINS?.split(',').filter(Boolean) ?? [])],
         // As on the reference page: "Add your comment … Available from LVL 13". The "Key points"
         // notes are for trusted readers: Bella Ciao (21) and Manolo (17) write, Muchacha (14) reads.
-        gates: { comment: 13, reply: 13, notes: 15 },
+        // Flagging from LVL 5: Nadia Newcomer (4) sees the lock, Muchacha (14) reports spam.
+        gates: { comment: 13, reply: 13, notes: 15, flag: 5 },
       },
     ],
     onRequest: handleDemoRequest,
