@@ -1,6 +1,6 @@
 /**
  * Child process: the baseline. A bare Socket.IO 4 server that speaks just enough of Parley's wire
- * contract (join, post, react, `thread:event`) for the same readers and writers to drive it, and
+ * contract (join, post, react, `thread:events`) for the same readers and writers to drive it, and
  * relays every write to the room with one `io.to(room).emit` — no database, no validation, no
  * auth, no batching. Parley's figures divided by these show what Parley adds on top of Socket.IO.
  */
@@ -72,7 +72,8 @@ io.on('connection', (socket) => {
 });
 
 function broadcast(event: ThreadEvent): void {
-  io.to(event.thread).emit('thread:event', event);
+  // One event per message: the baseline never coalesces.
+  io.to(event.thread).emit('thread:events', [event]);
 }
 
 http.listen(0, '127.0.0.1', () => {

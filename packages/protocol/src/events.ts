@@ -9,7 +9,9 @@
  *   ── thread:join { thread, since? } ────▶  join room; ack JoinResult:
  *                                              since given and ≤ maxReplayEvents behind → { mode: 'events' }
  *                                              otherwise → { mode: 'snapshot', first page }
- *   ◀── thread:event { thread, seq, … } ───  after every committed change, to the thread's room
+ *   ◀── thread:events [{ thread, seq, … }]   after committed changes, to the thread's room, in seq order:
+ *                                              reactions and votes wait up to one tick (100 ms) and go
+ *                                              out together; any other change goes at once, after them
  *   ── comment:post { requestId, … } ─────▶  one transaction (change + event row + request record),
  *                                              ack { ok, data }, then broadcast
  *   ── comment:flag { requestId, … } ─────▶  one transaction (flag + count + request record); no thread
@@ -236,7 +238,11 @@ export interface ThreadGatesUpdate {
 }
 
 export interface ServerToClientEvents {
-  'thread:event': (event: ThreadEvent) => void;
+  /**
+   * One or more events of one thread, in seq order. Frequent small events (reactions, votes) are
+   * coalesced per thread into one message per tick, so a busy thread costs readers fewer messages.
+   */
+  'thread:events': (events: ThreadEvent[]) => void;
   'presence:update': (relay: PresenceRelay) => void;
   'notes:update': (relay: NotesRelay) => void;
   /**

@@ -87,6 +87,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     ctx,
     io,
     rateLimit: config.rateLimit,
+    eventTickMs: config.eventTickMs,
     logger,
     extraHandlers: realtime.handlers,
     // A level earned from XP opens locks without a reload (sites that do not trust host levels).
@@ -133,6 +134,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     close() {
       closing ??= (async () => {
         clearInterval(pruneTimer);
+        dispatcher.close();
         realtime.close();
         const closed = io.close();
         // io.close() disconnects sockets then closes the HTTP server; keep-alive connections

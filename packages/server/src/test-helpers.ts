@@ -77,39 +77,47 @@ export function okData<T>(ack: Ack<T>): T {
   return ack.data;
 }
 
-/** Resolves with the first `thread:event` matching `match`. */
+/** Resolves with the first thread event (of any `thread:events` message) matching `match`. */
 export function nextThreadEvent(socket: ClientSocket, match: (event: ThreadEvent) => boolean = () => true): Promise<ThreadEvent> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      socket.off('thread:event', listener);
-      reject(new Error('no matching thread:event within 5 s'));
+      socket.off('thread:events', listener);
+      reject(new Error('no matching thread event within 5 s'));
     }, 5000);
-    const listener = (event: ThreadEvent): void => {
-      if (!match(event)) return;
+    const listener = (events: ThreadEvent[]): void => {
+      const found = events.find(match);
+      if (!found) return;
       clearTimeout(timer);
-      socket.off('thread:event', listener);
-      resolve(event);
+      socket.off('thread:events', listener);
+      resolve(found);
     };
-    socket.on('thread:event', listener);
+    socket.on('thread:events', listener);
   });
 }
 
 export interface EventLog {
   events: ThreadEvent[];
+  /** Each `thread:events` message as it arrived (how the events were grouped on the wire). */
+  messages: ThreadEvent[][];
   /** Resolves once an event with this seq has arrived (at once if it already has). */
   untilSeq(seq: number): Promise<ThreadEvent[]>;
 }
 
-/** Every `thread:event` the socket receives from now on. */
+/** Every thread event the socket receives from now on. */
 export function collectThreadEvents(socket: ClientSocket): EventLog {
   const events: ThreadEvent[] = [];
+  const messages: ThreadEvent[][] = [];
   const waiters: { seq: number; resolve: () => void }[] = [];
-  socket.on('thread:event', (event) => {
-    events.push(event);
-    for (const waiter of waiters.filter((w) => w.seq === event.seq)) waiter.resolve();
+  socket.on('thread:events', (batch) => {
+    messages.push(batch);
+    for (const event of batch) {
+      events.push(event);
+      for (const waiter of waiters.filter((w) => w.seq === event.seq)) waiter.resolve();
+    }
   });
   return {
     events,
+    messages,
     untilSeq(seq) {
       if (events.some((e) => e.seq === seq)) return Promise.resolve(events);
       return new Promise((resolve, reject) => {

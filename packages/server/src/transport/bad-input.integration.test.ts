@@ -56,7 +56,7 @@ describe('bad input never hurts the server', () => {
     await stillServes(socket);
   });
 
-  it.each(['nope', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'thread:event'])(
+  it.each(['nope', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'thread:event', 'thread:events'])(
     '[B3] an unknown event name (%s) answers unknown_event',
     async (event) => {
       const server = await startTestServer();

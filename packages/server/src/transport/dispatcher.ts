@@ -5,6 +5,7 @@ import type { ResolvedConfig } from '../config.js';
 import { ParleyError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { handlers, mutatingEvents, type Handler } from './handlers.js';
+import { ThreadEventOutbox } from './event-outbox.js';
 import { TokenBuckets } from './rate-limit.js';
 import { walletRoom, type WalletDelivery } from '../economy/index.js';
 import { moderatorsRoom } from './session.js';
@@ -19,6 +20,8 @@ export interface DispatcherDeps {
   extraHandlers?: ReadonlyMap<string, Handler>;
   /** After a reader's balance changed (earned Twei is XP): re-derive their level and push it live. */
   onCredited?: (site: string, userId: string) => void;
+  /** How long reactions and votes wait to share a message (see event-outbox.ts); 0 = never. @default 100 */
+  eventTickMs?: number;
 }
 
 /**
@@ -28,10 +31,21 @@ export interface DispatcherDeps {
 export class Dispatcher {
   private readonly userBuckets: TokenBuckets | null;
   private readonly ipBuckets: TokenBuckets | null;
+  private readonly outbox: ThreadEventOutbox;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.userBuckets = deps.rateLimit ? new TokenBuckets(deps.rateLimit.perUser, deps.ctx.now) : null;
     this.ipBuckets = deps.rateLimit ? new TokenBuckets(deps.rateLimit.perIp, deps.ctx.now) : null;
+    // One encoding per message for the whole room (DESIGN.md), however many events it carries.
+    this.outbox = new ThreadEventOutbox(
+      (thread, events) => deps.io.to(roomOf(thread)).emit('thread:events', events),
+      deps.eventTickMs ?? 100,
+    );
+  }
+
+  /** Sends the events still waiting for their tick; later ones go out at once. */
+  close(): void {
+    this.outbox.close();
   }
 
   /**
@@ -57,11 +71,10 @@ export class Dispatcher {
     } catch (error) {
       this.deps.logger.error('ack callback threw', { event: String(event), error });
     }
-    // Commits happen one at a time and every mutation unwinds through the same path to here, so
-    // events leave in seq order; the widget still treats a gap as "rejoin with since", never as loss.
-    for (const threadEvent of events) {
-      this.deps.io.to(roomOf(threadEvent.thread)).emit('thread:event', threadEvent);
-    }
+    // Commits happen one at a time and every mutation unwinds through the same path to here; the
+    // outbox keeps each thread's messages in seq order (reactions and votes wait for their tick).
+    // The widget still treats a gap as "rejoin with since", never as loss.
+    this.outbox.queue(events);
     // Balances are absolute, so a reader's tabs converge whatever order updates arrive in.
     for (const wallet of wallets) {
       this.deps.io.to(walletRoom(wallet.site, wallet.userId)).emit('wallet:update', wallet.update);

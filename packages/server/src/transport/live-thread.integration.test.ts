@@ -12,7 +12,7 @@ async function post(socket: ClientSocket, thread: string, body: string, parentId
 }
 
 describe('live thread over Socket.IO', () => {
-  it('[L1] one client posts, the other receives thread:event with the right seq', async () => {
+  it('[L1] one client posts, the other receives thread:events with the right seq', async () => {
     const server = await startTestServer();
     const ann = await server.connect(await server.token('ann', { name: 'Ann', lvl: 14 }));
     const reader = await server.connect();

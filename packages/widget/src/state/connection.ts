@@ -29,7 +29,8 @@ export interface ThreadConnection {
   readonly status: ConnectionStatus;
   /** Sends a request; `ack` is called at most once (never, if the connection drops first). */
   request<E extends ClientEventName>(event: E, input: RequestOf<E>, ack: AckCallback<ResultOf<E>>): void;
-  onThreadEvent(listener: (event: ThreadEvent) => void): () => void;
+  /** `thread:events`: one message of one or more events (reactions and votes come coalesced per tick). */
+  onThreadEvents(listener: (events: ThreadEvent[]) => void): () => void;
   onStatus(listener: (status: ConnectionStatus) => void): () => void;
   /** Errors of the connection itself, e.g. a token the server refused. */
   onError(listener: (error: ParleyError) => void): () => void;

@@ -70,6 +70,29 @@ describe('[S1] events in seq order', () => {
     expect(store.groups().find((g) => g.root.id === 'a')?.root.likes).toBe(7);
   });
 
+  it('applies a thread:events message of many events in seq order, with one render', () => {
+    const { connection, store } = joined();
+    let renders = 0;
+    store.subscribe(() => renders++);
+    const burst = Array.from({ length: 20 }, (_, i) => reacted(4 + i, 'a', i + 1));
+    connection.deliverMessage([...burst, created(24, comment('x'))]);
+    expect(renders).toBe(1);
+    expect(store.lastSeq).toBe(24);
+    expect(store.groups().find((g) => g.root.id === 'a')?.root.likes).toBe(20);
+    expect(ids(store)).toContain('x');
+    expect(connection.requests('thread:join')).toHaveLength(1);
+  });
+
+  it('takes from a message only the seqs it lacks, and rejoins on a gap inside one', () => {
+    const { connection, store } = joined();
+    connection.deliverMessage([reacted(3, 'a', 50), reacted(4, 'a', 1), reacted(5, 'a', 2)]);
+    expect(store.lastSeq).toBe(5);
+    expect(store.groups().find((g) => g.root.id === 'a')?.root.likes).toBe(2);
+    connection.deliverMessage([reacted(6, 'a', 3), reacted(8, 'a', 5)]);
+    expect(store.lastSeq).toBe(6);
+    expect(connection.pending('thread:join').input.since).toBe(6);
+  });
+
   it('buffers events that arrive while the join is on its way', () => {
     const { connection, store } = setup();
     connection.setStatus('connected');

@@ -79,7 +79,7 @@ export class ThreadStore {
     this.mutations = new MutationQueue(connection, options.storage, (mutation, ack) => this.settled(mutation, ack));
     this.unsubscribe = [
       connection.onStatus((status) => this.statusChanged(status)),
-      connection.onThreadEvent((event) => this.receive(event)),
+      connection.onThreadEvents((events) => this.receive(events)),
       connection.onError((error) => this.emitNotice({ type: 'error', error, action: 'connect' })),
       connection.onSession?.((session) => this.sessionChanged(session)) ?? (() => {}),
       connection.onGates?.((update) => (this.state.applyGates(update), this.changed())) ?? (() => {}),
@@ -226,14 +226,16 @@ export class ThreadStore {
     );
   }
 
-  private receive(event: ThreadEvent): void {
-    if (event.thread !== this.thread) return;
+  /** One `thread:events` message: applied as a whole, then one render. */
+  private receive(events: readonly ThreadEvent[]): void {
+    const mine = events.filter((event) => event.thread === this.thread);
     if (!this.joined) {
-      this.buffered.push(event);
+      this.buffered.push(...mine);
       return;
     }
-    if (event.seq <= this.state.lastSeq) return; // [S1]
-    this.buffered.push(event);
+    const fresh = mine.filter((event) => event.seq > this.state.lastSeq); // [S1]
+    if (fresh.length === 0) return;
+    this.buffered.push(...fresh);
     this.drainBuffer();
     this.changed();
   }

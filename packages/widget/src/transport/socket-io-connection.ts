@@ -77,9 +77,9 @@ class SocketIoConnection implements ThreadConnection {
     (this.socket.emit as (event: string, ...args: unknown[]) => void)(event, input, ack);
   };
 
-  onThreadEvent(listener: (event: ThreadEvent) => void): () => void {
-    this.socket.on('thread:event', listener);
-    return () => this.socket.off('thread:event', listener);
+  onThreadEvents(listener: (events: ThreadEvent[]) => void): () => void {
+    this.socket.on('thread:events', listener);
+    return () => this.socket.off('thread:events', listener);
   }
 
   onRelay<E extends RelayEventName>(event: E, listener: ServerToClientEvents[E]): () => void {

@@ -16,7 +16,7 @@ export class FakeConnection implements ThreadConnection {
   status: ConnectionStatus = 'connecting';
   readonly sent: SentRequest[] = [];
   closed = false;
-  private readonly eventListeners = new Set<(event: ThreadEvent) => void>();
+  private readonly eventListeners = new Set<(events: ThreadEvent[]) => void>();
   private readonly statusListeners = new Set<(status: ConnectionStatus) => void>();
   private readonly errorListeners = new Set<(error: ParleyError) => void>();
 
@@ -33,7 +33,7 @@ export class FakeConnection implements ThreadConnection {
     this.sent.push(request as unknown as SentRequest);
   }
 
-  onThreadEvent(listener: (event: ThreadEvent) => void): () => void {
+  onThreadEvents(listener: (events: ThreadEvent[]) => void): () => void {
     this.eventListeners.add(listener);
     return () => this.eventListeners.delete(listener);
   }
@@ -59,8 +59,14 @@ export class FakeConnection implements ThreadConnection {
     this.statusListeners.forEach((listener) => listener(status));
   }
 
+  /** Each event in a message of its own. */
   deliver(...events: ThreadEvent[]): void {
-    for (const event of events) this.eventListeners.forEach((listener) => listener(event));
+    for (const event of events) this.eventListeners.forEach((listener) => listener([event]));
+  }
+
+  /** All the events in one `thread:events` message, as the server sends a tick's reactions. */
+  deliverMessage(events: ThreadEvent[]): void {
+    this.eventListeners.forEach((listener) => listener(structuredClone(events)));
   }
 
   /** Requests of one kind, oldest first. */

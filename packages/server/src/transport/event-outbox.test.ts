@@ -1,0 +1,72 @@
+import type { ThreadEvent } from '@parley/protocol';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ThreadEventOutbox } from './event-outbox.js';
+
+const reacted = (thread: string, seq: number): ThreadEvent => ({
+  type: 'comment.reacted', thread, seq, at: 0, commentId: 'c1', likes: seq, dislikes: 0, userId: `u${seq}`, value: 'like',
+});
+const voted = (thread: string, seq: number): ThreadEvent => ({
+  type: 'post.voted', thread, seq, at: 0, plus: seq, minus: 0, userId: `u${seq}`, value: 'plus',
+});
+const edited = (thread: string, seq: number): ThreadEvent => ({
+  type: 'comment.edited', thread, seq, at: 0, commentId: 'c1', body: 'b', editedAt: 0,
+});
+
+describe('ThreadEventOutbox', () => {
+  let sent: { thread: string; seqs: number[] }[];
+  const send = (thread: string, events: ThreadEvent[]): void => void sent.push({ thread, seqs: events.map((e) => e.seq) });
+
+  beforeEach(() => {
+    sent = [];
+    vi.useFakeTimers();
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('[E1] reactions and votes of one tick leave as one message per thread, every seq kept', () => {
+    const outbox = new ThreadEventOutbox(send, 100);
+    for (let seq = 1; seq <= 20; seq++) outbox.queue([seq % 2 ? reacted('t', seq) : voted('t', seq)]);
+    outbox.queue([reacted('u', 1)]);
+    expect(sent).toEqual([]);
+    vi.advanceTimersByTime(100);
+    expect(sent).toEqual([
+      { thread: 't', seqs: Array.from({ length: 20 }, (_, i) => i + 1) },
+      { thread: 'u', seqs: [1] },
+    ]);
+  });
+
+  it('[E2] any other event takes the waiting ones with it, ahead of it, and goes at once', () => {
+    const outbox = new ThreadEventOutbox(send, 100);
+    outbox.queue([reacted('t', 1)]);
+    outbox.queue([reacted('u', 1)]);
+    outbox.queue([edited('t', 2)]);
+    expect(sent).toEqual([{ thread: 't', seqs: [1, 2] }]);
+    vi.advanceTimersByTime(100);
+    expect(sent).toEqual([{ thread: 't', seqs: [1, 2] }, { thread: 'u', seqs: [1] }]);
+  });
+
+  it('[E3] a message is in seq order even when commands arrive a little out of order', () => {
+    const outbox = new ThreadEventOutbox(send, 100);
+    outbox.queue([reacted('t', 2)]);
+    outbox.queue([reacted('t', 1)]);
+    outbox.queue([edited('t', 3)]);
+    expect(sent).toEqual([{ thread: 't', seqs: [1, 2, 3] }]);
+  });
+
+  it('[E4] tick 0 sends every command\'s events at once', () => {
+    const outbox = new ThreadEventOutbox(send, 0);
+    outbox.queue([reacted('t', 1)]);
+    outbox.queue([voted('t', 2)]);
+    expect(sent).toEqual([{ thread: 't', seqs: [1] }, { thread: 't', seqs: [2] }]);
+  });
+
+  it('[E5] close sends what waits, and later events go at once', () => {
+    const outbox = new ThreadEventOutbox(send, 100);
+    outbox.queue([reacted('t', 1)]);
+    outbox.close();
+    expect(sent).toEqual([{ thread: 't', seqs: [1] }]);
+    outbox.queue([reacted('t', 2)]);
+    expect(sent).toEqual([{ thread: 't', seqs: [1] }, { thread: 't', seqs: [2] }]);
+    vi.advanceTimersByTime(100);
+    expect(sent).toHaveLength(2);
+  });
+});
