@@ -4,8 +4,7 @@ import { isAuthor } from '../domain/gates.js';
 import type { Identity } from '../domain/identity.js';
 import { commentDeleted, forbidden, notFound } from '../errors.js';
 import type { CommandContext, CommandOutput } from './context.js';
-import { nextEvent, runMutation } from './mutation.js';
-import { authorizeInThread } from './thread-gates.js';
+import { nextEvent, runGatedMutation } from './mutation.js';
 
 /** An author rewrites their own comment. */
 export async function editComment(
@@ -13,15 +12,15 @@ export async function editComment(
   identity: Identity | null,
   input: CommentEditInput,
 ): Promise<CommandOutput<EditResult>> {
-  const user = await authorizeInThread(ctx, identity, input.thread, 'comment');
-  const body = normalizeBody(input.body);
   const request = {
-    identity: user,
+    identity,
+    gate: { thread: input.thread, action: 'comment' as const },
     requestId: input.requestId,
     action: 'comment:edit',
     input: { thread: input.thread, commentId: input.commentId, body: input.body },
   };
-  return runMutation(ctx, request, async (tx, at) => {
+  return runGatedMutation(ctx, request, async (tx, at, user) => {
+    const body = normalizeBody(input.body);
     const comment = await tx.getComment(input.thread, input.commentId);
     if (!comment) throw notFound('The comment');
     if (!isAuthor(user, comment.author.id)) throw forbidden('You can only edit your own comments.');

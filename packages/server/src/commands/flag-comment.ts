@@ -3,8 +3,8 @@ import { isAuthor } from '../domain/gates.js';
 import type { Identity } from '../domain/identity.js';
 import { commentDeleted, forbidden, notFound } from '../errors.js';
 import type { CommandContext, CommandOutput } from './context.js';
-import { runMutation } from './mutation.js';
-import { authorizeInThread, siteOf } from './thread-gates.js';
+import { runGatedMutation } from './mutation.js';
+import { siteOf } from './thread-gates.js';
 
 /**
  * A reader flags someone else's comment for the moderators, once: flagging it again changes
@@ -17,16 +17,15 @@ export async function flagComment(
   identity: Identity | null,
   input: CommentFlagInput,
 ): Promise<CommandOutput<FlagResult>> {
-  const user = await authorizeInThread(ctx, identity, input.thread, 'flag');
-  const site = siteOf(ctx, user).id;
   const note = input.note?.trim() || null;
   const request = {
-    identity: user,
+    identity,
+    gate: { thread: input.thread, action: 'flag' as const },
     requestId: input.requestId,
     action: 'comment:flag',
     input: { thread: input.thread, commentId: input.commentId, reason: input.reason, note },
   };
-  return runMutation<FlagResult>(ctx, request, async (tx, at) => {
+  return runGatedMutation<FlagResult>(ctx, request, async (tx, at, user) => {
     const comment = await tx.getComment(input.thread, input.commentId);
     if (!comment) throw notFound('The comment');
     if (comment.deletedAt !== null) throw commentDeleted();
@@ -36,6 +35,6 @@ export async function flagComment(
     const result: FlagResult = { seq: null, commentId: comment.id, flagged: true };
     if (!added) return { result, events: [] };
     const notice = { type: 'comment.flagged' as const, thread: input.thread, commentId: comment.id, flags };
-    return { result, events: [], notices: [{ site, notice }] };
+    return { result, events: [], notices: [{ site: siteOf(ctx, user).id, notice }] };
   });
 }

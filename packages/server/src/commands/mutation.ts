@@ -1,9 +1,11 @@
-import { ErrorCodes, type ThreadEvent } from '@parley/protocol';
+import { ErrorCodes, type GatedAction, type ThreadEvent } from '@parley/protocol';
 import { fingerprint } from '../domain/fingerprint.js';
+import { authorize } from '../domain/gates.js';
 import type { Identity } from '../domain/identity.js';
 import { ParleyError } from '../errors.js';
 import type { WriteTx } from '../store/types.js';
 import type { CommandContext, CommandOutput } from './context.js';
+import { siteOf, threadGates } from './thread-gates.js';
 
 export interface MutationRequest {
   identity: Identity;
@@ -24,25 +26,62 @@ export function runMutation<T>(
   request: MutationRequest,
   apply: (tx: WriteTx, at: number) => Promise<CommandOutput<T>>,
 ): Promise<CommandOutput<T>> {
-  const print = fingerprint(request.action, request.input);
+  return ctx.store.write((tx) => applyOnce(ctx, tx, request, apply));
+}
+
+/** A thread gate a mutation must pass: the reader's level against the thread's gate for `action`. */
+export interface ThreadGate {
+  thread: string;
+  action: GatedAction;
+}
+
+export interface GatedMutationRequest extends Omit<MutationRequest, 'identity'> {
+  /** Null (a guest) is refused by the gate with `auth_required`. */
+  identity: Identity | null;
+  gate: ThreadGate;
+}
+
+/**
+ * {@link runMutation} behind a thread gate checked in the SAME write transaction (no read
+ * transaction of its own before it; the gate seen is the one the change commits against). Checks
+ * and errors in the order `authorizeInThread` gives them: site, thread's site, sign-in, level;
+ * then the requestId. `apply` gets the authorised identity.
+ */
+export function runGatedMutation<T>(
+  ctx: CommandContext,
+  request: GatedMutationRequest,
+  apply: (tx: WriteTx, at: number, user: Identity) => Promise<CommandOutput<T>>,
+): Promise<CommandOutput<T>> {
+  const site = siteOf(ctx, request.identity);
   return ctx.store.write(async (tx) => {
-    const previous = await tx.getRequest(request.identity.id, request.requestId);
-    if (previous) {
-      if (previous.fingerprint !== print) {
-        throw new ParleyError(
-          ErrorCodes.requestIdReused,
-          'This requestId was already used for a different request; make a new one.',
-          { requestId: request.requestId },
-        );
-      }
-      return { result: previous.result as T, events: [] };
-    }
-    const at = ctx.now();
-    const output = await apply(tx, at);
-    for (const event of output.events) await tx.appendEvent(event);
-    await tx.saveRequest(request.identity.id, request.requestId, { fingerprint: print, result: output.result, createdAt: at });
-    return output;
+    const user = authorize(request.identity, request.gate.action, await threadGates(tx, site, request.gate.thread));
+    return applyOnce(ctx, tx, { ...request, identity: user }, (tx, at) => apply(tx, at, user));
   });
+}
+
+async function applyOnce<T>(
+  ctx: CommandContext,
+  tx: WriteTx,
+  request: MutationRequest,
+  apply: (tx: WriteTx, at: number) => Promise<CommandOutput<T>>,
+): Promise<CommandOutput<T>> {
+  const print = fingerprint(request.action, request.input);
+  const previous = await tx.getRequest(request.identity.id, request.requestId);
+  if (previous) {
+    if (previous.fingerprint !== print) {
+      throw new ParleyError(
+        ErrorCodes.requestIdReused,
+        'This requestId was already used for a different request; make a new one.',
+        { requestId: request.requestId },
+      );
+    }
+    return { result: previous.result as T, events: [] };
+  }
+  const at = ctx.now();
+  const output = await apply(tx, at);
+  for (const event of output.events) await tx.appendEvent(event);
+  await tx.saveRequest(request.identity.id, request.requestId, { fingerprint: print, result: output.result, createdAt: at });
+  return output;
 }
 
 /** Builds the event row for a change, taking the thread's next seq inside the transaction. */

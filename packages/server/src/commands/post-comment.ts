@@ -4,8 +4,7 @@ import type { Identity } from '../domain/identity.js';
 import { placeComment } from '../domain/threading.js';
 import { commentDeleted, notFound } from '../errors.js';
 import type { CommandContext, CommandOutput } from './context.js';
-import { authorizeInThread } from './thread-gates.js';
-import { runMutation } from './mutation.js';
+import { runGatedMutation } from './mutation.js';
 import { openBook } from '../economy/book.js';
 import { moneyForComment } from '../economy/action-money.js';
 import { toCommentView } from './views.js';
@@ -16,17 +15,17 @@ export async function postComment(
   identity: Identity | null,
   input: CommentPostInput,
 ): Promise<CommandOutput<PostCommentResult>> {
-  const user = await authorizeInThread(ctx, identity, input.thread, input.parentId ? 'reply' : 'comment');
-  const body = normalizeBody(input.body);
   const parentId = input.parentId ?? null;
   const request = {
-    identity: user,
+    identity,
+    gate: { thread: input.thread, action: parentId ? ('reply' as const) : ('comment' as const) },
     requestId: input.requestId,
     action: 'comment:post',
     // `parentId: null` and no parentId mean the same request.
     input: { thread: input.thread, parentId, body: input.body },
   };
-  return runMutation(ctx, request, async (tx, at) => {
+  return runGatedMutation(ctx, request, async (tx, at, user) => {
+    const body = normalizeBody(input.body);
     // Posting is how most threads get their first comment; it creates the thread like a join does.
     await tx.ensureThread(input.thread, null, null, at);
     const parent = parentId ? await tx.getComment(input.thread, parentId) : null;

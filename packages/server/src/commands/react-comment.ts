@@ -2,8 +2,7 @@ import type { CommentReactInput, CommentReactedEvent, ReactResult } from '@parle
 import type { Identity } from '../domain/identity.js';
 import { commentDeleted, notFound } from '../errors.js';
 import type { CommandContext, CommandOutput } from './context.js';
-import { authorizeInThread } from './thread-gates.js';
-import { nextEvent, runMutation } from './mutation.js';
+import { nextEvent, runGatedMutation } from './mutation.js';
 import { openBook } from '../economy/book.js';
 import { moneyForReaction } from '../economy/action-money.js';
 
@@ -18,14 +17,14 @@ export async function reactComment(
   identity: Identity | null,
   input: CommentReactInput,
 ): Promise<CommandOutput<ReactResult>> {
-  const user = await authorizeInThread(ctx, identity, input.thread, 'react');
   const request = {
-    identity: user,
+    identity,
+    gate: { thread: input.thread, action: 'react' as const },
     requestId: input.requestId,
     action: 'comment:react',
     input: { thread: input.thread, commentId: input.commentId, value: input.value },
   };
-  return runMutation<ReactResult>(ctx, request, async (tx, at) => {
+  return runGatedMutation<ReactResult>(ctx, request, async (tx, at, user) => {
     const comment = await tx.getComment(input.thread, input.commentId);
     if (!comment) throw notFound('The comment');
     if (comment.deletedAt !== null) throw commentDeleted();

@@ -26,8 +26,10 @@ export async function threadGates(tx: ReadTx, site: Site, thread: string): Promi
 }
 
 /**
- * The one call a gated command makes before its transaction: sign-in, the thread's site, then the
- * reader's level against the thread's effective gate for `action`. Returns the acting identity.
+ * A gate check in a read transaction of its own, for gated calls that write nothing (the notes
+ * relay): sign-in, the thread's site, then the reader's level against the thread's effective gate
+ * for `action`. Returns the acting identity. Mutations check the same inside their write
+ * transaction instead (`runGatedMutation`), saving a transaction per command.
  */
 export async function authorizeInThread(
   ctx: CommandContext,

@@ -1,8 +1,7 @@
 import type { PostVoteInput, PostVotedEvent, VoteResult } from '@parley/protocol';
 import type { Identity } from '../domain/identity.js';
 import type { CommandContext, CommandOutput } from './context.js';
-import { authorizeInThread } from './thread-gates.js';
-import { nextEvent, runMutation } from './mutation.js';
+import { nextEvent, runGatedMutation } from './mutation.js';
 import { openBook } from '../economy/book.js';
 import { moneyForVote } from '../economy/action-money.js';
 
@@ -14,14 +13,14 @@ export async function votePost(
   identity: Identity | null,
   input: PostVoteInput,
 ): Promise<CommandOutput<VoteResult>> {
-  const user = await authorizeInThread(ctx, identity, input.thread, input.value === 'minus' ? 'minus' : 'plus');
   const request = {
-    identity: user,
+    identity,
+    gate: { thread: input.thread, action: input.value === 'minus' ? ('minus' as const) : ('plus' as const) },
     requestId: input.requestId,
     action: 'post:vote',
     input: { thread: input.thread, value: input.value },
   };
-  return runMutation<VoteResult>(ctx, request, async (tx, at) => {
+  return runGatedMutation<VoteResult>(ctx, request, async (tx, at, user) => {
     const thread = await tx.ensureThread(input.thread, null, null, at);
     const previous = await tx.getVote(input.thread, user.id);
     if (previous === input.value) {

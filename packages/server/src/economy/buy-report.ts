@@ -1,7 +1,7 @@
 import type { PnlReport, ReportBuyInput, ReportListInput } from '@parley/protocol';
 import type { CommandContext, CommandOutput } from '../commands/context.js';
-import { runMutation } from '../commands/mutation.js';
-import { authorizeInThread, siteOf } from '../commands/thread-gates.js';
+import { runGatedMutation } from '../commands/mutation.js';
+import { siteOf } from '../commands/thread-gates.js';
 import type { Identity } from '../domain/identity.js';
 import { readerAccount } from './accounts.js';
 import { openBook } from './book.js';
@@ -20,9 +20,14 @@ export async function buyReport(
   identity: Identity | null,
   input: ReportBuyInput,
 ): Promise<CommandOutput<PnlReport>> {
-  const user = await authorizeInThread(ctx, identity, input.thread, 'report');
-  const request = { identity: user, requestId: input.requestId, action: 'report:buy', input: { thread: input.thread } };
-  return runMutation<PnlReport>(ctx, request, async (tx, at) => {
+  const request = {
+    identity,
+    gate: { thread: input.thread, action: 'report' as const },
+    requestId: input.requestId,
+    action: 'report:buy',
+    input: { thread: input.thread },
+  };
+  return runGatedMutation<PnlReport>(ctx, request, async (tx, at, user) => {
     await requireThread(ctx, tx, user, input.thread);
     const book = openBook(ctx, tx, user, at, input.requestId);
     const id = ctx.newId();
