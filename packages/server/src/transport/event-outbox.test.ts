@@ -12,6 +12,9 @@ const edited = (thread: string, seq: number): ThreadEvent => ({
   type: 'comment.edited', thread, seq, at: 0, commentId: 'c1', body: 'b', editedAt: 0,
 });
 
+/** The end of the current event-loop turn, where "at once" events leave. */
+const endOfTurn = (): void => void vi.advanceTimersByTime(0);
+
 describe('ThreadEventOutbox', () => {
   let sent: { thread: string; seqs: number[] }[];
   const send = (thread: string, events: ThreadEvent[]): void => void sent.push({ thread, seqs: events.map((e) => e.seq) });
@@ -34,11 +37,12 @@ describe('ThreadEventOutbox', () => {
     ]);
   });
 
-  it('[E2] any other event takes the waiting ones with it, ahead of it, and goes at once', () => {
+  it('[E2] any other event takes the waiting ones with it, ahead of it, and goes at the end of the turn', () => {
     const outbox = new ThreadEventOutbox(send, 100);
     outbox.queue([reacted('t', 1)]);
     outbox.queue([reacted('u', 1)]);
     outbox.queue([edited('t', 2)]);
+    endOfTurn();
     expect(sent).toEqual([{ thread: 't', seqs: [1, 2] }]);
     vi.advanceTimersByTime(100);
     expect(sent).toEqual([{ thread: 't', seqs: [1, 2] }, { thread: 'u', seqs: [1] }]);
@@ -49,14 +53,26 @@ describe('ThreadEventOutbox', () => {
     outbox.queue([reacted('t', 2)]);
     outbox.queue([reacted('t', 1)]);
     outbox.queue([edited('t', 3)]);
+    endOfTurn();
     expect(sent).toEqual([{ thread: 't', seqs: [1, 2, 3] }]);
   });
 
-  it('[E4] tick 0 sends every command\'s events at once', () => {
+  it('[E9] a comment whose command resumed before an earlier reaction\'s (one group commit) still goes after it', () => {
+    const outbox = new ThreadEventOutbox(send, 100);
+    outbox.queue([edited('t', 6)]);
+    outbox.queue([reacted('t', 5)]);
+    endOfTurn();
+    expect(sent).toEqual([{ thread: 't', seqs: [5, 6] }]);
+  });
+
+  it('[E4] tick 0 waits for no tick: every event leaves at the end of its turn', () => {
     const outbox = new ThreadEventOutbox(send, 0);
     outbox.queue([reacted('t', 1)]);
     outbox.queue([voted('t', 2)]);
-    expect(sent).toEqual([{ thread: 't', seqs: [1] }, { thread: 't', seqs: [2] }]);
+    endOfTurn();
+    outbox.queue([voted('t', 3)]);
+    endOfTurn();
+    expect(sent).toEqual([{ thread: 't', seqs: [1, 2] }, { thread: 't', seqs: [3] }]);
   });
 
   it('[E5] close sends what waits, and later events go at once', () => {

@@ -7,6 +7,11 @@
  * (a comment created, edited, deleted, hidden) takes that outbox with it, in the same message, so
  * it never overtakes them. Nothing is collapsed: every event keeps its seq, and a reader's gap
  * check stays exact. Only broadcasts wait; the acting client's ack never does.
+ *
+ * "At once" is the end of the current event-loop turn (setImmediate), not the call: commands
+ * committed together (one group commit, or one after another in the serial queue) resume through
+ * promise chains of different lengths, so a later seq can reach here a few microtasks before an
+ * earlier one. By the end of the turn all of them are here, and one sorted message carries them.
  */
 import type { ThreadEvent, ThreadEventType } from '@parley/protocol';
 
@@ -18,43 +23,60 @@ export type SendThreadEvents = (thread: string, events: ThreadEvent[]) => void;
 export class ThreadEventOutbox {
   private readonly pending = new Map<string, ThreadEvent[]>();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Threads to send at the end of this turn: they hold an event that must not wait for the tick. */
+  private readonly urgent = new Set<string>();
+  private immediate: ReturnType<typeof setImmediate> | undefined;
   private closed = false;
 
   constructor(
     private readonly send: SendThreadEvents,
-    /** 0 sends every event at once, one message per command and thread. */
+    /** 0: nothing waits for a tick; every event goes at the end of the turn it arrived in. */
     private readonly tickMs: number,
   ) {}
 
   /** The events one command produced, in seq order. */
   queue(events: readonly ThreadEvent[]): void {
     for (const [thread, ofThread] of byThread(events)) {
-      const wait = this.tickMs > 0 && !this.closed && ofThread.every((event) => coalesced.has(event.type));
-      const queued = this.pending.get(thread);
-      if (wait) {
-        if (queued) queued.push(...ofThread);
-        else this.pending.set(thread, ofThread);
-        this.timer ??= setTimeout(() => this.flush(), this.tickMs);
+      if (this.closed) {
+        this.emit(thread, ofThread);
         continue;
       }
-      this.pending.delete(thread);
-      this.emit(thread, queued ? [...queued, ...ofThread] : ofThread);
+      const queued = this.pending.get(thread);
+      if (queued) queued.push(...ofThread);
+      else this.pending.set(thread, ofThread);
+      const wait = this.tickMs > 0 && ofThread.every((event) => coalesced.has(event.type));
+      if (!wait) this.urgent.add(thread);
     }
+    if (this.urgent.size > 0) this.immediate ??= setImmediate(() => this.flushUrgent());
+    if (this.pending.size > this.urgent.size) this.timer ??= setTimeout(() => this.flush(), this.tickMs);
   }
 
   /** Sends everything waiting now (also what the timer does). */
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    clearImmediate(this.immediate);
+    this.immediate = undefined;
+    this.urgent.clear();
     const batches = [...this.pending];
     this.pending.clear();
     for (const [thread, events] of batches) this.emit(thread, events);
   }
 
-  /** Sends what waits; later events go out at once. */
+  /** Sends what waits; later events go out as they come. */
   close(): void {
     this.closed = true;
     this.flush();
+  }
+
+  private flushUrgent(): void {
+    this.immediate = undefined;
+    for (const thread of this.urgent) {
+      const events = this.pending.get(thread);
+      this.pending.delete(thread);
+      if (events) this.emit(thread, events);
+    }
+    this.urgent.clear();
   }
 
   private emit(thread: string, events: ThreadEvent[]): void {
