@@ -1,7 +1,7 @@
 /**
  * Runs async tasks strictly one after another. The SQLite store has one connection, so two
- * transactions must never interleave across an `await`; this queue is what guarantees it, and it
- * is the place where commits of tasks waiting together can later be grouped into one.
+ * transactions must never interleave across an `await`; this queue is what guarantees it. Write
+ * transactions waiting together run as one task of it (sqlite/group-commit.ts).
  */
 export class SerialQueue {
   private tail: Promise<unknown> = Promise.resolve();

@@ -62,3 +62,72 @@ describe('SqliteStore on disk', () => {
     }
   });
 });
+
+describe('SqliteStore group commit', () => {
+  /** Three writes issued in one turn, so they share one transaction; the middle one throws. */
+  function threeWrites(store: SqliteStore, during?: () => void) {
+    const first = store.write(async (tx) => {
+      await tx.ensureThread('a', null, null, 1);
+      return tx.nextSeq('t');
+    });
+    const middle = store.write(async (tx) => {
+      await tx.ensureThread('b', null, null, 1);
+      await tx.nextSeq('t');
+      throw new Error('the middle command fails');
+    });
+    const last = store.write(async (tx) => {
+      during?.();
+      await tx.ensureThread('c', null, null, 1);
+      return tx.nextSeq('t');
+    });
+    return { first, middle, last };
+  }
+
+  it('a command that throws in a group is rolled back alone; the others commit, seq stays gapless', async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    onTestFinished(() => store.close());
+    await store.write((tx) => tx.ensureThread('t', null, null, 1));
+    const before = store.writeStats;
+    const { first, middle, last } = threeWrites(store);
+    await expect(middle).rejects.toThrow('the middle command fails');
+    expect([await first, await last]).toEqual([1, 2]);
+    expect(store.writeStats).toEqual({ transactions: before.transactions + 1, writes: before.writes + 3 });
+    expect(await store.read((tx) => Promise.all(['a', 'b', 'c', 't'].map((id) => tx.getThread(id))))).toMatchObject([
+      { id: 'a' },
+      null,
+      { id: 'c' },
+      { id: 't', seq: 2 },
+    ]);
+  });
+
+  it('answers every caller only after the COMMIT: another connection sees the row when the promise resolves', async () => {
+    const path = join(tempDir(), 'group.db');
+    const store = SqliteStore.open({ path });
+    onTestFinished(() => store.close());
+    await store.write((tx) => tx.ensureThread('t', null, null, 1));
+    const other = new Database(path, { readonly: true });
+    onTestFinished(() => void other.close());
+    const visible = (id: string): boolean => other.prepare('SELECT 1 FROM threads WHERE id = ?').get(id) !== undefined;
+
+    let firstVisibleBeforeCommit: boolean | null = null;
+    const { first, middle, last } = threeWrites(store, () => {
+      // Runs after the first command finished, inside the same open transaction.
+      firstVisibleBeforeCommit = visible('a');
+    });
+    const seenOnResolve = await Promise.all([first.then(() => visible('a')), last.then(() => visible('c'))]);
+    await middle.catch(() => undefined);
+    expect(firstVisibleBeforeCommit).toBe(false);
+    expect(seenOnResolve).toEqual([true, true]);
+    expect(visible('b')).toBe(false);
+  });
+
+  it('caps a group at 64 writes and runs the rest in the next', async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    onTestFinished(() => store.close());
+    await store.write((tx) => tx.ensureThread('t', null, null, 1));
+    const before = store.writeStats;
+    const seqs = await Promise.all(Array.from({ length: 100 }, () => store.write((tx) => tx.nextSeq('t'))));
+    expect(seqs).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(store.writeStats).toEqual({ transactions: before.transactions + 2, writes: before.writes + 100 });
+  });
+});

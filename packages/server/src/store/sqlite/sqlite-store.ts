@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { SerialQueue } from '../serial-queue.js';
 import type { ReadTx, Store, WriteTx } from '../types.js';
+import { GroupCommitter, type GroupCommitStats } from './group-commit.js';
 import { migrations } from './migrations.js';
 import { SqliteTx } from './sqlite-tx.js';
 import { prepareStatements, type Statements } from './statements.js';
@@ -14,6 +15,7 @@ export interface SqliteStoreOptions {
 
 /**
  * The embedded store: one SQLite file, one connection, every transaction through one queue.
+ * Write transactions waiting together share one commit (group-commit.ts).
  *
  * Durability: WAL with `synchronous=FULL` fsyncs the log on every commit, so a write that was
  * acknowledged survives a crash or power loss, not only a process kill.
@@ -21,10 +23,17 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   private readonly queue = new SerialQueue();
   private readonly st: Statements;
+  private readonly groups: GroupCommitter;
   private closed = false;
 
   private constructor(private readonly db: Database.Database) {
     this.st = prepareStatements(db);
+    this.groups = new GroupCommitter(db, this.queue, () => new SqliteTx(this.st, true));
+  }
+
+  /** How many write calls shared how many transactions (for the benchmark and tests). */
+  get writeStats(): Readonly<GroupCommitStats> {
+    return { ...this.groups.stats };
   }
 
   /** Opens (creating if needed) and migrates the database. */
@@ -48,21 +57,11 @@ export class SqliteStore implements Store {
   }
 
   read<T>(work: (tx: ReadTx) => Promise<T>): Promise<T> {
-    return this.transaction('BEGIN', false, work);
-  }
-
-  write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
-    // IMMEDIATE takes the write lock up front, so the transaction cannot fail half-way with BUSY
-    // when it first writes after reading.
-    return this.transaction('BEGIN IMMEDIATE', true, work);
-  }
-
-  private transaction<T>(begin: string, writable: boolean, work: (tx: SqliteTx) => Promise<T>): Promise<T> {
     // Checked at enqueue time: work queued before close() still runs to completion.
     if (this.closed) return Promise.reject(new Error('store is closed'));
     return this.queue.run(async () => {
-      const tx = new SqliteTx(this.st, writable);
-      this.db.exec(begin);
+      const tx = new SqliteTx(this.st, false);
+      this.db.exec('BEGIN');
       try {
         const result = await work(tx);
         this.db.exec('COMMIT');
@@ -76,6 +75,13 @@ export class SqliteStore implements Store {
     });
   }
 
+  write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('store is closed'));
+    // BEGIN IMMEDIATE (in the group) takes the write lock up front, so a transaction cannot fail
+    // half-way with BUSY when it first writes after reading.
+    return this.groups.write(work);
+  }
+
   pruneRequests(before: number): Promise<number> {
     return this.write(async () => this.st.pruneRequests.run(before).changes);
   }
@@ -87,8 +93,9 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // Let queued transactions finish: each was (or will be) acknowledged to someone.
-    await this.queue.drain();
+    // Let queued transactions finish: each was (or will be) acknowledged to someone. A group may
+    // queue the next one while it runs, hence the loop.
+    while (this.queue.size > 0) await this.queue.drain();
     this.db.close();
   }
 }

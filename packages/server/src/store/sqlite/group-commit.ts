@@ -1,0 +1,122 @@
+/**
+ * Group commit (DESIGN.md "Performance, by design"): with `synchronous=FULL` every COMMIT waits for
+ * an fsync, and BEGIN/COMMIT dominate a small command's cost. Write transactions that are waiting
+ * together run in ONE `BEGIN IMMEDIATE … COMMIT`, each in its own SAVEPOINT:
+ *
+ *   - a command that throws is rolled back to its savepoint and released; the others keep their work;
+ *   - every caller is answered only after the COMMIT succeeded; a failed COMMIT fails them all;
+ *   - the commands run one after another inside the group (never two interleaved across an await),
+ *     each seeing the ones before it, so per-thread seqs stay gapless (a rolled-back command's seq
+ *     is taken again by the next one).
+ *
+ * A group is whatever waits when its turn in the serial queue comes, after one event-loop turn, so
+ * commands arriving in the same turn (several sockets' packets) share it. At most `maxGroup` a group.
+ */
+import type Database from 'better-sqlite3';
+import type { SerialQueue } from '../serial-queue.js';
+import type { SqliteTx } from './sqlite-tx.js';
+
+interface WriteJob {
+  work: (tx: SqliteTx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { job: WriteJob; ok: true; value: unknown } | { job: WriteJob; ok: false; error: unknown };
+
+export interface GroupCommitStats {
+  /** Write transactions committed or rolled back (groups, each one BEGIN … COMMIT). */
+  transactions: number;
+  /** Write calls those transactions carried. */
+  writes: number;
+}
+
+export class GroupCommitter {
+  readonly stats: GroupCommitStats = { transactions: 0, writes: 0 };
+  private readonly waiting: WriteJob[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly queue: SerialQueue,
+    private readonly newTx: () => SqliteTx,
+    /** @default 64 — the fsync is amortised long before that; a cap bounds the latency of the last. */
+    private readonly maxGroup = 64,
+  ) {}
+
+  write<T>(work: (tx: SqliteTx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    void this.queue.run(async () => {
+      // One event-loop turn: writes from the same I/O round (and their promise chains) join in.
+      await new Promise((next) => setImmediate(next));
+      this.scheduled = false;
+      const group = this.waiting.splice(0, this.maxGroup);
+      if (this.waiting.length > 0) this.schedule();
+      if (group.length > 0) await this.run(group);
+    });
+  }
+
+  private async run(group: WriteJob[]): Promise<void> {
+    this.stats.transactions += 1;
+    this.stats.writes += group.length;
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      for (const job of group) job.reject(error);
+      return;
+    }
+    // One command alone needs no savepoint: its error rolls the whole transaction back.
+    const alone = group.length === 1;
+    const outcomes: Outcome[] = [];
+    for (const [index, job] of group.entries()) {
+      const outcome = await this.runOne(job, alone);
+      outcomes.push(outcome);
+      if (!outcome.ok && !this.db.inTransaction) {
+        // SQLite ended the whole transaction itself (e.g. an I/O error): the work of the commands
+        // before this one is gone, and nobody was answered yet, so they run again in a later group.
+        this.waiting.unshift(...group.slice(0, index), ...group.slice(index + 1));
+        if (this.waiting.length > 0) this.schedule();
+        outcome.job.reject(outcome.error);
+        return;
+      }
+    }
+    try {
+      if (alone && !outcomes[0]!.ok) this.db.exec('ROLLBACK');
+      else this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      for (const outcome of outcomes) outcome.job.reject(outcome.ok ? error : outcome.error);
+      return;
+    }
+    for (const outcome of outcomes) {
+      if (outcome.ok) outcome.job.resolve(outcome.value);
+      else outcome.job.reject(outcome.error);
+    }
+  }
+
+  private async runOne(job: WriteJob, alone: boolean): Promise<Outcome> {
+    if (!alone) this.db.exec('SAVEPOINT command');
+    const tx = this.newTx();
+    try {
+      const value = await job.work(tx);
+      if (!alone) this.db.exec('RELEASE command');
+      return { job, ok: true, value };
+    } catch (error) {
+      if (!alone && this.db.inTransaction) {
+        this.db.exec('ROLLBACK TO command');
+        this.db.exec('RELEASE command');
+      }
+      return { job, ok: false, error };
+    } finally {
+      tx.end();
+    }
+  }
+}
