@@ -45,15 +45,6 @@ export const commentStyles = css`
     font-weight: 650;
     color: var(--_fg);
   }
-  .level {
-    font-size: 0.6875rem;
-    font-weight: 700;
-    letter-spacing: 0.04em;
-    padding: 0.1rem 0.45rem;
-    border-radius: 999px;
-    color: var(--_accent);
-    background: color-mix(in srgb, var(--_accent) 12%, transparent);
-  }
   time {
     white-space: nowrap;
   }

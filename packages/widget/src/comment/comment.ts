@@ -26,6 +26,7 @@ import { ComposerSubmitEvent } from '../composer/composer.js';
 import { avatarHue, initials } from '../shared/avatar-style.js';
 import { editIcon, replyIcon, thumbDownIcon, thumbUpIcon, trashIcon } from '../shared/icons.js';
 import { absoluteTime, plural, relativeTime } from '../shared/relative-time.js';
+import { levelBadgeStyles } from '../shared/level-badge.styles.js';
 import { baseStyles } from '../shared/theme.styles.js';
 import { CommentActionEvent, type CommentAction } from './comment-action.js';
 import type { FlagState, HiddenBody } from '../thread/moderation-desk.js';
@@ -35,7 +36,7 @@ import { commentStyles } from './comment.styles.js';
 const COMPOSER_PARTS = 'composer-input, composer-submit, composer-cancel, edit-input, edit-save, counter';
 
 export class ParleyComment extends LitElement {
-  static override styles = [baseStyles, commentStyles];
+  static override styles = [baseStyles, levelBadgeStyles, commentStyles];
   static override properties = {
     comment: { attribute: false },
     now: { type: Number },

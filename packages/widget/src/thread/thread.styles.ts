@@ -189,15 +189,6 @@ export const threadStyles = css`
   .compose-as strong {
     color: var(--_fg);
   }
-  .level {
-    font-size: 0.6875rem;
-    font-weight: 700;
-    letter-spacing: 0.04em;
-    padding: 0.1rem 0.45rem;
-    border-radius: 999px;
-    color: var(--_accent);
-    background: color-mix(in srgb, var(--_accent) 12%, transparent);
-  }
   .locked {
     border: 1px dashed var(--parley-border);
     border-radius: var(--parley-radius);

@@ -53,6 +53,7 @@ import { connectWithSocketIo } from '../transport/socket-io-connection.js';
 import { ComposerSubmitEvent, type ParleyComposer } from '../composer/composer.js';
 import type { CommentActionEvent } from '../comment/comment-action.js';
 import { ParleyCommentPostedEvent, ParleyErrorEvent, ParleySignInEvent } from '../events.js';
+import { levelBadgeStyles } from '../shared/level-badge.styles.js';
 import { baseStyles, themeTokens } from '../shared/theme.styles.js';
 import { threadStyles } from './thread.styles.js';
 import { renderCommentPrice, renderEconomy, ThreadEconomy } from '../economy/thread-economy.js';
@@ -72,7 +73,7 @@ import { SCRIPT_ORIGIN } from './script-origin.js';
 const CLOCK_TICK_MS = 60_000;
 
 export class ParleyThread extends LitElement {
-  static override styles = [themeTokens, baseStyles, threadStyles];
+  static override styles = [themeTokens, baseStyles, levelBadgeStyles, threadStyles];
   static override properties = {
     thread: { type: String, attribute: 'thread' },
     server: { type: String, attribute: 'server' },
