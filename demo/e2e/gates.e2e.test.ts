@@ -22,12 +22,7 @@ describe('level gates on the reference page', () => {
     server = await startDemoForTest();
     browser = await launchChromium();
     sam = await openAs(browser, server.url, 'writer');
-    const context = await browser.newContext({ viewport: { width: 1100, height: 1400 } });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/?as=newcomer`);
-    await page.locator('[part~="status"][data-status="connected"]').waitFor();
-    await page.locator('[part~="comment"]').first().waitFor();
-    nadia = { context, page, errors: [] };
+    nadia = await openAs(browser, server.url, 'newcomer', { composer: false });
   });
 
   it('a LVL 4 reader sees "Available from LVL 13" under "Add your comment" instead of a composer', async () => {

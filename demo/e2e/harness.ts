@@ -45,8 +45,16 @@ export interface Reader {
   errors: string[];
 }
 
-/** Opens the demo page as a persona in a fresh browser context and waits for the thread to render. */
-export async function openAs(browser: Browser, baseUrl: string, persona: string): Promise<Reader> {
+/**
+ * Opens the demo page as a persona in a fresh browser context and waits for the thread to render,
+ * and for the composer unless `composer: false` (a guest, or a reader below the comment gate).
+ */
+export async function openAs(
+  browser: Browser,
+  baseUrl: string,
+  persona: string,
+  { composer = persona !== 'guest' }: { composer?: boolean } = {},
+): Promise<Reader> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 1400 } });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -60,7 +68,7 @@ export async function openAs(browser: Browser, baseUrl: string, persona: string)
   await page.goto(`${baseUrl}/?as=${persona}`);
   await page.locator('[part~="status"][data-status="connected"]').waitFor();
   await page.locator('[part~="comment"]').first().waitFor();
-  if (persona !== 'guest') await page.locator('textarea[part~="composer-input"]').first().waitFor();
+  if (composer) await page.locator('textarea[part~="composer-input"]').first().waitFor();
   return { context, page, errors };
 }
 

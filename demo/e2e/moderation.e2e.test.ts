@@ -24,13 +24,8 @@ describe('flags and moderation on the reference page', () => {
     browser = await launchChromium();
     muchacha = await openAs(browser, server.url, 'muchacha');
     mira = await openAs(browser, server.url, 'moderator');
-    // Nadia has no composer (she is below the comment gate), so not openAs, which waits for one.
-    const context = await browser.newContext({ viewport: { width: 1100, height: 1400 } });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/?as=newcomer`);
-    await page.locator('[part~="status"][data-status="connected"]').waitFor();
-    await page.locator('[part~="comment"]').first().waitFor();
-    nadia = { context, page, errors: [] };
+    // Nadia has no composer: she is below the comment gate.
+    nadia = await openAs(browser, server.url, 'newcomer', { composer: false });
   });
 
   it('a LVL 4 reader sees Flag locked: disabled, "Available from LVL 5"', async () => {
