@@ -6,22 +6,15 @@
  * does all its writes (the change, its event rows, its request record — and later ledger transfers)
  * through one `WriteTx`, so they commit or vanish together.
  */
-import type { CommentView, Reaction, ThreadEvent, Vote } from '@parley/protocol';
+import type { CommentView, Reaction, ThreadEvent, ThreadView, Vote } from '@parley/protocol';
 import type { RootPosition } from '../domain/cursor.js';
 import type { LedgerReadTx, LedgerWriteTx } from './ledger-types.js';
 import type { IdentityReadTx, IdentityWriteTx } from './identity-store.js';
 import type { NotesReadTx, NotesWriteTx } from './notes-store.js';
 import type { ModerationReadTx, ModerationWriteTx } from './moderation-store.js';
 
-export interface ThreadRecord {
-  id: string;
-  title: string | null;
-  url: string | null;
-  /** Last event seq; the next event gets seq + 1. */
-  seq: number;
-  commentCount: number;
-  plus: number;
-  minus: number;
+/** A stored thread: the wire view plus when it was created. Its next event gets `seq + 1`. */
+export interface ThreadRecord extends ThreadView {
   createdAt: number;
 }
 
@@ -36,19 +29,11 @@ export interface CommentRecord extends CommentView {
   flagCount: number;
 }
 
-export interface NewComment {
-  id: string;
-  thread: string;
-  rootId: string;
-  parentId: string | null;
-  replyToId: string | null;
-  replyToName: string | null;
-  depth: number;
-  seq: number;
-  author: CommentView['author'];
-  body: string;
-  createdAt: number;
-}
+/** What a command supplies to insert a comment; the store fills in the rest (counts, edit and delete times). */
+export type NewComment = Pick<
+  CommentView,
+  'id' | 'thread' | 'rootId' | 'parentId' | 'replyToId' | 'replyToName' | 'depth' | 'seq' | 'author' | 'body' | 'createdAt'
+>;
 
 export interface StoredRequest {
   fingerprint: string;
