@@ -1,7 +1,7 @@
 /** Render helpers of `<parley-thread>`: header, composer area, list. Pure functions of their input. */
 import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { AuthorView, Sort, Vote } from '@parley/protocol';
+import { Limits, type AuthorView, type Sort, type Vote } from '@parley/protocol';
 import type { ConnectionStatus } from '../state/connection.js';
 import type { DisplayComment, DisplayGroup } from '../state/display.js';
 import { chatIcon, minusIcon, plusIcon } from '../shared/icons.js';
@@ -10,6 +10,8 @@ import type { TypingMap } from '../realtime/room-view.js';
 import { typingSentence } from '../realtime/typing-sentence.js';
 import { availableFrom, voteLockText, type ViewerAccess } from './viewer-access.js';
 import type { CommentModeration } from './moderation-desk.js';
+import type { ComposerSubmitEvent } from '../composer/composer.js';
+import { renderCommentPrice, type ThreadEconomy } from '../economy/thread-economy.js';
 
 /** The parts inside `<parley-comment>` re-exported, so `parley-thread::part(like)` styles work. */
 export const COMMENT_PARTS = [
@@ -99,7 +101,7 @@ export function renderProblems(thread: string, joinError: { message: string } | 
 }
 
 /** A guest's prompt: a link to the host's login page when `login-url` is set, else a button (event). */
-export function renderSignIn(onSignIn: () => void, loginUrl = ''): TemplateResult {
+function renderSignIn(onSignIn: () => void, loginUrl = ''): TemplateResult {
   return html`<div class="sign-in" part="sign-in">
     <span class="text">Sign in to comment, reply and react.</span>
     ${loginUrl
@@ -109,7 +111,7 @@ export function renderSignIn(onSignIn: () => void, loginUrl = ''): TemplateResul
 }
 
 /** "Add your comment — Available from LVL 13", as on the reference page: the box, visibly locked. */
-export function renderLocked(user: AuthorView, requiredLevel: number): TemplateResult {
+function renderLocked(user: AuthorView, requiredLevel: number): TemplateResult {
   return html`<div class="locked" part="locked" role="group" aria-labelledby="parley-locked-title">
     <p class="locked-title" id="parley-locked-title">Add your comment</p>
     <textarea class="locked-input" aria-label="Add your comment" placeholder="Add your comment" disabled></textarea>
@@ -118,8 +120,42 @@ export function renderLocked(user: AuthorView, requiredLevel: number): TemplateR
   </div>`;
 }
 
-export function renderComposeAs(user: AuthorView): TemplateResult {
+function renderComposeAs(user: AuthorView): TemplateResult {
   return html`<p class="compose-as">Commenting as <strong>${user.name}</strong><span class="level">LVL ${user.level}</span></p>`;
+}
+
+export interface ComposeInput {
+  /** null for a guest. */
+  user: AuthorView | null;
+  /** 0 when the viewer may comment; otherwise the level that unlocks it. */
+  commentLock: number;
+  economy: ThreadEconomy | null;
+  loginUrl: string;
+  /** Who is typing a new comment (not a reply). */
+  typing: readonly string[] | undefined;
+  onSubmit: (event: ComposerSubmitEvent) => void;
+  onSignIn: () => void;
+}
+
+/** Above the list: the main composer, or its locked box, or a guest's sign-in; then who is typing. */
+export function renderCompose(c: ComposeInput): TemplateResult {
+  return html`<div class="compose">
+    ${c.user && c.commentLock > 0
+      ? renderLocked(c.user, c.commentLock)
+      : c.user
+      ? html`${renderComposeAs(c.user)}
+          <parley-composer
+            part="composer"
+            exportparts="composer-input, composer-submit, counter"
+            label="Add your comment"
+            placeholder="Add your comment"
+            max-length=${Limits.maxBodyLength}
+            @parley-composer-submit=${c.onSubmit}
+          ></parley-composer>
+          ${renderCommentPrice(c.economy)}`
+      : renderSignIn(c.onSignIn, c.loginUrl)}
+    ${renderTyping(c.typing, '')}
+  </div>`;
 }
 
 export function renderSkeleton(): TemplateResult {

@@ -45,7 +45,7 @@
  * @cssproperty --parley-font @cssproperty --parley-font-size @cssproperty --parley-indent
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { Limits, Sorts, type Sort, type Vote } from '@parley/protocol';
+import { Sorts, type Sort, type Vote } from '@parley/protocol';
 import type { Connector } from '../state/connection.js';
 import { sessionMutationStorage } from '../state/pending-mutations.js';
 import { ThreadStore, type StoreNotice } from '../state/thread-store.js';
@@ -56,10 +56,9 @@ import { ParleyCommentPostedEvent, ParleyErrorEvent, ParleySignInEvent } from '.
 import { levelBadgeStyles } from '../shared/level-badge.styles.js';
 import { baseStyles, themeTokens } from '../shared/theme.styles.js';
 import { threadStyles } from './thread.styles.js';
-import { renderCommentPrice, renderEconomy, ThreadEconomy } from '../economy/thread-economy.js';
+import { renderEconomy, ThreadEconomy } from '../economy/thread-economy.js';
 import {
-  renderComposeAs, renderEmpty, renderHeader, renderList, renderLoadMore, renderLocked, renderProblems, renderSignIn,
-  renderSkeleton, renderTyping,
+  renderCompose, renderEmpty, renderHeader, renderList, renderLoadMore, renderProblems, renderSkeleton,
 } from './thread-parts.js';
 import { LiveController } from './live-controller.js';
 import { AuthUrlTokenSource } from './auth-token.js';
@@ -261,7 +260,6 @@ export class ParleyThread extends LitElement {
     const loaded = store?.loaded ?? false;
     const viewer = store?.viewer ?? null;
     const access = viewerAccess(viewer);
-    const commentLock = access.lockedFrom('comment');
     const votes = store?.postVotes() ?? { plus: 0, minus: 0, vote: null };
     const groups = loaded ? store!.groups() : [];
     return html`<section class="thread" part="base" aria-labelledby="parley-heading">
@@ -279,23 +277,15 @@ export class ParleyThread extends LitElement {
       ${renderProblems(this.thread, store?.joinError ?? null, this.problem, () => (this.problem = ''))}
       ${!loaded
         ? renderSkeleton()
-        : html`<div class="compose">
-              ${viewer?.user && commentLock > 0
-                ? renderLocked(viewer.user, commentLock)
-                : viewer?.user
-                ? html`${renderComposeAs(viewer.user)}
-                    <parley-composer
-                      part="composer"
-                      exportparts="composer-input, composer-submit, counter"
-                      label="Add your comment"
-                      placeholder="Add your comment"
-                      max-length=${Limits.maxBodyLength}
-                      @parley-composer-submit=${this.onComposerSubmit}
-                    ></parley-composer>
-                    ${renderCommentPrice(this.economy)}`
-                : renderSignIn(() => this.dispatchEvent(new ParleySignInEvent()), this.loginUrl)}
-              ${renderTyping(this.liveRoom.typing.get(''), '')}
-            </div>
+        : html`${renderCompose({
+              user: viewer?.user ?? null,
+              commentLock: access.lockedFrom('comment'),
+              economy: this.economy,
+              loginUrl: this.loginUrl,
+              typing: this.liveRoom.typing.get(''),
+              onSubmit: this.onComposerSubmit,
+              onSignIn: () => this.dispatchEvent(new ParleySignInEvent()),
+            })}
             ${this.liveRoom.renderNotes(Boolean(viewer?.user))}
             ${groups.length === 0
               ? renderEmpty()
