@@ -48,7 +48,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { Sorts, type Sort, type Vote } from '@parley/protocol';
 import type { Connector } from '../state/connection.js';
 import { sessionMutationStorage } from '../state/pending-mutations.js';
-import { ThreadStore, type StoreNotice } from '../state/thread-store.js';
+import type { StoreNotice } from '../state/thread-store.js';
 import { connectWithSocketIo } from '../transport/socket-io-connection.js';
 import { ComposerSubmitEvent, type ParleyComposer } from '../composer/composer.js';
 import type { CommentActionEvent } from '../comment/comment-action.js';
@@ -56,7 +56,7 @@ import { ParleyCommentPostedEvent, ParleyErrorEvent, ParleySignInEvent } from '.
 import { levelBadgeStyles } from '../shared/level-badge.styles.js';
 import { baseStyles, themeTokens } from '../shared/theme.styles.js';
 import { threadStyles } from './thread.styles.js';
-import { renderEconomy, ThreadEconomy } from '../economy/thread-economy.js';
+import { renderEconomy } from '../economy/thread-economy.js';
 import {
   renderCompose, renderEmpty, renderHeader, renderList, renderLoadMore, renderProblems, renderSkeleton,
 } from './thread-parts.js';
@@ -65,7 +65,7 @@ import { AuthUrlTokenSource } from './auth-token.js';
 import { readGateTightenings } from './gate-attributes.js';
 import { viewerAccess } from './viewer-access.js';
 import { applyCommentAction } from './comment-actions.js';
-import { ModerationDesk } from './moderation-desk.js';
+import { ThreadSession } from './thread-session.js';
 import { SCRIPT_ORIGIN } from './script-origin.js';
 
 /** Relative times ("3 min ago") are refreshed this often. */
@@ -122,15 +122,10 @@ export class ParleyThread extends LitElement {
   /** A refused action that has no comment to show it beside (a vote, a page, the connection). */
   declare private problem: string;
 
-  private store: ThreadStore | null = null;
-  /** Read-to-earn, balance and the PnL report of this session. */
-  private economy: ThreadEconomy | null = null;
-  /** Flags, moderators' counts and hidden words of this session. */
-  private desk: ModerationDesk | null = null;
+  private session: ThreadSession | null = null;
   private sessionToken = '';
   private tokenSource: { url: string; source: AuthUrlTokenSource } | null = null;
   private sessionKey = '';
-  private sessionCleanup: (() => void)[] = [];
   private clock: ReturnType<typeof setInterval> | undefined;
   private readonly freshIds = new Set<string>();
   /** Presence and notes ("N reading now", typing, Key points), once Yjs has loaded. */
@@ -174,7 +169,7 @@ export class ParleyThread extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.ensureTokenSource();
     this.ensureSession();
-    if (changed.has('sort')) this.store?.setSort(this.effectiveSort);
+    if (changed.has('sort')) this.session?.store.setSort(this.effectiveSort);
   }
 
   private get effectiveSort(): Sort {
@@ -201,7 +196,7 @@ export class ParleyThread extends LitElement {
     const key = JSON.stringify([server, this.site, this.thread]);
     if (!this.isConnected || !this.thread) return this.endSession();
     if (key === this.sessionKey) {
-      if (token !== this.sessionToken) this.store?.authenticate(token || undefined);
+      if (token !== this.sessionToken) this.session?.store.authenticate(token || undefined);
       this.sessionToken = token;
       return;
     }
@@ -209,39 +204,30 @@ export class ParleyThread extends LitElement {
     this.sessionKey = key;
     this.sessionToken = token;
     const connection = this.connector(server, token || undefined, this.site || undefined);
-    const store = new ThreadStore(connection, {
-      thread: this.thread,
-      sort: this.effectiveSort,
-      pageSize: this.pageSize,
-      title: this.title || document.title,
-      url: this.url || location.href.split('#')[0],
-      gates: readGateTightenings(this),
-      storage: sessionMutationStorage(`${server}|${this.thread}`),
-    });
-    this.store = store;
-    const economy = new ThreadEconomy(connection, this.thread, this, store);
-    this.economy = economy;
-    const desk = (this.desk = new ModerationDesk(connection, store, () => this.requestUpdate(), (error, action) =>
-      this.onNotice({ type: 'error', error, action })));
-    this.sessionCleanup = [
-      () => desk.dispose(),
-      economy.subscribe(() => this.requestUpdate()),
-      () => economy.dispose(),
-      store.subscribe(() => this.requestUpdate()),
-      this.liveRoom.attach(store, connection),
-      store.onNotice((notice) => this.onNotice(notice)),
-      () => store.dispose(),
-      () => connection.close(),
-    ];
+    this.session = new ThreadSession(
+      connection,
+      {
+        thread: this.thread,
+        sort: this.effectiveSort,
+        pageSize: this.pageSize,
+        title: this.title || document.title,
+        url: this.url || location.href.split('#')[0],
+        gates: readGateTightenings(this),
+        storage: sessionMutationStorage(`${server}|${this.thread}`),
+      },
+      {
+        element: this,
+        liveRoom: this.liveRoom,
+        changed: () => this.requestUpdate(),
+        notice: (notice) => this.onNotice(notice),
+      },
+    );
   }
 
   private endSession(): void {
-    this.sessionCleanup.forEach((cleanup) => cleanup());
-    this.sessionCleanup = [];
+    this.session?.dispose();
+    this.session = null;
     this.sessionKey = '';
-    this.store = null;
-    this.economy = null;
-    this.desk = null;
   }
 
   private onNotice(notice: StoreNotice): void {
@@ -256,14 +242,16 @@ export class ParleyThread extends LitElement {
   }
 
   protected override render() {
-    const store = this.store;
+    const session = this.session;
+    const store = session?.store ?? null;
+    const economy = session?.economy ?? null;
     const loaded = store?.loaded ?? false;
     const viewer = store?.viewer ?? null;
     const access = viewerAccess(viewer);
     const votes = store?.postVotes() ?? { plus: 0, minus: 0, vote: null };
     const groups = loaded ? store!.groups() : [];
     return html`<section class="thread" part="base" aria-labelledby="parley-heading">
-      ${renderEconomy(this.economy, Boolean(viewer?.user))}
+      ${renderEconomy(economy, Boolean(viewer?.user))}
       ${renderHeader({
         count: loaded ? store!.threadView!.commentCount : null,
         ...votes,
@@ -280,7 +268,7 @@ export class ParleyThread extends LitElement {
         : html`${renderCompose({
               user: viewer?.user ?? null,
               commentLock: access.lockedFrom('comment'),
-              economy: this.economy,
+              economy,
               loginUrl: this.loginUrl,
               typing: this.liveRoom.typing.get(''),
               onSubmit: this.onComposerSubmit,
@@ -297,7 +285,7 @@ export class ParleyThread extends LitElement {
                   replyLockedFrom: access.lockedFrom('reply'),
                   reactLockedFrom: access.lockedFrom('react'),
                   flagLockedFrom: access.lockedFrom('flag'),
-                  moderation: this.desk!,
+                  moderation: session!.desk,
                   busy: store!.joining,
                   freshIds: this.freshIds,
                   loadingReplies: store!.loadingReplies,
@@ -311,12 +299,12 @@ export class ParleyThread extends LitElement {
 
   private readonly onComposerSubmit = (event: ComposerSubmitEvent): void => {
     this.liveRoom.stopTyping();
-    if (this.store?.post(event.body)) (event.target as ParleyComposer).clear();
+    if (this.session?.store.post(event.body)) (event.target as ParleyComposer).clear();
   };
 
   /** Actions from `<parley-comment>` elements bubble up to the list. */
   private readonly onCommentAction = (event: CommentActionEvent): void => {
-    if (this.store && this.desk) applyCommentAction(this.store, this.desk, event, () => this.liveRoom.stopTyping());
+    if (this.session) applyCommentAction(this.session.store, this.session.desk, event, () => this.liveRoom.stopTyping());
   };
 
   protected override firstUpdated(): void {
