@@ -32,6 +32,16 @@ function linesFrom(transfers: readonly TransferRecord[], account: string, thread
   return lines;
 }
 
+/** Each account's balance as its transfers make it: what every stored balance must equal. */
+export function balancesFromTransfers(transfers: readonly TransferRecord[]): Map<string, number> {
+  const derived = new Map<string, number>();
+  for (const t of transfers) {
+    derived.set(t.from, (derived.get(t.from) ?? 0) - t.amount);
+    derived.set(t.to, (derived.get(t.to) ?? 0) + t.amount);
+  }
+  return derived;
+}
+
 /**
  * What an auditor checks, from the database alone: every balance equals its transfers, they sum to
  * zero, no reader is negative, nothing is reversed twice, and every bought report equals the ledger
@@ -42,11 +52,7 @@ export async function auditLedger(store: Store): Promise<LedgerAudit> {
     transfers: await tx.ledger.allTransfers(),
     balances: await tx.ledger.allBalances(),
   }));
-  const derived = new Map<string, number>();
-  for (const t of transfers) {
-    derived.set(t.from, (derived.get(t.from) ?? 0) - t.amount);
-    derived.set(t.to, (derived.get(t.to) ?? 0) + t.amount);
-  }
+  const derived = balancesFromTransfers(transfers);
   let sumOfBalances = 0;
   const negativeReaders: string[] = [];
   const balanceMismatches: LedgerAudit['balanceMismatches'] = [];

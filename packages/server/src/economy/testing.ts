@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import { createTestContext, identity, rid, type TestContext } from '../test-helpers.js';
 import { joinThread } from '../commands/join-thread.js';
 import { readerAccount } from './accounts.js';
+import { balancesFromTransfers } from './audit.js';
 import { EconomyDirectory, type EconomyOptions } from './rules.js';
 import { publishThread } from './publish-thread.js';
 
@@ -40,11 +41,7 @@ export async function expectLedgerAddsUp(ctx: TestContext): Promise<void> {
     transfers: await tx.ledger.allTransfers(),
     balances: await tx.ledger.allBalances(),
   }));
-  const derived = new Map<string, number>();
-  for (const t of transfers) {
-    derived.set(t.from, (derived.get(t.from) ?? 0) - t.amount);
-    derived.set(t.to, (derived.get(t.to) ?? 0) + t.amount);
-  }
+  const derived = balancesFromTransfers(transfers);
   let sum = 0;
   for (const [account, balance] of balances) {
     expect({ account, balance }).toEqual({ account, balance: derived.get(account) ?? 0 });
