@@ -59,6 +59,28 @@ describe('joining', () => {
   });
 });
 
+describe('[S8] a token given while the handshake is in flight', () => {
+  it('re-authenticates on connect before joining, so the join answers for the new reader', () => {
+    const { connection, store } = setup();
+    store.authenticate('fresh-token'); // still connecting: the handshake may carry the old token
+    expect(connection.sent).toHaveLength(0);
+    connection.setStatus('connected');
+    expect(connection.sent.map((r) => r.event)).toEqual(['session:auth']);
+    expect(connection.pending('session:auth').input).toEqual({ token: 'fresh-token' });
+    connection.answer('session:auth', { user: bella, role: 'reader', level: 21, expiresAt: null });
+    expect(connection.sent.map((r) => r.event)).toEqual(['session:auth', 'thread:join']);
+    connection.answer('thread:join', snapshot([comment('a', { seq: 1 })]));
+    expect(store.loaded).toBe(true);
+  });
+
+  it('joins straight away on a later reconnect with no new token', () => {
+    const { connection } = joined();
+    connection.setStatus('reconnecting');
+    connection.setStatus('connected');
+    expect(connection.sent.map((r) => r.event)).toEqual(['thread:join', 'thread:join']);
+  });
+});
+
 describe('[S1] events in seq order', () => {
   it('applies seq = last + 1 and ignores duplicates and old events', () => {
     const { connection, store } = joined();

@@ -8,6 +8,8 @@
  *   [S6] a posted comment is shown at once (pending), then replaced by the stored one; the broadcast
  *        of the same id does not add it twice.
  *   [S7] a refused post stays, failed, with the server's message, until retried or discarded.
+ *   [S8] a token given while not connected is presented with `session:auth` on the next connect,
+ *        before the join, so a handshake already in flight with the old token cannot win.
  */
 import {
   Limits,
@@ -68,6 +70,9 @@ export class ThreadStore {
   private version = 0;
   private groupsCache: { version: number; groups: DisplayGroup[] } | null = null;
   private disposed = false;
+  /** The latest token given to `authenticate` (the handshake's own is the connector's). */
+  private token: string | undefined;
+  private reauthOnConnect = false;
 
   constructor(
     private readonly connection: ThreadConnection,
@@ -132,11 +137,19 @@ export class ThreadStore {
    */
   authenticate(token: string | undefined): void {
     this.connection.setToken?.(token);
-    if (this.connection.status !== 'connected') return; // the next handshake carries it
-    this.connection.request('session:auth', { token: token ?? null }, (ack) => {
+    this.token = token;
+    if (this.connection.status === 'connected') return this.sendAuth(() => undefined);
+    // A handshake may already be on its way with the old token: the next handshake carries the new
+    // one, but to be sure the first connect after this re-authenticates before it joins [S8].
+    this.reauthOnConnect = true;
+  }
+
+  private sendAuth(then: () => void): void {
+    this.connection.request('session:auth', { token: this.token ?? null }, (ack) => {
       if (this.disposed) return;
       if (ack.ok) this.sessionChanged(ack.data);
       else this.emitNotice({ type: 'error', error: ack.error, action: 'auth' });
+      then();
     });
   }
 
@@ -185,8 +198,13 @@ export class ThreadStore {
   }
 
   private statusChanged(status: ConnectionStatus): void {
-    if (status === 'connected') this.join(); // [S3]
-    else {
+    if (status === 'connected') {
+      if (!this.reauthOnConnect) this.join(); // [S3]
+      else {
+        this.reauthOnConnect = false;
+        this.sendAuth(() => this.join()); // [S8] the join answers for the reader the token names
+      }
+    } else {
       this.joined = false;
       this.joinGeneration++;
       this.mutations.connectionLost();
