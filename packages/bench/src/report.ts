@@ -110,7 +110,8 @@ export function sustainedSection(result: SustainedPostsResult | null): string {
     '  CPU % is of the server\'s one core; time blocked in fsync is not CPU, so a run below 100% is waiting on the disk',
     `  the disk alone (8 KiB write + fdatasync, same dir): ${fixed(result.diskBefore.syncsPerSecond, 0)}/s before, ` +
       `${fixed(result.diskAfter.syncsPerSecond, 0)}/s after (median ${ms(result.diskBefore.medianSyncMs)}/${ms(result.diskAfter.medianSyncMs)} ms); ` +
-      `posts per sync: ${fixed(s.perSecond / meanSyncRate(result), 2)} over sockets, ${fixed(d.perSecond / meanSyncRate(result), 2)} in-process (1 = a commit per post)`,
+      `acked posts/s ÷ the disk's syncs/s: ${fixed(s.perSecond / meanSyncRate(result), 2)} over sockets, ${fixed(d.perSecond / meanSyncRate(result), 2)} in-process ` +
+      '(how close posting comes to the disk; group commit makes several posts share one sync, so this is not posts per commit)',
   ].join('\n');
 }
 
