@@ -6,6 +6,7 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import { afterAll, expect } from 'vitest';
 import type { ParleyServer } from '@parley/server';
 import { startDemo } from '../src/serve.js';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 export const chromiumPath = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -106,4 +107,27 @@ export function attrOf(locator: Locator, name: string): Promise<string | null> {
     .first()
     .getAttribute(name, { timeout: 500 })
     .catch(() => null);
+}
+
+export interface FlakyPair {
+  server: ParleyServer;
+  browser: Browser;
+  /** Between the flaky reader and the server: `cut()`, `restore()`, `cutOnReply()`. */
+  proxy: TcpProxy;
+  steady: Reader;
+  flaky: Reader;
+}
+
+/**
+ * A demo server with two readers of the thread: one connected directly, one through a TCP proxy the
+ * test can cut. Everything is closed after the file's tests.
+ */
+export async function openSteadyAndFlaky(steadyPersona: string, flakyPersona: string): Promise<FlakyPair> {
+  const server = await startDemoForTest();
+  const browser = await launchChromium();
+  const proxy = await startTcpProxy(server.port);
+  afterAll(() => proxy.close());
+  const steady = await openAs(browser, server.url, steadyPersona);
+  const flaky = await openAs(browser, proxy.url, flakyPersona);
+  return { server, browser, proxy, steady, flaky };
 }

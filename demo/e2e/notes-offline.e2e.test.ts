@@ -4,29 +4,21 @@
  * connection drops leaves the others' "reading now" count, and is counted again on return.
  */
 import { beforeAll, describe, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { ParleyServer } from '@parley/server';
-import { attrOf, eventually, launchChromium, openAs, startDemoForTest, textOf, type Reader } from './harness.js';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+import type { Page } from 'playwright-core';
+import { attrOf, eventually, openSteadyAndFlaky, textOf, type Reader } from './harness.js';
+import type { TcpProxy } from './tcp-proxy.js';
 
 const notesInput = (page: Page) => page.locator('textarea[part~="notes-input"]');
 const notesValue = (page: Page) => notesInput(page).inputValue({ timeout: 500 }).catch(() => null);
 const readingNow = (page: Page) => textOf(page.locator('[part~="reading-now"]'));
 
 describe('shared notes on flaky connections', () => {
-  let server: ParleyServer;
-  let browser: Browser;
   let proxy: TcpProxy;
   let steady: Reader;
   let flaky: Reader;
 
   beforeAll(async () => {
-    server = await startDemoForTest();
-    browser = await launchChromium();
-    proxy = await startTcpProxy(server.port);
-    steady = await openAs(browser, server.url, 'bella');
-    flaky = await openAs(browser, proxy.url, 'manolo');
-    return () => proxy.close();
+    ({ proxy, steady, flaky } = await openSteadyAndFlaky('bella', 'manolo'));
   });
 
   it('edits typed offline and edits typed meanwhile online both survive the reconnect', async () => {

@@ -3,25 +3,16 @@
  * everyone else; a comment posted whose acknowledgement was lost is stored exactly once.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import type { ParleyServer } from '@parley/server';
-import { attrOf, bodies, commentByText, eventually, launchChromium, openAs, postComment, startDemoForTest, textOf, type Reader } from './harness.js';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+import { attrOf, bodies, commentByText, eventually, openSteadyAndFlaky, postComment, textOf, type Reader } from './harness.js';
+import type { TcpProxy } from './tcp-proxy.js';
 
 describe('a reader on a flaky network', () => {
-  let server: ParleyServer;
-  let browser: Browser;
   let proxy: TcpProxy;
   let steady: Reader;
   let flaky: Reader;
 
   beforeAll(async () => {
-    server = await startDemoForTest();
-    browser = await launchChromium();
-    proxy = await startTcpProxy(server.port);
-    steady = await openAs(browser, server.url, 'muchacha');
-    flaky = await openAs(browser, proxy.url, 'manolo');
-    return () => proxy.close();
+    ({ proxy, steady, flaky } = await openSteadyAndFlaky('muchacha', 'manolo'));
   });
 
   it('misses events while offline and catches up on reconnect', async () => {
