@@ -17,8 +17,8 @@ const packageDir = resolve(fileURLToPath(import.meta.url), '../..');
 const bin = join(packageDir, 'bin/parley.js');
 const config = {
   sites: [
-    { id: 'news', secret: 'news-secret-0123456789abcdef', gates: { comment: 13 }, origins: ['https://news.example.com'] },
-    { id: 'blog', secret: 'blog-secret-0123456789abcdef' },
+    { id: 'news', secret: 'news-secret-0123456789abcdef0123456789', gates: { comment: 13 }, origins: ['https://news.example.com'] },
+    { id: 'blog', secret: 'blog-secret-0123456789abcdef0123456789' },
   ],
 };
 

@@ -128,8 +128,8 @@ export function resolveConfig(options: ParleyServerOptions = {}, env: NodeJS.Pro
   const siteId = options.sites?.[0]?.id ?? options.siteId ?? 'demo';
   const sites = new SiteDirectory(
     options.sites
-      ? options.sites.map(resolveSite)
-      : [resolveSite({ id: siteId, secret: secret || DEV_SECRET, origins: ['*'] })],
+      ? options.sites.map((site) => resolveSite(site))
+      : [resolveSite({ id: siteId, secret: secret || DEV_SECRET, origins: ['*'] }, { development: true })],
   );
   return {
     port: options.port ?? 0,

@@ -35,7 +35,7 @@ export interface ModeratorDelivery {
 export const randomId = (): string => randomBytes(12).toString('base64url');
 
 /** Without `sites`: one open site, so command tests need no configuration. */
-const openSite = (): SiteDirectory => new SiteDirectory([resolveSite({ id: 'default', secret: 'unused' })]);
+const openSite = (): SiteDirectory => new SiteDirectory([resolveSite({ id: 'default', secret: 'unused' }, { development: true })]);
 
 export function createCommandContext(store: Store, overrides: Partial<Omit<CommandContext, 'store'>> = {}): CommandContext {
   return {

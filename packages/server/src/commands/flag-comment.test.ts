@@ -78,7 +78,7 @@ describe('flagComment', () => {
 
   it('[F2] below the flag gate: level_required with the required level and the reader\'s', async () => {
     const base = createTestContext();
-    const ctx: TestContext = { ...base, sites: new SiteDirectory([resolveSite({ id: 'default', secret: 'unused', gates: { flag: 5 } })]) };
+    const ctx: TestContext = { ...base, sites: new SiteDirectory([resolveSite({ id: 'default', secret: 'unused', gates: { flag: 5 } }, { development: true })]) };
     const c = await seed(ctx);
     await expect(flag(ctx, bob, c.id)).rejects.toMatchObject({ code: 'level_required', details: { action: 'flag', required: 5, level: 4 } });
     expect(await ctx.store.read((tx) => tx.listFlags('t', c.id))).toEqual([]);

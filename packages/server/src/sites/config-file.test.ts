@@ -54,6 +54,8 @@ describe('[CF] parley.config.json', () => {
     ['a gate above 1000', one({ gates: { comment: 5000 } }), /sites\[0\]\.gates\.comment: .*1000/],
     ['an unknown gated action', one({ gates: { shout: 3 } }), /sites\[0\]\.gates: .*"shout"/],
     ['a key algorithm we do not take', one({ publicKeys: [{ alg: 'HS256', key: 'x' }] }), /sites\[0\]\.publicKeys\[0\]\.alg/],
+    ['a misspelled key of an HS256 secret', one({ secrets: [{ secret: 's'.repeat(32), kd: 'k1' }] }), /sites\[0\]\.secrets\[0\]: .*"kd"/],
+    ['an HS256 secret that is not a string', one({ secrets: [{ secret: 42 }] }), /sites\[0\]\.secrets\[0\]\.secret: .*string/],
     ['a port out of range', JSON.stringify({ port: 70000, sites: [{ id: 'a', secret: 'x' }] }), /port: /],
   ])('[CF3] refuses %s, saying where', (_name, text, message) => {
     expect(() => parseConfigFile(text, 'f', {})).toThrow(ConfigFileError);
@@ -68,6 +70,31 @@ describe('[CF] parley.config.json', () => {
       [{ secret: undefined }, /site "news": needs a secret or publicKeys/],
     ] as const) {
       const options = parseConfigFile(one(site), 'f', {});
+      expect(() => resolveConfig({ ...options, logger: false }, {})).toThrow(message);
+    }
+  });
+
+  it('[KEY-3] several HS256 secrets with kids: every one verifies, and tools sign with `secret`, else the first of `secrets`', () => {
+    const rotation = [
+      { secret: 'a'.repeat(32), kid: '2025-06' },
+      { secret: 'b'.repeat(32), kid: '2025-12' },
+    ];
+    const options = parseConfigFile(one({ origins: ['https://news.example.com'], secret: undefined, secrets: rotation }), 'f', {});
+    const site = resolveConfig({ ...options, logger: false }, {}).sites.get('news');
+    expect(site).toMatchObject({ secret: 'a'.repeat(32), secrets: rotation });
+    expect(secretOf(options.sites, 'news')).toEqual({ id: 'news', secret: 'a'.repeat(32) });
+    // PARLEY_SECRET replaces `secret` and keeps `secrets`: the old and new keys both verify meanwhile.
+    const both = parseConfigFile(one({ origins: ['https://news.example.com'], secrets: rotation }), 'f', { PARLEY_SECRET: 'e'.repeat(32) });
+    expect(resolveConfig({ ...both, logger: false }, {}).sites.get('news')?.secrets).toEqual([{ secret: 'e'.repeat(32) }, ...rotation]);
+  });
+
+  it('[KEY-5] a secret shorter than 32 bytes, in the file or from PARLEY_SECRET, is refused when the sites resolve', () => {
+    for (const [text, env, message] of [
+      [one({ origins: ['https://news.example.com'], secret: 'short' }), {}, /site "news": secret is 5 bytes; an HS256 secret needs at least 32/],
+      [one({ origins: ['https://news.example.com'], secrets: [{ secret: 'x'.repeat(31), kid: 'k' }] }), {}, /site "news": secrets\[0\] \(kid "k"\) is 31 bytes/],
+      [one({ origins: ['https://news.example.com'] }), { PARLEY_SECRET: 'from-env' }, /site "news": secret is 8 bytes/],
+    ] as const) {
+      const options = parseConfigFile(text, 'f', env);
       expect(() => resolveConfig({ ...options, logger: false }, {})).toThrow(message);
     }
   });

@@ -25,9 +25,15 @@ const PublicKey = z.strictObject({
   kid: z.string().min(1).optional(),
 });
 
+const HmacSecret = z.strictObject({
+  secret: z.string().min(1),
+  kid: z.string().min(1).optional(),
+});
+
 const Site = z.strictObject({
   id: z.string().min(1),
   secret: z.string().min(1).optional(),
+  secrets: z.array(HmacSecret).optional(),
   publicKeys: z.array(PublicKey).optional(),
   issuer: z.string().min(1).optional(),
   origins: z.array(z.string()).optional(),
@@ -111,13 +117,15 @@ export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.en
   return parseConfigFile(text, path, env);
 }
 
-/** A site's HS256 secret, for `parley token` / `parley gates`; explains when there is none. */
+/** A site's HS256 secret, for `parley token` / `parley gates` (`secret`, else the first of `secrets`); explains when there is none. */
 export function secretOf(sites: readonly SiteOptions[], siteId: string | undefined): { id: string; secret: string } {
   const site = siteId === undefined ? (sites.length === 1 ? sites[0] : undefined) : sites.find((s) => s.id === siteId);
   if (!site) {
     const ids = sites.map((s) => s.id).join(', ');
     throw new SiteConfigError(siteId === undefined ? `several sites are configured (${ids}); pass --site` : `no site "${siteId}" in the configuration (sites: ${ids})`);
   }
-  if (!site.secret) throw new SiteConfigError(`site "${site.id}" verifies only public-key tokens; sign them with your own private key`);
-  return { id: site.id, secret: site.secret };
+  // The same order a resolved site verifies in: `secret`, then the first of `secrets`.
+  const secret = site.secret || site.secrets?.[0]?.secret;
+  if (!secret) throw new SiteConfigError(`site "${site.id}" verifies only public-key tokens; sign them with your own private key`);
+  return { id: site.id, secret };
 }

@@ -7,20 +7,55 @@ import type { Gates, GateTightenings } from '@parley/protocol';
 import { completeGates } from '../domain/gates.js';
 import { DEFAULT_LEVEL_CURVE, levelCurveProblem, type LevelCurve } from '../domain/levels.js';
 
-/** A public key for EdDSA (Ed25519) or RS256 tokens: SPKI PEM text or a JWK. */
+/**
+ * A public key for EdDSA (Ed25519) or RS256 tokens: SPKI PEM text or a JWK. A site may list several
+ * of one algorithm (a rotation): a token whose header names a `kid` is tried only with the keys of
+ * that `kid`, a token without one with every key of its algorithm.
+ */
 export interface PublicKeyOptions {
   alg: 'EdDSA' | 'RS256';
   key: string | Record<string, unknown>;
-  /** When set, only tokens whose header names this `kid` use the key. */
+  /** When set, tokens whose header names this `kid` use the key (and a token naming another kid does not). */
   kid?: string;
 }
+
+/** One HS256 secret shared with the host's backend; several make a rotation (see {@link SiteOptions.secrets}). */
+export interface HmacSecret {
+  /** At least 32 bytes (UTF-8) outside development mode: a short HMAC secret can be guessed offline from one token. */
+  secret: string;
+  /** When set, tokens whose header names this `kid` use the secret (and a token naming another kid does not). */
+  kid?: string;
+}
+
+/** How a site's options are read: a configured site, or the config-less development shorthand. */
+export interface SiteMode {
+  /**
+   * The config-less one-site shorthand (`parley serve` with no file, `startParleyServer` without
+   * `sites`): origins default to `*` and a short HS256 secret is accepted. @default false — a
+   * configured site must list its origins and use secrets of at least 32 bytes.
+   */
+  development?: boolean;
+}
+
+/** Shortest HS256 secret a configured site may use, in bytes: HMAC-SHA256's own key size (RFC 7518 §3.2). */
+export const MIN_HS256_SECRET_BYTES = 32;
 
 export interface SiteOptions {
   /** The site id: tokens must carry it as `aud`; the widget names it in `site`. */
   id: string;
-  /** HS256 secret shared with the host's backend. At least one of `secret` / `publicKeys`. */
+  /**
+   * HS256 secret shared with the host's backend. At least one of `secret` / `secrets` / `publicKeys`.
+   * At least 32 bytes outside development mode. `parley token` signs with it.
+   */
   secret?: string;
-  /** Keys for asymmetric tokens, so the host keeps its signing key to itself. */
+  /**
+   * More HS256 secrets, each with an optional `kid`, tried beside `secret`: to rotate, add the new
+   * secret here, move the host's backend to it, then drop the old one. A token naming a `kid` is tried
+   * only with the secrets of that kid, a token without one with every secret.
+   * @default none — `secret` alone is one key; a rotation is the only reason for more.
+   */
+  secrets?: HmacSecret[];
+  /** Keys for asymmetric tokens, so the host keeps its signing key to itself. Several per algorithm rotate. */
   publicKeys?: PublicKeyOptions[];
   /** When set, tokens must carry exactly this `iss`. @default none — a site secret is already specific. */
   issuer?: string;
@@ -49,7 +84,10 @@ export interface SiteOptions {
 
 export interface Site {
   id: string;
+  /** The HS256 secret tools sign with: `secret`, else the first of `secrets`. */
   secret: string | null;
+  /** Every HS256 secret that verifies a token: `secret` (without kid) first, then `secrets`. */
+  secrets: readonly HmacSecret[];
   publicKeys: readonly PublicKeyOptions[];
   issuer: string | null;
   origins: readonly string[];
@@ -57,6 +95,8 @@ export interface Site {
   trustHostLevels: boolean;
   levelCurve: LevelCurve;
   adminKey: string | null;
+  /** Resolved in development mode (see {@link SiteMode}); the server says so loudly at start. */
+  development: boolean;
 }
 
 export class SiteConfigError extends Error {
@@ -65,10 +105,34 @@ export class SiteConfigError extends Error {
 
 const SITE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-export function resolveSite(options: SiteOptions): Site {
+const byteLength = (text: string): number => new TextEncoder().encode(text).length;
+
+/** `secret` and `secrets`, in that order, each checked for length outside development. */
+function hmacSecrets(options: SiteOptions, where: string, development: boolean): HmacSecret[] {
+  const named = [
+    ...(options.secret ? [{ name: 'secret', key: { secret: options.secret } }] : []),
+    ...(options.secrets ?? []).map((key, i) => ({ name: `secrets[${i}]${key.kid === undefined ? '' : ` (kid ${JSON.stringify(key.kid)})`}`, key })),
+  ];
+  for (const { name, key } of named) {
+    if (typeof key.secret !== 'string' || key.secret === '') throw new SiteConfigError(`${where}: ${name} must be a non-empty string`);
+    const bytes = byteLength(key.secret);
+    if (!development && bytes < MIN_HS256_SECRET_BYTES) {
+      throw new SiteConfigError(
+        `${where}: ${name} is ${bytes} bytes; an HS256 secret needs at least ${MIN_HS256_SECRET_BYTES} ` +
+          '(a short one can be guessed offline from any token). Generate one with `openssl rand -base64 32`.',
+      );
+    }
+  }
+  return named.map(({ key }) => ({ secret: key.secret, ...(key.kid !== undefined && { kid: key.kid }) }));
+}
+
+/** Checks one site's options and fills its defaults. Throws SiteConfigError naming the site and the key. */
+export function resolveSite(options: SiteOptions, mode: SiteMode = {}): Site {
+  const development = mode.development ?? false;
   const where = `site ${JSON.stringify(options.id)}`;
   if (!SITE_ID.test(options.id)) throw new SiteConfigError(`${where}: the id must be 1–64 letters, digits, . _ -`);
-  if (!options.secret && !options.publicKeys?.length) {
+  const secrets = hmacSecrets(options, where, development);
+  if (secrets.length === 0 && !options.publicKeys?.length) {
     throw new SiteConfigError(`${where}: needs a secret or publicKeys to verify tokens`);
   }
   const curveProblem = options.levelCurve ? levelCurveProblem(options.levelCurve) : null;
@@ -83,7 +147,8 @@ export function resolveSite(options: SiteOptions): Site {
   }
   return {
     id: options.id,
-    secret: options.secret || null,
+    secret: secrets[0]?.secret ?? null,
+    secrets,
     publicKeys: options.publicKeys ?? [],
     issuer: options.issuer ?? null,
     origins: options.origins ?? ['*'],
@@ -91,6 +156,7 @@ export function resolveSite(options: SiteOptions): Site {
     trustHostLevels: options.trustHostLevels ?? true,
     levelCurve: options.levelCurve ?? DEFAULT_LEVEL_CURVE,
     adminKey: options.adminKey ?? null,
+    development,
   };
 }
 

@@ -15,7 +15,7 @@ const adminServer = () =>
   startTestServer({
     sites: [
       { id: TEST_SITE, secret: TEST_SECRET, gates: { comment: 13, reply: 13 }, adminKey: ADMIN_KEY },
-      { id: 'blog', secret: 'blog-secret-0123456789abcdef' },
+      { id: 'blog', secret: 'blog-secret-0123456789abcdef0123456789' },
     ],
   });
 
@@ -57,7 +57,7 @@ describe('[AD1] the admin gates endpoint refuses everyone but an admin', () => {
     const reader = await connect(server);
     okData(await call(reader, 'thread:join', { thread: 'news/1' }));
     const url = gatesUrl(server.url, 'news/1');
-    const blogAdmin = await signToken('blog-secret-0123456789abcdef', { sub: 'boss', role: 'admin' }, { audience: 'blog' });
+    const blogAdmin = await signToken('blog-secret-0123456789abcdef0123456789', { sub: 'boss', role: 'admin' }, { audience: 'blog' });
     const cases: [string, Promise<{ status: number; body: Record<string, unknown> }>, number, string][] = [
       ['no credential', http(url, 'GET', null), 401, 'auth_required'],
       ['a forged token', http(url, 'GET', await signToken('wrong-secret', { sub: 'x', role: 'admin' }, { audience: TEST_SITE })), 401, 'invalid_token'],

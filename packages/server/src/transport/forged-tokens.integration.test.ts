@@ -1,7 +1,9 @@
 /**
- * [T1] Every forged, stale, misdirected or oversized token is refused — on connect and on a live
+ * [KEY-1] Every forged, stale, misdirected or oversized token is refused — on connect and on a live
  * `session:auth` — and a refused refresh leaves the session as it was. Each variant has a valid
  * twin that IS accepted, so a refusal proves the check, not a broken key setup.
+ * [KEY-2] The algorithm decides the key set: HS256 only with the site's secrets, EdDSA/RS256 only
+ * with its public keys of that algorithm (the confusion variants below).
  */
 import { Limits } from '@parley/protocol';
 import { exportSPKI, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
@@ -44,6 +46,7 @@ const sites = (keys: Keys, overrides: Partial<SiteOptions> = {}): SiteOptions[] 
     id: TEST_SITE,
     secret: TEST_SECRET,
     issuer: ISSUER,
+    origins: ['same-origin'],
     publicKeys: [
       { alg: 'EdDSA', key: keys.edPem },
       { alg: 'RS256', key: keys.rsaPem },
@@ -52,13 +55,13 @@ const sites = (keys: Keys, overrides: Partial<SiteOptions> = {}): SiteOptions[] 
   },
 ];
 
-describe('[T1] forged-token matrix', () => {
+describe('[KEY-1] forged-token matrix', () => {
   let keys: Keys;
   beforeAll(async () => {
     keys = await makeKeys();
   });
 
-  it('[T1] the genuine HS256, EdDSA and RS256 tokens are accepted (the control group)', async () => {
+  it('[KEY-1] the genuine HS256, EdDSA and RS256 tokens are accepted (the control group)', async () => {
     const server = await startTestServer({ sites: sites(keys) });
     for (const token of [
       await sign('HS256', secretKey(TEST_SECRET)),
@@ -109,13 +112,13 @@ describe('[T1] forged-token matrix', () => {
     ['three dots of garbage', async () => 'a.b.c'],
   ];
 
-  it.each(variants)('[T1] refuses %s on connect (invalid_token)', async (_name, make) => {
+  it.each(variants)('[KEY-1] refuses %s on connect (invalid_token)', async (_name, make) => {
     const server = await startTestServer({ sites: sites(keys) });
     const { error } = await connectClient(server.url, await make(keys));
     expect(error?.data).toEqual({ code: 'invalid_token', message: expect.any(String) });
   });
 
-  it.each(variants)('[T1] refuses %s on session:auth and keeps the session as it was', async (_name, make) => {
+  it.each(variants)('[KEY-1] refuses %s on session:auth and keeps the session as it was', async (_name, make) => {
     const server = await startTestServer({ sites: sites(keys) });
     const socket = await server.connect(await sign('HS256', secretKey(TEST_SECRET), { sub: 'bob', lvl: 7 }));
     const token = await make(keys);
@@ -125,7 +128,7 @@ describe('[T1] forged-token matrix', () => {
     expect(okData(await call(socket, 'thread:join', { thread: 't' }))).toMatchObject({ viewer: { user: { id: 'bob', level: 7 } } });
   });
 
-  it('[T1] a site with only public keys refuses every HS256 token, even one signed with its public key', async () => {
+  it('[KEY-2] a site with only public keys refuses every HS256 token, even one signed with its public key', async () => {
     const server = await startTestServer({ sites: sites(keys, { secret: undefined, issuer: undefined }) });
     for (const token of [await sign('HS256', secretKey(keys.rsaPem)), await sign('HS256', secretKey(TEST_SECRET))]) {
       const { error } = await connectClient(server.url, token);
@@ -135,9 +138,9 @@ describe('[T1] forged-token matrix', () => {
     expect(error).toBeUndefined();
   });
 
-  it('[T1] a token for one hosted site is refused by another hosted site (audience is the site)', async () => {
+  it('[KEY-1] a token for one hosted site is refused by another hosted site (audience is the site)', async () => {
     const server = await startTestServer({
-      sites: [...sites(keys), { id: 'other-site', secret: TEST_SECRET }],
+      sites: [...sites(keys), { id: 'other-site', secret: TEST_SECRET, origins: ['same-origin'] }],
     });
     const token = await sign('HS256', secretKey(TEST_SECRET));
     const { io } = await import('socket.io-client');

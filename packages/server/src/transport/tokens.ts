@@ -1,8 +1,8 @@
 import { Limits } from '@parley/protocol';
-import { importJWK, importSPKI, jwtVerify, SignJWT, errors as joseErrors, type JWK } from 'jose';
+import { decodeProtectedHeader, importJWK, importSPKI, jwtVerify, SignJWT, errors as joseErrors, type JWK, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import type { Identity } from '../domain/identity.js';
-import type { PublicKeyOptions } from '../sites/site-config.js';
+import type { HmacSecret, PublicKeyOptions } from '../sites/site-config.js';
 
 export interface TokenClaims {
   sub: string;
@@ -17,6 +17,8 @@ export interface SignOptions {
   audience?: string;
   /** A jose time span (`'1h'`, `'30m'`) or seconds from now (negative for an expired token). @default '1h' */
   expiresIn?: string | number;
+  /** The `kid` header, for a site whose secrets name theirs. @default none */
+  kid?: string;
 }
 
 const key = (secret: string): Uint8Array => new TextEncoder().encode(secret);
@@ -26,7 +28,7 @@ export async function signToken(secret: string, claims: TokenClaims, options: Si
   const { sub, ...rest } = claims;
   const expiresIn = options.expiresIn ?? '1h';
   return new SignJWT({ ...rest })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT', ...(options.kid !== undefined && { kid: options.kid }) })
     .setSubject(sub)
     .setAudience(options.audience ?? 'demo')
     .setIssuedAt()
@@ -55,76 +57,107 @@ export class InvalidTokenError extends Error {
   override readonly name = 'InvalidTokenError';
 }
 
-/** How one site's tokens are checked: its id (the audience), its secret and/or public keys. */
+/** How one site's tokens are checked: its id (the audience), its HS256 secrets and/or public keys. */
 export interface TokenPolicy {
   id: string;
-  secret: string | null;
+  secrets: readonly HmacSecret[];
   publicKeys: readonly PublicKeyOptions[];
   issuer: string | null;
 }
 
+type VerifyKey = Awaited<ReturnType<typeof importSPKI>> | Uint8Array;
+interface SiteKey {
+  alg: 'HS256' | PublicKeyOptions['alg'];
+  kid: string | undefined;
+  key: VerifyKey;
+}
 
 /** Imported keys per policy: importing a PEM costs far more than a verification. */
-const importedKeys = new WeakMap<TokenPolicy, Promise<{ alg: string; kid?: string; key: Awaited<ReturnType<typeof importSPKI>> | Uint8Array }[]>>();
+const importedKeys = new WeakMap<TokenPolicy, Promise<SiteKey[]>>();
 
-function keysOf(policy: TokenPolicy) {
+function keysOf(policy: TokenPolicy): Promise<SiteKey[]> {
   let keys = importedKeys.get(policy);
   if (!keys) {
-    keys = Promise.all(
-      policy.publicKeys.map(async ({ alg, key, kid }) => ({
+    keys = Promise.all([
+      ...policy.secrets.map(({ secret, kid }): SiteKey => ({ alg: 'HS256', kid, key: key(secret) })),
+      ...policy.publicKeys.map(async ({ alg, key: material, kid }): Promise<SiteKey> => ({
         alg,
-        ...(kid !== undefined && { kid }),
-        key: typeof key === 'string' ? await importSPKI(key, alg) : await importJWK(key as JWK, alg),
+        kid,
+        key: typeof material === 'string' ? await importSPKI(material, alg) : await importJWK(material as JWK, alg),
       })),
-    );
+    ]);
     importedKeys.set(policy, keys);
   }
   return keys;
 }
 
+const shown = (kid: string): string => JSON.stringify(kid.length > 64 ? `${kid.slice(0, 64)}…` : kid);
+
 /**
- * Verifies a reader token for one site. The algorithm decides the key and never the other way round:
- * HS256 only with the site secret, EdDSA/RS256 only with the site's public keys of that algorithm,
- * so a token HMAC-signed with a public key ("HS/RS confusion") or `alg: none` finds no key at all.
- * Requires `sub`, `exp` and `aud` = site id (and `iss` when the site names an issuer); honours `nbf`.
+ * The keys a token may be checked with. The algorithm decides the key set and never the other way
+ * round: HS256 only with the site's secrets, EdDSA/RS256 only with the site's public keys of that
+ * algorithm, so a token HMAC-signed with a public key ("HS/RS confusion") or `alg: none` finds no key
+ * at all. Within that set a `kid` in the header selects the keys naming that kid (one naming none is
+ * refused); without a `kid` every key of the algorithm is a candidate (a rotation in progress).
+ */
+function candidatesFor(keys: readonly SiteKey[], header: { alg?: unknown; kid?: unknown }): SiteKey[] {
+  const ofAlg = keys.filter((k) => k.alg === header.alg);
+  if (ofAlg.length === 0) throw new InvalidTokenError('The sign-in token is signed with an algorithm this site does not accept.');
+  if (header.kid === undefined) return ofAlg;
+  if (typeof header.kid !== 'string') throw new InvalidTokenError('The sign-in token could not be verified.');
+  const byKid = ofAlg.filter((k) => k.kid === header.kid);
+  if (byKid.length === 0) throw new InvalidTokenError(`The sign-in token names key id ${shown(header.kid)}, which this site does not list.`);
+  return byKid;
+}
+
+/**
+ * Verifies a reader token for one site, trying each candidate key (see `candidatesFor`) until one's
+ * signature holds. Requires `sub`, `exp` and `aud` = site id (and `iss` when the site names an
+ * issuer); honours `nbf`. A claim refused after a signature held is final: no other key is tried.
  */
 export async function verifySiteToken(token: string, policy: TokenPolicy): Promise<VerifiedToken> {
   if (token.length > Limits.maxTokenLength) throw new InvalidTokenError('The sign-in token is too large.');
-  const publicKeys = await keysOf(policy);
-  const algorithms = [...(policy.secret ? ['HS256'] : []), ...new Set(publicKeys.map((k) => k.alg))];
-  let payload: unknown;
+  let header: ReturnType<typeof decodeProtectedHeader>;
   try {
-    ({ payload } = await jwtVerify(
-      token,
-      (header) => {
-        if (header.alg === 'HS256' && policy.secret) return key(policy.secret);
-        const match = publicKeys.find((k) => k.alg === header.alg && (k.kid === undefined || k.kid === header.kid));
-        if (!match) throw new InvalidTokenError('No key of this site matches the token.');
-        return match.key;
-      },
-      {
-        algorithms,
+    header = decodeProtectedHeader(token);
+  } catch (error) {
+    throw new InvalidTokenError('The sign-in token could not be verified.', { cause: error });
+  }
+  const candidates = candidatesFor(await keysOf(policy), header);
+  let lastError: unknown;
+  for (const candidate of candidates) {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, candidate.key, {
+        algorithms: [candidate.alg],
         audience: policy.id,
         ...(policy.issuer !== null && { issuer: policy.issuer }),
         // No clock tolerance: an expired token is expired here exactly when the mutation check says so.
         requiredClaims: ['sub', 'exp'],
-      },
-    ));
-  } catch (error) {
-    const reason =
-      error instanceof joseErrors.JWTExpired
-        ? 'The sign-in token has expired.'
-        : error instanceof joseErrors.JWTClaimValidationFailed
-          ? `The sign-in token is not valid here (${error.claim}).`
-          : 'The sign-in token could not be verified.';
-    throw new InvalidTokenError(reason, { cause: error });
+      }));
+    } catch (error) {
+      lastError = error;
+      if (error instanceof joseErrors.JWSSignatureVerificationFailed) continue;
+      break;
+    }
+    return toVerified(payload);
   }
-  return toVerified(payload);
+  throw refusal(lastError);
+}
+
+function refusal(error: unknown): InvalidTokenError {
+  const reason =
+    error instanceof joseErrors.JWTExpired
+      ? 'The sign-in token has expired.'
+      : error instanceof joseErrors.JWTClaimValidationFailed
+        ? `The sign-in token is not valid here (${error.claim}).`
+        : 'The sign-in token could not be verified.';
+  return new InvalidTokenError(reason, { cause: error });
 }
 
 /** One-site shorthand kept for embedders: HS256 with `secret`, audience `siteId`. */
 export function verifyToken(token: string, secret: string, siteId: string): Promise<VerifiedToken> {
-  return verifySiteToken(token, { id: siteId, secret, publicKeys: [], issuer: null });
+  return verifySiteToken(token, { id: siteId, secrets: [{ secret }], publicKeys: [], issuer: null });
 }
 
 function toVerified(payload: unknown): VerifiedToken {
