@@ -18,7 +18,7 @@ const bin = join(packageDir, 'bin/parley.js');
 const config = {
   sites: [
     { id: 'news', secret: 'news-secret-0123456789abcdef0123456789', gates: { comment: 13 }, origins: ['https://news.example.com'] },
-    { id: 'blog', secret: 'blog-secret-0123456789abcdef0123456789' },
+    { id: 'blog', secret: 'blog-secret-0123456789abcdef0123456789', origins: ['https://blog.example.com'] },
   ],
 };
 
@@ -63,8 +63,11 @@ function serve(configPath: string): Promise<string> {
   });
 }
 
+/** The page origin a widget of each configured site runs on (every request of a site names one it allows). */
+const originOf = (site: string): string => (site === 'news' ? 'https://news.example.com' : 'https://blog.example.com');
+
 async function connect(url: string, site: string, token: string): Promise<ClientSocket> {
-  const socket: ClientSocket = io(url, { transports: ['websocket'], auth: { site, token }, reconnection: false, forceNew: true });
+  const socket: ClientSocket = io(url, { transports: ['websocket'], extraHeaders: { Origin: originOf(site) }, auth: { site, token }, reconnection: false, forceNew: true });
   onTestFinished(() => void socket.disconnect());
   await new Promise<void>((done, fail) => {
     socket.once('connect', done);
@@ -104,7 +107,7 @@ describe('[CG1] parley serve --config, token --site, gates get|set', () => {
 
     // The other configured site signs its own tokens, which the first refuses.
     const blog = await cli(['token', '--config', configPath, '--site', 'blog', '--sub', 'ann']);
-    const refused = io(url, { transports: ['websocket'], auth: { site: 'news', token: blog.stdout.trim() }, reconnection: false, forceNew: true });
+    const refused = io(url, { transports: ['websocket'], extraHeaders: { Origin: originOf('news') }, auth: { site: 'news', token: blog.stdout.trim() }, reconnection: false, forceNew: true });
     const error = await new Promise<Error & { data?: unknown }>((done) => refused.once('connect_error', done));
     refused.disconnect();
     expect(error.data).toMatchObject({ code: 'invalid_token' });

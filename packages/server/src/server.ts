@@ -51,10 +51,16 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   if (config.usingDevSecret) {
     logger.warn('no secret configured: using the public DEVELOPMENT secret; anyone can sign tokens. Set PARLEY_SECRET.');
   }
+  for (const site of config.sites.sites.filter((s) => s.development)) {
+    logger.warn(
+      `development mode: site "${site.id}" accepts connections from EVERY page origin (origins: *). ` +
+        'Before going live, configure the site in a config file (--config) with the origins of the pages that embed it.',
+    );
+  }
   const startedAt = Date.now();
   const store = SqliteStore.open({ path: config.dbPath });
   const ctx = createCommandContext(store, { sites: config.sites, economy: config.economy });
-  const origins = originGuards(config.sites);
+  const origins = originGuards(config.sites, logger);
 
   // The HTTP handler is registered before Socket.IO attaches, which then answers /socket.io/ first.
   // `stats` reads `io` lazily: no request is served before listen(), long after it exists.
@@ -78,9 +84,9 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
     ...(config.adapter ? { adapter: config.adapter } : {}),
   });
-  // allowRequest sees only handshakes; this also guards every poll and the WebSocket upgrade.
-  io.engine.use(origins.middleware);
-  io.use(socketAuth({ sites: config.sites, store, logger }));
+  // allowRequest sees only handshakes; this guards every poll and upgrade against its session's own site.
+  origins.attach(io.engine);
+  io.use(socketAuth({ sites: config.sites, store, logger, origins }));
   watchSessions(io);
   const realtime = attachRealtime(io, ctx, logger);
   const dispatcher = new Dispatcher({

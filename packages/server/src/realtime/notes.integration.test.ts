@@ -8,7 +8,7 @@ const THREAD = 'news/notes';
 
 /** A site whose notes open at LVL 10, like a publisher letting trusted readers summarise. */
 async function gatedServer(): Promise<TestServer> {
-  return startTestServer({ sites: [{ id: TEST_SITE, secret: TEST_SECRET, gates: { notes: 10 } }] });
+  return startTestServer({ sites: [{ id: TEST_SITE, secret: TEST_SECRET, origins: ['same-origin'], gates: { notes: 10 } }] });
 }
 
 async function joined(server: TestServer, sub: string | null, lvl = 13): Promise<ClientSocket> {

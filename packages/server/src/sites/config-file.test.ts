@@ -9,7 +9,7 @@ import { resolveConfig } from '../config.js';
 import { ConfigFileError, parseConfigFile, secretOf } from './config-file.js';
 
 const example = fileURLToPath(new URL('../../parley.config.example.json', import.meta.url));
-const one = (site: Record<string, unknown> = {}) => JSON.stringify({ sites: [{ id: 'news', secret: 's'.repeat(32), ...site }] });
+const one = (site: Record<string, unknown> = {}) => JSON.stringify({ sites: [{ id: 'news', secret: 's'.repeat(32), origins: ['https://news.example.com'], ...site }] });
 
 describe('[CF] parley.config.json', () => {
   it('[CF1] the example file in the repository loads and resolves into two sites', () => {
@@ -79,20 +79,31 @@ describe('[CF] parley.config.json', () => {
       { secret: 'a'.repeat(32), kid: '2025-06' },
       { secret: 'b'.repeat(32), kid: '2025-12' },
     ];
-    const options = parseConfigFile(one({ origins: ['https://news.example.com'], secret: undefined, secrets: rotation }), 'f', {});
+    const options = parseConfigFile(one({ secret: undefined, secrets: rotation }), 'f', {});
     const site = resolveConfig({ ...options, logger: false }, {}).sites.get('news');
     expect(site).toMatchObject({ secret: 'a'.repeat(32), secrets: rotation });
     expect(secretOf(options.sites, 'news')).toEqual({ id: 'news', secret: 'a'.repeat(32) });
     // PARLEY_SECRET replaces `secret` and keeps `secrets`: the old and new keys both verify meanwhile.
-    const both = parseConfigFile(one({ origins: ['https://news.example.com'], secrets: rotation }), 'f', { PARLEY_SECRET: 'e'.repeat(32) });
+    const both = parseConfigFile(one({ secrets: rotation }), 'f', { PARLEY_SECRET: 'e'.repeat(32) });
     expect(resolveConfig({ ...both, logger: false }, {}).sites.get('news')?.secrets).toEqual([{ secret: 'e'.repeat(32) }, ...rotation]);
   });
 
   it('[KEY-5] a secret shorter than 32 bytes, in the file or from PARLEY_SECRET, is refused when the sites resolve', () => {
     for (const [text, env, message] of [
-      [one({ origins: ['https://news.example.com'], secret: 'short' }), {}, /site "news": secret is 5 bytes; an HS256 secret needs at least 32/],
-      [one({ origins: ['https://news.example.com'], secrets: [{ secret: 'x'.repeat(31), kid: 'k' }] }), {}, /site "news": secrets\[0\] \(kid "k"\) is 31 bytes/],
-      [one({ origins: ['https://news.example.com'] }), { PARLEY_SECRET: 'from-env' }, /site "news": secret is 8 bytes/],
+      [one({ secret: 'short' }), {}, /site "news": secret is 5 bytes; an HS256 secret needs at least 32/],
+      [one({ secrets: [{ secret: 'x'.repeat(31), kid: 'k' }] }), {}, /site "news": secrets\[0\] \(kid "k"\) is 31 bytes/],
+      [one(), { PARLEY_SECRET: 'from-env' }, /site "news": secret is 8 bytes/],
+    ] as const) {
+      const options = parseConfigFile(text, 'f', env);
+      expect(() => resolveConfig({ ...options, logger: false }, {})).toThrow(message);
+    }
+  });
+
+  it('[ORIGIN-2] a site in the file without origins, or with "*" (from the file or PARLEY_ORIGINS), is refused when the sites resolve', () => {
+    for (const [text, env, message] of [
+      [one({ origins: undefined }), {}, /site "news": list the page origins allowed to connect, e\.g\. "origins": \["https:\/\/news\.example\.com"\]/],
+      [one({ origins: ['*'] }), {}, /site "news": origin "\*" would let every page on the web connect/],
+      [one(), { PARLEY_ORIGINS: '*' }, /site "news": origin "\*" would let every page on the web connect/],
     ] as const) {
       const options = parseConfigFile(text, 'f', env);
       expect(() => resolveConfig({ ...options, logger: false }, {})).toThrow(message);

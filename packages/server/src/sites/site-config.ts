@@ -60,9 +60,12 @@ export interface SiteOptions {
   /** When set, tokens must carry exactly this `iss`. @default none — a site secret is already specific. */
   issuer?: string;
   /**
-   * Page origins allowed to connect (`https://news.example.com`), `same-origin` (the page is served
-   * by this server, like the demo), or `*`. Checked on the handshake and on the WebSocket upgrade.
-   * @default ['*'] for the one-site shorthand (development); a configured site must list its own.
+   * Page origins allowed to connect (`https://news.example.com`, compared exactly: scheme, host,
+   * port), and/or `same-origin` (the page is served by this server, like the demo). Every request of
+   * a connection — handshake, poll, upgrade — must carry one of them; a request without Origin passes
+   * only with `same-origin` (browsers omit it on same-origin GETs). `*` (any origin) exists only in
+   * development mode. @default none — a configured site is refused at start without its list; the
+   * config-less development shorthand uses `['*']` and says so loudly at start.
    */
   origins?: string[];
   /** Minimum level per action. @default every action open to signed-in readers (level 0). */
@@ -137,7 +140,20 @@ export function resolveSite(options: SiteOptions, mode: SiteMode = {}): Site {
   }
   const curveProblem = options.levelCurve ? levelCurveProblem(options.levelCurve) : null;
   if (curveProblem) throw new SiteConfigError(`${where}: ${curveProblem}`);
-  for (const origin of options.origins ?? []) {
+  const origins = options.origins ?? (development ? ['*'] : []);
+  if (origins.length === 0) {
+    throw new SiteConfigError(
+      `${where}: list the page origins allowed to connect, e.g. "origins": ["https://news.example.com"] ` +
+        '(add "same-origin" for pages this server serves itself); a configured site has no default',
+    );
+  }
+  for (const origin of origins) {
+    if (origin === '*' && !development) {
+      throw new SiteConfigError(
+        `${where}: origin "*" would let every page on the web connect; list the site's own origins ` +
+          '(e.g. "https://news.example.com", or "same-origin"). "*" exists only in the config-less development mode',
+      );
+    }
     if (origin !== '*' && origin !== 'same-origin' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
       throw new SiteConfigError(`${where}: origin ${JSON.stringify(origin)} must look like https://host[:port]`);
     }
@@ -151,7 +167,7 @@ export function resolveSite(options: SiteOptions, mode: SiteMode = {}): Site {
     secrets,
     publicKeys: options.publicKeys ?? [],
     issuer: options.issuer ?? null,
-    origins: options.origins ?? ['*'],
+    origins,
     gates: completeGates(options.gates),
     trustHostLevels: options.trustHostLevels ?? true,
     levelCurve: options.levelCurve ?? DEFAULT_LEVEL_CURVE,

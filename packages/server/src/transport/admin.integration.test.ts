@@ -14,8 +14,8 @@ const ADMIN_KEY = 'admin-key-0123456789abcdef';
 const adminServer = () =>
   startTestServer({
     sites: [
-      { id: TEST_SITE, secret: TEST_SECRET, gates: { comment: 13, reply: 13 }, adminKey: ADMIN_KEY },
-      { id: 'blog', secret: 'blog-secret-0123456789abcdef0123456789' },
+      { id: TEST_SITE, secret: TEST_SECRET, origins: ['same-origin'], gates: { comment: 13, reply: 13 }, adminKey: ADMIN_KEY },
+      { id: 'blog', secret: 'blog-secret-0123456789abcdef0123456789', origins: ['same-origin'] },
     ],
   });
 

@@ -26,7 +26,7 @@ function nextNotice(socket: ClientSocket): Promise<ModerationNotice> {
 }
 
 async function flaggedThread() {
-  const server = await startTestServer({ sites: [{ id: TEST_SITE, secret: TEST_SECRET, gates: { flag: 5 } }] });
+  const server = await startTestServer({ sites: [{ id: TEST_SITE, secret: TEST_SECRET, origins: ['same-origin'], gates: { flag: 5 } }] });
   const ann = await server.connect(await server.token('ann', { lvl: 13 }));
   okData(await call(ann, 'thread:join', { thread: 't' }));
   const posted = okData(await call<{ comment: CommentView }>(ann, 'comment:post', { requestId: rid(), thread: 't', body: 'Buy cheap watches' }));

@@ -12,7 +12,7 @@ const GATE = 13;
 const siteGates = { react: GATE, plus: GATE, minus: GATE, comment: GATE, reply: GATE, flag: GATE, notes: GATE, report: GATE };
 
 const gatedServer = (gates: GateTightenings = siteGates) =>
-  startTestServer({ sites: [{ id: TEST_SITE, secret: TEST_SECRET, gates }] });
+  startTestServer({ sites: [{ id: TEST_SITE, secret: TEST_SECRET, origins: ['same-origin'], gates }] });
 
 /** Everything a refused call must leave untouched. */
 async function snapshot(server: TestServer, thread: string) {

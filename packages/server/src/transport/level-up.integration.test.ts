@@ -11,7 +11,7 @@ describe('[LV1] levels from XP', () => {
   it('[LV1] earning past a threshold pushes the new level and opens the reply gate', async () => {
     const server = await startTestServer({
       // Level 2 from the first Twei earned, so one rewarded comment is enough.
-      sites: [{ id: TEST_SITE, secret: TEST_SECRET, trustHostLevels: false, levelCurve: [0, 1, 1_000_000], gates: { reply: 2 } }],
+      sites: [{ id: TEST_SITE, secret: TEST_SECRET, origins: ['same-origin'], trustHostLevels: false, levelCurve: [0, 1, 1_000_000], gates: { reply: 2 } }],
     });
     const ann = await server.connect(await server.token('ann', { lvl: 50 }));
     const joined = okData(await call<{ viewer: { level: number } }>(ann, 'thread:join', { thread: 't' }));

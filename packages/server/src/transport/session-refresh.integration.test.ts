@@ -9,7 +9,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { call, collectThreadEvents, okData, rid, startTestServer, TEST_SECRET, TEST_SITE, type ClientSocket } from '../test-helpers.js';
 import { signToken } from './tokens.js';
 
-const gatedServer = () => startTestServer({ sites: [{ id: TEST_SITE, secret: TEST_SECRET, gates: { comment: 13 } }] });
+const gatedServer = () => startTestServer({ sites: [{ id: TEST_SITE, secret: TEST_SECRET, origins: ['same-origin'], gates: { comment: 13 } }] });
 
 const nextViewerUpdate = (socket: ClientSocket): Promise<ViewerSession> =>
   new Promise((resolve, reject) => {

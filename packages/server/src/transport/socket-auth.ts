@@ -2,7 +2,7 @@ import { ErrorCodes, type ErrorCode } from '@parley/protocol';
 import type { ExtendedError } from 'socket.io';
 import type { Logger } from '../logger.js';
 import { authenticate } from '../sites/authenticate.js';
-import { originAllowed } from '../sites/origins.js';
+import type { OriginGuards } from '../sites/origins.js';
 import type { SiteDirectory } from '../sites/site-config.js';
 import type { Store } from '../store/types.js';
 import { InvalidTokenError } from './tokens.js';
@@ -19,32 +19,45 @@ export interface SocketAuthDeps {
   sites: SiteDirectory;
   store: Store;
   logger: Logger;
+  /** Binds the Engine.IO session to the accepted site, so its later polls and upgrades are checked against it. */
+  origins: Pick<OriginGuards, 'bind'>;
 }
+
+const quoted = (text: string): string => JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}…` : text);
 
 /**
  * Establishes who a connection is, from `handshake.auth`: `{ site?, token? }`. The site must be
- * hosted here and accept the page's Origin; the token must verify for THAT site. Runs again on
- * connection-state recovery (`skipMiddlewares: false`), so a recovered session cannot outlive a
- * revoked identity. No token means a guest, who reads but cannot act.
+ * hosted here and accept every Origin the session's requests carried (the session is then bound to
+ * it: see sites/origins.ts); the token must verify for THAT site. Runs again on connection-state
+ * recovery (`skipMiddlewares: false`), so a recovered session cannot outlive a revoked identity. No
+ * token means a guest, who reads but cannot act. Each refusal is logged at warn (never the token).
  */
 export function socketAuth(deps: SocketAuthDeps) {
   return async (socket: ParleySocket, next: (error?: ExtendedError) => void): Promise<void> => {
+    const origin = socket.handshake.headers.origin;
+    const refused = (code: ErrorCode, message: string, site: string | null, detail: Record<string, unknown> = {}): void => {
+      deps.logger.warn('connection refused', { reason: code, site, origin: origin ?? null, ...detail });
+      next(refuse(code, message));
+    };
     const auth: unknown = socket.handshake.auth;
     const { site: siteName, token } = (typeof auth === 'object' && auth !== null ? auth : {}) as { site?: unknown; token?: unknown };
     if (siteName !== undefined && typeof siteName !== 'string') {
-      return next(refuse(ErrorCodes.unknownSite, 'The site must be a string.'));
+      return refused(ErrorCodes.unknownSite, 'The site must be a string.', null);
     }
     const site = siteName === undefined || siteName === '' ? deps.sites.only : deps.sites.get(siteName);
     if (!site) {
-      const message = siteName ? 'This site is not hosted on this server.' : 'Say which site this page belongs to (the `site` attribute).';
-      return next(refuse(ErrorCodes.unknownSite, message));
+      const message = siteName
+        ? `Site ${quoted(siteName)} is not hosted on this server: check the widget's \`site\` attribute against the server's configuration.`
+        : 'Say which site this page belongs to (the widget\'s `site` attribute): this server hosts several.';
+      return refused(ErrorCodes.unknownSite, message, siteName ? quoted(siteName) : null);
     }
-    const headers = socket.handshake.headers;
-    if (!originAllowed(site, headers.origin, headers.host)) {
-      return next(refuse(ErrorCodes.originNotAllowed, 'This page is not allowed to connect to this discussion.'));
+    const originRefusal = deps.origins.bind(socket.conn, site);
+    if (originRefusal) {
+      deps.logger.warn('connection refused', { reason: ErrorCodes.originNotAllowed, site: site.id, origin: originRefusal.origin ?? null });
+      return next(refuse(ErrorCodes.originNotAllowed, originRefusal.message));
     }
     if (token !== undefined && token !== null && token !== '' && typeof token !== 'string') {
-      return next(refuse(ErrorCodes.invalidToken, 'The sign-in token must be a string.'));
+      return refused(ErrorCodes.invalidToken, 'The sign-in token must be a string.', site.id);
     }
     try {
       const session = await authenticate(site, deps.store, typeof token === 'string' && token !== '' ? token : null);
@@ -53,7 +66,7 @@ export function socketAuth(deps: SocketAuthDeps) {
       socket.data.tokenExpiresAt = session.expiresAt;
       next();
     } catch (error) {
-      if (error instanceof InvalidTokenError) return next(refuse(ErrorCodes.invalidToken, error.message));
+      if (error instanceof InvalidTokenError) return refused(ErrorCodes.invalidToken, error.message, site.id);
       deps.logger.error('token verification failed unexpectedly', { error });
       next(refuse(ErrorCodes.invalidToken, 'The sign-in token could not be verified.'));
     }
