@@ -68,7 +68,11 @@ export function originRefusalMessage(site: Pick<Site, 'id'>, origin: string | un
       'Send the page\'s Origin, or add "same-origin" to the site\'s "origins" when this server serves the page itself.'
     );
   }
-  return `The page origin ${shown(origin)} may not connect to site "${site.id}". To allow it, add ${shown(normalise(origin) ?? origin)} to that site's "origins" in the Parley configuration.`;
+  const normalised = normalise(origin);
+  if (normalised === null) {
+    return `The page origin ${shown(origin)} may not connect to site "${site.id}": only http(s) page origins can be allowed (a sandboxed iframe or a file:// page sends "null").`;
+  }
+  return `The page origin ${shown(origin)} may not connect to site "${site.id}". To allow it, add ${shown(normalised)} to that site's "origins" in the Parley configuration.`;
 }
 
 function noSiteMessage(origin: string | undefined): string {

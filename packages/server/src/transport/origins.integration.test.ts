@@ -282,6 +282,11 @@ describe('[ORIGIN-5] a refusal names the origin, the site and the fix, and is lo
       code: 'origin_not_allowed',
       message: 'The page origin "https://blog.example" may not connect to site "test-site". To allow it, add "https://blog.example" to that site\'s "origins" in the Parley configuration.',
     });
+    // An origin that cannot be listed gets no advice to list it.
+    const sandboxed = await startTestServer({ sites: [news({ origins: [ALLOWED, 'same-origin'] })] });
+    const { socket } = await client(sandboxed.url, { transports: ['polling'] });
+    const nulled = await engineRequest(sandboxed.url, { query: `&sid=${socket.io.engine.id}`, origin: 'null', method: 'POST', body: '3' });
+    expect(JSON.parse(nulled.body)).toEqual({ code: 'origin_not_allowed', message: expect.stringContaining('only http(s) page origins can be allowed') });
     const unknown = await client(server.url, { origin: ALLOWED, site: 'shop' });
     expect(unknown.error?.data).toEqual({ code: 'unknown_site', message: expect.stringContaining('Site "shop" is not hosted on this server') });
     const unnamed = await client(server.url, { origin: ALLOWED });
