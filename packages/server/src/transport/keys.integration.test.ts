@@ -7,7 +7,7 @@ import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type JWTPayload } from
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../config.js';
 import type { SiteOptions } from '../sites/site-config.js';
-import { call, connectClient, okData, startTestServer, TEST_SECRET, TEST_SITE } from '../test-helpers.js';
+import { call, connectClient, okData, startTestServer, TEST_SECRET, TEST_SITE, type TestServer } from '../test-helpers.js';
 import { signToken } from './tokens.js';
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
@@ -26,12 +26,12 @@ function sign(alg: string, key: Key, header: Record<string, unknown> = {}, claim
 
 const site = (options: Omit<SiteOptions, 'id'>): SiteOptions[] => [{ id: TEST_SITE, origins: ['same-origin'], ...options }];
 
-/** Connects with the token and reports who the server says it is, or the refusal. */
-async function whoIs(url: string, token: string): Promise<string> {
-  const { socket, error } = await connectClient(url, token);
+/** Connects with the token and reports who the server holds the connection to be, or the refusal. */
+async function whoIs(server: TestServer, token: string): Promise<string> {
+  const { socket, error } = await connectClient(server.url, token);
   if (error) return `refused: ${(error.data as { code: string }).code}`;
-  const joined = okData(await call<{ viewer: { user: { id: string } } }>(socket, 'thread:join', { thread: 't' }));
-  return joined.viewer.user.id;
+  const [remote] = await server.io.in(socket.id ?? '').fetchSockets();
+  return remote?.data.identity?.id ?? 'a guest';
 }
 
 describe('[KEY-3] several keys per algorithm, each tried when the token names no kid', () => {
@@ -59,17 +59,17 @@ describe('[KEY-3] several keys per algorithm, each tried when the token names no
         ],
       }),
     });
-    expect(await whoIs(server.url, await sign('EdDSA', first.privateKey))).toBe('ann');
-    expect(await whoIs(server.url, await sign('EdDSA', second.privateKey))).toBe('ann');
-    expect(await whoIs(server.url, await sign('RS256', rsa.privateKey))).toBe('ann');
-    expect(await whoIs(server.url, await sign('EdDSA', unknown.privateKey))).toBe('refused: invalid_token');
+    expect(await whoIs(server, await sign('EdDSA', first.privateKey))).toBe('ann');
+    expect(await whoIs(server, await sign('EdDSA', second.privateKey))).toBe('ann');
+    expect(await whoIs(server, await sign('RS256', rsa.privateKey))).toBe('ann');
+    expect(await whoIs(server, await sign('EdDSA', unknown.privateKey))).toBe('refused: invalid_token');
   });
 
   it('[KEY-3] two HS256 secrets (`secret` and `secrets`): a token signed with either is accepted', async () => {
     const server = await startTestServer({ sites: site({ secret: OLD_SECRET, secrets: [{ secret: NEW_SECRET }] }) });
-    expect(await whoIs(server.url, await sign('HS256', bytes(OLD_SECRET)))).toBe('ann');
-    expect(await whoIs(server.url, await sign('HS256', bytes(NEW_SECRET)))).toBe('ann');
-    expect(await whoIs(server.url, await sign('HS256', bytes(TEST_SECRET)))).toBe('refused: invalid_token');
+    expect(await whoIs(server, await sign('HS256', bytes(OLD_SECRET)))).toBe('ann');
+    expect(await whoIs(server, await sign('HS256', bytes(NEW_SECRET)))).toBe('ann');
+    expect(await whoIs(server, await sign('HS256', bytes(TEST_SECRET)))).toBe('refused: invalid_token');
     // A live refresh is verified the same way.
     const socket = await server.connect(await sign('HS256', bytes(OLD_SECRET)));
     expect(okData(await call(socket, 'session:auth', { token: await sign('HS256', bytes(NEW_SECRET), {}, { sub: 'bob' }) }))).toMatchObject({
@@ -108,20 +108,20 @@ describe('[KEY-4] a kid in the token header selects the keys naming it', () => {
 
   it('[KEY-4] the kid picks its key, and a token without kid still tries them all', async () => {
     const server = await keyedSite();
-    expect(await whoIs(server.url, await sign('EdDSA', b.privateKey, { kid: 'ed-b' }))).toBe('ann');
-    expect(await whoIs(server.url, await sign('EdDSA', a.privateKey, { kid: 'ed-a' }))).toBe('ann');
-    expect(await whoIs(server.url, await sign('HS256', bytes(NEW_SECRET), { kid: 'hs-2025' }))).toBe('ann');
-    expect(await whoIs(server.url, await signToken(OLD_SECRET, { sub: 'ann' }, { audience: TEST_SITE, kid: 'hs-2024' }))).toBe('ann');
-    expect(await whoIs(server.url, await sign('EdDSA', b.privateKey))).toBe('ann');
-    expect(await whoIs(server.url, await sign('HS256', bytes(OLD_SECRET)))).toBe('ann');
+    expect(await whoIs(server, await sign('EdDSA', b.privateKey, { kid: 'ed-b' }))).toBe('ann');
+    expect(await whoIs(server, await sign('EdDSA', a.privateKey, { kid: 'ed-a' }))).toBe('ann');
+    expect(await whoIs(server, await sign('HS256', bytes(NEW_SECRET), { kid: 'hs-2025' }))).toBe('ann');
+    expect(await whoIs(server, await signToken(OLD_SECRET, { sub: 'ann' }, { audience: TEST_SITE, kid: 'hs-2024' }))).toBe('ann');
+    expect(await whoIs(server, await sign('EdDSA', b.privateKey))).toBe('ann');
+    expect(await whoIs(server, await sign('HS256', bytes(OLD_SECRET)))).toBe('ann');
   });
 
   it('[KEY-4] a kid naming another key of the site is refused, though that other key would verify', async () => {
     const server = await keyedSite();
-    expect(await whoIs(server.url, await sign('EdDSA', b.privateKey, { kid: 'ed-a' }))).toBe('refused: invalid_token');
-    expect(await whoIs(server.url, await sign('HS256', bytes(NEW_SECRET), { kid: 'hs-2024' }))).toBe('refused: invalid_token');
+    expect(await whoIs(server, await sign('EdDSA', b.privateKey, { kid: 'ed-a' }))).toBe('refused: invalid_token');
+    expect(await whoIs(server, await sign('HS256', bytes(NEW_SECRET), { kid: 'hs-2024' }))).toBe('refused: invalid_token');
     // The algorithm decides the set before the kid does: an Ed25519 kid does not reach a secret.
-    expect(await whoIs(server.url, await sign('HS256', bytes(NEW_SECRET), { kid: 'ed-b' }))).toBe('refused: invalid_token');
+    expect(await whoIs(server, await sign('HS256', bytes(NEW_SECRET), { kid: 'ed-b' }))).toBe('refused: invalid_token');
   });
 
   it('[KEY-4] a kid that matches no key is refused, saying which kid', async () => {
@@ -132,8 +132,8 @@ describe('[KEY-4] a kid in the token header selects the keys naming it', () => {
 
   it('[KEY-4] a kid on a key without one: the token is refused, since only keys naming that kid are tried', async () => {
     const server = await startTestServer({ sites: site({ secret: NEW_SECRET }) });
-    expect(await whoIs(server.url, await sign('HS256', bytes(NEW_SECRET)))).toBe('ann');
-    expect(await whoIs(server.url, await sign('HS256', bytes(NEW_SECRET), { kid: 'k1' }))).toBe('refused: invalid_token');
+    expect(await whoIs(server, await sign('HS256', bytes(NEW_SECRET)))).toBe('ann');
+    expect(await whoIs(server, await sign('HS256', bytes(NEW_SECRET), { kid: 'k1' }))).toBe('refused: invalid_token');
   });
 });
 
@@ -155,6 +155,6 @@ describe('[KEY-5] HS256 secrets of at least 32 bytes outside development mode', 
 
   it('[KEY-5] the config-less development mode accepts a short secret and its tokens', async () => {
     const server = await startTestServer({ secret: 'dev' });
-    expect(await whoIs(server.url, await signToken('dev', { sub: 'ann' }, { audience: TEST_SITE }))).toBe('ann');
+    expect(await whoIs(server, await signToken('dev', { sub: 'ann' }, { audience: TEST_SITE }))).toBe('ann');
   });
 });

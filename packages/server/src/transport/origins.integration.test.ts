@@ -201,7 +201,7 @@ describe('[ORIGIN-3] every poll and upgrade of a session carries an Origin of th
     expect(await engineRequest(server.url, { query })).toMatchObject({ status: 403 });
     expect(await websocketUpgrade(server.url, undefined, sid)).not.toBe(101);
     // The session itself is untouched: its own polls go on, and its own Origin may upgrade it.
-    expect(okData(await call(socket, 'thread:join', { thread: 't' }))).toMatchObject({ viewer: { user: { id: 'ann' } } });
+    expect(okData(await call(socket, 'session:auth', { token: await server.token('ann') }))).toMatchObject({ user: { id: 'ann' } });
     expect(await engineRequest(server.url, { query, origin: ALLOWED, method: 'POST', body: '3' })).toMatchObject({ status: 200 });
     expect(await websocketUpgrade(server.url, ALLOWED, sid)).toBe(101);
   });
