@@ -31,7 +31,7 @@ Run "parley <command> --help" for a command's options.`,
   --host <addr>   interface to bind                       (env PARLEY_HOST, default 0.0.0.0)
   --db <file>     SQLite database file                    (env PARLEY_DB, default ./data/parley.db)
   --site <id>     site id, the audience tokens must carry (env PARLEY_SITE, default demo)
-  --config <file> parley.config.json: sites, gates, level curves, origins, keys, economy
+  --config <file> parley.config.json: sites, gates, level curves, origins, keys, economy, limits, trustProxy
                   (env PARLEY_CONFIG). Flags and env beat the file; with a file, PARLEY_SECRET,
                   PARLEY_ORIGINS and PARLEY_ADMIN_KEY override the site PARLEY_SITE names (or the only one).
   Secret: env PARLEY_SECRET (a development secret is used, with a warning, when unset).
@@ -78,7 +78,12 @@ async function serve(args: string[]): Promise<void> {
   // With a file, --site picks the site the env overrides apply to; without, it is the one site's id.
   const file = configPath ? loadConfigFile(configPath, values.site ? { ...env, PARLEY_SITE: values.site } : env) : null;
   const sites: Partial<ParleyServerOptions> = file
-    ? { sites: file.sites, ...(file.economy && { economy: file.economy }) }
+    ? {
+        sites: file.sites,
+        ...(file.economy && { economy: file.economy }),
+        ...(file.rateLimit && { rateLimit: file.rateLimit }),
+        ...(file.trustProxy !== undefined && { trustProxy: file.trustProxy }),
+      }
     : { siteId: values.site ?? env.PARLEY_SITE ?? 'demo', ...(env.PARLEY_SECRET ? { secret: env.PARLEY_SECRET } : {}) };
   const server = await startParleyServer({
     port: toPort(values.port ?? env.PARLEY_PORT ?? String(file?.port ?? 4000)),

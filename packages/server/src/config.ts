@@ -5,28 +5,94 @@ import type { ServerOptions } from 'socket.io';
 import { consoleLogger, silentLogger, type Logger } from './logger.js';
 import { EconomyDirectory, economyFromEnv, type EconomyOptions } from './economy/rules.js';
 import { resolveSite, SiteDirectory, type SiteOptions } from './sites/site-config.js';
+import { compileTrust, type TrustProxy } from './transport/client-address.js';
+import { memoryLimiters, type LimiterFactory } from './transport/rate-limit.js';
 
 type AdapterConstructor = NonNullable<ServerOptions['adapter']>;
 
-/** A token bucket: `burst` calls at once, refilled at `perSecond`. */
-export interface BucketOptions {
-  burst: number;
-  perSecond: number;
+/**
+ * A budget: at most `points` requests in any window of `duration` seconds (rate-limiter-flexible's
+ * fixed windows; `retryAfterMs` is the time until the window ends).
+ */
+export interface Budget {
+  points: number;
+  /** Seconds. */
+  duration: number;
 }
 
+/**
+ * Every limit, each with its reason. Signed-in readers are counted per (site, user), never per
+ * address: an office NAT, a school or a mobile carrier puts many honest readers behind one IP.
+ * Guests, connections and thread creation have nothing else to count by, so they are counted per
+ * client address (see `trustProxy`; IPv6 per /64). A request refused by one limit is not charged
+ * to any other. One limit in every field below is reached only by a script, never by the widget:
+ * it joins one thread per connection, sends a page per "load more", `session:auth` on token
+ * refresh, presence every 15 s, read heartbeats every 10 s (those have their own bound).
+ */
 export interface RateLimitOptions {
   /**
-   * Mutations per signed-in reader, across all their tabs and connections.
-   * @default { burst: 30, perSecond: 2 } — a fast typist clicking likes down a thread stays well
+   * Mutations (post, edit, delete, react, vote, flag, hide, buy a report, publish) per signed-in
+   * reader of a site, across all their tabs.
+   * @default { points: 30, duration: 15 } — a fast reader clicking likes down a thread stays well
    * inside it; a script posting in a loop is stopped within a second.
    */
-  perUser?: BucketOptions;
+  mutationsPerUser?: Budget;
   /**
-   * Mutations per client IP, across every account behind it.
-   * @default { burst: 120, perSecond: 20 } — generous because offices, schools and mobile
-   * carriers put many honest readers behind one address (NAT).
+   * Mutations per guest address, for sites that let guests act.
+   * @default { points: 120, duration: 10 } — generous: every guest behind one NAT shares it.
    */
-  perIp?: BucketOptions;
+  mutationsPerGuestIp?: Budget;
+  /**
+   * Reads (`thread:join`, `thread:leave`, `comments:page`, `comments:replies`, `presence:sync`,
+   * `notes:sync`, `session:auth`, `economy:state`, `report:list`, `comment:hidden-body`) per
+   * signed-in reader of a site, across all their tabs.
+   * @default { points: 200, duration: 10 } — a reconnect after a server restart costs a widget about
+   * six reads per thread, so twenty tabs of threads reconnecting at once fit; a script reading in a
+   * loop is stopped within a second.
+   */
+  readsPerUser?: Budget;
+  /**
+   * Reads per guest address.
+   * @default { points: 2000, duration: 10 } — an office of 200 guests behind one NAT, a few tabs
+   * each, all reconnecting after a restart, fits; a script is stopped within a second.
+   */
+  readsPerGuestIp?: Budget;
+  /**
+   * Open connections per client address (one per `<parley-thread>` per tab).
+   * @default 1000 — 200 readers behind one NAT with five threads or tabs open each.
+   */
+  connectionsPerIp?: number;
+  /**
+   * Connection attempts (handshakes) per client address.
+   * @default { points: 2000, duration: 60 } — every connection of a NAT'd office reconnecting at
+   * once after a restart fits, with room for retries; a script opening connections in a loop is
+   * stopped within a second.
+   */
+  connectAttemptsPerIp?: Budget;
+  /**
+   * Threads one connection may have joined at once (`thread:join` beyond it is refused).
+   * @default 50 — the widget joins one thread per connection; only a script follows dozens of
+   * threads' live events through one socket.
+   */
+  roomsPerSocket?: number;
+  /**
+   * Threads created automatically ("paste and go") per client address.
+   * @default { points: 30, duration: 60 } — a newsroom opening a freshly embedded site's articles
+   * fits; a script squatting thread ids is stopped at 30.
+   */
+  threadCreationsPerIp?: Budget;
+  /**
+   * Threads created automatically per site, whoever creates them.
+   * @default { points: 600, duration: 60 } — ten new articles a second, more than any publisher
+   * writes, still bounded when many addresses squat together.
+   */
+  threadCreationsPerSite?: Budget;
+  /**
+   * Builds each limiter: the one place that chooses where budgets are counted. For several nodes,
+   * return a `RateLimiterRedis` from rate-limiter-flexible so every node shares the same budgets.
+   * @default `memoryLimiters` (transport/rate-limit.ts) — one node's memory.
+   */
+  store?: LimiterFactory;
 }
 
 export interface ParleyServerOptions {
@@ -61,8 +127,20 @@ export interface ParleyServerOptions {
    * @default `$PARLEY_WIDGET_DIR`, else `../widget/dist` beside this package — the monorepo layout.
    */
   widgetDir?: string;
-  /** Mutation limits; `false` disables them (benchmarks). @default see {@link RateLimitOptions} */
+  /**
+   * Every rate and connection limit; `false` disables them all (tests, benchmarks).
+   * @default see {@link RateLimitOptions}
+   */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * Which proxies may say who the client is, through `X-Forwarded-For`: `false`, none; a number,
+   * that many proxies in front (1 = one load balancer); a list of proxy addresses or CIDR ranges
+   * (or `loopback`, `linklocal`, `uniquelocal`). Per-address limits count the address found.
+   * @default false — a server reached directly that believed the header would let any client pick
+   * its address, escaping its own limits or spending a neighbour's. Behind a proxy, set it: without
+   * it every reader has the proxy's address and guests share one budget.
+   */
+  trustProxy?: TrustProxy;
   /**
    * How long a thread's reactions and votes wait to share one `thread:events` message; any other
    * event sends them at once, ahead of it. 0 sends every event at once.
@@ -101,7 +179,8 @@ export interface ResolvedConfig {
   usingDevSecret: boolean;
   sites: SiteDirectory;
   widgetDir: string;
-  rateLimit: Required<RateLimitOptions> | false;
+  rateLimit: ResolvedRateLimit | false;
+  trustProxy: TrustProxy;
   eventTickMs: number;
   onRequest: ParleyServerOptions['onRequest'] | undefined;
   adapter: AdapterConstructor | undefined;
@@ -112,10 +191,54 @@ export interface ResolvedConfig {
 /** Public on purpose: it only protects a development server. */
 export const DEV_SECRET = 'parley-development-secret-do-not-use-in-production';
 
-export const defaultRateLimit: Required<RateLimitOptions> = {
-  perUser: { burst: 30, perSecond: 2 },
-  perIp: { burst: 120, perSecond: 20 },
+export type ResolvedRateLimit = Required<RateLimitOptions>;
+
+export const defaultRateLimit: Omit<ResolvedRateLimit, 'store'> = {
+  mutationsPerUser: { points: 30, duration: 15 },
+  mutationsPerGuestIp: { points: 120, duration: 10 },
+  readsPerUser: { points: 200, duration: 10 },
+  readsPerGuestIp: { points: 2000, duration: 10 },
+  connectionsPerIp: 1000,
+  connectAttemptsPerIp: { points: 2000, duration: 60 },
+  roomsPerSocket: 50,
+  threadCreationsPerIp: { points: 30, duration: 60 },
+  threadCreationsPerSite: { points: 600, duration: 60 },
 };
+
+function checkBudget(name: string, budget: Budget): Budget {
+  if (!Number.isInteger(budget.points) || budget.points < 1 || !(budget.duration > 0) || !Number.isFinite(budget.duration)) {
+    throw new Error(`rateLimit.${name}: expected { points: a whole number ≥ 1, duration: seconds > 0 }, got ${JSON.stringify(budget)}`);
+  }
+  return budget;
+}
+
+function checkCount(name: string, count: number): number {
+  if (!Number.isInteger(count) || count < 1) throw new Error(`rateLimit.${name}: expected a whole number ≥ 1, got ${count}`);
+  return count;
+}
+
+/** Defaults filled in and every value checked, so a typo fails at start and not under load. */
+export function resolveRateLimit(options: RateLimitOptions | false | undefined): ResolvedRateLimit | false {
+  if (options === false) return false;
+  const merged = { ...defaultRateLimit, ...options };
+  return {
+    mutationsPerUser: checkBudget('mutationsPerUser', merged.mutationsPerUser),
+    mutationsPerGuestIp: checkBudget('mutationsPerGuestIp', merged.mutationsPerGuestIp),
+    readsPerUser: checkBudget('readsPerUser', merged.readsPerUser),
+    readsPerGuestIp: checkBudget('readsPerGuestIp', merged.readsPerGuestIp),
+    connectionsPerIp: checkCount('connectionsPerIp', merged.connectionsPerIp),
+    connectAttemptsPerIp: checkBudget('connectAttemptsPerIp', merged.connectAttemptsPerIp),
+    roomsPerSocket: checkCount('roomsPerSocket', merged.roomsPerSocket),
+    threadCreationsPerIp: checkBudget('threadCreationsPerIp', merged.threadCreationsPerIp),
+    threadCreationsPerSite: checkBudget('threadCreationsPerSite', merged.threadCreationsPerSite),
+    store: options?.store ?? memoryLimiters,
+  };
+}
+
+function checkTrust(trust: TrustProxy): TrustProxy {
+  compileTrust(trust); // throws, naming the bad entry
+  return trust;
+}
 
 /** `<server package>/../widget/dist`, from dist/config.js or src/config.ts alike. */
 function defaultWidgetDir(): string {
@@ -140,13 +263,8 @@ export function resolveConfig(options: ParleyServerOptions = {}, env: NodeJS.Pro
     usingDevSecret: !options.sites && !secret,
     sites,
     widgetDir: resolve(options.widgetDir ?? env.PARLEY_WIDGET_DIR ?? defaultWidgetDir()),
-    rateLimit:
-      options.rateLimit === false
-        ? false
-        : {
-            perUser: options.rateLimit?.perUser ?? defaultRateLimit.perUser,
-            perIp: options.rateLimit?.perIp ?? defaultRateLimit.perIp,
-          },
+    rateLimit: resolveRateLimit(options.rateLimit),
+    trustProxy: checkTrust(options.trustProxy ?? false),
     eventTickMs: Math.max(0, options.eventTickMs ?? 100),
     onRequest: options.onRequest,
     adapter: options.adapter,

@@ -2,7 +2,9 @@
  * @parley/server public API. The demo and the benchmark depend on exactly these names.
  */
 export { startParleyServer, type ParleyServer } from './server.js';
-export type { ParleyServerOptions, RateLimitOptions, BucketOptions } from './config.js';
+export type { ParleyServerOptions, RateLimitOptions, Budget } from './config.js';
+export { memoryLimiters, type LimiterFactory } from './transport/rate-limit.js';
+export type { TrustProxy } from './transport/client-address.js';
 export { signToken, verifyToken, type TokenClaims, type SignOptions } from './transport/tokens.js';
 export type { Identity } from './domain/identity.js';
 export type { Logger } from './logger.js';

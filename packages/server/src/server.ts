@@ -14,6 +14,9 @@ import { originGuards } from './sites/origins.js';
 import { refreshViewer, watchSessions } from './transport/session.js';
 import { socketAuth } from './transport/socket-auth.js';
 import { attachSocketEvents } from './transport/socket-events.js';
+import { ClientAddresses } from './transport/client-address.js';
+import { connectionLimits } from './transport/connection-limits.js';
+import { RateLimits } from './transport/limits.js';
 import { roomOf, type ParleyIo } from './transport/types.js';
 
 export interface ParleyServer {
@@ -86,13 +89,15 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   });
   // allowRequest sees only handshakes; this guards every poll and upgrade against its session's own site.
   origins.attach(io.engine);
+  const limits = config.rateLimit ? new RateLimits(config.rateLimit) : null;
+  // First: the client address (trustProxy) and the connection limits, before any token is verified.
+  io.use(connectionLimits({ io, addresses: new ClientAddresses(config.trustProxy), limits }));
   io.use(socketAuth({ sites: config.sites, store, logger, origins }));
   watchSessions(io);
   const realtime = attachRealtime(io, ctx, logger);
   const dispatcher = new Dispatcher({
     ctx,
     io,
-    rateLimit: config.rateLimit,
     eventTickMs: config.eventTickMs,
     logger,
     extraHandlers: realtime.handlers,
@@ -101,7 +106,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
       refreshViewer(io, config.sites, store, site, userId).catch((error: unknown) => logger.error('level refresh failed', { error }));
     },
   });
-  attachSocketEvents(io, dispatcher);
+  attachSocketEvents(io, dispatcher, limits);
 
   let address: AddressInfo;
   try {
@@ -133,7 +138,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     store,
     dispatch(identity, event, input) {
       return new Promise((resolveAck) => {
-        const caller = { identity, socket: null, ip: null, tokenExpiresAt: null, site: null };
+        const caller = { identity, socket: null, ip: null, tokenExpiresAt: null, site: null, limits: null };
         void dispatcher.run(caller, event, input, resolveAck);
       });
     },

@@ -8,12 +8,17 @@
  *   PARLEY_ORIGINS    that site's allowed origins, comma-separated
  *   PARLEY_ADMIN_KEY  that site's admin key
  *
+ * `trustProxy` says which proxies may name the client (transport/client-address.ts) and `limits`
+ * sets any of the rate and connection limits (config.ts `RateLimitOptions`, each default there
+ * with its reason).
+ *
  * A bad file is refused before the server starts, naming the key and what was expected.
  */
 import { readFileSync } from 'node:fs';
 import { GatedActions, MAX_GATE_LEVEL } from '@parley/protocol';
 import { z } from 'zod';
 import type { ParleyServerOptions } from '../config.js';
+import { compileTrust } from '../transport/client-address.js';
 import { SiteConfigError, type SiteOptions } from './site-config.js';
 
 const gateLevel = z.number().int().min(0).max(MAX_GATE_LEVEL);
@@ -41,7 +46,40 @@ const Site = z.strictObject({
   trustHostLevels: z.boolean().optional(),
   levelCurve: z.array(z.number().int().min(0)).optional(),
   adminKey: z.string().optional(),
+  autoCreateThreads: z.boolean().optional(),
 });
+
+/** At most `points` requests per `duration` seconds. */
+const Budget = z.strictObject({ points: z.number().int().min(1), duration: z.number().positive() });
+const count = z.number().int().min(1);
+
+/** Every field of config.ts `RateLimitOptions` a file can carry (all but `store`, a function). */
+const Limits = z.strictObject({
+  mutationsPerUser: Budget.optional(),
+  mutationsPerGuestIp: Budget.optional(),
+  readsPerUser: Budget.optional(),
+  readsPerGuestIp: Budget.optional(),
+  connectionsPerIp: count.optional(),
+  connectAttemptsPerIp: Budget.optional(),
+  roomsPerSocket: count.optional(),
+  threadCreationsPerIp: Budget.optional(),
+  threadCreationsPerSite: Budget.optional(),
+});
+
+const trustEntry = z.string().refine(
+  (entry) => {
+    try {
+      compileTrust([entry]);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected an IP address, a CIDR range (10.0.0.0/8) or loopback, linklocal, uniquelocal' },
+);
+
+/** false (the default), a hop count, or the proxies' addresses and ranges. Never `true`: see config.ts. */
+const TrustProxy = z.union([z.literal(false), z.number().int().min(0), z.array(trustEntry).min(1)]);
 
 const ConfigFile = z.strictObject({
   /** For editors that validate against a JSON schema; ignored. */
@@ -50,11 +88,14 @@ const ConfigFile = z.strictObject({
   host: z.string().min(1).optional(),
   db: z.string().min(1).optional(),
   sites: z.array(Site).min(1),
+  trustProxy: TrustProxy.optional(),
+  limits: Limits.optional(),
   // The economy validates its own rules; the file only carries them.
   economy: z.record(z.string(), z.unknown()).optional(),
 });
 
-export type ConfigFileOptions = Pick<ParleyServerOptions, 'port' | 'host' | 'dbPath' | 'sites' | 'economy'> & {
+export type ConfigFileOptions = Pick<ParleyServerOptions, 'port' | 'host' | 'dbPath' | 'sites' | 'economy' | 'trustProxy'> & {
+  rateLimit?: Exclude<ParleyServerOptions['rateLimit'], false>;
   sites: SiteOptions[];
 };
 
@@ -89,6 +130,8 @@ export function parseConfigFile(text: string, source: string, env: NodeJS.Proces
     ...(file.host !== undefined && { host: file.host }),
     ...(file.db !== undefined && { dbPath: file.db }),
     ...(file.economy !== undefined && { economy: file.economy as ParleyServerOptions['economy'] }),
+    ...(file.trustProxy !== undefined && { trustProxy: file.trustProxy }),
+    ...(file.limits !== undefined && { rateLimit: file.limits }),
   };
 }
 

@@ -1,12 +1,10 @@
 import { ErrorCodes, type Ack, type ThreadEvent } from '@parley/protocol';
 import { describeIssues, InputSchemas } from '@parley/protocol/schemas';
 import type { CommandContext, ModeratorDelivery } from '../commands/index.js';
-import type { ResolvedConfig } from '../config.js';
 import { ParleyError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { handlers, mutatingEvents, type Handler } from './handlers.js';
 import { ThreadEventOutbox } from './event-outbox.js';
-import { TokenBuckets } from './rate-limit.js';
 import { walletRoom, type WalletDelivery } from '../economy/index.js';
 import { moderatorsRoom } from './session.js';
 import { roomOf, type Caller, type ParleyIo } from './types.js';
@@ -14,7 +12,6 @@ import { roomOf, type Caller, type ParleyIo } from './types.js';
 export interface DispatcherDeps {
   ctx: CommandContext;
   io: ParleyIo;
-  rateLimit: ResolvedConfig['rateLimit'];
   logger: Logger;
   /** Handlers of features wired per server (presence and notes need the server's io). */
   extraHandlers?: ReadonlyMap<string, Handler>;
@@ -27,15 +24,13 @@ export interface DispatcherDeps {
 /**
  * The one path every call takes, from a socket or in-process:
  * name → schema → token expiry → rate limit → command → ack → broadcast.
+ * The rate limits come with the caller (`caller.limits`, transport/limits.ts): one set per request
+ * from the network, none for in-process calls.
  */
 export class Dispatcher {
-  private readonly userBuckets: TokenBuckets | null;
-  private readonly ipBuckets: TokenBuckets | null;
   private readonly outbox: ThreadEventOutbox;
 
   constructor(private readonly deps: DispatcherDeps) {
-    this.userBuckets = deps.rateLimit ? new TokenBuckets(deps.rateLimit.perUser, deps.ctx.now) : null;
-    this.ipBuckets = deps.rateLimit ? new TokenBuckets(deps.rateLimit.perIp, deps.ctx.now) : null;
     // One encoding per message for the whole room (DESIGN.md), however many events it carries.
     this.outbox = new ThreadEventOutbox(
       (thread, events) => deps.io.to(roomOf(thread)).emit('thread:events', events),
@@ -96,22 +91,23 @@ export class Dispatcher {
         issues: describeIssues(parsed.error),
       });
     }
-    if (mutatingEvents.has(event as string)) this.admitMutation(caller);
-    return handler(this.deps.ctx, caller, parsed.data);
+    await this.admit(caller, event as string, parsed.data);
+    let succeeded = false;
+    try {
+      const output = await handler(this.deps.ctx, caller, parsed.data);
+      succeeded = true;
+      return output;
+    } finally {
+      caller.limits?.done(succeeded);
+    }
   }
 
-  private admitMutation(caller: Caller): void {
-    if (caller.tokenExpiresAt !== null && this.deps.ctx.now() >= caller.tokenExpiresAt) {
+  /** An expired token may not change anything; then the request's own limits (throw `rate_limited`). */
+  private async admit(caller: Caller, event: string, input: unknown): Promise<void> {
+    if (mutatingEvents.has(event) && caller.tokenExpiresAt !== null && this.deps.ctx.now() >= caller.tokenExpiresAt) {
       throw new ParleyError(ErrorCodes.invalidToken, 'The sign-in token has expired; sign in again.');
     }
-    const waits = [
-      caller.identity ? (this.userBuckets?.take(caller.identity.id) ?? 0) : 0,
-      caller.ip ? (this.ipBuckets?.take(caller.ip) ?? 0) : 0,
-    ];
-    const retryAfterMs = Math.max(...waits);
-    if (retryAfterMs > 0) {
-      throw new ParleyError(ErrorCodes.rateLimited, 'Too many actions at once; try again shortly.', { retryAfterMs });
-    }
+    await caller.limits?.admitEvent(event, input);
   }
 
   private toWireError(error: unknown, event: unknown) {

@@ -82,7 +82,7 @@ describe('the economy over real sockets', () => {
   });
 
   it('heartbeats do not use up the mutation budget a reader’s comments and purchases need', async () => {
-    const server = await startTestServer({ rateLimit: { perUser: { burst: 1, perSecond: 0.001 }, perIp: { burst: 100, perSecond: 100 } } });
+    const server = await startTestServer({ rateLimit: { mutationsPerUser: { points: 1, duration: 3600 } } });
     const socket = await server.connect(await server.token('ann'));
     okData(await call(socket, 'thread:join', { thread: 't' }));
     okData(await call(socket, 'economy:state', { thread: 't' }));

@@ -18,6 +18,11 @@ export interface SocketData {
    * server-wide map, so `fetchSockets()` gathers them from every node once a cluster adapter is set.
    */
   presence?: PresenceEntry[];
+  /**
+   * The client's address (transport/client-address.ts: the TCP peer, or what a trusted proxy says),
+   * set by the first middleware on every (re)connect; what per-address limits count.
+   */
+  clientAddress?: string;
 }
 
 export type ParleyIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -27,11 +32,35 @@ export type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, In
 export interface Caller {
   identity: Identity | null;
   socket: ParleySocket | null;
-  /** For the per-IP limit; null when not from the network. */
+  /**
+   * The client's address, computed once per connection from the handshake (`trustProxy` decides
+   * whether X-Forwarded-For is believed); null when not from the network.
+   */
   ip: string | null;
   tokenExpiresAt: number | null;
   /** The connection's site; null for in-process calls, which act for their identity's site. */
   site: string | null;
+  /**
+   * This request's rate limits (transport/limits.ts); null (or absent, in tests that build a
+   * Caller by hand) for in-process calls and with `rateLimit: false`. One object per request, so a
+   * refusal gives back what the request was already charged.
+   */
+  limits?: CallerLimits | null;
+}
+
+/** The limits of one request from the network. Every refusal is the ParleyError `rate_limited` with `retryAfterMs`. */
+export interface CallerLimits {
+  /** The dispatcher's: charges the event to its budget (mutations, reads, rooms per socket). */
+  admitEvent(event: string, input: unknown): Promise<void>;
+  /**
+   * Charges the automatic creation of one thread of `site`: the client address's budget, then the
+   * site's. Call it just before creating a thread a reader's join asked for (not for host-signed
+   * claims, the admin API or the CLI). Throws `rate_limited` with `retryAfterMs`; a refusal gives
+   * back everything this request was charged, the join's read included.
+   */
+  admitThreadCreation(site: string): Promise<void>;
+  /** The dispatcher's, once the handler has finished: settles what a join or leave changed in the threads the socket follows. */
+  done(succeeded: boolean): void;
 }
 
 export const roomOf = (thread: string): string => `thread:${thread}`;
