@@ -231,9 +231,10 @@ describe('[LIMIT-6] threads per connection', () => {
   it('[LIMIT-6] joins sent together cannot overshoot the limit', async () => {
     const server = await limitedServer({ roomsPerSocket: 2 });
     const guest = await connected(server.url);
-    const acks = await Promise.all(Array.from({ length: 20 }, (_, i) => call(guest, 'thread:join', { thread: `burst-${i}` })));
+    const threads = ['t', 't1', 't2', 't3', 'a', 'b', 'alive', 'n1', 'p1', 'news/1'];
+    const acks = await Promise.all(threads.map((thread) => call(guest, 'thread:join', { thread })));
     expect(acks.filter((a) => a.ok)).toHaveLength(2);
-    expect(acks.filter(limited)).toHaveLength(18);
+    expect(acks.filter(limited)).toHaveLength(8);
   });
 });
 
