@@ -11,7 +11,7 @@ function setup() {
 }
 
 describe('EconomyStore', () => {
-  it('[W1] fetches economy:state on every connect', () => {
+  it('[W-E1] fetches economy:state on every connect', () => {
     const { connection, store } = setup();
     connection.answer('economy:state', state());
     expect(store.wallet?.balance).toBe(10);
@@ -20,7 +20,7 @@ describe('EconomyStore', () => {
     expect(connection.requests('economy:state')).toHaveLength(2);
   });
 
-  it('[W2] wallet:update sets the balance, and read earnings only for this thread', () => {
+  it('[W-E2] wallet:update sets the balance, and read earnings only for this thread', () => {
     const { connection, store } = setup();
     connection.answer('economy:state', state());
     connection.deliverWallet({ balance: 13, thread: 't', readEarned: 3 });
@@ -39,7 +39,7 @@ describe('EconomyStore', () => {
     expect(store.wallet).toEqual({ balance: 12, readEarned: 2, readMs: 40_000 });
   });
 
-  it('[W3] a purchase interrupted by a reconnect is resent with the same requestId, once', () => {
+  it('[W-E3] a purchase interrupted by a reconnect is resent with the same requestId, once', () => {
     const { connection, store } = setup();
     connection.answer('economy:state', state());
     store.buyReport();
@@ -55,7 +55,7 @@ describe('EconomyStore', () => {
     expect(store.buying).toBe(false);
   });
 
-  it('[W4] a refused purchase shows the server’s message and leaves the reports as they were', () => {
+  it('[W-E4] a refused purchase shows the server’s message and leaves the reports as they were', () => {
     const { connection, store } = setup();
     connection.answer('economy:state', state({ reports: [report('old', 1)] }));
     store.buyReport();

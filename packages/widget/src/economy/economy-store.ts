@@ -1,11 +1,11 @@
 /**
  * The reader's Twei state for one thread, DOM-free. Rules (tests name them):
- *   [W1] every (re)connect and every re-authentication fetches `economy:state` afresh;
- *   [W2] `wallet:update` sets the balance (absolute, so tabs converge) and, for this thread, what
- *        reading earned;
- *   [W3] a report purchase keeps its requestId until answered and is resent after a reconnect, so a
- *        purchase in a tunnel charges once;
- *   [W4] a refused purchase shows the server's message (e.g. insufficient_funds) and charges nothing.
+ *   [W-E1] every (re)connect and every re-authentication fetches `economy:state` afresh;
+ *   [W-E2] `wallet:update` sets the balance (absolute, so tabs converge) and, for this thread, what
+ *          reading earned;
+ *   [W-E3] a report purchase keeps its requestId until answered and is resent after a reconnect, so a
+ *          purchase in a tunnel charges once;
+ *   [W-E4] a refused purchase shows the server's message (e.g. insufficient_funds) and charges nothing.
  */
 import type { EconomyRulesView, ParleyError, PnlReport, WalletView } from '@parley/protocol';
 import type { ThreadConnection } from '../state/connection.js';
@@ -53,7 +53,7 @@ export class EconomyStore {
         }),
       );
     }
-    if (connection.onSession) this.unsubscribe.push(connection.onSession(() => this.refresh())); // [W1]
+    if (connection.onSession) this.unsubscribe.push(connection.onSession(() => this.refresh())); // [W-E1]
     if (connection.status === 'connected') this.connected();
   }
 
@@ -72,7 +72,7 @@ export class EconomyStore {
     this.listeners.clear();
   }
 
-  /** [W1] */
+  /** [W-E1] */
   refresh(): void {
     const generation = ++this.generation;
     this.connection.request('economy:state', { thread: this.options.thread }, (ack) => {
@@ -117,7 +117,7 @@ export class EconomyStore {
 
   private connected(): void {
     this.refresh();
-    if (this.pendingBuy) this.sendBuy(); // [W3]
+    if (this.pendingBuy) this.sendBuy(); // [W-E3]
   }
 
   private sendBuy(): void {
@@ -127,7 +127,7 @@ export class EconomyStore {
       if (this.disposed || this.pendingBuy !== requestId) return;
       this.pendingBuy = null;
       this.buying = false;
-      if (!ack.ok) return this.fail(ack.error); // [W4]
+      if (!ack.ok) return this.fail(ack.error); // [W-E4]
       this.reports = [ack.data, ...this.reports.filter((r) => r.id !== ack.data.id)];
       this.shownReportId = ack.data.id;
       this.changed();

@@ -64,7 +64,7 @@ describe('LiveRoom (presence and notes in the widget)', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('[L1] sends nothing before the join, then announces itself, asks who is here and syncs the notes', () => {
+  it('[W-L1] sends nothing before the join, then announces itself, asks who is here and syncs the notes', () => {
     const connection = new RelayConnection();
     connection.setStatus('connected');
     const room = new LiveRoom(connection, THREAD);
@@ -75,7 +75,7 @@ describe('LiveRoom (presence and notes in the widget)', () => {
     room.dispose();
   });
 
-  it('[R1] counts readers from relayed presence, and [L4] forgets them when the connection drops', () => {
+  it('[W-R1] counts readers from relayed presence, and [W-L4] forgets them when the connection drops', () => {
     const { connection, room } = joinedRoom();
     const bella: PresenceState = { typing: { parentId: 'c1' }, reader: 'u:bella', user: { id: 'bella', name: 'Bella Ciao', level: 21 } };
     connection.relay('presence:update', peerUpdate(11, bella));
@@ -103,7 +103,7 @@ describe('LiveRoom (presence and notes in the widget)', () => {
     room.dispose();
   });
 
-  it('[L2] local edits are merged into one update per flush', () => {
+  it('[W-L2] local edits are merged into one update per flush', () => {
     const { connection, room, server } = joinedRoom();
     expect(room.notes).toBe('Server text.');
     room.applyNotesEdit({ index: 12, remove: 0, insert: ' A' });
@@ -117,7 +117,7 @@ describe('LiveRoom (presence and notes in the widget)', () => {
     room.dispose();
   });
 
-  it('[L2] edits made offline are sent with the next join (step 2), none before', () => {
+  it('[W-L2] edits made offline are sent with the next join (step 2), none before', () => {
     const { connection, room, server } = joinedRoom();
     connection.setStatus('offline');
     room.applyNotesEdit({ index: 0, remove: 0, insert: 'Offline: ' });
@@ -140,7 +140,7 @@ describe('LiveRoom (presence and notes in the widget)', () => {
     room.dispose();
   });
 
-  it('[L3] a refused edit makes the notes read-only and puts back the server text', () => {
+  it('[W-L3] a refused edit makes the notes read-only and puts back the server text', () => {
     const { connection, room, server } = joinedRoom();
     room.applyNotesEdit({ index: 0, remove: 12, insert: 'vandalised' });
     vi.advanceTimersByTime(200);

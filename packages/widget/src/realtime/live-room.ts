@@ -4,12 +4,12 @@
  * Yjs never delays the first paint (see load-live-room.ts).
  *
  * Rules (tests name them):
- *   [L1] nothing is sent before the thread is joined; every (re)join re-announces presence, asks who
- *        is here, and syncs the notes (step 1, then step 2 with what the server lacks).
- *   [L2] local notes edits are sent merged, at most one update per FLUSH_MS; while offline they stay
- *        in the doc and reach the server with the next join's step 2 — nothing typed is lost.
- *   [L3] a refused edit (gate) makes the notes read-only and puts back the server's text.
- *   [L4] when the connection drops, other readers' presence is cleared until the next join.
+ *   [W-L1] nothing is sent before the thread is joined; every (re)join re-announces presence, asks who
+ *          is here, and syncs the notes (step 1, then step 2 with what the server lacks).
+ *   [W-L2] local notes edits are sent merged, at most one update per FLUSH_MS; while offline they stay
+ *          in the doc and reach the server with the next join's step 2 — nothing typed is lost.
+ *   [W-L3] a refused edit (gate) makes the notes read-only and puts back the server's text.
+ *   [W-L4] when the connection drops, other readers' presence is cleared until the next join.
  */
 import {
   ErrorCodes,
@@ -33,7 +33,7 @@ export interface NotesAccess {
 }
 
 export class LiveRoom {
-  /** Presence has its own doc: the notes doc is replaced when refused edits are dropped ([L3]). */
+  /** Presence has its own doc: the notes doc is replaced when refused edits are dropped ([W-L3]). */
   readonly awareness = new Awareness(new Y.Doc());
   doc!: Y.Doc;
   text!: Y.Text;
@@ -96,7 +96,7 @@ export class LiveRoom {
     return () => this.listeners.delete(listener);
   }
 
-  /** [L1] Called by the thread after every successful join (first, rejoin, after a reconnect). */
+  /** [W-L1] Called by the thread after every successful join (first, rejoin, after a reconnect). */
   joinedThread(): void {
     this.joined = true;
     // A fresh clock makes peers take the state again, even where a removal of it was relayed.
@@ -154,7 +154,7 @@ export class LiveRoom {
       const data = ack.data;
       Y.applyUpdate(doc, new Uint8Array(data.update), REMOTE);
       this.access = { canEdit: data.canEdit, requiredLevel: data.requiredLevel };
-      // [L2] Step 2: whatever the server lacks — edits made offline, or sends lost in a drop.
+      // [W-L2] Step 2: whatever the server lacks — edits made offline, or sends lost in a drop.
       const missing = Y.encodeStateAsUpdate(doc, new Uint8Array(data.stateVector));
       this.pending = [];
       if (data.canEdit && hasChanges(missing)) this.send(missing);
@@ -171,7 +171,7 @@ export class LiveRoom {
 
   private flush(): void {
     this.flushTimer = undefined;
-    // [L2] Offline or not yet joined: the edits wait in the doc for the next join's step 2.
+    // [W-L2] Offline or not yet joined: the edits wait in the doc for the next join's step 2.
     if (!this.joined || this.connection.status !== 'connected' || this.pending.length === 0) return;
     const update = this.pending.length === 1 ? this.pending[0]! : Y.mergeUpdates(this.pending);
     this.pending = [];
@@ -190,7 +190,7 @@ export class LiveRoom {
       this.notesError = ack.error.message;
       if (ack.error.code === ErrorCodes.levelRequired || ack.error.code === ErrorCodes.authRequired) {
         this.access = { canEdit: false, requiredLevel: numberOr(ack.error.required) };
-        this.resetNotes(); // [L3]
+        this.resetNotes(); // [W-L3]
       } else if (ack.error.code === ErrorCodes.rateLimited) {
         setTimeout(() => this.joined && this.syncNotes(), numberOr(ack.error.retryAfterMs) ?? 1000);
       }
@@ -199,7 +199,7 @@ export class LiveRoom {
   }
 
   /**
-   * [L3] Drops local changes the server refused: a Yjs doc cannot forget what it has, so a fresh doc
+   * [W-L3] Drops local changes the server refused: a Yjs doc cannot forget what it has, so a fresh doc
    * takes its place and syncs from nothing, getting exactly the server's text.
    */
   private resetNotes(): void {
@@ -226,7 +226,7 @@ export class LiveRoom {
     this.connection.request('presence:update', { thread: this.thread, update }, noop);
   };
 
-  /** [L4] */
+  /** [W-L4] */
   private left(): void {
     this.joined = false;
     const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.awareness.clientID);

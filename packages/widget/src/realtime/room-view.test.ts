@@ -11,13 +11,13 @@ const bella = (typing: PresenceState['typing'] = null): PresenceState => ({
 const guest = (clientId: number, typing: PresenceState['typing'] = null): PresenceState => ({ typing, reader: `g:${clientId}`, user: null });
 
 describe('what presence shows', () => {
-  it('[R1] counts distinct readers: a reader in two tabs once, each guest tab, and the viewer', () => {
+  it('[W-R1] counts distinct readers: a reader in two tabs once, each guest tab, and the viewer', () => {
     expect(readingNow([], 'u:me')).toBe(1);
     expect(readingNow([bella(), bella(), guest(1), guest(2)], 'u:me')).toBe(4);
     expect(readingNow([bella()], 'u:bella')).toBe(1);
   });
 
-  it('[R2] maps who types where, without the viewer and without repeating a name', () => {
+  it('[W-R2] maps who types where, without the viewer and without repeating a name', () => {
     const map = typingMap([bella({ parentId: 'c1' }), bella({ parentId: 'c1' }), guest(7, { parentId: null }), guest(8)], 'u:me');
     expect([...map]).toEqual([
       ['c1', ['Bella Ciao']],

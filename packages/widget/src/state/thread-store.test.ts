@@ -41,7 +41,7 @@ describe('joining', () => {
     expect(store.groups().map((g) => [g.root.id, g.replies.map((r) => r.id)])).toEqual([['a', ['r']]]);
   });
 
-  it('[S3] rejoins with since = last applied seq after a reconnect', () => {
+  it('[W-S3] rejoins with since = last applied seq after a reconnect', () => {
     const { connection, store } = joined();
     connection.deliver(created(4, comment('d')));
     connection.setStatus('reconnecting');
@@ -59,7 +59,7 @@ describe('joining', () => {
   });
 });
 
-describe('[S8] a token given while the handshake is in flight', () => {
+describe('[W-S8] a token given while the handshake is in flight', () => {
   it('re-authenticates on connect before joining, so the join answers for the new reader', () => {
     const { connection, store } = setup();
     store.authenticate('fresh-token'); // still connecting: the handshake may carry the old token
@@ -81,7 +81,7 @@ describe('[S8] a token given while the handshake is in flight', () => {
   });
 });
 
-describe('[S1] events in seq order', () => {
+describe('[W-S1] events in seq order', () => {
   it('applies seq = last + 1 and ignores duplicates and old events', () => {
     const { connection, store } = joined();
     connection.deliver(created(4, comment('d')), created(4, comment('d')), created(2, comment('old')));
@@ -124,7 +124,7 @@ describe('[S1] events in seq order', () => {
   });
 });
 
-describe('[S2] gaps', () => {
+describe('[W-S2] gaps', () => {
   it('asks for the missing events with since and applies them in order', () => {
     const { connection, store } = joined();
     connection.deliver(created(6, comment('f')));
@@ -150,7 +150,7 @@ describe('[S2] gaps', () => {
   });
 });
 
-describe('[S6] optimistic posting', () => {
+describe('[W-S6] optimistic posting', () => {
   it('shows the comment at once, swaps in the stored one on ack, and ignores its broadcast', () => {
     const { connection, store, notices } = joined();
     const requestId = store.post('  Hello there  ');
@@ -197,7 +197,7 @@ describe('[S6] optimistic posting', () => {
   });
 });
 
-describe('[S7] failures and retry', () => {
+describe('[W-S7] failures and retry', () => {
   it('keeps a refused post as failed with the message, and retries with the same requestId', () => {
     const { connection, store, notices } = joined();
     const requestId = store.post('x'.repeat(10));
@@ -236,7 +236,7 @@ describe('[S7] failures and retry', () => {
   });
 });
 
-describe('[S5] pending mutations survive', () => {
+describe('[W-S5] pending mutations survive', () => {
   it('resends a pending post once after a reconnect, with the same requestId', () => {
     const { connection, store } = joined();
     const requestId = store.post('Typed in a tunnel');

@@ -1,15 +1,15 @@
 /**
  * The live state of one thread, DOM-free. Rules (tests name them):
- *   [S1] events are applied strictly in seq order; seq ≤ last applied is ignored.
- *   [S2] a gap (seq > last + 1) rejoins with `since: last` and applies the answer (events or snapshot).
- *   [S3] every (re)connect rejoins with `since` once a snapshot is held.
- *   [S4] a mutation gets one requestId when created and keeps it for every resend.
- *   [S5] unacknowledged mutations are kept (memory + storage) and resent after a reconnect or reload.
- *   [S6] a posted comment is shown at once (pending), then replaced by the stored one; the broadcast
- *        of the same id does not add it twice.
- *   [S7] a refused post stays, failed, with the server's message, until retried or discarded.
- *   [S8] a token given while not connected is presented with `session:auth` on the next connect,
- *        before the join, so a handshake already in flight with the old token cannot win.
+ *   [W-S1] events are applied strictly in seq order; seq ≤ last applied is ignored.
+ *   [W-S2] a gap (seq > last + 1) rejoins with `since: last` and applies the answer (events or snapshot).
+ *   [W-S3] every (re)connect rejoins with `since` once a snapshot is held.
+ *   [W-S4] a mutation gets one requestId when created and keeps it for every resend.
+ *   [W-S5] unacknowledged mutations are kept (memory + storage) and resent after a reconnect or reload.
+ *   [W-S6] a posted comment is shown at once (pending), then replaced by the stored one; the broadcast
+ *          of the same id does not add it twice.
+ *   [W-S7] a refused post stays, failed, with the server's message, until retried or discarded.
+ *   [W-S8] a token given while not connected is presented with `session:auth` on the next connect,
+ *          before the join, so a handshake already in flight with the old token cannot win.
  */
 import {
   Limits,
@@ -140,7 +140,7 @@ export class ThreadStore {
     this.token = token;
     if (this.connection.status === 'connected') return this.sendAuth(() => undefined);
     // A handshake may already be on its way with the old token: the next handshake carries the new
-    // one, but to be sure the first connect after this re-authenticates before it joins [S8].
+    // one, but to be sure the first connect after this re-authenticates before it joins [W-S8].
     this.reauthOnConnect = true;
   }
 
@@ -199,10 +199,10 @@ export class ThreadStore {
 
   private statusChanged(status: ConnectionStatus): void {
     if (status === 'connected') {
-      if (!this.reauthOnConnect) this.join(); // [S3]
+      if (!this.reauthOnConnect) this.join(); // [W-S3]
       else {
         this.reauthOnConnect = false;
-        this.sendAuth(() => this.join()); // [S8] the join answers for the reader the token names
+        this.sendAuth(() => this.join()); // [W-S8] the join answers for the reader the token names
       }
     } else {
       this.joined = false;
@@ -238,7 +238,7 @@ export class ThreadStore {
         this.joined = true;
         this.state.applyJoin(ack.data);
         this.drainBuffer();
-        this.mutations.viewerKnown(this.state.viewerId); // [S5]
+        this.mutations.viewerKnown(this.state.viewerId); // [W-S5]
         this.changed();
       },
     );
@@ -251,14 +251,14 @@ export class ThreadStore {
       this.buffered.push(...mine);
       return;
     }
-    const fresh = mine.filter((event) => event.seq > this.state.lastSeq); // [S1]
+    const fresh = mine.filter((event) => event.seq > this.state.lastSeq); // [W-S1]
     if (fresh.length === 0) return;
     this.buffered.push(...fresh);
     this.drainBuffer();
     this.changed();
   }
 
-  /** Applies buffered events in seq order; a gap rejoins with `since` [S2]. */
+  /** Applies buffered events in seq order; a gap rejoins with `since` [W-S2]. */
   private drainBuffer(): void {
     this.buffered.sort((a, b) => a.seq - b.seq);
     while (this.buffered.length > 0) {
@@ -401,9 +401,9 @@ export class ThreadStore {
     if (this.disposed) return;
     if (!ack.ok) {
       if (mutation.kind !== 'post' && mutation.kind !== 'vote') this.commentErrors.set(mutation.input.commentId, ack.error);
-      return this.fail(ack.error, mutation.kind); // [S7]
+      return this.fail(ack.error, mutation.kind); // [W-S7]
     }
-    const posted = this.state.applyAck(mutation, ack.data); // [S6]
+    const posted = this.state.applyAck(mutation, ack.data); // [W-S6]
     if (posted) this.emitNotice({ type: 'posted', comment: posted });
     this.changed();
   }

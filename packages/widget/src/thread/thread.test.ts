@@ -124,7 +124,7 @@ describe('<parley-thread>', () => {
     expect(connections[0]!.closed).toBe(false);
   });
 
-  it('[A5] a new token re-authenticates the open connection with session:auth, without reconnecting', async () => {
+  it('[W-A1] a new token re-authenticates the open connection with session:auth, without reconnecting', async () => {
     const { el, connections } = await joinedThread();
     el.token = 'second';
     await settled(el);
@@ -132,7 +132,7 @@ describe('<parley-thread>', () => {
     expect(connections[0]!.sent.filter((r) => r.event === 'session:auth').map((r) => r.input)).toEqual([{ token: 'second' }]);
   });
 
-  it('[A5] the first connection presents the token and the site as handshake auth', async () => {
+  it('[W-A1] the first connection presents the token and the site as handshake auth', async () => {
     const sites: (string | undefined)[] = [];
     const { el, tokens } = mount((e) => {
       e.token = 'first';
