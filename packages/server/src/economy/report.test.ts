@@ -67,7 +67,7 @@ describe('the PnL report', () => {
     expect((await listReports(ctx, ann, { thread })).result).toHaveLength(1);
   });
 
-  it('[E1] 200 purchases raced in parallel against a balance that covers 50: exactly 50 succeed', async () => {
+  it('[ECO-1] 200 purchases raced in parallel against a balance that covers 50: exactly 50 succeed', async () => {
     const ctx = economyContext({ startingGrant: 50 });
     const thread = await openThread(ctx);
     const settled = await Promise.allSettled(Array.from({ length: 200 }, () => buyReport(ctx, ann, { requestId: rid(), thread })));

@@ -43,7 +43,7 @@ async function joined(server: TestServer, sub: string): Promise<ClientSocket> {
 }
 
 describe('presence and notes across two nodes (integration, in-process cluster adapter)', () => {
-  it('[P6][P4] readers on different nodes see each other; a newcomer learns everyone; a disconnect is seen everywhere', async () => {
+  it('[PRES-6][PRES-4] readers on different nodes see each other; a newcomer learns everyone; a disconnect is seen everywhere', async () => {
     const [a, b] = await twoNodes();
     const ann = presenceClient(await joined(a, 'ann'), THREAD);
     const bob = presenceClient(await joined(b, 'bob'), THREAD);
@@ -63,7 +63,7 @@ describe('presence and notes across two nodes (integration, in-process cluster a
     expect(late.peers().map((p) => p.reader).sort()).toEqual(['u:bob']);
   });
 
-  it('[N7] notes written on one node reach readers on the other live and by sync from the shared store', async () => {
+  it('[NOTES-7] notes written on one node reach readers on the other live and by sync from the shared store', async () => {
     const [a, b] = await twoNodes();
     const ann = await notesClient(await joined(a, 'ann'), THREAD);
     const bob = await notesClient(await joined(b, 'bob'), THREAD);

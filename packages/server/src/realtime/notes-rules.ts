@@ -1,9 +1,9 @@
 /**
  * What a notes update may contain. Pure; every check runs on the decoded update, before the store.
  *
- * [N1] An update must decode as a Yjs (v1) update; anything else is refused, never applied.
- * [N2] It may only write text (or formatting) into the Y.Text `key-points`: no other root type, no
- *      map keys, no nested types, embeds or binary blobs — so the notes cannot become a file store.
+ * [NOTES-1] An update must decode as a Yjs (v1) update; anything else is refused, never applied.
+ * [NOTES-2] It may only write text (or formatting) into the Y.Text `key-points`: no other root type, no
+ *           map keys, no nested types, embeds or binary blobs — so the notes cannot become a file store.
  */
 import { NOTES_TEXT } from '@parley/protocol';
 import * as Y from 'yjs';

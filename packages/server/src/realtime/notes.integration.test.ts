@@ -18,7 +18,7 @@ async function joined(server: TestServer, sub: string | null, lvl = 13): Promise
 }
 
 describe('thread notes over Socket.IO (integration)', () => {
-  it('[N7] two real clients edit concurrently and converge, and a newcomer syncs the same text', async () => {
+  it('[NOTES-7] two real clients edit concurrently and converge, and a newcomer syncs the same text', async () => {
     const server = await gatedServer();
     const ann = await notesClient(await joined(server, 'ann'), THREAD);
     const bob = await notesClient(await joined(server, 'bob'), THREAD);
@@ -41,7 +41,7 @@ describe('thread notes over Socket.IO (integration)', () => {
     expect(answer).toMatchObject({ canEdit: false, requiredLevel: null });
   });
 
-  it('[N3] an update from a reader below the gate is refused, not stored and not relayed', async () => {
+  it('[NOTES-3] an update from a reader below the gate is refused, not stored and not relayed', async () => {
     const server = await gatedServer();
     const editor = await notesClient(await joined(server, 'editor', 12), THREAD);
     const newcomer = await notesClient(await joined(server, 'newcomer', 4), THREAD);
@@ -65,7 +65,7 @@ describe('thread notes over Socket.IO (integration)', () => {
     expect(later.text.toString()).toBe('Key point');
   });
 
-  it('[N1][N2] oversized, malformed, non-binary and non-text updates are refused and the server stays up', async () => {
+  it('[NOTES-1][NOTES-2] oversized, malformed, non-binary and non-text updates are refused and the server stays up', async () => {
     const server = await gatedServer();
     const socket = await joined(server, 'ann');
     const tooBig = new Uint8Array(RealtimeLimits.maxNoteUpdateBytes + 1);
@@ -102,7 +102,7 @@ describe('thread notes over Socket.IO (integration)', () => {
     okData(await client.edit((text) => text.insert(0, 'fine')));
   });
 
-  it('[N7] edits made offline reach the server on the next sync (steps 1 and 2), and others receive them', async () => {
+  it('[NOTES-7] edits made offline reach the server on the next sync (steps 1 and 2), and others receive them', async () => {
     const server = await gatedServer();
     const ann = await notesClient(await joined(server, 'ann'), THREAD);
     const bob = await notesClient(await joined(server, 'bob'), THREAD);

@@ -1,9 +1,9 @@
 /**
  * What a reader may say about themselves in presence, and what the server says for them. Pure.
  *
- * [P1] A client speaks only for itself: its `user` and `reader` fields are written here from the
- *      verified identity; whatever it sent under those names is discarded.
- * [P2] Of a client's own state only `typing` survives, and only in its documented shape.
+ * [PRES-1] A client speaks only for itself: its `user` and `reader` fields are written here from the
+ *          verified identity; whatever it sent under those names is discarded.
+ * [PRES-2] Of a client's own state only `typing` survives, and only in its documented shape.
  */
 import { Limits, type PresenceClaim, type PresenceState } from '@parley/protocol';
 import type { Identity } from '../domain/identity.js';

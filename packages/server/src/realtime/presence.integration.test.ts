@@ -14,7 +14,7 @@ async function joined(server: TestServer, sub: string | null, lvl = 13): Promise
 }
 
 describe('presence over Socket.IO (integration)', () => {
-  it('[P1][P2] a client speaks only for itself: user fields come from its token, unknown fields are dropped', async () => {
+  it('[PRES-1][PRES-2] a client speaks only for itself: user fields come from its token, unknown fields are dropped', async () => {
     const server = await startTestServer();
     const bella = presenceClient(await joined(server, 'bella', 21), THREAD);
     const reader = presenceClient(await joined(server, null), THREAD);
@@ -25,7 +25,7 @@ describe('presence over Socket.IO (integration)', () => {
     ]);
   });
 
-  it('[P6][P4] presence counts follow real connections up and down', async () => {
+  it('[PRES-6][PRES-4] presence counts follow real connections up and down', async () => {
     const server = await startTestServer();
     const clients = [];
     for (const sub of ['ann', 'bob', null]) {
@@ -50,7 +50,7 @@ describe('presence over Socket.IO (integration)', () => {
     expect(late.peers().map((p) => p.reader).sort()).toEqual(['u:ann', 'u:dan']);
   });
 
-  it('[P3] a clientID spoken for by another connection is refused and not relayed', async () => {
+  it('[PRES-3] a clientID spoken for by another connection is refused and not relayed', async () => {
     const server = await startTestServer();
     const ann = presenceClient(await joined(server, 'ann'), THREAD);
     const mallory = await joined(server, 'mallory');

@@ -9,7 +9,7 @@ import { presenceClient } from './test-clients.js';
 const THREAD = 'p1';
 
 describe('presence expiry', () => {
-  it('[P5] a state not renewed within the timeout is removed and the removal relayed', async () => {
+  it('[PRES-5] a state not renewed within the timeout is removed and the removal relayed', async () => {
     const server = await startTestServer();
     // Starts at the real time: the server's own sweeper (real clock) then sees these states as fresh.
     let clock = Date.now();

@@ -1,6 +1,6 @@
 /**
- * [CF1] A config file becomes server options; [CF2] environment variables override one site;
- * [CF3] a bad file is refused naming the key and what was expected.
+ * [CFG-1] A config file becomes server options; [CFG-2] environment variables override one site;
+ * [CFG-3] a bad file is refused naming the key and what was expected.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -11,8 +11,8 @@ import { ConfigFileError, parseConfigFile, secretOf } from './config-file.js';
 const example = fileURLToPath(new URL('../../parley.config.example.json', import.meta.url));
 const one = (site: Record<string, unknown> = {}) => JSON.stringify({ sites: [{ id: 'news', secret: 's'.repeat(32), origins: ['https://news.example.com'], ...site }] });
 
-describe('[CF] parley.config.json', () => {
-  it('[CF1] the example file in the repository loads and resolves into two sites', () => {
+describe('[CFG] parley.config.json', () => {
+  it('[CFG-1] the example file in the repository loads and resolves into two sites', () => {
     const options = parseConfigFile(readFileSync(example, 'utf8'), 'parley.config.example.json', {});
     expect(options).toMatchObject({ port: 4000, dbPath: './data/parley.db' });
     const config = resolveConfig({ ...options, logger: false }, {});
@@ -20,12 +20,12 @@ describe('[CF] parley.config.json', () => {
     expect(config.sites.get('blog')).toMatchObject({ trustHostLevels: false, issuer: 'https://blog.example.com', secret: null });
   });
 
-  it('[CF1] economy rules pass through untouched', () => {
+  it('[CFG-1] economy rules pass through untouched', () => {
     const options = parseConfigFile(JSON.stringify({ sites: [{ id: 'a', secret: 'x' }], economy: { sites: { a: { anything: 1 } } } }), 'f', {});
     expect(options.economy).toEqual({ sites: { a: { anything: 1 } } });
   });
 
-  it('[CF2] PARLEY_SECRET, PARLEY_ORIGINS and PARLEY_ADMIN_KEY override the only site', () => {
+  it('[CFG-2] PARLEY_SECRET, PARLEY_ORIGINS and PARLEY_ADMIN_KEY override the only site', () => {
     const options = parseConfigFile(one({ origins: ['https://a.example'] }), 'f', {
       PARLEY_SECRET: 'from-env',
       PARLEY_ORIGINS: 'https://b.example, https://c.example',
@@ -34,7 +34,7 @@ describe('[CF] parley.config.json', () => {
     expect(options.sites[0]).toMatchObject({ secret: 'from-env', origins: ['https://b.example', 'https://c.example'], adminKey: 'k'.repeat(20) });
   });
 
-  it('[CF2] with several sites the overrides go to the one PARLEY_SITE names, and nowhere without it', () => {
+  it('[CFG-2] with several sites the overrides go to the one PARLEY_SITE names, and nowhere without it', () => {
     const text = readFileSync(example, 'utf8');
     const options = parseConfigFile(text, 'f', { PARLEY_SITE: 'blog', PARLEY_SECRET: 'blog-secret' });
     expect(options.sites.map((s) => [s.id, s.secret])).toEqual([
@@ -57,12 +57,12 @@ describe('[CF] parley.config.json', () => {
     ['a misspelled key of an HS256 secret', one({ secrets: [{ secret: 's'.repeat(32), kd: 'k1' }] }), /sites\[0\]\.secrets\[0\]: .*"kd"/],
     ['an HS256 secret that is not a string', one({ secrets: [{ secret: 42 }] }), /sites\[0\]\.secrets\[0\]\.secret: .*string/],
     ['a port out of range', JSON.stringify({ port: 70000, sites: [{ id: 'a', secret: 'x' }] }), /port: /],
-  ])('[CF3] refuses %s, saying where', (_name, text, message) => {
+  ])('[CFG-3] refuses %s, saying where', (_name, text, message) => {
     expect(() => parseConfigFile(text, 'f', {})).toThrow(ConfigFileError);
     expect(() => parseConfigFile(text, 'f', {})).toThrow(message);
   });
 
-  it('[CF3] rules checked when sites resolve name the site: a short admin key, a falling level curve, a bad origin', () => {
+  it('[CFG-3] rules checked when sites resolve name the site: a short admin key, a falling level curve, a bad origin', () => {
     for (const [site, message] of [
       [{ adminKey: 'short' }, /site "news": adminKey must be at least 16/],
       [{ levelCurve: [0, 10, 5] }, /site "news": the level curve must rise strictly/],
@@ -110,7 +110,7 @@ describe('[CF] parley.config.json', () => {
     }
   });
 
-  it('[CF1] secretOf finds any configured site\'s secret and explains when it cannot', () => {
+  it('[CFG-1] secretOf finds any configured site\'s secret and explains when it cannot', () => {
     const { sites } = parseConfigFile(readFileSync(example, 'utf8'), 'f', {});
     expect(secretOf(sites, 'news')).toEqual({ id: 'news', secret: 'replace-me-or-set-PARLEY_SECRET-at-least-32-characters' });
     expect(() => secretOf(sites, undefined)).toThrow(/several sites are configured \(news, blog\); pass --site/);

@@ -16,7 +16,7 @@ export function describeNotesConformance(name: string, open: () => Promise<Store
   }
 
   describe(`Notes store conformance: ${name}`, () => {
-    it('[NS1] updates come back per thread, in append order, byte for byte', async () => {
+    it('[NST-1] updates come back per thread, in append order, byte for byte', async () => {
       const store = await openStore();
       await store.write(async (tx) => {
         await tx.appendNoteUpdate('a', bytes(1, 2), AT);
@@ -28,7 +28,7 @@ export function describeNotesConformance(name: string, open: () => Promise<Store
       expect(await store.read((tx) => tx.listNoteUpdates('none'))).toEqual([]);
     });
 
-    it('[NS2] stats count rows and bytes; the version changes with every append and replacement', async () => {
+    it('[NST-2] stats count rows and bytes; the version changes with every append and replacement', async () => {
       const store = await openStore();
       expect(await store.read((tx) => tx.noteStats('a'))).toEqual({ updates: 0, bytes: 0, version: 0 });
       const first = await store.write((tx) => tx.appendNoteUpdate('a', bytes(1, 2, 3), AT));
@@ -47,7 +47,7 @@ export function describeNotesConformance(name: string, open: () => Promise<Store
       }
     });
 
-    it('[NS3] a replacement and an append roll back with their transaction', async () => {
+    it('[NST-3] a replacement and an append roll back with their transaction', async () => {
       const store = await openStore();
       await store.write((tx) => tx.appendNoteUpdate('a', bytes(1), AT));
       await expect(

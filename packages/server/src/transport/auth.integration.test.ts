@@ -39,14 +39,14 @@ describe('authentication on connect', () => {
         return `${enc({ alg: 'none' })}.${enc({ sub: 'ann', aud: TEST_SITE, exp: Math.floor(Date.now() / 1000) + 3600 })}.`;
       },
     ],
-  ])('[A2] refuses %s with connect_error invalid_token', async (_name, makeToken) => {
+  ])('[AUTH-2] refuses %s with connect_error invalid_token', async (_name, makeToken) => {
     const server = await startTestServer();
     const { error } = await connectClient(server.url, await makeToken());
     expect(error?.message).toEqual(expect.any(String));
     expect(error?.data).toEqual({ code: 'invalid_token', message: expect.any(String) });
   });
 
-  it('[A2] refuses a token that is not a string', async () => {
+  it('[AUTH-2] refuses a token that is not a string', async () => {
     const server = await startTestServer();
     const { io } = await import('socket.io-client');
     const socket = io(server.url, { transports: ['websocket'], auth: { token: 12345 }, reconnection: false, forceNew: true });
@@ -55,7 +55,7 @@ describe('authentication on connect', () => {
     expect(error.data).toMatchObject({ code: 'invalid_token' });
   });
 
-  it('[A3] a valid token becomes the identity: name, avatar, level and role', async () => {
+  it('[AUTH-3] a valid token becomes the identity: name, avatar, level and role', async () => {
     const server = await startTestServer();
     const token = await server.token('bella', { name: 'Bella Ciao', avatar: 'https://a/b.png', lvl: 13, role: 'moderator' });
     const socket = await server.connect(token);
@@ -69,7 +69,7 @@ describe('authentication on connect', () => {
     });
   });
 
-  it('[A4] a token that expires during the connection is refused on the next mutation', async () => {
+  it('[AUTH-4] a token that expires during the connection is refused on the next mutation', async () => {
     const server = await startTestServer();
     const expiresIn = 1;
     const token = await signToken(TEST_SECRET, { sub: 'ann' }, { audience: TEST_SITE, expiresIn });

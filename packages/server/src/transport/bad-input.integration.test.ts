@@ -15,7 +15,7 @@ describe('bad input never hurts the server', () => {
     ['an array', [{ thread: 't' }]],
     ['a boolean', true],
     ['nothing', undefined],
-  ])('[B1] a payload that is %s instead of an object answers invalid_payload', async (_name, payload) => {
+  ])('[BAD-1] a payload that is %s instead of an object answers invalid_payload', async (_name, payload) => {
     const server = await startTestServer();
     const socket = (await server.connect(await server.token('ann'))) as RawSocket;
     for (const event of ['thread:join', 'comment:post', 'comment:react', 'post:vote', 'comments:page']) {
@@ -25,7 +25,7 @@ describe('bad input never hurts the server', () => {
     await stillServes(socket);
   });
 
-  it('[B2] wrong types, unknown keys, server-owned fields and prototype keys answer invalid_payload with issues', async () => {
+  it('[BAD-2] wrong types, unknown keys, server-owned fields and prototype keys answer invalid_payload with issues', async () => {
     const server = await startTestServer();
     const socket = (await server.connect(await server.token('ann'))) as RawSocket;
     const cases: [string, unknown][] = [
@@ -57,7 +57,7 @@ describe('bad input never hurts the server', () => {
   });
 
   it.each(['nope', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'thread:event', 'thread:events'])(
-    '[B3] an unknown event name (%s) answers unknown_event',
+    '[BAD-3] an unknown event name (%s) answers unknown_event',
     async (event) => {
       const server = await startTestServer();
       const socket = (await server.connect(await server.token('ann'))) as RawSocket;
@@ -66,7 +66,7 @@ describe('bad input never hurts the server', () => {
     },
   );
 
-  it('[B4] events without an ack, or with extra arguments, are handled without crashing', async () => {
+  it('[BAD-4] events without an ack, or with extra arguments, are handled without crashing', async () => {
     const server = await startTestServer();
     const socket = (await server.connect(await server.token('ann'))) as RawSocket;
     socket.emit('comment:post', { requestId: 'no-ack', thread: 't', body: 'still stored' });
@@ -78,7 +78,7 @@ describe('bad input never hurts the server', () => {
     expect(extra).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
   });
 
-  it('[B5] a body over the limit answers body_too_long with max; an empty one body_empty', async () => {
+  it('[BAD-5] a body over the limit answers body_too_long with max; an empty one body_empty', async () => {
     const server = await startTestServer();
     const socket = (await server.connect(await server.token('ann'))) as RawSocket;
     const long = await call(socket, 'comment:post', { requestId: rid(), thread: 't', body: 'x'.repeat(Limits.maxBodyLength + 1) });
@@ -89,7 +89,7 @@ describe('bad input never hurts the server', () => {
     expect(missing).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
-  it('[B6] a packet over 64 KiB closes that connection; the server keeps serving others', async () => {
+  it('[BAD-6] a packet over 64 KiB closes that connection; the server keeps serving others', async () => {
     const server = await startTestServer();
     const socket = (await server.connect(await server.token('ann'))) as RawSocket;
     const closed = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
@@ -101,7 +101,7 @@ describe('bad input never hurts the server', () => {
     expect(await call(fresh, 'thread:join', { thread: 't' })).toMatchObject({ ok: true, data: { thread: { commentCount: 1 } } });
   });
 
-  it('[B7] a garbled cursor answers invalid_cursor', async () => {
+  it('[BAD-7] a garbled cursor answers invalid_cursor', async () => {
     const server = await startTestServer();
     const socket = (await server.connect()) as RawSocket;
     okData(await call(socket, 'thread:join', { thread: 't' }));
@@ -111,7 +111,7 @@ describe('bad input never hurts the server', () => {
     });
   });
 
-  it('[R1] mutations beyond the per-user budget answer rate_limited with retryAfterMs', async () => {
+  it('[RATE-1] mutations beyond the per-user budget answer rate_limited with retryAfterMs', async () => {
     const server = await startTestServer({ rateLimit: { mutationsPerUser: { points: 3, duration: 3600 } } });
     const ann = (await server.connect(await server.token('ann'))) as RawSocket;
     for (let i = 0; i < 3; i++) okData(await call(ann, 'post:vote', { requestId: rid(), thread: 't', value: i % 2 ? null : 'plus' }));
@@ -124,7 +124,7 @@ describe('bad input never hurts the server', () => {
     okData(await call(bob, 'post:vote', { requestId: rid(), thread: 't', value: 'plus' }));
   });
 
-  it('[B8] an unexpected failure answers internal and is logged; the server keeps serving', async () => {
+  it('[BAD-8] an unexpected failure answers internal and is logged; the server keeps serving', async () => {
     const errors: string[] = [];
     const logger = { info: () => {}, warn: () => {}, error: (message: string) => void errors.push(message) };
     const server = await startTestServer({ logger });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { call, collectThreadEvents, identity, okData, rid, startTestServer } from '../test-helpers.js';
 
 describe('coalesced thread events over Socket.IO', () => {
-  it('[E6] a burst of 20 reactions reaches a watcher in one or two messages, gapless and in seq order', async () => {
+  it('[COAL-6] a burst of 20 reactions reaches a watcher in one or two messages, gapless and in seq order', async () => {
     // A long tick, so a slow machine still fits the whole burst in at most two ticks.
     const server = await startTestServer({ eventTickMs: 1000 });
     const comment = okData(await server.dispatch(identity('ann'), 'comment:post', { requestId: rid(), thread: 't', body: 'hi' })) as PostCommentResult;
@@ -27,7 +27,7 @@ describe('coalesced thread events over Socket.IO', () => {
     expect(log.events.at(-1)).toMatchObject({ type: 'comment.reacted', likes: 20 });
   });
 
-  it('[E7] a comment after reactions arrives after them, at once, in the same message', async () => {
+  it('[COAL-7] a comment after reactions arrives after them, at once, in the same message', async () => {
     const server = await startTestServer({ eventTickMs: 60_000 });
     const ann = identity('ann');
     const first = okData(await server.dispatch(ann, 'comment:post', { requestId: rid(), thread: 't', body: 'one' })) as PostCommentResult;
@@ -54,7 +54,7 @@ describe('coalesced thread events over Socket.IO', () => {
     ]);
   });
 
-  it('[E8] closing the server sends the reactions still waiting for their tick', async () => {
+  it('[COAL-8] closing the server sends the reactions still waiting for their tick', async () => {
     const server = await startTestServer({ eventTickMs: 60_000 });
     const first = okData(await server.dispatch(identity('ann'), 'comment:post', { requestId: rid(), thread: 't', body: 'one' })) as PostCommentResult;
     const watcher = await server.connect();

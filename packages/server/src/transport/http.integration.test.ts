@@ -15,7 +15,7 @@ function widgetDir(files: Record<string, string>): string {
 }
 
 describe('HTTP routes', () => {
-  it('[H1] GET /health answers 200 JSON with ok and uptime', async () => {
+  it('[HTTP-1] GET /health answers 200 JSON with ok and uptime', async () => {
     const server = await startTestServer();
     const res = await fetch(`${server.url}/health`);
     expect(res.status).toBe(200);
@@ -23,7 +23,7 @@ describe('HTTP routes', () => {
     expect(await res.json()).toMatchObject({ ok: true, uptimeMs: expect.any(Number), connections: 0 });
   });
 
-  it('[H2] serves built widget files as cross-origin JavaScript with a short cache', async () => {
+  it('[HTTP-2] serves built widget files as cross-origin JavaScript with a short cache', async () => {
     const dir = widgetDir({ 'parley.js': 'export const x = 1;', 'parley.js.map': '{}', 'chunks/yjs-ab12.js': '// chunk' });
     const server = await startTestServer({ widgetDir: dir });
     const res = await fetch(`${server.url}/parley.js`);
@@ -38,14 +38,14 @@ describe('HTTP routes', () => {
     expect((await fetch(`${server.url}/missing.js`)).status).toBe(404);
   });
 
-  it('[H3] says how to fix it when the widget is not built', async () => {
+  it('[HTTP-3] says how to fix it when the widget is not built', async () => {
     const server = await startTestServer({ widgetDir: join(tmpdir(), 'parley-definitely-missing') });
     const res = await fetch(`${server.url}/parley.js`);
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: 'not_found', message: expect.stringContaining('pnpm build') });
   });
 
-  it('[H4] never serves files outside the widget directory', async () => {
+  it('[HTTP-4] never serves files outside the widget directory', async () => {
     const parent = widgetDir({ 'secret.js': 'secret', 'widget/parley.js': 'ok' });
     const server = await startTestServer({ widgetDir: join(parent, 'widget') });
     for (const path of ['/../secret.js', '/%2e%2e/secret.js', '/..%2fsecret.js', '/.%2e/secret.js']) {
@@ -55,7 +55,7 @@ describe('HTTP routes', () => {
     }
   });
 
-  it('[H5] unknown routes answer 404 JSON', async () => {
+  it('[HTTP-5] unknown routes answer 404 JSON', async () => {
     const server = await startTestServer();
     const res = await fetch(`${server.url}/nothing-here`);
     expect(res.status).toBe(404);
@@ -63,7 +63,7 @@ describe('HTTP routes', () => {
     expect((await fetch(`${server.url}/health`, { method: 'POST' })).status).toBe(404);
   });
 
-  it('[H6] onRequest runs first and may take over any route', async () => {
+  it('[HTTP-6] onRequest runs first and may take over any route', async () => {
     const server = await startTestServer({
       onRequest: (req, res) => {
         if (req.url === '/article') {

@@ -1,5 +1,5 @@
 /**
- * [LV1] On a site that computes levels from recorded XP (lifetime Twei earned), a reader whose
+ * [LVL-1] On a site that computes levels from recorded XP (lifetime Twei earned), a reader whose
  * earnings cross a threshold is told at once (`viewer:update`) and the gate opens without a reload;
  * the token's own `lvl` counts for nothing there.
  */
@@ -7,8 +7,8 @@ import type { ViewerSession } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import { call, okData, rid, startTestServer, TEST_SECRET, TEST_SITE } from '../test-helpers.js';
 
-describe('[LV1] levels from XP', () => {
-  it('[LV1] earning past a threshold pushes the new level and opens the reply gate', async () => {
+describe('[LVL-1] levels from XP', () => {
+  it('[LVL-1] earning past a threshold pushes the new level and opens the reply gate', async () => {
     const server = await startTestServer({
       // Level 2 from the first Twei earned, so one rewarded comment is enough.
       sites: [{ id: TEST_SITE, secret: TEST_SECRET, origins: ['same-origin'], trustHostLevels: false, levelCurve: [0, 1, 1_000_000], gates: { reply: 2 } }],

@@ -12,7 +12,7 @@ async function post(socket: ClientSocket, thread: string, body: string, parentId
 }
 
 describe('live thread over Socket.IO', () => {
-  it('[L1] one client posts, the other receives thread:events with the right seq', async () => {
+  it('[SRV-L1] one client posts, the other receives thread:events with the right seq', async () => {
     const server = await startTestServer();
     const ann = await server.connect(await server.token('ann', { name: 'Ann', lvl: 14 }));
     const reader = await server.connect();
@@ -25,7 +25,7 @@ describe('live thread over Socket.IO', () => {
     expect(comment).toMatchObject({ body: 'First!', author: { id: 'ann', name: 'Ann', level: 14 } });
   });
 
-  it('[L2] replies, edits, deletes, reactions and votes are broadcast in seq order', async () => {
+  it('[SRV-L2] replies, edits, deletes, reactions and votes are broadcast in seq order', async () => {
     const server = await startTestServer();
     const ann = await server.connect(await server.token('ann', { name: 'Ann' }));
     const bob = await server.connect(await server.token('bob', { name: 'Bob' }));
@@ -56,7 +56,7 @@ describe('live thread over Socket.IO', () => {
     expect(seen[5]).toMatchObject({ commentId: reply.id });
   });
 
-  it('[L3] thread:leave stops the events; other threads never leak in', async () => {
+  it('[SRV-L3] thread:leave stops the events; other threads never leak in', async () => {
     const server = await startTestServer();
     const ann = await server.connect(await server.token('ann'));
     const reader = await server.connect();
@@ -72,7 +72,7 @@ describe('live thread over Socket.IO', () => {
     expect(log.events.map((e) => e.thread)).toEqual(['b']);
   });
 
-  it('[S1] a reader who missed events rejoins with since and gets exactly those', async () => {
+  it('[SRV-S1] a reader who missed events rejoins with since and gets exactly those', async () => {
     const server = await startTestServer();
     const ann = await server.connect(await server.token('ann'));
     const bob = await server.connect(await server.token('bob'));
@@ -101,7 +101,7 @@ describe('live thread over Socket.IO', () => {
     expect((await live).seq).toBe(5);
   });
 
-  it('[S2] a reader very far behind gets a snapshot instead of events', async () => {
+  it('[SRV-S2] a reader very far behind gets a snapshot instead of events', async () => {
     const server = await startTestServer();
     const ann = identity('ann');
     for (let i = 0; i <= Limits.maxReplayEvents; i++) {
@@ -112,7 +112,7 @@ describe('live thread over Socket.IO', () => {
     expect(joined).toMatchObject({ mode: 'snapshot', thread: { seq: Limits.maxReplayEvents + 1 } });
   });
 
-  it('[S3] a post retried with the same requestId after a reconnect is stored once', async () => {
+  it('[SRV-S3] a post retried with the same requestId after a reconnect is stored once', async () => {
     const server = await startTestServer();
     const token = await server.token('ann');
     const first = await server.connect(token);
@@ -128,7 +128,7 @@ describe('live thread over Socket.IO', () => {
     expect(joined.mode === 'snapshot' && joined.page.comments.map((c) => c.id)).toEqual([original.comment.id]);
   });
 
-  it('[S4] the same requestId with a different body is refused with request_id_reused', async () => {
+  it('[SRV-S4] the same requestId with a different body is refused with request_id_reused', async () => {
     const server = await startTestServer();
     const ann = await server.connect(await server.token('ann'));
     okData(await call(ann, 'comment:post', { requestId: 'r', thread: 't', body: 'one' }));
@@ -136,7 +136,7 @@ describe('live thread over Socket.IO', () => {
     expect(ack).toMatchObject({ ok: false, error: { code: 'request_id_reused', message: expect.any(String) } });
   });
 
-  it('[A1] a guest reads but every mutation answers auth_required', async () => {
+  it('[AUTH-1] a guest reads but every mutation answers auth_required', async () => {
     const server = await startTestServer();
     const guest = await server.connect();
     expect(await join(guest, 't')).toMatchObject({ mode: 'snapshot', viewer: { role: 'guest', user: null } });
@@ -152,7 +152,7 @@ describe('live thread over Socket.IO', () => {
     }
   });
 
-  it('[D1] dispatch takes the socket path minus the socket: validation, command, broadcast', async () => {
+  it('[DISP-1] dispatch takes the socket path minus the socket: validation, command, broadcast', async () => {
     const server = await startTestServer();
     const reader = await server.connect();
     await join(reader, 't');

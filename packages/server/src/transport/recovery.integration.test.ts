@@ -13,7 +13,7 @@ import {
 import { signToken } from './tokens.js';
 
 describe('connection state recovery and ordering', () => {
-  it('[S5] a brief network drop recovers the room and delivers what was missed', async () => {
+  it('[SRV-S5] a brief network drop recovers the room and delivers what was missed', async () => {
     const server = await startTestServer();
     const ann = await server.connect(await server.token('ann'));
     const { socket: bob } = await connectClient(server.url, await server.token('bob'), { reconnection: true });
@@ -34,7 +34,7 @@ describe('connection state recovery and ordering', () => {
     expect(log.events.map((e: ThreadEvent) => e.seq)).toEqual([1, 2]);
   });
 
-  it('[S6] a recovered session is authenticated again: an expired token cannot come back', async () => {
+  it('[SRV-S6] a recovered session is authenticated again: an expired token cannot come back', async () => {
     const server = await startTestServer();
     const token = await signToken(TEST_SECRET, { sub: 'ann' }, { audience: TEST_SITE, expiresIn: 1 });
     const { socket } = await connectClient(server.url, token, { reconnection: true });
@@ -47,7 +47,7 @@ describe('connection state recovery and ordering', () => {
     socket.disconnect();
   });
 
-  it('[S7] concurrent mutations from many readers reach a watcher in seq order, without gaps', async () => {
+  it('[SRV-S7] concurrent mutations from many readers reach a watcher in seq order, without gaps', async () => {
     const server = await startTestServer();
     const watcher = await server.connect();
     okData(await call(watcher, 'thread:join', { thread: 't' }));

@@ -1,7 +1,7 @@
 /**
- * [R1] A token refreshed over the open socket (`session:auth`) changes who the connection is without
+ * [SESS-1] A token refreshed over the open socket (`session:auth`) changes who the connection is without
  * leaving any thread room: every event committed around the refresh arrives, seq gapless.
- * [R2] A token that runs out unrefreshed turns the socket into a guest, which is told so.
+ * [SESS-2] A token that runs out unrefreshed turns the socket into a guest, which is told so.
  */
 import type { ViewerSession } from '@parley/protocol';
 import { io } from 'socket.io-client';
@@ -20,8 +20,8 @@ const nextViewerUpdate = (socket: ClientSocket): Promise<ViewerSession> =>
     });
   });
 
-describe('[R1] token refresh during a live session', () => {
-  it('[R1] refreshing many times while another reader posts loses no event and doubles none', async () => {
+describe('[SESS-1] token refresh during a live session', () => {
+  it('[SESS-1] refreshing many times while another reader posts loses no event and doubles none', async () => {
     const server = await gatedServer();
     const writer = await server.connect(await server.token('sam', { lvl: 13 }));
     const reader = await server.connect(await server.token('nadia', { lvl: 4 }));
@@ -45,7 +45,7 @@ describe('[R1] token refresh during a live session', () => {
     expect(log.events.map((e) => e.seq)).toEqual(Array.from({ length: posts }, (_, i) => i + 1));
   });
 
-  it('[R1] a refreshed token with a higher level opens the gate at once; signing out (null) makes a guest', async () => {
+  it('[SESS-1] a refreshed token with a higher level opens the gate at once; signing out (null) makes a guest', async () => {
     const server = await gatedServer();
     const reader = await server.connect(await server.token('nadia', { lvl: 4 }));
     okData(await call(reader, 'thread:join', { thread: 't' }));
@@ -64,7 +64,7 @@ describe('[R1] token refresh during a live session', () => {
     });
   });
 
-  it('[R1] a refresh cannot switch to a token of another site', async () => {
+  it('[SESS-1] a refresh cannot switch to a token of another site', async () => {
     const server = await gatedServer();
     const reader = await server.connect(await server.token('nadia', { lvl: 4 }));
     const foreign = await signToken(TEST_SECRET, { sub: 'nadia', lvl: 99 }, { audience: 'another-site' });
@@ -72,8 +72,8 @@ describe('[R1] token refresh during a live session', () => {
   });
 });
 
-describe('[R2] expiry', () => {
-  it('[R2] an expired socket becomes a guest (viewer:update), keeps reading, and a fresh token brings it back', async () => {
+describe('[SESS-2] expiry', () => {
+  it('[SESS-2] an expired socket becomes a guest (viewer:update), keeps reading, and a fresh token brings it back', async () => {
     const server = await gatedServer();
     const token = await signToken(TEST_SECRET, { sub: 'sam', lvl: 13 }, { audience: TEST_SITE, expiresIn: 2 });
     // Listening before the socket even connects: under load the expiry may come soon after.

@@ -9,7 +9,7 @@ import { SqliteStore } from './sqlite-store.js';
 describeLedgerConformance('sqlite in memory', async () => SqliteStore.open({ path: ':memory:' }));
 
 describe('SQLite ledger, below the code', () => {
-  it('[L3] UPDATE and DELETE on transfers raise; [L2] a negative reader balance violates a CHECK', async () => {
+  it('[LED-3] UPDATE and DELETE on transfers raise; [LED-2] a negative reader balance violates a CHECK', async () => {
     const store = SqliteStore.open({ path: ':memory:' });
     onTestFinished(() => store.close());
     await store.write(async (tx) => {
