@@ -42,7 +42,7 @@ async function ledgerLines(server: ParleyServer, userId: string): Promise<Record
   const lines: Record<string, number> = {};
   for (const c of [...ProfitCategories, ...LossCategories]) lines[c] = 0;
   for (const t of transfers) {
-    if (t.thread !== DEMO_THREAD || !(t.category in lines)) continue;
+    if (t.thread !== `demo:${DEMO_THREAD}` || !(t.category in lines)) continue;
     const sign = (ProfitCategories as readonly string[]).includes(t.category) ? 1 : -1;
     if (t.to === account) lines[t.category]! += sign * t.amount;
     if (t.from === account) lines[t.category]! -= sign * t.amount;
@@ -92,7 +92,7 @@ describe('the Twei economy on the reference page', () => {
   it('read-to-earn: "You earned: None" turns into the Twei reading earned, up to the cap', async () => {
     const earned = writer.page.locator('[part~="earned"]');
     await eventually(async () => (await textOf(earned))?.replace(/\s+/g, ' '), 45_000).toBe('You earned: 3 Twei');
-    const progress = await server.store.read((tx) => tx.ledger.readSession('r:demo:writer', DEMO_THREAD));
+    const progress = await server.store.read((tx) => tx.ledger.readSession('r:demo:writer', `demo:${DEMO_THREAD}`));
     expect(progress?.credited).toBe(3);
     // The grant (10) plus the three read Twei.
     await eventually(() => balance(writer.page)).toBe(13);
@@ -139,7 +139,7 @@ describe('the Twei economy on the reference page', () => {
     // Generous: on a loaded machine a late beat counts nothing (never faster than real time), so
     // reaching the cap can take several times the 1.8 s of reading it represents.
     await eventually(async () => (await textOf(tabs[2]!.page.locator('[part~="earned"]')))?.replace(/\s+/g, ' '), 45_000).toBe('You earned: 3 Twei');
-    const session = await server.store.read((tx) => tx.ledger.readSession('r:demo:muchacha', DEMO_THREAD));
+    const session = await server.store.read((tx) => tx.ledger.readSession('r:demo:muchacha', `demo:${DEMO_THREAD}`));
     expect(session?.readMs).toBeLessThanOrEqual(Date.now() - started);
     expect(session?.credited).toBe(3);
     for (const tab of tabs) {

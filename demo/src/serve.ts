@@ -6,9 +6,9 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { signToken, startParleyServer, type EconomyOptions, type ParleyServer } from '@parley/server';
+import { signThreadClaim, signToken, startParleyServer, type EconomyOptions, type ParleyServer } from '@parley/server';
 import { findPersona, personas } from './personas.js';
-import { seedDemoThread } from './seed.js';
+import { DEMO_THREAD, DEMO_TITLE, seedDemoThread } from './seed.js';
 
 const publicDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'public');
 const SITE = 'demo';
@@ -27,12 +27,25 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+/** The article's thread claim: title, canonical URL, gates as on the reference page, its author. */
+async function threadClaim(): Promise<string> {
+  return signThreadClaim(
+    DEMO_SECRET,
+    { thread: DEMO_THREAD, title: DEMO_TITLE, url: 'https://meridian.example/world/2025/iran-offers-mediation', author: 'staff', published: true },
+    { audience: SITE },
+  );
+}
+
 async function handleDemoRequest(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://demo.local');
   const file = staticFiles.get(url.pathname);
   if (req.method === 'GET' && file) {
     res.writeHead(200, { 'content-type': file[1], 'cache-control': 'no-cache' });
-    res.end(await readFile(join(publicDir, file[0])));
+    const body = await readFile(join(publicDir, file[0]));
+    // As a host's backend renders its article page: with the thread claim it signs for this
+    // thread (SPEC THREAD-2). Only the host's secret can make one, so the page's HTML alone
+    // cannot retitle, regate or re-author the thread.
+    res.end(file[0] === 'index.html' ? body.toString('utf8').replace('{{PARLEY_THREAD_TOKEN}}', await threadClaim()) : body);
     return true;
   }
   if (req.method === 'GET' && url.pathname === '/demo/personas') {

@@ -51,9 +51,13 @@ export const ThreadJoinInput = z.strictObject({
   since: z.number().int().min(0).optional(),
   sort: z.enum(Sorts).optional(),
   pageSize: pageSize.optional(),
-  title: z.string().max(300).optional(),
+  /**
+   * The host's signed thread claim (the widget's `thread-token`): the only way a page can set the
+   * thread's title, URL, gates or author. Unsigned attributes are never sent.
+   */
+  claim: z.string().min(1).max(Limits.maxTokenLength).optional(),
+  /** The page's canonical URL: used only by paste-and-go creation, and only when it is on the page's Origin. */
   url: z.string().max(2000).optional(),
-  gates: GateTightenings.optional(),
 });
 
 export const ThreadLeaveInput = z.strictObject({ thread: threadId });

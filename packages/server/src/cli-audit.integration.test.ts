@@ -6,7 +6,6 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createCommandContext } from './commands/context.js';
-import { joinThread } from './commands/join-thread.js';
 import { postComment } from './commands/post-comment.js';
 import { buyReport } from './economy/buy-report.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
@@ -27,7 +26,7 @@ describe('parley audit', () => {
     const db = join(dir, 'parley.db');
     const store = SqliteStore.open({ path: db });
     const ctx = createCommandContext(store);
-    await joinThread(ctx, null, { thread: 't' });
+    await store.write((tx) => tx.ensureThread('default:t', null, null, 0));
     await postComment(ctx, identity('ann'), { requestId: 'r1', thread: 't', body: 'hi' });
     const report = (await buyReport(ctx, identity('ann'), { requestId: 'r2', thread: 't' })).result;
     await store.close();
@@ -37,7 +36,7 @@ describe('parley audit', () => {
     expect(JSON.parse(clean.stdout)).toMatchObject({ ok: true, sumOfBalances: 0, reportsChecked: 1, transfers: 4 });
 
     const tampered = SqliteStore.open({ path: db });
-    await tampered.write((tx) => tx.ledger.saveReport('r:default:ann', { ...report, id: 'forged', lines: { ...report.lines, pluses: 7 } }));
+    await tampered.write((tx) => tx.ledger.saveReport('r:default:ann', 'default:' + report.thread, { ...report, id: 'forged', lines: { ...report.lines, pluses: 7 } }));
     await tampered.close();
     const caught = spawnSync(process.execPath, [bin, 'audit', '--db', db], { encoding: 'utf8' });
     expect(caught.status).toBe(1);

@@ -1,5 +1,5 @@
 /**
- * [CG1] `parley serve --config` hosts the file's sites; `parley token --site` signs for any of them;
+ * [CLI-4] `parley serve --config` hosts the file's sites; `parley token --site` signs for any of them;
  * `parley gates get|set` changes a running server's thread gates and open widgets hear it.
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
@@ -76,18 +76,28 @@ async function connect(url: string, site: string, token: string): Promise<Client
   return socket;
 }
 
-describe('[CG1] parley serve --config, token --site, gates get|set', () => {
+describe('[CLI-4] parley serve --config, token --site, gates get|set', () => {
   beforeAll(() => {
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
     execFileSync(process.execPath, [tsc, '-b', packageDir], { stdio: 'inherit' });
   }, 120_000);
 
-  it('[CG1] a host raises a gate from the CLI; the open widget hears it and the server enforces it', async () => {
+  it('[CLI-4] a host raises a gate from the CLI; the open widget hears it and the server enforces it', async () => {
     const configPath = writeConfig();
     const url = await serve(configPath);
     const token = await cli(['token', '--config', configPath, '--site', 'news', '--sub', 'sam', '--lvl', '13']);
     expect(token.code).toBe(0);
     const sam = await connect(url, 'news', token.stdout.trim());
+    // Unknown until the host creates it (SPEC THREAD-4); then `threads show` and `list` see it.
+    expect(await call(sam, 'thread:join', { thread: 'news/1' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const created = await cli(['threads', 'create', 'news/1', '--title', 'One', '--gate', 'react=2', '--config', configPath, '--site', 'news', '--server', url]);
+    expect(created).toMatchObject({ code: 0, stderr: expect.stringContaining('created news/1') });
+    const shown = await cli(['threads', 'show', 'news/1', '--config', configPath, '--site', 'news', '--server', url]);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ id: 'news/1', title: 'One', gates: { react: 2 }, published: false });
+    const published = await cli(['threads', 'publish', 'news/1', '--author', 'staff', '--config', configPath, '--site', 'news', '--server', url]);
+    expect(JSON.parse(published.stdout)).toMatchObject({ published: true, author: 'staff' });
+    const listed = await cli(['threads', 'list', '--config', configPath, '--site', 'news', '--server', url]);
+    expect(listed.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { id: string }).id)).toEqual(['news/1']);
     okData(await call(sam, 'thread:join', { thread: 'news/1' }));
     okData(await call(sam, 'comment:post', { requestId: rid(), thread: 'news/1', body: 'at the gate' }));
 
@@ -113,7 +123,7 @@ describe('[CG1] parley serve --config, token --site, gates get|set', () => {
     expect(error.data).toMatchObject({ code: 'invalid_token' });
   });
 
-  it('[CG1] mistakes get a clear message and a non-zero exit', async () => {
+  it('[CLI-4] mistakes get a clear message and a non-zero exit', async () => {
     const configPath = writeConfig();
     const badAction = await cli(['gates', 'set', 'news/1', 'shout=3', '--config', configPath, '--site', 'news']);
     expect(badAction).toMatchObject({ code: 2, stderr: expect.stringContaining('"shout=3": expected <action>=<level>') });

@@ -27,7 +27,7 @@ export class GatesUsageError extends Error {}
 /** The server answered, and said no (or could not be reached): a message for the operator, not a bug. */
 export class GatesRefused extends Error {}
 
-function parseAssignments(pairs: readonly string[]): Partial<Record<GatedAction, number>> {
+export function parseAssignments(pairs: readonly string[]): Partial<Record<GatedAction, number>> {
   const gates: Partial<Record<GatedAction, number>> = {};
   for (const pair of pairs) {
     const match = /^([a-z]+)=(\d+)$/.exec(pair);
@@ -40,7 +40,7 @@ function parseAssignments(pairs: readonly string[]): Partial<Record<GatedAction,
   return gates;
 }
 
-async function credential(sites: readonly SiteOptions[] | null, siteId: string | undefined, env: NodeJS.ProcessEnv): Promise<{ site: string; bearer: string }> {
+export async function credential(sites: readonly SiteOptions[] | null, siteId: string | undefined, env: NodeJS.ProcessEnv): Promise<{ site: string; bearer: string }> {
   if (sites) {
     const { id } = siteIdOf(sites, siteId);
     const site = sites.find((s) => s.id === id);
@@ -65,7 +65,7 @@ interface GatesView {
   siteGates: Record<string, number>;
 }
 
-async function request(url: string, bearer: string, method: 'GET' | 'PUT', body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+export async function request(url: string, bearer: string, method: 'GET' | 'PUT' | 'POST', body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   let res: Response;
   try {
     res = await fetch(url, {
@@ -117,6 +117,6 @@ export async function gatesCommand(args: string[], env: NodeJS.ProcessEnv = proc
   console.log(`Gates of ${thread} on site ${site}:\n${describe(answer.json as unknown as GatesView)}`);
 }
 
-function fail(json: Record<string, unknown>): never {
+export function fail(json: Record<string, unknown>): never {
   throw new GatesRefused(`the server refused: ${String(json.error)}: ${String(json.message)}`);
 }

@@ -58,9 +58,11 @@ describe('parley CLI', () => {
     execFileSync(process.execPath, [tsc, '-b', packageDir], { stdio: 'inherit' });
   }, 120_000);
 
-  it('[C1] an acknowledged comment survives SIGKILL right after the ack', async () => {
+  it('[CLI-1] an acknowledged comment survives SIGKILL right after the ack', async () => {
     const dbPath = join(tempDir(), 'data', 'parley.db');
     const first = await serve(dbPath);
+    // The host creates the thread (SPEC THREAD-1), through the running server's admin API.
+    expect(runCli(['threads', 'create', 'news/1', '--title', 'News one', '--server', first.url, '--site', site])).toContain('"id": "news/1"');
     const token = await signToken(secret, { sub: 'ann', name: 'Ann' }, { audience: site });
     const { socket } = await connectClient(first.url, token);
     const ack = await call<PostCommentResult>(socket, 'comment:post', { requestId: 'durable-1', thread: 'news/1', body: 'Still here?' });
@@ -78,14 +80,14 @@ describe('parley CLI', () => {
     expect(okData(await call(retry.socket, 'comment:post', { requestId: 'durable-1', thread: 'news/1', body: 'Still here?' }))).toEqual(posted);
   });
 
-  it('[C2] serve shuts down cleanly on SIGTERM', async () => {
+  it('[CLI-2] serve shuts down cleanly on SIGTERM', async () => {
     const { child, url } = await serve(join(tempDir(), 'parley.db'));
     expect((await fetch(`${url}/health`)).status).toBe(200);
     child.kill('SIGTERM');
     expect(await exited(child)).toEqual({ code: 0, signal: null });
   });
 
-  it('[C3] token prints a verifiable token; migrate and --help work', async () => {
+  it('[CLI-3] token prints a verifiable token; migrate and --help work', async () => {
     const token = runCli(['token', '--sub', 'u1', '--name', 'Bella', '--lvl', '13', '--ttl', '1h', '--site', site]).trim();
     expect((await verifyToken(token, secret, site)).identity).toEqual({ id: 'u1', name: 'Bella', avatar: null, level: 13, role: 'reader' });
     expect(runCli(['migrate', '--db', join(tempDir(), 'm.db')])).toMatch(/schema version \d+/);

@@ -1,9 +1,10 @@
 /**
- * `parley serve | token | migrate | gates | audit`. Flags beat environment variables, which beat defaults.
+ * `parley serve | token | migrate | gates | threads | audit`. Flags beat environment variables, which beat defaults.
  */
 import { parseArgs } from 'node:util';
 import { gatesCommand, GatesRefused, gatesUsage, GatesUsageError } from './cli-gates.js';
 import { auditCommand } from './cli-audit.js';
+import { threadsCommand, threadsUsage } from './cli-threads.js';
 import { DEV_SECRET, type ParleyServerOptions } from './config.js';
 import { ConfigFileError, loadConfigFile, secretOf } from './sites/config-file.js';
 import { SiteConfigError } from './sites/site-config.js';
@@ -20,6 +21,7 @@ const usage = {
 Commands:
   serve     run the Parley server (HTTP + Socket.IO on one port)
   token     print a signed reader token for development
+  threads   create, publish, list and show threads; sign a page's thread-token (admin)
   gates     read or change a thread's level gates (admin)
   migrate   create or upgrade the database, then exit
   audit     check that the Twei ledger and every bought report add up
@@ -48,6 +50,7 @@ Run "parley <command> --help" for a command's options.`,
   --config <file>  sign with that site's secret from parley.config.json (env PARLEY_CONFIG)
   Secret: env PARLEY_SECRET (the development secret when unset).`,
   gates: gatesUsage,
+  threads: threadsUsage,
   migrate: `Usage: parley migrate [--db <file>]
 
   --db <file>     SQLite database file (env PARLEY_DB, default ./data/parley.db)`,
@@ -168,6 +171,7 @@ const commands = new Map<string, (args: string[]) => Promise<void>>([
   ['token', token],
   ['migrate', migrate],
   ['gates', (args) => gatesCommand(args)],
+  ['threads', (args) => threadsCommand(args)],
   ['audit', (args) => auditCommand(args)],
 ]);
 

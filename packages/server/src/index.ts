@@ -6,6 +6,8 @@ export type { ParleyServerOptions, RateLimitOptions, Budget } from './config.js'
 export { memoryLimiters, type LimiterFactory } from './transport/rate-limit.js';
 export type { TrustProxy } from './transport/client-address.js';
 export { signToken, verifyToken, type TokenClaims, type SignOptions } from './transport/tokens.js';
+export { signThreadClaim, THREAD_CLAIM_TYPE, type ThreadClaim } from './sites/thread-claims.js';
+export type { ThreadSpec, ThreadInfo } from './commands/threads.js';
 export type { Identity } from './domain/identity.js';
 export type { Logger } from './logger.js';
 export type { Store, ReadTx, WriteTx } from './store/types.js';

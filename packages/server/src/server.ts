@@ -2,7 +2,8 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Limits, type Ack, type ClientEventName } from '@parley/protocol';
 import { Server } from 'socket.io';
-import { createCommandContext } from './commands/index.js';
+import { createCommandContext, threadGates } from './commands/index.js';
+import { applyThreadSpec, refFor, threadInfo, type ThreadInfo, type ThreadSpec } from './commands/threads.js';
 import { resolveConfig, type ParleyServerOptions } from './config.js';
 import type { Identity } from './domain/identity.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
@@ -28,6 +29,12 @@ export interface ParleyServer {
   store: Store;
   /** Same path as a socket event minus the socket: validation, command, broadcast. */
   dispatch(identity: Identity | null, event: ClientEventName, input: unknown): Promise<Ack<unknown>>;
+  /**
+   * Creates a thread, or updates what `spec` gives, as its host — what the admin API's
+   * `POST /admin/sites/:site/threads` does, in-process (seeding, embedders). `site` defaults to the
+   * only site.
+   */
+  upsertThread(spec: ThreadSpec, site?: string): Promise<ThreadInfo>;
   close(): Promise<void>;
 }
 
@@ -72,7 +79,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
       config,
       startedAt,
       stats: () => ({ connections: io.engine.clientsCount }),
-      admin: { ctx, broadcastGates: (update) => io.to(roomOf(update.thread)).emit('thread:gates', update) },
+      admin: { ctx, broadcastGates: (site, update) => io.to(roomOf(site, update.thread)).emit('thread:gates', update) },
     }),
   );
   const io: ParleyIo = new Server(http, {
@@ -141,6 +148,19 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
         const caller = { identity, socket: null, ip: null, tokenExpiresAt: null, site: null, limits: null };
         void dispatcher.run(caller, event, input, resolveAck);
       });
+    },
+    async upsertThread(spec, siteId) {
+      const site = siteId === undefined ? config.sites.only : config.sites.get(siteId);
+      if (!site) throw new Error(siteId === undefined ? 'upsertThread: several sites are hosted; name one' : `upsertThread: no site ${siteId}`);
+      const applied = await store.write(async (tx) => {
+        const done = await applyThreadSpec(ctx, tx, site, spec, 'admin', ctx.now());
+        return { ...done, info: await threadInfo(tx, site, done.thread) };
+      });
+      if (applied.gatesChanged) {
+        const gates = await store.read((tx) => threadGates(tx, refFor(site, spec.id)));
+        io.to(roomOf(site.id, spec.id)).emit('thread:gates', { thread: spec.id, gates });
+      }
+      return applied.info;
     },
     close() {
       closing ??= (async () => {

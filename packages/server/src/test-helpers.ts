@@ -7,6 +7,7 @@ import { io as connectSocket, type Socket } from 'socket.io-client';
 import { onTestFinished } from 'vitest';
 import { createCommandContext, type CommandContext } from './commands/index.js';
 import type { ParleyServerOptions } from './config.js';
+import { applyThreadSpec, type ThreadSpec } from './commands/threads.js';
 import type { Identity } from './domain/identity.js';
 import { startParleyServer, type ParleyServer } from './server.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
@@ -20,24 +21,39 @@ export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type RawSocket = Socket;
 
 export interface TestServer extends ParleyServer {
+  /** Creates a thread of the test site as its host would (SPEC THREAD-1); returns its id. */
+  thread(id: string, spec?: Omit<ThreadSpec, 'id'>): Promise<string>;
   /** A valid token for this server. */
   token(sub: string, claims?: Omit<TokenClaims, 'sub'>): Promise<string>;
   /** A connected client; `token` omitted = guest. */
   connect(token?: string): Promise<ClientSocket>;
 }
 
-/** Starts a server on port 0 with an in-memory database; closed when the current test finishes. */
-export async function startTestServer(options: ParleyServerOptions = {}): Promise<TestServer> {
+/**
+ * The thread ids the integration tests use, created on the (first) test site at start as its host
+ * would (SPEC THREAD-1): a reader can only open a thread that exists. A test about unknown threads
+ * uses an id not in this list.
+ */
+export const TEST_THREADS = ['t', 't1', 't2', 't3', 'a', 'b', 'c', 'alive', 'news/1', 'news/today', 'news/cluster', 'news/notes', 'news/presence', 'n1', 'p1'];
+
+/**
+ * Starts a server on port 0 with an in-memory database, with {@link TEST_THREADS} (or `threads`)
+ * created; closed when the current test finishes.
+ */
+export async function startTestServer(options: ParleyServerOptions & { threads?: readonly string[] } = {}): Promise<TestServer> {
+  const { threads = TEST_THREADS, ...serverOptions } = options;
   const server = await startParleyServer({
     dbPath: ':memory:',
     secret: TEST_SECRET,
     siteId: TEST_SITE,
     logger: false,
     rateLimit: false,
-    ...options,
+    ...serverOptions,
   });
   onTestFinished(() => server.close());
+  for (const thread of threads) await server.upsertThread({ id: thread }, serverOptions.sites?.[0]?.id);
   return Object.assign(server, {
+    thread: async (id: string, spec: Omit<ThreadSpec, 'id'> = {}) => (await server.upsertThread({ id, ...spec }, options.sites?.[0]?.id)).id,
     token: (sub: string, claims: Omit<TokenClaims, 'sub'> = {}) =>
       signToken(TEST_SECRET, { sub, name: sub, ...claims }, { audience: TEST_SITE }),
     connect: async (token?: string) => (await connectClient(server.url, token)).socket,
@@ -48,11 +64,12 @@ export async function startTestServer(options: ParleyServerOptions = {}): Promis
 export function connectClient(
   url: string,
   token?: string,
-  options: { reconnection?: boolean } = {},
+  options: { reconnection?: boolean; site?: string; origin?: string } = {},
 ): Promise<{ socket: ClientSocket; error?: undefined } | { socket: ClientSocket; error: Error & { data?: unknown } }> {
   const socket: ClientSocket = connectSocket(url, {
     transports: ['websocket'],
-    auth: token ? { token } : {},
+    auth: { ...(token && { token }), ...(options.site && { site: options.site }) },
+    ...(options.origin && { extraHeaders: { Origin: options.origin } }),
     reconnection: options.reconnection ?? false,
     reconnectionDelay: 10,
     forceNew: true,
@@ -139,6 +156,8 @@ export const identity = (id: string, overrides: Partial<Identity> = {}): Identit
 
 export interface TestContext extends CommandContext {
   store: SqliteStore;
+  /** Creates a thread (of the only site, or `site`) as its host would; returns its id. */
+  thread(id: string, spec?: Omit<ThreadSpec, 'id'>, site?: string): Promise<string>;
   /** Moves the fake clock forward. */
   advance(ms: number): void;
 }
@@ -150,9 +169,22 @@ export function createTestContext(): TestContext {
   let clock = 1_700_000_000_000;
   let ids = 0;
   const ctx = createCommandContext(store, { now: () => clock, newId: () => `c${++ids}` });
-  return { ...ctx, store, advance: (ms) => void (clock += ms) };
+  const thread = async (id: string, spec: Omit<ThreadSpec, 'id'> = {}, site?: string): Promise<string> => {
+    const resolved = site === undefined ? ctx.sites.only : ctx.sites.get(site);
+    if (!resolved) throw new Error(`test context: no site ${site ?? '(only)'}`);
+    await store.write((tx) => applyThreadSpec(ctx, tx, resolved, { id, ...spec }, 'admin', clock));
+    return id;
+  };
+  return { ...ctx, store, thread, advance: (ms) => void (clock += ms) };
 }
 
 let requestCounter = 0;
 /** A fresh requestId. */
 export const rid = (): string => `r${++requestCounter}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** {@link createTestContext} with a thread its host created (default `t`): where most command tests start. */
+export async function contextWithThread(...threads: string[]): Promise<TestContext> {
+  const ctx = createTestContext();
+  for (const thread of threads.length ? threads : ['t']) await ctx.thread(thread);
+  return ctx;
+}

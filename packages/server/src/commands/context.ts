@@ -24,6 +24,8 @@ export interface CommandOutput<T> {
   wallets?: WalletDelivery[];
   /** For the site's moderators and admins only (room `mod:<site>`), after commit; never to a thread's room. */
   notices?: ModeratorDelivery[];
+  /** Threads whose recorded gates changed: their rooms hear `thread:gates` after commit. */
+  gateUpdates?: { site: string; thread: string }[];
 }
 
 export interface ModeratorDelivery {

@@ -5,7 +5,7 @@ import type { Identity } from '../domain/identity.js';
 import { commentDeleted, forbidden, notFound } from '../errors.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { nextEvent, runMutation } from './mutation.js';
-import { siteOf, threadGates } from './thread-gates.js';
+import { threadGates, threadRef } from './thread-gates.js';
 
 /**
  * An author deletes their own comment, or a moderator/admin of the thread's site anyone's. Not
@@ -17,27 +17,30 @@ export async function deleteComment(
   ctx: CommandContext,
   identity: Identity | null,
   input: CommentDeleteInput,
+  siteId?: string,
 ): Promise<CommandOutput<DeleteResult>> {
   const user = authorize(identity, 'comment', OPEN_GATES);
   // Checks that the thread belongs to the reader's site: a moderator of one site moderates only it.
-  await ctx.store.read((tx) => threadGates(tx, siteOf(ctx, user), input.thread));
+  const thread = threadRef(ctx, user, input.thread, siteId);
+  await ctx.store.read((tx) => threadGates(tx, thread));
   const request = {
     identity: user,
+    site: thread.site.id,
     requestId: input.requestId,
     action: 'comment:delete',
     input: { thread: input.thread, commentId: input.commentId },
   };
   return runMutation(ctx, request, async (tx, at) => {
-    const comment = await tx.getComment(input.thread, input.commentId);
+    const comment = await tx.getComment(thread.key, input.commentId);
     if (!comment) throw notFound('The comment');
     if (!isAuthor(user, comment.author.id) && !canModerate(user)) {
       throw forbidden('You can only delete your own comments.');
     }
     if (comment.deletedAt !== null) throw commentDeleted();
 
-    await tx.markCommentDeleted(input.thread, comment.id, at);
-    await tx.adjustThreadCounts(input.thread, { comments: -1 });
-    const event = await nextEvent<CommentDeletedEvent>(tx, input.thread, at, {
+    await tx.markCommentDeleted(thread.key, comment.id, at);
+    await tx.adjustThreadCounts(thread.key, { comments: -1 });
+    const event = await nextEvent<CommentDeletedEvent>(tx, thread, at, {
       type: 'comment.deleted',
       commentId: comment.id,
       deletedAt: at,

@@ -5,31 +5,34 @@ import type { Identity } from '../domain/identity.js';
 import { commentDeleted, forbidden, notFound } from '../errors.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { nextEvent, runGatedMutation } from './mutation.js';
+import { threadRef } from './thread-gates.js';
 
 /** An author rewrites their own comment. */
 export async function editComment(
   ctx: CommandContext,
   identity: Identity | null,
   input: CommentEditInput,
+  siteId?: string,
 ): Promise<CommandOutput<EditResult>> {
+  const thread = threadRef(ctx, identity, input.thread, siteId);
   const request = {
     identity,
-    gate: { thread: input.thread, action: 'comment' as const },
+    gate: { thread, action: 'comment' as const },
     requestId: input.requestId,
     action: 'comment:edit',
     input: { thread: input.thread, commentId: input.commentId, body: input.body },
   };
   return runGatedMutation(ctx, request, async (tx, at, user) => {
     const body = normalizeBody(input.body);
-    const comment = await tx.getComment(input.thread, input.commentId);
+    const comment = await tx.getComment(thread.key, input.commentId);
     if (!comment) throw notFound('The comment');
     if (!isAuthor(user, comment.author.id)) throw forbidden('You can only edit your own comments.');
     if (comment.deletedAt !== null) throw commentDeleted();
     // Editing would put words back in front of readers that a moderator took away.
     if (comment.hiddenAt != null) throw forbidden('A moderator hid this comment; it can no longer be edited.');
 
-    await tx.setCommentBody(input.thread, comment.id, body, at);
-    const event = await nextEvent<CommentEditedEvent>(tx, input.thread, at, {
+    await tx.setCommentBody(thread.key, comment.id, body, at);
+    const event = await nextEvent<CommentEditedEvent>(tx, thread, at, {
       type: 'comment.edited',
       commentId: comment.id,
       body,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTestContext, identity, rid, type TestContext } from '../test-helpers.js';
+import { contextWithThread, identity, rid, type TestContext } from '../test-helpers.js';
 import { deleteComment } from './delete-comment.js';
 import { editComment } from './edit-comment.js';
 import { postComment } from './post-comment.js';
@@ -16,17 +16,17 @@ async function seed(ctx: TestContext) {
 
 describe('editComment', () => {
   it('lets the author rewrite their comment, trimmed, with an event', async () => {
-    const ctx = createTestContext();
+    const ctx = await contextWithThread();
     const { root } = await seed(ctx);
     ctx.advance(1000);
     const { result, events } = await editComment(ctx, ann, { requestId: rid(), thread: 't', commentId: root.id, body: ' better ' });
     expect(result).toEqual({ seq: 3, commentId: root.id, body: 'better', editedAt: ctx.now() });
     expect(events).toEqual([{ type: 'comment.edited', thread: 't', seq: 3, at: ctx.now(), commentId: root.id, body: 'better', editedAt: ctx.now() }]);
-    expect(await ctx.store.read((tx) => tx.getComment('t', root.id))).toMatchObject({ body: 'better', editedAt: ctx.now() });
+    expect(await ctx.store.read((tx) => tx.getComment('default:t', root.id))).toMatchObject({ body: 'better', editedAt: ctx.now() });
   });
 
   it('refuses guests, other readers, missing comments, bad bodies and deleted comments', async () => {
-    const ctx = createTestContext();
+    const ctx = await contextWithThread();
     const { root } = await seed(ctx);
     const edit = (who: typeof ann | null, commentId: string, body = 'x') =>
       editComment(ctx, who, { requestId: rid(), thread: 't', commentId, body });
@@ -41,15 +41,15 @@ describe('editComment', () => {
 
 describe('deleteComment', () => {
   it('tombstones the comment, keeps its replies, and uncounts it', async () => {
-    const ctx = createTestContext();
+    const ctx = await contextWithThread();
     const { root, reply } = await seed(ctx);
     const { result, events } = await deleteComment(ctx, ann, { requestId: rid(), thread: 't', commentId: root.id });
     expect(result).toEqual({ seq: 3, commentId: root.id, deletedAt: ctx.now() });
     expect(events).toEqual([{ type: 'comment.deleted', thread: 't', seq: 3, at: ctx.now(), commentId: root.id, deletedAt: ctx.now() }]);
     const after = await ctx.store.read(async (tx) => ({
-      root: await tx.getComment('t', root.id),
-      reply: await tx.getComment('t', reply.id),
-      thread: await tx.getThread('t'),
+      root: await tx.getComment('default:t', root.id),
+      reply: await tx.getComment('default:t', reply.id),
+      thread: await tx.getThread('default:t'),
     }));
     expect(after.root).toMatchObject({ body: '', deletedAt: ctx.now(), replyCount: 1 });
     expect(after.reply).toMatchObject({ body: 'reply', deletedAt: null });
@@ -57,7 +57,7 @@ describe('deleteComment', () => {
   });
 
   it('refuses other readers, a second delete, and reactions or replies on the tombstone', async () => {
-    const ctx = createTestContext();
+    const ctx = await contextWithThread();
     const { root } = await seed(ctx);
     await expect(deleteComment(ctx, bob, { requestId: rid(), thread: 't', commentId: root.id })).rejects.toMatchObject({ code: 'forbidden' });
     await expect(deleteComment(ctx, null, { requestId: rid(), thread: 't', commentId: root.id })).rejects.toMatchObject({ code: 'auth_required' });
@@ -70,11 +70,11 @@ describe('deleteComment', () => {
     await expect(postComment(ctx, bob, { requestId: rid(), thread: 't', parentId: root.id, body: 'x' })).rejects.toMatchObject({
       code: 'comment_deleted',
     });
-    expect(await ctx.store.read((tx) => tx.getThread('t'))).toMatchObject({ commentCount: 1, seq: 3 });
+    expect(await ctx.store.read((tx) => tx.getThread('default:t'))).toMatchObject({ commentCount: 1, seq: 3 });
   });
 
   it('a retried delete answers the first result instead of comment_deleted', async () => {
-    const ctx = createTestContext();
+    const ctx = await contextWithThread();
     const { root } = await seed(ctx);
     const requestId = rid();
     const first = await deleteComment(ctx, ann, { requestId, thread: 't', commentId: root.id });

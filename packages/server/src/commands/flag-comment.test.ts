@@ -1,13 +1,13 @@
 /**
- * [F1] A reader flags someone else's comment once; a repeat is a no-op success. [F2] Not their own
+ * [FLAG-1] A reader flags someone else's comment once; a repeat is a no-op success. [FLAG-2] Not their own
  * (`forbidden`), not a deleted one (`comment_deleted`), not below the `flag` gate (`level_required`),
- * not as a guest (`auth_required`). [F3] Idempotent by requestId: a retry stores and notifies once;
- * the same requestId with other input is `request_id_reused`. [F4] Only moderators' views carry the
- * count; a flag writes no thread event. [F5] Only moderators read a hidden comment's words.
+ * not as a guest (`auth_required`). [FLAG-3] Idempotent by requestId: a retry stores and notifies once;
+ * the same requestId with other input is `request_id_reused`. [FLAG-4] Only moderators' views carry the
+ * count; a flag writes no thread event. [FLAG-5] Only moderators read a hidden comment's words.
  */
 import { describe, expect, it } from 'vitest';
 import { resolveSite, SiteDirectory } from '../sites/site-config.js';
-import { createTestContext, identity, rid, type TestContext } from '../test-helpers.js';
+import { contextWithThread, createTestContext, identity, rid, type TestContext } from '../test-helpers.js';
 import { deleteComment } from './delete-comment.js';
 import { flagComment } from './flag-comment.js';
 import { readHiddenBody } from './hidden-body.js';
@@ -29,8 +29,8 @@ const flag = (ctx: TestContext, who: typeof ann | null, commentId: string, extra
   flagComment(ctx, who, { requestId: extra.requestId ?? rid(), thread: 't', commentId, reason: extra.reason ?? 'spam', ...(extra.note !== undefined ? { note: extra.note } : {}) });
 
 describe('flagComment', () => {
-  it('[F1] records one flag, counts it on the comment, tells the moderators and writes no thread event', async () => {
-    const ctx = createTestContext();
+  it('[FLAG-1] records one flag, counts it on the comment, tells the moderators and writes no thread event', async () => {
+    const ctx = await contextWithThread();
     const c = await seed(ctx);
     const first = await flag(ctx, bob, c.id, { note: '  bot  ' });
     expect(first).toEqual({
@@ -41,9 +41,9 @@ describe('flagComment', () => {
     const second = await flag(ctx, cid, c.id, { reason: 'abuse' });
     expect(second.notices?.[0]?.notice).toMatchObject({ flags: 2 });
     const stored = await ctx.store.read(async (tx) => ({
-      comment: await tx.getComment('t', c.id),
-      flags: await tx.listFlags('t', c.id),
-      thread: await tx.getThread('t'),
+      comment: await tx.getComment('default:t', c.id),
+      flags: await tx.listFlags('default:t', c.id),
+      thread: await tx.getThread('default:t'),
     }));
     expect(stored.comment?.flagCount).toBe(2);
     expect(stored.flags.map((f) => [f.userId, f.reason, f.note])).toEqual([
@@ -53,40 +53,41 @@ describe('flagComment', () => {
     expect(stored.thread?.seq).toBe(1);
   });
 
-  it('[F1] flagging again (new requestId, any reason) is a success that changes and notifies nothing', async () => {
-    const ctx = createTestContext();
+  it('[FLAG-1] flagging again (new requestId, any reason) is a success that changes and notifies nothing', async () => {
+    const ctx = await contextWithThread();
     const c = await seed(ctx);
     await flag(ctx, bob, c.id);
     const again = await flag(ctx, bob, c.id, { reason: 'other', note: 'changed my mind' });
     expect(again).toEqual({ result: { seq: null, commentId: c.id, flagged: true }, events: [] });
-    const flags = await ctx.store.read((tx) => tx.listFlags('t', c.id));
+    const flags = await ctx.store.read((tx) => tx.listFlags('default:t', c.id));
     expect(flags).toHaveLength(1);
     expect(flags[0]).toMatchObject({ reason: 'spam', note: null });
-    expect((await ctx.store.read((tx) => tx.getComment('t', c.id)))?.flagCount).toBe(1);
+    expect((await ctx.store.read((tx) => tx.getComment('default:t', c.id)))?.flagCount).toBe(1);
   });
 
-  it('[F2] refuses the author, a deleted comment, a missing one, and guests', async () => {
-    const ctx = createTestContext();
+  it('[FLAG-2] refuses the author, a deleted comment, a missing one, and guests', async () => {
+    const ctx = await contextWithThread();
     const c = await seed(ctx);
     await expect(flag(ctx, ann, c.id)).rejects.toMatchObject({ code: 'forbidden' });
     await expect(flag(ctx, null, c.id)).rejects.toMatchObject({ code: 'auth_required' });
     await expect(flag(ctx, bob, 'missing')).rejects.toMatchObject({ code: 'not_found' });
     await deleteComment(ctx, ann, { requestId: rid(), thread: 't', commentId: c.id });
     await expect(flag(ctx, bob, c.id)).rejects.toMatchObject({ code: 'comment_deleted' });
-    expect(await ctx.store.read((tx) => tx.listFlags('t', c.id))).toEqual([]);
+    expect(await ctx.store.read((tx) => tx.listFlags('default:t', c.id))).toEqual([]);
   });
 
-  it('[F2] below the flag gate: level_required with the required level and the reader\'s', async () => {
+  it('[FLAG-2] below the flag gate: level_required with the required level and the reader\'s', async () => {
     const base = createTestContext();
     const ctx: TestContext = { ...base, sites: new SiteDirectory([resolveSite({ id: 'default', secret: 'unused', gates: { flag: 5 } }, { development: true })]) };
+    await ctx.thread('t');
     const c = await seed(ctx);
     await expect(flag(ctx, bob, c.id)).rejects.toMatchObject({ code: 'level_required', details: { action: 'flag', required: 5, level: 4 } });
-    expect(await ctx.store.read((tx) => tx.listFlags('t', c.id))).toEqual([]);
+    expect(await ctx.store.read((tx) => tx.listFlags('default:t', c.id))).toEqual([]);
     await expect(flag(ctx, cid, c.id)).resolves.toMatchObject({ result: { flagged: true } });
   });
 
-  it('[F3] a retry with the same requestId stores once and notifies once; other input with it is refused', async () => {
-    const ctx = createTestContext();
+  it('[FLAG-3] a retry with the same requestId stores once and notifies once; other input with it is refused', async () => {
+    const ctx = await contextWithThread();
     const c = await seed(ctx);
     const other = (await postComment(ctx, ann, { requestId: rid(), thread: 't', body: 'Another' })).result.comment;
     const requestId = rid();
@@ -94,14 +95,14 @@ describe('flagComment', () => {
     const retry = await flag(ctx, bob, c.id, { requestId });
     expect(first.notices).toHaveLength(1);
     expect(retry).toEqual({ result: first.result, events: [] });
-    expect((await ctx.store.read((tx) => tx.getComment('t', c.id)))?.flagCount).toBe(1);
+    expect((await ctx.store.read((tx) => tx.getComment('default:t', c.id)))?.flagCount).toBe(1);
     await expect(flag(ctx, bob, c.id, { requestId, reason: 'abuse' })).rejects.toMatchObject({ code: 'request_id_reused' });
     await expect(flag(ctx, bob, other.id, { requestId })).rejects.toMatchObject({ code: 'request_id_reused' });
-    expect((await ctx.store.read((tx) => tx.getComment('t', other.id)))?.flagCount).toBe(0);
+    expect((await ctx.store.read((tx) => tx.getComment('default:t', other.id)))?.flagCount).toBe(0);
   });
 
-  it('[F4] snapshot, page and replies carry `flags` for a moderator only', async () => {
-    const ctx = createTestContext();
+  it('[FLAG-4] snapshot, page and replies carry `flags` for a moderator only', async () => {
+    const ctx = await contextWithThread();
     const c = await seed(ctx);
     const reply = (await postComment(ctx, cid, { requestId: rid(), thread: 't', parentId: c.id, body: 'Spam too' })).result.comment;
     for (let i = 0; i < 3; i++) await postComment(ctx, cid, { requestId: rid(), thread: 't', body: `filler ${i}` });
@@ -127,8 +128,8 @@ describe('flagComment', () => {
 });
 
 describe('readHiddenBody', () => {
-  it('[F5] a moderator reads a hidden comment\'s words (or a shown one\'s body); readers are refused', async () => {
-    const ctx = createTestContext();
+  it('[FLAG-5] a moderator reads a hidden comment\'s words (or a shown one\'s body); readers are refused', async () => {
+    const ctx = await contextWithThread();
     const c = await seed(ctx);
     await hideComment(ctx, mod, { requestId: rid(), thread: 't', commentId: c.id, hidden: true });
     const read = (who: typeof ann | null, commentId = c.id) => readHiddenBody(ctx, who, { thread: 't', commentId });

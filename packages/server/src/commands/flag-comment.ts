@@ -4,7 +4,7 @@ import type { Identity } from '../domain/identity.js';
 import { commentDeleted, forbidden, notFound } from '../errors.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { runGatedMutation } from './mutation.js';
-import { siteOf } from './thread-gates.js';
+import { threadRef } from './thread-gates.js';
 
 /**
  * A reader flags someone else's comment for the moderators, once: flagging it again changes
@@ -16,25 +16,27 @@ export async function flagComment(
   ctx: CommandContext,
   identity: Identity | null,
   input: CommentFlagInput,
+  siteId?: string,
 ): Promise<CommandOutput<FlagResult>> {
   const note = input.note?.trim() || null;
+  const thread = threadRef(ctx, identity, input.thread, siteId);
   const request = {
     identity,
-    gate: { thread: input.thread, action: 'flag' as const },
+    gate: { thread, action: 'flag' as const },
     requestId: input.requestId,
     action: 'comment:flag',
     input: { thread: input.thread, commentId: input.commentId, reason: input.reason, note },
   };
   return runGatedMutation<FlagResult>(ctx, request, async (tx, at, user) => {
-    const comment = await tx.getComment(input.thread, input.commentId);
+    const comment = await tx.getComment(thread.key, input.commentId);
     if (!comment) throw notFound('The comment');
     if (comment.deletedAt !== null) throw commentDeleted();
     if (isAuthor(user, comment.author.id)) throw forbidden('You cannot flag your own comment.');
-    const flag = { thread: input.thread, commentId: comment.id, userId: user.id, reason: input.reason, note, at };
+    const flag = { thread: thread.key, commentId: comment.id, userId: user.id, reason: input.reason, note, at };
     const { added, flags } = await tx.addFlag(flag);
     const result: FlagResult = { seq: null, commentId: comment.id, flagged: true };
     if (!added) return { result, events: [] };
     const notice = { type: 'comment.flagged' as const, thread: input.thread, commentId: comment.id, flags };
-    return { result, events: [], notices: [{ site: siteOf(ctx, user).id, notice }] };
+    return { result, events: [], notices: [{ site: thread.site.id, notice }] };
   });
 }

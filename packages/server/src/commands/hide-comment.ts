@@ -4,7 +4,7 @@ import type { Identity } from '../domain/identity.js';
 import { commentDeleted, notFound, ParleyError } from '../errors.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { nextEvent, runMutation } from './mutation.js';
-import { siteOf, threadGates } from './thread-gates.js';
+import { threadGates, threadRef } from './thread-gates.js';
 
 /**
  * A moderator or admin of the thread's site hides a comment (or shows it again). A hidden comment
@@ -16,19 +16,22 @@ export async function hideComment(
   ctx: CommandContext,
   identity: Identity | null,
   input: CommentHideInput,
+  siteId?: string,
 ): Promise<CommandOutput<HideResult>> {
   const user = authorize(identity, 'comment', OPEN_GATES);
   if (!canModerate(user)) throw new ParleyError(ErrorCodes.forbidden, 'Only moderators and admins can hide comments.');
   // A moderator of one site moderates only that site's threads.
-  await ctx.store.read((tx) => threadGates(tx, siteOf(ctx, user), input.thread));
+  const thread = threadRef(ctx, user, input.thread, siteId);
+  await ctx.store.read((tx) => threadGates(tx, thread));
   const request = {
     identity: user,
+    site: thread.site.id,
     requestId: input.requestId,
     action: 'comment:hide',
     input: { thread: input.thread, commentId: input.commentId, hidden: input.hidden },
   };
   return runMutation<HideResult>(ctx, request, async (tx, at) => {
-    const comment = await tx.getComment(input.thread, input.commentId);
+    const comment = await tx.getComment(thread.key, input.commentId);
     if (!comment) throw notFound('The comment');
     if (comment.deletedAt !== null) throw commentDeleted();
     const isHidden = comment.hiddenAt != null;
@@ -36,10 +39,10 @@ export async function hideComment(
       return { result: { seq: null, commentId: comment.id, hiddenAt: comment.hiddenAt ?? null }, events: [] };
     }
     let body = '';
-    if (input.hidden) await tx.hideComment(input.thread, comment.id, user.id, at);
-    else body = await tx.showComment(input.thread, comment.id);
+    if (input.hidden) await tx.hideComment(thread.key, comment.id, user.id, at);
+    else body = await tx.showComment(thread.key, comment.id);
     const hiddenAt = input.hidden ? at : null;
-    const event = await nextEvent<CommentHiddenEvent>(tx, input.thread, at, {
+    const event = await nextEvent<CommentHiddenEvent>(tx, thread, at, {
       type: 'comment.hidden',
       commentId: comment.id,
       hiddenAt,

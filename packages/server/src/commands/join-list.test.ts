@@ -1,6 +1,6 @@
 import { Limits, OPEN_GATES, type CommentView, type JoinResult } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
-import { createTestContext, identity, rid, type TestContext } from '../test-helpers.js';
+import { contextWithThread, createTestContext, identity, rid, type TestContext } from '../test-helpers.js';
 import { joinThread } from './join-thread.js';
 import { listComments, listReplies } from './list-comments.js';
 import { postComment } from './post-comment.js';
@@ -19,18 +19,26 @@ function snapshot(result: JoinResult) {
 }
 
 describe('joinThread', () => {
-  it('creates the thread on first join with its title and url, and keeps them', async () => {
+  it('[THREAD-4] a join of a thread its host never created is not_found, saying what the publisher must do', async () => {
     const ctx = createTestContext();
-    const first = snapshot((await joinThread(ctx, null, { thread: 't', title: 'Iran talks', url: 'https://news/1' })).result);
+    await expect(joinThread(ctx, identity('ann', { role: 'admin', level: 100 }), { thread: 'never' })).rejects.toMatchObject({
+      code: 'not_found',
+      message: expect.stringContaining('parley threads create'),
+    });
+    expect(await ctx.store.read((tx) => tx.getThread('default:never'))).toBeNull();
+  });
+
+  it('[THREAD-1] a thread the host created keeps its title and url; a join cannot change them', async () => {
+    const ctx = createTestContext();
+    await ctx.thread('t', { title: 'Iran talks', url: 'https://news/1' });
+    const first = snapshot((await joinThread(ctx, null, { thread: 't', url: 'https://elsewhere/2' })).result);
     expect(first.thread).toEqual({ id: 't', title: 'Iran talks', url: 'https://news/1', seq: 0, commentCount: 0, plus: 0, minus: 0 });
     expect(first.page).toEqual({ sort: 'top', comments: [], nextCursor: null });
     expect(first.viewer).toEqual({ user: null, role: 'guest', reactions: {}, vote: null, level: 0, gates: OPEN_GATES });
-    const again = snapshot((await joinThread(ctx, null, { thread: 't', title: 'Changed' })).result);
-    expect(again.thread.title).toBe('Iran talks');
   });
 
   it('sends a signed-in viewer their identity, reactions on the page and their vote', async () => {
-    const ctx = createTestContext();
+    const ctx = await contextWithThread();
     const a = await post(ctx, 'a');
     const b = await post(ctx, 'b');
     await reactComment(ctx, bob, { requestId: rid(), thread: 't', commentId: a.id, value: 'dislike' });
@@ -48,8 +56,8 @@ describe('joinThread', () => {
     expect(joined.thread).toMatchObject({ seq: 4, commentCount: 2, plus: 1 });
   });
 
-  it('[S1] a rejoin within maxReplayEvents gets exactly the missed events', async () => {
-    const ctx = createTestContext();
+  it('[SRV-S1] a rejoin within maxReplayEvents gets exactly the missed events', async () => {
+    const ctx = await contextWithThread();
     const a = await post(ctx, 'a');
     await post(ctx, 'b');
     await reactComment(ctx, bob, { requestId: rid(), thread: 't', commentId: a.id, value: 'like' });
@@ -65,8 +73,8 @@ describe('joinThread', () => {
     expect(upToDate).toMatchObject({ mode: 'events', events: [] });
   });
 
-  it('[S2] a rejoin further behind than maxReplayEvents, or ahead of the thread, gets a snapshot', async () => {
-    const ctx = createTestContext();
+  it('[SRV-S2] a rejoin further behind than maxReplayEvents, or ahead of the thread, gets a snapshot', async () => {
+    const ctx = await contextWithThread();
     const first = await post(ctx, 'first');
     for (let i = 0; i < Limits.maxReplayEvents; i++) {
       await reactComment(ctx, i % 2 ? ann : bob, { requestId: rid(), thread: 't', commentId: first.id, value: i % 4 < 2 ? 'like' : null });
@@ -80,7 +88,7 @@ describe('joinThread', () => {
   });
 
   it('puts each root’s first replies right after it, oldest first, capped at repliesPerRoot', async () => {
-    const ctx = createTestContext();
+    const ctx = await contextWithThread();
     const root = await post(ctx, 'root');
     const replies: string[] = [];
     for (let i = 0; i < Limits.repliesPerRoot + 2; i++) replies.push((await post(ctx, `r${i}`, root.id, bob)).id);
@@ -93,7 +101,7 @@ describe('joinThread', () => {
 
 describe('listComments', () => {
   it('pages through every sort with cursors, each root once', async () => {
-    const ctx = createTestContext();
+    const ctx = await contextWithThread();
     const roots: CommentView[] = [];
     for (let i = 0; i < 7; i++) roots.push(await post(ctx, `c${i}`));
     // Make the top order differ from seq order: likes on c2 (2), c5 (1), dislike on c0.
@@ -122,7 +130,7 @@ describe('listComments', () => {
   });
 
   it('refuses a garbled cursor or a cursor of another sort with invalid_cursor', async () => {
-    const ctx = createTestContext();
+    const ctx = await contextWithThread();
     for (let i = 0; i < 3; i++) await post(ctx, `c${i}`);
     const cursor = snapshot((await joinThread(ctx, null, { thread: 't', sort: 'new', pageSize: 1 })).result).page.nextCursor ?? '';
     await expect(listComments(ctx, null, { thread: 't', sort: 'old', cursor })).rejects.toMatchObject({ code: 'invalid_cursor' });
@@ -133,7 +141,7 @@ describe('listComments', () => {
 
 describe('listReplies', () => {
   it('pages a root’s replies oldest first and refuses non-roots', async () => {
-    const ctx = createTestContext();
+    const ctx = await contextWithThread();
     const root = await post(ctx, 'root');
     const replies: string[] = [];
     for (let i = 0; i < 5; i++) replies.push((await post(ctx, `r${i}`, root.id, bob)).id);

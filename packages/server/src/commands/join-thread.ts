@@ -1,12 +1,13 @@
 import { Limits, type Gates, type JoinResult, type ThreadEvent, type ThreadJoinInput, type ViewerState } from '@parley/protocol';
-import { tighteningsOnly } from '../domain/gates.js';
+import { effectiveGates } from '../domain/gates.js';
 import type { Identity } from '../domain/identity.js';
 import type { ReadTx } from '../store/types.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { loadPage } from './page.js';
 import { redactReplay } from './redact-events.js';
-import { siteOf, threadGates } from './thread-gates.js';
-import { commentViewFor, reactionRecord, toThreadView } from './views.js';
+import { requireThreadRecord, threadGates, threadRef, unknownThread, type ThreadRef } from './thread-gates.js';
+import { applyThreadSpec, type ThreadSpec } from './threads.js';
+import { commentViewFor, emptyThreadView, reactionRecord, toThreadView } from './views.js';
 
 /** Comment ids an event is about, so a rejoining viewer gets their own reactions on them. */
 function commentIdsOf(events: readonly ThreadEvent[]): string[] {
@@ -37,45 +38,80 @@ async function viewerState(
   };
 }
 
+/** How a join may bring its thread into existence (the host's word, checked by transport). */
+export interface JoinOptions {
+  /** A verified host claim for this very thread (sites/thread-claims.ts). */
+  claim?: VerifiedThreadClaim | null;
+  /**
+   * Paste-and-go, already allowed for this call by transport: the site opted in, the page's Origin
+   * is explicitly listed, `url` is on it. `admit` charges the creation limits (per IP, per site)
+   * and throws `rate_limited`; it is called only when a thread is really created.
+   */
+  autoCreate?: { url: string; admit: () => Promise<void> } | null;
+}
+
+export interface VerifiedThreadClaim {
+  spec: ThreadSpec;
+  /** The claim's issue time (seconds): a claim not newer than the last applied changes nothing. */
+  iat: number;
+}
+
 /**
- * A reader opens a thread (or comes back to it). The thread is created on first join, keeping the
- * title and url the first page gave. A reader who was briefly away (`since` within
+ * A reader opens a thread (or comes back to it). A reader who was briefly away (`since` within
  * {@link Limits.maxReplayEvents}) gets only the events they missed; anyone else a snapshot.
  *
- * The first join also records which site the thread belongs to and the page's gate tightenings
- * (`input.gates`, kept only where they are stricter than the site's); later joins cannot change them.
- * `site` is the connection's site (guests have no identity to carry it).
+ * A join never lets a reader decide anything about the thread (SPEC THREAD-2): it exists because
+ * its host created it — earlier, or now through the signed claim the page carries — or, on a site
+ * that opted in, a signed-in reader's join creates it with nothing but the site's defaults.
+ * Otherwise it is `not_found`; a guest on a paste-and-go site sees an empty thread, and creates
+ * nothing (SPEC THREAD-3).
  */
 export async function joinThread(
   ctx: CommandContext,
   identity: Identity | null,
   input: ThreadJoinInput,
   siteId?: string,
+  options: JoinOptions = {},
 ): Promise<CommandOutput<JoinResult>> {
-  const site = siteOf(ctx, identity, siteId ?? identity?.site);
-  const known = await ctx.store.read(async (tx) => Boolean((await tx.getThread(input.thread)) && (await tx.getThreadSettings(input.thread))));
-  if (!known) {
-    // A join is a read for everyone, but the first one also records the thread; no event, seq 0.
-    await ctx.store.write(async (tx) => {
-      const at = ctx.now();
-      await tx.ensureThread(input.thread, input.title ?? null, input.url ?? null, at);
-      await tx.recordThreadSettings(input.thread, site.id, tighteningsOnly(site.gates, input.gates), at);
-    });
+  const ref = threadRef(ctx, identity, input.thread, siteId);
+  const site = ref.site;
+  const existing = await ctx.store.read((tx) => tx.getThread(ref.key));
+  let output: Omit<CommandOutput<JoinResult>, 'result'> = { events: [] };
+  const { claim, autoCreate } = options;
+  if (claim && (!existing || existing.claimIat === null || claim.iat > existing.claimIat)) {
+    const applied = await ctx.store.write((tx) => applyThreadSpec(ctx, tx, site, claim.spec, 'claim', ctx.now(), claim.iat));
+    output = {
+      events: [],
+      ...(applied.wallets.length > 0 && { wallets: applied.wallets }),
+      ...(applied.gatesChanged && { gateUpdates: [{ site: site.id, thread: ref.id }] }),
+    };
+  } else if (!existing) {
+    if (!autoCreate) throw unknownThread(ref);
+    if (!identity) return { result: await emptyJoin(ctx, ref, identity, input), events: [] };
+    await autoCreate.admit();
+    await ctx.store.write((tx) => applyThreadSpec(ctx, tx, site, { id: ref.id, url: autoCreate.url }, 'auto', ctx.now()));
   }
+  const gateUpdates = output.gateUpdates;
   const result = await ctx.store.read(async (tx): Promise<JoinResult> => {
-    const thread = await tx.getThread(input.thread);
-    if (!thread) throw new Error(`thread ${input.thread} vanished after creation`);
-    const gates = await threadGates(tx, site, thread.id);
+    const thread = await requireThreadRecord(tx, ref);
+    const gates = await threadGates(tx, ref);
     const view = toThreadView(thread);
     const since = input.since;
     if (since !== undefined && since <= thread.seq && thread.seq - since <= Limits.maxReplayEvents) {
-      const events = await redactReplay(tx, thread.id, await tx.listEvents(thread.id, since, Limits.maxReplayEvents));
-      return { mode: 'events', thread: view, events, viewer: await viewerState(tx, thread.id, identity, commentIdsOf(events), gates) };
+      const events = await redactReplay(tx, ref.key, await tx.listEvents(ref.key, since, Limits.maxReplayEvents));
+      return { mode: 'events', thread: view, events, viewer: await viewerState(tx, ref.key, identity, commentIdsOf(events), gates) };
     }
     const pageSize = input.pageSize ?? Limits.defaultPageSize;
-    const page = await loadPage(tx, thread.id, input.sort ?? 'top', null, pageSize, commentViewFor(identity));
+    const page = await loadPage(tx, ref.key, input.sort ?? 'top', null, pageSize, commentViewFor(identity));
     const ids = page.comments.map((c) => c.id);
-    return { mode: 'snapshot', thread: view, page, viewer: await viewerState(tx, thread.id, identity, ids, gates) };
+    return { mode: 'snapshot', thread: view, page, viewer: await viewerState(tx, ref.key, identity, ids, gates) };
   });
-  return { result, events: [] };
+  return { result, events: [], ...(output.wallets && { wallets: output.wallets }), ...(gateUpdates && { gateUpdates }) };
+}
+
+/** A thread that will exist once a signed-in reader opens it (paste-and-go): empty, site gates. */
+async function emptyJoin(ctx: CommandContext, ref: ThreadRef, identity: Identity | null, input: ThreadJoinInput): Promise<JoinResult> {
+  const gates = effectiveGates(ref.site.gates, null);
+  const viewer = await ctx.store.read((tx) => viewerState(tx, ref.key, identity, [], gates));
+  return { mode: 'snapshot', thread: emptyThreadView(ref.id), page: { sort: input.sort ?? 'top', comments: [], nextCursor: null }, viewer };
 }

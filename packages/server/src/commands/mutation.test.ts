@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createTestContext, identity, rid } from '../test-helpers.js';
+import { contextWithThread, identity, rid } from '../test-helpers.js';
 import { editComment } from './edit-comment.js';
 import { postComment } from './post-comment.js';
 import { reactComment } from './react-comment.js';
@@ -7,7 +7,7 @@ import { votePost } from './vote-post.js';
 
 describe('gated mutations', () => {
   it('check the gate inside their one write transaction: no read transaction before it', async () => {
-    const ctx = createTestContext();
+    const ctx = await contextWithThread();
     const ann = identity('ann');
     const read = vi.spyOn(ctx.store, 'read');
     const write = vi.spyOn(ctx.store, 'write');
@@ -22,10 +22,10 @@ describe('gated mutations', () => {
   });
 
   it('a guest refused by the gate writes nothing and keeps its error', async () => {
-    const ctx = createTestContext();
+    const ctx = await contextWithThread();
     await expect(postComment(ctx, null, { requestId: rid(), thread: 't', body: 'x' })).rejects.toMatchObject({
       code: 'auth_required',
     });
-    expect(await ctx.store.read((tx) => tx.getThread('t'))).toBeNull();
+    expect(await ctx.store.read((tx) => tx.getThread('default:t'))).toMatchObject({ seq: 0, commentCount: 0 });
   });
 });

@@ -3,12 +3,15 @@ import { fingerprint } from '../domain/fingerprint.js';
 import { authorize } from '../domain/gates.js';
 import type { Identity } from '../domain/identity.js';
 import { ParleyError } from '../errors.js';
+import { requestOwner, threadKey } from '../domain/thread-key.js';
 import type { WriteTx } from '../store/types.js';
 import type { CommandContext, CommandOutput } from './context.js';
-import { siteOf, threadGates } from './thread-gates.js';
+import { threadGates, type ThreadRef } from './thread-gates.js';
 
 export interface MutationRequest {
   identity: Identity;
+  /** The site the request is for: request records are keyed by (site, user) (SPEC SITE-3). */
+  site: string;
   requestId: string;
   /** The event name the fingerprint is bound to, e.g. `comment:post`. */
   action: string;
@@ -17,7 +20,7 @@ export interface MutationRequest {
 }
 
 /**
- * Runs a mutation exactly once per (user, requestId). The change, its events and the request record
+ * Runs a mutation exactly once per (site, user, requestId). The change, its events and the request record
  * are written in ONE transaction, so a crash leaves either all of them or none; a retry of a
  * committed request returns the stored result and emits nothing.
  */
@@ -31,11 +34,11 @@ export function runMutation<T>(
 
 /** A thread gate a mutation must pass: the reader's level against the thread's gate for `action`. */
 export interface ThreadGate {
-  thread: string;
+  thread: ThreadRef;
   action: GatedAction;
 }
 
-export interface GatedMutationRequest extends Omit<MutationRequest, 'identity'> {
+export interface GatedMutationRequest extends Omit<MutationRequest, 'identity' | 'site'> {
   /** Null (a guest) is refused by the gate with `auth_required`. */
   identity: Identity | null;
   gate: ThreadGate;
@@ -52,10 +55,10 @@ export function runGatedMutation<T>(
   request: GatedMutationRequest,
   apply: (tx: WriteTx, at: number, user: Identity) => Promise<CommandOutput<T>>,
 ): Promise<CommandOutput<T>> {
-  const site = siteOf(ctx, request.identity);
   return ctx.store.write(async (tx) => {
-    const user = authorize(request.identity, request.gate.action, await threadGates(tx, site, request.gate.thread));
-    return applyOnce(ctx, tx, { ...request, identity: user }, (tx, at) => apply(tx, at, user));
+    const user = authorize(request.identity, request.gate.action, await threadGates(tx, request.gate.thread));
+    const site = request.gate.thread.site.id;
+    return applyOnce(ctx, tx, { ...request, identity: user, site }, (tx, at) => apply(tx, at, user));
   });
 }
 
@@ -66,7 +69,8 @@ async function applyOnce<T>(
   apply: (tx: WriteTx, at: number) => Promise<CommandOutput<T>>,
 ): Promise<CommandOutput<T>> {
   const print = fingerprint(request.action, request.input);
-  const previous = await tx.getRequest(request.identity.id, request.requestId);
+  const owner = requestOwner(request.site, request.identity.id);
+  const previous = await tx.getRequest(owner, request.requestId);
   if (previous) {
     if (previous.fingerprint !== print) {
       throw new ParleyError(
@@ -79,18 +83,18 @@ async function applyOnce<T>(
   }
   const at = ctx.now();
   const output = await apply(tx, at);
-  for (const event of output.events) await tx.appendEvent(event);
-  await tx.saveRequest(request.identity.id, request.requestId, { fingerprint: print, result: output.result, createdAt: at });
+  for (const event of output.events) await tx.appendEvent(threadKey(request.site, event.thread), event);
+  await tx.saveRequest(owner, request.requestId, { fingerprint: print, result: output.result, createdAt: at });
   return output;
 }
 
 /** Builds the event row for a change, taking the thread's next seq inside the transaction. */
 export async function nextEvent<E extends ThreadEvent>(
   tx: WriteTx,
-  thread: string,
+  thread: ThreadRef,
   at: number,
   body: Omit<E, 'thread' | 'seq' | 'at'>,
 ): Promise<E> {
-  const seq = await tx.nextSeq(thread);
-  return { ...body, thread, seq, at } as E;
+  const seq = await tx.nextSeq(thread.key);
+  return { ...body, thread: thread.id, seq, at } as E;
 }

@@ -5,6 +5,7 @@ import { placeComment } from '../domain/threading.js';
 import { commentDeleted, notFound } from '../errors.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { runGatedMutation } from './mutation.js';
+import { threadRef } from './thread-gates.js';
 import { openBook } from '../economy/book.js';
 import { moneyForComment } from '../economy/action-money.js';
 import { toCommentView } from './views.js';
@@ -14,11 +15,13 @@ export async function postComment(
   ctx: CommandContext,
   identity: Identity | null,
   input: CommentPostInput,
+  siteId?: string,
 ): Promise<CommandOutput<PostCommentResult>> {
   const parentId = input.parentId ?? null;
+  const thread = threadRef(ctx, identity, input.thread, siteId);
   const request = {
     identity,
-    gate: { thread: input.thread, action: parentId ? ('reply' as const) : ('comment' as const) },
+    gate: { thread, action: parentId ? ('reply' as const) : ('comment' as const) },
     requestId: input.requestId,
     action: 'comment:post',
     // `parentId: null` and no parentId mean the same request.
@@ -26,9 +29,8 @@ export async function postComment(
   };
   return runGatedMutation(ctx, request, async (tx, at, user) => {
     const body = normalizeBody(input.body);
-    // Posting is how most threads get their first comment; it creates the thread like a join does.
-    await tx.ensureThread(input.thread, null, null, at);
-    const parent = parentId ? await tx.getComment(input.thread, parentId) : null;
+    // The gate check found the thread: posting never creates one (SPEC THREAD-4).
+    const parent = parentId ? await tx.getComment(thread.key, parentId) : null;
     if (parentId && !parent) throw notFound('The comment you reply to');
     if (parent?.deletedAt != null) throw commentDeleted();
 
@@ -37,22 +39,22 @@ export async function postComment(
       id,
       parent && { id: parent.id, rootId: parent.rootId, parentId: parent.parentId, depth: parent.depth, authorName: parent.author.name },
     );
-    const seq = await tx.nextSeq(input.thread);
+    const seq = await tx.nextSeq(thread.key);
     const stored = await tx.insertComment({
       id,
-      thread: input.thread,
+      thread: thread.key,
       ...placement,
       seq,
       author: { id: user.id, name: user.name, avatar: user.avatar, level: user.level },
       body,
       createdAt: at,
     });
-    if (placement.depth > 0) await tx.adjustReplyCount(input.thread, placement.rootId, 1);
-    await tx.adjustThreadCounts(input.thread, { comments: 1 });
+    if (placement.depth > 0) await tx.adjustReplyCount(thread.key, placement.rootId, 1);
+    await tx.adjustThreadCounts(thread.key, { comments: 1 });
 
     // The tribute and the reward move in this same transaction: no money without the comment.
-    const book = openBook(ctx, tx, user, at, input.requestId);
-    await moneyForComment(book, user.id, input.thread, id);
+    const book = openBook(ctx, tx, thread.site.id, at, input.requestId);
+    await moneyForComment(book, user.id, thread.key, id);
 
     const comment = toCommentView(stored);
     const event: CommentCreatedEvent = { type: 'comment.created', thread: input.thread, seq, at, comment };

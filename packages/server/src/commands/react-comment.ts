@@ -3,6 +3,7 @@ import type { Identity } from '../domain/identity.js';
 import { commentDeleted, notFound } from '../errors.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { nextEvent, runGatedMutation } from './mutation.js';
+import { threadRef } from './thread-gates.js';
 import { openBook } from '../economy/book.js';
 import { moneyForReaction } from '../economy/action-money.js';
 
@@ -16,32 +17,34 @@ export async function reactComment(
   ctx: CommandContext,
   identity: Identity | null,
   input: CommentReactInput,
+  siteId?: string,
 ): Promise<CommandOutput<ReactResult>> {
+  const thread = threadRef(ctx, identity, input.thread, siteId);
   const request = {
     identity,
-    gate: { thread: input.thread, action: 'react' as const },
+    gate: { thread, action: 'react' as const },
     requestId: input.requestId,
     action: 'comment:react',
     input: { thread: input.thread, commentId: input.commentId, value: input.value },
   };
   return runGatedMutation<ReactResult>(ctx, request, async (tx, at, user) => {
-    const comment = await tx.getComment(input.thread, input.commentId);
+    const comment = await tx.getComment(thread.key, input.commentId);
     if (!comment) throw notFound('The comment');
     if (comment.deletedAt !== null) throw commentDeleted();
 
-    const previous = (await tx.getReactions(input.thread, user.id, [comment.id])).get(comment.id) ?? null;
+    const previous = (await tx.getReactions(thread.key, user.id, [comment.id])).get(comment.id) ?? null;
     if (previous === input.value) {
       const result = { seq: null, commentId: comment.id, likes: comment.likes, dislikes: comment.dislikes, value: previous };
       return { result, events: [] };
     }
-    await tx.setReaction(input.thread, comment.id, user.id, input.value);
+    await tx.setReaction(thread.key, comment.id, user.id, input.value);
     const counts = await tx.adjustReactionCounts(
-      input.thread,
+      thread.key,
       comment.id,
       countOf(input.value, 'like') - countOf(previous, 'like'),
       countOf(input.value, 'dislike') - countOf(previous, 'dislike'),
     );
-    const event = await nextEvent<CommentReactedEvent>(tx, input.thread, at, {
+    const event = await nextEvent<CommentReactedEvent>(tx, thread, at, {
       type: 'comment.reacted',
       commentId: comment.id,
       ...counts,
@@ -49,8 +52,8 @@ export async function reactComment(
       value: input.value,
     });
     // The old reaction's Twei are reversed and the new one's moved in this same transaction.
-    const book = openBook(ctx, tx, user, at, input.requestId);
-    const change = { actorId: user.id, commentAuthorId: comment.author.id, thread: input.thread, commentId: comment.id };
+    const book = openBook(ctx, tx, thread.site.id, at, input.requestId);
+    const change = { actorId: user.id, commentAuthorId: comment.author.id, thread: thread.key, commentId: comment.id };
     await moneyForReaction(book, change, input.value);
     const result = { seq: event.seq, commentId: comment.id, ...counts, value: input.value };
     return { result, events: [event], wallets: await book.walletUpdates() };

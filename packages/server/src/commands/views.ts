@@ -1,11 +1,12 @@
 import type { CommentView, Reaction, ThreadView } from '@parley/protocol';
 import { canModerate } from '../domain/gates.js';
 import type { Identity } from '../domain/identity.js';
+import { threadIdOf } from '../domain/thread-key.js';
 import type { CommentRecord, ThreadRecord } from '../store/types.js';
 
 export const toCommentView = (c: CommentRecord): CommentView => ({
   id: c.id,
-  thread: c.thread,
+  thread: threadIdOf(c.thread),
   rootId: c.rootId,
   parentId: c.parentId,
   replyToId: c.replyToId,
@@ -31,7 +32,7 @@ export const commentViewFor = (viewer: Identity | null): ((c: CommentRecord) => 
   viewer && canModerate(viewer) ? toModeratorView : toCommentView;
 
 export const toThreadView = (t: ThreadRecord): ThreadView => ({
-  id: t.id,
+  id: threadIdOf(t.id),
   title: t.title,
   url: t.url,
   seq: t.seq,

@@ -2,6 +2,7 @@ import type { PostVoteInput, PostVotedEvent, VoteResult } from '@parley/protocol
 import type { Identity } from '../domain/identity.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { nextEvent, runGatedMutation } from './mutation.js';
+import { requireThreadRecord, threadRef } from './thread-gates.js';
 import { openBook } from '../economy/book.js';
 import { moneyForVote } from '../economy/action-money.js';
 
@@ -12,26 +13,28 @@ export async function votePost(
   ctx: CommandContext,
   identity: Identity | null,
   input: PostVoteInput,
+  siteId?: string,
 ): Promise<CommandOutput<VoteResult>> {
+  const ref = threadRef(ctx, identity, input.thread, siteId);
   const request = {
     identity,
-    gate: { thread: input.thread, action: input.value === 'minus' ? ('minus' as const) : ('plus' as const) },
+    gate: { thread: ref, action: input.value === 'minus' ? ('minus' as const) : ('plus' as const) },
     requestId: input.requestId,
     action: 'post:vote',
     input: { thread: input.thread, value: input.value },
   };
   return runGatedMutation<VoteResult>(ctx, request, async (tx, at, user) => {
-    const thread = await tx.ensureThread(input.thread, null, null, at);
-    const previous = await tx.getVote(input.thread, user.id);
+    const thread = await requireThreadRecord(tx, ref);
+    const previous = await tx.getVote(ref.key, user.id);
     if (previous === input.value) {
       return { result: { seq: null, plus: thread.plus, minus: thread.minus, value: previous }, events: [] };
     }
-    await tx.setVote(input.thread, user.id, input.value);
-    const { plus, minus } = await tx.adjustThreadCounts(input.thread, {
+    await tx.setVote(ref.key, user.id, input.value);
+    const { plus, minus } = await tx.adjustThreadCounts(ref.key, {
       plus: countOf(input.value, 'plus') - countOf(previous, 'plus'),
       minus: countOf(input.value, 'minus') - countOf(previous, 'minus'),
     });
-    const event = await nextEvent<PostVotedEvent>(tx, input.thread, at, {
+    const event = await nextEvent<PostVotedEvent>(tx, ref, at, {
       type: 'post.voted',
       plus,
       minus,
@@ -39,8 +42,8 @@ export async function votePost(
       value: input.value,
     });
     // The old vote's Twei are reversed and the new one's moved in this same transaction.
-    const book = openBook(ctx, tx, user, at, input.requestId);
-    await moneyForVote(book, user.id, input.thread, input.value);
+    const book = openBook(ctx, tx, ref.site.id, at, input.requestId);
+    await moneyForVote(book, user.id, ref.key, input.value);
     return { result: { seq: event.seq, plus, minus, value: input.value }, events: [event], wallets: await book.walletUpdates() };
   });
 }

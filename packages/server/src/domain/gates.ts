@@ -69,3 +69,17 @@ export function tighteningsOnly(site: Gates, requested: GateTightenings | undefi
 export function completeGates(partial: GateTightenings | undefined): Gates {
   return effectiveGates(OPEN_GATES, partial);
 }
+
+/**
+ * Tightenings kept within what a reader can reach (SPEC THREAD-5): no gate above `maxLevel`, the
+ * highest level of the site's level curve, so a thread can never lock out every reader, staff
+ * included ("level_required … 1000" for an admin at LVL 100).
+ */
+export function clampGates(gates: GateTightenings, maxLevel: number): GateTightenings {
+  const clamped: GateTightenings = {};
+  for (const action of GatedActions) {
+    const level = gates[action];
+    if (level !== undefined) clamped[action] = Math.min(level, maxLevel);
+  }
+  return clamped;
+}

@@ -27,7 +27,7 @@ describe('auditLedger', () => {
     const real = (await buyReport(ctx, ann, { requestId: rid(), thread })).result;
     // Report ids are unique, so a forger can only add a report; the audit must notice it.
     const forged = { ...real, id: `${real.id}-forged`, lines: { ...real.lines, likesOwn: 99 } };
-    await ctx.store.write((tx) => tx.ledger.saveReport('r:default:ann', forged));
+    await ctx.store.write((tx) => tx.ledger.saveReport('r:default:ann', `default:${forged.thread}`, forged));
     const audit = await auditLedger(ctx.store);
     expect(audit.ok).toBe(false);
     expect(audit.reportMismatches).toContainEqual({ account: 'r:default:ann', report: forged.id, category: 'likesOwn', shown: 99, ledger: 0 });

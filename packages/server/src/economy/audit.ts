@@ -1,3 +1,4 @@
+import { threadKey } from '../domain/thread-key.js';
 import { LossCategories, ProfitCategories, type PnlReport } from '@parley/protocol';
 import type { TransferRecord } from '../store/ledger-types.js';
 import type { Store } from '../store/types.js';
@@ -18,6 +19,9 @@ export interface LedgerAudit {
   reportMismatches: { account: string; report: string; category: string; shown: number; ledger: number }[];
   ok: boolean;
 }
+
+/** `r:<site>:<user>` → `<site>` (economy/accounts.ts). */
+const siteOfAccount = (account: string): string => account.split(':')[1] ?? '';
 
 /** The twelve lines for `account` on `thread` from raw transfers, independently of pnl.ts. */
 function linesFrom(transfers: readonly TransferRecord[], account: string, thread: string): Record<string, number> {
@@ -75,7 +79,9 @@ export async function auditLedger(store: Store): Promise<LedgerAudit> {
   for (const { account, report } of reports) {
     // As of the purchase: every transfer up to and including the one that paid for this report.
     const paid = payments.get(report.id);
-    const ledger = linesFrom(paid ? transfers.filter((t) => t.id <= paid.id) : transfers, account, report.thread);
+    // Transfers name the thread by its key; the report by its public id, on the reader account's site.
+    const key = threadKey(siteOfAccount(account), report.thread);
+    const ledger = linesFrom(paid ? transfers.filter((t) => t.id <= paid.id) : transfers, account, key);
     for (const [category, value] of Object.entries(ledger)) {
       const shown = report.lines[category as keyof PnlReport['lines']];
       if (shown !== value) reportMismatches.push({ account, report: report.id, category, shown, ledger: value });

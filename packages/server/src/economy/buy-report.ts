@@ -1,7 +1,7 @@
 import type { PnlReport, ReportBuyInput, ReportListInput } from '@parley/protocol';
 import type { CommandContext, CommandOutput } from '../commands/context.js';
 import { runGatedMutation } from '../commands/mutation.js';
-import { siteOf } from '../commands/thread-gates.js';
+import { threadRef } from '../commands/thread-gates.js';
 import type { Identity } from '../domain/identity.js';
 import { readerAccount } from './accounts.js';
 import { openBook } from './book.js';
@@ -19,23 +19,24 @@ export async function buyReport(
   ctx: CommandContext,
   identity: Identity | null,
   input: ReportBuyInput,
+  siteId?: string,
 ): Promise<CommandOutput<PnlReport>> {
+  const thread = threadRef(ctx, identity, input.thread, siteId);
   const request = {
     identity,
-    gate: { thread: input.thread, action: 'report' as const },
+    gate: { thread, action: 'report' as const },
     requestId: input.requestId,
     action: 'report:buy',
     input: { thread: input.thread },
   };
   return runGatedMutation<PnlReport>(ctx, request, async (tx, at, user) => {
-    await requireThread(ctx, tx, user, input.thread);
-    const book = openBook(ctx, tx, user, at, input.requestId);
+    const book = openBook(ctx, tx, thread.site.id, at, input.requestId);
     const id = ctx.newId();
     const price = book.rules.amounts.reports;
-    await book.charge(user.id, price, { category: 'reports', thread: input.thread, ref: `report:${id}` });
-    const flows = await tx.ledger.flows(readerAccount(book.site, user.id), input.thread);
+    await book.charge(user.id, price, { category: 'reports', thread: thread.key, ref: `report:${id}` });
+    const flows = await tx.ledger.flows(readerAccount(book.site, user.id), thread.key);
     const report: PnlReport = { id, thread: input.thread, boughtAt: at, price, ...pnlLines(flows) };
-    await tx.ledger.saveReport(readerAccount(book.site, user.id), report);
+    await tx.ledger.saveReport(readerAccount(book.site, user.id), thread.key, report);
     return { result: report, events: [], wallets: await book.walletUpdates() };
   });
 }
@@ -45,12 +46,14 @@ export async function listReports(
   ctx: CommandContext,
   identity: Identity | null,
   input: ReportListInput,
+  siteId?: string,
 ): Promise<CommandOutput<PnlReport[]>> {
   const user = requireReader(identity);
-  const account = readerAccount(siteOf(ctx, user).id, user.id);
+  const thread = threadRef(ctx, user, input.thread, siteId);
+  const account = readerAccount(thread.site.id, user.id);
   const result = await ctx.store.read(async (tx) => {
-    await requireThread(ctx, tx, user, input.thread);
-    return tx.ledger.reports(account, input.thread, REPORTS_SHOWN);
+    await requireThread(tx, thread);
+    return tx.ledger.reports(account, thread.key, REPORTS_SHOWN);
   });
   return { result, events: [] };
 }

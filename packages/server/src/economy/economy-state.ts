@@ -1,6 +1,6 @@
 import type { EconomyState, EconomyStateInput } from '@parley/protocol';
 import type { CommandContext, CommandOutput } from '../commands/context.js';
-import { siteOf, threadGates } from '../commands/thread-gates.js';
+import { threadRef } from '../commands/thread-gates.js';
 import type { Identity } from '../domain/identity.js';
 import { readerAccount } from './accounts.js';
 import { openBook } from './book.js';
@@ -17,8 +17,10 @@ export async function economyState(
   ctx: CommandContext,
   identity: Identity | null,
   input: EconomyStateInput,
+  siteId?: string,
 ): Promise<CommandOutput<EconomyState>> {
-  const site = siteOf(ctx, identity).id;
+  const thread = threadRef(ctx, identity, input.thread, siteId);
+  const site = thread.site.id;
   const rules = ctx.economy.rulesFor(site);
   let wallets: CommandOutput<EconomyState>['wallets'] = [];
   if (identity) {
@@ -26,21 +28,19 @@ export async function economyState(
     const opened = await ctx.store.read((tx) => tx.ledger.balance(account));
     if (opened === null) {
       wallets = await ctx.store.write(async (tx) => {
-        const book = openBook(ctx, tx, identity, ctx.now(), null);
+        const book = openBook(ctx, tx, site, ctx.now(), null);
         await book.ensureReader(identity.id);
         return book.walletUpdates();
       });
     }
   }
   const result = await ctx.store.read(async (tx): Promise<EconomyState> => {
-    // Only the site check, not "the thread exists": a widget asks for this as it joins, and the join
-    // that creates a new thread may commit just after. A thread nobody created reads as empty.
-    await threadGates(tx, siteOf(ctx, identity), input.thread);
-    const author = await tx.ledger.postAuthor(input.thread);
+    // A thread nobody created yet (paste-and-go, before its first signed-in reader) reads as empty.
+    const author = (await tx.getThread(thread.key)) ? await tx.ledger.postAuthor(thread.key) : null;
     const authorId = author === null ? null : author.slice(readerAccount(site, '').length);
     if (!identity) return { rules, wallet: null, author: authorId, reports: [] };
     const account = readerAccount(site, identity.id);
-    const session = await tx.ledger.readSession(account, input.thread);
+    const session = await tx.ledger.readSession(account, thread.key);
     return {
       rules,
       wallet: {
@@ -49,7 +49,7 @@ export async function economyState(
         readMs: session?.readMs ?? 0,
       },
       author: authorId,
-      reports: await tx.ledger.reports(account, input.thread, REPORTS_SHOWN),
+      reports: await tx.ledger.reports(account, thread.key, REPORTS_SHOWN),
     };
   });
   return { result, events: [], wallets };

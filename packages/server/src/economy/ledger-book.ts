@@ -2,6 +2,7 @@ import { ErrorCodes, type LedgerCategory, type WalletUpdate } from '@parley/prot
 import { ParleyError } from '../errors.js';
 import type { TransferRecord } from '../store/ledger-types.js';
 import type { WriteTx } from '../store/types.js';
+import { threadIdOf } from '../domain/thread-key.js';
 import { readerAccount, treasuryAccount } from './accounts.js';
 import type { EconomyRules } from './rules.js';
 
@@ -27,13 +28,13 @@ interface Movement {
 /**
  * All money one action moves, inside that action's write transaction. Every movement is between a
  * reader and the site's treasury. Policy (DESIGN.md "Twei economy"):
- *   [E1] the reader who ACTS must afford what the action costs — otherwise `insufficient_funds`
- *        and, because the transaction rolls back, nothing at all changes;
- *   [E2] a reader who did NOT act (the author of a disliked comment, the post's author when a like
- *        they earned from is taken back) pays at most what they have; the treasury absorbs the rest,
- *        so nobody is ever refused or driven negative by someone else's click;
- *   [E3] undoing an action reverses its transfers with new rows (append-only); the actor must give
- *        back their own rewards in full, so toggling a reaction in a loop never mints Twei.
+ *   [ECO-1] the reader who ACTS must afford what the action costs — otherwise `insufficient_funds`
+ *           and, because the transaction rolls back, nothing at all changes;
+ *   [ECO-2] a reader who did NOT act (the author of a disliked comment, the post's author when a like
+ *           they earned from is taken back) pays at most what they have; the treasury absorbs the rest,
+ *           so nobody is ever refused or driven negative by someone else's click;
+ *   [ECO-3] undoing an action reverses its transfers with new rows (append-only); the actor must give
+ *           back their own rewards in full, so toggling a reaction in a loop never mints Twei.
  */
 export class LedgerBook {
   private readonly touched = new Map<string, { userId: string; thread: string | null; readEarned: number | null }>();
@@ -77,7 +78,7 @@ export class LedgerBook {
     if (movement.category !== 'likesCommenter') await this.tx.addXp(this.site, userId, amount);
   }
 
-  /** [E1] The acting reader pays the treasury; refused whole when they cannot. */
+  /** [ECO-1] The acting reader pays the treasury; refused whole when they cannot. */
   async charge(userId: string, amount: number, movement: Movement): Promise<void> {
     if (amount <= 0) return;
     const account = await this.ensureReader(userId);
@@ -87,7 +88,7 @@ export class LedgerBook {
     this.touch(userId, movement.thread);
   }
 
-  /** [E2] A reader who did not act pays what they can, up to `amount`. */
+  /** [ECO-2] A reader who did not act pays what they can, up to `amount`. */
   async chargeUpTo(userId: string, amount: number, movement: Movement): Promise<void> {
     if (amount <= 0) return;
     const account = await this.ensureReader(userId);
@@ -97,7 +98,7 @@ export class LedgerBook {
     this.touch(userId, movement.thread);
   }
 
-  /** [E3] Reverses every open transfer made under `ref`; `actorId` must return their own rewards in full. */
+  /** [ECO-3] Reverses every open transfer made under `ref`; `actorId` must return their own rewards in full. */
   async reverse(ref: string, actorId: string): Promise<void> {
     const actor = readerAccount(this.site, actorId);
     for (const original of await this.tx.ledger.openTransfers(ref)) {
@@ -137,7 +138,8 @@ export class LedgerBook {
     const deliveries: WalletDelivery[] = [];
     for (const { userId, thread, readEarned } of this.touched.values()) {
       const balance = (await this.tx.ledger.balance(readerAccount(this.site, userId))) ?? 0;
-      deliveries.push({ site: this.site, userId, update: { balance, thread, readEarned } });
+      // The wire names the thread by its public id, never its key.
+      deliveries.push({ site: this.site, userId, update: { balance, thread: thread === null ? null : threadIdOf(thread), readEarned } });
     }
     return deliveries;
   }

@@ -41,7 +41,7 @@ async function auditReport(ctx: TestContext, userId: string, thread: string): Pr
   const lines: Record<string, number> = {};
   for (const c of [...ProfitCategories, ...LossCategories]) lines[c] = 0;
   for (const t of transfers) {
-    if (t.thread !== thread || !(t.category in CategoryLabels)) continue;
+    if (t.thread !== `${SITE}:${thread}` || !(t.category in CategoryLabels)) continue;
     const sign = (ProfitCategories as readonly string[]).includes(t.category) ? 1 : -1;
     if (t.to === account) lines[t.category]! += sign * t.amount;
     if (t.from === account) lines[t.category]! -= sign * t.amount;
@@ -99,7 +99,7 @@ async function run(actions: Action[]): Promise<void> {
 }
 
 describe('the ledger under random actions by many readers', () => {
-  it('[L1][L2][L3] conserves Twei, never goes negative, moves money once per requestId, and every report equals the ledger', async () => {
+  it('[LED-1][LED-2][LED-3] conserves Twei, never goes negative, moves money once per requestId, and every report equals the ledger', async () => {
     await fc.assert(fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 60 }), run), { numRuns: 200 });
   });
 });

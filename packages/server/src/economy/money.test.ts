@@ -13,7 +13,7 @@ const grant = defaultEconomyRules.startingGrant;
 const a = defaultAmounts;
 
 describe('the starting grant and economy:state', () => {
-  it('[E0] opens a reader’s account once, with the starting grant; a guest sees the rules and no wallet', async () => {
+  it('[ECO-0] opens a reader’s account once, with the starting grant; a guest sees the rules and no wallet', async () => {
     const ctx = economyContext();
     const thread = await publishedThread(ctx);
     const guest = (await economyState(ctx, null, { thread })).result;
@@ -36,7 +36,7 @@ describe('the starting grant and economy:state', () => {
 });
 
 describe('comment-to-earn', () => {
-  it('[E1] a comment pays its tribute and earns its reward in the same transaction', async () => {
+  it('[ECO-1] a comment pays its tribute and earns its reward in the same transaction', async () => {
     const ctx = economyContext();
     const thread = await publishedThread(ctx);
     const out = await postComment(ctx, ann, { requestId: rid(), thread, body: 'hi' });
@@ -45,15 +45,15 @@ describe('comment-to-earn', () => {
     await expectLedgerAddsUp(ctx);
   });
 
-  it('[E1] a reader who cannot afford the tribute is refused with insufficient_funds and nothing changes', async () => {
+  it('[ECO-1] a reader who cannot afford the tribute is refused with insufficient_funds and nothing changes', async () => {
     const ctx = economyContext({ startingGrant: 0, amounts: { commentTributes: 2 } });
     const thread = await openThread(ctx);
-    const before = await ctx.store.read((tx) => tx.getThread(thread));
+    const before = await ctx.store.read((tx) => tx.getThread(`default:${thread}`));
     await expect(postComment(ctx, ann, { requestId: rid(), thread, body: 'hi' })).rejects.toMatchObject({
       code: 'insufficient_funds',
       details: { need: 2, balance: 0 },
     });
-    expect(await ctx.store.read((tx) => tx.getThread(thread))).toEqual(before);
+    expect(await ctx.store.read((tx) => tx.getThread(`default:${thread}`))).toEqual(before);
     expect(await balanceOf(ctx, 'ann')).toBe(0);
   });
 });
@@ -84,7 +84,7 @@ describe('reactions and votes move Twei', () => {
     await expectLedgerAddsUp(ctx);
   });
 
-  it('[E3] toggling a like in a loop mints nothing', async () => {
+  it('[ECO-3] toggling a like in a loop mints nothing', async () => {
     const { ctx, react, balances } = await setup();
     const before = await balances();
     for (let i = 0; i < 25; i++) {
@@ -96,7 +96,7 @@ describe('reactions and votes move Twei', () => {
     await expectLedgerAddsUp(ctx);
   });
 
-  it('[E3] a liker who spent their like reward must give it back to take the like back', async () => {
+  it('[ECO-3] a liker who spent their like reward must give it back to take the like back', async () => {
     const ctx = economyContext({ startingGrant: 0, amounts: { commentTributes: 0 } });
     const thread = await openThread(ctx);
     const comment = (await postComment(ctx, ann, { requestId: rid(), thread, body: 'x' })).result.comment;
@@ -109,7 +109,7 @@ describe('reactions and votes move Twei', () => {
     await expectLedgerAddsUp(ctx);
   });
 
-  it('[E2] a dislike costs the disliker, costs the commenter only what they have, and pays the post’s author', async () => {
+  it('[ECO-2] a dislike costs the disliker, costs the commenter only what they have, and pays the post’s author', async () => {
     const ctx = economyContext({ amounts: { commentTributes: 0, commentRewards: 0, dislikesOwn: 15 } });
     const thread = await publishedThread(ctx);
     const comment = (await postComment(ctx, ann, { requestId: rid(), thread, body: 'x' })).result.comment;
@@ -125,14 +125,14 @@ describe('reactions and votes move Twei', () => {
     await expectLedgerAddsUp(ctx);
   });
 
-  it('[E1] a dislike the reader cannot afford is refused and the reaction is not stored', async () => {
+  it('[ECO-1] a dislike the reader cannot afford is refused and the reaction is not stored', async () => {
     const ctx = economyContext({ startingGrant: 0, amounts: { commentTributes: 0 } });
     const thread = await openThread(ctx);
     const comment = (await postComment(ctx, ann, { requestId: rid(), thread, body: 'x' })).result.comment;
     await expect(reactComment(ctx, bob, { requestId: rid(), thread, commentId: comment.id, value: 'dislike' })).rejects.toMatchObject({
       code: 'insufficient_funds',
     });
-    expect(await ctx.store.read((tx) => tx.getComment(thread, comment.id))).toMatchObject({ dislikes: 0 });
+    expect(await ctx.store.read((tx) => tx.getComment(`default:${thread}`, comment.id))).toMatchObject({ dislikes: 0 });
   });
 
   it('reacting to your own comment moves no Twei', async () => {

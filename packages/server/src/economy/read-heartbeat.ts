@@ -4,6 +4,7 @@ import type { Identity } from '../domain/identity.js';
 import { openBook } from './book.js';
 import { readEarnings, readingStep } from './reading.js';
 import { requireReader, requireThread } from './thread-access.js';
+import { threadRef } from '../commands/thread-gates.js';
 
 /**
  * "I am visible and active on this thread." The server turns that into reading time by its own
@@ -15,23 +16,32 @@ export async function readHeartbeat(
   ctx: CommandContext,
   identity: Identity | null,
   input: ReadHeartbeatInput,
+  siteId?: string,
 ): Promise<CommandOutput<ReadProgress>> {
   const user = requireReader(identity);
+  const thread = threadRef(ctx, user, input.thread, siteId);
   return ctx.store.write(async (tx) => {
-    await requireThread(ctx, tx, user, input.thread);
+    const record = await requireThread(tx, thread);
     const at = ctx.now();
-    const book = openBook(ctx, tx, user, at, null);
+    const book = openBook(ctx, tx, thread.site.id, at, null);
     const account = await book.ensureReader(user.id);
+    if (record.publishedAt === null) {
+      // Reading pays only on a post its host published (SPEC THREAD-6): no clock, no session, no Twei.
+      const session = await tx.ledger.readSession(account, thread.key);
+      const balance = (await tx.ledger.balance(account)) ?? 0;
+      const result = { thread: input.thread, readMs: session?.readMs ?? 0, readEarned: session?.credited ?? 0, credited: 0, balance };
+      return { result, events: [], wallets: await book.walletUpdates() };
+    }
     const step = readingStep(await tx.ledger.readClock(account), at, book.rules);
     await tx.ledger.saveReadClock(account, step.clock);
-    const session = (await tx.ledger.readSession(account, input.thread)) ?? { readMs: 0, credited: 0 };
+    const session = (await tx.ledger.readSession(account, thread.key)) ?? { readMs: 0, credited: 0 };
     const readMs = session.readMs + step.addMs;
     const credited = Math.max(0, readEarnings(readMs, book.rules) - session.credited);
     const readEarned = session.credited + credited;
-    await tx.ledger.saveReadSession(account, input.thread, { readMs, credited: readEarned });
+    await tx.ledger.saveReadSession(account, thread.key, { readMs, credited: readEarned });
     if (credited > 0) {
-      await book.pay(user.id, credited, { category: 'read', thread: input.thread, ref: `read:${input.thread}` });
-      book.noteReadEarned(user.id, input.thread, readEarned);
+      await book.pay(user.id, credited, { category: 'read', thread: thread.key, ref: `read:${thread.key}` });
+      book.noteReadEarned(user.id, thread.key, readEarned);
     }
     const balance = (await tx.ledger.balance(account)) ?? 0;
     const result = { thread: input.thread, readMs, readEarned, credited, balance };

@@ -4,20 +4,20 @@ import { readHeartbeat } from './read-heartbeat.js';
 import { economyState } from './economy-state.js';
 import { readEarnings, readingStep } from './reading.js';
 import { defaultEconomyRules } from './rules.js';
-import { balanceOf, economyContext, expectLedgerAddsUp, openThread } from './testing.js';
+import { balanceOf, economyContext, expectLedgerAddsUp, publishedThread } from './testing.js';
 
 const ann = identity('ann');
 const rules = { ...defaultEconomyRules, heartbeatMs: 1000, readMsPerTwei: 1000, readCapPerPost: 5 };
 
 describe('reading time (pure rules)', () => {
-  it('[R3] the first beat only starts the clock; [R2] a long gap counts nothing', () => {
+  it('[READ-3] the first beat only starts the clock; [READ-2] a long gap counts nothing', () => {
     expect(readingStep(null, 10_000, rules)).toEqual({ addMs: 0, clock: 10_000 });
     expect(readingStep(10_000, 11_000, rules)).toEqual({ addMs: 1000, clock: 11_000 });
     expect(readingStep(10_000, 12_001, rules)).toEqual({ addMs: 0, clock: 12_001 });
     expect(readingStep(10_000, 9_000, rules)).toEqual({ addMs: 0, clock: 10_000 });
   });
 
-  it('[R4] earnings are whole Twei, capped per post', () => {
+  it('[READ-4] earnings are whole Twei, capped per post', () => {
     expect(readEarnings(999, rules)).toBe(0);
     expect(readEarnings(3500, rules)).toBe(3);
     expect(readEarnings(60_000, rules)).toBe(5);
@@ -27,13 +27,14 @@ describe('reading time (pure rules)', () => {
 describe('read:heartbeat', () => {
   const setup = async () => {
     const ctx = economyContext(rules);
-    const thread = await openThread(ctx);
-    await openThread(ctx, 'other');
+    // Reading pays only on published posts (SPEC THREAD-6).
+    const thread = await publishedThread(ctx);
+    await publishedThread(ctx, 'other');
     const beat = async (t = thread) => (await readHeartbeat(ctx, ann, { thread: t })).result;
     return { ctx, thread, beat };
   };
 
-  it('[R1] a crafted stream of a thousand beats in two seconds earns two seconds of reading', async () => {
+  it('[READ-1] a crafted stream of a thousand beats in two seconds earns two seconds of reading', async () => {
     const { ctx, beat } = await setup();
     await beat();
     for (let i = 0; i < 1000; i++) {
@@ -46,7 +47,7 @@ describe('read:heartbeat', () => {
     await expectLedgerAddsUp(ctx);
   });
 
-  it('[R1] many tabs — on one post or on two — share one clock: reading never outruns real time', async () => {
+  it('[READ-1] many tabs — on one post or on two — share one clock: reading never outruns real time', async () => {
     const { ctx, beat, thread } = await setup();
     await beat(thread);
     for (let i = 0; i < 10; i++) {
@@ -60,14 +61,14 @@ describe('read:heartbeat', () => {
     expect((state?.readMs ?? 0) + (other?.readMs ?? 0)).toBe(5000);
   });
 
-  it('[R2] a reader who went away (no beat for longer than two intervals) earns nothing for the gap', async () => {
+  it('[READ-2] a reader who went away (no beat for longer than two intervals) earns nothing for the gap', async () => {
     const { ctx, beat } = await setup();
     await beat();
     ctx.advance(60_000);
     expect(await beat()).toMatchObject({ readMs: 0, credited: 0 });
   });
 
-  it('[R4] credits are paid exactly once each and stop at the per-post cap', async () => {
+  it('[READ-4] credits are paid exactly once each and stop at the per-post cap', async () => {
     const { ctx, beat } = await setup();
     await beat();
     const credits: number[] = [];

@@ -1,7 +1,7 @@
 /** Shared set-up for economy tests: a command context with chosen rules, and ledger audits. */
 import { expect } from 'vitest';
 import { createTestContext, identity, rid, type TestContext } from '../test-helpers.js';
-import { joinThread } from '../commands/join-thread.js';
+
 import { readerAccount } from './accounts.js';
 import { balancesFromTransfers } from './audit.js';
 import { EconomyDirectory, type EconomyOptions } from './rules.js';
@@ -17,13 +17,12 @@ export function economyContext(options: EconomyOptions = {}): TestContext {
 
 /** A thread that exists, with no post author. */
 export async function openThread(ctx: TestContext, thread = 't'): Promise<string> {
-  await joinThread(ctx, null, { thread });
-  return thread;
+  return ctx.thread(thread);
 }
 
 /** A thread that exists and whose post `staff` authored. */
 export async function publishedThread(ctx: TestContext, thread = 't'): Promise<string> {
-  await joinThread(ctx, null, { thread });
+  await ctx.thread(thread);
   await publishThread(ctx, staff, { requestId: rid(), thread });
   return thread;
 }

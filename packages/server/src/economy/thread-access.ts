@@ -1,9 +1,8 @@
 import { ErrorCodes } from '@parley/protocol';
-import type { CommandContext } from '../commands/context.js';
-import { siteOf, threadGates } from '../commands/thread-gates.js';
+import { requireThreadRecord, type ThreadRef } from '../commands/thread-gates.js';
 import type { Identity } from '../domain/identity.js';
-import { notFound, ParleyError } from '../errors.js';
-import type { ReadTx } from '../store/types.js';
+import { ParleyError } from '../errors.js';
+import type { ReadTx, ThreadRecord } from '../store/types.js';
 
 /** Economy actions need a signed-in reader: a guest has no wallet. */
 export function requireReader(identity: Identity | null): Identity {
@@ -12,10 +11,9 @@ export function requireReader(identity: Identity | null): Identity {
 }
 
 /**
- * Money moves only on threads that exist and belong to the reader's site: a crafted client cannot
- * open read-to-earn sessions on thread ids nobody published.
+ * Money moves only on threads that exist on the reader's site: a crafted client cannot open
+ * read-to-earn sessions on thread ids nobody created (SPEC THREAD-4, THREAD-6).
  */
-export async function requireThread(ctx: CommandContext, tx: ReadTx, identity: Identity | null, thread: string): Promise<void> {
-  await threadGates(tx, siteOf(ctx, identity), thread);
-  if (!(await tx.getThread(thread))) throw notFound('The thread');
+export async function requireThread(tx: ReadTx, thread: ThreadRef): Promise<ThreadRecord> {
+  return requireThreadRecord(tx, thread);
 }

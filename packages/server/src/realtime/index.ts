@@ -2,7 +2,7 @@
  * Presence and thread notes (Yjs), wired to a server: see presence.ts and notes.ts for the rules,
  * and @parley/protocol realtime.ts for the message flow.
  */
-import { authorizeInThread } from '../commands/thread-gates.js';
+import { authorizeInThread, threadRef } from '../commands/thread-gates.js';
 import type { CommandContext } from '../commands/index.js';
 import type { Logger } from '../logger.js';
 import type { Handler } from '../transport/handlers.js';
@@ -23,6 +23,7 @@ export function attachRealtime(io: ParleyIo, ctx: CommandContext, logger: Logger
     store: ctx.store,
     now: ctx.now,
     gate: (identity, thread) => authorizeInThread(ctx, identity, thread, 'notes'),
+    resolve: (caller, thread) => threadRef(ctx, caller.identity, thread, caller.site ?? undefined),
   });
   return { handlers: realtimeHandlers(presence, notes), close: () => presence.close() };
 }

@@ -1,3 +1,5 @@
+import type { ThreadRef } from '../commands/thread-gates.js';
+import { resolveSite } from '../sites/site-config.js';
 import { ErrorCodes, NOTES_TEXT } from '@parley/protocol';
 import * as Y from 'yjs';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -18,6 +20,9 @@ function fakeIo() {
   return { io: io as unknown as ParleyIo, relayed };
 }
 
+/** The only site's thread of that id, as the server resolves it. */
+const resolve = (_caller: Caller, thread: string): ThreadRef => ({ site: resolveSite({ id: 'default', secret: 'unused' }, { development: true }), id: thread, key: `default:${thread}` });
+
 function setup(options: Partial<NotesOptions> = {}) {
   const store = SqliteStore.open({ path: ':memory:' });
   onTestFinished(() => store.close());
@@ -27,7 +32,7 @@ function setup(options: Partial<NotesOptions> = {}) {
     if (!who) throw new ParleyError(ErrorCodes.authRequired, 'Sign in.');
     return who;
   };
-  const notes = new Notes({ io, store, gate, now: () => clock, ...options });
+  const notes = new Notes({ io, store, gate, resolve, now: () => clock, ...options });
   const caller = (who: Identity | null = identity('ann')): Caller => ({ identity: who, socket: null, ip: null, tokenExpiresAt: null, site: null });
   return { store, notes, relayed, caller, advance: (ms: number) => void (clock += ms) };
 }
@@ -42,24 +47,24 @@ function editor() {
 
 async function serverText(store: SqliteStore): Promise<string> {
   const doc = new Y.Doc();
-  for (const row of await store.read((tx) => tx.listNoteUpdates(THREAD))) Y.applyUpdate(doc, row);
+  for (const row of await store.read((tx) => tx.listNoteUpdates(`default:${THREAD}`))) Y.applyUpdate(doc, row);
   return doc.getText(NOTES_TEXT).toString();
 }
 
 describe('Notes (rules of the notes service, on a real SQLite store)', () => {
-  it('[N5] updates are appended, then replaced by their merge every compactEvery updates, losing nothing', async () => {
+  it('[NOTES-5] updates are appended, then replaced by their merge every compactEvery updates, losing nothing', async () => {
     const { store, notes, caller } = setup({ compactEvery: 5 });
     const e = editor();
     for (let i = 0; i < 12; i++) {
       e.text.insert(e.text.length, `${i},`);
       await notes.update(caller(), { thread: THREAD, update: e.updates.at(-1)! });
     }
-    const rows = await store.read((tx) => tx.listNoteUpdates(THREAD));
+    const rows = await store.read((tx) => tx.listNoteUpdates(`default:${THREAD}`));
     expect(rows.length).toBeLessThan(5);
     expect(await serverText(store)).toBe(e.text.toString());
   });
 
-  it('[N5] compaction drops deleted text: the stored size follows the text, not its history', async () => {
+  it('[NOTES-5] compaction drops deleted text: the stored size follows the text, not its history', async () => {
     const big = 'x'.repeat(5000);
     const doc = new Y.Doc();
     doc.getText(NOTES_TEXT).insert(0, big);
@@ -70,7 +75,7 @@ describe('Notes (rules of the notes service, on a real SQLite store)', () => {
     expect(merged.byteLength).toBeLessThan(200);
   });
 
-  it('[N6] past the size limit an update is refused (notes_full) and nothing is stored', async () => {
+  it('[NOTES-6] past the size limit an update is refused (notes_full) and nothing is stored', async () => {
     const { store, notes, caller } = setup({ maxNotesBytes: 2000 });
     const e = editor();
     e.text.insert(0, 'a'.repeat(1500));
@@ -86,7 +91,7 @@ describe('Notes (rules of the notes service, on a real SQLite store)', () => {
     await notes.update(caller(), { thread: THREAD, update: e.updates[2]! });
   });
 
-  it('[N3] readers the gate refuses change nothing, and nothing is relayed', async () => {
+  it('[NOTES-3] readers the gate refuses change nothing, and nothing is relayed', async () => {
     const { store, notes, caller, relayed } = setup();
     const e = editor();
     e.text.insert(0, 'guest text');
@@ -111,10 +116,10 @@ describe('Notes (rules of the notes service, on a real SQLite store)', () => {
     await notes.update(caller(), { thread: THREAD, update: e.updates.at(-1)! });
   });
 
-  it('[N7] a sync never answers from a stale memo: a write through another node is seen at once', async () => {
+  it('[NOTES-7] a sync never answers from a stale memo: a write through another node is seen at once', async () => {
     const { store, notes, caller } = setup({ compactEvery: 3 });
     const { io } = fakeIo();
-    const otherNode = new Notes({ io, store, gate: async (who) => who!, compactEvery: 3 });
+    const otherNode = new Notes({ io, store, gate: async (who) => who!, resolve, compactEvery: 3 });
     const e = editor();
     const empty = Y.encodeStateVector(new Y.Doc());
     const textFrom = (update: Uint8Array): string => {
@@ -135,11 +140,11 @@ describe('Notes (rules of the notes service, on a real SQLite store)', () => {
     const { store, notes, caller, relayed } = setup();
     await notes.update(caller(), { thread: THREAD, update: Y.encodeStateAsUpdate(new Y.Doc()) });
     expect(relayed).toHaveLength(0);
-    expect(await store.read((tx) => tx.listNoteUpdates(THREAD))).toHaveLength(0);
+    expect(await store.read((tx) => tx.listNoteUpdates(`default:${THREAD}`))).toHaveLength(0);
   });
 });
 
-describe('checkNotesUpdate [N1]: arbitrary bytes never escape as anything but InvalidNotesUpdate', () => {
+describe('checkNotesUpdate [NOTES-1]: arbitrary bytes never escape as anything but InvalidNotesUpdate', () => {
   it('survives random and truncated input', () => {
     const e = editor();
     e.text.insert(0, 'A real update to truncate and corrupt.');

@@ -2,18 +2,19 @@
  * Thread notes: a Y.Doc per thread (Y.Text `key-points`) edited together by readers at or above
  * the thread's `notes` gate.
  *
- * [N3] Only a reader passing the `notes` gate may send an update; a refused one is neither stored
- *      nor relayed. Everyone in the room (guests too) receives accepted updates.
- * [N4] An update is acknowledged only after it is stored; it is relayed after that.
- * [N5] Stored updates are appended, and replaced by their merge every `compactEvery` updates.
- * [N6] Once the thread's stored notes reach `maxNotesBytes`, further updates are refused (`notes_full`).
- * [N7] `notes:sync` answers from the store (through a memo checked against the store's version,
- *      notes-snapshots.ts), so any node answers the same, and a client that was offline receives
- *      exactly what its state vector lacks.
+ * [NOTES-3] Only a reader passing the `notes` gate may send an update; a refused one is neither stored
+ *           nor relayed. Everyone in the room (guests too) receives accepted updates.
+ * [NOTES-4] An update is acknowledged only after it is stored; it is relayed after that.
+ * [NOTES-5] Stored updates are appended, and replaced by their merge every `compactEvery` updates.
+ * [NOTES-6] Once the thread's stored notes reach `maxNotesBytes`, further updates are refused (`notes_full`).
+ * [NOTES-7] `notes:sync` answers from the store (through a memo checked against the store's version,
+ *           notes-snapshots.ts), so any node answers the same, and a client that was offline receives
+ *           exactly what its state vector lacks.
  *
  * The server's copy of a thread's notes IS the store's row set: nothing a node holds in memory is
  * needed by another, which is what lets several nodes serve one thread (DESIGN.md "Storage and scale").
  */
+import type { ThreadRef } from '../commands/thread-gates.js';
 import {
   ErrorCodes,
   RealtimeLimits,
@@ -31,12 +32,14 @@ import { checkNotesUpdate, InvalidNotesUpdate } from './notes-rules.js';
 import { isEmptyStateVector, NotesSnapshots } from './notes-snapshots.js';
 
 /** Resolves who may edit a thread's notes: returns the identity, or throws auth/level errors. */
-export type NotesGate = (identity: Identity | null, thread: string) => Promise<Identity>;
+export type NotesGate = (identity: Identity | null, thread: ThreadRef) => Promise<Identity>;
 
 export interface NotesOptions {
   io: ParleyIo;
   store: Store;
   gate: NotesGate;
+  /** The caller's site's thread of that id (sites are sealed: SPEC SITE-1). */
+  resolve: (caller: Caller, thread: string) => ThreadRef;
   now?: () => number;
   /** @default 50 — a sync merges at most this many rows; compaction itself is a few ms. */
   compactEvery?: number;
@@ -65,9 +68,10 @@ export class Notes {
   }
 
   async sync(caller: Caller, input: NotesSyncInput): Promise<NotesSyncResult> {
-    requireJoined(caller, input.thread);
-    const access = await this.access(caller.identity, input.thread);
-    const snapshot = await this.options.store.read((tx) => this.snapshots.get(tx, input.thread));
+    const ref = this.options.resolve(caller, input.thread);
+    requireJoined(caller, ref);
+    const access = await this.access(caller.identity, ref);
+    const snapshot = await this.options.store.read((tx) => this.snapshots.get(tx, ref.key));
     let update: Uint8Array;
     try {
       // A first visit lacks everything: the merged state is the answer, no diff to compute.
@@ -79,12 +83,13 @@ export class Notes {
   }
 
   async update(caller: Caller, input: NotesUpdateInput): Promise<null> {
-    requireJoined(caller, input.thread);
+    const ref = this.options.resolve(caller, input.thread);
+    requireJoined(caller, ref);
     if (caller.tokenExpiresAt !== null && this.now() >= caller.tokenExpiresAt) {
       throw new ParleyError(ErrorCodes.invalidToken, 'The sign-in token has expired; sign in again.');
     }
-    const identity = await this.options.gate(caller.identity, input.thread);
-    const wait = this.buckets.take(identity.id);
+    const identity = await this.options.gate(caller.identity, ref);
+    const wait = this.buckets.take(`${ref.site.id}:${identity.id}`);
     if (wait > 0) throw new ParleyError(ErrorCodes.rateLimited, 'Notes are changing too fast; slow down a little.', { retryAfterMs: wait });
     let checked;
     try {
@@ -96,12 +101,12 @@ export class Notes {
     if (!checked.changes) return null;
     const update = new Uint8Array(input.update);
     await this.options.store.write(async (tx) => {
-      const appended = await tx.appendNoteUpdate(input.thread, update, this.now());
+      const appended = await tx.appendNoteUpdate(ref.key, update, this.now());
       let bytes = appended.bytes;
       // Compacting before judging the size lets a reader shorten full notes: deletions shrink them.
       if (appended.updates >= this.compactEvery || bytes > this.maxNotesBytes) {
-        const merged = compact(await tx.listNoteUpdates(input.thread));
-        await tx.replaceNoteUpdates(input.thread, merged, this.now());
+        const merged = compact(await tx.listNoteUpdates(ref.key));
+        await tx.replaceNoteUpdates(ref.key, merged, this.now());
         bytes = merged.byteLength;
       }
       if (bytes > this.maxNotesBytes) {
@@ -110,13 +115,14 @@ export class Notes {
       }
     });
     const relay = { thread: input.thread, update };
-    if (caller.socket) caller.socket.to(roomOf(input.thread)).emit('notes:update', relay);
-    else this.options.io.to(roomOf(input.thread)).emit('notes:update', relay);
+    const room = roomOf(ref.site.id, ref.id);
+    if (caller.socket) caller.socket.to(room).emit('notes:update', relay);
+    else this.options.io.to(room).emit('notes:update', relay);
     return null;
   }
 
   /** Whether this reader may edit, and from which level, for the widget to say so before anyone tries. */
-  private async access(identity: Identity | null, thread: string): Promise<Pick<NotesSyncResult, 'canEdit' | 'requiredLevel'>> {
+  private async access(identity: Identity | null, thread: ThreadRef): Promise<Pick<NotesSyncResult, 'canEdit' | 'requiredLevel'>> {
     try {
       await this.options.gate(identity, thread);
       return { canEdit: true, requiredLevel: null };
@@ -133,7 +139,7 @@ export class Notes {
 }
 
 /**
- * [N5] The merge of stored updates, through a Y.Doc so deleted text is garbage-collected: the
+ * [NOTES-5] The merge of stored updates, through a Y.Doc so deleted text is garbage-collected: the
  * compacted row is the size of the text that remains, not of everything ever typed.
  */
 export function compact(rows: readonly Uint8Array[]): Uint8Array {
@@ -146,9 +152,9 @@ export function compact(rows: readonly Uint8Array[]): Uint8Array {
   }
 }
 
-function requireJoined(caller: Caller, thread: string): void {
+function requireJoined(caller: Caller, thread: ThreadRef): void {
   // In-process callers (seeding, admin tools) have no socket and no room to be in.
-  if (caller.socket && !caller.socket.rooms.has(roomOf(thread))) {
+  if (caller.socket && !caller.socket.rooms.has(roomOf(thread.site.id, thread.id))) {
     throw new ParleyError(ErrorCodes.notJoined, 'Join the thread before opening its notes.');
   }
 }

@@ -7,7 +7,8 @@
  * coming back with a clock it already has, and one encoding for everyone is what keeps it cheap.
  */
 import type { ParleyIo } from '../transport/types.js';
-import { roomOf } from '../transport/types.js';
+import { roomOfKey } from '../transport/types.js';
+import { threadIdOf } from '../domain/thread-key.js';
 import { writeAwarenessUpdate, type AwarenessEntry } from './awareness-codec.js';
 
 export class PresenceTicker {
@@ -20,6 +21,7 @@ export class PresenceTicker {
     private readonly tickMs = 100,
   ) {}
 
+  /** `thread` is the thread key. */
   queue(thread: string, entries: readonly AwarenessEntry[]): void {
     if (entries.length === 0) return;
     const byClient = this.pending.get(thread) ?? new Map<number, AwarenessEntry>();
@@ -35,7 +37,7 @@ export class PresenceTicker {
     const batches = [...this.pending];
     this.pending.clear();
     for (const [thread, byClient] of batches) {
-      this.io.to(roomOf(thread)).emit('presence:update', { thread, update: writeAwarenessUpdate([...byClient.values()]) });
+      this.io.to(roomOfKey(thread)).emit('presence:update', { thread: threadIdOf(thread), update: writeAwarenessUpdate([...byClient.values()]) });
     }
   }
 

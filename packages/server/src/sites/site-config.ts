@@ -83,6 +83,15 @@ export interface SiteOptions {
    * verified token with `role: admin` for this site is an admin.
    */
   adminKey?: string;
+  /**
+   * Paste-and-go, as with Disqus: a signed-in reader's join creates an unknown thread with nothing
+   * but the site's defaults — only from an Origin listed explicitly in `origins` (not `*`) and for
+   * a URL on that Origin, rate limited per address and per site. Without it a thread exists only
+   * when the host creates it (a signed `thread-token`, the admin API, `parley threads create`).
+   * @default false — squatting a thread id (and its title, gates, first comment) must not be
+   * possible unless the host chose convenience knowingly.
+   */
+  autoCreateThreads?: boolean;
 }
 
 export interface Site {
@@ -98,6 +107,7 @@ export interface Site {
   trustHostLevels: boolean;
   levelCurve: LevelCurve;
   adminKey: string | null;
+  autoCreateThreads: boolean;
   /** Resolved in development mode (see {@link SiteMode}); the server says so loudly at start. */
   development: boolean;
 }
@@ -172,6 +182,7 @@ export function resolveSite(options: SiteOptions, mode: SiteMode = {}): Site {
     trustHostLevels: options.trustHostLevels ?? true,
     levelCurve: options.levelCurve ?? DEFAULT_LEVEL_CURVE,
     adminKey: options.adminKey ?? null,
+    autoCreateThreads: options.autoCreateThreads ?? false,
     development,
   };
 }

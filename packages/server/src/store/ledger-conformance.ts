@@ -33,13 +33,13 @@ export function describeLedgerConformance(name: string, open: () => Promise<Stor
   }
 
   describe(`Ledger conformance: ${name}`, () => {
-    it('[L1] balances follow transfers and sum to zero; the treasury may go negative', async () => {
+    it('[LED-1] balances follow transfers and sum to zero; the treasury may go negative', async () => {
       const store = await openLedger();
       expect(Object.fromEntries(await store.read((tx) => tx.ledger.allBalances()))).toEqual({ 't:site': -5, 'r:site:ann': 5 });
       expect(await store.write((tx) => tx.ledger.openAccount('r:site:ann', 'reader', AT))).toBe(false);
     });
 
-    it('[L2] a transfer that would make a reader negative fails and takes its transaction with it', async () => {
+    it('[LED-2] a transfer that would make a reader negative fails and takes its transaction with it', async () => {
       const store = await openLedger();
       await expect(
         store.write(async (tx) => {
@@ -51,7 +51,7 @@ export function describeLedgerConformance(name: string, open: () => Promise<Stor
       expect(await store.read((tx) => tx.ledger.allTransfers())).toHaveLength(1);
     });
 
-    it('[L3] a transfer is reversed at most once, and reversals are not "open"', async () => {
+    it('[LED-3] a transfer is reversed at most once, and reversals are not "open"', async () => {
       const store = await openLedger();
       const original = await store.write((tx) => tx.ledger.transfer(move('t:site', 'r:site:ann', 1, { ref: 'x' })));
       expect((await store.read((tx) => tx.ledger.openTransfers('x'))).map((t) => t.id)).toEqual([original.id]);
@@ -88,7 +88,7 @@ export function describeLedgerConformance(name: string, open: () => Promise<Stor
         await tx.ledger.saveReadClock('r:site:ann', AT + 10);
         await tx.ledger.saveReadSession('r:site:ann', 't', { readMs: 1000, credited: 1 });
         for (const [id, at] of [['a', 1], ['b', 2]] as const) {
-          await tx.ledger.saveReport('r:site:ann', { id, thread: 't', boughtAt: AT + at, price: 1, lines: {} as never, profitSubtotal: 0, lossSubtotal: 1, total: -1 });
+          await tx.ledger.saveReport('r:site:ann', 't', { id, thread: 't', boughtAt: AT + at, price: 1, lines: {} as never, profitSubtotal: 0, lossSubtotal: 1, total: -1 });
         }
       });
       const read = await store.read(async (tx) => ({

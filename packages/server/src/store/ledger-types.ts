@@ -2,9 +2,9 @@
  * The ledger part of the storage contract, reached as `tx.ledger` inside a store transaction, so
  * money moves in the SAME transaction as the action that moves it (DESIGN.md "Twei economy").
  * Rules the store guarantees (tests in ledger-conformance.ts):
- *   [L1] balances change only through `transfer`; all balances sum to zero;
- *   [L2] a reader's balance never goes below zero — a transfer that would make it refuses (throws);
- *   [L3] transfers are append-only; a transfer is reversed at most once.
+ *   [LED-1] balances change only through `transfer`; all balances sum to zero;
+ *   [LED-2] a reader's balance never goes below zero — a transfer that would make it refuses (throws);
+ *   [LED-3] transfers are append-only; a transfer is reversed at most once.
  */
 import type { LedgerCategory, PnlReport } from '@parley/protocol';
 
@@ -61,7 +61,8 @@ export interface LedgerWriteTx extends LedgerReadTx {
   transfer(transfer: NewTransfer): Promise<TransferRecord>;
   saveReadClock(account: string, lastBeatAt: number): Promise<void>;
   saveReadSession(account: string, thread: string, session: ReadSession): Promise<void>;
-  saveReport(account: string, report: PnlReport): Promise<void>;
+  /** `thread` is the thread key; the report carries the public id. */
+  saveReport(account: string, thread: string, report: PnlReport): Promise<void>;
   /** Records the post's author (an account id); false when the thread already has one. */
   setPostAuthor(thread: string, account: string, at: number): Promise<boolean>;
 }

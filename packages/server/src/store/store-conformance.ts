@@ -28,7 +28,7 @@ async function addComment(tx: WriteTx, thread: string, id: string, parent?: Comm
   };
   const stored = await tx.insertComment(comment);
   if (parent) await tx.adjustReplyCount(thread, comment.rootId, 1);
-  await tx.appendEvent({ type: 'comment.created', thread, seq, at: AT + seq, comment: stored });
+  await tx.appendEvent(thread, { type: 'comment.created', thread, seq, at: AT + seq, comment: stored });
   return stored;
 }
 
@@ -40,16 +40,29 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
   }
 
   describe(`Store conformance: ${name}`, () => {
-    it('[ST1] ensureThread creates once and keeps the first title and url', async () => {
+    it('[ST-1] ensureThread creates once and keeps the first title and url', async () => {
       const store = await openStore();
-      const first = await store.write((tx) => tx.ensureThread('t', 'Title', 'https://x/1', AT));
-      const again = await store.write((tx) => tx.ensureThread('t', 'Other', 'https://x/2', AT + 5));
-      expect(first).toEqual({ id: 't', title: 'Title', url: 'https://x/1', seq: 0, commentCount: 0, plus: 0, minus: 0, createdAt: AT });
+      const first = await store.write((tx) => tx.ensureThread('s:t', 'Title', 'https://x/1', AT, { origin: 'claim' }));
+      const again = await store.write((tx) => tx.ensureThread('s:t', 'Other', 'https://x/2', AT + 5));
+      expect(first).toEqual({
+        id: 's:t',
+        title: 'Title',
+        url: 'https://x/1',
+        seq: 0,
+        commentCount: 0,
+        plus: 0,
+        minus: 0,
+        createdAt: AT,
+        site: 's',
+        origin: 'claim',
+        publishedAt: null,
+        claimIat: null,
+      });
       expect(again).toEqual(first);
       expect(await store.read((tx) => tx.getThread('missing'))).toBeNull();
     });
 
-    it('[ST2] seq is gapless per thread under many parallel write transactions', async () => {
+    it('[ST-2] seq is gapless per thread under many parallel write transactions', async () => {
       const store = await openStore();
       await store.write((tx) => Promise.all([tx.ensureThread('a', null, null, AT), tx.ensureThread('b', null, null, AT)]));
       const writes = Array.from({ length: 200 }, (_, i) =>
@@ -58,7 +71,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
           const seq = await tx.nextSeq(thread);
           // An await inside the transaction: another transaction must not slip in here.
           await new Promise((resolve) => setImmediate(resolve));
-          await tx.appendEvent({ type: 'post.voted', thread, seq, at: AT, plus: 0, minus: 0, userId: `u${i}`, value: null });
+          await tx.appendEvent(thread, { type: 'post.voted', thread, seq, at: AT, plus: 0, minus: 0, userId: `u${i}`, value: null });
           return seq;
         }),
       );
@@ -71,7 +84,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(seqs).toHaveLength(200);
     });
 
-    it('[ST3] write transactions run one at a time, even across awaits', async () => {
+    it('[ST-3] write transactions run one at a time, even across awaits', async () => {
       const store = await openStore();
       const log: string[] = [];
       const slow = store.write(async () => {
@@ -89,7 +102,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(log).toEqual(['slow:start', 'slow:end', 'fast:start', 'read']);
     });
 
-    it('[ST4] a transaction that throws leaves nothing behind, seq included', async () => {
+    it('[ST-4] a transaction that throws leaves nothing behind, seq included', async () => {
       const store = await openStore();
       await store.write((tx) => tx.ensureThread('t', null, null, AT));
       await expect(
@@ -109,7 +122,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.write((tx) => tx.nextSeq('t'))).toBe(1);
     });
 
-    it('[ST5] counts change incrementally: thread counts, reply counts, reactions and score', async () => {
+    it('[ST-5] counts change incrementally: thread counts, reply counts, reactions and score', async () => {
       const store = await openStore();
       await store.write(async (tx) => {
         await tx.ensureThread('t', null, null, AT);
@@ -127,7 +140,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.read((tx) => tx.getComment('other-thread', 'r'))).toBeNull();
     });
 
-    it('[ST6] edits and tombstones change the body, keep the row', async () => {
+    it('[ST-6] edits and tombstones change the body, keep the row', async () => {
       const store = await openStore();
       await store.write(async (tx) => {
         await tx.ensureThread('t', null, null, AT);
@@ -139,7 +152,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.read((tx) => tx.getComment('t', 'c'))).toMatchObject({ body: '', deletedAt: AT + 200 });
     });
 
-    it('[ST7] pages of roots in every sort cover each root exactly once, in order', async () => {
+    it('[ST-7] pages of roots in every sort cover each root exactly once, in order', async () => {
       const store = await openStore();
       const scores = [3, 0, 3, -2, 1, 0, 0, 5, 3, -1, 1, 0, 2];
       await store.write(async (tx) => {
@@ -174,7 +187,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       }
     });
 
-    it('[ST8] replies of a root list oldest first, paged by seq', async () => {
+    it('[ST-8] replies of a root list oldest first, paged by seq', async () => {
       const store = await openStore();
       await store.write(async (tx) => {
         await tx.ensureThread('t', null, null, AT);
@@ -191,7 +204,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(second.map((c) => c.id)).toEqual(['a2']);
     });
 
-    it('[ST9] events replay after a seq, in order, as written', async () => {
+    it('[ST-9] events replay after a seq, in order, as written', async () => {
       const store = await openStore();
       await store.write(async (tx) => {
         await tx.ensureThread('t', null, null, AT);
@@ -203,7 +216,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.read((tx) => tx.listEvents('t', 5, 10))).toEqual([]);
     });
 
-    it('[ST10] one reaction per user and comment, one vote per user and thread', async () => {
+    it('[ST-10] one reaction per user and comment, one vote per user and thread', async () => {
       const store = await openStore();
       await store.write(async (tx) => {
         await tx.ensureThread('t', null, null, AT);
@@ -225,7 +238,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.read((tx) => tx.getVote('t', 'u2'))).toBeNull();
     });
 
-    it('[ST11] a request record is stored once per (user, requestId) and pruned by age', async () => {
+    it('[ST-11] a request record is stored once per (user, requestId) and pruned by age', async () => {
       const store = await openStore();
       const result = { seq: 3, comment: { id: 'c1', nested: [1, 2] } };
       await store.write((tx) => tx.saveRequest('u1', 'r1', { fingerprint: 'f1', result, createdAt: AT }));
@@ -240,7 +253,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.read((tx) => tx.getRequest('u2', 'r1'))).toMatchObject({ fingerprint: 'f2' });
     });
 
-    it('[ST12] a transaction handle is dead once its transaction ends', async () => {
+    it('[ST-12] a transaction handle is dead once its transaction ends', async () => {
       const store = await openStore();
       let leaked: WriteTx | null = null;
       await store.write(async (tx) => {
@@ -250,13 +263,13 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       await expect((leaked as unknown as WriteTx).nextSeq('t')).rejects.toThrow(/after it ended/);
     });
 
-    it('[ST13] a read transaction cannot write', async () => {
+    it('[ST-13] a read transaction cannot write', async () => {
       const store = await openStore();
       await expect(store.read((tx) => (tx as WriteTx).ensureThread('t', null, null, AT))).rejects.toThrow();
       expect(await store.read((tx) => tx.getThread('t'))).toBeNull();
     });
 
-    it('[ST14] close waits for queued work, then refuses new work', async () => {
+    it('[ST-14] close waits for queued work, then refuses new work', async () => {
       const store = await open();
       const pending = store.write((tx) => tx.ensureThread('t', null, null, AT));
       const closed = store.close();
@@ -265,7 +278,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       await expect(store.read((tx) => tx.getThread('t'))).rejects.toThrow(/closed/);
     });
 
-    it('[ST15] thread settings: the first record wins; an admin replaces gates; a read cannot record', async () => {
+    it('[ST-15] thread settings: the first record wins; an admin replaces gates; a read cannot record', async () => {
       const store = await openStore();
       expect(await store.read((tx) => tx.getThreadSettings('t'))).toBeNull();
       const first = await store.write((tx) => tx.recordThreadSettings('t', 'site-a', { comment: 15 }, AT));
@@ -280,7 +293,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.read((tx) => tx.getThreadSettings('u'))).toBeNull();
     });
 
-    it('[ST17] a hidden comment reads with an empty body and hiddenAt; showing it restores the exact words', async () => {
+    it('[ST-17] a hidden comment reads with an empty body and hiddenAt; showing it restores the exact words', async () => {
       const store = await openStore();
       await store.write(async (tx) => {
         await tx.ensureThread('t', null, null, AT);
@@ -294,7 +307,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(shown?.hiddenAt ?? null).toBeNull();
     });
 
-    it('[ST18] one flag per reader and comment, counted on the comment; a failed transaction counts none', async () => {
+    it('[ST-18] one flag per reader and comment, counted on the comment; a failed transaction counts none', async () => {
       const store = await openStore();
       await store.write(async (tx) => {
         await tx.ensureThread('t', null, null, AT);
@@ -318,7 +331,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       await expect(store.read((tx) => (tx as WriteTx).addFlag(flag('u5')))).rejects.toThrow();
     });
 
-    it('[ST19] a hidden comment\'s words are readable aside until it is shown again', async () => {
+    it('[ST-19] a hidden comment\'s words are readable aside until it is shown again', async () => {
       const store = await openStore();
       await store.write(async (tx) => {
         await tx.ensureThread('t', null, null, AT);
@@ -332,7 +345,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.read((tx) => tx.getHiddenBody('t', 'c1'))).toBeNull();
     });
 
-    it('[ST16] XP adds up per site and reader, starts at 0, and refuses a non-positive or fractional amount', async () => {
+    it('[ST-16] XP adds up per site and reader, starts at 0, and refuses a non-positive or fractional amount', async () => {
       const store = await openStore();
       expect(await store.read((tx) => tx.getXp('site-a', 'u1'))).toBe(0);
       expect(await store.write((tx) => tx.addXp('site-a', 'u1', 10))).toBe(10);

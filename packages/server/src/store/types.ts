@@ -13,9 +13,41 @@ import type { IdentityReadTx, IdentityWriteTx } from './identity-store.js';
 import type { NotesReadTx, NotesWriteTx } from './notes-store.js';
 import type { ModerationReadTx, ModerationWriteTx } from './moderation-store.js';
 
-/** A stored thread: the wire view plus when it was created. Its next event gets `seq + 1`. */
+/** How a thread came to exist (SPEC THREAD-1): a host's signed claim, the admin API/CLI, or paste-and-go. */
+export type ThreadOrigin = 'claim' | 'admin' | 'auto' | 'legacy';
+
+/**
+ * A stored thread: the wire view plus what only the server needs. Its next event gets `seq + 1`.
+ * `id` is the thread KEY (`<site>:<id>`, domain/thread-key.ts); views give readers the public id.
+ */
 export interface ThreadRecord extends ThreadView {
   createdAt: number;
+  site: string;
+  origin: ThreadOrigin;
+  /** When the host published the post (read-to-earn, post author, Post Publish Tribute); null = not. */
+  publishedAt: number | null;
+  /** `iat` of the newest host claim applied, so an older claim replayed changes nothing. */
+  claimIat: number | null;
+}
+
+export interface NewThreadOptions {
+  /** @default the key's site */
+  site?: string;
+  /** @default 'admin' */
+  origin?: ThreadOrigin;
+}
+
+/** Fields a host may change after creation; absent = unchanged. */
+export interface ThreadMetaUpdate {
+  title?: string | null;
+  url?: string | null;
+  claimIat?: number | null;
+}
+
+/** Where a listing of a site's threads (newest first) continues. */
+export interface ThreadListPosition {
+  createdAt: number;
+  id: string;
 }
 
 /** A stored comment: the wire view plus what only the store needs. */
@@ -62,15 +94,22 @@ export interface ReadTx extends NotesReadTx, IdentityReadTx, ModerationReadTx {
   getReactions(thread: string, userId: string, commentIds: readonly string[]): Promise<Map<string, Reaction>>;
   getVote(thread: string, userId: string): Promise<Vote | null>;
   getRequest(userId: string, requestId: string): Promise<StoredRequest | null>;
+  /** A site's threads, newest first, strictly after `after` when given. */
+  listThreads(site: string, after: ThreadListPosition | null, limit: number): Promise<ThreadRecord[]>;
 }
 
 export interface WriteTx extends ReadTx, NotesWriteTx, IdentityWriteTx, ModerationWriteTx {
   readonly ledger: LedgerWriteTx;
   /** Creates the thread if it does not exist (title/url are kept from the first call) and returns it. */
-  ensureThread(id: string, title: string | null, url: string | null, at: number): Promise<ThreadRecord>;
+  ensureThread(id: string, title: string | null, url: string | null, at: number, options?: NewThreadOptions): Promise<ThreadRecord>;
+  /** Changes a thread's title, url or applied claim time; null when it does not exist. */
+  updateThread(id: string, meta: ThreadMetaUpdate): Promise<ThreadRecord | null>;
+  /** Marks the thread published at `at`; false when it already was (or does not exist). */
+  publishThread(id: string, at: number): Promise<boolean>;
   /** Takes the thread's next seq. Inside the transaction, so seqs have no gaps even on rollback. */
   nextSeq(thread: string): Promise<number>;
-  appendEvent(event: ThreadEvent): Promise<void>;
+  /** Appends the event to the log of the thread `thread` (a key; the event itself carries the public id). */
+  appendEvent(thread: string, event: ThreadEvent): Promise<void>;
   adjustThreadCounts(thread: string, delta: CountDelta): Promise<ThreadRecord>;
 
   insertComment(comment: NewComment): Promise<CommentRecord>;

@@ -1,5 +1,14 @@
 /**
- * The admin HTTP endpoint: `GET | PUT /admin/sites/:site/threads/:thread/gates`.
+ * The admin HTTP API of a site (thread ids percent-encoded in paths):
+ *
+ *   GET  /admin/sites/:site/threads[?cursor=&limit=]   the site's threads, newest first
+ *   POST /admin/sites/:site/threads                    create or update one: { id, title?, url?, gates?, author?, published? }
+ *   GET  /admin/sites/:site/threads/:thread            one thread
+ *   POST /admin/sites/:site/threads/:thread/publish    publish it: { author? }
+ *   GET | PUT /admin/sites/:site/threads/:thread/gates read or replace its recorded gates
+ *
+ * Threads belong to the host (SPEC THREAD-1): this API, the CLI on top of it and signed thread
+ * claims are how a thread comes to exist.
  *
  * Authenticated by `Authorization: Bearer <token>` — a reader token of that site whose `role` is
  * `admin` (moderators may hide comments but not change gates), or the site's configured `adminKey`.
@@ -11,6 +20,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCodes, type ThreadGatesUpdate } from '@parley/protocol';
 import { describeIssues, GateTightenings, threadId } from '@parley/protocol/schemas';
+import { refFor, applyThreadSpec, listSiteThreads, publish, threadInfo, type ThreadInfo } from '../commands/threads.js';
+import { requireThreadRecord } from '../commands/thread-gates.js';
 import { z } from 'zod';
 import { changeThreadGates, readThreadGates } from '../commands/admin-gates.js';
 import type { CommandContext } from '../commands/index.js';
@@ -21,14 +32,25 @@ import { InvalidTokenError, verifySiteToken } from './tokens.js';
 
 export interface AdminDeps {
   ctx: CommandContext;
-  /** Tells a thread's open widgets its gates changed. */
-  broadcastGates(update: ThreadGatesUpdate): void;
+  /** Tells a thread's open widgets (of that site) its gates changed. */
+  broadcastGates(site: string, update: ThreadGatesUpdate): void;
 }
 
-const ROUTE = /^\/admin\/sites\/([^/]+)\/threads\/(.+)\/gates$/;
+const ROUTE = /^\/admin\/sites\/([^/]+)\/threads(?:\/(.+?))?(\/gates|\/publish)?$/;
 /** A gates body is a few dozen bytes; anything near this is not one. */
 const MAX_BODY_BYTES = 16 * 1024;
 const PutBody = z.strictObject({ gates: GateTightenings });
+const text = (max: number) => z.string().max(max).nullable().optional();
+/** What a host says about a thread (commands/threads.ts ThreadSpec). */
+export const ThreadSpecBody = z.strictObject({
+  id: threadId,
+  title: text(300),
+  url: text(2000).refine((url) => url == null || /^https?:\/\//.test(url), 'must be an http(s) URL'),
+  gates: GateTightenings.optional(),
+  author: z.string().min(1).max(200).nullable().optional(),
+  published: z.boolean().optional(),
+});
+const PublishBody = z.strictObject({ author: z.string().min(1).max(200).optional() });
 
 const STATUS: Partial<Record<string, number>> = {
   [ErrorCodes.authRequired]: 401,
@@ -101,27 +123,67 @@ function decode(segment: string): string {
   }
 }
 
-async function answer(req: IncomingMessage, siteName: string, threadName: string, deps: AdminDeps) {
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw problem(ErrorCodes.invalidPayload, `${what} is malformed.`, { issues: describeIssues(parsed.error) });
+  return parsed.data;
+}
+
+async function answer(req: IncomingMessage, url: URL, route: RegExpExecArray, deps: AdminDeps): Promise<unknown> {
+  const [, siteName = '', threadName, action] = route;
   const site = deps.ctx.sites.get(decode(siteName));
   if (!site) throw problem(ErrorCodes.unknownSite, 'This site is not hosted on this server.');
   await requireAdmin(req, site);
-  const thread = threadId.safeParse(decode(threadName));
-  if (!thread.success) throw problem(ErrorCodes.invalidPayload, 'The thread id is not valid.', { issues: describeIssues(thread.error) });
-  if (req.method === 'GET') return readThreadGates(deps.ctx, site, thread.data);
-  if (req.method !== 'PUT') throw problem('method_not_allowed', 'Use GET to read a thread\'s gates or PUT to change them.');
-  const body = PutBody.safeParse(await readJson(req));
-  if (!body.success) throw problem(ErrorCodes.invalidPayload, 'The gates are malformed.', { issues: describeIssues(body.error) });
-  const changed = await changeThreadGates(deps.ctx, site, thread.data, body.data.gates);
-  deps.broadcastGates({ thread: changed.thread, gates: changed.gates });
-  return changed;
+  const { ctx } = deps;
+  if (threadName === undefined) {
+    if (action !== undefined) throw problem(ErrorCodes.notFound, 'No such admin route.');
+    if (req.method === 'GET') {
+      const limit = Number(url.searchParams.get('limit') ?? 50);
+      return listSiteThreads(ctx, site, url.searchParams.get('cursor'), Number.isFinite(limit) ? limit : 50);
+    }
+    if (req.method !== 'POST') throw problem('method_not_allowed', 'Use GET to list threads or POST to create one.');
+    const spec = parse(ThreadSpecBody, await readJson(req), 'The thread');
+    const applied = await ctx.store.write(async (tx) => {
+      const done = await applyThreadSpec(ctx, tx, site, spec, 'admin', ctx.now());
+      return { ...done, info: await threadInfo(tx, site, done.thread) };
+    });
+    if (applied.gatesChanged) await broadcast(deps, site, spec.id);
+    return { created: applied.created, thread: applied.info };
+  }
+  const thread = parse(threadId, decode(threadName), 'The thread id');
+  const ref = refFor(site, thread);
+  if (action === '/gates') {
+    if (req.method === 'GET') return readThreadGates(ctx, site, thread);
+    if (req.method !== 'PUT') throw problem('method_not_allowed', "Use GET to read a thread's gates or PUT to change them.");
+    const body = parse(PutBody, await readJson(req), 'The gates');
+    const changed = await changeThreadGates(ctx, site, thread, body.gates);
+    deps.broadcastGates(site.id, { thread: changed.thread, gates: changed.gates });
+    return changed;
+  }
+  if (action === '/publish') {
+    if (req.method !== 'POST') throw problem('method_not_allowed', 'Use POST to publish a thread.');
+    const body = parse(PublishBody, await readJson(req), 'The publish request');
+    return { thread: await ctx.store.write(async (tx): Promise<ThreadInfo> => {
+      await requireThreadRecord(tx, ref);
+      await publish(ctx, tx, ref, body.author ?? null, ctx.now());
+      return threadInfo(tx, site, await requireThreadRecord(tx, ref));
+    }) };
+  }
+  if (req.method !== 'GET') throw problem('method_not_allowed', 'Use GET to read a thread, POST …/threads to change it.');
+  return { thread: await ctx.store.read(async (tx) => threadInfo(tx, site, await requireThreadRecord(tx, ref))) };
+}
+
+async function broadcast(deps: AdminDeps, site: Site, thread: string): Promise<void> {
+  const view = await readThreadGates(deps.ctx, site, thread);
+  deps.broadcastGates(site.id, { thread, gates: view.gates });
 }
 
 /** Answers an admin request and returns true, or returns false when the path is not an admin route. */
 export async function handleAdminRequest(req: IncomingMessage, res: ServerResponse, pathname: string, deps: AdminDeps): Promise<boolean> {
   const route = ROUTE.exec(pathname);
-  if (!route?.[1] || !route[2]) return false;
+  if (!route?.[1]) return false;
   try {
-    sendJson(res, 200, await answer(req, route[1], route[2], deps));
+    sendJson(res, 200, await answer(req, new URL(req.url ?? pathname, 'http://admin.local'), route, deps));
   } catch (error) {
     if (!(error instanceof ParleyError) && !(error instanceof HttpProblem)) throw error;
     const { code, message, details } = error;

@@ -1,6 +1,6 @@
 /**
- * [AD1] Only an admin of the thread's site reads or changes its gates over HTTP; every refusal has
- * a status, a code and a message. [AD2] A change reaches open widgets at once (`thread:gates`) and
+ * [ADMIN-1] Only an admin of the thread's site reads or changes its gates over HTTP; every refusal has
+ * a status, a code and a message. [ADMIN-2] A change reaches open widgets at once (`thread:gates`) and
  * the server enforces it on the next call.
  */
 import type { ThreadGatesUpdate } from '@parley/protocol';
@@ -51,8 +51,8 @@ const nextGates = (socket: ClientSocket): Promise<ThreadGatesUpdate> =>
     });
   });
 
-describe('[AD1] the admin gates endpoint refuses everyone but an admin', () => {
-  it('[AD1] refusals: no credential, bad token, reader, moderator, other site\'s admin, unknown site, wrong method', async () => {
+describe('[ADMIN-1] the admin gates endpoint refuses everyone but an admin', () => {
+  it('[ADMIN-1] refusals: no credential, bad token, reader, moderator, other site\'s admin, unknown site, wrong method', async () => {
     const server = await adminServer();
     const reader = await connect(server);
     okData(await call(reader, 'thread:join', { thread: 'news/1' }));
@@ -81,13 +81,12 @@ describe('[AD1] the admin gates endpoint refuses everyone but an admin', () => {
       expect({ name, status: res.status, code: res.body.error, message: typeof res.body.message }).toEqual({ name, status, code, message: 'string' });
     }
     // Nothing above changed the thread.
-    expect(await server.store.read((tx) => tx.getThreadSettings('news/1'))).toMatchObject({ gates: {} });
+    expect(await server.store.read((tx) => tx.getThreadSettings(`${TEST_SITE}:news/1`))).toMatchObject({ gates: {} });
   });
 
-  it('[AD1] an admin token or the site admin key reads the gates: effective, recorded and the site floor', async () => {
+  it('[ADMIN-1] an admin token or the site admin key reads the gates: effective, recorded and the site floor', async () => {
     const server = await adminServer();
-    const reader = await connect(server);
-    okData(await call(reader, 'thread:join', { thread: 'news/1', gates: { comment: 15 } }));
+    expect((await http(gatesUrl(server.url, 'news/1'), 'PUT', ADMIN_KEY, '{"gates":{"comment":15}}')).status).toBe(200);
     const admin = await server.token('boss', { role: 'admin' });
     for (const credential of [admin, ADMIN_KEY]) {
       const res = await http(gatesUrl(server.url, 'news/1'), 'GET', credential);
@@ -105,8 +104,8 @@ describe('[AD1] the admin gates endpoint refuses everyone but an admin', () => {
   });
 });
 
-describe('[AD2] a gate change follows into open widgets and the server', () => {
-  it('[AD2] raising the comment gate broadcasts thread:gates and refuses the next post', async () => {
+describe('[ADMIN-2] a gate change follows into open widgets and the server', () => {
+  it('[ADMIN-2] raising the comment gate broadcasts thread:gates and refuses the next post', async () => {
     const server = await adminServer();
     const sam = await connect(server, await server.token('sam', { lvl: 13 }));
     okData(await call(sam, 'thread:join', { thread: 'news/1' }));
@@ -127,12 +126,36 @@ describe('[AD2] a gate change follows into open widgets and the server', () => {
     okData(await call(sam, 'comment:post', { requestId: rid(), thread: 'news/1', body: 'open again' }));
   });
 
-  it('[AD2] a thread gated in advance keeps the admin\'s gates when a page first opens it', async () => {
+  it('[THREAD-1] gates are set on threads the host created: an unknown thread is not_found until POST …/threads creates it', async () => {
     const server = await adminServer();
-    const res = await http(gatesUrl(server.url, 'news/later'), 'PUT', ADMIN_KEY, '{"gates":{"comment":30}}');
-    expect(res.status).toBe(200);
+    expect((await http(gatesUrl(server.url, 'news/later'), 'PUT', ADMIN_KEY, '{"gates":{"comment":30}}')).status).toBe(404);
+    const created = await http(`${server.url}/admin/sites/${TEST_SITE}/threads`, 'POST', ADMIN_KEY, JSON.stringify({ id: 'news/later', title: 'Later', gates: { comment: 30 } }));
+    expect(created).toMatchObject({ status: 200, body: { created: true, thread: { id: 'news/later', title: 'Later', gates: { comment: 30 }, published: false, origin: 'admin' } } });
     const reader = await connect(server, await server.token('ann', { lvl: 20 }));
-    const joined = okData(await call<{ viewer: { gates: Record<string, number> } }>(reader, 'thread:join', { thread: 'news/later', gates: { comment: 14 } }));
+    const joined = okData(await call<{ viewer: { gates: Record<string, number> } }>(reader, 'thread:join', { thread: 'news/later' }));
     expect(joined.viewer.gates.comment).toBe(30);
+  });
+});
+
+describe('[THREAD-1] the admin thread API', () => {
+  it('[THREAD-1] create, update, show, list and publish; refusals explain themselves', async () => {
+    const server = await adminServer();
+    const base = `${server.url}/admin/sites/${TEST_SITE}/threads`;
+    const create = (body: unknown, credential: string | null = ADMIN_KEY) => http(base, 'POST', credential, JSON.stringify(body));
+    expect((await create({ id: 'world/1', title: 'Iran talks', url: 'https://news.example/world/1' })).body).toMatchObject({ created: true });
+    expect((await create({ id: 'world/1', title: 'Iran talks, updated' })).body).toMatchObject({ created: false, thread: { title: 'Iran talks, updated', url: 'https://news.example/world/1' } });
+    expect((await create({ id: 'world/2' }, await server.token('ann'))).status).toBe(403);
+    expect((await create({ id: 'no spaces' })).body).toMatchObject({ error: 'invalid_payload' });
+    expect((await create({ id: 'x', url: 'javascript:alert(1)' })).body).toMatchObject({ error: 'invalid_payload' });
+    expect((await create({ id: 'x', gates: { comment: 5000 } })).body).toMatchObject({ error: 'invalid_payload' });
+    const one = `${base}/${encodeURIComponent('world/1')}`;
+    expect((await http(one, 'GET', ADMIN_KEY)).body).toMatchObject({ thread: { id: 'world/1', published: false, author: null } });
+    const published = await http(`${one}/publish`, 'POST', ADMIN_KEY, JSON.stringify({ author: 'staff' }));
+    expect(published.body).toMatchObject({ thread: { id: 'world/1', published: true, author: 'staff' } });
+    // Publishing again changes nothing; the first author stays.
+    expect((await http(`${one}/publish`, 'POST', ADMIN_KEY, JSON.stringify({ author: 'other' }))).body).toMatchObject({ thread: { author: 'staff' } });
+    expect((await http(`${base}/${encodeURIComponent('never')}/publish`, 'POST', ADMIN_KEY, '{}')).status).toBe(404);
+    const listed = await http(`${base}?limit=100`, 'GET', ADMIN_KEY);
+    expect((listed.body.threads as { id: string }[]).map((t) => t.id)).toContain('world/1');
   });
 });

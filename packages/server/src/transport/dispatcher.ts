@@ -2,6 +2,9 @@ import { ErrorCodes, type Ack, type ThreadEvent } from '@parley/protocol';
 import { describeIssues, InputSchemas } from '@parley/protocol/schemas';
 import type { CommandContext, ModeratorDelivery } from '../commands/index.js';
 import { ParleyError } from '../errors.js';
+import { threadGates } from '../commands/thread-gates.js';
+import { refFor } from '../commands/threads.js';
+import { siteOfKey, threadIdOf } from '../domain/thread-key.js';
 import type { Logger } from '../logger.js';
 import { handlers, mutatingEvents, type Handler } from './handlers.js';
 import { ThreadEventOutbox } from './event-outbox.js';
@@ -33,7 +36,7 @@ export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {
     // One encoding per message for the whole room (DESIGN.md), however many events it carries.
     this.outbox = new ThreadEventOutbox(
-      (thread, events) => deps.io.to(roomOf(thread)).emit('thread:events', events),
+      (key, events) => deps.io.to(roomOf(siteOfKey(key), threadIdOf(key))).emit('thread:events', events),
       deps.eventTickMs ?? 100,
     );
   }
@@ -51,12 +54,14 @@ export class Dispatcher {
     let events: ThreadEvent[] = [];
     let wallets: WalletDelivery[] = [];
     let notices: ModeratorDelivery[] = [];
+    let gateUpdates: { site: string; thread: string }[] = [];
     let ack: Ack<unknown>;
     try {
       const output = await this.execute(caller, event, payload);
       events = output.events;
       wallets = output.wallets ?? [];
       notices = output.notices ?? [];
+      gateUpdates = output.gateUpdates ?? [];
       ack = { ok: true, data: output.result };
     } catch (error) {
       ack = { ok: false, error: this.toWireError(error, event) };
@@ -69,7 +74,9 @@ export class Dispatcher {
     // Commits happen one at a time and every mutation unwinds through the same path to here; the
     // outbox keeps each thread's messages in seq order (reactions and votes wait for their tick).
     // The widget still treats a gap as "rejoin with since", never as loss.
-    this.outbox.queue(events);
+    const site = caller.site ?? caller.identity?.site ?? this.deps.ctx.sites.only?.id ?? '';
+    this.outbox.queue(site, events);
+    for (const { site: of, thread } of gateUpdates) void this.broadcastGates(of, thread);
     // Balances are absolute, so a reader's tabs converge whatever order updates arrive in.
     for (const wallet of wallets) {
       this.deps.io.to(walletRoom(wallet.site, wallet.userId)).emit('wallet:update', wallet.update);
@@ -108,6 +115,19 @@ export class Dispatcher {
       throw new ParleyError(ErrorCodes.invalidToken, 'The sign-in token has expired; sign in again.');
     }
     await caller.limits?.admitEvent(event, input);
+  }
+
+  /** A host claim changed a thread's gates: open widgets re-lock or unlock at once. */
+  private async broadcastGates(site: string, thread: string): Promise<void> {
+    const found = this.deps.ctx.sites.get(site);
+    if (!found) return;
+    try {
+      const ref = refFor(found, thread);
+      const gates = await this.deps.ctx.store.read((tx) => threadGates(tx, ref));
+      this.deps.io.to(roomOf(site, thread)).emit('thread:gates', { thread, gates });
+    } catch (error) {
+      this.deps.logger.error('broadcasting changed gates failed', { site, thread, error });
+    }
   }
 
   private toWireError(error: unknown, event: unknown) {

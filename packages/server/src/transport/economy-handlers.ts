@@ -22,26 +22,27 @@ export const economyHandlers: readonly [ClientEventName, EconomyHandler][] = [
     'economy:state',
     async (ctx, caller, input) => {
       const identity = caller.identity;
-      const room = identity ? walletRoom(siteOf(ctx, identity).id, identity.id) : null;
+      const site = caller.site ?? undefined;
+      const room = identity ? walletRoom(siteOf(ctx, identity, site).id, identity.id) : null;
       // A socket re-authenticated as someone else (or as a guest) stops hearing the old wallet.
       for (const joined of [...(caller.socket?.rooms ?? [])]) {
         if (joined.startsWith('user:') && joined !== room) await caller.socket?.leave(joined);
       }
       // Before reading the wallet: a change committed in between then arrives as a wallet:update.
       if (room) await caller.socket?.join(room);
-      return economyState(ctx, identity, input as EconomyStateInput);
+      return economyState(ctx, identity, input as EconomyStateInput, site);
     },
   ],
   [
     'read:heartbeat',
     (ctx, caller, input) => {
       throttleHeartbeat(ctx, caller);
-      return readHeartbeat(ctx, caller.identity, input as ReadHeartbeatInput);
+      return readHeartbeat(ctx, caller.identity, input as ReadHeartbeatInput, caller.site ?? undefined);
     },
   ],
-  ['report:buy', (ctx, caller, input) => buyReport(ctx, caller.identity, input as ReportBuyInput)],
-  ['report:list', (ctx, caller, input) => listReports(ctx, caller.identity, input as ReportListInput)],
-  ['thread:publish', (ctx, caller, input) => publishThread(ctx, caller.identity, input as ThreadPublishInput)],
+  ['report:buy', (ctx, caller, input) => buyReport(ctx, caller.identity, input as ReportBuyInput, caller.site ?? undefined)],
+  ['report:list', (ctx, caller, input) => listReports(ctx, caller.identity, input as ReportListInput, caller.site ?? undefined)],
+  ['thread:publish', (ctx, caller, input) => publishThread(ctx, caller.identity, input as ThreadPublishInput, caller.site ?? undefined)],
 ];
 
 /**
@@ -60,7 +61,7 @@ const lastBeat = new WeakMap<object, number>();
 function throttleHeartbeat(ctx: CommandContext, caller: Caller): void {
   const socket = caller.socket;
   if (!socket || !caller.identity) return;
-  const minGapMs = Math.floor(ctx.economy.rulesFor(siteOf(ctx, caller.identity).id).heartbeatMs / 2);
+  const minGapMs = Math.floor(ctx.economy.rulesFor(siteOf(ctx, caller.identity, caller.site ?? undefined).id).heartbeatMs / 2);
   const now = ctx.now();
   const previous = lastBeat.get(socket);
   if (previous !== undefined && now - previous < minGapMs) {

@@ -17,7 +17,8 @@ const endOfTurn = (): void => void vi.advanceTimersByTime(0);
 
 describe('ThreadEventOutbox', () => {
   let sent: { thread: string; seqs: number[] }[];
-  const send = (thread: string, events: ThreadEvent[]): void => void sent.push({ thread, seqs: events.map((e) => e.seq) });
+  // The outbox hands over thread keys (`<site>:<id>`); these tests compare the public ids.
+  const send = (key: string, events: ThreadEvent[]): void => void sent.push({ thread: key.slice('s:'.length), seqs: events.map((e) => e.seq) });
 
   beforeEach(() => {
     sent = [];
@@ -25,10 +26,10 @@ describe('ThreadEventOutbox', () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  it('[E1] reactions and votes of one tick leave as one message per thread, every seq kept', () => {
+  it('[COAL-1] reactions and votes of one tick leave as one message per thread, every seq kept', () => {
     const outbox = new ThreadEventOutbox(send, 100);
-    for (let seq = 1; seq <= 20; seq++) outbox.queue([seq % 2 ? reacted('t', seq) : voted('t', seq)]);
-    outbox.queue([reacted('u', 1)]);
+    for (let seq = 1; seq <= 20; seq++) outbox.queue('s', [seq % 2 ? reacted('t', seq) : voted('t', seq)]);
+    outbox.queue('s', [reacted('u', 1)]);
     expect(sent).toEqual([]);
     vi.advanceTimersByTime(100);
     expect(sent).toEqual([
@@ -37,50 +38,50 @@ describe('ThreadEventOutbox', () => {
     ]);
   });
 
-  it('[E2] any other event takes the waiting ones with it, ahead of it, and goes at the end of the turn', () => {
+  it('[COAL-2] any other event takes the waiting ones with it, ahead of it, and goes at the end of the turn', () => {
     const outbox = new ThreadEventOutbox(send, 100);
-    outbox.queue([reacted('t', 1)]);
-    outbox.queue([reacted('u', 1)]);
-    outbox.queue([edited('t', 2)]);
+    outbox.queue('s', [reacted('t', 1)]);
+    outbox.queue('s', [reacted('u', 1)]);
+    outbox.queue('s', [edited('t', 2)]);
     endOfTurn();
     expect(sent).toEqual([{ thread: 't', seqs: [1, 2] }]);
     vi.advanceTimersByTime(100);
     expect(sent).toEqual([{ thread: 't', seqs: [1, 2] }, { thread: 'u', seqs: [1] }]);
   });
 
-  it('[E3] a message is in seq order even when commands arrive a little out of order', () => {
+  it('[COAL-3] a message is in seq order even when commands arrive a little out of order', () => {
     const outbox = new ThreadEventOutbox(send, 100);
-    outbox.queue([reacted('t', 2)]);
-    outbox.queue([reacted('t', 1)]);
-    outbox.queue([edited('t', 3)]);
+    outbox.queue('s', [reacted('t', 2)]);
+    outbox.queue('s', [reacted('t', 1)]);
+    outbox.queue('s', [edited('t', 3)]);
     endOfTurn();
     expect(sent).toEqual([{ thread: 't', seqs: [1, 2, 3] }]);
   });
 
-  it('[E9] a comment whose command resumed before an earlier reaction\'s (one group commit) still goes after it', () => {
+  it('[COAL-9] a comment whose command resumed before an earlier reaction\'s (one group commit) still goes after it', () => {
     const outbox = new ThreadEventOutbox(send, 100);
-    outbox.queue([edited('t', 6)]);
-    outbox.queue([reacted('t', 5)]);
+    outbox.queue('s', [edited('t', 6)]);
+    outbox.queue('s', [reacted('t', 5)]);
     endOfTurn();
     expect(sent).toEqual([{ thread: 't', seqs: [5, 6] }]);
   });
 
-  it('[E4] tick 0 waits for no tick: every event leaves at the end of its turn', () => {
+  it('[COAL-4] tick 0 waits for no tick: every event leaves at the end of its turn', () => {
     const outbox = new ThreadEventOutbox(send, 0);
-    outbox.queue([reacted('t', 1)]);
-    outbox.queue([voted('t', 2)]);
+    outbox.queue('s', [reacted('t', 1)]);
+    outbox.queue('s', [voted('t', 2)]);
     endOfTurn();
-    outbox.queue([voted('t', 3)]);
+    outbox.queue('s', [voted('t', 3)]);
     endOfTurn();
     expect(sent).toEqual([{ thread: 't', seqs: [1, 2] }, { thread: 't', seqs: [3] }]);
   });
 
-  it('[E5] close sends what waits, and later events go at once', () => {
+  it('[COAL-5] close sends what waits, and later events go at once', () => {
     const outbox = new ThreadEventOutbox(send, 100);
-    outbox.queue([reacted('t', 1)]);
+    outbox.queue('s', [reacted('t', 1)]);
     outbox.close();
     expect(sent).toEqual([{ thread: 't', seqs: [1] }]);
-    outbox.queue([reacted('t', 2)]);
+    outbox.queue('s', [reacted('t', 2)]);
     expect(sent).toEqual([{ thread: 't', seqs: [1] }, { thread: 't', seqs: [2] }]);
     vi.advanceTimersByTime(100);
     expect(sent).toHaveLength(2);

@@ -13,11 +13,13 @@
  * promise chains of different lengths, so a later seq can reach here a few microtasks before an
  * earlier one. By the end of the turn all of them are here, and one sorted message carries them.
  */
+import { threadKey } from '../domain/thread-key.js';
 import type { ThreadEvent, ThreadEventType } from '@parley/protocol';
 
 /** Events that are frequent and small, and whose lateness by a tick nobody notices. */
 const coalesced: ReadonlySet<ThreadEventType> = new Set<ThreadEventType>(['comment.reacted', 'post.voted']);
 
+/** `thread` is the thread KEY (`<site>:<id>`): rooms and batches are per site's thread. */
 export type SendThreadEvents = (thread: string, events: ThreadEvent[]) => void;
 
 export class ThreadEventOutbox {
@@ -34,9 +36,9 @@ export class ThreadEventOutbox {
     private readonly tickMs: number,
   ) {}
 
-  /** The events one command produced, in seq order. */
-  queue(events: readonly ThreadEvent[]): void {
-    for (const [thread, ofThread] of byThread(events)) {
+  /** The events one command of `site` produced, in seq order. */
+  queue(site: string, events: readonly ThreadEvent[]): void {
+    for (const [thread, ofThread] of byThread(site, events)) {
       if (this.closed) {
         this.emit(thread, ofThread);
         continue;
@@ -86,12 +88,13 @@ export class ThreadEventOutbox {
   }
 }
 
-function byThread(events: readonly ThreadEvent[]): Map<string, ThreadEvent[]> {
+function byThread(site: string, events: readonly ThreadEvent[]): Map<string, ThreadEvent[]> {
   const groups = new Map<string, ThreadEvent[]>();
   for (const event of events) {
-    const group = groups.get(event.thread);
+    const key = threadKey(site, event.thread);
+    const group = groups.get(key);
     if (group) group.push(event);
-    else groups.set(event.thread, [event]);
+    else groups.set(key, [event]);
   }
   return groups;
 }

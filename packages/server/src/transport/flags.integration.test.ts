@@ -1,8 +1,8 @@
 /**
- * [M3] A flag reaches the site's moderators and nobody else: readers in the thread's room hear
+ * [MOD-3] A flag reaches the site's moderators and nobody else: readers in the thread's room hear
  * nothing (not the flag, not who flagged, not a count); a moderator's socket gets a
  * `moderation:notice` with the new count, and a moderator's snapshot carries `flags`.
- * [M4] Only moderators and admins read a hidden comment's words (`comment:hidden-body`).
+ * [MOD-4] Only moderators and admins read a hidden comment's words (`comment:hidden-body`).
  */
 import type { CommentView, JoinResult, ModerationNotice } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
@@ -36,8 +36,8 @@ async function flaggedThread() {
   return { server, ann, mod, zoe, id: posted.comment.id };
 }
 
-describe('[M3] flags', () => {
-  it('[M3] readers in the room hear nothing of a flag; a moderator socket gets the notice with the count', async () => {
+describe('[MOD-3] flags', () => {
+  it('[MOD-3] readers in the room hear nothing of a flag; a moderator socket gets the notice with the count', async () => {
     const { server, ann, mod, zoe, id } = await flaggedThread();
     const bob = await server.connect(await server.token('bob', { lvl: 9 }));
     okData(await call(bob, 'thread:join', { thread: 't' }));
@@ -59,7 +59,7 @@ describe('[M3] flags', () => {
     expect(readerView.page.comments[0]).not.toHaveProperty('flags');
   });
 
-  it('[M3] a repeat is a quiet success; the author is forbidden; below the gate and guests are refused', async () => {
+  it('[MOD-3] a repeat is a quiet success; the author is forbidden; below the gate and guests are refused', async () => {
     const { server, ann, mod, zoe, id } = await flaggedThread();
     const flag = () => ({ requestId: rid(), thread: 't', commentId: id, reason: 'spam' });
     const first = nextNotice(mod);
@@ -79,10 +79,10 @@ describe('[M3] flags', () => {
     expect(await call(zoe, 'comment:flag', { ...flag(), note: 'x'.repeat(501) })).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
     okData(await call(mod, 'thread:join', { thread: 't' }));
     expect(modHeard).toEqual([]);
-    expect((await server.store.read((tx) => tx.getComment('t', id)))?.flagCount).toBe(1);
+    expect((await server.store.read((tx) => tx.getComment('test-site:t', id)))?.flagCount).toBe(1);
   });
 
-  it('[M3] a socket re-authenticated without the moderator role stops hearing notices', async () => {
+  it('[MOD-3] a socket re-authenticated without the moderator role stops hearing notices', async () => {
     const { server, mod, zoe, id } = await flaggedThread();
     okData(await call(mod, 'session:auth', { token: await server.token('mo') }));
     const heard = recordAll(mod);
@@ -92,8 +92,8 @@ describe('[M3] flags', () => {
   });
 });
 
-describe('[M4] reading hidden words', () => {
-  it('[M4] a reader asking for a hidden body is refused; a moderator gets the words', async () => {
+describe('[MOD-4] reading hidden words', () => {
+  it('[MOD-4] a reader asking for a hidden body is refused; a moderator gets the words', async () => {
     const { server, ann, mod, zoe, id } = await flaggedThread();
     okData(await call(mod, 'comment:hide', { requestId: rid(), thread: 't', commentId: id, hidden: true }));
     for (const socket of [ann, zoe]) {

@@ -1,7 +1,7 @@
 /**
- * [G1] Every gated command is refused on the server below its gate, whatever a crafted client sends,
+ * [GATE-1] Every gated command is refused on the server below its gate, whatever a crafted client sends,
  * with `{ code: 'level_required', required, level }`, and nothing is stored or broadcast.
- * [G2] A page may only tighten a thread's gates, and only when the thread is first created.
+ * A thread's own tightenings come only from its host: threads.integration.test.ts (THREAD-2, THREAD-5).
  */
 import { InputSchemas } from '@parley/protocol/schemas';
 import { describe, expect, it } from 'vitest';
@@ -16,15 +16,16 @@ const gatedServer = (gates: GateTightenings = siteGates) =>
 
 /** Everything a refused call must leave untouched. */
 async function snapshot(server: TestServer, thread: string) {
+  const key = `${TEST_SITE}:${thread}`;
   return server.store.read(async (tx) => ({
-    thread: await tx.getThread(thread),
-    events: await tx.listEvents(thread, 0, 1000),
-    notes: (await tx.listNoteUpdates(thread)).length,
+    thread: await tx.getThread(key),
+    events: await tx.listEvents(key, 0, 1000),
+    notes: (await tx.listNoteUpdates(key)).length,
   }));
 }
 
-describe('[G1] a level-4 reader with a hand-written client', () => {
-  it('[G1] every gated command is refused with level_required, and nothing changes', async () => {
+describe('[GATE-1] a level-4 reader with a hand-written client', () => {
+  it('[GATE-1] every gated command is refused with level_required, and nothing changes', async () => {
     const server = await gatedServer();
     const writer = await server.connect(await server.token('sam', { lvl: GATE }));
     okData(await call(writer, 'thread:join', { thread: 't' }));
@@ -69,7 +70,7 @@ describe('[G1] a level-4 reader with a hand-written client', () => {
     expect(watcher.events.map((e) => e.seq)).toEqual([next.seq]);
   });
 
-  it('[G1] a guest is told to sign in (auth_required), and a reader at the gate passes', async () => {
+  it('[GATE-1] a guest is told to sign in (auth_required), and a reader at the gate passes', async () => {
     const server = await gatedServer();
     const guest = await server.connect();
     okData(await call(guest, 'thread:join', { thread: 't' }));
@@ -80,48 +81,5 @@ describe('[G1] a level-4 reader with a hand-written client', () => {
     const sam = await server.connect(await server.token('sam', { lvl: GATE }));
     okData(await call(sam, 'comment:post', { requestId: rid(), thread: 't', body: 'hi' }));
     okData(await call(sam, 'post:vote', { requestId: rid(), thread: 't', value: 'plus' }));
-  });
-});
-
-describe('[G2] page attributes and a thread\'s gates', () => {
-  it('[G2] an attribute that tries to loosen a gate is ignored', async () => {
-    const server = await gatedServer();
-    const nadia = await server.connect(await server.token('nadia', { lvl: 4 }));
-    const joined = okData(await call<{ viewer: { gates: Record<string, number> } }>(nadia, 'thread:join', { thread: 't', gates: { comment: 0, reply: 1 } }));
-    expect(joined.viewer.gates).toMatchObject({ comment: GATE, reply: GATE });
-    expect(await call(nadia, 'comment:post', { requestId: rid(), thread: 't', body: 'let me in' })).toMatchObject({
-      ok: false,
-      error: { code: 'level_required', required: GATE, level: 4 },
-    });
-  });
-
-  it('[G2] a tightening is recorded at first creation only, and later pages cannot change it', async () => {
-    const server = await gatedServer();
-    const sam = await server.connect(await server.token('sam', { lvl: GATE }));
-    const first = okData(await call<{ viewer: { gates: Record<string, number> } }>(sam, 'thread:join', { thread: 't', gates: { comment: 15, react: 2 } }));
-    // react 2 is below the site's 13: only the comment tightening is kept.
-    expect(first.viewer.gates).toMatchObject({ comment: 15, react: GATE, reply: GATE });
-    expect(await call(sam, 'comment:post', { requestId: rid(), thread: 't', body: 'hi' })).toMatchObject({
-      ok: false,
-      error: { code: 'level_required', required: 15, level: GATE },
-    });
-    // Another page (or a crafted client) asking for other gates on the existing thread changes nothing.
-    for (const gates of [{ comment: 0 }, { comment: 20 }, { reply: 30 }]) {
-      const again = okData(await call<{ viewer: { gates: Record<string, number> } }>(sam, 'thread:join', { thread: 't', gates }));
-      expect(again.viewer.gates).toMatchObject({ comment: 15, reply: GATE });
-    }
-    const settings = await server.store.read((tx) => tx.getThreadSettings('t'));
-    expect(settings).toMatchObject({ site: TEST_SITE, gates: { comment: 15 } });
-  });
-
-  it('[G2] a gate level outside 0–1000 or an unknown action is refused as invalid_payload', async () => {
-    const server = await gatedServer();
-    const sam = await server.connect(await server.token('sam', { lvl: GATE }));
-    for (const gates of [{ comment: -1 }, { comment: 1001 }, { comment: 1.5 }, { everything: 0 }, JSON.parse('{"__proto__":{"comment":0}}') as unknown]) {
-      expect(await call(sam, 'thread:join', { thread: `t${Math.random()}`.replace('0.', ''), gates })).toMatchObject({
-        ok: false,
-        error: { code: 'invalid_payload' },
-      });
-    }
   });
 });

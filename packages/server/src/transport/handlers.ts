@@ -26,9 +26,16 @@ import {
   reactComment,
   readHiddenBody,
   votePost,
+  siteOf,
   type CommandContext,
   type CommandOutput,
 } from '../commands/index.js';
+import type { JoinOptions } from '../commands/join-thread.js';
+import type { Identity } from '../domain/identity.js';
+import { urlOnOrigin } from '../sites/auto-create.js';
+import { originExplicitlyAllowed } from '../sites/origins.js';
+import type { Site } from '../sites/site-config.js';
+import { verifyThreadClaim } from '../sites/thread-claims.js';
 import { sessionAuth } from './session-auth.js';
 import { economyHandlers, economyMutatingEvents } from './economy-handlers.js';
 import { roomOf, type Caller } from './types.js';
@@ -36,54 +43,76 @@ import { roomOf, type Caller } from './types.js';
 /** A handler gets input already validated against the event's schema. */
 export type Handler = (ctx: CommandContext, caller: Caller, input: unknown) => Promise<CommandOutput<unknown>>;
 
-const typed =
-  <I>(fn: (ctx: CommandContext, caller: Caller, input: I) => Promise<CommandOutput<unknown>>): Handler =>
+/**
+ * A command called for the caller's site: the connection's site (a guest carries the one it
+ * connected for, SPEC SITE-2), or for in-process calls the identity's.
+ */
+type SiteCommand<I> = (ctx: CommandContext, identity: Identity | null, input: I, site?: string) => Promise<CommandOutput<unknown>>;
+const forSite =
+  <I>(command: SiteCommand<I>): Handler =>
   (ctx, caller, input) =>
-    fn(ctx, caller, input as I);
+    command(ctx, caller.identity, input as I, caller.site ?? undefined);
 
 /**
  * Event name → handler. A Map, never a plain object, so a client-chosen name like `__proto__` or
  * `constructor` can only miss.
  */
 export const handlers: ReadonlyMap<string, Handler> = new Map<ClientEventName, Handler>([
-  [
-    'thread:join',
-    typed<ThreadJoinInput>(async (ctx, caller, input) => {
-      const room = roomOf(input.thread);
-      // Join the room before reading the snapshot: an event committed in between then arrives
-      // live (the widget drops seqs it already has) instead of falling into a gap.
-      await caller.socket?.join(room);
-      try {
-        return await joinThread(ctx, caller.identity, input, caller.site ?? undefined);
-      } catch (error) {
-        await caller.socket?.leave(room);
-        throw error;
-      }
-    }),
-  ],
+  ['thread:join', (ctx, caller, input) => joinHandler(ctx, caller, input as ThreadJoinInput)],
   [
     'thread:leave',
-    typed<ThreadLeaveInput>(async (_ctx, caller, input) => {
-      await caller.socket?.leave(roomOf(input.thread));
+    async (ctx, caller, input) => {
+      const { thread } = input as ThreadLeaveInput;
+      await caller.socket?.leave(roomOf(siteOf(ctx, caller.identity, caller.site ?? undefined).id, thread));
       return { result: null, events: [] };
-    }),
+    },
   ],
-  ['comments:page', typed<CommentPageInput>((ctx, caller, input) => listComments(ctx, caller.identity, input))],
-  ['comments:replies', typed<CommentRepliesInput>((ctx, caller, input) => listReplies(ctx, caller.identity, input))],
-  ['comment:post', typed<CommentPostInput>((ctx, caller, input) => postComment(ctx, caller.identity, input))],
-  ['comment:edit', typed<CommentEditInput>((ctx, caller, input) => editComment(ctx, caller.identity, input))],
-  ['comment:delete', typed<CommentDeleteInput>((ctx, caller, input) => deleteComment(ctx, caller.identity, input))],
-  ['comment:react', typed<CommentReactInput>((ctx, caller, input) => reactComment(ctx, caller.identity, input))],
-  ['post:vote', typed<PostVoteInput>((ctx, caller, input) => votePost(ctx, caller.identity, input))],
-  ['comment:hide', typed<CommentHideInput>((ctx, caller, input) => hideComment(ctx, caller.identity, input))],
-  ['comment:flag', typed<CommentFlagInput>((ctx, caller, input) => flagComment(ctx, caller.identity, input))],
-  [
-    'comment:hidden-body',
-    typed<CommentHiddenBodyInput>((ctx, caller, input) => readHiddenBody(ctx, caller.identity, input)),
-  ],
-  ['session:auth', typed<SessionAuthInput>(sessionAuth)],
+  ['comments:page', forSite<CommentPageInput>(listComments)],
+  ['comments:replies', forSite<CommentRepliesInput>(listReplies)],
+  ['comment:post', forSite<CommentPostInput>(postComment)],
+  ['comment:edit', forSite<CommentEditInput>(editComment)],
+  ['comment:delete', forSite<CommentDeleteInput>(deleteComment)],
+  ['comment:react', forSite<CommentReactInput>(reactComment)],
+  ['post:vote', forSite<PostVoteInput>(votePost)],
+  ['comment:hide', forSite<CommentHideInput>(hideComment)],
+  ['comment:flag', forSite<CommentFlagInput>(flagComment)],
+  ['comment:hidden-body', forSite<CommentHiddenBodyInput>(readHiddenBody)],
+  ['session:auth', (ctx, caller, input) => sessionAuth(ctx, caller, input as SessionAuthInput)],
   ...economyHandlers,
 ]);
+
+async function joinHandler(ctx: CommandContext, caller: Caller, input: ThreadJoinInput): Promise<CommandOutput<unknown>> {
+  const site = siteOf(ctx, caller.identity, caller.site ?? undefined);
+  // Verified before anything else: a bad claim is the page's error, whatever the thread holds.
+  const claim = input.claim ? await verifyThreadClaim(input.claim, site, input.thread) : null;
+  const autoCreate = autoCreation(site, caller, input);
+  const room = roomOf(site.id, input.thread);
+  // Join the room before reading the snapshot: an event committed in between then arrives
+  // live (the widget drops seqs it already has) instead of falling into a gap.
+  await caller.socket?.join(room);
+  try {
+    return await joinThread(ctx, caller.identity, input, site.id, { claim, autoCreate });
+  } catch (error) {
+    await caller.socket?.leave(room);
+    throw error;
+  }
+}
+
+/**
+ * Paste-and-go (SPEC THREAD-3): only on a site that opted in, only from a page whose Origin the
+ * site lists explicitly (never `*`, never a request without Origin), and only for a URL on that
+ * Origin — so a script cannot mint threads for pages that do not exist. Rate limited per address
+ * and per site when a thread is really created.
+ */
+function autoCreation(site: Site, caller: Caller, input: ThreadJoinInput): JoinOptions['autoCreate'] {
+  if (!site.autoCreateThreads || !caller.socket) return null;
+  const headers = caller.socket.handshake.headers;
+  const origin = typeof headers.origin === 'string' ? headers.origin : undefined;
+  if (!origin || !originExplicitlyAllowed(site, origin, headers.host)) return null;
+  if (!input.url || !urlOnOrigin(input.url, origin)) return null;
+  const limits = caller.limits;
+  return { url: input.url, admit: async () => limits?.admitThreadCreation(site.id) };
+}
 
 /** Events that change state: rate limited, and refused once the caller's token has expired. */
 export const mutatingEvents: ReadonlySet<string> = new Set<ClientEventName>([

@@ -1,7 +1,7 @@
 /**
- * [M1] A moderator or admin of the site may hide any comment and show it again; readers (even its
+ * [MOD-1] A moderator or admin of the site may hide any comment and show it again; readers (even its
  * author) may not. A hidden comment's words reach no reader — live, in a snapshot or a page — and
- * come back exactly on unhide. [M2] Moderators and admins may delete anyone's comment; readers only
+ * come back exactly on unhide. [MOD-2] Moderators and admins may delete anyone's comment; readers only
  * their own.
  */
 import type { CommentView, JoinResult, ThreadEvent } from '@parley/protocol';
@@ -20,8 +20,8 @@ async function threadWithComment() {
 
 const hide = (hidden: boolean, commentId: string) => ({ requestId: rid(), thread: 't', commentId, hidden });
 
-describe('[M1] hiding comments', () => {
-  it('[M1] a moderator hides: every reader gets the tombstone, never the words; unhide restores them', async () => {
+describe('[MOD-1] hiding comments', () => {
+  it('[MOD-1] a moderator hides: every reader gets the tombstone, never the words; unhide restores them', async () => {
     const { server, ann, mod, id } = await threadWithComment();
     const heard = nextThreadEvent(ann, (e) => e.type === 'comment.hidden');
     const result = okData(await call<{ seq: number; hiddenAt: number }>(mod, 'comment:hide', hide(true, id)));
@@ -40,7 +40,7 @@ describe('[M1] hiding comments', () => {
     expect(again.page.comments[0]?.hiddenAt ?? null).toBeNull();
   });
 
-  it('[M1] a replay from the event log (join with since) does not reveal hidden or deleted words', async () => {
+  it('[MOD-1] a replay from the event log (join with since) does not reveal hidden or deleted words', async () => {
     const { server, ann, mod, id } = await threadWithComment();
     const other = okData(await call<{ comment: CommentView }>(ann, 'comment:post', { requestId: rid(), thread: 't', body: 'Taken back' }));
     okData(await call(ann, 'comment:edit', { requestId: rid(), thread: 't', commentId: id, body: 'Something ruder' }));
@@ -56,7 +56,7 @@ describe('[M1] hiding comments', () => {
     expect(replay.events.at(-2)).toMatchObject({ type: 'comment.hidden', commentId: id, hiddenAt: expect.any(Number) });
   });
 
-  it('[M1] readers may not hide — not even their own comment — and guests must sign in', async () => {
+  it('[MOD-1] readers may not hide — not even their own comment — and guests must sign in', async () => {
     const { server, ann, id } = await threadWithComment();
     const bob = await server.connect(await server.token('bob', { lvl: 99 }));
     for (const socket of [ann, bob]) {
@@ -64,11 +64,11 @@ describe('[M1] hiding comments', () => {
     }
     const guest = await server.connect();
     expect(await call(guest, 'comment:hide', hide(true, id))).toMatchObject({ ok: false, error: { code: 'auth_required' } });
-    const events = await server.store.read((tx) => tx.listEvents('t', 0, 100));
+    const events = await server.store.read((tx) => tx.listEvents('test-site:t', 0, 100));
     expect(events.map((e: ThreadEvent) => e.type)).toEqual(['comment.created']);
   });
 
-  it('[M1] an admin hides too; hiding twice changes nothing; the author cannot edit the words back', async () => {
+  it('[MOD-1] an admin hides too; hiding twice changes nothing; the author cannot edit the words back', async () => {
     const { server, ann, id } = await threadWithComment();
     const admin = await server.connect(await server.token('boss', { role: 'admin' }));
     okData(await call(admin, 'comment:hide', hide(true, id)));
@@ -82,8 +82,8 @@ describe('[M1] hiding comments', () => {
   });
 });
 
-describe('[M2] deleting others\' comments', () => {
-  it('[M2] a moderator deletes any comment; a reader cannot delete someone else\'s', async () => {
+describe('[MOD-2] deleting others\' comments', () => {
+  it('[MOD-2] a moderator deletes any comment; a reader cannot delete someone else\'s', async () => {
     const { server, mod, id } = await threadWithComment();
     const bob = await server.connect(await server.token('bob'));
     expect(await call(bob, 'comment:delete', { requestId: rid(), thread: 't', commentId: id })).toMatchObject({

@@ -110,12 +110,23 @@ function candidatesFor(keys: readonly SiteKey[], header: { alg?: unknown; kid?: 
   return byKid;
 }
 
+/** How `verifySiteJwt` checks one kind of JWT a site signs (reader tokens, thread claims). */
+export interface JwtCheck {
+  /** Claims that must be present, beyond `aud`. */
+  requiredClaims: string[];
+  /** The header `typ` required, when set (thread claims are typed so neither kind passes as the other). */
+  typ?: string;
+  /** Honour the site's `issuer`. @default true */
+  issuer?: boolean;
+}
+
 /**
- * Verifies a reader token for one site, trying each candidate key (see `candidatesFor`) until one's
- * signature holds. Requires `sub`, `exp` and `aud` = site id (and `iss` when the site names an
- * issuer); honours `nbf`. A claim refused after a signature held is final: no other key is tried.
+ * Verifies a JWT signed with one of a site's keys, trying each candidate key (see `candidatesFor`)
+ * until one's signature holds; `aud` must be the site id (and `iss` the site's issuer when it names
+ * one); honours `nbf` and `exp`. A claim refused after a signature held is final: no other key is
+ * tried. Returns the payload, unchecked beyond that: each kind of JWT parses its own claims.
  */
-export async function verifySiteToken(token: string, policy: TokenPolicy): Promise<VerifiedToken> {
+export async function verifySiteJwt(token: string, policy: TokenPolicy, check: JwtCheck): Promise<JWTPayload> {
   if (token.length > Limits.maxTokenLength) throw new InvalidTokenError('The sign-in token is too large.');
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
@@ -126,23 +137,37 @@ export async function verifySiteToken(token: string, policy: TokenPolicy): Promi
   const candidates = candidatesFor(await keysOf(policy), header);
   let lastError: unknown;
   for (const candidate of candidates) {
-    let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, candidate.key, {
+      const { payload } = await jwtVerify(token, candidate.key, {
         algorithms: [candidate.alg],
         audience: policy.id,
-        ...(policy.issuer !== null && { issuer: policy.issuer }),
+        ...(policy.issuer !== null && check.issuer !== false && { issuer: policy.issuer }),
+        ...(check.typ !== undefined && { typ: check.typ }),
         // No clock tolerance: an expired token is expired here exactly when the mutation check says so.
-        requiredClaims: ['sub', 'exp'],
-      }));
+        requiredClaims: check.requiredClaims,
+      });
+      return payload;
     } catch (error) {
       lastError = error;
       if (error instanceof joseErrors.JWSSignatureVerificationFailed) continue;
       break;
     }
-    return toVerified(payload);
   }
   throw refusal(lastError);
+}
+
+/**
+ * Verifies a reader token for one site (`verifySiteJwt`): requires `sub` and `exp` besides `aud`.
+ */
+export async function verifySiteToken(token: string, policy: TokenPolicy): Promise<VerifiedToken> {
+  // A host's thread claim is never a sign-in, whatever claims it carries (sites/thread-claims.ts).
+  try {
+    if (decodeProtectedHeader(token).typ === 'parley-thread+jwt') throw new InvalidTokenError('This is a thread-token, not a sign-in token.');
+  } catch (error) {
+    if (error instanceof InvalidTokenError) throw error;
+    // A header that does not decode is refused by verifySiteJwt with its own message.
+  }
+  return toVerified(await verifySiteJwt(token, policy, { requiredClaims: ['sub', 'exp'] }));
 }
 
 function refusal(error: unknown): InvalidTokenError {

@@ -2,6 +2,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '@parley/protoco
 import type { Server, Socket } from 'socket.io';
 import type { Identity } from '../domain/identity.js';
 import type { PresenceEntry } from '../realtime/presence.js';
+import { threadKey } from '../domain/thread-key.js';
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- nothing crosses nodes yet
 export interface InterServerEvents {}
@@ -63,4 +64,6 @@ export interface CallerLimits {
   done(succeeded: boolean): void;
 }
 
-export const roomOf = (thread: string): string => `thread:${thread}`;
+/** The Socket.IO room of one site's thread: the same thread id on two sites is two rooms (SPEC SITE-1). */
+export const roomOf = (site: string, thread: string): string => roomOfKey(threadKey(site, thread));
+export const roomOfKey = (key: string): string => `thread:${key}`;

@@ -81,6 +81,22 @@ describe('[W-S8] a token given while the handshake is in flight', () => {
   });
 });
 
+describe('[W-S9] a token given while the join is on its way', () => {
+  it('joins again once the join answers for the reader the token replaced', () => {
+    const { connection, store } = setup();
+    connection.setStatus('connected');
+    expect(connection.sent.map((r) => r.event)).toEqual(['thread:join']);
+    store.authenticate('fresh-token');
+    connection.answer('session:auth', { user: bella, role: 'reader', level: 21, expiresAt: null });
+    // The join was answered for the guest the socket was when it arrived: asked again, not applied.
+    connection.answer('thread:join', snapshot([comment('a', { seq: 1 })]));
+    expect(store.loaded).toBe(false);
+    expect(connection.sent.map((r) => r.event)).toEqual(['thread:join', 'session:auth', 'thread:join']);
+    connection.answer('thread:join', snapshot([comment('a', { seq: 1 })]));
+    expect(store.loaded).toBe(true);
+  });
+});
+
 describe('[W-S1] events in seq order', () => {
   it('applies seq = last + 1 and ignores duplicates and old events', () => {
     const { connection, store } = joined();

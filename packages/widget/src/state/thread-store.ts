@@ -20,7 +20,6 @@ import {
   type Sort,
   type ThreadEvent,
   type ThreadView,
-  type GateTightenings,
   type ViewerSession,
   type ViewerState,
   type Vote,
@@ -42,9 +41,12 @@ export interface ThreadStoreOptions {
   thread: string;
   sort?: Sort;
   pageSize?: number;
-  title?: string;
-  /** Gate tightenings from the page's attributes; the server decides what they count for. */
-  gates?: GateTightenings;
+  /**
+   * The host's signed thread claim (`thread-token`): the only way a page names the thread's title,
+   * canonical URL, gates or author. Sent with every join; the server applies it once (by its `iat`).
+   */
+  claim?: string;
+  /** The page's URL: used by the server only for paste-and-go creation, when it is on the page's Origin. */
   url?: string;
   storage?: MutationStorage;
   now?: () => number;
@@ -73,6 +75,8 @@ export class ThreadStore {
   /** The latest token given to `authenticate` (the handshake's own is the connector's). */
   private token: string | undefined;
   private reauthOnConnect = false;
+  /** Counts answered `session:auth`s: a join sent before one answers for the reader it replaced [W-S9]. */
+  private authVersion = 0;
 
   constructor(
     private readonly connection: ThreadConnection,
@@ -147,8 +151,10 @@ export class ThreadStore {
   private sendAuth(then: () => void): void {
     this.connection.request('session:auth', { token: this.token ?? null }, (ack) => {
       if (this.disposed) return;
-      if (ack.ok) this.sessionChanged(ack.data);
-      else this.emitNotice({ type: 'error', error: ack.error, action: 'auth' });
+      if (ack.ok) {
+        this.authVersion++;
+        this.sessionChanged(ack.data);
+      } else this.emitNotice({ type: 'error', error: ack.error, action: 'auth' });
       then();
     });
   }
@@ -212,11 +218,22 @@ export class ThreadStore {
     this.changed();
   }
 
+  /**
+   * A thread claim that arrived after the session started (fetched from `auth-url`): joins again
+   * with it, so a thread the host creates through its claim opens without a reload.
+   */
+  setClaim(claim: string): void {
+    if (!claim || claim === this.options.claim) return;
+    this.options.claim = claim;
+    if (this.status === 'connected') this.join();
+  }
+
   private join(): void {
     const generation = ++this.joinGeneration;
+    const authVersion = this.authVersion;
     this.joined = false;
     const canReplay = this.loaded && this.state.snapshotSort === this.state.sort;
-    const { title, url, pageSize, gates } = this.options;
+    const { claim, url, pageSize } = this.options;
     this.connection.request(
       'thread:join',
       {
@@ -224,9 +241,8 @@ export class ThreadStore {
         sort: this.state.sort,
         ...(canReplay ? { since: this.state.lastSeq } : {}),
         ...(pageSize ? { pageSize: Math.min(Math.max(1, Math.floor(pageSize)), Limits.maxPageSize) } : {}),
-        ...(title ? { title: title.slice(0, 300) } : {}),
+        ...(claim ? { claim } : {}),
         ...(url ? { url: url.slice(0, 2000) } : {}),
-        ...(gates ? { gates } : {}),
       },
       (ack) => {
         if (this.disposed || generation !== this.joinGeneration) return;
@@ -235,6 +251,9 @@ export class ThreadStore {
           return this.fail(ack.error, 'join');
         }
         this.joinError = null;
+        // [W-S9] The reader signed in (or out) while this join was answered for the old one: its
+        // viewer part (level, gates, own reactions) is stale, so ask again for the reader we are now.
+        if (authVersion !== this.authVersion) return this.join();
         this.joined = true;
         this.state.applyJoin(ack.data);
         this.drainBuffer();

@@ -23,14 +23,24 @@ export function tokenExpiry(token: string): number | null {
   }
 }
 
-/** A host endpoint answers `{ "token": "…" }` (or the bare token as text); empty or 401 = guest. */
-async function fetchToken(url: string): Promise<string> {
+/** What an `auth-url` gives: the reader's token, and optionally the host's signed thread claim. */
+export interface HostTokens {
+  token: string;
+  threadToken: string;
+}
+
+/**
+ * A host endpoint answers `{ "token": "…", "threadToken": "…"? }` (or the bare token as text);
+ * empty or 401 = guest.
+ */
+async function fetchTokens(url: string): Promise<HostTokens> {
   const res = await fetch(url, { credentials: 'include', headers: { accept: 'application/json' } });
-  if (res.status === 401 || res.status === 204) return '';
+  if (res.status === 401 || res.status === 204) return { token: '', threadToken: '' };
   if (!res.ok) throw new Error(`auth-url answered HTTP ${res.status}`);
   const text = (await res.text()).trim();
-  if (text.startsWith('{')) return String((JSON.parse(text) as { token?: unknown }).token ?? '');
-  return text;
+  if (!text.startsWith('{')) return { token: text, threadToken: '' };
+  const json = JSON.parse(text) as { token?: unknown; threadToken?: unknown };
+  return { token: typeof json.token === 'string' ? json.token : '', threadToken: typeof json.threadToken === 'string' ? json.threadToken : '' };
 }
 
 export class AuthUrlTokenSource {
@@ -39,7 +49,7 @@ export class AuthUrlTokenSource {
 
   constructor(
     private readonly url: string,
-    private readonly onToken: (token: string) => void,
+    private readonly onToken: (tokens: HostTokens) => void,
     private readonly onProblem: (message: string) => void,
   ) {
     void this.load();
@@ -52,9 +62,10 @@ export class AuthUrlTokenSource {
 
   private async load(): Promise<void> {
     try {
-      const token = await fetchToken(this.url);
+      const tokens = await fetchTokens(this.url);
       if (this.stopped) return;
-      this.onToken(token);
+      this.onToken(tokens);
+      const { token } = tokens;
       const expiry = token ? tokenExpiry(token) : null;
       if (expiry !== null) this.schedule(Math.max(MIN_REFRESH_MS, expiry - Date.now() - REFRESH_BEFORE_MS));
     } catch (error) {

@@ -62,7 +62,7 @@ import {
 } from './thread-parts.js';
 import { LiveController } from './live-controller.js';
 import { AuthUrlTokenSource } from './auth-token.js';
-import { readGateTightenings } from './gate-attributes.js';
+import { warnUnsignedAttributes } from './gate-attributes.js';
 import { viewerAccess } from './viewer-access.js';
 import { applyCommentAction } from './comment-actions.js';
 import { ThreadSession } from './thread-session.js';
@@ -84,7 +84,8 @@ export class ParleyThread extends LitElement {
     sort: { type: String, attribute: 'sort' },
     pageSize: { type: Number, attribute: 'page-size' },
     theme: { type: String, attribute: 'theme', reflect: true },
-    title: { type: String, attribute: 'title' },
+    threadToken: { type: String, attribute: 'thread-token' },
+    fetchedThreadToken: { state: true },
     url: { type: String, attribute: 'url' },
     connector: { attribute: false },
     now: { state: true },
@@ -111,9 +112,14 @@ export class ParleyThread extends LitElement {
   declare pageSize: number | undefined;
   /** light | dark | auto (follows prefers-color-scheme). @default 'light' — matches most article pages */
   declare theme: 'light' | 'dark' | 'auto';
-  /** Sent on join so the server can label the thread. @default document.title */
-  declare title: string;
-  /** Sent on join. @default location.href without its hash */
+  /**
+   * The host's signed thread claim (a JWT from the host's backend, or `threadToken` from
+   * `auth-url`): creates the thread and sets its title, canonical URL, gates and author. Nothing
+   * the page says unsigned does (SPEC THREAD-2).
+   */
+  declare threadToken: string;
+  declare private fetchedThreadToken: string;
+  /** Sent on join, for paste-and-go creation only. @default location.href without its hash */
   declare url: string;
   /** How to reach the server; tests pass a fake. @default Socket.IO */
   declare connector: Connector;
@@ -143,7 +149,8 @@ export class ParleyThread extends LitElement {
     this.sort = 'top';
     this.pageSize = undefined;
     this.theme = 'light';
-    this.title = '';
+    this.threadToken = '';
+    this.fetchedThreadToken = '';
     this.url = '';
     this.connector = connectWithSocketIo;
     this.now = Date.now();
@@ -182,7 +189,14 @@ export class ParleyThread extends LitElement {
     this.tokenSource?.source.stop();
     this.tokenSource = null;
     if (!url || !this.isConnected) return;
-    const source = new AuthUrlTokenSource(url, (token) => (this.fetchedToken = token), (message) => (this.problem = message));
+    const source = new AuthUrlTokenSource(
+      url,
+      ({ token, threadToken }) => {
+        this.fetchedToken = token;
+        if (threadToken) this.fetchedThreadToken = threadToken;
+      },
+      (message) => (this.problem = message),
+    );
     this.tokenSource = { url, source };
   }
 
@@ -193,13 +207,16 @@ export class ParleyThread extends LitElement {
   private ensureSession(): void {
     const server = this.server || SCRIPT_ORIGIN;
     const token = this.token || this.fetchedToken || '';
+    const claim = this.threadToken || this.fetchedThreadToken || '';
     const key = JSON.stringify([server, this.site, this.thread]);
     if (!this.isConnected || !this.thread) return this.endSession();
     if (key === this.sessionKey) {
       if (token !== this.sessionToken) this.session?.store.authenticate(token || undefined);
       this.sessionToken = token;
+      if (claim) this.session?.store.setClaim(claim);
       return;
     }
+    warnUnsignedAttributes(this);
     this.endSession();
     this.sessionKey = key;
     this.sessionToken = token;
@@ -210,9 +227,8 @@ export class ParleyThread extends LitElement {
         thread: this.thread,
         sort: this.effectiveSort,
         pageSize: this.pageSize,
-        title: this.title || document.title,
+        ...(claim && { claim }),
         url: this.url || location.href.split('#')[0],
-        gates: readGateTightenings(this),
         storage: sessionMutationStorage(`${server}|${this.thread}`),
       },
       {

@@ -6,6 +6,7 @@ import { economyMigration } from './migration-economy.js';
 import { identityMigration } from './migration-identity.js';
 import { moderationMigration } from './migration-moderation.js';
 import { notesMigration } from './migration-notes.js';
+import { threadsMigration } from './migration-threads.js';
 
 export interface Migration {
   version: number;
@@ -99,6 +100,7 @@ CREATE INDEX requests_created_at ON requests (created_at);
   economyMigration,
   notesMigration,
   moderationMigration,
+  threadsMigration,
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -1,5 +1,5 @@
 import type { Reaction, Vote } from '@parley/protocol';
-import type { CommentRecord, ThreadRecord } from '../types.js';
+import type { CommentRecord, ThreadOrigin, ThreadRecord } from '../types.js';
 
 export interface ThreadRow {
   id: string;
@@ -10,6 +10,11 @@ export interface ThreadRow {
   plus: number;
   minus: number;
   created_at: number;
+  /** Migration 6. */
+  site?: string;
+  origin?: string;
+  published_at?: number | null;
+  claim_iat?: number | null;
 }
 
 export interface CommentRow {
@@ -48,6 +53,10 @@ export const toThread = (row: ThreadRow): ThreadRecord => ({
   plus: row.plus,
   minus: row.minus,
   createdAt: row.created_at,
+  site: row.site ?? '?',
+  origin: (row.origin ?? 'legacy') as ThreadOrigin,
+  publishedAt: row.published_at ?? null,
+  claimIat: row.claim_iat ?? null,
 });
 
 export const toComment = (row: CommentRow): CommentRecord => ({

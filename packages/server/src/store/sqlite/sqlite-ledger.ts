@@ -121,8 +121,8 @@ export class SqliteLedger implements LedgerWriteTx {
     this.use(true).ledgerSaveReadSession.run(account, thread, s.readMs, s.credited);
   }
 
-  async saveReport(account: string, report: PnlReport): Promise<void> {
-    this.use(true).ledgerSaveReport.run(report.id, account, report.thread, report.boughtAt, JSON.stringify(report));
+  async saveReport(account: string, thread: string, report: PnlReport): Promise<void> {
+    this.use(true).ledgerSaveReport.run(report.id, account, thread, report.boughtAt, JSON.stringify(report));
   }
 
   async setPostAuthor(thread: string, account: string, at: number): Promise<boolean> {

@@ -2,7 +2,18 @@ import type { Reaction, ThreadEvent, Vote } from '@parley/protocol';
 import type { RootPosition } from '../../domain/cursor.js';
 import type { GateTightenings } from '@parley/protocol';
 import type { ThreadSettings } from '../identity-store.js';
-import type { CommentRecord, CountDelta, NewComment, StoredRequest, ThreadRecord, WriteTx } from '../types.js';
+import type {
+  CommentRecord,
+  CountDelta,
+  NewComment,
+  NewThreadOptions,
+  StoredRequest,
+  ThreadListPosition,
+  ThreadMetaUpdate,
+  ThreadRecord,
+  WriteTx,
+} from '../types.js';
+import { siteOfKey } from '../../domain/thread-key.js';
 import { isReaction, isVote, toComment, toThread, type CommentRow, type ThreadRow } from './rows.js';
 import type { NotesStats } from '../notes-store.js';
 import { sqliteIdentity } from './sqlite-identity.js';
@@ -100,10 +111,27 @@ export class SqliteTx implements WriteTx {
     return row ? { fingerprint: row.fingerprint, result: JSON.parse(row.result), createdAt: row.created_at } : null;
   }
 
-  async ensureThread(id: string, title: string | null, url: string | null, at: number): Promise<ThreadRecord> {
+  async ensureThread(id: string, title: string | null, url: string | null, at: number, options: NewThreadOptions = {}): Promise<ThreadRecord> {
     const st = this.check(true);
-    st.insertThread.run(id, title, url, at);
+    st.insertThread.run(id, options.site ?? siteOfKey(id), options.origin ?? 'admin', title, url, at);
     return toThread(st.getThread.get(id) as ThreadRow);
+  }
+
+  async updateThread(id: string, meta: ThreadMetaUpdate): Promise<ThreadRecord | null> {
+    const st = this.check(true);
+    st.updateThreadMeta.run({ id, title: meta.title ?? null, url: meta.url ?? null, claimIat: meta.claimIat ?? null });
+    const row = st.getThread.get(id) as ThreadRow | undefined;
+    return row ? toThread(row) : null;
+  }
+
+  async publishThread(id: string, at: number): Promise<boolean> {
+    return this.check(true).publishThread.run(at, id).changes === 1;
+  }
+
+  async listThreads(site: string, after: ThreadListPosition | null, limit: number): Promise<ThreadRecord[]> {
+    const st = this.check();
+    const rows = after ? st.listThreadsAfter.all(site, after.createdAt, after.id, limit) : st.listThreadsFirst.all(site, limit);
+    return (rows as ThreadRow[]).map(toThread);
   }
 
   async nextSeq(thread: string): Promise<number> {
@@ -112,8 +140,8 @@ export class SqliteTx implements WriteTx {
     return row.seq;
   }
 
-  async appendEvent(event: ThreadEvent): Promise<void> {
-    this.check(true).appendEvent.run(event.thread, event.seq, event.type, JSON.stringify(event), event.at);
+  async appendEvent(thread: string, event: ThreadEvent): Promise<void> {
+    this.check(true).appendEvent.run(thread, event.seq, event.type, JSON.stringify(event), event.at);
   }
 
   async adjustThreadCounts(thread: string, delta: CountDelta): Promise<ThreadRecord> {

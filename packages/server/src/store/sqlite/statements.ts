@@ -9,7 +9,14 @@ export const sql = {
   ...identitySql,
   ...moderationSql,
   getThread: 'SELECT * FROM threads WHERE id = ?',
-  insertThread: 'INSERT INTO threads (id, title, url, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+  insertThread: `INSERT INTO threads (id, site, origin, title, url, created_at) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (id) DO NOTHING`,
+  updateThreadMeta: `UPDATE threads SET title = coalesce(@title, title), url = coalesce(@url, url),
+    claim_iat = coalesce(@claimIat, claim_iat) WHERE id = @id`,
+  publishThread: 'UPDATE threads SET published_at = ? WHERE id = ? AND published_at IS NULL',
+  listThreadsFirst: 'SELECT * FROM threads WHERE site = ? ORDER BY created_at DESC, id DESC LIMIT ?',
+  listThreadsAfter: `SELECT * FROM threads WHERE site = ? AND (created_at, id) < (?, ?)
+    ORDER BY created_at DESC, id DESC LIMIT ?`,
   nextSeq: 'UPDATE threads SET seq = seq + 1 WHERE id = ? RETURNING seq',
   adjustThreadCounts: `UPDATE threads
     SET comment_count = comment_count + @comments, plus = plus + @plus, minus = minus + @minus
