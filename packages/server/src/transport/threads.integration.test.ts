@@ -84,7 +84,7 @@ describe('threads come to exist only from the host', () => {
     expect(economy.author).toBe('staff');
   });
 
-  it('[THREAD-2] claims are ordered by iat: a replayed or older claim changes nothing, a newer one re-gates open widgets', async () => {
+  it('[THREAD-2][THREAD-7] claims are ordered by iat: a replayed or older claim changes nothing, a newer one re-gates open widgets', async () => {
     const server = await startTestServer({ threads: [] });
     const at = Math.floor(Date.now() / 1000);
     // Signed with an explicit iat, as a host signing at different times would.

@@ -1,0 +1,90 @@
+/**
+ * A publisher's own site on another origin, set up exactly as the README tells a publisher: the
+ * Parley server with a configured site listing the publisher's origin, the page embedding
+ * parley.js from the Parley server with `site`, `thread`, the host-signed `thread-token` and an
+ * `auth-url` on the publisher's backend that answers the reader's token. SPEC THREAD-1, THREAD-2,
+ * ORIGIN-1, SITE-2.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { signThreadClaim, signToken, startParleyServer, type ParleyServer } from '@parley/server';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, launchChromium } from './harness.js';
+
+const SECRET = 'publisher-secret-0123456789abcdef0123456789';
+const THREAD = 'culture/2026/museum-reopens';
+
+/** The publisher's backend: its article page and its token endpoint (the reader is a cookie). */
+function publisherSite(parleyUrl: () => string): Promise<{ server: Server; origin: string }> {
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://publisher.local');
+      if (url.pathname === '/parley-token') {
+        const reader = req.headers.cookie?.match(/reader=(\w+)/)?.[1];
+        if (!reader) return void res.writeHead(401).end();
+        const token = await signToken(SECRET, { sub: reader, name: reader === 'ana' ? 'Ana Lima' : 'Ben Okafor', lvl: 20 }, { audience: 'culture', expiresIn: '1h' });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token }));
+        return;
+      }
+      const origin = `http://${req.headers.host}`;
+      const threadToken = await signThreadClaim(SECRET, { thread: THREAD, title: 'The museum reopens', url: `${origin}/article`, author: 'editor' }, { audience: 'culture' });
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>The museum reopens</title>
+<script type="module" src="${parleyUrl()}/parley.js"></script></head>
+<body><article id="story"><h1>The museum reopens</h1><p>After three years of work the city museum opens its doors again.</p></article>
+<parley-thread server="${parleyUrl()}" site="culture" thread="${THREAD}" thread-token="${threadToken}" auth-url="/parley-token" comment-level="99"></parley-thread>
+</body></html>`);
+    })();
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+}
+
+describe('a publisher page on another origin, set up as the README says', () => {
+  let parley: ParleyServer;
+  let publisher: { server: Server; origin: string };
+  let browser: Browser;
+
+  beforeAll(async () => {
+    // The publisher's origin is known before Parley starts (it goes in the site's origins).
+    publisher = await publisherSite(() => parley.url);
+    parley = await startParleyServer({
+      port: 0,
+      dbPath: ':memory:',
+      logger: false,
+      sites: [{ id: 'culture', secret: SECRET, origins: [publisher.origin], gates: { comment: 5 } }],
+    });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await parley?.close();
+    await new Promise((done) => publisher?.server.close(done));
+  });
+
+  async function open(reader: string) {
+    const context = await browser.newContext();
+    await context.addCookies([{ name: 'reader', value: reader, url: publisher.origin }]);
+    const page = await context.newPage();
+    const warnings: string[] = [];
+    const errors: string[] = [];
+    page.on('console', (msg) => (msg.type() === 'warning' ? warnings : msg.type() === 'error' ? errors : []).push(msg.text()));
+    await page.goto(`${publisher.origin}/article`);
+    await page.locator('[part~="status"][data-status="connected"]').waitFor();
+    await page.locator('textarea[part~="composer-input"]').waitFor();
+    return { page, warnings, errors };
+  }
+
+  it('creates the thread from the signed claim, signs the reader in through auth-url, and comments arrive live', async () => {
+    const ana = await open('ana');
+    const ben = await open('ben');
+    await ana.page.locator('textarea[part~="composer-input"]').fill('So glad it is open again.');
+    await ana.page.locator('button[part~="composer-submit"]').click();
+    await eventually(() => ben.page.locator('[part~="comment"] [part~="body"]').allTextContents()).toContain('So glad it is open again.');
+    const info = await parley.store.read((tx) => tx.getThread(`culture:${THREAD}`));
+    expect(info).toMatchObject({ title: 'The museum reopens', origin: 'claim' });
+    expect(await parley.store.read((tx) => tx.ledger.postAuthor(`culture:${THREAD}`))).toBe('r:culture:editor');
+    // The unsigned comment-level="99" set nothing: Ana (LVL 20) commented, and the page was told why.
+    expect(ana.warnings.join('\n')).toContain('comment-level ignored');
+    expect([...ana.errors, ...ben.errors]).toEqual([]);
+  });
+});
