@@ -88,3 +88,36 @@ describe('a publisher page on another origin, set up as the README says', () => 
     expect([...ana.errors, ...ben.errors]).toEqual([]);
   });
 });
+
+describe('[W-S10] a widget refused for too many connections from its address', () => {
+  let parley: ParleyServer;
+  let publisher: { server: Server; origin: string };
+  let browser: Browser;
+
+  beforeAll(async () => {
+    publisher = await publisherSite(() => parley.url);
+    parley = await startParleyServer({
+      port: 0,
+      dbPath: ':memory:',
+      logger: false,
+      rateLimit: { connectionsPerIp: 1 },
+      sites: [{ id: 'culture', secret: SECRET, origins: [publisher.origin] }],
+    });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await parley?.close();
+    await new Promise((done) => publisher?.server.close(done));
+  });
+
+  it('comes back by itself once the server has room, instead of staying offline', async () => {
+    const first = await (await browser.newContext()).newPage();
+    await first.goto(`${publisher.origin}/article`);
+    await first.locator('[part~="status"][data-status="connected"]').waitFor();
+    const second = await (await browser.newContext()).newPage();
+    await second.goto(`${publisher.origin}/article`);
+    await eventually(() => second.locator('[part~="status"]').getAttribute('data-status')).not.toBe('connected');
+    await first.close();
+    await second.locator('[part~="status"][data-status="connected"]').waitFor({ timeout: 20_000 });
+  });
+});

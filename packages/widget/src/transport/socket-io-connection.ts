@@ -30,6 +30,7 @@ class SocketIoConnection implements ThreadConnection {
   private readonly statusListeners = new Set<(status: ConnectionStatus) => void>();
   private readonly errorListeners = new Set<(error: ParleyError) => void>();
   private failures = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly onOnline = (): void => {
     if (!this.socket.connected) this.socket.connect();
   };
@@ -60,9 +61,18 @@ class SocketIoConnection implements ThreadConnection {
     this.socket.on('connect_error', (error: Error & { data?: unknown }) => {
       this.failures++;
       if (!this.socket.active) {
+        const refusal = toParleyError(error);
+        // Too many connections from this address for now: come back when the server says [W-S10].
+        if (refusal.code === ErrorCodes.rateLimited) {
+          const wait = typeof refusal.retryAfterMs === 'number' ? refusal.retryAfterMs : 5_000;
+          this.setStatus('reconnecting');
+          clearTimeout(this.retryTimer);
+          this.retryTimer = setTimeout(() => this.socket.connect(), Math.min(60_000, Math.max(250, wait)) + Math.random() * 500);
+          return;
+        }
         // Refused by the server's middleware (e.g. a bad token): retrying the same handshake is futile.
         this.setStatus('offline');
-        this.errorListeners.forEach((listener) => listener(toParleyError(error)));
+        this.errorListeners.forEach((listener) => listener(refusal));
         return;
       }
       const offline = this.isBrowserOffline() || this.failures >= OFFLINE_AFTER_FAILURES;
@@ -129,6 +139,7 @@ class SocketIoConnection implements ThreadConnection {
   }
 
   close(): void {
+    clearTimeout(this.retryTimer);
     globalThis.removeEventListener?.('online', this.onOnline);
     globalThis.removeEventListener?.('offline', this.onOffline);
     this.statusListeners.clear();
