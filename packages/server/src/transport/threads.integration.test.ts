@@ -2,7 +2,7 @@
  * Threads belong to the host, and sites are sealed (issue 8): attacks from clients that send any
  * header, with real sockets. Rules: SPEC THREAD-1…THREAD-6, SITE-1…SITE-3.
  */
-import type { JoinResult, PageResult } from '@parley/protocol';
+import { ClientEventNames, type ClientEventName, type JoinResult, type PageResult } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { signThreadClaim, THREAD_CLAIM_TYPE } from '../sites/thread-claims.js';
@@ -208,6 +208,66 @@ describe('sites are sealed', () => {
       expect({ event, leaked, code: ack.ok ? null : ack.error.code }).toMatchObject({ event, leaked: false });
       if (!ack.ok) expect(['not_found', 'invalid_cursor']).toContain(ack.error.code);
     }
+  });
+
+  it('[SITE-1] every client event from an admin of another site, aimed at a thread id both sites have, leaves this site\'s thread untouched', async () => {
+    const server = await twoSites();
+    await server.upsertThread({ id: 'secret', published: true, author: 'nina' }, 'news');
+    await server.upsertThread({ id: 'secret' }, 'open');
+    const nina = await reader(server.url, 'news', await tokenFor('news', 'nina', { lvl: 20 }));
+    okData(await call(nina, 'thread:join', { thread: 'secret' }));
+    const root = okData(await call<{ comment: { id: string } }>(nina, 'comment:post', { requestId: rid(), thread: 'secret', body: 'news only' }));
+    const id = root.comment.id;
+    const key = 'news:secret';
+    const state = () =>
+      server.store.read(async (tx) => ({
+        thread: await tx.getThread(key),
+        events: await tx.listEvents(key, 0, 100),
+        comment: await tx.getComment(key, id),
+        flags: await tx.listFlags(key, id),
+        notes: (await tx.listNoteUpdates(key)).length,
+        author: await tx.ledger.postAuthor(key),
+        transfers: (await tx.ledger.allTransfers()).filter((t) => t.thread === key).length,
+      }));
+    const before = await state();
+
+    // The strongest outsider: an admin of the other site, in its own thread of the same id.
+    const mallory = await reader(server.url, 'open', await tokenFor('open', 'mallory', { lvl: 100, role: 'admin' }));
+    okData(await call(mallory, 'thread:join', { thread: 'secret' }));
+    const bytes = new Uint8Array([1, 0]);
+    const cursor = Buffer.from(JSON.stringify({ sort: 'new', seq: 99 })).toString('base64url');
+    const attempts: Record<ClientEventName, unknown> = {
+      'thread:join': { thread: 'secret', claim: await signThreadClaim(NEWS_SECRET, { thread: 'secret', title: 'pwned' }, { audience: 'news' }) },
+      'thread:leave': { thread: 'secret' },
+      'comments:page': { thread: 'secret', sort: 'new', cursor },
+      'comments:replies': { thread: 'secret', rootId: id },
+      'comment:post': { requestId: rid(), thread: 'secret', parentId: id, body: 'planted reply' },
+      'comment:edit': { requestId: rid(), thread: 'secret', commentId: id, body: 'rewritten' },
+      'comment:delete': { requestId: rid(), thread: 'secret', commentId: id },
+      'comment:react': { requestId: rid(), thread: 'secret', commentId: id, value: 'dislike' },
+      'comment:hide': { requestId: rid(), thread: 'secret', commentId: id, hidden: true },
+      'comment:flag': { requestId: rid(), thread: 'secret', commentId: id, reason: 'spam' },
+      'comment:hidden-body': { thread: 'secret', commentId: id },
+      'post:vote': { requestId: rid(), thread: 'secret', value: 'minus' },
+      'presence:update': { thread: 'secret', update: bytes },
+      'presence:sync': { thread: 'secret' },
+      'notes:sync': { thread: 'secret', stateVector: new Uint8Array([0]) },
+      'notes:update': { thread: 'secret', update: bytes },
+      'session:auth': { token: await tokenFor('news', 'nina', { lvl: 20 }) },
+      'economy:state': { thread: 'secret' },
+      'read:heartbeat': { thread: 'secret' },
+      'report:buy': { requestId: rid(), thread: 'secret' },
+      'report:list': { thread: 'secret' },
+      'thread:publish': { requestId: rid(), thread: 'secret' },
+    };
+    expect(Object.keys(attempts).sort()).toEqual([...ClientEventNames].sort());
+    for (const event of ClientEventNames) {
+      const ack = await call(mallory, event, attempts[event]);
+      // No answer carries the other site's words.
+      expect({ event, leaked: JSON.stringify(ack).includes('news only') }).toEqual({ event, leaked: false });
+      if (event === 'session:auth') expect(ack).toMatchObject({ ok: false, error: { code: 'invalid_token' } });
+    }
+    expect(await state()).toEqual(before);
   });
 
   it('[SITE-2] a guest is a guest of the site it connected for, not of the first site', async () => {
