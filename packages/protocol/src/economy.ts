@@ -99,8 +99,18 @@ export interface PnlReport {
   total: number;
 }
 
+/**
+ * How much of the economy a site runs: `off` (no Twei blocks, no tributes), `compact` (one line:
+ * balance, earned, the report) or `full` (the reference page's blocks). A widget's `economy`
+ * attribute can only reduce it.
+ */
+export const EconomyModes = ['off', 'compact', 'full'] as const;
+export type EconomyMode = (typeof EconomyModes)[number];
+
 export interface EconomyState {
   rules: EconomyRulesView;
+  /** The site's economy mode. @default 'full' when absent (older servers). */
+  mode?: EconomyMode;
   /** null for a guest. */
   wallet: WalletView | null;
   /** The post's author (who published the thread), or null when nobody has. */

@@ -52,5 +52,5 @@ export async function economyState(
       reports: await tx.ledger.reports(account, thread.key, REPORTS_SHOWN),
     };
   });
-  return { result, events: [], wallets };
+  return { result: { ...result, mode: thread.site.economy }, events: [], wallets };
 }

@@ -47,6 +47,7 @@ const Site = z.strictObject({
   levelCurve: z.array(z.number().int().min(0)).optional(),
   adminKey: z.string().optional(),
   autoCreateThreads: z.boolean().optional(),
+  economy: z.enum(['off', 'compact', 'full']).optional(),
 });
 
 /** At most `points` requests per `duration` seconds. */

@@ -3,7 +3,7 @@
  * origins, keys, gates and level curve. The single-site options `siteId` / `secret` are shorthand
  * for a one-site list, so a first `parley serve` needs no configuration file.
  */
-import type { Gates, GateTightenings } from '@parley/protocol';
+import type { EconomyMode, Gates, GateTightenings } from '@parley/protocol';
 import { completeGates } from '../domain/gates.js';
 import { DEFAULT_LEVEL_CURVE, levelCurveProblem, type LevelCurve } from '../domain/levels.js';
 
@@ -92,6 +92,12 @@ export interface SiteOptions {
    * possible unless the host chose convenience knowingly.
    */
   autoCreateThreads?: boolean;
+  /**
+   * How much of the Twei economy the site runs: `off` (no Twei blocks, no tributes), `compact` (one
+   * line: balance, earned, the report) or `full` (the reference page). Sent to the widget in
+   * `economy:state`; a page's `economy` attribute can only reduce it. @default 'full'
+   */
+  economy?: EconomyMode;
 }
 
 export interface Site {
@@ -108,6 +114,7 @@ export interface Site {
   levelCurve: LevelCurve;
   adminKey: string | null;
   autoCreateThreads: boolean;
+  economy: EconomyMode;
   /** Resolved in development mode (see {@link SiteMode}); the server says so loudly at start. */
   development: boolean;
 }
@@ -183,6 +190,7 @@ export function resolveSite(options: SiteOptions, mode: SiteMode = {}): Site {
     levelCurve: options.levelCurve ?? DEFAULT_LEVEL_CURVE,
     adminKey: options.adminKey ?? null,
     autoCreateThreads: options.autoCreateThreads ?? false,
+    economy: options.economy ?? 'full',
     development,
   };
 }
