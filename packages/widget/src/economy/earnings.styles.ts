@@ -144,4 +144,82 @@ export const earningsStyles = css`
   .prices strong {
     color: var(--_fg);
   }
+  .report-status {
+    font-size: 0.85rem;
+    color: var(--_muted);
+  }
+  .report-status.changed {
+    color: var(--_fg);
+    font-weight: 600;
+  }
+  .report-status.current::before {
+    content: '✓ ';
+    color: var(--_success);
+    font-weight: 700;
+  }
+  /* Compact: one line, the report card opens below it. */
+  .line {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.5rem 1.25rem;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    padding: 0.55rem 0.6rem 0.55rem 0.75rem;
+    background: var(--_bg);
+  }
+  .compact .card {
+    margin-top: 0.6rem;
+  }
+  .coin {
+    display: inline-grid;
+    place-items: center;
+    width: 1.6rem;
+    height: 1.6rem;
+    border-radius: 50%;
+    background: color-mix(in srgb, var(--_warning) 18%, var(--_bg));
+    color: var(--_warning);
+    font-weight: 800;
+    font-size: 0.8rem;
+    margin-right: -0.5rem;
+  }
+  .figure {
+    font-variant-numeric: tabular-nums;
+    white-space: nowrap;
+  }
+  .figure .label,
+  .figure .of {
+    color: var(--_muted);
+    font-size: 0.85rem;
+  }
+  .figure strong.earned {
+    color: var(--_success);
+  }
+  .figure.muted {
+    white-space: normal;
+  }
+  .toggle {
+    margin-left: auto;
+    display: inline-flex;
+    align-items: center;
+    gap: 0.4rem;
+    border-radius: 999px;
+    padding: 0.35rem 0.85rem;
+    border: 1px solid var(--_border);
+    background: var(--_surface);
+    color: var(--_fg);
+    font-size: 0.85rem;
+    font-weight: 600;
+  }
+  .chevron {
+    width: 0.45rem;
+    height: 0.45rem;
+    border-right: 2px solid currentColor;
+    border-bottom: 2px solid currentColor;
+    transform: translateY(-2px) rotate(45deg);
+    transition: transform 0.15s;
+  }
+  .toggle[aria-expanded='true'] .chevron {
+    transform: translateY(1px) rotate(-135deg);
+  }
 `;

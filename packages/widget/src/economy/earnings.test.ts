@@ -74,4 +74,30 @@ describe('<parley-earnings>', () => {
     expect(el.shadowRoot!.textContent).toContain('Sign in to earn up to 10 Twei for reading this post');
     expect(part('prices')?.querySelector('[data-action="comment"]')?.textContent).toContain('−1 Twei tribute');
   });
+
+  it('[W-E7] after a purchase shows the bought report as up to date, with no button, until something moves', async () => {
+    const { connection, part, text, render } = await mount();
+    connection.answer('economy:state', state());
+    await render();
+    (part('buy-report') as HTMLButtonElement).click();
+    connection.answer('report:buy', report('r1', Date.UTC(2025, 9, 29, 12)));
+    connection.deliverWallet({ balance: 9, thread: 't', readEarned: null });
+    await render();
+    expect(part('buy-report')).toBeNull();
+    expect(text('report-status')).toBe('Up to date — nothing has moved on this post since this report');
+    expect(text('total')).toBe('Total Twei Earned: 1');
+    connection.deliverWallet({ balance: 10, thread: 't', readEarned: null });
+    connection.deliverWallet({ balance: 11, thread: 't', readEarned: null });
+    await render();
+    expect(text('report-status')).toBe('2 new movements since your last report');
+    expect(text('buy-report')).toBe('Get new report — 1 Twei');
+  });
+
+  it('[W-E8] a report from before this visit is shown, and a new one offered as such', async () => {
+    const { connection, text, render } = await mount();
+    connection.answer('economy:state', state({ reports: [report('old', Date.UTC(2025, 9, 28))] }));
+    await render();
+    expect(text('report-status')).toBe('Bought before this visit — a new report shows anything that moved since');
+    expect(text('buy-report')).toBe('Get new report — 1 Twei');
+  });
 });

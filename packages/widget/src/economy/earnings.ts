@@ -10,15 +10,26 @@
  *   [part~=profit-subtotal] [part~=loss-subtotal] [part~=total] "Total Twei Earned: …"
  *   button[part~=buy-report] "Get report — 1 Twei"   [part~=report-price] "Price for report instance: 1 Twei"
  *   select[part~=report-select] (when more than one report was bought)   [part~=economy-problem]
+ *   [part~=report-status] "Up to date — nothing has moved on this post since this report" |
+ *     "2 new movements since your last report" (then buy-report says "Get new report — 1 Twei")
  *   [part~=prices] li[data-action=comment|like|dislike|plus|minus]
+ *   compact mode: [part~=economy-line] > [part~=balance] [part~=earned] button[part~=report-toggle]
+ *     (aria-expanded; opens [part~=pnl] below the line)
+ *
+ * Rules (tests name them):
+ *   [W-E11] mode `off`: no Twei block and no cost hint anywhere in the thread.
+ *   [W-E12] mode `compact`: one line — balance, what reading this post earned (of its cap), and a
+ *           "Report" button that opens the same report card the full page has; no other panel.
+ *   [W-E13] mode `full` (the default): the reference page's three blocks.
  *
  * @csspart earnings, read-to-earn, pnl, and every part above.
  */
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
-import { CategoryLabels, LossCategories, ProfitCategories, type PnlCategory, type PnlReport } from '@parley/protocol';
+import { CategoryLabels, LossCategories, ProfitCategories, type EconomyMode, type PnlCategory, type PnlReport } from '@parley/protocol';
 import { baseStyles } from '../shared/theme.styles.js';
 import { earningsStyles } from './earnings.styles.js';
 import type { EconomyStore } from './economy-store.js';
+import { plural } from '../shared/relative-time.js';
 import { reportDate, twei } from './format.js';
 
 export class ParleyEarnings extends LitElement {
@@ -27,7 +38,14 @@ export class ParleyEarnings extends LitElement {
     store: { attribute: false },
     readMinutes: { attribute: false },
     signedIn: { attribute: false },
+    mode: { attribute: false },
+    reportOpen: { state: true },
   };
+
+  /** Compact or full (off renders nothing at all). @default 'full' */
+  declare mode: EconomyMode;
+  /** Compact mode: the report card is open below the line. */
+  declare private reportOpen: boolean;
 
   declare store: EconomyStore | null;
   /** The article's time to read, minutes; null when the page gave no way to know. */
@@ -42,6 +60,8 @@ export class ParleyEarnings extends LitElement {
     this.store = null;
     this.readMinutes = null;
     this.signedIn = false;
+    this.mode = 'full';
+    this.reportOpen = false;
   }
 
   override disconnectedCallback(): void {
@@ -61,10 +81,10 @@ export class ParleyEarnings extends LitElement {
   protected override render() {
     const store = this.store;
     const rules = store?.rules;
-    if (!store || !rules) return nothing;
+    if (!store || !rules || this.mode === 'off') return nothing; // [W-E11]
+    if (this.mode === 'compact') return this.renderCompact(store); // [W-E12]
     const wallet = store.wallet;
     const report = store.shownReport;
-    const price = rules.amounts.reports;
     return html`<section part="earnings" aria-label="Twei">
       <div class="card" part="read-to-earn">
         <h3>Read-to-Earn opportunity</h3>
@@ -82,30 +102,73 @@ export class ParleyEarnings extends LitElement {
             : `Sign in to earn up to ${twei(rules.readCapPerPost)} for reading this post, and Twei for commenting.`}
         </p>
       </div>
-      <div class="card" part="pnl">
-        <div class="tables">
-          ${this.table('Post Profit', 'profit', ProfitCategories, report, 'Profit Subtotal, Twei', report?.profitSubtotal)}
-          ${this.table('Post Loss', 'loss', LossCategories, report, 'Loss Subtotal, Twei', report?.lossSubtotal)}
-        </div>
-        <div class="summary">
-          <span class="total" part="total">Total Twei Earned: ${report ? report.total : '...'}</span>
-          ${store.reports.length > 1 ? this.reportPicker(store.reports, report) : nothing}
-          ${this.signedIn
-            ? html`<button type="button" class="button" part="buy-report" ?disabled=${store.buying} @click=${() => store.buyReport()}>
-                ${store.buying ? 'Buying…' : `Get report — ${twei(price)}`}
-              </button>`
-            : nothing}
-        </div>
-        <p class="muted" part="report-price">Price for report instance: ${twei(price)}</p>
-        ${store.error
-          ? html`<p class="problem" part="economy-problem" role="alert">${store.error.message}</p>`
-          : nothing}
-      </div>
+      ${this.renderReport(store)}
       <div class="card" part="comment-to-earn">
         <h3>Comment-to-Earn</h3>
         ${this.prices()}
       </div>
     </section>`;
+  }
+
+  /** [W-E12] One line: balance, what reading this post earned, and the report behind a button. */
+  private renderCompact(store: EconomyStore): TemplateResult {
+    const rules = store.rules!;
+    const wallet = store.wallet;
+    const cap = twei(rules.readCapPerPost);
+    return html`<section part="earnings" class="compact" aria-label="Twei">
+      <div class="line" part="economy-line">
+        <span class="coin" aria-hidden="true">T</span>
+        ${wallet
+          ? html`<span class="figure" part="balance"><span class="label">Balance</span> <strong>${twei(wallet.balance)}</strong></span>
+              <span class="figure" part="earned"><span class="label">Earned reading this post</span>
+                <strong class=${wallet.readEarned > 0 ? 'earned' : ''}>${wallet.readEarned > 0 ? twei(wallet.readEarned) : 'None'}</strong
+                ><span class="of">&nbsp;of ${cap}</span></span>
+              <button type="button" class="toggle" part="report-toggle" aria-expanded=${this.reportOpen ? 'true' : 'false'}
+                aria-controls="parley-report" @click=${() => (this.reportOpen = !this.reportOpen)}>
+                ${store.reports.length > 0 ? 'Your report' : 'Report'}<span class="chevron" aria-hidden="true"></span>
+              </button>`
+          : html`<span class="figure muted">Sign in to earn up to ${cap} for reading this post, and Twei for commenting.</span>`}
+      </div>
+      ${this.reportOpen && wallet ? this.renderReport(store) : nothing}
+    </section>`;
+  }
+
+  /** The Post Profit / Post Loss card, with the buy button only when a new report would differ ([W-E7]). */
+  private renderReport(store: EconomyStore): TemplateResult {
+    const report = store.shownReport;
+    const price = store.rules!.amounts.reports;
+    const freshness = store.freshness;
+    const offer = freshness.kind !== 'current';
+    const status =
+      freshness.kind === 'current'
+        ? 'Up to date — nothing has moved on this post since this report'
+        : freshness.kind === 'changed'
+        ? `${plural(freshness.movements, 'new movement', 'new movements')} since your last report`
+        : freshness.kind === 'unknown'
+        ? 'Bought before this visit — a new report shows anything that moved since'
+        : null;
+    return html`<div class="card" part="pnl" id="parley-report">
+      <div class="tables">
+        ${this.table('Post Profit', 'profit', ProfitCategories, report, 'Profit Subtotal, Twei', report?.profitSubtotal)}
+        ${this.table('Post Loss', 'loss', LossCategories, report, 'Loss Subtotal, Twei', report?.lossSubtotal)}
+      </div>
+      <div class="summary">
+        <span class="total" part="total">Total Twei Earned: ${report ? report.total : '...'}</span>
+        ${store.reports.length > 1 ? this.reportPicker(store.reports, report) : nothing}
+        ${this.signedIn && status
+          ? html`<span class=${`report-status ${freshness.kind}`} part="report-status" role="status">${status}</span>`
+          : nothing}
+        ${this.signedIn && offer
+          ? html`<button type="button" class="button" part="buy-report" ?disabled=${store.buying} @click=${() => store.buyReport()}>
+              ${store.buying ? 'Buying…' : `${freshness.kind === 'none' ? 'Get report' : 'Get new report'} — ${twei(price)}`}
+            </button>`
+          : nothing}
+      </div>
+      <p class="muted" part="report-price">Price for report instance: ${twei(price)}</p>
+      ${store.error
+        ? html`<p class="problem" part="economy-problem" role="alert">${store.error.message}</p>`
+        : nothing}
+    </div>`;
   }
 
   private table(

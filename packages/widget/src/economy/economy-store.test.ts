@@ -72,4 +72,70 @@ describe('EconomyStore', () => {
     store.showReport('old');
     expect(store.shownReport?.id).toBe('old');
   });
+
+  it('[W-E7] after a purchase the report is up to date: its own charge is not a change, read credits and other posts are not', () => {
+    const { connection, store } = setup();
+    connection.answer('economy:state', state());
+    expect(store.freshness).toEqual({ kind: 'none' });
+    store.buyReport();
+    connection.answer('report:buy', report('r1', 5));
+    connection.deliverWallet({ balance: 9, thread: 't', readEarned: null }); // the purchase's own charge
+    connection.deliverWallet({ balance: 10, thread: 't', readEarned: 1 }); // reading: not in the report
+    connection.deliverWallet({ balance: 13, thread: 'other', readEarned: null }); // another post
+    expect(store.freshness).toEqual({ kind: 'current' });
+    expect(store.shownReport?.id).toBe('r1');
+  });
+
+  it('[W-E7] each movement on this post after the purchase counts, and a new purchase starts again from zero', () => {
+    const { connection, store } = setup();
+    connection.answer('economy:state', state());
+    store.buyReport();
+    connection.answer('report:buy', report('r1', 5));
+    connection.deliverWallet({ balance: 9, thread: 't', readEarned: null });
+    connection.deliverWallet({ balance: 10, thread: 't', readEarned: null }); // a like on the reader's comment
+    connection.deliverWallet({ balance: 12, thread: 't', readEarned: null }); // a comment: tribute and reward
+    expect(store.freshness).toEqual({ kind: 'changed', movements: 2 });
+    store.buyReport();
+    connection.answer('report:buy', report('r2', 6, 2));
+    connection.deliverWallet({ balance: 11, thread: 't', readEarned: null });
+    expect(store.freshness).toEqual({ kind: 'current' });
+    expect(store.reports.map((r) => r.id)).toEqual(['r2', 'r1']);
+  });
+
+  it('[W-E7] a movement that arrives instead of the charge (a replayed purchase) is counted, not swallowed', () => {
+    const { connection, store } = setup();
+    connection.answer('economy:state', state());
+    store.buyReport();
+    connection.answer('report:buy', report('r1', 5));
+    connection.deliverWallet({ balance: 12, thread: 't', readEarned: null }); // not the charge's 9
+    expect(store.freshness).toEqual({ kind: 'changed', movements: 1 });
+  });
+
+  it('[W-E8] a report from before this page opened, or one bought in another tab, is offered again as "from before"', () => {
+    const { connection, store } = setup();
+    connection.answer('economy:state', state({ reports: [report('old', 1)] }));
+    expect(store.freshness).toEqual({ kind: 'unknown' });
+    store.buyReport();
+    connection.answer('report:buy', report('r1', 5));
+    expect(store.freshness).toEqual({ kind: 'current' });
+    store.refresh(); // e.g. a re-authentication; another tab bought r2 meanwhile
+    connection.answer('economy:state', state({ wallet: { balance: 9, readEarned: 0, readMs: 0 }, reports: [report('r2', 7), report('r1', 5)] }));
+    expect(store.freshness).toEqual({ kind: 'unknown' });
+  });
+
+  it('[W-E8] after a reconnect, read credits keep the report up to date; any other change of balance makes it unknown', () => {
+    const { connection, store } = setup();
+    connection.answer('economy:state', state());
+    store.buyReport();
+    connection.answer('report:buy', report('r1', 5));
+    connection.deliverWallet({ balance: 9, thread: 't', readEarned: null });
+    connection.setStatus('reconnecting');
+    connection.setStatus('connected');
+    connection.answer('economy:state', state({ wallet: { balance: 11, readEarned: 2, readMs: 40_000 }, reports: [report('r1', 5)] }));
+    expect(store.freshness).toEqual({ kind: 'current' });
+    connection.setStatus('reconnecting');
+    connection.setStatus('connected');
+    connection.answer('economy:state', state({ wallet: { balance: 14, readEarned: 2, readMs: 40_000 }, reports: [report('r1', 5)] }));
+    expect(store.freshness).toEqual({ kind: 'unknown' });
+  });
 });

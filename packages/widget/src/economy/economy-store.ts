@@ -5,9 +5,18 @@
  *          reading earned;
  *   [W-E3] a report purchase keeps its requestId until answered and is resent after a reconnect, so a
  *          purchase in a tunnel charges once;
- *   [W-E4] a refused purchase shows the server's message (e.g. insufficient_funds) and charges nothing.
+ *   [W-E4] a refused purchase shows why (the server's message; insufficient_funds in the widget's own
+ *          words, [W-E5]) and charges nothing.
+ *   [W-E7] the report is not sold twice unchanged: after a purchase here the bought report is shown and
+ *          no new one is offered until something moved on this post — a `wallet:update` for this
+ *          thread that is not a read-to-earn credit (each is one committed action that moved this
+ *          reader's Twei on this post: a comment's tribute or reward, a reaction given or received, a
+ *          vote, a settlement) — other than the purchase's own charge. Then it says how many moved.
+ *   [W-E8] when the widget cannot know — the newest report was bought before this page opened or in
+ *          another tab, or the balance moved while it was offline in a way read credits do not explain
+ *          — a new report is offered, and it says so rather than claim nothing changed.
  */
-import type { EconomyRulesView, ParleyError, PnlReport, WalletView } from '@parley/protocol';
+import type { EconomyMode, EconomyRulesView, ParleyError, PnlReport, WalletView } from '@parley/protocol';
 import type { ThreadConnection } from '../state/connection.js';
 import { newRequestId } from '../state/request-id.js';
 
@@ -16,8 +25,24 @@ export interface EconomyStoreOptions {
   makeRequestId?: () => string;
 }
 
+/** What is known of the newest report's freshness ([W-E7], [W-E8]). */
+export type ReportFreshness =
+  | { kind: 'none' }
+  | { kind: 'current' }
+  | { kind: 'changed'; movements: number }
+  | { kind: 'unknown' };
+
+interface Tracking {
+  reportId: string;
+  movements: number;
+  /** The balance the purchase's own `wallet:update` will carry; null once it came (or cannot come). */
+  echo: number | null;
+}
+
 export class EconomyStore {
   rules: EconomyRulesView | null = null;
+  /** The site's economy mode, as `economy:state` said; undefined = an older server (full). */
+  mode: EconomyMode | undefined = undefined;
   wallet: WalletView | null = null;
   reports: PnlReport[] = [];
   /** The report on show; the newest unless the reader picked an older one. */
@@ -26,6 +51,7 @@ export class EconomyStore {
   error: ParleyError | null = null;
 
   private pendingBuy: string | null = null;
+  private tracking: Tracking | null = null;
   private readonly listeners = new Set<() => void>();
   private readonly unsubscribe: (() => void)[] = [];
   private generation = 0;
@@ -44,6 +70,7 @@ export class EconomyStore {
       this.unsubscribe.push(
         connection.onWallet((update) => {
           if (!this.wallet) return;
+          if (update.thread === options.thread && update.readEarned === null) this.moved(update.balance);
           this.wallet = {
             ...this.wallet,
             balance: update.balance,
@@ -55,6 +82,15 @@ export class EconomyStore {
     }
     if (connection.onSession) this.unsubscribe.push(connection.onSession(() => this.refresh())); // [W-E1]
     if (connection.status === 'connected') this.connected();
+  }
+
+  /** [W-E7] [W-E8] Whether a new report would show anything the newest one does not. */
+  get freshness(): ReportFreshness {
+    const newest = this.reports[0];
+    if (!newest) return { kind: 'none' };
+    if (this.tracking?.reportId !== newest.id) return { kind: 'unknown' };
+    const { movements } = this.tracking;
+    return movements === 0 ? { kind: 'current' } : { kind: 'changed', movements };
   }
 
   get shownReport(): PnlReport | null {
@@ -78,9 +114,16 @@ export class EconomyStore {
     this.connection.request('economy:state', { thread: this.options.thread }, (ack) => {
       if (this.disposed || generation !== this.generation) return;
       if (!ack.ok) return this.fail(ack.error);
+      const before = this.wallet;
       this.rules = ack.data.rules;
+      this.mode = ack.data.mode;
       this.wallet = ack.data.wallet;
       this.reports = ack.data.reports;
+      // [W-E8] Keep tracking only the same report, with every change to the balance explained by
+      // read credits on this post; anything else may have moved while this page was not listening.
+      const after = this.wallet;
+      const unexplained = !before || !after || after.balance - before.balance !== after.readEarned - before.readEarned;
+      if (this.tracking && (this.reports[0]?.id !== this.tracking.reportId || unexplained)) this.tracking = null;
       this.changed();
     });
   }
@@ -128,10 +171,24 @@ export class EconomyStore {
       this.pendingBuy = null;
       this.buying = false;
       if (!ack.ok) return this.fail(ack.error); // [W-E4]
+      // [W-E7] From now on count what moves on this post. The server sends the purchase's own
+      // wallet:update right after this answer; a replayed purchase (already listed) sends none.
+      const replay = this.reports.some((r) => r.id === ack.data.id);
+      const echo = !replay && this.wallet ? this.wallet.balance - ack.data.price : null;
+      this.tracking = { reportId: ack.data.id, movements: 0, echo };
       this.reports = [ack.data, ...this.reports.filter((r) => r.id !== ack.data.id)];
       this.shownReportId = ack.data.id;
       this.changed();
     });
+  }
+
+  /** [W-E7] One committed action moved this reader's Twei on this post. */
+  private moved(balance: number): void {
+    const tracking = this.tracking;
+    if (!tracking) return;
+    const echo = tracking.echo;
+    tracking.echo = null;
+    if (echo !== balance) tracking.movements += 1;
   }
 
   private fail(error: ParleyError): void {

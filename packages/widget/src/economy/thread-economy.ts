@@ -1,7 +1,10 @@
 import { html, nothing, type TemplateResult } from 'lit';
+import type { EconomyMode } from '@parley/protocol';
 import type { ThreadConnection } from '../state/connection.js';
 import { EconomyStore } from './economy-store.js';
 import { twei } from './format.js';
+import { effectiveEconomyMode, parseEconomyMode } from './mode.js';
+import type { ShortfallContext } from './shortfall.js';
 import { articleReadMinutes } from './read-time.js';
 import { ReadTracker } from './read-tracker.js';
 
@@ -22,12 +25,20 @@ export class ThreadEconomy {
   private tracker: ReadTracker | null = null;
   private readonly off: (() => void)[];
   private viewerId: string | null | undefined = undefined;
+  private pageMode: EconomyMode;
+  private readonly listeners = new Set<() => void>();
 
   /** `viewer` follows the thread store: a sign-in, sign-out or new token there refetches the wallet. */
   constructor(connection: ThreadConnection, thread: string, host: Element, viewer: ViewerSource) {
     this.store = new EconomyStore(connection, { thread });
     this.readMinutes = articleReadMinutes(host.ownerDocument, host.getAttribute('article'), host.getAttribute('read-time'));
+    this.pageMode = parseEconomyMode(host.getAttribute('economy'));
+    // The page may change `economy` at any time (a settings toggle): follow it without a new session.
+    const view = host.ownerDocument.defaultView as (Window & typeof globalThis) | null;
+    const observer = view?.MutationObserver ? new view.MutationObserver(() => this.setPageMode(host.getAttribute('economy'))) : null;
+    observer?.observe(host, { attributes: true, attributeFilter: ['economy'] });
     this.off = [
+      () => observer?.disconnect(),
       this.store.subscribe(() => this.followStore()),
       viewer.subscribe(() => {
         const id = viewer.viewer?.user?.id ?? null;
@@ -40,8 +51,30 @@ export class ThreadEconomy {
     ];
   }
 
+  /** [W-E9] What this widget shows: the lesser of the site's mode and the page's `economy` attribute. */
+  get mode(): EconomyMode {
+    return effectiveEconomyMode(this.store.mode, this.pageMode);
+  }
+
+  /** What a refusal for want of Twei is explained with ([W-E5]). */
+  shortfallContext(): ShortfallContext {
+    return { rules: this.store.rules, wallet: this.store.wallet, readMinutes: this.readMinutes };
+  }
+
+  setPageMode(value: string | null): void {
+    const mode = parseEconomyMode(value);
+    if (mode === this.pageMode) return;
+    this.pageMode = mode;
+    this.listeners.forEach((listener) => listener());
+  }
+
   subscribe(listener: () => void): () => void {
-    return this.store.subscribe(listener);
+    this.listeners.add(listener);
+    const off = this.store.subscribe(listener);
+    return () => {
+      this.listeners.delete(listener);
+      off();
+    };
   }
 
   dispose(): void {
@@ -52,8 +85,10 @@ export class ThreadEconomy {
   }
 
   private followStore(): void {
-    const { rules, wallet } = this.store;
-    if (!rules || !wallet) {
+    const { rules, wallet, mode } = this.store;
+    // [W-E10] A site with the economy off pays nothing for reading: no heartbeats. A page that only
+    // hides the blocks (`economy="off"` on a site that runs it) still earns, as the site's rules say.
+    if (!rules || !wallet || mode === 'off') {
       this.tracker?.dispose();
       this.tracker = null;
     } else if (!this.tracker) {
@@ -65,17 +100,19 @@ export class ThreadEconomy {
 /** Under the composer: what posting costs and pays, before the reader posts. */
 export function renderCommentPrice(economy: ThreadEconomy | null): TemplateResult | typeof nothing {
   const amounts = economy?.store.rules?.amounts;
-  if (!amounts || !economy?.store.wallet) return nothing;
+  if (!amounts || !economy?.store.wallet || economy.mode === 'off') return nothing;
   return html`<p part="comment-price" class="comment-price">
     Posting costs a ${twei(amounts.commentTributes)} tribute and earns ${twei(amounts.commentRewards)}.
   </p>`;
 }
 
 export function renderEconomy(economy: ThreadEconomy | null, signedIn: boolean): TemplateResult | typeof nothing {
-  if (!economy) return nothing;
+  if (!economy || economy.mode === 'off') return nothing;
   return html`<parley-earnings
     exportparts="earnings, read-to-earn, pnl, read-time, earned, balance, report-date, profit, loss, profit-subtotal,
-      loss-subtotal, total, buy-report, report-price, report-select, economy-problem, prices, comment-to-earn"
+      loss-subtotal, total, buy-report, report-price, report-select, economy-problem, prices, comment-to-earn,
+      report-status, economy-line, report-toggle"
+    .mode=${economy.mode}
     .store=${economy.store}
     .readMinutes=${economy.readMinutes}
     .signedIn=${signedIn}

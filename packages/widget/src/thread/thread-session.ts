@@ -6,6 +6,7 @@
 import type { ThreadConnection } from '../state/connection.js';
 import { ThreadStore, type StoreNotice, type ThreadStoreOptions } from '../state/thread-store.js';
 import { ThreadEconomy } from '../economy/thread-economy.js';
+import { withRefusalsExplained } from '../economy/shortfall.js';
 import type { LiveController } from './live-controller.js';
 import { ModerationDesk } from './moderation-desk.js';
 
@@ -27,7 +28,9 @@ export class ThreadSession {
   readonly desk: ModerationDesk;
   private readonly cleanup: (() => void)[];
 
-  constructor(connection: ThreadConnection, options: ThreadStoreOptions, host: ThreadSessionHost) {
+  constructor(raw: ThreadConnection, options: ThreadStoreOptions, host: ThreadSessionHost) {
+    // A refusal for want of Twei says what really earns (economy/shortfall.ts), wherever it shows.
+    const connection = withRefusalsExplained(raw, () => this.economy.shortfallContext());
     const store = (this.store = new ThreadStore(connection, options));
     const economy = (this.economy = new ThreadEconomy(connection, options.thread, host.element, store));
     const desk = (this.desk = new ModerationDesk(connection, store, () => host.changed(), (error, action) =>
