@@ -1,12 +1,45 @@
-import { defineConfig } from 'vite';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * Writes `name.js.br` (brotli, quality 11) and `name.js.gz` (gzip -9) beside every built JavaScript
+ * file, so the server sends them as they are (Content-Encoding negotiated per request, never
+ * compressed on the fly). Only the public `generateBundle`/`emitFile` plugin API, so it does not
+ * depend on Vite's internals; gzip -9 is also what `pnpm size` measures.
+ */
+function precompress(): Plugin {
+  return {
+    name: 'parley:precompress',
+    apply: 'build',
+    enforce: 'post',
+    generateBundle(_options, bundle) {
+      for (const output of Object.values(bundle)) {
+        if (output.type !== 'chunk') continue;
+        const source = Buffer.from(output.code);
+        const brotli = brotliCompressSync(source, {
+          params: {
+            [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT,
+            [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY,
+            [zlib.BROTLI_PARAM_SIZE_HINT]: source.length,
+          },
+        });
+        this.emitFile({ type: 'asset', fileName: `${output.fileName}.br`, source: brotli });
+        this.emitFile({ type: 'asset', fileName: `${output.fileName}.gz`, source: gzipSync(source, { level: 9 }) });
+      }
+    },
+  };
+}
 
 /**
  * parley.js is one ES module (Lit + socket.io-client + the app): a publisher adds one script tag,
  * no import map. Yjs (presence and notes) is split into `chunks/`, imported lazily after the
  * comments are visible; the browser resolves it relative to parley.js, i.e. from the Parley server. `source` resolves @parley/protocol from src (types and
  * constants only — the widget never imports `@parley/protocol/schemas`, so zod stays out).
+ * Everything under `chunks/` is named by its content hash: the server serves it `immutable`
+ * (packages/server/src/transport/widget-files.ts), so keep `[hash]` in `chunkFileNames`.
  */
 export default defineConfig({
+  plugins: [precompress()],
   resolve: { conditions: ['source', 'browser', 'module', 'import', 'production', 'default'] },
   build: {
     target: 'es2022',
