@@ -7,7 +7,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { signThreadClaim, signToken, startParleyServer, type ParleyServer } from '@parley/server';
+import { signThreadClaim, signToken, startParleyServer, type ParleyServer, type ParleyServerOptions } from '@parley/server';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, launchChromium } from './harness.js';
@@ -40,25 +40,36 @@ function publisherSite(parleyUrl: () => string): Promise<{ server: Server; origi
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
 }
 
+/**
+ * The publisher's site and a Parley server whose site `culture` lists the publisher's origin (known
+ * first: it goes in the config), both closed after the file's tests.
+ */
+async function startPublisherAndParley(options: Partial<ParleyServerOptions> = {}, gates = {}): Promise<{ parley: ParleyServer; publisher: { origin: string } }> {
+  let parley: ParleyServer | null = null;
+  const publisher = await publisherSite(() => parley?.url ?? '');
+  const started = await startParleyServer({
+    port: 0,
+    dbPath: ':memory:',
+    logger: false,
+    sites: [{ id: 'culture', secret: SECRET, origins: [publisher.origin], gates }],
+    ...options,
+  });
+  parley = started;
+  afterAll(async () => {
+    await started.close();
+    await new Promise((done) => publisher.server.close(done));
+  });
+  return { parley: started, publisher };
+}
+
 describe('a publisher page on another origin, set up as the README says', () => {
   let parley: ParleyServer;
-  let publisher: { server: Server; origin: string };
+  let publisher: { origin: string };
   let browser: Browser;
 
   beforeAll(async () => {
-    // The publisher's origin is known before Parley starts (it goes in the site's origins).
-    publisher = await publisherSite(() => parley.url);
-    parley = await startParleyServer({
-      port: 0,
-      dbPath: ':memory:',
-      logger: false,
-      sites: [{ id: 'culture', secret: SECRET, origins: [publisher.origin], gates: { comment: 5 } }],
-    });
+    ({ parley, publisher } = await startPublisherAndParley({}, { comment: 5 }));
     browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await parley?.close();
-    await new Promise((done) => publisher?.server.close(done));
   });
 
   async function open(reader: string) {
@@ -90,24 +101,12 @@ describe('a publisher page on another origin, set up as the README says', () => 
 });
 
 describe('[W-S10] a widget refused for too many connections from its address', () => {
-  let parley: ParleyServer;
-  let publisher: { server: Server; origin: string };
+  let publisher: { origin: string };
   let browser: Browser;
 
   beforeAll(async () => {
-    publisher = await publisherSite(() => parley.url);
-    parley = await startParleyServer({
-      port: 0,
-      dbPath: ':memory:',
-      logger: false,
-      rateLimit: { connectionsPerIp: 1 },
-      sites: [{ id: 'culture', secret: SECRET, origins: [publisher.origin] }],
-    });
+    ({ publisher } = await startPublisherAndParley({ rateLimit: { connectionsPerIp: 1 } }));
     browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await parley?.close();
-    await new Promise((done) => publisher?.server.close(done));
   });
 
   it('comes back by itself once the server has room, instead of staying offline', async () => {

@@ -28,6 +28,15 @@ function normalise(origin: string): string | null {
   }
 }
 
+/**
+ * Paste-and-go (SPEC THREAD-3): is `url` a page of `origin`? Only then may a join from that origin
+ * create a thread for it, so a script cannot mint threads for pages that do not exist.
+ */
+export function urlOnOrigin(url: string, origin: string): boolean {
+  const page = normalise(url);
+  return page !== null && page === normalise(origin);
+}
+
 /** Does `site` accept a request with this Origin header (undefined = none) and Host header? */
 export function originAllowed(site: Pick<Site, 'origins'>, origin: string | undefined, host: string | undefined): boolean {
   if (origin === undefined) return site.origins.includes('same-origin') || site.origins.includes('*');

@@ -32,8 +32,7 @@ import {
 } from '../commands/index.js';
 import type { JoinOptions } from '../commands/join-thread.js';
 import type { Identity } from '../domain/identity.js';
-import { urlOnOrigin } from '../sites/auto-create.js';
-import { originExplicitlyAllowed } from '../sites/origins.js';
+import { originExplicitlyAllowed, urlOnOrigin } from '../sites/origins.js';
 import type { Site } from '../sites/site-config.js';
 import { verifyThreadClaim } from '../sites/thread-claims.js';
 import { sessionAuth } from './session-auth.js';
