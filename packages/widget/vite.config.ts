@@ -23,8 +23,10 @@ function precompress(): Plugin {
             [zlib.BROTLI_PARAM_SIZE_HINT]: source.length,
           },
         });
-        this.emitFile({ type: 'asset', fileName: `${output.fileName}.br`, source: brotli });
-        this.emitFile({ type: 'asset', fileName: `${output.fileName}.gz`, source: gzipSync(source, { level: 9 }) });
+        const gzip = gzipSync(source, { level: 9 });
+        // A variant no smaller than the file is left out: the server then sends the file as is.
+        if (brotli.length < source.length) this.emitFile({ type: 'asset', fileName: `${output.fileName}.br`, source: brotli });
+        if (gzip.length < source.length) this.emitFile({ type: 'asset', fileName: `${output.fileName}.gz`, source: gzip });
       }
     },
   };
@@ -51,6 +53,9 @@ export default defineConfig({
       fileName: () => 'parley.js',
     },
     rolldownOptions: {
+      // Code shared by parley.js and a lazy chunk (Lit, for <parley-earnings>) stays in parley.js,
+      // which the chunk imports from; lib mode's default ('strict') would split it into a third file.
+      preserveEntrySignatures: 'allow-extension',
       // Lib mode keeps ES output readable by default; parley.js is shipped as is, so minify fully.
       // Licence comments of Lit and socket.io-client are kept.
       output: { chunkFileNames: 'chunks/[name]-[hash].js', minify: true, comments: { legal: true } },
