@@ -1,7 +1,9 @@
 // Fails when dist/parley.js grows past its gzip budget, so the bundle cannot grow unnoticed.
-// Budget: Lit (≈ 6.7 KB) + socket.io-client (≈ 13 KB) + the app (≈ 19 KB: threads, locks, and the
-// Read-to-Earn / PnL blocks, which sit above the comments on the reference page and so belong to the
-// first paint), plus a little headroom. Yjs (presence, notes) is a lazy chunk and not counted here.
+// Budget: Lit (≈ 6.7 KB) + socket.io-client (≈ 13 KB) + the app (≈ 19 KB: threads, locks, the
+// economy's state and wording), plus a little headroom. Yjs (presence, notes) and <parley-earnings>
+// (the Twei blocks, ≈ 3.5 KB) are lazy chunks and not counted here: the blocks are fetched when a
+// session starts, in parallel with connecting, and can draw only once `economy:state` has answered
+// over the socket anyway — and a page with economy="off" never downloads them.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 

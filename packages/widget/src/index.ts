@@ -4,18 +4,17 @@
  */
 import { ParleyComment } from './comment/comment.js';
 import { ParleyComposer } from './composer/composer.js';
-import { ParleyEarnings } from './economy/earnings.js';
 import { ParleyNotes } from './notes/notes.js';
 import { ParleyThread } from './thread/thread.js';
+import type { ParleyEarnings } from './economy/earnings.js';
 
-export { ParleyComment, ParleyComposer, ParleyEarnings, ParleyNotes, ParleyThread };
+export { ParleyComment, ParleyComposer, ParleyNotes, ParleyThread };
 export { ParleyCommentPostedEvent, ParleyErrorEvent, ParleySignInEvent } from './events.js';
 export type { Connector, ThreadConnection, ConnectionStatus } from './state/connection.js';
 
 const elements: [string, CustomElementConstructor][] = [
   ['parley-composer', ParleyComposer],
   ['parley-comment', ParleyComment],
-  ['parley-earnings', ParleyEarnings],
   ['parley-notes', ParleyNotes],
   ['parley-thread', ParleyThread],
 ];
@@ -24,6 +23,8 @@ for (const [name, element] of elements) {
   if (!customElements.get(name)) customElements.define(name, element);
 }
 
+// `<parley-earnings>` (the Twei blocks) is a chunk of its own, loaded when a session starts:
+// economy/define-earnings.ts.
 declare global {
   interface HTMLElementTagNameMap {
     'parley-thread': ParleyThread;

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import '../index.js';
+import './define-earnings.js';
 import type { ParleyEarnings } from './earnings.js';
 import { EconomyStore } from './economy-store.js';
 import { WalletFakeConnection, report, state } from './testing.js';

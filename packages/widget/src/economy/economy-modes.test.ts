@@ -6,6 +6,7 @@ import '../index.js';
 import type { ParleyThread } from '../thread/thread.js';
 import { THREAD, bella, comment, snapshot, viewer } from '../state/testing/fixtures.js';
 import { WalletFakeConnection, state } from './testing.js';
+import { loadEarnings } from './earnings-loader.js';
 
 async function settled(el: ParleyThread): Promise<void> {
   for (let i = 0; i < 4; i++) {
@@ -30,6 +31,7 @@ async function open({ page, siteMode, balance = 10 }: { page?: string; siteMode?
   connection.setStatus('connected');
   connection.answer('thread:join', snapshot([comment('a', { seq: 1 })], { viewer: viewer(bella) }));
   connection.answer('economy:state', state({ ...(siteMode && { mode: siteMode }), wallet: { balance, readEarned: 0, readMs: 0 } }));
+  await loadEarnings(); // the Twei blocks are a chunk of their own, loaded when the session starts
   await settled(el);
   const earnings = () => el.shadowRoot!.querySelector('parley-earnings')?.shadowRoot ?? null;
   const part = (name: string) => earnings()?.querySelector(`[part~="${name}"]`) ?? null;

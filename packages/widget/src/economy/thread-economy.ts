@@ -3,6 +3,7 @@ import type { EconomyMode } from '@parley/protocol';
 import type { ThreadConnection } from '../state/connection.js';
 import { EconomyStore } from './economy-store.js';
 import { twei } from './format.js';
+import { loadEarnings } from './earnings-loader.js';
 import { effectiveEconomyMode, parseEconomyMode } from './mode.js';
 import type { ShortfallContext } from './shortfall.js';
 import { articleReadMinutes } from './read-time.js';
@@ -33,6 +34,7 @@ export class ThreadEconomy {
     this.store = new EconomyStore(connection, { thread });
     this.readMinutes = articleReadMinutes(host.ownerDocument, host.getAttribute('article'), host.getAttribute('read-time'));
     this.pageMode = parseEconomyMode(host.getAttribute('economy'));
+    if (this.pageMode !== 'off') void loadEarnings();
     // The page may change `economy` at any time (a settings toggle): follow it without a new session.
     const view = host.ownerDocument.defaultView as (Window & typeof globalThis) | null;
     const observer = view?.MutationObserver ? new view.MutationObserver(() => this.setPageMode(host.getAttribute('economy'))) : null;
@@ -65,6 +67,7 @@ export class ThreadEconomy {
     const mode = parseEconomyMode(value);
     if (mode === this.pageMode) return;
     this.pageMode = mode;
+    if (mode !== 'off') void loadEarnings();
     this.listeners.forEach((listener) => listener());
   }
 

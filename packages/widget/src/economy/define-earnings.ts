@@ -1,0 +1,11 @@
+/**
+ * The `<parley-earnings>` chunk: its element, styles and report tables. parley.js imports it as soon
+ * as a session starts (economy/earnings-loader.ts), in parallel with connecting: the blocks can only
+ * draw once `economy:state` has answered over the socket, so nothing waits for it — and a page with
+ * `economy="off"` never downloads it.
+ */
+import { ParleyEarnings } from './earnings.js';
+
+if (!customElements.get('parley-earnings')) customElements.define('parley-earnings', ParleyEarnings);
+
+export { ParleyEarnings };
