@@ -75,6 +75,14 @@ export interface EconomyRulesView {
   readCapPerPost: number;
   /** How often the widget should send `read:heartbeat` while the reader reads. */
   heartbeatMs: number;
+  // Issue 9 (server): optional, so a widget works with older servers. The server sends more rule
+  // fields than these (diminishing, giver bars, mint budget); these are the ones a widget may show.
+  /** How long a comment must stand before its rewards (Comment Rewards, reaction rewards) are paid, ms. */
+  settleWindowMs?: number;
+  /** The most a reader can earn on this site in one UTC day, all categories and reading together. */
+  dailyEarnCap?: number;
+  /** Who bears the Post Publish Tribute: `site` (nothing is charged to the author) or `author`. */
+  publishTributePaidBy?: 'site' | 'author';
 }
 
 export interface WalletView {
@@ -83,6 +91,15 @@ export interface WalletView {
   readEarned: number;
   /** Reading time the server has measured on this thread, ms. */
   readMs: number;
+  // Issue 9 (server): optional, absent from older servers.
+  /** Rewards earned but not paid yet: they wait until their comment has stood for `settleWindowMs`. */
+  pending?: number;
+  /** What the reader owes the treasury (a reversal they could not cover); later credits repay it first. */
+  debt?: number;
+  /** Earned today (UTC day) on this site; when it reaches `dailyEarnCap` nothing more is paid today. */
+  earnedToday?: number;
+  /** The reader's daily earning cap on this site (the same as `rules.dailyEarnCap`). */
+  dailyEarnCap?: number;
 }
 
 /** A bought report: one reader's twelve categories on one post, as of `boughtAt`. */
@@ -141,4 +158,9 @@ export interface WalletUpdate {
   thread: string | null;
   /** For read-to-earn credits: the new total read earned on `thread`; otherwise null. */
   readEarned: number | null;
+  // Issue 9 (server): optional, absent from older servers; the same meaning as in WalletView.
+  pending?: number;
+  debt?: number;
+  earnedToday?: number;
+  dailyEarnCap?: number;
 }

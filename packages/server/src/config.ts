@@ -149,6 +149,14 @@ export interface ParleyServerOptions {
    */
   eventTickMs?: number;
   /**
+   * How often the server pays rewards whose comments have stood for the settlement window
+   * (economy/settlement.ts, SPEC SETTLE-4), in batches of 200 per transaction. Readers' own due
+   * rewards are also paid whenever their wallet is read, so this bounds how late a wallet that
+   * nobody reads is settled. 0 turns the timer off.
+   * @default 10 s — a pending reward appears within seconds of its window ending, for one indexed query.
+   */
+  settleEveryMs?: number;
+  /**
    * Called first for every HTTP request that is not Socket.IO's; return true when you answered it.
    * The demo serves its article page and persona tokens on the same port this way.
    */
@@ -182,6 +190,7 @@ export interface ResolvedConfig {
   rateLimit: ResolvedRateLimit | false;
   trustProxy: TrustProxy;
   eventTickMs: number;
+  settleEveryMs: number;
   onRequest: ParleyServerOptions['onRequest'] | undefined;
   adapter: AdapterConstructor | undefined;
   logger: Logger;
@@ -266,6 +275,7 @@ export function resolveConfig(options: ParleyServerOptions = {}, env: NodeJS.Pro
     rateLimit: resolveRateLimit(options.rateLimit),
     trustProxy: checkTrust(options.trustProxy ?? false),
     eventTickMs: Math.max(0, options.eventTickMs ?? 100),
+    settleEveryMs: Math.max(0, options.settleEveryMs ?? 10_000),
     onRequest: options.onRequest,
     adapter: options.adapter,
     logger: options.logger === false ? silentLogger : (options.logger ?? consoleLogger),

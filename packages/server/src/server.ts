@@ -18,6 +18,8 @@ import { attachSocketEvents } from './transport/socket-events.js';
 import { ClientAddresses } from './transport/client-address.js';
 import { connectionLimits } from './transport/connection-limits.js';
 import { RateLimits } from './transport/limits.js';
+import { settleDue, SETTLE_BATCH } from './economy/settlement.js';
+import { walletRoom } from './economy/accounts.js';
 import { roomOf, type ParleyIo } from './transport/types.js';
 
 export interface ParleyServer {
@@ -136,6 +138,30 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   const pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
   pruneTimer.unref();
 
+  // Rewards whose comments stood for the settlement window are paid in batches (SETTLE-4); one
+  // settle at a time, and the wallets they changed hear it like after any command.
+  let settling = false;
+  const settle = async (): Promise<void> => {
+    if (settling || closing) return;
+    settling = true;
+    try {
+      for (let batch = 0; batch < 10; batch++) {
+        const { settled, wallets } = await settleDue(ctx, SETTLE_BATCH);
+        for (const wallet of wallets) {
+          io.to(walletRoom(wallet.site, wallet.userId)).emit('wallet:update', wallet.update);
+          refreshViewer(io, config.sites, store, wallet.site, wallet.userId).catch((error: unknown) => logger.error('level refresh failed', { error }));
+        }
+        if (settled < SETTLE_BATCH) break;
+      }
+    } catch (error) {
+      logger.error('settling rewards failed', { error });
+    } finally {
+      settling = false;
+    }
+  };
+  const settleTimer = config.settleEveryMs > 0 ? setInterval(() => void settle(), config.settleEveryMs) : null;
+  settleTimer?.unref();
+
   let closing: Promise<void> | null = null;
   const server: ParleyServer = {
     url,
@@ -165,6 +191,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     close() {
       closing ??= (async () => {
         clearInterval(pruneTimer);
+        if (settleTimer) clearInterval(settleTimer);
         dispatcher.close();
         realtime.close();
         const closed = io.close();

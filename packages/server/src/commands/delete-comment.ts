@@ -6,6 +6,8 @@ import { commentDeleted, forbidden, notFound } from '../errors.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { nextEvent, runMutation } from './mutation.js';
 import { threadGates, threadRef } from './thread-gates.js';
+import { openBook } from '../economy/book.js';
+import { cancelCommentRewards } from '../economy/settlement.js';
 
 /**
  * An author deletes their own comment, or a moderator/admin of the thread's site anyone's. Not
@@ -45,6 +47,9 @@ export async function deleteComment(
       commentId: comment.id,
       deletedAt: at,
     });
-    return { result: { seq: event.seq, commentId: comment.id, deletedAt: at }, events: [event] };
+    // A comment pays only while it stands (SETTLE-2): its pending rewards are cancelled, paid ones reversed.
+    const book = openBook(ctx, tx, thread.site.id, at, input.requestId);
+    await cancelCommentRewards(book, thread.key, comment.id);
+    return { result: { seq: event.seq, commentId: comment.id, deletedAt: at }, events: [event], wallets: await book.walletUpdates() };
   });
 }

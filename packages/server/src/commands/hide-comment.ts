@@ -5,6 +5,8 @@ import { commentDeleted, notFound, ParleyError } from '../errors.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { nextEvent, runMutation } from './mutation.js';
 import { threadGates, threadRef } from './thread-gates.js';
+import { openBook } from '../economy/book.js';
+import { cancelCommentRewards } from '../economy/settlement.js';
 
 /**
  * A moderator or admin of the thread's site hides a comment (or shows it again). A hidden comment
@@ -42,12 +44,16 @@ export async function hideComment(
     if (input.hidden) await tx.hideComment(thread.key, comment.id, user.id, at);
     else body = await tx.showComment(thread.key, comment.id);
     const hiddenAt = input.hidden ? at : null;
+    // A hide cancels the comment's pending rewards and reverses the paid ones, exactly (SETTLE-2, SETTLE-3);
+    // showing it again restores its words, not its rewards.
+    const book = openBook(ctx, tx, thread.site.id, at, input.requestId);
+    if (input.hidden) await cancelCommentRewards(book, thread.key, comment.id);
     const event = await nextEvent<CommentHiddenEvent>(tx, thread, at, {
       type: 'comment.hidden',
       commentId: comment.id,
       hiddenAt,
       body,
     });
-    return { result: { seq: event.seq, commentId: comment.id, hiddenAt }, events: [event] };
+    return { result: { seq: event.seq, commentId: comment.id, hiddenAt }, events: [event], wallets: await book.walletUpdates() };
   });
 }

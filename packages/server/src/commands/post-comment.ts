@@ -52,9 +52,9 @@ export async function postComment(
     if (placement.depth > 0) await tx.adjustReplyCount(thread.key, placement.rootId, 1);
     await tx.adjustThreadCounts(thread.key, { comments: 1 });
 
-    // The tribute and the reward move in this same transaction: no money without the comment.
+    // The tribute moves and the reward is recorded (pending, SETTLE-1) in this same transaction.
     const book = openBook(ctx, tx, thread.site.id, at, input.requestId);
-    await moneyForComment(book, user.id, thread.key, id);
+    await moneyForComment(book, user.id, thread.key, { id, createdAt: at });
 
     const comment = toCommentView(stored);
     const event: CommentCreatedEvent = { type: 'comment.created', thread: input.thread, seq, at, comment };

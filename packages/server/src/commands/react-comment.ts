@@ -51,9 +51,14 @@ export async function reactComment(
       userId: user.id,
       value: input.value,
     });
-    // The old reaction's Twei are reversed and the new one's moved in this same transaction.
+    // A first reaction's Twei move (or are recorded pending) in this same transaction; later ones move none.
     const book = openBook(ctx, tx, thread.site.id, at, input.requestId);
-    const change = { actorId: user.id, commentAuthorId: comment.author.id, thread: thread.key, commentId: comment.id };
+    const change = {
+      actor: { id: user.id, level: user.level },
+      commentAuthorId: comment.author.id,
+      thread: thread.key,
+      comment: { id: comment.id, createdAt: comment.createdAt },
+    };
     await moneyForReaction(book, change, input.value);
     const result = { seq: event.seq, commentId: comment.id, ...counts, value: input.value };
     return { result, events: [event], wallets: await book.walletUpdates() };

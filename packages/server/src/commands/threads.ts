@@ -110,9 +110,10 @@ export async function applyThreadSpec(
 }
 
 /**
- * Publishes the thread's post (once) and names its author (once). The author pays the Post Publish
- * Tribute when named: the host published, the author did not act, so — as for every reader who did
- * not act (economy README [ECO-2]) — they pay at most what they have and publishing never fails.
+ * Publishes the thread's post (once) and names its author (once). [SETTLE-6] A post's author can
+ * always publish: by default the site bears the Post Publish Tribute (`publishTributePaidBy:
+ * 'site'` — the treasury would pay itself, so nothing moves); a site that sets `'author'` charges
+ * the author exactly, and what they cannot cover becomes debt (DEBT-1), never a refusal.
  */
 export async function publish(ctx: CommandContext, tx: WriteTx, ref: ThreadRef, author: string | null, at: number): Promise<WalletDelivery[]> {
   await tx.publishThread(ref.key, at);
@@ -120,7 +121,9 @@ export async function publish(ctx: CommandContext, tx: WriteTx, ref: ThreadRef, 
   const book = openBook(ctx, tx, ref.site.id, at, null);
   if (!(await tx.ledger.setPostAuthor(ref.key, readerAccount(ref.site.id, author), at))) return [];
   await book.ensureReader(author);
-  await book.chargeUpTo(author, book.rules.amounts.publishTribute, { category: 'publishTribute', thread: ref.key, ref: `publish:${ref.key}` });
+  if (book.rules.publishTributePaidBy === 'author') {
+    await book.chargeOwed(author, book.rules.amounts.publishTribute, { category: 'publishTribute', thread: ref.key, ref: `publish:${ref.key}` });
+  }
   return book.walletUpdates();
 }
 

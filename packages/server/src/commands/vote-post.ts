@@ -41,9 +41,9 @@ export async function votePost(
       userId: user.id,
       value: input.value,
     });
-    // The old vote's Twei are reversed and the new one's moved in this same transaction.
+    // A first vote's Twei move in this same transaction; later ones move none (REACT-1).
     const book = openBook(ctx, tx, ref.site.id, at, input.requestId);
-    await moneyForVote(book, user.id, ref.key, input.value);
+    await moneyForVote(book, { id: user.id, level: user.level }, ref.key, input.value);
     return { result: { seq: event.seq, plus, minus, value: input.value }, events: [event], wallets: await book.walletUpdates() };
   });
 }

@@ -2,8 +2,10 @@ import type { EconomyState, EconomyStateInput } from '@parley/protocol';
 import type { CommandContext, CommandOutput } from '../commands/context.js';
 import { threadRef } from '../commands/thread-gates.js';
 import type { Identity } from '../domain/identity.js';
-import { readerAccount } from './accounts.js';
+import { debtAccount, readerAccount } from './accounts.js';
 import { openBook } from './book.js';
+import { dayOf } from './ledger-book.js';
+import { settleReader } from './settlement.js';
 
 /** Bought reports kept on screen; older ones stay in the database. */
 export const REPORTS_SHOWN = 20;
@@ -24,6 +26,8 @@ export async function economyState(
   const rules = ctx.economy.rulesFor(site);
   let wallets: CommandOutput<EconomyState>['wallets'] = [];
   if (identity) {
+    // Due rewards are paid before the wallet is read (SETTLE-5), so a reader never waits for the timer.
+    wallets = await settleReader(ctx, site, identity.id);
     const account = readerAccount(site, identity.id);
     const opened = await ctx.store.read((tx) => tx.ledger.balance(account));
     if (opened === null) {
@@ -47,6 +51,10 @@ export async function economyState(
         balance: (await tx.ledger.balance(account)) ?? 0,
         readEarned: session?.credited ?? 0,
         readMs: session?.readMs ?? 0,
+        pending: await tx.ledger.pendingTotal(account),
+        debt: Math.max(0, -((await tx.ledger.balance(debtAccount(site, identity.id))) ?? 0)),
+        earnedToday: (await tx.ledger.earnedOn(account, dayOf(ctx.now())))?.amount ?? 0,
+        dailyEarnCap: rules.dailyEarnCap,
       },
       author: authorId,
       reports: await tx.ledger.reports(account, thread.key, REPORTS_SHOWN),

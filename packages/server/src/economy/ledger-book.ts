@@ -3,7 +3,7 @@ import { ParleyError } from '../errors.js';
 import type { TransferRecord } from '../store/ledger-types.js';
 import type { WriteTx } from '../store/types.js';
 import { threadIdOf } from '../domain/thread-key.js';
-import { readerAccount, treasuryAccount } from './accounts.js';
+import { debtAccount, readerAccount, treasuryAccount } from './accounts.js';
 import type { EconomyRules } from './rules.js';
 
 export interface WalletDelivery {
@@ -15,7 +15,7 @@ export interface WalletDelivery {
 export const insufficientFunds = (need: number, balance: number): ParleyError =>
   new ParleyError(
     ErrorCodes.insufficientFunds,
-    `This needs ${need} Twei and you have ${balance}. Read or comment to earn more.`,
+    `This needs ${need} Twei and you have ${balance}.`,
     { need, balance },
   );
 
@@ -25,38 +25,61 @@ interface Movement {
   ref: string | null;
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The UTC day a time falls in: the period of the daily caps (CAP-1, CAP-2). */
+export const dayOf = (at: number): number => Math.floor(at / DAY_MS);
+
+/** Which mint counter a reader's credits count against (a stable hash, so a reader always uses one). */
+export function mintShardOf(account: string, shards: number): number {
+  let h = 0;
+  for (let i = 0; i < account.length; i++) h = (h * 31 + account.charCodeAt(i)) >>> 0;
+  return h % shards;
+}
+
+/** Shard `shard`'s part of the site's daily budget; the parts add up to the budget exactly. */
+export const shardBudget = (budget: number, shards: number, shard: number): number =>
+  Math.floor(budget / shards) + (shard < budget % shards ? 1 : 0);
+
+export interface Credit {
+  /** What was really paid: `amount` cut to what the caps leave (0 when nothing is left). */
+  paid: number;
+  transferId: number | null;
+}
+
 /**
  * All money one action moves, inside that action's write transaction. Every movement is between a
- * reader and the site's treasury. Policy (DESIGN.md "Twei economy"):
+ * reader and the site's treasury (or the reader's debt account). Policy (economy README, SPEC):
  *   [ECO-1] the reader who ACTS must afford what the action costs — otherwise `insufficient_funds`
  *           and, because the transaction rolls back, nothing at all changes;
- *   [ECO-2] a reader who did NOT act (the author of a disliked comment, the post's author when a like
- *           they earned from is taken back) pays at most what they have; the treasury absorbs the rest,
- *           so nobody is ever refused or driven negative by someone else's click;
- *   [ECO-3] undoing an action reverses its transfers with new rows (append-only); the actor must give
- *           back their own rewards in full, so toggling a reaction in a loop never mints Twei.
+ *   [DEBT-1] a reader who did NOT act (the author of a disliked comment; a commenter whose settled
+ *           reward a hide reverses) is never refused and pays EXACTLY what they owe: what their
+ *           balance cannot cover is lent from their debt account, and later credits repay it first.
+ *           The balance never goes below zero, and every reversal is exactly what was paid;
+ *   [CAP-1] [CAP-2] every credit the treasury makes is cut to what the reader's daily earning cap and
+ *           the site's daily mint budget leave, in the same transaction.
  */
 export class LedgerBook {
   private readonly touched = new Map<string, { userId: string; thread: string | null; readEarned: number | null }>();
   private readonly treasury: string;
 
   constructor(
-    private readonly tx: WriteTx,
+    readonly tx: WriteTx,
     readonly site: string,
     readonly rules: EconomyRules,
-    private readonly at: number,
+    readonly at: number,
     private readonly requestId: string | null,
   ) {
     this.treasury = treasuryAccount(site);
   }
 
-  /** Opens the reader's account (with the starting grant) the first time they are paid or charged. */
+  /** Opens the reader's account (with the starting grant, within the mint budget) the first time they are paid or charged. */
   async ensureReader(userId: string): Promise<string> {
     const account = readerAccount(this.site, userId);
     if (await this.tx.ledger.openAccount(account, 'reader', this.at)) {
       await this.tx.ledger.openAccount(this.treasury, 'treasury', this.at);
-      if (this.rules.startingGrant > 0) {
-        await this.move(this.treasury, account, this.rules.startingGrant, { category: 'grant', thread: null, ref: null }, null);
+      const grant = await this.mintable(account, this.rules.startingGrant, false);
+      if (grant > 0) {
+        await this.mint(account, grant, { category: 'grant', thread: null, ref: null }, false);
         this.touch(userId, null);
       }
     }
@@ -67,15 +90,27 @@ export class LedgerBook {
     return (await this.tx.ledger.balance(await this.ensureReader(userId))) ?? 0;
   }
 
-  /** The treasury pays a reader (a profit category). */
-  async pay(userId: string, amount: number, movement: Movement): Promise<void> {
-    if (amount <= 0) return;
+  /** What the reader owes (DEBT-1); 0 when nothing. */
+  async debtOf(userId: string): Promise<number> {
+    return Math.max(0, -((await this.tx.ledger.balance(debtAccount(this.site, userId))) ?? 0));
+  }
+
+  /**
+   * The treasury pays a reader (a profit category, or reading), cut to what the caps leave
+   * ([CAP-1] [CAP-2]); a debt is repaid from it first ([DEBT-1]). Returns what was paid.
+   */
+  async pay(userId: string, amount: number, movement: Movement): Promise<Credit> {
+    if (amount <= 0) return { paid: 0, transferId: null };
     const account = await this.ensureReader(userId);
-    await this.move(this.treasury, account, amount, movement, null);
+    const paid = await this.mintable(account, amount, true);
+    if (paid <= 0) return { paid: 0, transferId: null };
+    const transfer = await this.mint(account, paid, movement, true);
     this.touch(userId, movement.thread);
-    // XP is lifetime Twei earned (levels). Not for curation likes: the liker could toggle a like in a
-    // loop, and XP, unlike Twei, is never taken back.
-    if (movement.category !== 'likesCommenter') await this.tx.addXp(this.site, userId, amount);
+    // XP is lifetime Twei earned (levels). Not for curation likes: a like is for the comment, not a
+    // way to level up; a like pays once ever anyway (REACT-1).
+    if (movement.category !== 'likesCommenter') await this.tx.addXp(this.site, userId, paid);
+    await this.repayDebt(userId, account, paid);
+    return { paid, transferId: transfer.id };
   }
 
   /** [ECO-1] The acting reader pays the treasury; refused whole when they cannot. */
@@ -88,38 +123,73 @@ export class LedgerBook {
     this.touch(userId, movement.thread);
   }
 
-  /** [ECO-2] A reader who did not act pays what they can, up to `amount`. */
-  async chargeUpTo(userId: string, amount: number, movement: Movement): Promise<void> {
+  /** [DEBT-1] A reader who did not act pays exactly `amount`; what they cannot cover becomes debt. */
+  async chargeOwed(userId: string, amount: number, movement: Movement): Promise<void> {
     if (amount <= 0) return;
     const account = await this.ensureReader(userId);
-    const take = Math.min(amount, (await this.tx.ledger.balance(account)) ?? 0);
-    if (take <= 0) return;
-    await this.move(account, this.treasury, take, movement, null);
+    await this.coverFromDebt(userId, account, amount);
+    await this.move(account, this.treasury, amount, movement, null);
     this.touch(userId, movement.thread);
   }
 
-  /** [ECO-3] Reverses every open transfer made under `ref`; `actorId` must return their own rewards in full. */
-  async reverse(ref: string, actorId: string): Promise<void> {
-    const actor = readerAccount(this.site, actorId);
-    for (const original of await this.tx.ledger.openTransfers(ref)) {
-      await this.reverseOne(original, actor);
-    }
+  /**
+   * [SETTLE-3] [DEBT-1] Reverses one transfer the treasury paid a reader, exactly: the same amount
+   * back, as a new row that `reverses` it; a shortfall is lent from the reader's debt account.
+   * Reversing what was already reversed changes nothing (false).
+   */
+  async reversePayment(transferId: number): Promise<boolean> {
+    const original = await this.tx.ledger.transferById(transferId);
+    if (!original || original.from !== this.treasury) return false;
+    const userId = this.userOf(original.to);
+    if (userId === null) return false;
+    if (original.category === 'debt' || original.category === 'grant') return false;
+    await this.coverFromDebt(userId, original.to, original.amount);
+    await this.move(original.to, this.treasury, original.amount, original as Movement, original.id);
+    this.touch(userId, original.thread);
+    return true;
   }
 
-  private async reverseOne(original: TransferRecord, actor: string): Promise<void> {
-    const movement = { category: original.category, thread: original.thread, ref: original.ref };
-    let amount = original.amount;
-    if (original.to !== this.treasury) {
-      const balance = (await this.tx.ledger.balance(original.to)) ?? 0;
-      if (original.to === actor && balance < amount) throw insufficientFunds(amount, balance);
-      amount = Math.min(amount, balance);
+  /** How much of `amount` the caps let the treasury mint for `account` now. */
+  private async mintable(account: string, amount: number, earning: boolean): Promise<number> {
+    const { dailyEarnCap, dailyMintBudget, mintShards } = this.rules;
+    const day = dayOf(this.at);
+    let allowed = amount;
+    if (earning) {
+      const earned = (await this.tx.ledger.earnedOn(account, day))?.amount ?? 0;
+      allowed = Math.min(allowed, dailyEarnCap - earned);
     }
-    // A zero-amount reversal still closes the original, so it is never taken back twice.
-    await this.move(original.to, original.from, amount, movement, original.id);
-    for (const account of [original.from, original.to]) {
-      const userId = this.userOf(account);
-      if (userId !== null && amount > 0) this.touch(userId, original.thread);
-    }
+    const shard = mintShardOf(account, mintShards);
+    const minted = (await this.tx.ledger.mintedOn(this.site, day, shard))?.amount ?? 0;
+    allowed = Math.min(allowed, shardBudget(dailyMintBudget, mintShards, shard) - minted);
+    return Math.max(0, allowed);
+  }
+
+  /** Treasury → reader, counted against the caps in the same transaction. */
+  private async mint(account: string, amount: number, movement: Movement, earning: boolean): Promise<TransferRecord> {
+    const { dailyEarnCap, dailyMintBudget, mintShards } = this.rules;
+    const day = dayOf(this.at);
+    const shard = mintShardOf(account, mintShards);
+    const transfer = await this.move(this.treasury, account, amount, movement, null);
+    if (earning) await this.tx.ledger.addEarned(account, day, amount, dailyEarnCap);
+    await this.tx.ledger.addMinted(this.site, day, shard, amount, shardBudget(dailyMintBudget, mintShards, shard));
+    return transfer;
+  }
+
+  /** Lends the reader what `amount` exceeds their balance by, from their debt account. */
+  private async coverFromDebt(userId: string, account: string, amount: number): Promise<void> {
+    const balance = (await this.tx.ledger.balance(account)) ?? 0;
+    if (balance >= amount) return;
+    const debt = debtAccount(this.site, userId);
+    await this.tx.ledger.openAccount(debt, 'treasury', this.at);
+    await this.move(debt, account, amount - balance, { category: 'debt' as LedgerCategory, thread: null, ref: null }, null);
+  }
+
+  /** A credit pays the reader's debt first (DEBT-1). */
+  private async repayDebt(userId: string, account: string, credited: number): Promise<void> {
+    const owed = await this.debtOf(userId);
+    if (owed <= 0) return;
+    const repay = Math.min(owed, credited);
+    await this.move(account, debtAccount(this.site, userId), repay, { category: 'debt' as LedgerCategory, thread: null, ref: null }, null);
   }
 
   /** The user id of the thread's post author, or null while the thread is unpublished. */
@@ -137,11 +207,22 @@ export class LedgerBook {
   async walletUpdates(): Promise<WalletDelivery[]> {
     const deliveries: WalletDelivery[] = [];
     for (const { userId, thread, readEarned } of this.touched.values()) {
-      const balance = (await this.tx.ledger.balance(readerAccount(this.site, userId))) ?? 0;
+      const figures = await this.walletFigures(userId);
       // The wire names the thread by its public id, never its key.
-      deliveries.push({ site: this.site, userId, update: { balance, thread: thread === null ? null : threadIdOf(thread), readEarned } });
+      const update = { balance: figures.balance, thread: thread === null ? null : threadIdOf(thread), readEarned, ...figures.extra };
+      deliveries.push({ site: this.site, userId, update });
     }
     return deliveries;
+  }
+
+  /** A reader's balance, and what is pending, owed and earned today (the wallet's optional fields). */
+  async walletFigures(userId: string): Promise<{ balance: number; extra: { pending: number; debt: number; earnedToday: number; dailyEarnCap: number } }> {
+    const account = readerAccount(this.site, userId);
+    const balance = (await this.tx.ledger.balance(account)) ?? 0;
+    const pending = await this.tx.ledger.pendingTotal(account);
+    const debt = await this.debtOf(userId);
+    const earnedToday = (await this.tx.ledger.earnedOn(account, dayOf(this.at)))?.amount ?? 0;
+    return { balance, extra: { pending, debt, earnedToday, dailyEarnCap: this.rules.dailyEarnCap } };
   }
 
   private touch(userId: string, thread: string | null): void {
@@ -154,8 +235,8 @@ export class LedgerBook {
     return account.startsWith(prefix) ? account.slice(prefix.length) : null;
   }
 
-  private async move(from: string, to: string, amount: number, m: Movement, reverses: number | null): Promise<void> {
-    await this.tx.ledger.transfer({
+  private async move(from: string, to: string, amount: number, m: Movement, reverses: number | null): Promise<TransferRecord> {
+    return this.tx.ledger.transfer({
       from,
       to,
       amount,

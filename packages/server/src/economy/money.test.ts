@@ -5,7 +5,7 @@ import { reactComment } from '../commands/react-comment.js';
 import { votePost } from '../commands/vote-post.js';
 import { economyState } from './economy-state.js';
 import { defaultAmounts, defaultEconomyRules } from './rules.js';
-import { balanceOf, economyContext, expectLedgerAddsUp, openThread, publishedThread, staff } from './testing.js';
+import { balanceOf, economyContext, expectLedgerAddsUp, instant, openThread, publishedThread, staff } from './testing.js';
 
 const ann = identity('ann');
 const bob = identity('bob');
@@ -19,29 +19,31 @@ describe('the starting grant and economy:state', () => {
     const guest = (await economyState(ctx, null, { thread })).result;
     expect(guest).toMatchObject({ wallet: null, author: 'staff', reports: [], rules: { amounts: defaultAmounts } });
     const first = await economyState(ctx, ann, { thread });
-    expect(first.result.wallet).toEqual({ balance: grant, readEarned: 0, readMs: 0 });
-    expect(first.wallets).toEqual([{ site: 'default', userId: 'ann', update: { balance: grant, thread: null, readEarned: null } }]);
+    expect(first.result.wallet).toEqual({ balance: grant, readEarned: 0, readMs: 0, pending: 0, debt: 0, earnedToday: 0, dailyEarnCap: 60 });
+    expect(first.wallets).toEqual([{ site: 'default', userId: 'ann', update: expect.objectContaining({ balance: grant, thread: null, readEarned: null }) }]);
     const again = await economyState(ctx, ann, { thread });
     expect(again.result.wallet?.balance).toBe(grant);
     expect(again.wallets).toEqual([]);
-    expect(await balanceOf(ctx, 'staff')).toBe(grant - a.publishTribute);
+    expect(await balanceOf(ctx, 'staff')).toBe(grant);
     await expectLedgerAddsUp(ctx);
   });
 
   it('answers for a thread not created yet (its join may commit just after), as empty', async () => {
     const ctx = economyContext();
     const state = (await economyState(ctx, ann, { thread: 'not-yet' })).result;
-    expect(state).toMatchObject({ wallet: { balance: grant, readEarned: 0, readMs: 0 }, author: null, reports: [] });
+    expect(state).toMatchObject({ wallet: { balance: grant, readEarned: 0, readMs: 0, pending: 0 }, author: null, reports: [] });
   });
 });
 
 describe('comment-to-earn', () => {
-  it('[ECO-1] a comment pays its tribute and earns its reward in the same transaction', async () => {
+  it('[ECO-1][SETTLE-1] a comment pays its tribute and records its reward (pending) in the same transaction', async () => {
     const ctx = economyContext();
     const thread = await publishedThread(ctx);
     const out = await postComment(ctx, ann, { requestId: rid(), thread, body: 'hi' });
-    expect(await balanceOf(ctx, 'ann')).toBe(grant - a.commentTributes + a.commentRewards);
-    expect(out.wallets).toEqual([{ site: 'default', userId: 'ann', update: { balance: grant + 2, thread, readEarned: null } }]);
+    expect(await balanceOf(ctx, 'ann')).toBe(grant - a.commentTributes);
+    expect(out.wallets).toEqual([
+      { site: 'default', userId: 'ann', update: { balance: grant - 1, thread, readEarned: null, pending: a.commentRewards, debt: 0, earnedToday: 0, dailyEarnCap: 60 } },
+    ]);
     await expectLedgerAddsUp(ctx);
   });
 
@@ -59,8 +61,8 @@ describe('comment-to-earn', () => {
 });
 
 describe('reactions and votes move Twei', () => {
-  async function setup() {
-    const ctx = economyContext();
+  async function setup(options = {}) {
+    const ctx = economyContext({ ...instant, ...options });
     const thread = await publishedThread(ctx);
     const comment = (await postComment(ctx, ann, { requestId: rid(), thread, body: 'x' })).result.comment;
     await economyState(ctx, bob, { thread }); // opens bob's account: balances compare from the grant
@@ -70,69 +72,76 @@ describe('reactions and votes move Twei', () => {
     return { ctx, thread, comment, react, balances };
   }
 
-  it('a like pays the liker, the commenter and the post’s author; taking it back reverses all three', async () => {
+  it('[REACT-1] a like pays the liker, the commenter and the post’s author; taking it back moves nothing', async () => {
     const { ctx, react, balances } = await setup();
     const before = await balances();
     await react(bob, 'like');
-    expect(await balances()).toEqual({
-      ann: before.ann + a.likesOwn,
-      bob: grant + a.likesCommenter,
-      staff: before.staff + a.likesAuthor,
-    });
+    const liked = { ann: before.ann + a.likesOwn, bob: grant + a.likesCommenter, staff: before.staff + a.likesAuthor };
+    expect(await balances()).toEqual(liked);
     await react(bob, null);
-    expect(await balances()).toEqual({ ...before, bob: grant });
+    expect(await balances()).toEqual(liked);
     await expectLedgerAddsUp(ctx);
   });
 
-  it('[ECO-3] toggling a like in a loop mints nothing', async () => {
+  it('[REACT-1][ECO-3] toggling a like and a dislike in a loop pays the first like and costs the first dislike, then nothing: no Twei, no XP', async () => {
     const { ctx, react, balances } = await setup();
-    const before = await balances();
+    await react(bob, 'like');
+    await react(bob, 'dislike');
+    const once = await balances();
+    const xp = async () => ({ ann: await ctx.store.read((tx) => tx.getXp('default', 'ann')), bob: await ctx.store.read((tx) => tx.getXp('default', 'bob')) });
+    const xpOnce = await xp();
     for (let i = 0; i < 25; i++) {
+      await react(bob, null);
       await react(bob, 'like');
       await react(bob, 'dislike');
-      await react(bob, null);
     }
-    expect(await balances()).toEqual(before);
+    expect(await balances()).toEqual(once);
+    expect(await xp()).toEqual(xpOnce);
     await expectLedgerAddsUp(ctx);
   });
 
-  it('[ECO-3] a liker who spent their like reward must give it back to take the like back', async () => {
-    const ctx = economyContext({ startingGrant: 0, amounts: { commentTributes: 0 } });
-    const thread = await openThread(ctx);
-    const comment = (await postComment(ctx, ann, { requestId: rid(), thread, body: 'x' })).result.comment;
-    await reactComment(ctx, bob, { requestId: rid(), thread, commentId: comment.id, value: 'like' });
-    await votePost(ctx, bob, { requestId: rid(), thread, value: 'minus' }); // spends the 1 Twei
-    await expect(reactComment(ctx, bob, { requestId: rid(), thread, commentId: comment.id, value: null })).rejects.toMatchObject({
-      code: 'insufficient_funds',
-      details: { need: 1, balance: 0 },
-    });
-    await expectLedgerAddsUp(ctx);
-  });
-
-  it('[ECO-2] a dislike costs the disliker, costs the commenter only what they have, and pays the post’s author', async () => {
-    const ctx = economyContext({ amounts: { commentTributes: 0, commentRewards: 0, dislikesOwn: 15 } });
+  it('[DEBT-1][ECO-2] a dislike costs the disliker, costs the commenter exactly (what they cannot cover is debt), and pays the post’s author', async () => {
+    const ctx = economyContext({ ...instant, amounts: { commentTributes: 0, commentRewards: 0, dislikesOwn: 15 } });
     const thread = await publishedThread(ctx);
     const comment = (await postComment(ctx, ann, { requestId: rid(), thread, body: 'x' })).result.comment;
+    await economyState(ctx, bob, { thread });
     const staffBefore = await balanceOf(ctx, 'staff');
     await reactComment(ctx, bob, { requestId: rid(), thread, commentId: comment.id, value: 'dislike' });
     expect(await balanceOf(ctx, 'bob')).toBe(grant - a.dislikesCommenter);
-    expect(await balanceOf(ctx, 'ann')).toBe(0); // had 10, owed 15: pays 10, never negative
+    expect(await balanceOf(ctx, 'ann')).toBe(0); // had 10, owes 15: pays 10 now and owes 5, never negative
+    expect((await economyState(ctx, ann, { thread })).result.wallet).toMatchObject({ balance: 0, debt: 5 });
     expect(await balanceOf(ctx, 'staff')).toBe(staffBefore + a.dislikesAuthor);
+    // The dislike's Dislikes Own transfer is exactly 15.
+    const transfers = await ctx.store.read((tx) => tx.ledger.allTransfers());
+    expect(transfers.filter((t) => t.category === 'dislikesOwn').map((t) => t.amount)).toEqual([15]);
+    // Taking it back moves nothing (REACT-1).
     await reactComment(ctx, bob, { requestId: rid(), thread, commentId: comment.id, value: null });
-    expect(await balanceOf(ctx, 'ann')).toBe(grant); // refunded exactly what was taken
-    expect(await balanceOf(ctx, 'bob')).toBe(grant);
-    expect(await balanceOf(ctx, 'staff')).toBe(staffBefore);
+    expect(await balanceOf(ctx, 'ann')).toBe(0);
+    await expectLedgerAddsUp(ctx);
+  });
+
+  it('[DEBT-1] later credits repay a debt first', async () => {
+    const ctx = economyContext({ ...instant, amounts: { commentTributes: 0, commentRewards: 3, dislikesOwn: 12 } });
+    const thread = await publishedThread(ctx);
+    const first = (await postComment(ctx, ann, { requestId: rid(), thread, body: 'x' })).result.comment; // ann 13
+    await reactComment(ctx, bob, { requestId: rid(), thread, commentId: first.id, value: 'dislike' }); // ann 1
+    await reactComment(ctx, identity('cid'), { requestId: rid(), thread, commentId: first.id, value: 'dislike' }); // owes 11: 0, debt 11
+    expect((await economyState(ctx, ann, { thread })).result.wallet).toMatchObject({ balance: 0, debt: 11 });
+    for (let i = 0; i < 4; i++) await postComment(ctx, ann, { requestId: rid(), thread, body: `y${i}` }); // +12
+    expect((await economyState(ctx, ann, { thread })).result.wallet).toMatchObject({ balance: 1, debt: 0 });
     await expectLedgerAddsUp(ctx);
   });
 
   it('[ECO-1] a dislike the reader cannot afford is refused and the reaction is not stored', async () => {
-    const ctx = economyContext({ startingGrant: 0, amounts: { commentTributes: 0 } });
+    const ctx = economyContext({ ...instant, startingGrant: 0, amounts: { commentTributes: 0 } });
     const thread = await openThread(ctx);
     const comment = (await postComment(ctx, ann, { requestId: rid(), thread, body: 'x' })).result.comment;
     await expect(reactComment(ctx, bob, { requestId: rid(), thread, commentId: comment.id, value: 'dislike' })).rejects.toMatchObject({
       code: 'insufficient_funds',
     });
     expect(await ctx.store.read((tx) => tx.getComment(`default:${thread}`, comment.id))).toMatchObject({ dislikes: 0 });
+    // Refused means not recorded: a dislike afforded later still costs once.
+    expect(await ctx.store.read((tx) => tx.ledger.reactionRewarded('default', 'bob', `c:default:${thread}:${comment.id}`, 'dislike'))).toBe(false);
   });
 
   it('reacting to your own comment moves no Twei', async () => {
@@ -142,15 +151,15 @@ describe('reactions and votes move Twei', () => {
     expect(await balances()).toEqual(before);
   });
 
-  it('a plus pays the post’s author, a minus costs the voter, switching reverses the first', async () => {
+  it('[REACT-1] a plus pays the post’s author once, a minus costs the voter once; switching and taking back move nothing more', async () => {
     const { ctx, thread, balances } = await setup();
     const before = await balances();
     await votePost(ctx, bob, { requestId: rid(), thread, value: 'plus' });
     expect(await balances()).toMatchObject({ staff: before.staff + a.pluses, bob: grant });
     await votePost(ctx, bob, { requestId: rid(), thread, value: 'minus' });
-    expect(await balances()).toMatchObject({ staff: before.staff, bob: grant - a.minuses });
-    await votePost(ctx, bob, { requestId: rid(), thread, value: null });
-    expect(await balances()).toMatchObject({ staff: before.staff, bob: grant });
+    expect(await balances()).toMatchObject({ staff: before.staff + a.pluses, bob: grant - a.minuses });
+    for (const value of [null, 'plus', 'minus', null, 'plus'] as const) await votePost(ctx, bob, { requestId: rid(), thread, value });
+    expect(await balances()).toMatchObject({ staff: before.staff + a.pluses, bob: grant - a.minuses });
     await expectLedgerAddsUp(ctx);
   });
 
@@ -165,13 +174,21 @@ describe('reactions and votes move Twei', () => {
 });
 
 describe('publishing', () => {
-  it('only staff publish, once, paying the Post Publish Tribute', async () => {
+  it('[SETTLE-6] only staff publish, once; by default the site bears the Post Publish Tribute', async () => {
     const ctx = economyContext();
     const thread = await publishedThread(ctx);
     const { publishThread } = await import('./publish-thread.js');
     await expect(publishThread(ctx, ann, { requestId: rid(), thread })).rejects.toMatchObject({ code: 'forbidden' });
     await expect(publishThread(ctx, staff, { requestId: rid(), thread })).rejects.toMatchObject({ code: 'forbidden' });
     await expect(publishThread(ctx, null, { requestId: rid(), thread })).rejects.toMatchObject({ code: 'auth_required' });
-    expect(await balanceOf(ctx, 'staff')).toBe(grant - a.publishTribute);
+    expect(await balanceOf(ctx, 'staff')).toBe(grant);
+  });
+
+  it('[SETTLE-6][DEBT-1] a site whose authors pay the tribute charges it exactly: an author who cannot cover it still publishes, owing the rest', async () => {
+    const ctx = economyContext({ startingGrant: 2, publishTributePaidBy: 'author' });
+    for (const id of ['p1', 'p2', 'p3']) await publishedThread(ctx, id);
+    const wallet = (await economyState(ctx, staff, { thread: 'p3' })).result.wallet;
+    expect(wallet).toMatchObject({ balance: 0, debt: 3 * a.publishTribute - 2 });
+    await expectLedgerAddsUp(ctx);
   });
 });

@@ -10,7 +10,8 @@ import { requireReader } from './thread-access.js';
 /**
  * A site admin (the host's newsroom account) publishes, from the widget, a thread the host created,
  * and becomes its post author. The same `publish` the claim, admin API and CLI use: once per thread,
- * the tribute paid by the author up to what they have (publishing never fails for want of Twei).
+ * the tribute borne by the site, or by the author as debt when they cannot cover it (SETTLE-6):
+ * publishing never fails for want of Twei.
  */
 export async function publishThread(
   ctx: CommandContext,

@@ -36,13 +36,13 @@ export async function readHeartbeat(
     await tx.ledger.saveReadClock(account, step.clock);
     const session = (await tx.ledger.readSession(account, thread.key)) ?? { readMs: 0, credited: 0 };
     const readMs = session.readMs + step.addMs;
-    const credited = Math.max(0, readEarnings(readMs, book.rules) - session.credited);
+    const owed = Math.max(0, readEarnings(readMs, book.rules) - session.credited);
+    // The caps may cut the credit (CAP-1, CAP-2): the session records what was really paid, so the
+    // rest can be paid on a later beat, once the cap allows, and never twice.
+    const credited = owed > 0 ? (await book.pay(user.id, owed, { category: 'read', thread: thread.key, ref: `read:${thread.key}` })).paid : 0;
     const readEarned = session.credited + credited;
     await tx.ledger.saveReadSession(account, thread.key, { readMs, credited: readEarned });
-    if (credited > 0) {
-      await book.pay(user.id, credited, { category: 'read', thread: thread.key, ref: `read:${thread.key}` });
-      book.noteReadEarned(user.id, thread.key, readEarned);
-    }
+    if (credited > 0) book.noteReadEarned(user.id, thread.key, readEarned);
     const balance = (await tx.ledger.balance(account)) ?? 0;
     const result = { thread: input.thread, readMs, readEarned, credited, balance };
     return { result, events: [], wallets: await book.walletUpdates() };

@@ -1,7 +1,33 @@
 import type { EconomyRulesView, PnlCategory } from '@parley/protocol';
 
-/** A site's economy: what each action pays or costs. Whole Twei. */
-export type EconomyRules = EconomyRulesView;
+/** Who bears the Post Publish Tribute (SETTLE-6): the site's treasury (nothing moves), or the post's author. */
+export type PublishTributePayer = 'site' | 'author';
+
+/**
+ * A site's economy: what each action pays or costs (whole Twei), and the rules that keep it from
+ * being farmed (issue 9; economy README "Value from real readers"). The widget sees all of it in
+ * `economy:state` (the fields beyond EconomyRulesView are optional there).
+ */
+export interface EconomyRules extends EconomyRulesView {
+  /** [SETTLE-1] How long a comment must stand before the rewards tied to it are paid, ms. */
+  settleWindowMs: number;
+  /** [REACT-2] The period over which one giver's reactions to one receiver diminish, ms. */
+  pairPeriodMs: number;
+  /** [REACT-2] What the 1st, 2nd, … reaction of a giver to a receiver in a period pays, as a share; then nothing. */
+  pairSchedule: readonly number[];
+  /** [REACT-4] A giver below this level gives reactions that count but pay nobody. */
+  minGiverLevel: number;
+  /** [REACT-4] A giver whose account is younger than this gives reactions that count but pay nobody, ms. */
+  minGiverAgeMs: number;
+  /** [CAP-1] The most a reader earns on this site in one UTC day, all categories and reading together. */
+  dailyEarnCap: number;
+  /** [CAP-2] The most this site's treasury mints in one UTC day (grants, rewards, reading). */
+  dailyMintBudget: number;
+  /** [CAP-2] The budget is kept in this many counters, by reader, so no row is written by every payment. */
+  mintShards: number;
+  /** [SETTLE-6] Who bears the Post Publish Tribute. */
+  publishTributePaidBy: PublishTributePayer;
+}
 
 /**
  * The server's defaults, each configurable per site (`economy` in the server options).
@@ -45,6 +71,35 @@ export const defaultEconomyRules: EconomyRules = {
   readCapPerPost: 10,
   /** Often enough that a reader who leaves loses little; rare enough to cost nothing (1 write / 10 s). */
   heartbeatMs: 10_000,
+  /**
+   * One hour. A comment that spam or abuse gets hidden is almost always flagged and acted on while
+   * the thread is fresh, within minutes (the moderation queue shows new flags live), so an hour
+   * catches nearly every hide before anything is paid; and an honest commenter who stays to read
+   * replies still sees the reward in the same visit. A longer window delays honest readers for
+   * little: a hide after the window reverses the rewards anyway (SETTLE-3).
+   */
+  settleWindowMs: 60 * 60 * 1000,
+  /** A day: a friend who likes everything you write pays you for the first likes of each day, not all of them. */
+  pairPeriodMs: 24 * 60 * 60 * 1000,
+  /** Full, half, a quarter (rounded: with the default 1 Twei amounts, two reactions a day pay, then none). */
+  pairSchedule: [1, 0.5, 0.25],
+  /** No level bar by default: levels come from XP the economy pays, so the age bar is the one that holds. */
+  minGiverLevel: 0,
+  /**
+   * A day. Accounts cost nothing to make; a day-old account is what a farm of fresh accounts cannot
+   * have at once. A new reader's likes count (the comment's likes move) from the first minute.
+   */
+  minGiverAgeMs: 24 * 60 * 60 * 1000,
+  /**
+   * 60 Twei a reader and day: an honest heavy reader — six long reads (6 × 10) or three reads and
+   * fifteen comments that stand — reaches it; a script cannot go beyond it however it plays.
+   */
+  dailyEarnCap: 60,
+  /** 10,000 Twei a site and day: 150 readers at the cap plus a few hundred new readers' grants. */
+  dailyMintBudget: 10_000,
+  mintShards: 8,
+  /** The host publishes, not the author: the site bears the tribute, so publishing never fails or costs the author. */
+  publishTributePaidBy: 'site',
 };
 
 export interface EconomyRuleOptions extends Partial<Omit<EconomyRules, 'amounts'>> {
@@ -65,8 +120,25 @@ function merge(base: EconomyRules, options: EconomyRuleOptions | undefined): Eco
   for (const [name, value] of Object.entries({ ...rules.amounts, grant: rules.startingGrant, cap: rules.readCapPerPost })) {
     if (!Number.isSafeInteger(value) || value < 0) throw new Error(`economy: ${name} must be a whole number ≥ 0, got ${value}`);
   }
-  for (const [name, value] of Object.entries({ readMsPerTwei: rules.readMsPerTwei, heartbeatMs: rules.heartbeatMs })) {
+  for (const [name, value] of Object.entries({ readMsPerTwei: rules.readMsPerTwei, heartbeatMs: rules.heartbeatMs, pairPeriodMs: rules.pairPeriodMs })) {
     if (!Number.isSafeInteger(value) || value < 100) throw new Error(`economy: ${name} must be a whole number of ms ≥ 100`);
+  }
+  const whole = {
+    settleWindowMs: rules.settleWindowMs,
+    minGiverLevel: rules.minGiverLevel,
+    minGiverAgeMs: rules.minGiverAgeMs,
+    dailyEarnCap: rules.dailyEarnCap,
+    dailyMintBudget: rules.dailyMintBudget,
+  };
+  for (const [name, value] of Object.entries(whole)) {
+    if (!Number.isSafeInteger(value) || value < 0) throw new Error(`economy: ${name} must be a whole number ≥ 0, got ${value}`);
+  }
+  if (!Number.isSafeInteger(rules.mintShards) || rules.mintShards < 1 || rules.mintShards > 64) throw new Error('economy: mintShards must be 1…64');
+  if (!Array.isArray(rules.pairSchedule) || rules.pairSchedule.some((f) => typeof f !== 'number' || !(f >= 0 && f <= 1))) {
+    throw new Error('economy: pairSchedule must be a list of shares between 0 and 1, e.g. [1, 0.5, 0.25]');
+  }
+  if (rules.publishTributePaidBy !== 'site' && rules.publishTributePaidBy !== 'author') {
+    throw new Error("economy: publishTributePaidBy must be 'site' or 'author'");
   }
   return rules;
 }

@@ -10,6 +10,12 @@ import { publishThread } from './publish-thread.js';
 export const SITE = 'default';
 export const staff = identity('staff', { role: 'admin', name: 'Staff Correspondent' });
 
+/**
+ * Rules that pay at once, as before issue 9: no settlement window and no giver age bar. For tests
+ * about who pays whom; the settlement and anti-farming tests use the defaults.
+ */
+export const instant = { settleWindowMs: 0, minGiverAgeMs: 0 } as const;
+
 export function economyContext(options: EconomyOptions = {}): TestContext {
   const ctx = createTestContext();
   return { ...ctx, economy: new EconomyDirectory(options) };

@@ -13,7 +13,8 @@ export interface NewTransfer {
   to: string;
   /** Whole Twei, > 0. */
   amount: number;
-  category: LedgerCategory;
+  /** `debt`: a loan to a reader who owes more than they have, or a repayment (DEBT-1); never a PnL line. */
+  category: LedgerCategory | 'debt';
   thread: string | null;
   /** What the money is for, so an undo can find it: e.g. `react:<thread>:<comment>:<user>`. */
   ref: string | null;
@@ -36,6 +37,39 @@ export interface ReadSession {
 /** One reader's movements on one thread, per category: money in and money out. */
 export type CategoryFlows = Map<LedgerCategory, { in: number; out: number }>;
 
+/** A reward tied to a comment, waiting for the comment to survive the settlement window (SETTLE-1). */
+export interface NewPendingReward {
+  site: string;
+  account: string;
+  category: LedgerCategory;
+  thread: string;
+  comment: string;
+  ref: string;
+  amount: number;
+  createdAt: number;
+  dueAt: number;
+}
+
+export type PendingState = 'pending' | 'paid' | 'cancelled' | 'reversed';
+
+export interface PendingReward extends NewPendingReward {
+  id: number;
+  state: PendingState;
+  /** What the settlement really paid (the caps may cut it); 0 until paid. */
+  paid: number;
+  transferId: number | null;
+  settledAt: number | null;
+}
+
+/** The reaction kinds that pay or cost once per giver and target, ever (REACT-1). */
+export type RewardKind = 'like' | 'dislike' | 'plus' | 'minus';
+
+/** A per-day counter with the limit in force when it last moved (caps, CAP-1 / CAP-2). */
+export interface DailyCounter {
+  amount: number;
+  limit: number;
+}
+
 export interface LedgerReadTx {
   /** null when the account was never opened. */
   balance(account: string): Promise<number | null>;
@@ -47,6 +81,25 @@ export interface LedgerReadTx {
   readSession(account: string, thread: string): Promise<ReadSession | null>;
   reports(account: string, thread: string, limit: number): Promise<PnlReport[]>;
   postAuthor(thread: string): Promise<string | null>;
+  /** When the account was opened; null when it never was. */
+  accountCreatedAt(account: string): Promise<number | null>;
+  transferById(id: number): Promise<TransferRecord | null>;
+  /** Pending rewards due at `now`, oldest first; only `account`'s when given. */
+  duePending(now: number, limit: number, account?: string): Promise<PendingReward[]>;
+  /** Every pending-reward row of one comment, any state. */
+  pendingOfComment(thread: string, comment: string): Promise<PendingReward[]>;
+  /** Sum of a reader's rewards still pending. */
+  pendingTotal(account: string): Promise<number>;
+  /** True when this giver already gave this kind of reaction to this target, ever. */
+  reactionRewarded(site: string, giver: string, target: string, kind: RewardKind): Promise<boolean>;
+  /** Reactions `giver` gave `receiver` in `period`. */
+  pairCount(site: string, giver: string, receiver: string, period: number): Promise<number>;
+  earnedOn(account: string, day: number): Promise<DailyCounter | null>;
+  mintedOn(site: string, day: number, shard: number): Promise<DailyCounter | null>;
+  /** Every daily earning counter: for audits. */
+  allDailyEarnings(): Promise<{ account: string; day: number; earned: number; cap: number }[]>;
+  /** Every daily mint counter: for audits. */
+  allDailyMint(): Promise<{ site: string; day: number; shard: number; minted: number; budget: number }[]>;
   /** Every transfer, in order: for audits and tests. */
   allTransfers(): Promise<TransferRecord[]>;
   /** Every bought report with its reader's account: for audits. */
@@ -63,6 +116,15 @@ export interface LedgerWriteTx extends LedgerReadTx {
   saveReadSession(account: string, thread: string, session: ReadSession): Promise<void>;
   /** `thread` is the thread key; the report carries the public id. */
   saveReport(account: string, thread: string, report: PnlReport): Promise<void>;
+  addPending(reward: NewPendingReward): Promise<number>;
+  /** Moves a row from `from` to `to`; false when it was not in `from` (someone settled it first). */
+  setPendingState(id: number, from: PendingState, to: PendingState, paid: number, transferId: number | null, at: number): Promise<boolean>;
+  /** Records the first reaction of this kind by giver on target; false when it was recorded before. */
+  recordReactionReward(site: string, giver: string, target: string, kind: RewardKind, at: number): Promise<boolean>;
+  /** Adds one to the pair's count for the period; returns the new count. */
+  bumpPair(site: string, giver: string, receiver: string, period: number): Promise<number>;
+  addEarned(account: string, day: number, amount: number, cap: number): Promise<void>;
+  addMinted(site: string, day: number, shard: number, amount: number, budget: number): Promise<void>;
   /** Records the post's author (an account id); false when the thread already has one. */
   setPostAuthor(thread: string, account: string, at: number): Promise<boolean>;
 }

@@ -52,22 +52,35 @@ export const economyHandlers: readonly [ClientEventName, EconomyHandler][] = [
  */
 export const economyMutatingEvents: readonly ClientEventName[] = ['report:buy', 'thread:publish'];
 
-const lastBeat = new WeakMap<object, number>();
+/** When each (site, reader) last had a heartbeat accepted, per server (keyed by its economy rules). */
+const beatsByServer = new WeakMap<object, { last: Map<string, number>; sweptAt: number }>();
+/** Entries older than this cannot refuse anything any more (every site's half interval is shorter). */
+const FORGET_AFTER_MS = 10 * 60 * 1000;
 
 /**
- * One heartbeat per connection per half interval. A faster stream could earn nothing anyway (the
- * server's clock decides); this only bounds the writes a crafted client can cause per socket.
+ * One heartbeat per (site, reader) per half interval, however many sockets the reader opens
+ * (LIMIT-12). A faster stream could earn nothing anyway (the server's one reading clock decides);
+ * this bounds the writes a crafted client can cause. Per node: with N nodes a reader gets at most
+ * N times the writes, and still one clock.
  */
 function throttleHeartbeat(ctx: CommandContext, caller: Caller): void {
-  const socket = caller.socket;
-  if (!socket || !caller.identity) return;
-  const minGapMs = Math.floor(ctx.economy.rulesFor(siteOf(ctx, caller.identity, caller.site ?? undefined).id).heartbeatMs / 2);
+  if (!caller.socket || !caller.identity) return;
+  const site = siteOf(ctx, caller.identity, caller.site ?? undefined).id;
+  const minGapMs = Math.floor(ctx.economy.rulesFor(site).heartbeatMs / 2);
   const now = ctx.now();
-  const previous = lastBeat.get(socket);
+  let beats = beatsByServer.get(ctx.economy);
+  if (!beats) beatsByServer.set(ctx.economy, (beats = { last: new Map(), sweptAt: now }));
+  const lastBeat = beats.last;
+  if (now - beats.sweptAt > FORGET_AFTER_MS) {
+    beats.sweptAt = now;
+    for (const [key, at] of lastBeat) if (now - at > FORGET_AFTER_MS) lastBeat.delete(key);
+  }
+  const key = JSON.stringify([site, caller.identity.id]);
+  const previous = lastBeat.get(key);
   if (previous !== undefined && now - previous < minGapMs) {
-    throw new ParleyError(ErrorCodes.rateLimited, 'Heartbeats come at most twice an interval; this one was ignored.', {
+    throw new ParleyError(ErrorCodes.rateLimited, 'Heartbeats come at most twice an interval per reader; this one was ignored.', {
       retryAfterMs: minGapMs - (now - previous),
     });
   }
-  lastBeat.set(socket, now);
+  lastBeat.set(key, now);
 }

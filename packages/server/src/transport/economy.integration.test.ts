@@ -14,7 +14,7 @@ function nextWallet(socket: ClientSocket): Promise<WalletUpdate> {
 
 describe('the economy over real sockets', () => {
   it('sends wallet:update to every tab of the reader whose balance changed, after commit', async () => {
-    const server = await startTestServer();
+    const server = await startTestServer({ economy: { settleWindowMs: 0 } });
     const token = await server.token('ann');
     const [tab1, tab2] = [await server.connect(token), await server.connect(token)];
     okData(await call(tab1, 'thread:join', { thread: 't' }));
@@ -23,10 +23,12 @@ describe('the economy over real sockets', () => {
     const seen = nextWallet(tab2);
     okData(await call(tab1, 'comment:post', { requestId: rid(), thread: 't', body: 'hello' }));
     const rules = state.rules.amounts;
-    expect(await seen).toEqual({
+    expect(await seen).toMatchObject({
       balance: (state.wallet?.balance ?? 0) - rules.commentTributes + rules.commentRewards,
       thread: 't',
       readEarned: null,
+      pending: 0,
+      earnedToday: rules.commentRewards,
     });
   });
 
@@ -62,7 +64,7 @@ describe('the economy over real sockets', () => {
     expect(after.wallet?.balance).toBe(0);
   });
 
-  it('heartbeats sent as fast as sockets can earn no more than the real time that passed', async () => {
+  it('[CAP-4] heartbeats sent as fast as sockets can earn no more than the real time that passed, and one is written per reader', async () => {
     const server = await startTestServer({ economy: { heartbeatMs: 1000, readMsPerTwei: 100, readCapPerPost: 1000 } });
     const token = await server.token('ann');
     const tabs = await Promise.all(Array.from({ length: 5 }, () => server.connect(token)));
@@ -73,9 +75,9 @@ describe('the economy over real sockets', () => {
     );
     const elapsed = Date.now() - started;
     const accepted = acks.filter((a) => a.ok).map(okData);
-    // One per connection per half interval; the rest are refused, and none of them earns anything.
-    expect(accepted).toHaveLength(5);
-    expect(acks.filter((a) => !a.ok && a.error.code === 'rate_limited')).toHaveLength(295);
+    // One per reader per half interval, however many sockets; the rest are refused and earn nothing.
+    expect(accepted).toHaveLength(1);
+    expect(acks.filter((a) => !a.ok && a.error.code === 'rate_limited')).toHaveLength(299);
     const last = accepted.reduce((max, b) => (b.readMs > max.readMs ? b : max));
     expect(last.readMs).toBeLessThanOrEqual(elapsed);
     expect(last.readEarned).toBe(Math.floor(last.readMs / 100));

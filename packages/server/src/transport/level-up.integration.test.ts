@@ -12,6 +12,8 @@ describe('[LVL-1] levels from XP', () => {
     const server = await startTestServer({
       // Level 2 from the first Twei earned, so one rewarded comment is enough.
       sites: [{ id: TEST_SITE, secret: TEST_SECRET, origins: ['same-origin'], trustHostLevels: false, levelCurve: [0, 1, 1_000_000], gates: { reply: 2 } }],
+      // The comment reward is paid at once (no settlement window), so the level follows the post.
+      economy: { settleWindowMs: 0 },
     });
     const ann = await server.connect(await server.token('ann', { lvl: 50 }));
     const joined = okData(await call<{ viewer: { level: number } }>(ann, 'thread:join', { thread: 't' }));

@@ -8,7 +8,9 @@ export const ledgerSql = {
     WHERE from_account = ? AND thread = ? GROUP BY category`,
   ledgerFlowsIn: `SELECT category, SUM(amount) AS total FROM transfers
     WHERE to_account = ? AND thread = ? GROUP BY category`,
-  ledgerOpenTransfers: `SELECT * FROM transfers t WHERE ref = ? AND reverses IS NULL
+  // `+reverses`: never search the unique reverses index for NULL — that reads every original
+  // transfer ever made (issue 10); the ref index finds the few rows of this ref.
+  ledgerOpenTransfers: `SELECT * FROM transfers t WHERE ref = ? AND +reverses IS NULL
     AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.reverses = t.id) ORDER BY id`,
   ledgerAllTransfers: 'SELECT * FROM transfers ORDER BY id',
   ledgerAllBalances: 'SELECT id, balance FROM accounts',
@@ -24,4 +26,28 @@ export const ledgerSql = {
   ledgerPostAuthor: 'SELECT account FROM post_authors WHERE thread = ?',
   ledgerSetPostAuthor: `INSERT INTO post_authors (thread, account, published_at) VALUES (?, ?, ?)
     ON CONFLICT (thread) DO NOTHING`,
+  ledgerAccountCreatedAt: 'SELECT created_at FROM accounts WHERE id = ?',
+  ledgerTransferById: 'SELECT * FROM transfers WHERE id = ?',
+  ledgerDuePending: `SELECT * FROM pending_rewards WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?`,
+  ledgerDuePendingOf: `SELECT * FROM pending_rewards WHERE state = 'pending' AND account = ? AND due_at <= ? ORDER BY due_at, id LIMIT ?`,
+  ledgerPendingOfComment: 'SELECT * FROM pending_rewards WHERE thread = ? AND comment = ? ORDER BY id',
+  ledgerPendingTotal: `SELECT COALESCE(SUM(amount), 0) AS total FROM pending_rewards WHERE account = ? AND state = 'pending'`,
+  ledgerAddPending: `INSERT INTO pending_rewards (site, account, category, thread, comment, ref, amount, created_at, due_at)
+    VALUES (@site, @account, @category, @thread, @comment, @ref, @amount, @createdAt, @dueAt) RETURNING id`,
+  ledgerSetPendingState: `UPDATE pending_rewards SET state = @to, paid = @paid, transfer_id = coalesce(@transferId, transfer_id), settled_at = @at
+    WHERE id = @id AND state = @from`,
+  ledgerReactionRewarded: 'SELECT 1 AS hit FROM reaction_rewards WHERE site = ? AND giver = ? AND target = ? AND kind = ?',
+  ledgerRecordReactionReward: `INSERT INTO reaction_rewards (site, giver, target, kind, at) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (site, giver, target, kind) DO NOTHING`,
+  ledgerPairCount: 'SELECT count FROM reaction_pairs WHERE site = ? AND giver = ? AND receiver = ? AND period = ?',
+  ledgerBumpPair: `INSERT INTO reaction_pairs (site, giver, receiver, period, count) VALUES (?, ?, ?, ?, 1)
+    ON CONFLICT (site, giver, receiver, period) DO UPDATE SET count = reaction_pairs.count + 1 RETURNING count`,
+  ledgerEarnedOn: 'SELECT earned, cap FROM daily_earnings WHERE account = ? AND day = ?',
+  ledgerAddEarned: `INSERT INTO daily_earnings (account, day, earned, cap) VALUES (@account, @day, @amount, @cap)
+    ON CONFLICT (account, day) DO UPDATE SET earned = daily_earnings.earned + excluded.earned, cap = excluded.cap`,
+  ledgerMintedOn: 'SELECT minted, budget FROM daily_mint WHERE site = ? AND day = ? AND shard = ?',
+  ledgerAddMinted: `INSERT INTO daily_mint (site, day, shard, minted, budget) VALUES (@site, @day, @shard, @amount, @budget)
+    ON CONFLICT (site, day, shard) DO UPDATE SET minted = daily_mint.minted + excluded.minted, budget = excluded.budget`,
+  ledgerAllDailyEarnings: 'SELECT account, day, earned, cap FROM daily_earnings ORDER BY day, account',
+  ledgerAllDailyMint: 'SELECT site, day, shard, minted, budget FROM daily_mint ORDER BY day, site, shard',
 } as const;

@@ -6,6 +6,7 @@ import { economyMigration } from './migration-economy.js';
 import { identityMigration } from './migration-identity.js';
 import { moderationMigration } from './migration-moderation.js';
 import { notesMigration } from './migration-notes.js';
+import { settlementMigration } from './migration-settlement.js';
 import { threadsMigration } from './migration-threads.js';
 
 export interface Migration {
@@ -101,6 +102,7 @@ CREATE INDEX requests_created_at ON requests (created_at);
   notesMigration,
   moderationMigration,
   threadsMigration,
+  settlementMigration,
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -1,7 +1,12 @@
 import type { LedgerCategory, PnlReport } from '@parley/protocol';
 import type {
   CategoryFlows,
+  DailyCounter,
   LedgerWriteTx,
+  NewPendingReward,
+  PendingReward,
+  PendingState,
+  RewardKind,
   NewTransfer,
   ReadSession,
   TransferRecord,
@@ -26,12 +31,46 @@ const toTransfer = (row: TransferRow): TransferRecord => ({
   from: row.from_account,
   to: row.to_account,
   amount: row.amount,
-  category: row.category as LedgerCategory,
+  category: row.category as LedgerCategory | 'debt',
   thread: row.thread,
   ref: row.ref,
   requestId: row.request_id,
   reverses: row.reverses,
   at: row.at,
+});
+
+interface PendingRow {
+  id: number;
+  site: string;
+  account: string;
+  category: string;
+  thread: string;
+  comment: string;
+  ref: string;
+  amount: number;
+  created_at: number;
+  due_at: number;
+  state: string;
+  paid: number;
+  transfer_id: number | null;
+  settled_at: number | null;
+}
+
+const toPending = (row: PendingRow): PendingReward => ({
+  id: row.id,
+  site: row.site,
+  account: row.account,
+  category: row.category as LedgerCategory,
+  thread: row.thread,
+  comment: row.comment,
+  ref: row.ref,
+  amount: row.amount,
+  createdAt: row.created_at,
+  dueAt: row.due_at,
+  state: row.state as PendingState,
+  paid: row.paid,
+  transferId: row.transfer_id,
+  settledAt: row.settled_at,
 });
 
 /**
@@ -88,6 +127,81 @@ export class SqliteLedger implements LedgerWriteTx {
   async postAuthor(thread: string): Promise<string | null> {
     const row = this.use(false).ledgerPostAuthor.get(thread) as { account: string } | undefined;
     return row ? row.account : null;
+  }
+
+  async accountCreatedAt(account: string): Promise<number | null> {
+    const row = this.use(false).ledgerAccountCreatedAt.get(account) as { created_at: number } | undefined;
+    return row ? row.created_at : null;
+  }
+
+  async transferById(id: number): Promise<TransferRecord | null> {
+    const row = this.use(false).ledgerTransferById.get(id) as TransferRow | undefined;
+    return row ? toTransfer(row) : null;
+  }
+
+  async duePending(now: number, limit: number, account?: string): Promise<PendingReward[]> {
+    const st = this.use(false);
+    const rows = account === undefined ? st.ledgerDuePending.all(now, limit) : st.ledgerDuePendingOf.all(account, now, limit);
+    return (rows as PendingRow[]).map(toPending);
+  }
+
+  async pendingOfComment(thread: string, comment: string): Promise<PendingReward[]> {
+    return (this.use(false).ledgerPendingOfComment.all(thread, comment) as PendingRow[]).map(toPending);
+  }
+
+  async pendingTotal(account: string): Promise<number> {
+    return (this.use(false).ledgerPendingTotal.get(account) as { total: number }).total;
+  }
+
+  async reactionRewarded(site: string, giver: string, target: string, kind: RewardKind): Promise<boolean> {
+    return this.use(false).ledgerReactionRewarded.get(site, giver, target, kind) !== undefined;
+  }
+
+  async pairCount(site: string, giver: string, receiver: string, period: number): Promise<number> {
+    const row = this.use(false).ledgerPairCount.get(site, giver, receiver, period) as { count: number } | undefined;
+    return row ? row.count : 0;
+  }
+
+  async earnedOn(account: string, day: number): Promise<DailyCounter | null> {
+    const row = this.use(false).ledgerEarnedOn.get(account, day) as { earned: number; cap: number } | undefined;
+    return row ? { amount: row.earned, limit: row.cap } : null;
+  }
+
+  async mintedOn(site: string, day: number, shard: number): Promise<DailyCounter | null> {
+    const row = this.use(false).ledgerMintedOn.get(site, day, shard) as { minted: number; budget: number } | undefined;
+    return row ? { amount: row.minted, limit: row.budget } : null;
+  }
+
+  async allDailyEarnings(): Promise<{ account: string; day: number; earned: number; cap: number }[]> {
+    return this.use(false).ledgerAllDailyEarnings.all() as { account: string; day: number; earned: number; cap: number }[];
+  }
+
+  async allDailyMint(): Promise<{ site: string; day: number; shard: number; minted: number; budget: number }[]> {
+    return this.use(false).ledgerAllDailyMint.all() as { site: string; day: number; shard: number; minted: number; budget: number }[];
+  }
+
+  async addPending(r: NewPendingReward): Promise<number> {
+    return (this.use(true).ledgerAddPending.get({ ...r }) as { id: number }).id;
+  }
+
+  async setPendingState(id: number, from: PendingState, to: PendingState, paid: number, transferId: number | null, at: number): Promise<boolean> {
+    return this.use(true).ledgerSetPendingState.run({ id, from, to, paid, transferId, at }).changes === 1;
+  }
+
+  async recordReactionReward(site: string, giver: string, target: string, kind: RewardKind, at: number): Promise<boolean> {
+    return this.use(true).ledgerRecordReactionReward.run(site, giver, target, kind, at).changes === 1;
+  }
+
+  async bumpPair(site: string, giver: string, receiver: string, period: number): Promise<number> {
+    return (this.use(true).ledgerBumpPair.get(site, giver, receiver, period) as { count: number }).count;
+  }
+
+  async addEarned(account: string, day: number, amount: number, cap: number): Promise<void> {
+    this.use(true).ledgerAddEarned.run({ account, day, amount, cap });
+  }
+
+  async addMinted(site: string, day: number, shard: number, amount: number, budget: number): Promise<void> {
+    this.use(true).ledgerAddMinted.run({ site, day, shard, amount, budget });
   }
 
   async allTransfers(): Promise<TransferRecord[]> {
