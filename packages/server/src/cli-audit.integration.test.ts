@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,7 +33,9 @@ describe('parley audit', () => {
 
     const clean = spawnSync(process.execPath, [bin, 'audit', '--db', db], { encoding: 'utf8' });
     expect(clean.status).toBe(0);
-    expect(JSON.parse(clean.stdout)).toMatchObject({ ok: true, sumOfBalances: 0, reportsChecked: 1, transfers: 4 });
+    // The grant, the tribute and the report (the comment's reward is still pending, SETTLE-1).
+    expect(JSON.parse(clean.stdout)).toMatchObject({ ok: true, sumOfBalances: 0, reportsChecked: 1, transfers: 3, aboveCap: [], aboveBudget: [] });
+    expect(JSON.parse(clean.stdout).days[0]).toMatchObject({ minted: { grant: 10 }, burnt: { commentTributes: 1, reports: 1 } });
 
     const tampered = SqliteStore.open({ path: db });
     await tampered.write((tx) => tx.ledger.saveReport('r:default:ann', 'default:' + report.thread, { ...report, id: 'forged', lines: { ...report.lines, pluses: 7 } }));
@@ -41,5 +43,15 @@ describe('parley audit', () => {
     const caught = spawnSync(process.execPath, [bin, 'audit', '--db', db], { encoding: 'utf8' });
     expect(caught.status).toBe(1);
     expect(JSON.parse(caught.stdout).reportMismatches).toEqual([{ account: 'r:default:ann', report: 'forged', category: 'pluses', shown: 7, ledger: 0 }]);
+  });
+
+  it('[AUDIT-2] exits non-zero and creates nothing when the database path does not exist', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-audit-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const missing = join(dir, 'typo.db');
+    const run = spawnSync(process.execPath, [bin, 'audit', '--db', missing], { encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`no database at ${missing}`);
+    expect(existsSync(missing)).toBe(false);
   });
 });

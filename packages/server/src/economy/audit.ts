@@ -17,7 +17,113 @@ export interface LedgerAudit {
   reportsChecked: number;
   /** Bought reports whose lines differ from the ledger as of their purchase; must be empty. */
   reportMismatches: { account: string; report: string; category: string; shown: number; ledger: number }[];
+  /** [AUDIT-1] Per UTC day: what the treasuries minted, what readers paid them, and what reversals took back, by category. */
+  days: AuditDay[];
+  /** The readers who earned most (all days, reversals deducted), most first. */
+  topEarners: { account: string; earned: number }[];
+  /** Readers who earned more in a day than the cap in force; must be empty. */
+  aboveCap: { account: string; day: string; earned: number; cap: number }[];
+  /** Sites whose treasury minted more in a day than its budget; must be empty. */
+  aboveBudget: { site: string; day: string; minted: number; budget: number }[];
+  /** Earnings or mints the caps' counters did not see (a credit that went around the caps); must be empty. */
+  uncounted: { account: string; day: string; earned: number; counted: number }[];
   ok: boolean;
+}
+
+export interface AuditDay {
+  day: string;
+  minted: Record<string, number>;
+  burnt: Record<string, number>;
+  reversed: Record<string, number>;
+  mintedTotal: number;
+  burntTotal: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const dayName = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
+/** What counts against a reader's daily cap: every profit category and reading (not the grant). */
+const EARNING = new Set<string>([...ProfitCategories, 'read']);
+export const TOP_EARNERS = 10;
+
+const isTreasury = (account: string): boolean => account.startsWith('t:');
+const isReader = (account: string): boolean => account.startsWith('r:');
+
+function add(record: Record<string, number>, key: string, amount: number): void {
+  record[key] = (record[key] ?? 0) + amount;
+}
+
+/** Days, top earners and what the caps must have stopped, from transfers and the caps' counters. */
+function capsAudit(
+  transfers: readonly TransferRecord[],
+  earnings: { account: string; day: number; earned: number; cap: number }[],
+  mint: { site: string; day: number; shard: number; minted: number; budget: number }[],
+): Pick<LedgerAudit, 'days' | 'topEarners' | 'aboveCap' | 'aboveBudget' | 'uncounted'> {
+  const byDay = new Map<number, AuditDay>();
+  const earnedByAccountDay = new Map<string, number>();
+  const mintedBySiteDay = new Map<string, number>();
+  const earnedTotal = new Map<string, number>();
+  const byId = new Map(transfers.map((t) => [t.id, t]));
+  for (const t of transfers) {
+    const day = Math.floor(t.at / DAY_MS);
+    let entry = byDay.get(day);
+    if (!entry) byDay.set(day, (entry = { day: dayName(day), minted: {}, burnt: {}, reversed: {}, mintedTotal: 0, burntTotal: 0 }));
+    if (isTreasury(t.from) && isReader(t.to) && t.reverses === null) {
+      add(entry.minted, t.category, t.amount);
+      entry.mintedTotal += t.amount;
+      const site = siteOfAccount(t.to);
+      mintedBySiteDay.set(JSON.stringify([site, day]), (mintedBySiteDay.get(JSON.stringify([site, day])) ?? 0) + t.amount);
+      if (EARNING.has(t.category)) {
+        const key = JSON.stringify([t.to, day]);
+        earnedByAccountDay.set(key, (earnedByAccountDay.get(key) ?? 0) + t.amount);
+        earnedTotal.set(t.to, (earnedTotal.get(t.to) ?? 0) + t.amount);
+      }
+    } else if (isReader(t.from) && isTreasury(t.to)) {
+      const original = t.reverses === null ? undefined : byId.get(t.reverses);
+      if (original && isTreasury(original.from)) {
+        add(entry.reversed, t.category, t.amount);
+        if (EARNING.has(t.category)) earnedTotal.set(t.from, (earnedTotal.get(t.from) ?? 0) - t.amount);
+      } else {
+        add(entry.burnt, t.category, t.amount);
+      }
+      entry.burntTotal += t.amount;
+    }
+  }
+  // Days before a site's first counter were before the caps existed (migration 7): not judged.
+  const capsFrom = new Map<string, number>();
+  for (const row of earnings) capsFrom.set(siteOfAccount(row.account), Math.min(capsFrom.get(siteOfAccount(row.account)) ?? Infinity, row.day));
+  for (const row of mint) capsFrom.set(row.site, Math.min(capsFrom.get(row.site) ?? Infinity, row.day));
+  const counters = new Map(earnings.map((row) => [JSON.stringify([row.account, row.day]), row]));
+  const aboveCap: LedgerAudit['aboveCap'] = [];
+  const uncounted: LedgerAudit['uncounted'] = [];
+  for (const [key, earned] of earnedByAccountDay) {
+    const [account, day] = JSON.parse(key) as [string, number];
+    if (day < (capsFrom.get(siteOfAccount(account)) ?? Infinity)) continue;
+    const counter = counters.get(key);
+    if (!counter || counter.earned !== earned) uncounted.push({ account, day: dayName(day), earned, counted: counter?.earned ?? 0 });
+    if (counter && earned > counter.cap) aboveCap.push({ account, day: dayName(day), earned, cap: counter.cap });
+  }
+  for (const row of earnings) if (row.earned > row.cap) {
+    if (!aboveCap.some((a) => a.account === row.account && a.day === dayName(row.day))) aboveCap.push({ account: row.account, day: dayName(row.day), earned: row.earned, cap: row.cap });
+  }
+  const budgets = new Map<string, number>();
+  for (const row of mint) budgets.set(JSON.stringify([row.site, row.day]), (budgets.get(JSON.stringify([row.site, row.day])) ?? 0) + row.budget);
+  const aboveBudget: LedgerAudit['aboveBudget'] = [];
+  for (const [key, minted] of mintedBySiteDay) {
+    const [site, day] = JSON.parse(key) as [string, number];
+    if (day < (capsFrom.get(site) ?? Infinity)) continue;
+    const budget = budgets.get(key);
+    if (budget === undefined) uncounted.push({ account: `t:${site}`, day: dayName(day), earned: minted, counted: 0 });
+    else if (minted > budget) aboveBudget.push({ site, day: dayName(day), minted, budget });
+  }
+  for (const row of mint) if (row.minted > row.budget) {
+    aboveBudget.push({ site: row.site, day: dayName(row.day), minted: row.minted, budget: row.budget });
+  }
+  const topEarners = [...earnedTotal]
+    .map(([account, earned]) => ({ account, earned }))
+    .sort((x, y) => y.earned - x.earned || x.account.localeCompare(y.account))
+    .slice(0, TOP_EARNERS);
+  const days = [...byDay.entries()].sort((x, y) => x[0] - y[0]).map(([, entry]) => entry);
+  return { days, topEarners, aboveCap, aboveBudget, uncounted };
 }
 
 /** `r:<site>:<user>` → `<site>` (economy/accounts.ts). */
@@ -48,13 +154,18 @@ export function balancesFromTransfers(transfers: readonly TransferRecord[]): Map
 
 /**
  * What an auditor checks, from the database alone: every balance equals its transfers, they sum to
- * zero, no reader is negative, nothing is reversed twice, and every bought report equals the ledger
- * up to (and including) the transfer that paid for it. `parley audit` prints it.
+ * zero, no reader is negative, nothing is reversed twice, every bought report equals the ledger
+ * up to (and including) the transfer that paid for it, and [AUDIT-1] no reader earned above the
+ * daily cap nor any site minted above its budget (each judged against the limit its counter
+ * recorded, so no configuration is needed), with per-day figures and the top earners. `parley
+ * audit` prints it.
  */
 export async function auditLedger(store: Store): Promise<LedgerAudit> {
-  const { transfers, balances } = await store.read(async (tx) => ({
+  const { transfers, balances, earnings, mint } = await store.read(async (tx) => ({
     transfers: await tx.ledger.allTransfers(),
     balances: await tx.ledger.allBalances(),
+    earnings: await tx.ledger.allDailyEarnings(),
+    mint: await tx.ledger.allDailyMint(),
   }));
   const derived = balancesFromTransfers(transfers);
   let sumOfBalances = 0;
@@ -87,8 +198,16 @@ export async function auditLedger(store: Store): Promise<LedgerAudit> {
       if (shown !== value) reportMismatches.push({ account, report: report.id, category, shown, ledger: value });
     }
   }
+  const caps = capsAudit(transfers, earnings, mint);
   const ok =
-    sumOfBalances === 0 && !negativeReaders.length && !balanceMismatches.length && !doubleReversals.length && !reportMismatches.length;
+    sumOfBalances === 0 &&
+    !negativeReaders.length &&
+    !balanceMismatches.length &&
+    !doubleReversals.length &&
+    !reportMismatches.length &&
+    !caps.aboveCap.length &&
+    !caps.aboveBudget.length &&
+    !caps.uncounted.length;
   return {
     accounts: balances.size,
     transfers: transfers.length,
@@ -98,6 +217,7 @@ export async function auditLedger(store: Store): Promise<LedgerAudit> {
     doubleReversals,
     reportsChecked: reports.length,
     reportMismatches,
+    ...caps,
     ok,
   };
 }
