@@ -17,8 +17,12 @@ import { commentByText, eventually, launchChromium, openAs, postComment, textOf,
 const ProfitCategories = ['pluses', 'commentRewards', 'likesOwn', 'likesCommenter', 'likesAuthor', 'dislikesAuthor'] as const;
 const LossCategories = ['minuses', 'commentTributes', 'dislikesOwn', 'dislikesCommenter', 'publishTribute', 'reports'] as const;
 
-/** Readers in a test read faster than people: a beat every 300 ms, a Twei per 600 ms, at most 3. */
-const fastReading = { heartbeatMs: 300, readMsPerTwei: 600, readCapPerPost: 3 };
+/**
+ * Readers in a test read faster than people: a beat every 300 ms, a Twei per 600 ms, at most 3.
+ * And the test's readers are minutes old and their comments seconds old: no settlement window and
+ * no giver age bar (server SPEC SETTLE-1, REACT-4), so a reward shows as soon as it is earned.
+ */
+const fastReading = { heartbeatMs: 300, readMsPerTwei: 600, readCapPerPost: 3, settleWindowMs: 0, minGiverAgeMs: 0 };
 
 async function startFastDemo(): Promise<ParleyServer> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-e2e-economy-'));
