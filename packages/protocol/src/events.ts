@@ -37,7 +37,7 @@ import type {
   ReportListInput,
   ThreadPublishInput,
 } from './economy-schemas.js';
-import type { NotesRelay, NotesSyncResult, PresenceRelay, PresenceSyncResult } from './realtime.js';
+import type { NotesRelay, NotesSyncResult, PresenceChange, PresenceSnapshot } from './realtime.js';
 import type {
   CommentDeleteInput,
   CommentEditInput,
@@ -52,7 +52,7 @@ import type {
   NotesUpdateInput,
   PostVoteInput,
   PresenceSyncInput,
-  PresenceUpdateInput,
+  PresenceSetInput,
   SessionAuthInput,
   ThreadJoinInput,
   ThreadLeaveInput,
@@ -217,8 +217,8 @@ export interface ClientToServerEvents {
   'comment:hidden-body': (input: CommentHiddenBodyInput, ack: AckCallback<HiddenBodyResult>) => void;
   'post:vote': (input: PostVoteInput, ack: AckCallback<VoteResult>) => void;
   /** Presence and notes: see the message flow in realtime.ts. */
-  'presence:update': (input: PresenceUpdateInput, ack: AckCallback<null>) => void;
-  'presence:sync': (input: PresenceSyncInput, ack: AckCallback<PresenceSyncResult>) => void;
+  'presence:set': (input: PresenceSetInput, ack: AckCallback<null>) => void;
+  'presence:sync': (input: PresenceSyncInput, ack: AckCallback<PresenceSnapshot>) => void;
   'notes:sync': (input: NotesSyncInput, ack: AckCallback<NotesSyncResult>) => void;
   'notes:update': (input: NotesUpdateInput, ack: AckCallback<null>) => void;
   /** Re-authenticates the open socket with a fresh token (or none: guest), without reconnecting. */
@@ -243,7 +243,8 @@ export interface ServerToClientEvents {
    * coalesced per thread into one message per tick, so a busy thread costs readers fewer messages.
    */
   'thread:events': (events: ThreadEvent[]) => void;
-  'presence:update': (relay: PresenceRelay) => void;
+  /** What readers see of the room's presence changed (count, typists), per thread per tick. */
+  'presence:state': (change: PresenceChange) => void;
   'notes:update': (relay: NotesRelay) => void;
   /**
    * Who this connection is changed without the client asking: its level rose (XP), or its token
@@ -271,7 +272,7 @@ export const ClientEventNames = [
   'comment:flag',
   'comment:hidden-body',
   'post:vote',
-  'presence:update',
+  'presence:set',
   'presence:sync',
   'notes:sync',
   'notes:update',

@@ -28,4 +28,5 @@ export type {
   ReportListInput,
   ThreadPublishInput,
 } from './economy-schemas.js';
-export type { NotesSyncInput, NotesUpdateInput, PresenceSyncInput, PresenceUpdateInput } from './realtime-schemas.js';
+export type { NotesSyncInput, NotesUpdateInput, PresenceSyncInput, PresenceSetInput } from './realtime-schemas.js';
+export * from './presence-view.js';

@@ -19,9 +19,10 @@ const bytes = (max: number) =>
     .custom<Uint8Array>((value) => value instanceof Uint8Array, { message: 'expected binary data (Uint8Array)' })
     .refine((value) => value.byteLength <= max, { message: `larger than ${max} bytes` });
 
-export const PresenceUpdateInput = z.strictObject({
+/** A reader's presence: where they type, or null. Who they are comes from the token, never from here. */
+export const PresenceSetInput = z.strictObject({
   thread: threadId,
-  update: bytes(RealtimeLimits.maxAwarenessUpdateBytes),
+  typing: z.strictObject({ parentId: z.string().min(1).max(Limits.maxIdLength).nullable() }).nullable(),
 });
 export const PresenceSyncInput = z.strictObject({ thread: threadId });
 /** A state vector lists one (clientID, clock) pair per writer; 4 KiB is hundreds of writers. */
@@ -31,13 +32,13 @@ export const NotesUpdateInput = z.strictObject({
   update: bytes(RealtimeLimits.maxNoteUpdateBytes),
 });
 
-export type PresenceUpdateInput = z.infer<typeof PresenceUpdateInput>;
+export type PresenceSetInput = z.infer<typeof PresenceSetInput>;
 export type PresenceSyncInput = z.infer<typeof PresenceSyncInput>;
 export type NotesSyncInput = z.infer<typeof NotesSyncInput>;
 export type NotesUpdateInput = z.infer<typeof NotesUpdateInput>;
 
 export const RealtimeInputSchemas: readonly [string, z.ZodType][] = [
-  ['presence:update', PresenceUpdateInput],
+  ['presence:set', PresenceSetInput],
   ['presence:sync', PresenceSyncInput],
   ['notes:sync', NotesSyncInput],
   ['notes:update', NotesUpdateInput],

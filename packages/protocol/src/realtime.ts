@@ -1,19 +1,21 @@
 /**
- * Presence and thread notes: the Yjs side of a thread (DESIGN.md "State and sync").
+ * Presence and thread notes (DESIGN.md "State and sync", "Performance").
  *
- * Message flow (every payload names its `thread`; binary fields travel as Socket.IO attachments)
+ * Presence — what readers SEE, not every reader's state (issue 10): "N reading now" and who is
+ * typing where. The server keeps the room's presence and sends a reader only what changed in it,
+ * as JSON (one encoding and one frame per broadcast, never a binary attachment):
  *
- *   Presence — y-protocols/awareness updates, one awareness per widget tab
  *   client                                        server
  *   ── thread:join ─────────────────────────────▶  (the socket must be in the thread's room)
- *   ── presence:update { update } ──────────────▶  each entry checked: the clientID is bound to this
- *                                                   socket; the state keeps only what a reader may say
- *                                                   (`typing`); `user` and `reader` are written by the
- *                                                   server from the verified token; then relayed
- *   ◀── presence:update { update } ─────────────   to everyone else in the room
- *   ── presence:sync ───────────────────────────▶  ack { update }: every live state in the room,
- *                                                   gathered from all sockets (on every node)
- *   (disconnect, or no renewal for PRESENCE_TIMEOUT_MS)  ◀── presence:update with the state removed
+ *   ── presence:set { typing } ─────────────────▶  "I am here" (+ where I type): on join, on every
+ *                                                   typing change and as a renewal every
+ *                                                   PRESENCE_RENEW_MS. Identity from the token; a
+ *                                                   renewal that changes nothing is not relayed
+ *   ── presence:sync ───────────────────────────▶  ack PresenceSnapshot: the count and the typists
+ *   ◀── presence:state { readers?, typing? } ───   to the room, per thread per tick, only when what
+ *                                                   readers see changed: the count (at most once
+ *                                                   per PRESENCE_COUNT_EVERY_MS) and typing deltas
+ *   (disconnect, leaving, or no renewal for PRESENCE_TIMEOUT_MS) → counted out, typing cleared
  *
  *   Notes — one Y.Doc per thread holding Y.Text NOTES_TEXT ("Key points")
  *   ── notes:sync { stateVector } ──────────────▶  sync step 1: the client's state vector
@@ -25,55 +27,72 @@
  *   ◀── notes:update { update } ────────────────   to everyone else in the room
  *
  * A reconnecting client repeats notes:sync then sends its step 2, so nothing typed offline is lost;
- * Yjs merges make repeats harmless. Presence is ephemeral: a lost packet is repaired by the next
- * renewal (every PRESENCE_RENEW_MS).
+ * Yjs merges make repeats harmless. Presence is ephemeral: a lost message is repaired by the next
+ * presence:sync (every join) and the next change.
  */
 
 /** The Y.Text inside a thread's notes doc. */
 export const NOTES_TEXT = 'key-points';
 
 export const RealtimeLimits = {
-  /** Largest awareness update a client may send. A tab's own state is well under 200 bytes. */
-  maxAwarenessUpdateBytes: 4 * 1024,
-  /** Awareness entries (clientIDs) one socket may speak for in a thread: one per tab, some slack. */
-  maxClientIdsPerSocket: 4,
   /** Largest notes update. A paste of a page of text fits; a flood does not. */
   maxNoteUpdateBytes: 16 * 1024,
   /** Stored size of a thread's notes (all updates) beyond which edits are refused. */
   maxNotesBytes: 256 * 1024,
   /** Longest notes text in characters, checked by the widget before it edits. */
   maxNotesLength: 4000,
-  /** A presence state not renewed for this long is dropped (y-protocols' own outdatedTimeout). */
+  /** A presence not renewed for this long is dropped. */
   presenceTimeoutMs: 30_000,
-  /** How often a widget renews its presence state. */
+  /** How often a widget renews its presence. */
   presenceRenewMs: 15_000,
+  /** "N reading now" changes reach readers at most this often: a count needs no 100 ms freshness. */
+  presenceCountEveryMs: 1_000,
+  /** Typists one node names per thread at most; beyond that a typist is not shown. */
+  maxTypistsShown: 50,
+  /** Every node repeats each thread's full presence this often, so joiners and other nodes' readers converge. */
+  presenceRefreshMs: 10_000,
 } as const;
 
-/** What a client may put in its awareness state. Anything else is dropped by the server. */
-export interface PresenceClaim {
-  /** Typing: `parentId` is the comment being answered, null for the main composer. */
-  typing: { parentId: string | null } | null;
+/** Where a reader types: `parentId` is the comment being answered, null for the main composer. */
+export interface Typing {
+  parentId: string | null;
 }
 
-/** An awareness state as readers receive it: the claim plus who it is, written by the server. */
-export interface PresenceState extends PresenceClaim {
-  /** One key per reader: `u:<user id>` when signed in, `g:<clientID>` for a guest tab. */
-  reader: string;
-  user: { id: string; name: string; level: number } | null;
+/** Someone typing, as other readers see them. `key` is `u:<user id>`: one per person, all tabs. */
+export interface Typist {
+  key: string;
+  name: string;
+  parentId: string | null;
 }
 
-export interface PresenceRelay {
+/**
+ * A thread's presence on one server node, as a joiner receives it. With several nodes each speaks
+ * for its own readers (`node`); the widget adds them up, and forgets a node it has not heard from
+ * for PRESENCE_TIMEOUT_MS (every node repeats its full state every PRESENCE_REFRESH_MS).
+ */
+export interface PresenceSnapshot {
   thread: string;
-  update: Uint8Array;
+  node: string;
+  /** Distinct readers present on that node: a signed-in reader once however many tabs, each guest tab once. */
+  readers: number;
+  /** At most RealtimeLimits.maxTypistsShown. */
+  typing: Typist[];
+}
+
+/**
+ * What changed in a thread's presence on one node; absent fields did not change. `full: true`
+ * replaces everything known of that node (its periodic refresh): `typing.set` is then all its typists.
+ */
+export interface PresenceChange {
+  thread: string;
+  node: string;
+  readers?: number;
+  typing?: { set?: Typist[]; clear?: string[] };
+  full?: boolean;
 }
 
 export interface NotesRelay {
   thread: string;
-  update: Uint8Array;
-}
-
-export interface PresenceSyncResult {
-  /** An awareness update holding every live state in the room except the caller's. */
   update: Uint8Array;
 }
 

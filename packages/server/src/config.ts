@@ -95,6 +95,13 @@ export interface RateLimitOptions {
   store?: LimiterFactory;
 }
 
+/** How presence is gathered and sent; see realtime/presence.ts. */
+export interface PresenceTiming {
+  countEveryMs?: number;
+  refreshMs?: number;
+  tickMs?: number;
+}
+
 export interface ParleyServerOptions {
   /** @default 0 — any free port, so tests and embedders never collide; the CLI passes 4000. */
   port?: number;
@@ -175,6 +182,11 @@ export interface ParleyServerOptions {
    * (why each value is what it is, there)
    */
   economy?: EconomyOptions;
+  /**
+   * Presence timing (realtime/presence.ts). @default the protocol's RealtimeLimits: the count at most
+   * once a second, a full refresh every 10 s, changes gathered per 100 ms — tests shorten them.
+   */
+  presence?: PresenceTiming;
 }
 
 export interface ResolvedConfig {
@@ -195,6 +207,7 @@ export interface ResolvedConfig {
   adapter: AdapterConstructor | undefined;
   logger: Logger;
   economy: EconomyDirectory;
+  presence: PresenceTiming;
 }
 
 /** Public on purpose: it only protects a development server. */
@@ -280,5 +293,6 @@ export function resolveConfig(options: ParleyServerOptions = {}, env: NodeJS.Pro
     adapter: options.adapter,
     logger: options.logger === false ? silentLogger : (options.logger ?? consoleLogger),
     economy: new EconomyDirectory(options.economy ?? economyFromEnv(env.PARLEY_ECONOMY)),
+    presence: options.presence ?? {},
   };
 }

@@ -103,7 +103,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   io.use(connectionLimits({ io, addresses: new ClientAddresses(config.trustProxy), limits }));
   io.use(socketAuth({ sites: config.sites, store, logger, origins }));
   watchSessions(io);
-  const realtime = attachRealtime(io, ctx, logger);
+  const realtime = attachRealtime(io, ctx, logger, config.presence);
   const dispatcher = new Dispatcher({
     ctx,
     io,

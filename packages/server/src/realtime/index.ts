@@ -1,9 +1,10 @@
 /**
- * Presence and thread notes (Yjs), wired to a server: see presence.ts and notes.ts for the rules,
+ * Presence and thread notes (Yjs for notes), wired to a server: see presence.ts and notes.ts for the rules,
  * and @parley/protocol realtime.ts for the message flow.
  */
 import { authorizeInThread, threadRef } from '../commands/thread-gates.js';
 import type { CommandContext } from '../commands/index.js';
+import type { PresenceTiming } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Handler } from '../transport/handlers.js';
 import type { ParleyIo } from '../transport/types.js';
@@ -16,8 +17,8 @@ export interface Realtime {
   close(): void;
 }
 
-export function attachRealtime(io: ParleyIo, ctx: CommandContext, logger: Logger): Realtime {
-  const presence = new Presence({ io, logger, now: ctx.now });
+export function attachRealtime(io: ParleyIo, ctx: CommandContext, logger: Logger, timing: PresenceTiming = {}): Realtime {
+  const presence = new Presence({ io, logger, now: ctx.now, ...timing });
   const notes = new Notes({
     io,
     store: ctx.store,

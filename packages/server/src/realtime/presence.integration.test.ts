@@ -1,8 +1,6 @@
 import { ErrorCodes, type JoinResult } from '@parley/protocol';
-import { encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { describe, expect, it } from 'vitest';
 import { call, okData, startTestServer, type ClientSocket, type TestServer } from '../test-helpers.js';
-import { writeAwarenessUpdate } from './awareness-codec.js';
 import { presenceClient, rawCall } from './test-clients.js';
 
 const THREAD = 'news/presence';
@@ -13,89 +11,84 @@ async function joined(server: TestServer, sub: string | null, lvl = 13): Promise
   return socket;
 }
 
+/** Fast presence for tests: the count may change every 20 ms. */
+const presenceServer = () => startTestServer({ presence: { countEveryMs: 20 } });
+
 describe('presence over Socket.IO (integration)', () => {
-  it('[PRES-1][PRES-2] a client speaks only for itself: user fields come from its token, unknown fields are dropped', async () => {
-    const server = await startTestServer();
+  it('[PRES-1] a reader speaks only for themselves: the name shown comes from the token; a guest is counted but never types', async () => {
+    const server = await presenceServer();
     const bella = presenceClient(await joined(server, 'bella', 21), THREAD);
-    const reader = presenceClient(await joined(server, null), THREAD);
-    okData(await bella.announce({ typing: { parentId: 'c42' }, user: { id: 'admin', name: 'Admin', level: 99 }, extra: 'x'.repeat(100) }));
-    await reader.until((peers) => peers.length === 1);
-    expect(reader.peers()).toEqual([
-      { typing: { parentId: 'c42' }, reader: 'u:bella', user: { id: 'bella', name: 'Bella Ciao', level: 21 } },
-    ]);
+    const guest = presenceClient(await joined(server, null), THREAD);
+    okData(await bella.announce({ parentId: 'c42' }));
+    okData(await guest.announce({ parentId: null }));
+    // A field naming someone else is not even part of the schema.
+    expect(await rawCall(bella.socket, 'presence:set', { thread: THREAD, typing: null, user: { name: 'Admin' } })).toMatchObject({ ok: false, error: { code: ErrorCodes.invalidPayload } });
+    await guest.until((view) => view.readers === 2 && view.typists().length === 1);
+    expect(guest.view.typists()).toEqual([{ key: 'u:bella', name: 'Bella Ciao', parentId: 'c42' }]);
   });
 
-  it('[PRES-6][PRES-4] presence counts follow real connections up and down', async () => {
-    const server = await startTestServer();
+  it('[PRES-2] renewals that change nothing send nothing; a typing change reaches the room within a tick', async () => {
+    const server = await presenceServer();
+    const ann = presenceClient(await joined(server, 'ann'), THREAD);
+    const watcher = presenceClient(await joined(server, null), THREAD);
+    okData(await ann.announce(null));
+    okData(await watcher.announce(null));
+    await watcher.until((view) => view.readers === 2);
+    await new Promise((next) => setTimeout(next, 150));
+    const before = watcher.messages.length;
+    for (let i = 0; i < 10; i++) okData(await ann.announce(null)); // renewals
+    await new Promise((next) => setTimeout(next, 250));
+    expect(watcher.messages.length).toBe(before);
+    okData(await ann.announce({ parentId: null }));
+    await watcher.until((view) => view.typists().length === 1);
+    expect(watcher.messages.slice(before)).toEqual([expect.objectContaining({ typing: { set: [{ key: 'u:ann', name: 'ann', parentId: null }] } })]);
+  });
+
+  it('[PRES-3][PRES-4] a joiner gets the count and the typists; counts follow real connections up and down; tabs count once', async () => {
+    const server = await presenceServer();
     const clients = [];
-    for (const sub of ['ann', 'bob', null]) {
+    for (const sub of ['ann', 'bob', 'ann', null]) {
       const client = presenceClient(await joined(server, sub), THREAD);
-      okData(await client.announce({ typing: null }));
+      okData(await client.announce(sub === 'bob' ? { parentId: 'c1' } : null));
       clients.push(client);
     }
     const newcomer = presenceClient(await joined(server, 'dan'), THREAD);
-    okData(await newcomer.announce({ typing: null }));
-    await newcomer.sync();
-    expect(newcomer.peers().map((p) => p.reader).sort()).toEqual(['g:' + clients[2]!.awareness.clientID, 'u:ann', 'u:bob']);
-    await clients[0]!.until((peers) => peers.length === 3);
+    okData(await newcomer.announce(null));
+    await new Promise((next) => setTimeout(next, 150));
+    const snapshot = await newcomer.sync();
+    // ann (two tabs), bob, the guest, dan: four people; the answer names the typists only.
+    expect(snapshot).toMatchObject({ thread: THREAD, readers: 4, typing: [{ key: 'u:bob', parentId: 'c1' }] });
 
     clients[1]!.socket.disconnect(); // bob's tab closes without a goodbye
-    await newcomer.until((peers) => peers.length === 2);
-    await clients[0]!.until((peers) => !peers.some((p) => p.reader === 'u:bob'));
-    okData(await call(clients[2]!.socket, 'thread:leave', { thread: THREAD }));
-    await newcomer.until((peers) => peers.length === 1);
-
-    const late = presenceClient(await joined(server, 'eve'), THREAD);
-    await late.sync();
-    expect(late.peers().map((p) => p.reader).sort()).toEqual(['u:ann', 'u:dan']);
+    await newcomer.until((view) => view.readers === 3 && view.typists().length === 0);
+    clients[0]!.socket.disconnect(); // one of ann's two tabs: ann is still here
+    okData(await call(clients[3]!.socket, 'thread:leave', { thread: THREAD }));
+    await newcomer.until((view) => view.readers === 2);
   });
 
-  it('[PRES-3] a clientID spoken for by another connection is refused and not relayed', async () => {
-    const server = await startTestServer();
-    const ann = presenceClient(await joined(server, 'ann'), THREAD);
-    const mallory = await joined(server, 'mallory');
-    const watcher = presenceClient(await joined(server, null), THREAD);
-    okData(await ann.announce({ typing: null }));
-    await watcher.until((peers) => peers.length === 1);
-    const spoof = writeAwarenessUpdate([{ clientId: ann.awareness.clientID, clock: 99, state: { typing: { parentId: 'x' } } }]);
-    expect(await rawCall(mallory, 'presence:update', { thread: THREAD, update: spoof })).toMatchObject({
-      ok: false,
-      error: { code: ErrorCodes.invalidUpdate },
-    });
-    const removal = writeAwarenessUpdate([{ clientId: ann.awareness.clientID, clock: 99, state: null }]);
-    okData(await rawCall(mallory, 'presence:update', { thread: THREAD, update: removal }));
-    // Ann's next change is relayed after those: had they been relayed, the watcher would show them first.
-    okData(await ann.announce({ typing: { parentId: null } }));
-    await watcher.until((peers) => (peers[0]?.typing as { parentId: unknown } | null)?.parentId === null);
-    expect(watcher.peers()).toHaveLength(1);
-    expect(watcher.peers()[0]).toMatchObject({ reader: 'u:ann' });
-  });
-
-  it('malformed or oversized presence updates are refused and the server stays up', async () => {
-    const server = await startTestServer();
-    const socket = await joined(server, 'ann');
-    for (const update of [new Uint8Array([5, 1]), new Uint8Array([1, 1, 1, 3, 0x7b, 0x7b, 0x7b]), writeAwarenessUpdate([{ clientId: 1, clock: 1, state: 'hi' }])]) {
-      expect(await rawCall(socket, 'presence:update', { thread: THREAD, update })).toMatchObject({
-        ok: false,
-        error: { code: ErrorCodes.invalidUpdate },
-      });
+  it('[PRES-3] presence:sync answers with what a reader sees, in a size that does not grow with the room', async () => {
+    const server = await presenceServer();
+    const readers = [];
+    for (let i = 0; i < 30; i++) {
+      const client = presenceClient(await joined(server, `r${i}`), THREAD);
+      okData(await client.announce(null));
+      readers.push(client);
     }
-    expect(await rawCall(socket, 'presence:update', { thread: THREAD, update: new Uint8Array(5000) })).toMatchObject({
-      ok: false,
-      error: { code: ErrorCodes.invalidPayload },
-    });
-    const client = presenceClient(socket, THREAD);
-    okData(await client.announce({ typing: null }));
+    await new Promise((next) => setTimeout(next, 150));
+    const snapshot = await readers[0]!.sync();
+    expect(snapshot.readers).toBe(30);
+    expect(JSON.stringify(snapshot).length).toBeLessThan(120);
   });
 
-  it('presence needs a joined thread', async () => {
-    const server = await startTestServer();
-    const socket = await server.connect();
-    const client = presenceClient(socket, THREAD);
-    const update = encodeAwarenessUpdate(client.awareness, [client.awareness.clientID]);
-    expect(await rawCall(socket, 'presence:update', { thread: THREAD, update })).toMatchObject({
-      ok: false,
-      error: { code: ErrorCodes.notJoined },
-    });
+  it('malformed presence is refused and the server stays up; presence needs a joined thread', async () => {
+    const server = await presenceServer();
+    const socket = await joined(server, 'ann');
+    for (const payload of [{ thread: THREAD, typing: 'yes' }, { thread: THREAD, typing: { parentId: 5 } }, { thread: THREAD, typing: { parentId: 'x'.repeat(500) } }, { thread: THREAD }]) {
+      expect(await rawCall(socket, 'presence:set', payload)).toMatchObject({ ok: false, error: { code: ErrorCodes.invalidPayload } });
+    }
+    okData(await call(socket, 'presence:set', { thread: THREAD, typing: null }));
+    const outsider = await server.connect();
+    expect(await rawCall(outsider, 'presence:set', { thread: THREAD, typing: null })).toMatchObject({ ok: false, error: { code: ErrorCodes.notJoined } });
+    expect(await rawCall(outsider, 'presence:sync', { thread: THREAD })).toMatchObject({ ok: false, error: { code: ErrorCodes.notJoined } });
   });
 });

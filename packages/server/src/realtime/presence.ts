@@ -1,36 +1,27 @@
 /**
- * Presence: y-protocols awareness relayed through the thread's Socket.IO room, filtered so that
- * every client speaks only for itself (rules in presence-rules.ts, and here):
+ * Presence that scales (issue 10): readers receive what they see — "N reading now" and who is typing
+ * where — never every renewal of every reader. Each node keeps its rooms' presence in memory
+ * (presence-room.ts) and sends each room, per tick, only what changed, as one JSON broadcast
+ * (encoded once for the room, one frame, no binary attachment):
  *
- * [PRES-3] A clientID belongs to the first socket that speaks for it; another socket naming it is refused.
- * [PRES-4] A socket's states are removed (and the removal relayed) when it leaves the room or disconnects.
- * [PRES-5] A state not renewed for `presenceTimeoutMs` is removed the same way.
- * [PRES-6] `presence:sync` answers with every live state in the room, gathered with `fetchSockets()`,
- *          so with a cluster adapter it includes readers connected to other nodes.
- *
- * No map of "who is here" lives in this process: each socket carries its own states in
- * `socket.data.presence`, and relays go through the room, which a cluster adapter spans.
+ * [PRES-1] A reader speaks only for themselves: the name shown and the key counted come from the
+ *          verified token (`u:<id>`), or are the socket's own (a guest, who cannot type).
+ * [PRES-2] A renewal that changes nothing readers see sends nothing; the count goes out at most once
+ *          per `presenceCountEveryMs`, typing changes within a tick.
+ * [PRES-3] A join gets the count and the typists (`presence:sync`), not the room.
+ * [PRES-4] A socket is counted out, and its typing cleared, when it leaves the room or disconnects.
+ * [PRES-5] A presence not renewed for `presenceTimeoutMs` is removed the same way.
+ * [PRES-6] With several nodes, each speaks for its own readers (`node` in every message) and repeats
+ *          its full state every `presenceRefreshMs`; the widget adds the nodes up.
  */
-import { ErrorCodes, RealtimeLimits, type PresenceSyncInput, type PresenceUpdateInput, type PresenceState } from '@parley/protocol';
+import { ErrorCodes, RealtimeLimits, type PresenceSetInput, type PresenceSnapshot, type PresenceSyncInput } from '@parley/protocol';
+import { randomId } from '../commands/context.js';
+import { threadKey, threadIdOf } from '../domain/thread-key.js';
 import { ParleyError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { TokenBuckets } from '../transport/rate-limit.js';
-import { threadKey } from '../domain/thread-key.js';
 import { roomOfKey, type Caller, type ParleyIo, type ParleySocket } from '../transport/types.js';
-import { MalformedAwarenessUpdate, readAwarenessUpdate, writeAwarenessUpdate, type AwarenessEntry } from './awareness-codec.js';
-import { InvalidPresenceState, presenceState, sanitizeClaim } from './presence-rules.js';
-import { PresenceTicker } from './presence-ticker.js';
-
-/** One awareness state a socket speaks for, in one thread. Plain data: it crosses nodes. */
-export interface PresenceEntry {
-  /** The thread KEY (`<site>:<id>`): a socket's states never mix sites. */
-  thread: string;
-  clientId: number;
-  clock: number;
-  state: PresenceState;
-  /** When the owning node last heard from it, ms since epoch. */
-  renewedAt: number;
-}
+import { ThreadPresence } from './presence-room.js';
 
 export interface PresenceOptions {
   io: ParleyIo;
@@ -38,133 +29,112 @@ export interface PresenceOptions {
   now?: () => number;
   /** @default RealtimeLimits.presenceTimeoutMs */
   timeoutMs?: number;
-  /** How often expired states are looked for. @default 5 s — "left" shows within seconds. */
+  /** How often expired presences are looked for. @default 5 s — "left" shows within seconds. */
   sweepEveryMs?: number;
-  /** Relays are coalesced per thread for this long (presence-ticker.ts). @default 100 ms */
+  /** Changes are gathered per thread for this long. @default 100 ms */
   tickMs?: number;
+  /** @default RealtimeLimits.presenceCountEveryMs */
+  countEveryMs?: number;
+  /** @default RealtimeLimits.presenceRefreshMs */
+  refreshMs?: number;
 }
 
 /**
- * Awareness updates per socket. A widget sends one when typing starts or stops and one renewal every
- * 15 s; a burst of 20 at 5 a second covers fast composer switching and stops a relay flood.
+ * presence:set per socket. A widget sends one on join, one per typing change and one renewal every
+ * 15 s; a burst of 20 at 5 a second covers fast composer switching and stops a flood.
  */
 const PRESENCE_BUCKET = { burst: 20, perSecond: 5 };
 
 export class Presence {
+  /** This node's name in presence messages: its readers are its own to count. */
+  readonly node = randomId();
   private readonly now: () => number;
   private readonly timeoutMs: number;
+  private readonly countEveryMs: number;
   private readonly buckets: TokenBuckets;
-  private readonly sweeper: ReturnType<typeof setInterval>;
-  /** Exposed so tests can send a tick's batch at a moment they choose. */
-  readonly ticker: PresenceTicker;
+  private readonly rooms = new Map<string, ThreadPresence>();
+  /** Threads (keys) per socket, to count it out on disconnect without scanning every room. */
+  private readonly joinedBy = new Map<string, Set<string>>();
+  private readonly timers: ReturnType<typeof setInterval>[];
 
   constructor(private readonly options: PresenceOptions) {
     this.now = options.now ?? Date.now;
     this.timeoutMs = options.timeoutMs ?? RealtimeLimits.presenceTimeoutMs;
+    this.countEveryMs = options.countEveryMs ?? RealtimeLimits.presenceCountEveryMs;
     this.buckets = new TokenBuckets(PRESENCE_BUCKET, this.now);
-    this.ticker = new PresenceTicker(options.io, options.tickMs);
     // Leaving a room covers `thread:leave`, a disconnect and a socket closed by the server alike.
     options.io.of('/').adapter.on('leave-room', (room: unknown, socketId: unknown) => {
       if (typeof room !== 'string' || typeof socketId !== 'string' || !room.startsWith('thread:')) return;
-      const socket = options.io.of('/').sockets.get(socketId);
-      if (socket) this.drop(socket, (entry) => roomOfKey(entry.thread) === room);
+      this.leave(socketId, room.slice('thread:'.length));
     });
-    this.sweeper = setInterval(() => this.sweep(), options.sweepEveryMs ?? 5_000);
-    this.sweeper.unref();
+    this.timers = [
+      setInterval(() => this.flush(), options.tickMs ?? 100),
+      setInterval(() => this.sweep(), options.sweepEveryMs ?? 5_000),
+      setInterval(() => this.refresh(), options.refreshMs ?? RealtimeLimits.presenceRefreshMs),
+    ];
+    for (const timer of this.timers) timer.unref();
   }
 
   close(): void {
-    clearInterval(this.sweeper);
-    this.ticker.close();
+    this.timers.forEach(clearInterval);
+    this.flush(true);
   }
 
-  update(caller: Caller, input: PresenceUpdateInput): null {
+  /** `presence:set`: this socket is here (and types there, or nowhere). */
+  set(caller: Caller, input: PresenceSetInput): null {
     const { socket, key } = joinedSocket(caller, input.thread);
     const wait = this.buckets.take(socket.id);
-    if (wait > 0) {
-      throw new ParleyError(ErrorCodes.rateLimited, 'Presence updates are coming too fast.', { retryAfterMs: wait });
-    }
-    const entries = parse(input.update);
-    const own = (socket.data.presence ??= []);
-    const ownIndex = (clientId: number): number => own.findIndex((e) => e.thread === key && e.clientId === clientId);
-    // Check everything before changing anything: a refused update leaves no half-applied state.
-    const claims = entries.map((entry) => (entry.state === null ? null : claimOf(entry.state)));
-    const newIds = new Set(entries.filter((entry, i) => claims[i] && ownIndex(entry.clientId) < 0).map((e) => e.clientId));
-    this.checkClaims(socket, key, newIds);
-    const relayed: AwarenessEntry[] = [];
-    entries.forEach((entry, i) => {
-      const index = ownIndex(entry.clientId);
-      const claim = claims[i];
-      if (!claim) {
-        // Only a state this socket owns can be removed by it.
-        if (index < 0) return;
-        own.splice(index, 1);
-        relayed.push({ clientId: entry.clientId, clock: entry.clock, state: null });
-        return;
-      }
-      if (index >= 0 && entry.clock < own[index]!.clock) return; // an older packet overtaken by a newer one
-      const state = presenceState(caller.identity, entry.clientId, claim);
-      const stored: PresenceEntry = { thread: key, clientId: entry.clientId, clock: entry.clock, state, renewedAt: this.now() };
-      if (index < 0) own.push(stored);
-      else own[index] = stored;
-      relayed.push({ clientId: entry.clientId, clock: entry.clock, state });
-    });
-    this.ticker.queue(key, relayed);
+    if (wait > 0) throw new ParleyError(ErrorCodes.rateLimited, 'Presence updates are coming too fast.', { retryAfterMs: wait });
+    const identity = caller.identity;
+    let room = this.rooms.get(key);
+    if (!room) this.rooms.set(key, (room = new ThreadPresence(threadIdOf(key), this.countEveryMs)));
+    // [PRES-1] Who they are comes from the token; a guest counts per tab and never types.
+    const reader = identity ? `u:${identity.id}` : `g:${socket.id}`;
+    room.set(socket.id, reader, identity?.name ?? null, input.typing, this.now());
+    const joined = this.joinedBy.get(socket.id) ?? new Set<string>();
+    this.joinedBy.set(socket.id, joined.add(key));
     return null;
   }
 
-  async sync(caller: Caller, input: PresenceSyncInput): Promise<{ update: Uint8Array }> {
-    const { socket, key } = joinedSocket(caller, input.thread);
-    const liveSince = this.now() - this.timeoutMs;
-    const sockets = await this.options.io.in(roomOfKey(key)).fetchSockets();
-    const entries: AwarenessEntry[] = [];
-    for (const other of sockets) {
-      if (other.id === socket.id) continue;
-      for (const entry of other.data.presence ?? []) {
-        if (entry.thread !== key || entry.renewedAt < liveSince) continue;
-        entries.push({ clientId: entry.clientId, clock: entry.clock, state: entry.state });
-      }
-    }
-    return { update: writeAwarenessUpdate(entries) };
+  /** `presence:sync` [PRES-3]: the count and the typists, O(typists). */
+  sync(caller: Caller, input: PresenceSyncInput): PresenceSnapshot {
+    const { key } = joinedSocket(caller, input.thread);
+    const room = this.rooms.get(key);
+    return room ? room.snapshot(this.node) : { thread: input.thread, node: this.node, readers: 0, typing: [] };
   }
 
-  /** [PRES-3] Refuses new clientIDs beyond the per-socket limit or already spoken for by another socket. */
-  private checkClaims(socket: ParleySocket, thread: string, newIds: ReadonlySet<number>): void {
-    if (newIds.size === 0) return;
-    const owned = (socket.data.presence ?? []).filter((e) => e.thread === thread).length;
-    if (owned + newIds.size > RealtimeLimits.maxClientIdsPerSocket) {
-      throw invalid(`A connection may speak for at most ${RealtimeLimits.maxClientIdsPerSocket} presence states.`);
-    }
-    for (const id of this.options.io.of('/').adapter.rooms.get(roomOfKey(thread)) ?? []) {
-      if (id === socket.id) continue;
-      const other = this.options.io.of('/').sockets.get(id);
-      if (other?.data.presence?.some((e) => e.thread === thread && newIds.has(e.clientId))) {
-        throw invalid('That presence state belongs to another connection.');
-      }
+  /** Sends each room what changed this tick (all of it, count included, when closing). */
+  flush(all = false): void {
+    const now = all ? Number.MAX_SAFE_INTEGER : this.now();
+    for (const [key, room] of this.rooms) {
+      const change = room.takeChange(this.node, now);
+      if (change) this.options.io.to(roomOfKey(key)).emit('presence:state', change);
+      if (room.empty && !room.pendingCount) this.rooms.delete(key);
     }
   }
 
-  /** [PRES-4][PRES-5] Removes the matching states of a socket and tells the room they are gone. */
-  private drop(socket: ParleySocket, match: (entry: PresenceEntry) => boolean): void {
-    const own = socket.data.presence;
-    if (!own?.some(match)) return;
-    const gone = own.filter(match);
-    socket.data.presence = own.filter((entry) => !match(entry));
-    for (const thread of new Set(gone.map((entry) => entry.thread))) {
-      // Same clock with a null state: peers remove it, and the client's next state (clock + 1) is new.
-      const removals = gone.filter((e) => e.thread === thread).map((e) => ({ clientId: e.clientId, clock: e.clock, state: null }));
-      this.ticker.queue(thread, removals);
-    }
+  private leave(socketId: string, key: string): void {
+    this.rooms.get(key)?.remove(socketId);
+    const joined = this.joinedBy.get(socketId);
+    joined?.delete(key);
+    if (joined?.size === 0) this.joinedBy.delete(socketId);
   }
 
+  /** [PRES-5] */
   private sweep(): void {
-    const expiredBefore = this.now() - this.timeoutMs;
     try {
-      for (const socket of this.options.io.of('/').sockets.values()) {
-        this.drop(socket, (entry) => entry.renewedAt < expiredBefore);
-      }
+      const before = this.now() - this.timeoutMs;
+      for (const room of this.rooms.values()) room.expire(before);
     } catch (error) {
       this.options.logger.error('presence sweep failed', { error });
+    }
+  }
+
+  /** [PRES-6] Every room's full state from this node, so every reader converges whatever was lost. */
+  private refresh(): void {
+    const now = this.now();
+    for (const [key, room] of this.rooms) {
+      if (!room.empty) this.options.io.to(roomOfKey(key)).emit('presence:state', room.full(this.node, now));
     }
   }
 }
@@ -177,23 +147,3 @@ function joinedSocket(caller: Caller, thread: string): { socket: ParleySocket; k
   }
   return { socket: caller.socket, key };
 }
-
-function parse(update: Uint8Array): AwarenessEntry[] {
-  try {
-    return readAwarenessUpdate(update, RealtimeLimits.maxClientIdsPerSocket);
-  } catch (error) {
-    if (error instanceof MalformedAwarenessUpdate) throw invalid(`The presence update could not be read: ${error.message}.`);
-    throw error;
-  }
-}
-
-function claimOf(state: unknown) {
-  try {
-    return sanitizeClaim(state);
-  } catch (error) {
-    if (error instanceof InvalidPresenceState) throw invalid(`The presence update is not valid: ${error.message}.`);
-    throw error;
-  }
-}
-
-const invalid = (message: string): ParleyError => new ParleyError(ErrorCodes.invalidUpdate, message);

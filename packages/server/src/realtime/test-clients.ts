@@ -1,10 +1,9 @@
 /**
- * Test clients for presence and notes: a real Socket.IO client holding a real Y.Doc and a real
- * y-protocols Awareness, wired the way the widget wires them. Test-only (imported by *.test.ts).
+ * Test clients for presence and notes: a real Socket.IO client holding a real Y.Doc (notes) and the
+ * widget's own PresenceView (presence), wired the way the widget wires them. Test-only.
  */
-import type { Ack, NotesSyncResult, PresenceSyncResult } from '@parley/protocol';
-import { NOTES_TEXT } from '@parley/protocol';
-import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
+import type { Ack, NotesSyncResult, PresenceChange, PresenceSnapshot } from '@parley/protocol';
+import { NOTES_TEXT, PresenceView } from '@parley/protocol';
 import * as Y from 'yjs';
 import { onTestFinished } from 'vitest';
 import { call, okData, type ClientSocket, type RawSocket } from '../test-helpers.js';
@@ -76,50 +75,43 @@ export async function notesClient(socket: ClientSocket, thread: string): Promise
 
 export interface PresenceClient {
   socket: ClientSocket;
-  awareness: Awareness;
-  /** Sends the local state (as the widget does on every change) and waits for the ack. */
-  announce(state: Record<string, unknown> | null): Promise<Ack<null>>;
-  /** Asks for everyone's states and applies them. */
-  sync(): Promise<void>;
-  /** Other clients' states, as this client sees them. */
-  peers(): Record<string, unknown>[];
-  /** Resolves once `predicate` holds for the peers, re-checked on every presence relay. */
-  until(predicate: (peers: Record<string, unknown>[]) => boolean): Promise<void>;
+  /** What this client knows of the room, as the widget keeps it. */
+  view: PresenceView;
+  /** Every presence:state message received for the thread, in order. */
+  messages: PresenceChange[];
+  /** `presence:set`, as the widget sends it on join, on typing changes and as a renewal. */
+  announce(typing: { parentId: string | null } | null): Promise<Ack<null>>;
+  /** `presence:sync`, applied to the view. */
+  sync(): Promise<PresenceSnapshot>;
+  /** Resolves once `predicate` holds for the view, re-checked on every presence message. */
+  until(predicate: (view: PresenceView) => boolean): Promise<void>;
 }
 
 export function presenceClient(socket: ClientSocket, thread: string): PresenceClient {
-  const doc = new Y.Doc();
-  const awareness = new Awareness(doc);
-  onTestFinished(() => {
-    awareness.destroy();
-    doc.destroy();
-  });
+  const view = new PresenceView(thread);
+  const messages: PresenceChange[] = [];
   const changed: (() => void)[] = [];
-  socket.on('presence:update', (relay) => {
-    if (relay.thread !== thread) return;
-    applyAwarenessUpdate(awareness, new Uint8Array(relay.update), 'server');
+  socket.on('presence:state', (change) => {
+    if (!view.applyChange(change)) return;
+    messages.push(change);
     changed.splice(0).forEach((wake) => wake());
   });
-  const peers = (): Record<string, unknown>[] =>
-    [...awareness.getStates().entries()].filter(([id]) => id !== awareness.clientID).map(([, state]) => state);
   return {
     socket,
-    awareness,
-    announce(state) {
-      awareness.setLocalState(state);
-      return call<null>(socket, 'presence:update', { thread, update: encodeAwarenessUpdate(awareness, [awareness.clientID]) });
-    },
+    view,
+    messages,
+    announce: (typing) => call<null>(socket, 'presence:set', { thread, typing }),
     async sync() {
-      const answer = okData(await call<PresenceSyncResult>(socket, 'presence:sync', { thread }));
-      applyAwarenessUpdate(awareness, new Uint8Array(answer.update), 'server');
+      const answer = okData(await call<PresenceSnapshot>(socket, 'presence:sync', { thread }));
+      view.applySnapshot(answer);
+      return answer;
     },
-    peers,
     until(predicate) {
-      if (predicate(peers())) return Promise.resolve();
+      if (predicate(view)) return Promise.resolve();
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`presence never matched; peers: ${JSON.stringify(peers())}`)), 5000);
+        const timer = setTimeout(() => reject(new Error(`presence never matched; readers ${view.readers}, typists ${JSON.stringify(view.typists())}`)), 5000);
         const check = (): void => {
-          if (predicate(peers())) {
+          if (predicate(view)) {
             clearTimeout(timer);
             resolve();
           } else changed.push(check);

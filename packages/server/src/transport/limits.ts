@@ -36,10 +36,10 @@ export const readEvents: ReadonlySet<string> = new Set<ClientEventName>([
 
 /**
  * Events bounded where they are handled, per socket or per reader: `read:heartbeat`
- * (economy-handlers.ts), `presence:update` (realtime/presence.ts), `notes:update` (realtime/notes.ts).
+ * (economy-handlers.ts), `presence:set` (realtime/presence.ts), `notes:update` (realtime/notes.ts).
  * Every client event is in exactly one of mutatingEvents, readEvents and this set (limits.test.ts).
  */
-export const selfLimitedEvents: ReadonlySet<string> = new Set<ClientEventName>(['read:heartbeat', 'presence:update', 'notes:update']);
+export const selfLimitedEvents: ReadonlySet<string> = new Set<ClientEventName>(['read:heartbeat', 'presence:set', 'notes:update']);
 
 /** Who sent one request from the network. */
 export interface RequestSource {

@@ -249,7 +249,7 @@ describe('sites are sealed', () => {
       'comment:flag': { requestId: rid(), thread: 'secret', commentId: id, reason: 'spam' },
       'comment:hidden-body': { thread: 'secret', commentId: id },
       'post:vote': { requestId: rid(), thread: 'secret', value: 'minus' },
-      'presence:update': { thread: 'secret', update: bytes },
+      'presence:set': { thread: 'secret', typing: { parentId: id } },
       'presence:sync': { thread: 'secret' },
       'notes:sync': { thread: 'secret', stateVector: new Uint8Array([0]) },
       'notes:update': { thread: 'secret', update: bytes },

@@ -1,7 +1,6 @@
 import type { ClientToServerEvents, ServerToClientEvents } from '@parley/protocol';
 import type { Server, Socket } from 'socket.io';
 import type { Identity } from '../domain/identity.js';
-import type { PresenceEntry } from '../realtime/presence.js';
 import { threadKey } from '../domain/thread-key.js';
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- nothing crosses nodes yet
@@ -14,11 +13,6 @@ export interface SocketData {
   tokenExpiresAt: number | null;
   /** The site the handshake named (or the only one); fixed for the connection's life. */
   site: string;
-  /**
-   * The awareness states this socket speaks for (realtime/presence.ts). Kept on the socket, not in a
-   * server-wide map, so `fetchSockets()` gathers them from every node once a cluster adapter is set.
-   */
-  presence?: PresenceEntry[];
   /**
    * The client's address (transport/client-address.ts: the TCP peer, or what a trusted proxy says),
    * set by the first middleware on every (re)connect; what per-address limits count.

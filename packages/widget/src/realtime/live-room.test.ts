@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ErrorCodes, NOTES_TEXT, type PresenceState, type ServerToClientEvents } from '@parley/protocol';
-import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
+import { ErrorCodes, NOTES_TEXT, type PresenceChange, type ServerToClientEvents } from '@parley/protocol';
 import * as Y from 'yjs';
 import type { RelayEventName } from '../state/connection.js';
 import { FakeConnection } from '../state/testing/fake-connection.js';
@@ -10,26 +9,22 @@ const THREAD = 't1';
 
 /** The deterministic fake, plus the relay channel the Socket.IO connection has. */
 class RelayConnection extends FakeConnection {
-  private readonly relays = new Map<string, Set<(relay: { thread: string; update: Uint8Array }) => void>>();
+  private readonly relays = new Map<string, Set<(payload: never) => void>>();
   onRelay<E extends RelayEventName>(event: E, listener: ServerToClientEvents[E]): () => void {
     const set = this.relays.get(event) ?? new Set();
-    set.add(listener);
+    set.add(listener as (payload: never) => void);
     this.relays.set(event, set);
-    return () => set.delete(listener);
+    return () => set.delete(listener as (payload: never) => void);
   }
-  relay(event: RelayEventName, update: Uint8Array): void {
-    this.relays.get(event)?.forEach((listener) => listener({ thread: THREAD, update }));
+  relay(event: 'notes:update', update: Uint8Array): void {
+    this.relays.get(event)?.forEach((listener) => (listener as (relay: { thread: string; update: Uint8Array }) => void)({ thread: THREAD, update }));
+  }
+  presence(change: Omit<PresenceChange, 'thread'>): void {
+    this.relays.get('presence:state')?.forEach((listener) => (listener as (change: PresenceChange) => void)({ thread: THREAD, ...change }));
   }
 }
 
-/** Another reader's awareness update, as the server relays it. */
-function peerUpdate(clientId: number, state: PresenceState | null, clock = 1): Uint8Array {
-  const awareness = new Awareness(new Y.Doc());
-  awareness.clientID = clientId;
-  awareness.setLocalState(state);
-  awareness.meta.set(clientId, { clock, lastUpdated: Date.now() });
-  return encodeAwarenessUpdate(awareness, [clientId]);
-}
+const empty = { thread: THREAD, node: 'n1', readers: 1, typing: [] };
 
 function serverText(text: string): { doc: Y.Doc; update: Uint8Array } {
   const doc = new Y.Doc();
@@ -49,7 +44,7 @@ function joinedRoom(canEdit = true) {
   const room = new LiveRoom(connection, THREAD);
   room.setViewer('me');
   room.joinedThread();
-  connection.answer('presence:sync', { update: new Uint8Array([0]) });
+  connection.answer('presence:sync', empty);
   const server = serverText('Server text.');
   connection.answer('notes:sync', {
     update: server.update,
@@ -71,35 +66,39 @@ describe('LiveRoom (presence and notes in the widget)', () => {
     room.setTyping(null);
     expect(connection.sent).toHaveLength(0);
     room.joinedThread();
-    expect(connection.sent.map((r) => r.event)).toEqual(['presence:update', 'presence:sync', 'notes:sync']);
+    expect(connection.sent.map((r) => r.event)).toEqual(['presence:set', 'presence:sync', 'notes:sync']);
+    // Typing chosen before the join (the main composer) is announced with it.
+    expect(connection.pending('presence:set').input).toEqual({ thread: THREAD, typing: { parentId: null } });
+    // Renewed every presenceRenewMs while joined, even when nothing changed.
+    vi.advanceTimersByTime(15_000);
+    expect(connection.requests('presence:set')).toHaveLength(2);
     room.dispose();
   });
 
-  it('[W-R1] counts readers from relayed presence, and [W-L4] forgets them when the connection drops', () => {
+  it('[W-R1] counts readers from the server\'s presence, and [W-L4] forgets them when the connection drops', () => {
     const { connection, room } = joinedRoom();
-    const bella: PresenceState = { typing: { parentId: 'c1' }, reader: 'u:bella', user: { id: 'bella', name: 'Bella Ciao', level: 21 } };
-    connection.relay('presence:update', peerUpdate(11, bella));
-    connection.relay('presence:update', peerUpdate(12, { ...bella, typing: null })); // her second tab
-    expect(room.readingNow).toBe(2);
-    expect(room.typing.get('c1')).toEqual(['Bella Ciao']);
+    connection.presence({ node: 'n1', readers: 3, typing: { set: [{ key: 'u:bella', name: 'Bella Ciao', parentId: 'c1' }, { key: 'u:me', name: 'Me', parentId: null }] } });
+    expect(room.readingNow).toBe(3);
+    // The viewer's own typing (any tab) is not shown to them.
+    expect([...room.typing]).toEqual([['c1', ['Bella Ciao']]]);
     connection.setStatus('reconnecting');
     expect(room.readingNow).toBe(1);
     expect(room.typing.size).toBe(0);
-    // Back: who is here arrives again with the same clocks, and is counted again.
     connection.setStatus('connected');
     room.joinedThread();
-    connection.answer('presence:sync', { update: peerUpdate(11, bella) });
+    connection.answer('presence:sync', { thread: THREAD, node: 'n1', readers: 2, typing: [{ key: 'u:bella', name: 'Bella Ciao', parentId: 'c1' }] });
     expect(room.readingNow).toBe(2);
+    expect(room.typing.get('c1')).toEqual(['Bella Ciao']);
     room.dispose();
   });
 
   it('typing changes are announced once, not per key', () => {
     const { connection, room } = joinedRoom();
-    const before = connection.requests('presence:update').length;
+    const before = connection.requests('presence:set').length;
     room.setTyping('c1');
     room.setTyping('c1');
     room.setTyping(undefined);
-    expect(connection.requests('presence:update').length - before).toBe(2);
+    expect(connection.requests('presence:set').slice(before).map((r) => r.input.typing)).toEqual([{ parentId: 'c1' }, null]);
     room.dispose();
   });
 
@@ -125,7 +124,7 @@ describe('LiveRoom (presence and notes in the widget)', () => {
     expect(connection.requests('notes:update')).toHaveLength(0);
     connection.setStatus('connected');
     room.joinedThread();
-    connection.answer('presence:sync', { update: new Uint8Array([0]) });
+    connection.answer('presence:sync', empty);
     const step1 = connection.pending('notes:sync').input.stateVector;
     connection.answer('notes:sync', {
       update: Y.encodeStateAsUpdate(server.doc, step1),

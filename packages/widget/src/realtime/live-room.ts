@@ -1,23 +1,20 @@
 /**
- * The Yjs side of one thread in the widget: presence (y-protocols awareness) and the shared notes
- * (a Y.Doc with Y.Text `key-points`). DOM-free. Loaded lazily, after the comments are visible, so
- * Yjs never delays the first paint (see load-live-room.ts).
+ * The live side of one thread in the widget: presence (what the server tells this reader: the
+ * count and who types where, in a PresenceView) and the shared notes (a Y.Doc with Y.Text
+ * `key-points`). DOM-free. Loaded lazily, after the comments are visible, so Yjs never delays the
+ * first paint (see load-live-room.ts).
  *
  * Rules (tests name them):
- *   [W-L1] nothing is sent before the thread is joined; every (re)join re-announces presence, asks who
- *          is here, and syncs the notes (step 1, then step 2 with what the server lacks).
+ *   [W-L1] nothing is sent before the thread is joined; every (re)join announces presence
+ *          (`presence:set`), asks who is here (`presence:sync`) and syncs the notes (step 1, then
+ *          step 2 with what the server lacks); presence is renewed every PRESENCE_RENEW_MS and
+ *          sent again at once when the viewer starts, stops or moves typing.
  *   [W-L2] local notes edits are sent merged, at most one update per FLUSH_MS; while offline they stay
  *          in the doc and reach the server with the next join's step 2 — nothing typed is lost.
  *   [W-L3] a refused edit (gate) makes the notes read-only and puts back the server's text.
  *   [W-L4] when the connection drops, other readers' presence is cleared until the next join.
  */
-import {
-  ErrorCodes,
-  NOTES_TEXT,
-  RealtimeLimits,
-  type PresenceState,
-} from '@parley/protocol';
-import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import { ErrorCodes, NOTES_TEXT, PresenceView, RealtimeLimits, type Typing } from '@parley/protocol';
 import * as Y from 'yjs';
 import type { ThreadConnection } from '../state/connection.js';
 import type { TextEdit } from './text-diff.js';
@@ -33,8 +30,8 @@ export interface NotesAccess {
 }
 
 export class LiveRoom {
-  /** Presence has its own doc: the notes doc is replaced when refused edits are dropped ([W-L3]). */
-  readonly awareness = new Awareness(new Y.Doc());
+  /** The room's presence as the server reports it. */
+  readonly presence: PresenceView;
   doc!: Y.Doc;
   text!: Y.Text;
   /** Null until the first notes sync answers. */
@@ -48,18 +45,18 @@ export class LiveRoom {
   private readonly listeners = new Set<() => void>();
   private readonly cleanup: (() => void)[] = [];
   private viewerKey: string | null = null;
+  private typingNow: Typing | null = null;
+  private renewTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly connection: ThreadConnection,
     readonly thread: string,
   ) {
-    this.awareness.setLocalState({ typing: null });
-    this.awareness.on('update', this.onAwarenessUpdate);
-    this.awareness.on('change', this.notify);
+    this.presence = new PresenceView(thread);
     this.replaceDoc();
     this.cleanup.push(
-      connection.onRelay?.('presence:update', (relay) => {
-        if (relay.thread === this.thread) applyAwarenessUpdate(this.awareness, new Uint8Array(relay.update), REMOTE);
+      connection.onRelay?.('presence:state', (change) => {
+        if (this.presence.applyChange(change)) this.notify();
       }) ?? noop,
       connection.onRelay?.('notes:update', (relay) => {
         if (relay.thread === this.thread) Y.applyUpdate(this.doc, new Uint8Array(relay.update), REMOTE);
@@ -75,16 +72,12 @@ export class LiveRoom {
     this.viewerKey = userId ? `u:${userId}` : null;
   }
 
-  private get ownKey(): string {
-    return this.viewerKey ?? `g:${this.awareness.clientID}`;
-  }
-
   get readingNow(): number {
-    return readingNow(this.otherStates(), this.ownKey);
+    return readingNow(this.presence);
   }
 
   get typing(): TypingMap {
-    return typingMap(this.otherStates(), this.ownKey);
+    return typingMap(this.presence, this.viewerKey);
   }
 
   get notes(): string {
@@ -99,20 +92,29 @@ export class LiveRoom {
   /** [W-L1] Called by the thread after every successful join (first, rejoin, after a reconnect). */
   joinedThread(): void {
     this.joined = true;
-    // A fresh clock makes peers take the state again, even where a removal of it was relayed.
-    this.awareness.setLocalState(this.awareness.getLocalState());
+    this.announce();
     this.connection.request('presence:sync', { thread: this.thread }, (ack) => {
-      if (ack.ok) applyAwarenessUpdate(this.awareness, new Uint8Array(ack.data.update), REMOTE);
+      if (!ack.ok) return;
+      this.presence.applySnapshot(ack.data);
+      this.notify();
     });
+    clearInterval(this.renewTimer);
+    this.renewTimer = setInterval(() => this.announce(), RealtimeLimits.presenceRenewMs);
     this.syncNotes();
   }
 
   /** Where the viewer is typing: a comment id, null for the main composer, undefined for nowhere. */
   setTyping(parentId: string | null | undefined): void {
     const typing = parentId === undefined ? null : { parentId };
-    const current = (this.awareness.getLocalState() as { typing?: unknown } | null)?.typing ?? null;
-    if (JSON.stringify(current) === JSON.stringify(typing)) return;
-    this.awareness.setLocalStateField('typing', typing);
+    if (JSON.stringify(this.typingNow) === JSON.stringify(typing)) return;
+    this.typingNow = typing;
+    this.announce();
+  }
+
+  /** `presence:set`: here, and typing where (or nowhere). Only while joined ([W-L1]). */
+  private announce(): void {
+    if (!this.joined || this.connection.status !== 'connected') return;
+    this.connection.request('presence:set', { thread: this.thread, typing: this.typingNow }, noop);
   }
 
   /**
@@ -130,21 +132,11 @@ export class LiveRoom {
 
   dispose(): void {
     clearTimeout(this.flushTimer);
+    clearInterval(this.renewTimer);
     this.cleanup.forEach((fn) => fn());
-    // Tell the room we left (a removal), if we still can; the server would drop us on disconnect anyway.
-    if (this.joined) removeAwarenessStates(this.awareness, [this.awareness.clientID], 'local');
-    this.awareness.destroy();
-    this.awareness.doc.destroy();
+    // The server counts us out when the socket leaves the room or disconnects.
     this.doc.destroy();
     this.listeners.clear();
-  }
-
-  private otherStates(): Partial<PresenceState>[] {
-    const states: Partial<PresenceState>[] = [];
-    for (const [clientId, state] of this.awareness.getStates()) {
-      if (clientId !== this.awareness.clientID) states.push(state as Partial<PresenceState>);
-    }
-    return states;
   }
 
   private syncNotes(): void {
@@ -215,25 +207,12 @@ export class LiveRoom {
     this.doc.on('update', this.onDocUpdate);
   }
 
-  private readonly onAwarenessUpdate = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
-    if (origin === REMOTE || !this.joined || this.connection.status !== 'connected') return;
-    const own = [...added, ...updated, ...removed].filter((id) => id === this.awareness.clientID);
-    if (own.length === 0) return;
-    const update = encodeAwarenessUpdate(this.awareness, own);
-    this.connection.request('presence:update', { thread: this.thread, update }, noop);
-  };
-
   /** [W-L4] */
   private left(): void {
     this.joined = false;
-    const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.awareness.clientID);
-    removeAwarenessStates(this.awareness, others, REMOTE);
-    // Forget their clocks too: the next join's presence:sync brings the same states with the same
-    // clocks, which y-protocols would otherwise ignore as already seen.
-    for (const id of this.awareness.meta.keys()) if (id !== this.awareness.clientID) this.awareness.meta.delete(id);
+    clearInterval(this.renewTimer);
+    this.presence.clear();
+    this.notify();
   }
 
   private readonly notify = (): void => this.listeners.forEach((listener) => listener());

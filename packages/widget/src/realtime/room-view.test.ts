@@ -1,29 +1,42 @@
 import { describe, expect, it } from 'vitest';
-import type { PresenceState } from '@parley/protocol';
+import { PresenceView } from '@parley/protocol';
 import { readingNow, typingMap } from './room-view.js';
 import { typingSentence } from './typing-sentence.js';
 
-const bella = (typing: PresenceState['typing'] = null): PresenceState => ({
-  typing,
-  reader: 'u:bella',
-  user: { id: 'bella', name: 'Bella Ciao', level: 21 },
-});
-const guest = (clientId: number, typing: PresenceState['typing'] = null): PresenceState => ({ typing, reader: `g:${clientId}`, user: null });
+const view = (readers: number, typing: { key: string; name: string; parentId: string | null }[] = []): PresenceView => {
+  const presence = new PresenceView('t');
+  presence.applySnapshot({ thread: 't', node: 'n1', readers, typing });
+  return presence;
+};
 
 describe('what presence shows', () => {
-  it('[W-R1] counts distinct readers: a reader in two tabs once, each guest tab, and the viewer', () => {
-    expect(readingNow([], 'u:me')).toBe(1);
-    expect(readingNow([bella(), bella(), guest(1), guest(2)], 'u:me')).toBe(4);
-    expect(readingNow([bella()], 'u:bella')).toBe(1);
+  it('[W-R1] shows the server\'s count of distinct readers, the viewer included, and at least the viewer', () => {
+    expect(readingNow(view(0))).toBe(1);
+    expect(readingNow(view(4))).toBe(4);
+    const twoNodes = view(3);
+    twoNodes.applyChange({ thread: 't', node: 'n2', readers: 2 });
+    expect(readingNow(twoNodes)).toBe(5);
+    // A node that says nothing for the presence timeout is forgotten.
+    let clock = 0;
+    const aging = new PresenceView('t', () => clock);
+    aging.applySnapshot({ thread: 't', node: 'n1', readers: 3, typing: [] });
+    clock = 31_000;
+    expect(readingNow(aging)).toBe(1);
   });
 
   it('[W-R2] maps who types where, without the viewer and without repeating a name', () => {
-    const map = typingMap([bella({ parentId: 'c1' }), bella({ parentId: 'c1' }), guest(7, { parentId: null }), guest(8)], 'u:me');
-    expect([...map]).toEqual([
+    const typing = [
+      { key: 'u:bella', name: 'Bella Ciao', parentId: 'c1' },
+      { key: 'u:ann', name: 'Ann', parentId: null },
+    ];
+    expect([...typingMap(view(3, typing), 'u:me')]).toEqual([
       ['c1', ['Bella Ciao']],
-      ['', ['A guest']],
+      ['', ['Ann']],
     ]);
-    expect(typingMap([bella({ parentId: 'c1' })], 'u:bella').size).toBe(0);
+    expect([...typingMap(view(3, typing), 'u:bella')]).toEqual([['', ['Ann']]]);
+    const changing = view(3, typing);
+    changing.applyChange({ thread: 't', node: 'n1', typing: { clear: ['u:ann'], set: [{ key: 'u:cy', name: 'Cy', parentId: 'c1' }] } });
+    expect([...typingMap(changing, null)]).toEqual([['c1', ['Bella Ciao', 'Cy']]]);
   });
 
   it('says it in words', () => {

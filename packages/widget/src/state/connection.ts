@@ -16,8 +16,8 @@ import type {
   WalletUpdate,
 } from '@parley/protocol';
 
-/** Server events that carry Yjs relays rather than thread events. */
-export type RelayEventName = 'presence:update' | 'notes:update';
+/** Server events that carry presence or notes relays rather than thread events. */
+export type RelayEventName = 'presence:state' | 'notes:update';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -34,7 +34,7 @@ export interface ThreadConnection {
   onStatus(listener: (status: ConnectionStatus) => void): () => void;
   /** Errors of the connection itself, e.g. a token the server refused. */
   onError(listener: (error: ParleyError) => void): () => void;
-  /** Presence and notes relays (binary Yjs updates). Optional: test fakes may not carry them. */
+  /** Presence changes and notes relays. Optional: test fakes may not carry them. */
   onRelay?<E extends RelayEventName>(event: E, listener: ServerToClientEvents[E]): () => void;
   /** `viewer:update`: the server changed who this connection is (level rose, token expired). */
   onSession?(listener: (session: ViewerSession) => void): () => void;
