@@ -68,6 +68,8 @@ export class LedgerBook {
     readonly rules: EconomyRules,
     readonly at: number,
     private readonly requestId: string | null,
+    /** [ECO-4] The site runs with the economy off: nothing is granted, charged or paid. */
+    readonly off = false,
   ) {
     this.treasury = treasuryAccount(site);
   }
@@ -77,7 +79,7 @@ export class LedgerBook {
     const account = readerAccount(this.site, userId);
     if (await this.tx.ledger.openAccount(account, 'reader', this.at)) {
       await this.tx.ledger.openAccount(this.treasury, 'treasury', this.at);
-      const grant = await this.mintable(account, this.rules.startingGrant, false);
+      const grant = this.off ? 0 : await this.mintable(account, this.rules.startingGrant, false);
       if (grant > 0) {
         await this.mint(account, grant, { category: 'grant', thread: null, ref: null }, false);
         this.touch(userId, null);
@@ -100,7 +102,7 @@ export class LedgerBook {
    * ([CAP-1] [CAP-2]); a debt is repaid from it first ([DEBT-1]). Returns what was paid.
    */
   async pay(userId: string, amount: number, movement: Movement): Promise<Credit> {
-    if (amount <= 0) return { paid: 0, transferId: null };
+    if (amount <= 0 || this.off) return { paid: 0, transferId: null };
     const account = await this.ensureReader(userId);
     const paid = await this.mintable(account, amount, true);
     if (paid <= 0) return { paid: 0, transferId: null };
@@ -115,7 +117,7 @@ export class LedgerBook {
 
   /** [ECO-1] The acting reader pays the treasury; refused whole when they cannot. */
   async charge(userId: string, amount: number, movement: Movement): Promise<void> {
-    if (amount <= 0) return;
+    if (amount <= 0 || this.off) return;
     const account = await this.ensureReader(userId);
     const balance = (await this.tx.ledger.balance(account)) ?? 0;
     if (balance < amount) throw insufficientFunds(amount, balance);
@@ -125,7 +127,7 @@ export class LedgerBook {
 
   /** [DEBT-1] A reader who did not act pays exactly `amount`; what they cannot cover becomes debt. */
   async chargeOwed(userId: string, amount: number, movement: Movement): Promise<void> {
-    if (amount <= 0) return;
+    if (amount <= 0 || this.off) return;
     const account = await this.ensureReader(userId);
     await this.coverFromDebt(userId, account, amount);
     await this.move(account, this.treasury, amount, movement, null);

@@ -192,3 +192,23 @@ describe('publishing', () => {
     await expectLedgerAddsUp(ctx);
   });
 });
+
+describe('a site with the economy off', () => {
+  it('[ECO-4] moves nothing: no grant, no tribute, no reward, no read credit; commenting and liking still work', async () => {
+    const { resolveSite, SiteDirectory } = await import('../sites/site-config.js');
+    const { readHeartbeat } = await import('./read-heartbeat.js');
+    const ctx = {
+      ...economyContext({ ...instant, heartbeatMs: 1000, readMsPerTwei: 100 }),
+      sites: new SiteDirectory([resolveSite({ id: 'default', secret: 'unused', economy: 'off' }, { development: true })]),
+    };
+    const thread = await publishedThread(ctx);
+    const comment = (await postComment(ctx, ann, { requestId: rid(), thread, body: 'x' })).result.comment;
+    await reactComment(ctx, bob, { requestId: rid(), thread, commentId: comment.id, value: 'like' });
+    await votePost(ctx, bob, { requestId: rid(), thread, value: 'minus' });
+    await readHeartbeat(ctx, ann, { thread });
+    ctx.advance(1000);
+    expect((await readHeartbeat(ctx, ann, { thread })).result.credited).toBe(0);
+    expect(await ctx.store.read((tx) => tx.ledger.allTransfers())).toEqual([]);
+    expect((await economyState(ctx, ann, { thread })).result.wallet).toMatchObject({ balance: 0, pending: 0 });
+  });
+});

@@ -28,7 +28,7 @@ export interface RewardForComment {
  * a reward for a comment that already has (a like on an old comment) is paid at once.
  */
 export async function rewardForComment(book: LedgerBook, reward: RewardForComment): Promise<void> {
-  if (reward.amount <= 0) return;
+  if (reward.amount <= 0 || book.off) return;
   const account = await book.ensureReader(reward.userId);
   const dueAt = Math.max(book.at, reward.comment.createdAt + book.rules.settleWindowMs);
   const id = await book.tx.ledger.addPending({
