@@ -47,6 +47,8 @@ CREATE TABLE pending_rewards (
 CREATE INDEX pending_due ON pending_rewards (due_at, id) WHERE state = 'pending';
 CREATE INDEX pending_by_comment ON pending_rewards (thread, comment);
 CREATE INDEX pending_by_account ON pending_rewards (account, due_at) WHERE state = 'pending';
+-- Inserting a transfer checks that no pending reward points at a missing one (the foreign key): by index, not by scan.
+CREATE INDEX pending_by_transfer ON pending_rewards (transfer_id) WHERE transfer_id IS NOT NULL;
 
 CREATE TABLE reaction_rewards (
   site   TEXT NOT NULL,
