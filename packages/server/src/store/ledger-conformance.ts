@@ -112,5 +112,55 @@ export function describeLedgerConformance(name: string, open: () => Promise<Stor
       expect(await store.write((tx) => tx.ledger.setPostAuthor('t', 'r:site:bob', AT))).toBe(false);
       expect(await store.read((tx) => tx.ledger.postAuthor('t'))).toBe('r:site:ann');
     });
+
+    it('[SETTLE-4] a pending reward changes state once: a second claim of the same row finds nothing', async () => {
+      const store = await openLedger();
+      const reward = { site: 'site', account: 'r:site:ann', category: 'commentRewards' as const, thread: 't', comment: 'c1', ref: 'comment:t:c1', amount: 3, createdAt: AT, dueAt: AT + 10 };
+      const id = await store.write((tx) => tx.ledger.addPending(reward));
+      expect(await store.read((tx) => tx.ledger.duePending(AT + 9, 10))).toEqual([]);
+      expect((await store.read((tx) => tx.ledger.duePending(AT + 10, 10))).map((r) => r.id)).toEqual([id]);
+      expect((await store.read((tx) => tx.ledger.duePending(AT + 10, 10, 'r:site:bob')))).toEqual([]);
+      expect(await store.read((tx) => tx.ledger.pendingTotal('r:site:ann'))).toBe(3);
+      const claims = await Promise.all([1, 2, 3].map(() => store.write((tx) => tx.ledger.setPendingState(id, 'pending', 'paid', 0, null, AT + 10))));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      const paid = await store.write(async (tx) => {
+        const t = await tx.ledger.transfer(move('t:site', 'r:site:ann', 3, { category: 'commentRewards', ref: 'comment:t:c1' }));
+        await tx.ledger.setPendingState(id, 'paid', 'paid', 3, t.id, AT + 10);
+        return t.id;
+      });
+      expect(await store.read((tx) => tx.ledger.pendingOfComment('t', 'c1'))).toMatchObject([{ id, state: 'paid', paid: 3, transferId: paid }]);
+      expect(await store.read((tx) => tx.ledger.transferById(paid))).toMatchObject({ amount: 3, category: 'commentRewards' });
+      expect(await store.read((tx) => tx.ledger.pendingTotal('r:site:ann'))).toBe(0);
+      expect(await store.read((tx) => tx.ledger.duePending(AT + 99, 10))).toEqual([]);
+    });
+
+    it('[REACT-1][REACT-2] a reaction reward is recorded once ever; pair counts add up per period', async () => {
+      const store = await openLedger();
+      const once = await Promise.all([1, 2].map(() => store.write((tx) => tx.ledger.recordReactionReward('site', 'bob', 'c:t:c1', 'like', AT))));
+      expect(once.filter(Boolean)).toHaveLength(1);
+      expect(await store.write((tx) => tx.ledger.recordReactionReward('site', 'bob', 'c:t:c1', 'dislike', AT))).toBe(true);
+      expect(await store.read((tx) => tx.ledger.reactionRewarded('site', 'bob', 'c:t:c1', 'like'))).toBe(true);
+      expect(await store.read((tx) => tx.ledger.reactionRewarded('other', 'bob', 'c:t:c1', 'like'))).toBe(false);
+      expect(await store.write((tx) => tx.ledger.bumpPair('site', 'bob', 'ann', 7))).toBe(1);
+      expect(await store.write((tx) => tx.ledger.bumpPair('site', 'bob', 'ann', 7))).toBe(2);
+      expect(await store.write((tx) => tx.ledger.bumpPair('site', 'bob', 'ann', 8))).toBe(1);
+      expect(await store.read((tx) => tx.ledger.pairCount('site', 'ann', 'bob', 7))).toBe(0);
+    });
+
+    it('[CAP-1][CAP-2] daily counters add up and keep the limit last in force', async () => {
+      const store = await openLedger();
+      await store.write(async (tx) => {
+        await tx.ledger.addEarned('r:site:ann', 3, 5, 60);
+        await tx.ledger.addEarned('r:site:ann', 3, 7, 50);
+        await tx.ledger.addMinted('site', 3, 1, 12, 1250);
+      });
+      expect(await store.read((tx) => tx.ledger.earnedOn('r:site:ann', 3))).toEqual({ amount: 12, limit: 50 });
+      expect(await store.read((tx) => tx.ledger.earnedOn('r:site:ann', 4))).toBeNull();
+      expect(await store.read((tx) => tx.ledger.mintedOn('site', 3, 1))).toEqual({ amount: 12, limit: 1250 });
+      expect(await store.read((tx) => tx.ledger.allDailyEarnings())).toEqual([{ account: 'r:site:ann', day: 3, earned: 12, cap: 50 }]);
+      expect(await store.read((tx) => tx.ledger.allDailyMint())).toEqual([{ site: 'site', day: 3, shard: 1, minted: 12, budget: 1250 }]);
+      expect(await store.read((tx) => tx.ledger.accountCreatedAt('r:site:ann'))).toBe(AT);
+      expect(await store.read((tx) => tx.ledger.accountCreatedAt('r:site:nobody'))).toBeNull();
+    });
   });
 }
