@@ -25,6 +25,8 @@ export interface LedgerAudit {
   aboveCap: { account: string; day: string; earned: number; cap: number }[];
   /** Sites whose treasury minted more in a day than its budget; must be empty. */
   aboveBudget: { site: string; day: string; minted: number; budget: number }[];
+  /** What readers owe their treasuries (DEBT-1), largest first: not an error, for the operator to see. */
+  debts: { account: string; owed: number }[];
   /** Earnings or mints the caps' counters did not see (a credit that went around the caps); must be empty. */
   uncounted: { account: string; day: string; earned: number; counted: number }[];
   ok: boolean;
@@ -199,6 +201,10 @@ export async function auditLedger(store: Store): Promise<LedgerAudit> {
     }
   }
   const caps = capsAudit(transfers, earnings, mint);
+  const debts = [...balances]
+    .filter(([account, balance]) => account.startsWith('d:') && balance < 0)
+    .map(([account, balance]) => ({ account, owed: -balance }))
+    .sort((x, y) => y.owed - x.owed || x.account.localeCompare(y.account));
   const ok =
     sumOfBalances === 0 &&
     !negativeReaders.length &&
@@ -218,6 +224,7 @@ export async function auditLedger(store: Store): Promise<LedgerAudit> {
     reportsChecked: reports.length,
     reportMismatches,
     ...caps,
+    debts,
     ok,
   };
 }

@@ -16,6 +16,17 @@ describe('economy rules', () => {
     expect(() => new EconomyDirectory({ heartbeatMs: 10 })).toThrow(/heartbeatMs/);
   });
 
+  it('[SETTLE-1][CAP-1] refuse anti-farming rules out of range and names they do not know', () => {
+    expect(() => new EconomyDirectory({ settleWindowMs: -1 })).toThrow(/settleWindowMs/);
+    expect(() => new EconomyDirectory({ dailyEarnCap: 2.5 })).toThrow(/dailyEarnCap/);
+    expect(() => new EconomyDirectory({ pairSchedule: [1, 2] })).toThrow(/pairSchedule/);
+    expect(() => new EconomyDirectory({ mintShards: 0 })).toThrow(/mintShards/);
+    expect(() => new EconomyDirectory({ publishTributePaidBy: 'host' as 'site' })).toThrow(/publishTributePaidBy/);
+    expect(() => new EconomyDirectory({ settleWindow: 5 } as never)).toThrow(/unknown rule "settleWindow"/);
+    expect(() => new EconomyDirectory({ sites: { news: { amounts: { likes: 1 } as never } } })).toThrow(/unknown amount "likes"/);
+    expect(new EconomyDirectory({ sites: { news: { settleWindowMs: 0 } } }).rulesFor('news').settleWindowMs).toBe(0);
+  });
+
   it('can come from PARLEY_ECONOMY, and a malformed value says so', () => {
     const config = resolveConfig({ logger: false }, { PARLEY_ECONOMY: '{"amounts":{"reports":3}}' });
     expect(config.economy.rulesFor('demo').amounts.reports).toBe(3);

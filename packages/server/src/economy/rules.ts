@@ -111,7 +111,17 @@ export interface EconomyOptions extends EconomyRuleOptions {
   sites?: Record<string, EconomyRuleOptions>;
 }
 
+const RULE_KEYS = new Set(Object.keys(defaultEconomyRules));
+const AMOUNT_KEYS = new Set(Object.keys(defaultAmounts));
+
 function merge(base: EconomyRules, options: EconomyRuleOptions | undefined): EconomyRules {
+  // A misspelt rule ("settleWindow") would otherwise be ignored silently and the default applied.
+  for (const key of Object.keys(options ?? {})) {
+    if (!RULE_KEYS.has(key)) throw new Error(`economy: unknown rule "${key}" (known: ${[...RULE_KEYS].join(', ')})`);
+  }
+  for (const key of Object.keys(options?.amounts ?? {})) {
+    if (!AMOUNT_KEYS.has(key)) throw new Error(`economy: unknown amount "${key}" (known: ${[...AMOUNT_KEYS].join(', ')})`);
+  }
   const rules: EconomyRules = {
     ...base,
     ...options,

@@ -8,6 +8,7 @@ import { votePost } from '../commands/vote-post.js';
 import { economyState } from './economy-state.js';
 import { defaultAmounts, defaultEconomyRules } from './rules.js';
 import { settleDue } from './settlement.js';
+import { auditLedger } from './audit.js';
 import { balanceOf, economyContext, expectLedgerAddsUp, publishedThread } from './testing.js';
 
 const ann = identity('ann');
@@ -102,6 +103,8 @@ describe('settlement', () => {
     const transfers = await ctx.store.read((tx) => tx.ledger.allTransfers());
     for (const t of transfers.filter((t) => t.reverses !== null)) expect(t.amount).toBe(transfers.find((o) => o.id === t.reverses)!.amount);
     await expectLedgerAddsUp(ctx);
+    // [AUDIT-1] the auditor lists the debt, and it is not an error.
+    expect(await auditLedger(ctx.store)).toMatchObject({ ok: true, debts: [{ account: 'd:default:ann', owed: a.commentRewards + a.likesOwn }] });
   });
 
   it('[SETTLE-4] settling is idempotent and batched: every due reward is paid once, whoever runs it', async () => {
