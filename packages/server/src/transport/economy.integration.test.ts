@@ -32,6 +32,25 @@ describe('the economy over real sockets', () => {
     });
   });
 
+  it('[SETTLE-4] the server’s settle timer pays a reward once its window has passed, and tells every tab', async () => {
+    const server = await startTestServer({ economy: { settleWindowMs: 300 }, settleEveryMs: 50 });
+    const token = await server.token('ann');
+    const [tab1, tab2] = [await server.connect(token), await server.connect(token)];
+    okData(await call(tab1, 'thread:join', { thread: 't' }));
+    const state = okData(await call<EconomyState>(tab1, 'economy:state', { thread: 't' }));
+    okData(await call(tab2, 'economy:state', { thread: 't' }));
+    const rules = state.rules.amounts;
+    const posted = nextWallet(tab2);
+    okData(await call(tab1, 'comment:post', { requestId: rid(), thread: 't', body: 'hello' }));
+    expect(await posted).toMatchObject({ balance: (state.wallet?.balance ?? 0) - rules.commentTributes, pending: rules.commentRewards });
+    // No request from the reader: the timer settles it and the wallet follows.
+    expect(await nextWallet(tab2)).toMatchObject({
+      balance: (state.wallet?.balance ?? 0) - rules.commentTributes + rules.commentRewards,
+      pending: 0,
+      earnedToday: rules.commentRewards,
+    });
+  });
+
   it('a report bought, then retried with the same requestId after a reconnect, charges once', async () => {
     const server = await startTestServer();
     const { socket } = await connectClient(server.url, await server.token('ann'), { reconnection: true });
