@@ -125,4 +125,19 @@ describe('economy modes in <parley-thread>', () => {
     );
     expect(notice).not.toContain('Read or comment');
   });
+
+  it('[W-E1] a guest’s economy answer for a reader who is signed in by the first join is fetched again, once', async () => {
+    const el = document.createElement('parley-thread');
+    let connection!: WalletFakeConnection;
+    el.connector = () => (connection = new WalletFakeConnection());
+    el.thread = THREAD;
+    document.body.append(el);
+    await settled(el);
+    connection.setStatus('connected');
+    connection.answer('economy:state', state({ wallet: null })); // answered for the handshake's guest
+    connection.answer('thread:join', snapshot([comment('a', { seq: 1 })], { viewer: viewer(bella) }));
+    expect(connection.requests('economy:state')).toHaveLength(2);
+    connection.answer('economy:state', state({ wallet: null })); // a server that still says "guest": no loop
+    expect(connection.requests('economy:state')).toHaveLength(2);
+  });
 });

@@ -26,6 +26,8 @@ export class ThreadEconomy {
   private tracker: ReadTracker | null = null;
   private readonly off: (() => void)[];
   private viewerId: string | null | undefined = undefined;
+  /** The viewer a mismatched wallet was refetched for, so a refetch happens once, never in a loop. */
+  private refetchedFor: string | null | undefined = undefined;
   private pageMode: EconomyMode;
   private readonly listeners = new Set<() => void>();
 
@@ -48,6 +50,7 @@ export class ThreadEconomy {
           // The first join's viewer matches what the connect-time fetch saw; later ones are changes.
           if (this.viewerId !== undefined) this.store.refresh();
           this.viewerId = id;
+          this.checkWallet();
         }
       }),
     ];
@@ -87,7 +90,21 @@ export class ThreadEconomy {
     this.store.dispose();
   }
 
+  /**
+   * [W-E1] The wallet must be the viewer's: when a sign-in is answered before the first join is, the
+   * first viewer seen is already the reader while the connect-time fetch answered for a guest (no
+   * wallet) — or the other way round. Then fetch again, once for that viewer.
+   */
+  private checkWallet(): void {
+    const { rules, wallet } = this.store;
+    if (!rules || this.viewerId === undefined || this.refetchedFor === this.viewerId) return;
+    if ((this.viewerId !== null) === (wallet !== null)) return;
+    this.refetchedFor = this.viewerId;
+    this.store.refresh();
+  }
+
   private followStore(): void {
+    this.checkWallet();
     const { rules, wallet, mode } = this.store;
     // [W-E10] A site with the economy off pays nothing for reading: no heartbeats. A page that only
     // hides the blocks (`economy="off"` on a site that runs it) still earns, as the site's rules say.
