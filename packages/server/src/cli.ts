@@ -33,6 +33,8 @@ Run "parley <command> --help" for a command's options.`,
   --host <addr>   interface to bind                       (env PARLEY_HOST, default 0.0.0.0)
   --db <file>     SQLite database file                    (env PARLEY_DB, default ./data/parley.db)
   --site <id>     site id, the audience tokens must carry (env PARLEY_SITE, default demo)
+  --redis-url <u> join other nodes through Redis: redis://host:6379[/db] (env PARLEY_REDIS_URL;
+                  key prefix env PARLEY_REDIS_PREFIX, default parley)
   --config <file> parley.config.json: sites, gates, level curves, origins, keys, economy, limits, trustProxy
                   (env PARLEY_CONFIG). Flags and env beat the file; with a file, PARLEY_SECRET,
                   PARLEY_ORIGINS and PARLEY_ADMIN_KEY override the site PARLEY_SITE names (or the only one).
@@ -73,6 +75,7 @@ async function serve(args: string[]): Promise<void> {
       db: { type: 'string' },
       site: { type: 'string' },
       config: { type: 'string' },
+      'redis-url': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -92,6 +95,7 @@ async function serve(args: string[]): Promise<void> {
     port: toPort(values.port ?? env.PARLEY_PORT ?? String(file?.port ?? 4000)),
     host: values.host ?? env.PARLEY_HOST ?? file?.host ?? '0.0.0.0',
     dbPath: values.db ?? env.PARLEY_DB ?? file?.dbPath ?? './data/parley.db',
+    ...(values['redis-url'] && { redisUrl: values['redis-url'] }),
     ...sites,
     logger: consoleLogger,
   });

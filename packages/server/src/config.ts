@@ -174,6 +174,17 @@ export interface ParleyServerOptions {
    * @default Socket.IO's in-memory adapter — one node.
    */
   adapter?: AdapterConstructor;
+  /**
+   * Joins this node to others through Redis (cluster/redis.ts): the Socket.IO adapter and the rate
+   * limiters. `redis://[user:password@]host:port[/db]`. Ignored when `adapter` is given.
+   * @default `$PARLEY_REDIS_URL`, else none — one node.
+   */
+  redisUrl?: string;
+  /**
+   * Prefix of every Redis key and stream this server uses, so two clusters can share one Redis.
+   * @default `$PARLEY_REDIS_PREFIX`, else 'parley'
+   */
+  redisPrefix?: string;
   /** @default console (stdout/stderr); `false` for silence. */
   logger?: Logger | false;
   /**
@@ -205,6 +216,8 @@ export interface ResolvedConfig {
   settleEveryMs: number;
   onRequest: ParleyServerOptions['onRequest'] | undefined;
   adapter: AdapterConstructor | undefined;
+  redisUrl: string | undefined;
+  redisPrefix: string;
   logger: Logger;
   economy: EconomyDirectory;
   presence: PresenceTiming;
@@ -291,6 +304,8 @@ export function resolveConfig(options: ParleyServerOptions = {}, env: NodeJS.Pro
     settleEveryMs: Math.max(0, options.settleEveryMs ?? 10_000),
     onRequest: options.onRequest,
     adapter: options.adapter,
+    redisUrl: options.redisUrl ?? (env.PARLEY_REDIS_URL || undefined),
+    redisPrefix: options.redisPrefix ?? (env.PARLEY_REDIS_PREFIX || 'parley'),
     logger: options.logger === false ? silentLogger : (options.logger ?? consoleLogger),
     economy: new EconomyDirectory(options.economy ?? economyFromEnv(env.PARLEY_ECONOMY)),
     presence: options.presence ?? {},

@@ -12,7 +12,9 @@ import { attachRealtime } from './realtime/index.js';
 import { Dispatcher } from './transport/dispatcher.js';
 import { createHttpHandler } from './transport/http-routes.js';
 import { originGuards } from './sites/origins.js';
-import { refreshViewer, watchSessions } from './transport/session.js';
+import { listenForViewerRefreshes, refreshViewer, watchSessions } from './transport/session.js';
+import { connectRedis } from './cluster/redis.js';
+import { memoryLimiters } from './transport/rate-limit.js';
 import { socketAuth } from './transport/socket-auth.js';
 import { attachSocketEvents } from './transport/socket-events.js';
 import { ClientAddresses } from './transport/client-address.js';
@@ -70,6 +72,9 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     );
   }
   const startedAt = Date.now();
+  // Before anything else opens: a Redis that cannot be reached stops the start, with the URL.
+  const redis = config.redisUrl && !config.adapter ? await connectRedis(config.redisUrl, config.redisPrefix, logger) : null;
+  const adapter = config.adapter ?? redis?.adapter;
   const store = SqliteStore.open({ path: config.dbPath });
   const ctx = createCommandContext(store, { sites: config.sites, economy: config.economy });
   const origins = originGuards(config.sites, logger);
@@ -81,6 +86,10 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
       config,
       startedAt,
       stats: () => ({ connections: io.engine.clientsCount }),
+      ready: async () => ({
+        store: await store.read(async () => true).catch(() => false),
+        ...(redis && { redis: await redis.ready() }),
+      }),
       admin: { ctx, broadcastGates: (site, update) => io.to(roomOf(site, update.thread)).emit('thread:gates', update) },
     }),
   );
@@ -94,15 +103,18 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     cors: { origin: origins.cors },
     allowRequest: origins.allowRequest,
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
-    ...(config.adapter ? { adapter: config.adapter } : {}),
+    ...(adapter ? { adapter } : {}),
   });
   // allowRequest sees only handshakes; this guards every poll and upgrade against its session's own site.
   origins.attach(io.engine);
-  const limits = config.rateLimit ? new RateLimits(config.rateLimit) : null;
+  // With Redis, budgets are cluster-wide (unless the embedder brought its own store).
+  const rateLimit = config.rateLimit && redis && config.rateLimit.store === memoryLimiters ? { ...config.rateLimit, store: redis.limiters } : config.rateLimit;
+  const limits = rateLimit ? new RateLimits(rateLimit) : null;
   // First: the client address (trustProxy) and the connection limits, before any token is verified.
   io.use(connectionLimits({ io, addresses: new ClientAddresses(config.trustProxy), limits }));
   io.use(socketAuth({ sites: config.sites, store, logger, origins }));
   watchSessions(io);
+  listenForViewerRefreshes(io, config.sites, store, (error) => logger.error('level refresh failed', { error }));
   const realtime = attachRealtime(io, ctx, logger, config.presence);
   const dispatcher = new Dispatcher({
     ctx,
@@ -124,6 +136,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     realtime.close();
     io.close();
     await store.close();
+    await redis?.close();
     throw error;
   }
   const displayHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -201,6 +214,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
         http.closeAllConnections();
         await closed;
         await store.close();
+        await redis?.close();
       })();
       return closing;
     },

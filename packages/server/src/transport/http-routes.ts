@@ -9,6 +9,8 @@ export interface HttpDeps {
   startedAt: number;
   /** Live figures for /health. */
   stats: () => Record<string, unknown>;
+  /** Readiness of what serving needs (the store, Redis when configured): every value must be true. */
+  ready?: () => Promise<Record<string, boolean>>;
   /** The admin endpoint (thread gates); absent, `/admin/` is not served. */
   admin?: AdminDeps;
 }
@@ -27,6 +29,13 @@ export function createHttpHandler(deps: HttpDeps) {
     const readOnly = req.method === 'GET' || req.method === 'HEAD';
     if (readOnly && pathname === '/health') {
       sendJson(res, 200, { ok: true, uptimeMs: Date.now() - deps.startedAt, site: config.siteId, ...deps.stats() });
+      return;
+    }
+    // Readiness for a load balancer: 200 only while the store (and Redis) answer; /health is liveness.
+    if (readOnly && pathname === '/ready') {
+      const checks = (await deps.ready?.()) ?? {};
+      const ok = Object.values(checks).every(Boolean);
+      sendJson(res, ok ? 200 : 503, { ok, ...checks });
       return;
     }
     if (readOnly && isWidgetPath(pathname)) {

@@ -66,15 +66,31 @@ export function watchSessions(io: ParleyIo): void {
 }
 
 /**
- * Recomputes a reader's level on every socket of theirs on this node (after their XP changed) and
- * pushes `viewer:update` to those whose level moved, so a locked action opens without a reload.
+ * Recomputes a reader's level on every socket of theirs (after their XP changed) and pushes
+ * `viewer:update` to those whose level moved, so a locked action opens without a reload — on this
+ * node, and through the cluster adapter on every other (`parley:refresh-viewer`, each node updating
+ * its own sockets: identities live where their sockets do, and nothing waits for other nodes).
  */
 export async function refreshViewer(io: ParleyIo, sites: SiteDirectory, store: Store, siteId: string, userId: string): Promise<void> {
+  await refreshLocalViewer(io, sites, store, siteId, userId);
+  io.serverSideEmit('parley:refresh-viewer', siteId, userId);
+}
+
+/** Every node listens for other nodes' refreshes. */
+export function listenForViewerRefreshes(io: ParleyIo, sites: SiteDirectory, store: Store, onError: (error: unknown) => void): void {
+  io.on('parley:refresh-viewer', (siteId: string, userId: string) => {
+    refreshLocalViewer(io, sites, store, siteId, userId).catch(onError);
+  });
+}
+
+async function refreshLocalViewer(io: ParleyIo, sites: SiteDirectory, store: Store, siteId: string, userId: string): Promise<void> {
   const site = sites.get(siteId);
   if (!site || site.trustHostLevels) return;
+  const room = io.of('/').adapter.rooms.get(userRoom(siteId, userId));
+  if (!room || room.size === 0) return;
   const level = await levelOf(site, store, userId, 0);
-  for (const socket of await io.in(userRoom(siteId, userId)).fetchSockets()) {
-    const local = io.sockets.sockets.get(socket.id);
+  for (const id of room) {
+    const local = io.sockets.sockets.get(id);
     const identity = local?.data.identity;
     if (!local || !identity || identity.level === level) continue;
     local.data.identity = { ...identity, level };

@@ -3,8 +3,11 @@ import type { Server, Socket } from 'socket.io';
 import type { Identity } from '../domain/identity.js';
 import { threadKey } from '../domain/thread-key.js';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- nothing crosses nodes yet
-export interface InterServerEvents {}
+/** What nodes tell each other through the cluster adapter (`io.serverSideEmit`). */
+export interface InterServerEvents {
+  /** A reader's XP changed on some node: every node re-derives the level of its own sockets of theirs. */
+  'parley:refresh-viewer': (site: string, userId: string) => void;
+}
 
 /** What the auth middleware learns about a connection, re-established on every (re)connect. */
 export interface SocketData {

@@ -1,0 +1,78 @@
+/**
+ * Several nodes joined by Redis (issue 11): `PARLEY_REDIS_URL=redis://host:6379/2` (its database
+ * number honoured) with a key prefix so two clusters can share one Redis (`PARLEY_REDIS_PREFIX`,
+ * default `parley`). One ioredis client gives:
+ *
+ * - the Socket.IO adapter, `@socket.io/redis-streams-adapter`: room broadcasts, `serverSideEmit`
+ *   and `fetchSockets()` span every node; a node that stops heart-beating is dropped after
+ *   HEARTBEAT_TIMEOUT_MS, which bounds how long a cluster-wide request can wait for a dead node;
+ * - the rate limiters over Redis (`RateLimiterRedis`), so a reader's budgets and an address's
+ *   budgets are cluster-wide (SPEC LIMIT-*): a flooder gains nothing by reaching several nodes.
+ *
+ * A Redis that cannot be reached at start is a start-up error with the URL (password hidden), not
+ * a server that seems up and delivers nothing.
+ */
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Redis } from 'ioredis';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
+import type { ServerOptions } from 'socket.io';
+import type { Logger } from '../logger.js';
+import type { LimiterFactory } from '../transport/rate-limit.js';
+
+/** Between heartbeats of a node. @default 2 s — dead nodes are noticed within seconds. */
+const HEARTBEAT_INTERVAL_MS = 2_000;
+/** A node silent this long is dropped: what gathers from every node never waits longer. */
+const HEARTBEAT_TIMEOUT_MS = 6_000;
+
+export interface RedisCluster {
+  adapter: NonNullable<ServerOptions['adapter']>;
+  limiters: LimiterFactory;
+  /** Readiness: Redis answers PING. */
+  ready(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** `redis://user:secret@host` → `redis://user:***@host`, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(an unparsable URL)';
+  }
+}
+
+export async function connectRedis(url: string, prefix: string, logger: Logger): Promise<RedisCluster> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true });
+  client.on('error', (error: Error) => logger.error('redis error', { error: error.message }));
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (error) {
+    client.disconnect();
+    throw new Error(`cannot reach Redis at ${redactUrl(url)}: ${(error as Error).message}. Check PARLEY_REDIS_URL (or --redis-url).`, { cause: error });
+  }
+  const adapter = createAdapter(client, {
+    streamName: `${prefix}:socket.io`,
+    channelPrefix: `${prefix}:socket.io`,
+    sessionKeyPrefix: `${prefix}:sio:session:`,
+    heartbeatInterval: HEARTBEAT_INTERVAL_MS,
+    heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
+  });
+  return {
+    adapter,
+    limiters: (name, budget) =>
+      new RateLimiterRedis({ storeClient: client, keyPrefix: `${prefix}:limit:${name}`, points: budget.points, duration: budget.duration }),
+    async ready() {
+      try {
+        return (await client.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await client.quit().catch(() => client.disconnect());
+    },
+  };
+}
