@@ -157,12 +157,11 @@ export const earningsStyles = css`
     color: var(--_success);
     font-weight: 700;
   }
-  /* Compact: one line, the report card opens below it. */
+  /* Compact: one line (figures wrap beside the button on a phone), the report card opens below it. */
   .line {
     display: flex;
-    flex-wrap: wrap;
     align-items: center;
-    gap: 0.5rem 1.25rem;
+    gap: 0.75rem;
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     padding: 0.55rem 0.6rem 0.55rem 0.75rem;
@@ -172,6 +171,7 @@ export const earningsStyles = css`
     margin-top: 0.6rem;
   }
   .coin {
+    flex: none;
     display: inline-grid;
     place-items: center;
     width: 1.6rem;
@@ -181,25 +181,27 @@ export const earningsStyles = css`
     color: var(--_warning);
     font-weight: 800;
     font-size: 0.8rem;
-    margin-right: -0.5rem;
+  }
+  .figures {
+    flex: 1;
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.15rem 1.25rem;
+    min-width: 0;
   }
   .figure {
     font-variant-numeric: tabular-nums;
     white-space: nowrap;
   }
-  .figure .label,
-  .figure .of {
+  .figure .label {
     color: var(--_muted);
     font-size: 0.85rem;
   }
   .figure strong.earned {
     color: var(--_success);
   }
-  .figure.muted {
-    white-space: normal;
-  }
   .toggle {
-    margin-left: auto;
+    flex: none;
     display: inline-flex;
     align-items: center;
     gap: 0.4rem;

@@ -119,15 +119,16 @@ export class ParleyEarnings extends LitElement {
       <div class="line" part="economy-line">
         <span class="coin" aria-hidden="true">T</span>
         ${wallet
-          ? html`<span class="figure" part="balance"><span class="label">Balance</span> <strong>${twei(wallet.balance)}</strong></span>
-              <span class="figure" part="earned"><span class="label">Earned reading this post</span>
-                <strong class=${wallet.readEarned > 0 ? 'earned' : ''}>${wallet.readEarned > 0 ? twei(wallet.readEarned) : 'None'}</strong
-                ><span class="of">&nbsp;of ${cap}</span></span>
+          ? html`<span class="figures">
+                <span class="figure" part="balance"><span class="label">Balance</span> <strong>${twei(wallet.balance)}</strong></span>
+                <span class="figure" part="earned"><span class="label">Earned reading</span>
+                  <strong class=${wallet.readEarned > 0 ? 'earned' : ''}>${wallet.readEarned > 0 ? twei(wallet.readEarned) : 'None'}</strong>
+                  <span class="label">of ${rules.readCapPerPost}</span></span>
+              </span>
               <button type="button" class="toggle" part="report-toggle" aria-expanded=${this.reportOpen ? 'true' : 'false'}
-                aria-controls="parley-report" @click=${() => (this.reportOpen = !this.reportOpen)}>
-                ${store.reports.length > 0 ? 'Your report' : 'Report'}<span class="chevron" aria-hidden="true"></span>
-              </button>`
-          : html`<span class="figure muted">Sign in to earn up to ${cap} for reading this post, and Twei for commenting.</span>`}
+                aria-controls="parley-report" aria-label="Your Post Profit and Loss report"
+                @click=${() => (this.reportOpen = !this.reportOpen)}>Report<span class="chevron" aria-hidden="true"></span></button>`
+          : html`<span class="figures muted">Sign in to earn up to ${cap} for reading this post, and Twei for commenting.</span>`}
       </div>
       ${this.reportOpen && wallet ? this.renderReport(store) : nothing}
     </section>`;

@@ -72,10 +72,10 @@ describe('economy modes in <parley-thread>', () => {
     const { part, text, connection, el } = await open({ page: 'compact' });
     expect([part('read-to-earn'), part('comment-to-earn'), part('pnl')]).toEqual([null, null, null]);
     expect(text('balance')).toBe('Balance 10 Twei');
-    expect(text('earned')).toBe('Earned reading this post None of 10 Twei');
+    expect(text('earned')).toBe('Earned reading None of 10');
     connection.deliverWallet({ balance: 12, thread: THREAD, readEarned: 2 });
     await settled(el);
-    expect(text('earned')).toBe('Earned reading this post 2 Twei of 10 Twei');
+    expect(text('earned')).toBe('Earned reading 2 Twei of 10');
     const toggle = part('report-toggle') as HTMLButtonElement;
     expect([toggle.textContent?.trim(), toggle.getAttribute('aria-expanded')]).toEqual(['Report', 'false']);
     toggle.click();
