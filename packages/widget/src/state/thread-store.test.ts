@@ -1,14 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ThreadStore, type StoreNotice } from './thread-store.js';
 import { memoryStorage, type MutationStorage } from './pending-mutations.js';
 import { FakeConnection } from './testing/fake-connection.js';
 import { THREAD, bella, comment, created, omar, reacted, snapshot, threadView, viewer } from './testing/fixtures.js';
 
-function setup(options: { storage?: MutationStorage } = {}) {
+function setup(options: { storage?: MutationStorage; gapGraceMs?: number } = {}) {
   const connection = new FakeConnection();
   let n = 0;
   const store = new ThreadStore(connection, {
     thread: THREAD,
+    // Gaps rejoin at once here; [W-S11] tests the grace window on its own.
+    gapGraceMs: options.gapGraceMs ?? 0,
     storage: options.storage ?? memoryStorage(),
     makeRequestId: () => `req-${++n}`,
     now: () => 1_000,
@@ -19,7 +21,7 @@ function setup(options: { storage?: MutationStorage } = {}) {
 }
 
 /** A store joined to a thread holding comments a (seq 1), b (seq 2), c (seq 3). */
-function joined(options: { storage?: MutationStorage } = {}) {
+function joined(options: { storage?: MutationStorage; gapGraceMs?: number } = {}) {
   const ctx = setup(options);
   ctx.connection.setStatus('connected');
   ctx.connection.answer('thread:join', snapshot([comment('a', { seq: 1 }), comment('b', { seq: 2 }), comment('c', { seq: 3 })]));
@@ -137,6 +139,31 @@ describe('[W-S1] events in seq order', () => {
     connection.deliver(created(4, comment('d')));
     connection.answer('thread:join', snapshot([comment('a', { seq: 3 })]));
     expect(ids(store)).toEqual(['d', 'a']);
+  });
+});
+
+describe('[W-S11] events of several nodes arriving slightly out of order', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('waits the grace window for an overtaken event instead of rejoining', () => {
+    const { connection, store } = joined({ gapGraceMs: 500 });
+    connection.deliver(created(5, comment('e'))); // node B's comment overtakes node A's seq 4
+    vi.advanceTimersByTime(200);
+    expect(connection.requests('thread:join')).toHaveLength(1);
+    connection.deliver(created(4, comment('d')));
+    expect(ids(store)).toEqual(['e', 'd', 'a', 'b', 'c']);
+    vi.advanceTimersByTime(1000);
+    expect(connection.requests('thread:join')).toHaveLength(1);
+  });
+
+  it('rejoins with since once the gap outlives the window', () => {
+    const { connection } = joined({ gapGraceMs: 500 });
+    connection.deliver(created(5, comment('e')));
+    vi.advanceTimersByTime(499);
+    expect(connection.requests('thread:join')).toHaveLength(1);
+    vi.advanceTimersByTime(2);
+    expect(connection.pending('thread:join').input.since).toBe(3);
   });
 });
 

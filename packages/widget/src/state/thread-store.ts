@@ -1,7 +1,9 @@
 /**
  * The live state of one thread, DOM-free. Rules (tests name them):
  *   [W-S1] events are applied strictly in seq order; seq ≤ last applied is ignored.
- *   [W-S2] a gap (seq > last + 1) rejoins with `since: last` and applies the answer (events or snapshot).
+ *   [W-S2] a gap (seq > last + 1) rejoins with `since: last` and applies the answer (events or snapshot)
+ *          — once it has outlived the reorder grace window [W-S11]: with several server nodes, each
+ *          holding its reactions for its own tick, a later seq may arrive a little before an earlier one.
  *   [W-S3] every (re)connect rejoins with `since` once a snapshot is held.
  *   [W-S4] a mutation gets one requestId when created and keeps it for every resend.
  *   [W-S5] unacknowledged mutations are kept (memory + storage) and resent after a reconnect or reload.
@@ -48,6 +50,12 @@ export interface ThreadStoreOptions {
   claim?: string;
   /** The page's URL: used by the server only for paste-and-go creation, when it is on the page's Origin. */
   url?: string;
+  /**
+   * How long a gap may wait for the missing events before the store rejoins [W-S11].
+   * @default 500 ms — longer than a node's 100 ms event tick plus a hop between nodes, short enough
+   * that a real loss is repaired before a reader notices.
+   */
+  gapGraceMs?: number;
   storage?: MutationStorage;
   now?: () => number;
   makeRequestId?: () => string;
@@ -67,6 +75,7 @@ export class ThreadStore {
   private readonly noticeListeners = new Set<(notice: StoreNotice) => void>();
   private readonly unsubscribe: (() => void)[];
   private buffered: ThreadEvent[] = [];
+  private gapTimer: ReturnType<typeof setTimeout> | undefined;
   private joined = false;
   private joinGeneration = 0;
   private version = 0;
@@ -166,6 +175,7 @@ export class ThreadStore {
 
   dispose(): void {
     this.disposed = true;
+    clearTimeout(this.gapTimer);
     this.unsubscribe.forEach((off) => off());
     this.listeners.clear();
     this.noticeListeners.clear();
@@ -231,6 +241,8 @@ export class ThreadStore {
   private join(): void {
     const generation = ++this.joinGeneration;
     const authVersion = this.authVersion;
+    clearTimeout(this.gapTimer);
+    this.gapTimer = undefined;
     this.joined = false;
     const canReplay = this.loaded && this.state.snapshotSort === this.state.sort;
     const { claim, url, pageSize } = this.options;
@@ -282,12 +294,29 @@ export class ThreadStore {
     this.buffered.sort((a, b) => a.seq - b.seq);
     while (this.buffered.length > 0) {
       const next = this.buffered[0]!;
-      if (next.seq > this.state.lastSeq + 1) return this.join();
+      if (next.seq > this.state.lastSeq + 1) return this.awaitGap();
       this.buffered.shift();
       if (next.seq <= this.state.lastSeq) continue;
       const arrived = this.state.applyEvent(next);
       if (arrived) this.emitNotice({ type: 'arrived', comment: arrived });
     }
+    clearTimeout(this.gapTimer);
+    this.gapTimer = undefined;
+  }
+
+  /** [W-S11] A gap waits a short grace for events overtaken on the way; then, or when too far behind, rejoin. */
+  private awaitGap(): void {
+    const grace = this.options.gapGraceMs ?? 500;
+    const behind = (this.buffered.at(-1)?.seq ?? 0) - this.state.lastSeq;
+    if (grace <= 0 || behind > Limits.maxReplayEvents / 2) {
+      clearTimeout(this.gapTimer);
+      this.gapTimer = undefined;
+      return this.join();
+    }
+    this.gapTimer ??= setTimeout(() => {
+      this.gapTimer = undefined;
+      if (!this.disposed && this.joined && (this.buffered[0]?.seq ?? 0) > this.state.lastSeq + 1) this.join();
+    }, grace);
   }
 
   // ── paging ─────────────────────────────────────────────────────────────────────────────────
