@@ -9,7 +9,10 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { call, collectThreadEvents, okData, rid, startTestServer, TEST_SECRET, TEST_SITE, type ClientSocket } from '../test-helpers.js';
 import { signToken } from './tokens.js';
 
-const gatedServer = () => startTestServer({ sites: [{ id: TEST_SITE, secret: TEST_SECRET, origins: ['same-origin'], gates: { comment: 13 } }] });
+// The writer posts 40 comments in a second: rewards paid at once (no settlement window, SPEC
+// SETTLE-1) keep the starting grant from running out; this test is about events, not Twei.
+const gatedServer = () =>
+  startTestServer({ sites: [{ id: TEST_SITE, secret: TEST_SECRET, origins: ['same-origin'], gates: { comment: 13 } }], economy: { settleWindowMs: 0 } });
 
 const nextViewerUpdate = (socket: ClientSocket): Promise<ViewerSession> =>
   new Promise((resolve, reject) => {
