@@ -4,6 +4,7 @@ import './define-earnings.js';
 import type { ParleyEarnings } from './earnings.js';
 import { EconomyStore } from './economy-store.js';
 import { WalletFakeConnection, report, state } from './testing.js';
+import { reportDate } from './format.js';
 
 async function mount(signedIn = true) {
   const connection = new WalletFakeConnection();
@@ -97,7 +98,7 @@ describe('<parley-earnings>', () => {
     const { connection, text, render } = await mount();
     connection.answer('economy:state', state({ reports: [report('old', Date.UTC(2025, 9, 28))] }));
     await render();
-    expect(text('report-status')).toBe('Bought before this visit — a new report shows anything that moved since');
+    expect(text('report-status')).toBe(`This report is from ${reportDate(Date.UTC(2025, 9, 28))} — a new one shows anything that moved since`);
     expect(text('buy-report')).toBe('Get new report — 1 Twei');
   });
 });

@@ -10,8 +10,9 @@
  *   [part~=profit-subtotal] [part~=loss-subtotal] [part~=total] "Total Twei Earned: …"
  *   button[part~=buy-report] "Get report — 1 Twei"   [part~=report-price] "Price for report instance: 1 Twei"
  *   select[part~=report-select] (when more than one report was bought)   [part~=economy-problem]
- *   [part~=report-status] "Up to date — nothing has moved on this post since this report" |
- *     "2 new movements since your last report" (then buy-report says "Get new report — 1 Twei")
+ *   [part~=report-status] "Up to date — nothing has moved on this post since this report" (no buy-report) |
+ *     "2 new movements since your last report" | "This report is from <date> — a new one shows anything
+ *     that moved since" (then buy-report says "Get new report — 1 Twei")
  *   [part~=prices] li[data-action=comment|like|dislike|plus|minus]
  *   compact mode: [part~=economy-line] > [part~=balance] [part~=earned] button[part~=report-toggle]
  *     (aria-expanded; opens [part~=pnl] below the line)
@@ -145,8 +146,8 @@ export class ParleyEarnings extends LitElement {
         ? 'Up to date — nothing has moved on this post since this report'
         : freshness.kind === 'changed'
         ? `${plural(freshness.movements, 'new movement', 'new movements')} since your last report`
-        : freshness.kind === 'unknown'
-        ? 'Bought before this visit — a new report shows anything that moved since'
+        : freshness.kind === 'unknown' && store.reports[0]
+        ? `This report is from ${reportDate(store.reports[0].boughtAt)} — a new one shows anything that moved since`
         : null;
     return html`<div class="card" part="pnl" id="parley-report">
       <div class="tables">
