@@ -2,6 +2,7 @@ import type { ReadHeartbeatInput, ReadProgress } from '@parley/protocol';
 import type { CommandContext, CommandOutput } from '../commands/context.js';
 import type { Identity } from '../domain/identity.js';
 import { openBook } from './book.js';
+import { settleAccountWith } from './settlement.js';
 import { readEarnings, readingStep } from './reading.js';
 import { requireReader, requireThread } from './thread-access.js';
 import { threadRef } from '../commands/thread-gates.js';
@@ -25,6 +26,9 @@ export async function readHeartbeat(
     const at = ctx.now();
     const book = openBook(ctx, tx, thread.site.id, at, null);
     const account = await book.ensureReader(user.id);
+    // A reader who is reading sees their due rewards arrive without waiting for the timer (SETTLE-5):
+    // one indexed query in a transaction that writes anyway.
+    await settleAccountWith(book, account, 50);
     if (record.publishedAt === null) {
       // Reading pays only on a post its host published (SPEC THREAD-6): no clock, no session, no Twei.
       const session = await tx.ledger.readSession(account, thread.key);

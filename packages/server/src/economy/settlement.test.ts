@@ -6,6 +6,7 @@ import { postComment } from '../commands/post-comment.js';
 import { reactComment } from '../commands/react-comment.js';
 import { votePost } from '../commands/vote-post.js';
 import { economyState } from './economy-state.js';
+import { readHeartbeat } from './read-heartbeat.js';
 import { defaultAmounts, defaultEconomyRules } from './rules.js';
 import { settleDue } from './settlement.js';
 import { auditLedger } from './audit.js';
@@ -40,6 +41,15 @@ describe('settlement', () => {
     ctx.advance(1);
     expect(await wallet()).toMatchObject({ balance: grant - a.commentTributes + a.commentRewards, pending: 0, earnedToday: a.commentRewards });
     await expectLedgerAddsUp(ctx);
+  });
+
+  it('[SETTLE-5] a reader’s heartbeat settles their due rewards too', async () => {
+    const { ctx, thread, post } = await setup();
+    await post();
+    ctx.advance(HOUR);
+    const beat = await readHeartbeat(ctx, ann, { thread });
+    expect(beat.result.balance).toBe(grant - a.commentTributes + a.commentRewards);
+    expect(beat.wallets).toEqual([{ site: 'default', userId: 'ann', update: expect.objectContaining({ pending: 0, balance: beat.result.balance }) }]);
   });
 
   it('[SETTLE-1] a like on a pending comment waits with it; a like on a comment that has stood pays at once', async () => {

@@ -90,6 +90,13 @@ export async function settleDueIn(ctx: CommandContext, tx: WriteTx, now: number,
   return { settled: rows.length, wallets };
 }
 
+/** Settles up to `limit` of one reader's due rewards with a book the caller already has open (same site). */
+export async function settleAccountWith(book: LedgerBook, account: string, limit: number): Promise<number> {
+  const rows = await book.tx.ledger.duePending(book.at, limit, account);
+  for (const row of rows) await settleRow(book, row);
+  return rows.length;
+}
+
 export const SETTLE_BATCH = 200;
 
 /**
