@@ -55,9 +55,11 @@ async function shownLines(page: Page): Promise<Record<string, string | null>> {
   return lines;
 }
 
+/** The attributes the test touches (the e2e config has no DOM lib: the element runs in the page). */
+type Attributes = { setAttribute(name: string, value: string): void; removeAttribute(name: string): void };
+
 const setMode = (page: Page, mode: string | null) =>
-  page.evaluate((m) => {
-    const thread = document.querySelector('parley-thread')!;
+  page.locator('parley-thread').evaluate((thread: Attributes, m: string | null) => {
     if (m === null) thread.removeAttribute('economy');
     else thread.setAttribute('economy', m);
   }, mode);
