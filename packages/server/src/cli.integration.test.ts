@@ -25,9 +25,9 @@ function runCli(args: string[]): string {
 }
 
 /** Starts `parley serve --port 0` and resolves with its URL once it prints the listening line. */
-function serve(dbPath: string): Promise<{ child: ChildProcess; url: string }> {
+function serve(dbPath: string, extraEnv: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', dbPath, '--site', site], {
-    env: { ...process.env, PARLEY_SECRET: secret },
+    env: { ...process.env, PARLEY_SECRET: secret, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   onTestFinished(() => {
@@ -96,4 +96,51 @@ describe('parley CLI', () => {
     }
     expect(() => execFileSync(process.execPath, [bin, 'frobnicate'], { stdio: 'pipe' })).toThrow();
   });
+
+  it('[CLUSTER-5] two nodes over Redis: one killed with SIGKILL mid-burst loses no acknowledged post, doubles none, and its readers converge on the other', async () => {
+    const dbPath = join(tempDir(), 'parley.db');
+    // A grant that covers the burst's tributes: this is about durability, not the economy.
+    const redis = { PARLEY_REDIS_URL: process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0', PARLEY_REDIS_PREFIX: `parley-kill-${process.pid}-${Date.now()}`, PARLEY_ECONOMY: '{"startingGrant":200}' };
+    const a = await serve(dbPath, redis);
+    const b = await serve(dbPath, redis);
+    runCli(['threads', 'create', 'burst', '--server', a.url, '--site', site]);
+    const token = await signToken(secret, { sub: 'ann', name: 'Ann', lvl: 20 }, { audience: site });
+    const reader = (await connectClient(b.url, await signToken(secret, { sub: 'bob', name: 'Bob' }, { audience: site }))).socket;
+    okData(await call<JoinResult>(reader, 'thread:join', { thread: 'burst' }));
+    const writer = (await connectClient(a.url, token)).socket;
+    const acked = new Set<string>();
+    const sent: string[] = [];
+    // A burst of posts on node A; A is killed while they are in flight.
+    // 12 posts and their 12 retries stay inside the per-reader budget (30 per 15 s, one budget across nodes).
+    const inFlight = Array.from({ length: 12 }, (_, i) => {
+      const requestId = `burst-${i}`;
+      sent.push(requestId);
+      return call<PostCommentResult>(writer, 'comment:post', { requestId, thread: 'burst', body: `post ${i}` })
+        .then((ack) => ack.ok && acked.add(requestId))
+        .catch(() => undefined);
+      });
+    await new Promise((next) => setTimeout(next, 15));
+    a.child.kill('SIGKILL');
+    await Promise.all(inFlight);
+    await exited(a.child);
+    // Before any retry: every post node A acknowledged is there, read through node B.
+    const afterKill = okData(await call<JoinResult>(reader, 'thread:join', { thread: 'burst', pageSize: 100, sort: 'old' }));
+    if (afterKill.mode !== 'snapshot') throw new Error('expected a snapshot');
+    const stored = new Set(afterKill.page.comments.map((c) => c.body));
+    for (const requestId of acked) expect(stored).toContain(`post ${requestId.slice('burst-'.length)}`);
+    // The writer comes back on node B and retries everything it sent, acknowledged or not.
+    const again = (await connectClient(b.url, token)).socket;
+    for (let i = 0; i < sent.length; i++) okData(await call(again, 'comment:post', { requestId: sent[i], thread: 'burst', body: `post ${i}` }));
+    const joined = okData(await call<JoinResult>(reader, 'thread:join', { thread: 'burst', pageSize: 100, sort: 'old' }));
+    if (joined.mode !== 'snapshot') throw new Error('expected a snapshot');
+    const bodies = joined.page.comments.map((c) => c.body);
+    // Every post exactly once (the acknowledged ones survived the kill; retries stored nothing twice).
+    expect(bodies.slice().sort()).toEqual(sent.map((_, i) => `post ${i}`).sort());
+    expect(acked.size).toBeLessThanOrEqual(sent.length);
+    // Node A restarted joins the cluster again and serves the same thread.
+    const restarted = await serve(dbPath, redis);
+    const late = (await connectClient(restarted.url)).socket;
+    const fromA = okData(await call<JoinResult>(late, 'thread:join', { thread: 'burst' }));
+    expect(fromA.thread.commentCount).toBe(sent.length);
+  }, 30_000);
 });
