@@ -1,8 +1,12 @@
 /**
  * Child process: the baseline. A bare Socket.IO 4 server that speaks just enough of Parley's wire
- * contract (join, post, react, `thread:events`) for the same readers and writers to drive it, and
- * relays every write to the room with one `io.to(room).emit` — no database, no validation, no
- * auth, no batching. Parley's figures divided by these show what Parley adds on top of Socket.IO.
+ * contract (join, post, react, `thread:events`, presence, heartbeats, economy:state) for the same
+ * readers and writers to drive it, and relays every write to the room with one `io.to(room).emit`
+ * — no database, no validation, no auth, no batching. Presence is the naive relay: every
+ * `presence:set` (renewals that change nothing included) goes to everyone else in the room as a
+ * `presence:state`, so its messages grow with the square of the readers. Heartbeats and
+ * `economy:state` are answered with fixed payloads of Parley's shape. Parley's figures divided by
+ * these show what Parley adds on top of Socket.IO.
  */
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
@@ -12,6 +16,7 @@ import { childConfig, serveParent } from './child-rpc.js';
 interface BaselineThread {
   seq: number;
   comments: Map<string, CommentView>;
+  typing: Map<string, Typist>;
 }
 
 const threads = new Map<string, BaselineThread>();
@@ -19,12 +24,14 @@ const threads = new Map<string, BaselineThread>();
 function threadOf(id: string): BaselineThread {
   let thread = threads.get(id);
   if (!thread) {
-    thread = { seq: 0, comments: new Map() };
+    thread = { seq: 0, comments: new Map(), typing: new Map() };
     threads.set(id, thread);
   }
   return thread;
 }
 
+interface PresenceSetInput { thread: string; typing: { parentId: string | null } | null }
+interface Typist { key: string; name: string; parentId: string | null }
 interface PostInput { thread: string; body: string }
 interface ReactInput { thread: string; commentId: string; value: 'like' | 'dislike' | null }
 type Ack = (answer: unknown) => void;
@@ -69,7 +76,54 @@ io.on('connection', (socket) => {
     ack({ ok: true, data: result });
     broadcast({ type: 'comment.reacted', thread: input.thread, at, userId: author.id, ...result });
   });
+
+  const key = `s:${socket.id}`;
+  socket.on('presence:set', (input: PresenceSetInput, ack: Ack) => {
+    const thread = threadOf(input.thread);
+    ack({ ok: true, data: null });
+    const change = input.typing
+      ? { set: [{ key, name: author.name, parentId: input.typing.parentId }] }
+      : { clear: [key] };
+    if (input.typing) thread.typing.set(key, { key, name: author.name, parentId: input.typing.parentId });
+    else thread.typing.delete(key);
+    socket.to(input.thread).emit('presence:state', { thread: input.thread, node: 'baseline', readers: roomSize(input.thread), typing: change });
+  });
+
+  socket.on('presence:sync', (input: { thread: string }, ack: Ack) => {
+    const thread = threadOf(input.thread);
+    ack({ ok: true, data: { thread: input.thread, node: 'baseline', readers: roomSize(input.thread), typing: [...thread.typing.values()] } });
+  });
+
+  let readMs = 0;
+  socket.on('read:heartbeat', (input: { thread: string }, ack: Ack) => {
+    readMs += 10_000;
+    ack({ ok: true, data: { thread: input.thread, readMs, readEarned: 0, credited: 0, balance: 100 } });
+  });
+
+  socket.on('economy:state', (_input: { thread: string }, ack: Ack) => {
+    ack({ ok: true, data: economyState });
+  });
 });
+
+function roomSize(thread: string): number {
+  return io.sockets.adapter.rooms.get(thread)?.size ?? 0;
+}
+
+/** What Parley answers a signed-in reader's economy:state, in shape and about in size. */
+const economyState = {
+  rules: {
+    amounts: {
+      commentRewards: 5, likesReceived: 1, likesGiven: 1, votesReceived: 1, votesGiven: 1, readToEarn: 1,
+      commentTributes: 1, dislikesOwn: 1, dislikesCommenter: 1, publishTribute: 10, reports: 5,
+    },
+    startingGrant: 100, readMsPerTwei: 60_000, readCapPerPost: 5, heartbeatMs: 10_000,
+    settleWindowMs: 600_000, dailyEarnCap: 200, publishTributePaidBy: 'site',
+  },
+  mode: 'full',
+  wallet: { balance: 100, readEarned: 0, readMs: 0, pending: 0, debt: 0, earnedToday: 0, dailyEarnCap: 200 },
+  author: null,
+  reports: [],
+};
 
 function broadcast(event: ThreadEvent): void {
   // One event per message: the baseline never coalesces.

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { onCleanup } from './cleanup.js';
-import type { ChildReady, ChildRequest, ChildResponse } from './child-rpc.js';
+import type { ChildReady, ChildRequest, ChildResponse, CpuClock } from './child-rpc.js';
 import { serverCommand, type PinningState } from './cpu-pinning.js';
 
 const startTimeoutMs = 30_000;
@@ -77,6 +77,11 @@ export class ChildHandle {
   /** The child's CPU time so far, in µs, as `process.cpuUsage()` in the child reports it. */
   cpuUsage(): Promise<NodeJS.CpuUsage> {
     return this.call<NodeJS.CpuUsage>('cpu');
+  }
+
+  /** The child's CPU time so far and the child's clock when it read it (a busy child answers late). */
+  cpuClock(): Promise<CpuClock> {
+    return this.call<CpuClock>('cpuClock');
   }
 
   /** The child's CPU time (user + system) so far, in µs. */

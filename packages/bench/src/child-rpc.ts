@@ -25,6 +25,12 @@ export interface ChildResponse {
 }
 
 
+/** The child's CPU time so far (user + system, µs) and when it read it (ms since the epoch, sub-ms). */
+export interface CpuClock {
+  micros: number;
+  atMs: number;
+}
+
 export type CommandHandler = (args: unknown) => Promise<unknown>;
 
 /**
@@ -37,6 +43,11 @@ export function serveParent(url: string, handlers: Map<string, CommandHandler>, 
   };
   const all = new Map(handlers);
   all.set('cpu', async (): Promise<NodeJS.CpuUsage> => process.cpuUsage());
+  // With the child's own clock: a busy child answers late, and its CPU must be divided by ITS time.
+  all.set('cpuClock', async (): Promise<CpuClock> => {
+    const usage = process.cpuUsage();
+    return { micros: usage.user + usage.system, atMs: performance.timeOrigin + performance.now() };
+  });
   all.set('stop', async () => {
     await stop();
     // Answer first, then leave: the parent awaits this reply before it stops waiting for us.

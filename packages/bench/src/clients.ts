@@ -5,6 +5,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '@parley/protocol';
+import { benchSite } from './targets.js';
 
 export type ParleySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -12,8 +13,10 @@ export const requestTimeoutMs = 30_000;
 
 export function connectClient(url: string, token: string | null, timeoutMs = 20_000): Promise<ParleySocket> {
   const socket: ParleySocket = io(url, {
-    auth: token ? { token } : {},
+    auth: token ? { site: benchSite.id, token } : { site: benchSite.id },
     transports: ['websocket'],
+    // A browser sends its page's Origin; the bench's site allows exactly this one.
+    extraHeaders: { origin: benchSite.origin },
     forceNew: true,
     // A reader that silently reconnected would hide exactly the losses we count.
     reconnection: false,

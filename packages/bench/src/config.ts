@@ -6,9 +6,18 @@
 export type ScenarioName = 'hot' | 'sustained' | 'join' | 'size';
 const allScenarios: readonly ScenarioName[] = ['hot', 'sustained', 'join', 'size'];
 
+/** A hot-thread run per reader count: Parley with widget presence, Parley without, the baseline (naive presence relay). */
+export type HotRunName = 'parley' | 'parley-no-presence' | 'baseline' | 'baseline-no-presence';
+const allHotRuns: readonly HotRunName[] = ['parley', 'parley-no-presence', 'baseline', 'baseline-no-presence'];
+
 export interface BenchConfig {
-  /** Reader counts for the hot-thread mix (Parley and baseline each run once per count). */
+  /** Reader counts for the hot-thread mix (each of `hotRuns` once per count). */
   readerCounts: number[];
+  hotRuns: HotRunName[];
+  /** Share of readers signed in (heartbeats, economy:state, typing); the rest are guests. */
+  signedInShare: number;
+  /** Share of signed-in readers typing at any moment (presence on). */
+  typingShare: number;
   /** Sockets opened at a time, so a connection storm does not distort the server under test. */
   connectBatchSize: number;
   hotSeconds: number;
@@ -27,7 +36,11 @@ export interface BenchConfig {
 }
 
 const fullRun: BenchConfig = {
-  readerCounts: [1000, 3000],
+  readerCounts: [2000, 10_000],
+  hotRuns: ['parley', 'parley-no-presence', 'baseline'],
+  // Every reader signed in: each sends heartbeats, the most a reader costs (issue 10 item 4 counts 10,000 reading readers).
+  signedInShare: 1,
+  typingShare: 0.03,
   connectBatchSize: 200,
   hotSeconds: 20,
   commentsPerSecond: 2,
@@ -56,7 +69,10 @@ const quickRun: BenchConfig = {
 
 export const usage = `Usage: node dist/run.js [options]   (every option also reads BENCH_<NAME> from the environment)
   --quick                   small smoke run (${quickRun.readerCounts.join(',')} readers, short phases)
-  --readers=1000,3000       reader counts for the hot-thread mix
+  --readers=2000,10000      reader counts for the hot-thread mix
+  --hot-runs=parley,parley-no-presence,baseline   (also baseline-no-presence)
+  --signed-in=1             share of readers signed in (heartbeats, economy:state, typing)
+  --typing=0.03             share of signed-in readers typing at any moment
   --hot-seconds=20          length of each hot-thread run
   --comments-per-second=2   --reactions-per-second=20
   --drain-seconds=20        grace for deliveries after the last write
@@ -87,6 +103,17 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
     return value;
   };
   const readers = option('readers');
+  const hotRuns = option('hot-runs')?.split(',').map((name) => name.trim()) ?? base.hotRuns;
+  for (const name of hotRuns) {
+    if (!allHotRuns.includes(name as HotRunName)) throw new Error(`--hot-runs: unknown run ${name}\n${usage}`);
+  }
+  const share = (name: string, fallback: number): number => {
+    const raw = option(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < 0 || value > 1) throw new Error(`--${name} must be a share between 0 and 1, got ${raw}`);
+    return value;
+  };
   const only = option('only');
   const scenarios = only === undefined ? base.scenarios : only.split(',').map((name) => name.trim());
   for (const name of scenarios) {
@@ -95,6 +122,9 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
   known(flags);
   return {
     readerCounts: readers === undefined ? base.readerCounts : readers.split(',').map((n) => positiveInteger(n, 'readers')),
+    hotRuns: hotRuns as HotRunName[],
+    signedInShare: share('signed-in', base.signedInShare),
+    typingShare: share('typing', base.typingShare),
     connectBatchSize: Math.round(number('batch', base.connectBatchSize)),
     hotSeconds: number('hot-seconds', base.hotSeconds),
     commentsPerSecond: number('comments-per-second', base.commentsPerSecond),
@@ -111,7 +141,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
 }
 
 const knownFlags = new Set([
-  'quick', 'readers', 'hot-seconds', 'comments-per-second', 'reactions-per-second', 'drain-seconds',
+  'quick', 'readers', 'hot-runs', 'signed-in', 'typing', 'hot-seconds', 'comments-per-second', 'reactions-per-second', 'drain-seconds',
   'sustained-seconds', 'sustained-writers', 'join-comments', 'join-samples', 'batch', 'only', 'wait-quiet', 'help',
 ]);
 

@@ -4,6 +4,10 @@ export interface ParleyChildConfig {
   dbPath: string;
   secret: string;
   siteId: string;
+  /** The page origin the site allows: every client sends it. */
+  origin: string;
+  /** Threads the host creates (published) before the server answers. */
+  threads: string[];
 }
 
 export interface TokenRequest {

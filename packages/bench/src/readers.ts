@@ -1,17 +1,52 @@
 /**
- * N readers of one thread. Each checks that the seqs it receives after joining run without a gap
- * or a repeat up to the last seq written, and feeds comment receipts to the latency table.
- * Sockets open in batches so the server is not measured recovering from a connection storm.
+ * N readers of one thread, each behaving like the widget on an open article page (light clients,
+ * light-client.ts, so one client core carries 10,000 of them):
+ *
+ * - connect (the site's Origin, `{ site, token }`), `thread:join`; then, with presence on,
+ *   `presence:set { typing: null }` and `presence:sync` once; signed in, `economy:state` once;
+ * - presence on: `presence:set` renewed every RealtimeLimits.presenceRenewMs (15 s) even when
+ *   nothing changed, and on every typing change: a share of the signed-in readers types at any
+ *   moment, in sessions of 20–40 s (typing on at the start — the main composer or a reply box —
+ *   and off at the end);
+ * - signed in: `read:heartbeat` every economy `heartbeatMs` (10 s), as while the page is visible.
+ *
+ * Periodic sends start at a random phase per reader (real readers arrived at different times),
+ * driven by one timer for the whole fleet, not one per reader. Each reader checks that the seqs it
+ * receives after joining run without a gap or a repeat up to the last seq written, and feeds
+ * comment receipts to the latency table. Sockets open in batches so the server is not measured
+ * recovering from a connection storm.
  */
-import type { JoinResult, ThreadEvent } from '@parley/protocol';
-import { connectClient, expectOk, request, type ParleySocket } from './clients.js';
+import { RealtimeLimits, type ThreadEvent } from '@parley/protocol';
 import type { CommentLatency } from './comment-latency.js';
 import { onCleanup } from './cleanup.js';
 import { delay } from './child-handle.js';
+import { LightClient, Traffic, type AckErrors, type LightClientSink, type TrafficSnapshot } from './light-client.js';
+import { benchSite } from './targets.js';
+
+export interface ReaderBehaviour {
+  /** Presence as the widget sends it; off: the same readers without presence:set / sync / typing. */
+  presence: boolean;
+  /** Share of readers signed in (heartbeats, economy:state, typing); the rest are guests. */
+  signedInShare: number;
+  /** Share of signed-in readers typing at any moment. */
+  typingShare: number;
+  /** A typing session lasts a uniform time in this range, seconds. */
+  typingSeconds: readonly [number, number];
+  presenceRenewMs: number;
+  heartbeatMs: number;
+}
+
+export const widgetCadence = {
+  presenceRenewMs: RealtimeLimits.presenceRenewMs,
+  // The economy's default `heartbeatMs` (economy rules; the widget follows what economy:state says).
+  heartbeatMs: 10_000,
+  typingSeconds: [20, 40] as const,
+};
 
 export interface ReaderTotals {
   readers: number;
-  /** Socket.IO messages (events, not acks) received by all readers. */
+  signedIn: number;
+  /** thread:events messages received by all readers. */
   messages: number;
   /** Thread events (seqs) received; more than messages when the server batches events. */
   events: number;
@@ -22,6 +57,24 @@ export interface ReaderTotals {
   disconnected: number;
 }
 
+/** What the readers sent on their own cadence during a window (not counting joins). */
+export interface CadenceCounts {
+  presenceSets: number;
+  heartbeats: number;
+  typingStarts: number;
+  typingStops: number;
+  /** Readers typing, averaged over time. */
+  meanTypists: number;
+}
+
+/** Whether reader `index` is signed in: spread evenly, `share` of every run of readers. */
+export function isSignedIn(index: number, share: number): boolean {
+  return Math.floor(index * share) !== Math.floor((index + 1) * share);
+}
+
+/** Not typing; otherwise the comment answered (null: the main composer). */
+type TypingAt = string | null | undefined;
+
 class Reader {
   joinSeq = -1;
   lastSeq = -1;
@@ -29,41 +82,35 @@ class Reader {
   outOfOrder = 0;
   events = 0;
   messages = 0;
-  disconnected = false;
+  client: LightClient | null = null;
+  typing: TypingAt = undefined;
+  typingEndsAt = 0;
   /** Events that overtook the join ack; applied once we know where the snapshot ends. */
-  private early: ThreadEvent[] = [];
+  private early: ThreadEvent[] | null = [];
 
   constructor(
-    readonly socket: ParleySocket,
+    readonly signedIn: boolean,
     private readonly latency: CommentLatency,
-  ) {
-    // The server may send one event per message or several at once; both are handled alike.
-    socket.onAny((_name: string, ...args: unknown[]) => {
-      this.messages += 1;
-      const now = performance.now();
-      for (const arg of args) {
-        if (Array.isArray(arg)) for (const event of arg) this.receive(event as ThreadEvent, now);
-        else if (arg && typeof arg === 'object' && 'seq' in arg) this.receive(arg as ThreadEvent, now);
-      }
-    });
-    socket.on('disconnect', () => {
-      this.disconnected = true;
-    });
-  }
+  ) {}
 
   joined(seq: number): void {
     this.joinSeq = seq;
     this.lastSeq = seq;
-    const early = this.early;
-    this.early = [];
-    for (const event of early) if (event.seq > seq) this.receive(event, Number.NaN);
+    const early = this.early ?? [];
+    this.early = null;
+    for (const event of early) if (event.seq > seq) this.receiveOne(event, Number.NaN);
   }
 
-  private receive(event: ThreadEvent, now: number): void {
-    if (this.joinSeq < 0) {
-      this.early.push(event);
+  receive(events: readonly ThreadEvent[], now: number): void {
+    this.messages += 1;
+    if (this.early) {
+      this.early.push(...events);
       return;
     }
+    for (const event of events) this.receiveOne(event, now);
+  }
+
+  private receiveOne(event: ThreadEvent, now: number): void {
     this.events += 1;
     if (event.seq <= this.lastSeq) {
       this.outOfOrder += 1;
@@ -75,24 +122,85 @@ class Reader {
   }
 }
 
-export class ReaderFleet {
+/** Readers due every `periodMs`, spread over slots of one tick each at a random phase. */
+class Wheel {
+  private readonly slots: Reader[][];
+  private next = 0;
+  private readonly startedAt = performance.now();
+
+  constructor(periodMs: number, private readonly tickMs: number) {
+    this.slots = Array.from({ length: Math.max(1, Math.round(periodMs / tickMs)) }, () => []);
+  }
+
+  add(reader: Reader): void {
+    this.slots[Math.floor(Math.random() * this.slots.length)]?.push(reader);
+  }
+
+  /** Every reader whose slot came since the last call (at most one lap, however late the timer). */
+  due(now: number, each: (reader: Reader) => void): void {
+    const current = Math.floor((now - this.startedAt) / this.tickMs);
+    const from = Math.max(this.next, current - this.slots.length + 1);
+    for (let slot = from; slot <= current; slot++) {
+      for (const reader of this.slots[slot % this.slots.length] ?? []) each(reader);
+    }
+    this.next = current + 1;
+  }
+}
+
+const tickMs = 25;
+const askTimeoutMs = 30_000;
+/** Distinct thread:events packets kept parsed: every reader receives the same broadcast text. */
+const parsedCacheSize = 256;
+const parsedKeyBytes = 160;
+
+export class ReaderFleet implements LightClientSink {
+  readonly traffic = new Traffic();
+  readonly ackErrors: AckErrors = {};
   private readonly readers: Reader[] = [];
+  private readonly byClient = new Map<LightClient, Reader>();
+  private readonly parsed = new Map<string, { packet: Buffer; events: ThreadEvent[] }[]>();
   private readonly forget: () => void;
+  private readonly presenceWheel: Wheel;
+  private readonly heartbeatWheel: Wheel;
+  private readonly typists: Reader[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private typingOn = false;
+  private typingCredit = 0;
+  private lastTick = performance.now();
+  private counts: CadenceCounts = { presenceSets: 0, heartbeats: 0, typingStarts: 0, typingStops: 0, meanTypists: 0 };
+  private typistMs = 0;
+  private countedMs = 0;
 
   constructor(
     private readonly url: string,
     private readonly thread: string,
     private readonly latency: CommentLatency,
+    private readonly behaviour: ReaderBehaviour,
+    /** Comments a typing reader may answer (reply boxes); none: the main composer only. */
+    private readonly replyTargets: readonly string[],
   ) {
     this.forget = onCleanup(`readers of ${url}`, () => this.close());
+    this.presenceWheel = new Wheel(behaviour.presenceRenewMs, tickMs);
+    this.heartbeatWheel = new Wheel(behaviour.heartbeatMs, tickMs);
   }
 
-  /** Opens and joins `count` readers, `batchSize` at a time; returns the time it took in ms. */
-  async open(count: number, batchSize: number, progress: (opened: number) => void): Promise<number> {
+  /**
+   * Opens and joins one reader per token, `batchSize` at a time; returns the time it took in ms.
+   * Reader i is signed in when {@link isSignedIn}, token or not (the baseline takes no tokens but
+   * must be sent the same stream); a guest's token is null.
+   */
+  async open(tokens: readonly (string | null)[], batchSize: number, progress: (opened: number) => void): Promise<number> {
     const started = performance.now();
-    while (this.readers.length < count) {
-      const size = Math.min(batchSize, count - this.readers.length);
-      const batch = await Promise.all(Array.from({ length: size }, () => this.openOne()));
+    this.timer ??= setInterval(() => this.tick(), tickMs);
+    while (this.readers.length < tokens.length) {
+      const first = this.readers.length;
+      const size = Math.min(batchSize, tokens.length - first);
+      const batch = await Promise.all(
+        Array.from({ length: size }, (_, n) => {
+          const index = first + n;
+          return this.openOne(tokens[index] ?? null, isSignedIn(index, this.behaviour.signedInShare));
+        }),
+      );
       this.readers.push(...batch);
       progress(this.readers.length);
       // Let the server settle (and its join queries finish) before the next wave.
@@ -101,47 +209,188 @@ export class ReaderFleet {
     return performance.now() - started;
   }
 
-  private async openOne(): Promise<Reader> {
-    // Readers are guests: reading needs no token, as on a public article page.
-    const socket = await connectClient(this.url, null);
-    const reader = new Reader(socket, this.latency);
-    const joined: JoinResult = expectOk(await request(socket, 'thread:join', { thread: this.thread }), 'thread:join');
-    reader.joined(joined.thread.seq);
+  private async openOne(token: string | null, signedIn: boolean): Promise<Reader> {
+    const reader = new Reader(signedIn, this.latency);
+    const auth: Record<string, string> = token ? { site: benchSite.id, token } : { site: benchSite.id };
+    const client = await LightClient.connect(this, { url: this.url, origin: benchSite.origin, auth, timeoutMs: 20_000 });
+    reader.client = client;
+    this.byClient.set(client, reader);
+    const joinAck = await this.ask(client, 'thread:join', { thread: this.thread }, 'join');
+    const [answer] = JSON.parse(joinAck) as [{ ok: boolean; data?: { thread: { seq: number } }; error?: { code: string; message: string } }];
+    if (!answer.ok || !answer.data) throw new Error(`thread:join: ${answer.error?.code ?? '?'}: ${answer.error?.message ?? ''}`);
+    reader.joined(answer.data.thread.seq);
+    // What the widget sends once after a join; their answers are counted, not read.
+    const after: Promise<string>[] = [];
+    if (this.behaviour.presence) {
+      this.sendPresence(reader);
+      after.push(this.ask(client, 'presence:sync', { thread: this.thread }, 'presence'));
+      this.presenceWheel.add(reader);
+    }
+    if (signedIn) {
+      after.push(this.ask(client, 'economy:state', { thread: this.thread }, 'economy'));
+      this.heartbeatWheel.add(reader);
+    }
+    await Promise.all(after);
     return reader;
+  }
+
+  private ask(client: LightClient, event: string, payload: unknown, kind: 'join' | 'presence' | 'economy'): Promise<string> {
+    return Promise.race([
+      client.ask(event, payload, kind),
+      delay(askTimeoutMs).then(() => {
+        throw new Error(`${event}: no answer within ${askTimeoutMs} ms`);
+      }),
+    ]);
+  }
+
+  private sendPresence(reader: Reader): void {
+    const typing = reader.typing === undefined ? null : { parentId: reader.typing };
+    reader.client?.request('presence:set', { thread: this.thread, typing }, 'presence');
+    this.counts.presenceSets += 1;
+  }
+
+  /**
+   * Starts the typing sessions (presence on only): a share of the signed-in readers typing at once,
+   * part-way through their sessions, then new sessions at the rate that keeps the share steady.
+   */
+  startTyping(): void {
+    if (!this.behaviour.presence || this.behaviour.typingShare <= 0) return;
+    this.typingOn = true;
+    const signedIn = this.readers.filter((reader) => reader.signedIn);
+    const target = Math.round(signedIn.length * this.behaviour.typingShare);
+    const now = performance.now();
+    for (let n = 0; n < target; n++) {
+      const reader = signedIn[Math.floor(Math.random() * signedIn.length)];
+      if (reader && reader.typing === undefined) this.startTypingSession(reader, now, Math.random());
+    }
+  }
+
+  private startTypingSession(reader: Reader, now: number, remaining = 1): void {
+    const [shortest, longest] = this.behaviour.typingSeconds;
+    const seconds = shortest + Math.random() * (longest - shortest);
+    // Half the sessions answer a comment (a reply box), half write in the main composer.
+    const target = this.replyTargets.length > 0 && Math.random() < 0.5 ? this.replyTargets[Math.floor(Math.random() * this.replyTargets.length)] : undefined;
+    reader.typing = target ?? null;
+    reader.typingEndsAt = now + seconds * 1000 * remaining;
+    this.typists.push(reader);
+    this.counts.typingStarts += 1;
+    this.sendPresence(reader);
+  }
+
+  private tick(): void {
+    const now = performance.now();
+    const elapsed = now - this.lastTick;
+    this.lastTick = now;
+    this.typistMs += this.typists.length * elapsed;
+    this.countedMs += elapsed;
+    if (this.behaviour.presence) this.presenceWheel.due(now, (reader) => this.renew(reader));
+    this.heartbeatWheel.due(now, (reader) => this.heartbeat(reader));
+    if (this.typingOn) this.typingTick(now, elapsed);
+  }
+
+  private renew(reader: Reader): void {
+    if (reader.client?.open) this.sendPresence(reader);
+  }
+
+  private heartbeat(reader: Reader): void {
+    if (!reader.client?.open) return;
+    reader.client.request('read:heartbeat', { thread: this.thread }, 'economy');
+    this.counts.heartbeats += 1;
+  }
+
+  private typingTick(now: number, elapsed: number): void {
+    for (let n = this.typists.length - 1; n >= 0; n--) {
+      const reader = this.typists[n] as Reader;
+      if (reader.typingEndsAt > now) continue;
+      this.typists[n] = this.typists[this.typists.length - 1] as Reader;
+      this.typists.pop();
+      reader.typing = undefined;
+      this.counts.typingStops += 1;
+      if (reader.client?.open) this.sendPresence(reader);
+    }
+    // Sessions start at the rate that keeps the share steady: share × signed-in ÷ mean length.
+    const [shortest, longest] = this.behaviour.typingSeconds;
+    const signedIn = this.readers.length * this.behaviour.signedInShare;
+    this.typingCredit += ((signedIn * this.behaviour.typingShare) / ((shortest + longest) / 2)) * (elapsed / 1000);
+    for (let attempts = 0; this.typingCredit >= 1 && attempts < 100; attempts++) {
+      const reader = this.readers[Math.floor(Math.random() * this.readers.length)];
+      if (!reader?.signedIn || reader.typing !== undefined || !reader.client?.open) continue;
+      this.typingCredit -= 1;
+      this.startTypingSession(reader, now);
+    }
+  }
+
+  threadEvents(client: LightClient, packet: Buffer, receivedAt: number): void {
+    this.byClient.get(client)?.receive(this.parse(packet), receivedAt);
+  }
+
+  /**
+   * Every reader receives the same broadcast bytes: each distinct packet is decoded and parsed once,
+   * and found again by its first bytes (where its first seq is) and a byte-for-byte comparison.
+   */
+  private parse(packet: Buffer): ThreadEvent[] {
+    const key = packet.toString('latin1', 0, Math.min(packet.length, parsedKeyBytes));
+    const candidates = this.parsed.get(key);
+    if (candidates) for (const candidate of candidates) if (candidate.packet.equals(packet)) return candidate.events;
+    const events = (JSON.parse(packet.toString('utf8', 2)) as [string, ThreadEvent[]])[1];
+    if (this.parsed.size >= parsedCacheSize) this.parsed.clear();
+    const entry = { packet: Buffer.from(packet), events };
+    if (candidates) candidates.push(entry);
+    else this.parsed.set(key, [entry]);
+    return events;
+  }
+
+  closed(): void {
+    // Counted from the client's state in totals().
   }
 
   /** Waits until every connected reader has seen `finalSeq`, or the timeout; returns ms waited. */
   async waitFor(finalSeq: number, timeoutMs: number): Promise<number> {
     const started = performance.now();
     while (performance.now() - started < timeoutMs) {
-      if (this.readers.every((reader) => reader.disconnected || reader.lastSeq >= finalSeq)) break;
+      if (this.readers.every((reader) => !reader.client?.open || reader.lastSeq >= finalSeq)) break;
       await delay(5);
     }
     return performance.now() - started;
   }
 
-  /** Received messages so far, to bracket a measured window. */
-  messagesSoFar(): number {
-    let total = 0;
-    for (const reader of this.readers) total += reader.messages;
-    return total;
+  /** Traffic so far, to bracket a measured window. */
+  trafficSoFar(): TrafficSnapshot {
+    return this.traffic.snapshot();
+  }
+
+  /** Zeroes the cadence counts: call when the measured window opens. */
+  resetCadence(): void {
+    this.counts = { presenceSets: 0, heartbeats: 0, typingStarts: 0, typingStops: 0, meanTypists: 0 };
+    this.typistMs = 0;
+    this.countedMs = 0;
+  }
+
+  cadence(): CadenceCounts {
+    return { ...this.counts, meanTypists: this.countedMs > 0 ? this.typistMs / this.countedMs : 0 };
   }
 
   totals(finalSeq: number): ReaderTotals {
-    const totals: ReaderTotals = { readers: this.readers.length, messages: 0, events: 0, lost: 0, outOfOrder: 0, disconnected: 0 };
+    const totals: ReaderTotals = { readers: this.readers.length, signedIn: 0, messages: 0, events: 0, lost: 0, outOfOrder: 0, disconnected: 0 };
     for (const reader of this.readers) {
+      if (reader.signedIn) totals.signedIn += 1;
       totals.messages += reader.messages;
       totals.events += reader.events;
       totals.lost += reader.gaps + Math.max(0, finalSeq - reader.lastSeq);
       totals.outOfOrder += reader.outOfOrder;
-      if (reader.disconnected) totals.disconnected += 1;
+      if (!reader.client?.open) totals.disconnected += 1;
     }
     return totals;
   }
 
   close(): void {
     this.forget();
-    for (const reader of this.readers) reader.socket.close();
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.typingOn = false;
+    for (const reader of this.readers) reader.client?.close();
     this.readers.length = 0;
+    this.byClient.clear();
+    this.parsed.clear();
   }
 }

@@ -1,6 +1,7 @@
 /** The console report: one short section per scenario, figures first, caveats right under them. */
 import type { BenchResults } from './results.js';
-import type { HotThreadResult } from './scenarios/hot-thread.js';
+import { widgetCadence } from './readers.js';
+import { variantLabel, type HotThreadResult } from './scenarios/hot-thread.js';
 import type { JoinCostResult } from './scenarios/join-cost.js';
 import type { SustainedPostsResult } from './scenarios/sustained-posts.js';
 import type { WidgetSizeResult } from './scenarios/widget-size.js';
@@ -19,36 +20,52 @@ export function header(results: BenchResults): string {
 export function hotThreadSection(results: BenchResults): string {
   const { hotThread: runs, comparisons, config } = results;
   if (runs.length === 0) return '';
-  const rows = runs.map((r) => [
-    r.server,
-    count(r.readers),
-    ms(r.deliveryMs.p50),
-    ms(r.deliveryMs.p99),
-    ms(r.deliveryMs.max),
-    `${count(r.deliveryMs.count)}/${count(r.expectedDeliveries)}`,
-    count(r.messagesDelivered),
-    fixed(r.serverCpuPercent, 0),
-    fixed(r.serverCpuPerMessageUs, 1),
-    count(r.receipts.lost),
-    fixed(r.clientCpuPercent, 0),
-    ms(r.drainMs),
-    r.neighbourLoadPercent ? r.neighbourLoadPercent.map((percent) => percent.toFixed(0)).join('/') : null,
-  ]);
+  const rows = runs.map((r) => {
+    const traffic = r.perReaderPerSecond;
+    return [
+      variantLabel(r),
+      count(r.readers),
+      ms(r.deliveryMs.p50),
+      ms(r.deliveryMs.p99),
+      ms(r.deliveryMs.max),
+      count(r.receipts.lost),
+      fixed(r.serverCpuPercent, 0),
+      fixed(r.clientCpuPercent, 0),
+      fixed(traffic.messages, 1),
+      fixed(traffic.bytes, 0),
+      fixed(traffic.presenceMessages, 2),
+      fixed(traffic.presenceBytes, 0),
+      fixed(r.serverCpuPerMessageUs, 1),
+      ms(r.drainMs),
+      r.neighbourLoadPercent ? r.neighbourLoadPercent.map((percent) => percent.toFixed(0)).join('/') : null,
+    ];
+  });
   const lines = [
-    `\n1–2. Hot thread: ${config.commentsPerSecond} comments/s + ${config.reactionsPerSecond} reactions/s for ${config.hotSeconds} s, readers in one thread`,
+    `\n1–2. Hot thread: ${config.commentsPerSecond} comments/s + ${config.reactionsPerSecond} reactions/s for ${config.hotSeconds} s, widget-like readers in one thread`,
+    `  readers: ${percent(config.signedInShare)} signed in (heartbeat every ${widgetCadence.heartbeatMs / 1000} s, economy:state on join); ` +
+      `presence renewed every ${widgetCadence.presenceRenewMs / 1000} s, ${percent(config.typingShare)} of signed-in readers typing ` +
+      `(sessions ${widgetCadence.typingSeconds.join('–')} s), presence:sync on join — or none of the presence, "presence off"`,
     table(
-      ['server', 'readers', 'p50 ms', 'p99 ms', 'max ms', 'deliveries', 'msgs to readers', 'srv CPU %', 'µs/msg', 'lost', 'client CPU %', 'drain ms', 'others %'],
+      ['server', 'readers', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'srv CPU %', 'client CPU %', 'msgs/rdr/s', 'B/rdr/s', 'presence msgs/rdr/s', 'presence B/rdr/s', 'µs/msg', 'drain ms', 'others %'],
       rows,
     ),
-    '  latency: comment emit → each reader\'s receipt, over every (comment × reader); µs/msg: server CPU ÷ messages readers received',
-    '  others %: CPU other processes took on the server core / client core during the window (should be ~0)',
+    "  latency: comment emit → each reader's receipt, over every (comment × reader); /rdr/s: received per reader per second of the window",
+    '  B: WebSocket frames (payload + frame header) of every kind — events, acks, pings; presence: presence:state and the acks of presence:set/sync',
+    '  µs/msg: server CPU ÷ messages readers received; others %: CPU other processes took on the server core / client core (should be ~0)',
   ];
   if (comparisons.length > 0) {
     lines.push(
       '',
       table(
-        ['Parley ÷ baseline', 'p50', 'p99', 'CPU per msg'],
-        comparisons.map((c) => [`at ${count(c.readers)} readers`, times(c.p50Ratio), times(c.p99Ratio), times(c.cpuPerMessageRatio)]),
+        ['Parley ÷ baseline', 'p50', 'p99', 'server CPU', 'CPU per msg', 'presence on ÷ off CPU (goal ≤ 1.15)'],
+        comparisons.map((c) => [
+          `at ${count(c.readers)} readers`,
+          times(c.p50Ratio),
+          times(c.p99Ratio),
+          times(c.serverCpuRatio),
+          times(c.cpuPerMessageRatio),
+          times(c.presenceCpuRatio),
+        ]),
       ),
     );
   }
@@ -56,11 +73,17 @@ export function hotThreadSection(results: BenchResults): string {
   return lines.join('\n');
 }
 
+function percent(share: number): string {
+  return `${(share * 100).toFixed(share < 0.1 ? 1 : 0)} %`;
+}
+
 function hotCaveats(r: HotThreadResult): string[] {
-  const where = `${r.server} @ ${count(r.readers)}`;
+  const where = `${variantLabel(r)} @ ${count(r.readers)}`;
   const notes: string[] = [];
   const ackErrors = errorsText(r.writers.errors);
   if (ackErrors !== 'none') notes.push(`  ! ${where}: writes refused: ${ackErrors}`);
+  const readerRefusals = Object.entries(r.ackErrors).map(([event, codes]) => `${event} ${errorsText(codes)}`);
+  if (readerRefusals.length > 0) notes.push(`  ! ${where}: readers' requests refused or unanswered: ${readerRefusals.join('; ')}`);
   if (r.receipts.disconnected > 0) notes.push(`  ! ${where}: ${count(r.receipts.disconnected)} readers were disconnected`);
   if (r.receipts.outOfOrder > 0) notes.push(`  ! ${where}: ${count(r.receipts.outOfOrder)} events repeated or out of order`);
   if (r.clientCpuPercent > 85) notes.push(`  ! ${where}: client core ${r.clientCpuPercent.toFixed(0)}% busy — latencies include client-side queueing`);
@@ -72,6 +95,15 @@ function hotCaveats(r: HotThreadResult): string[] {
     `    ${where}: ${r.writers.comments} comments + ${r.writers.reactions} reactions, ${count(r.receipts.events)} events received, ` +
       `joins took ${r.connectSeconds.toFixed(1)} s, ack p50/p99: comment ${ms(r.writers.commentAckMs.p50)}/${ms(r.writers.commentAckMs.p99)} ms, ` +
       `reaction ${ms(r.writers.reactionAckMs.p50)}/${ms(r.writers.reactionAckMs.p99)} ms`,
+  );
+  const seconds = Math.max(r.measuredSeconds, 0.001);
+  const kinds = Object.entries(r.perReaderPerSecond.byKind)
+    .filter(([, traffic]) => traffic.messages > 0)
+    .map(([kind, traffic]) => `${kind} ${traffic.messages.toFixed(2)} msgs ${traffic.bytes.toFixed(0)} B`);
+  notes.push(
+    `    ${where}: per reader per second: ${kinds.join(', ')}; sent ${r.perReaderPerSecond.sentMessages.toFixed(2)} msgs ${r.perReaderPerSecond.sentBytes.toFixed(0)} B; ` +
+      `readers sent ${fixed(r.cadence.presenceSets / seconds, 0)} presence:set/s and ${fixed(r.cadence.heartbeats / seconds, 0)} heartbeats/s, ` +
+      `${fixed(r.cadence.meanTypists, 0)} typing on average (${r.cadence.typingStarts} started, ${r.cadence.typingStops} stopped)`,
   );
   return notes;
 }

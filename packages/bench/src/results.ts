@@ -12,9 +12,13 @@ import { ratio } from './stats.js';
 
 export interface Comparison {
   readers: number;
+  /** Parley ÷ baseline, both with the widget's presence (the baseline relaying it naively). */
   p50Ratio: number | null;
   p99Ratio: number | null;
   cpuPerMessageRatio: number | null;
+  serverCpuRatio: number | null;
+  /** Parley's server CPU with presence on ÷ the same readers with presence off (goal ≤ 1.15). */
+  presenceCpuRatio: number | null;
 }
 
 export interface BenchResults {
@@ -33,17 +37,20 @@ export interface BenchResults {
   failures: { scenario: string; error: string }[];
 }
 
-/** Parley ÷ baseline at each reader count where both ran. */
+/** At each reader count where Parley ran with presence: ÷ the baseline, and ÷ itself without presence. */
 export function compare(hot: readonly HotThreadResult[]): Comparison[] {
   const comparisons: Comparison[] = [];
-  for (const parley of hot.filter((r) => r.server === 'parley')) {
-    const base = hot.find((r) => r.server === 'baseline' && r.readers === parley.readers);
-    if (!base) continue;
+  for (const parley of hot.filter((r) => r.server === 'parley' && r.presence)) {
+    const base = hot.find((r) => r.server === 'baseline' && r.presence && r.readers === parley.readers);
+    const off = hot.find((r) => r.server === 'parley' && !r.presence && r.readers === parley.readers);
+    if (!base && !off) continue;
     comparisons.push({
       readers: parley.readers,
-      p50Ratio: ratio(parley.deliveryMs.p50, base.deliveryMs.p50),
-      p99Ratio: ratio(parley.deliveryMs.p99, base.deliveryMs.p99),
-      cpuPerMessageRatio: ratio(parley.serverCpuPerMessageUs, base.serverCpuPerMessageUs),
+      p50Ratio: base ? ratio(parley.deliveryMs.p50, base.deliveryMs.p50) : null,
+      p99Ratio: base ? ratio(parley.deliveryMs.p99, base.deliveryMs.p99) : null,
+      cpuPerMessageRatio: base ? ratio(parley.serverCpuPerMessageUs, base.serverCpuPerMessageUs) : null,
+      serverCpuRatio: base ? ratio(parley.serverCpuPercent, base.serverCpuPercent) : null,
+      presenceCpuRatio: off ? ratio(parley.serverCpuPercent, off.serverCpuPercent) : null,
     });
   }
   return comparisons;

@@ -9,7 +9,7 @@ import { pinThisProcessToClientCore, type PinningState } from './cpu-pinning.js'
 import { fitsOpenFileLimit, machineFacts, raiseLimitHint } from './environment.js';
 import * as report from './report.js';
 import { compare, latestResultsPath, writeResults, type BenchResults } from './results.js';
-import { runHotThread } from './scenarios/hot-thread.js';
+import { runHotThread, variantLabel, type HotVariant } from './scenarios/hot-thread.js';
 import { runJoinCost } from './scenarios/join-cost.js';
 import { runSustainedPosts } from './scenarios/sustained-posts.js';
 import { measureWidgetSize } from './scenarios/widget-size.js';
@@ -99,10 +99,12 @@ async function runHotScenario(
       continue;
     }
     // Baseline after Parley at each N, so both meet the same machine state (warm caches, same load).
-    for (const target of [parley, baseline]) {
-      await attempt(`hot thread ${target.name} @ ${readers}`, async () => {
-        log(`  ${target.name} with ${readers} readers`);
-        results.hotThread.push(await runHotThread(target, readers, config, pinning, log));
+    for (const run of config.hotRuns) {
+      const variant: HotVariant = { target: run.startsWith('baseline') ? baseline : parley, presence: !run.endsWith('no-presence') };
+      const label = variantLabel({ server: variant.target.name, presence: variant.presence });
+      await attempt(`hot thread ${label} @ ${readers}`, async () => {
+        log(`  ${label} with ${readers} readers`);
+        results.hotThread.push(await runHotThread(variant, readers, config, pinning, log));
       });
     }
   }

@@ -14,11 +14,19 @@ const server = await startParleyServer({
   port: 0,
   host: '127.0.0.1',
   dbPath: config.dbPath,
-  secret: config.secret,
-  siteId: config.siteId,
+  // A configured site, as in production: it checks every connection's Origin against its list.
+  sites: [{ id: config.siteId, secret: config.secret, origins: [config.origin] }],
   rateLimit: false,
+  // The economy's rules as shipped, but money enough that no writer runs dry of Twei for its
+  // comment tributes mid-run, and every reader's starting grant fits the day's mint budget.
+  economy: { startingGrant: 1_000_000, dailyMintBudget: 1_000_000_000_000 },
   logger: false,
 });
+// Threads exist only when the host creates them; the bench's are published articles, so reading
+// them runs the reading clock (an unpublished post pays no reading and skips that work).
+for (const thread of config.threads) {
+  await server.upsertThread({ id: thread, title: `Bench ${thread}`, url: `${config.origin}/${thread}`, published: true });
+}
 
 const writer = (n: number): Identity => ({ id: `bench-writer-${n}`, name: `Bench Writer ${n}`, avatar: null, level: 50, role: 'reader' });
 

@@ -15,14 +15,30 @@ export interface ServerUnderTest {
   tokens(server: ChildHandle, users: TokenRequest[]): Promise<(string | null)[]>;
 }
 
-const siteId = 'bench';
+/** The site every server under test hosts, and the one page origin it allows. */
+export const benchSite = { id: 'bench', origin: 'http://bench.localhost' } as const;
+
+/** Every thread a scenario uses; the host creates them when Parley starts (no paste-and-go). */
+export const benchThreads = {
+  hot: 'bench/hot-thread',
+  big: 'bench/big-thread',
+  sustainedSockets: 'bench/sustained-sockets',
+  sustainedDispatch: 'bench/sustained-dispatch',
+} as const;
+
 // Fresh per run: nothing outside this process ever needs to mint a token for these servers.
 const secret = randomBytes(32).toString('hex');
 
 export const parley: ServerUnderTest = {
   name: 'parley',
   start(pinning) {
-    const config: ParleyChildConfig = { dbPath: freshDbPath('parley'), secret, siteId };
+    const config: ParleyChildConfig = {
+      dbPath: freshDbPath('parley'),
+      secret,
+      siteId: benchSite.id,
+      origin: benchSite.origin,
+      threads: Object.values(benchThreads),
+    };
     return ChildHandle.start('parley server', 'server-child.js', config, pinning);
   },
   tokens: (server, users) => server.call<string[]>('mintTokens', users),

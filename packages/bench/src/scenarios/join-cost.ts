@@ -9,7 +9,7 @@ import type { PinningState } from '../cpu-pinning.js';
 import { waitForQuietMachine } from '../machine-load.js';
 import type { SeedRequest } from '../parley-child-api.js';
 import { median, summarize } from '../stats.js';
-import { parley, writerUsers } from '../targets.js';
+import { benchThreads, parley, writerUsers } from '../targets.js';
 
 export interface JoinCostResult {
   threadComments: number;
@@ -26,7 +26,7 @@ export interface JoinCostResult {
   commentsInAck: number;
 }
 
-const thread = 'bench/big-thread';
+const thread = benchThreads.big;
 
 export async function runJoinCost(config: BenchConfig, pinning: PinningState, log: (line: string) => void): Promise<JoinCostResult> {
   const server = await parley.start(pinning);

@@ -11,7 +11,7 @@ import { probeDiskSyncRate, type DiskProbe } from '../disk-probe.js';
 import { waitForQuietMachine } from '../machine-load.js';
 import { benchTempDir } from '../temp-dir.js';
 import type { DispatchPostsRequest, DispatchPostsResult } from '../parley-child-api.js';
-import { parley, writerUsers } from '../targets.js';
+import { benchThreads, parley, writerUsers } from '../targets.js';
 
 export interface SustainedPostsResult {
   overSockets: ClosedLoopResult & { serverCpu: CpuShare };
@@ -31,7 +31,7 @@ export async function runSustainedPosts(
   try {
     const tokens = await parley.tokens(server, writerUsers('sustained', config.sustainedWriters));
     for (const token of tokens) sockets.push(await connectClient(server.url, token));
-    const thread = 'bench/sustained-sockets';
+    const thread = benchThreads.sustainedSockets;
     // One post each first: creates the thread and warms the code paths outside the window.
     await Promise.all(sockets.map((socket, n) => request(socket, 'comment:post', { requestId: `warm-${n}`, thread, body: 'warm up' })));
 
@@ -50,7 +50,7 @@ export async function runSustainedPosts(
     const serverCpu = cpuShare(used, overSockets.seconds, overSockets.completed);
 
     log(`  ${config.sustainedWriters} in-process writers through dispatch for ${config.sustainedSeconds} s`);
-    const direct: DispatchPostsRequest = { thread: 'bench/sustained-dispatch', writers: config.sustainedWriters, seconds: config.sustainedSeconds };
+    const direct: DispatchPostsRequest = { thread: benchThreads.sustainedDispatch, writers: config.sustainedWriters, seconds: config.sustainedSeconds };
     const inProcess = await server.call<DispatchPostsResult>('dispatchPosts', direct);
     const diskAfter = probeDiskSyncRate(benchTempDir());
     return { overSockets: { ...overSockets, serverCpu }, inProcess, diskBefore, diskAfter };
