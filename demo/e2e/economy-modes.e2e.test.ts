@@ -125,8 +125,10 @@ describe('economy modes on the reference page', () => {
     const { page } = writer;
     await eventually(() => textOf(page.locator('[part~="report-status"]'))).toBe('Up to date — nothing has moved on this post since this report');
     expect(await page.locator('button[part~="buy-report"]').count()).toBe(0);
+    if (shots) await page.locator('[part~="pnl"]').screenshot({ path: join(shots, 'report-up-to-date.png') });
     await postComment(page, 'A second thought moves Twei too.'); // its tribute is one movement
     await eventually(() => textOf(page.locator('[part~="report-status"]'))).toMatch(/^[1-9]\d* new movements? since your last report$/);
+    if (shots) await page.locator('[part~="pnl"]').screenshot({ path: join(shots, 'report-changed.png') });
     await page.locator('button[part~="buy-report"]').click();
     await eventually(() => textOf(page.locator('tr[data-category="reports"] td'))).toBe('2');
     expect(await shownLines(page)).toEqual(await ledgerLines(server, 'writer'));

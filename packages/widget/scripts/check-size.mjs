@@ -1,9 +1,10 @@
 // Fails when dist/parley.js grows past its gzip budget, so the bundle cannot grow unnoticed.
 // Budget: Lit (≈ 6.7 KB) + socket.io-client (≈ 13 KB) + the app (≈ 19 KB: threads, locks, the
-// economy's state and wording), plus a little headroom. Yjs (presence, notes) and <parley-earnings>
-// (the Twei blocks, ≈ 3.5 KB) are lazy chunks and not counted here: the blocks are fetched when a
-// session starts, in parallel with connecting, and can draw only once `economy:state` has answered
-// over the socket anyway — and a page with economy="off" never downloads them.
+// economy's state and modes), plus a little headroom. Yjs (presence, notes) and <parley-earnings>
+// (the Twei blocks and the words of a refusal for want of Twei, ≈ 4 KB) are lazy chunks and not
+// counted here: the blocks are fetched when a session starts, in parallel with connecting, and can
+// draw only once `economy:state` has answered over the socket anyway — and a page with
+// economy="off" never downloads them.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 

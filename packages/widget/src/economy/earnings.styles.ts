@@ -109,6 +109,9 @@ export const earningsStyles = css`
     font-size: 0.875rem;
     font-weight: 600;
   }
+  .summary .button {
+    margin-left: auto;
+  }
   .button:disabled {
     opacity: 0.6;
   }
@@ -145,8 +148,12 @@ export const earningsStyles = css`
     color: var(--_fg);
   }
   .report-status {
+    margin: 0.6rem 0 0;
     font-size: 0.85rem;
     color: var(--_muted);
+  }
+  .report-status + .muted {
+    margin-top: 0.25rem;
   }
   .report-status.changed {
     color: var(--_fg);

@@ -157,15 +157,15 @@ export class ParleyEarnings extends LitElement {
       <div class="summary">
         <span class="total" part="total">Total Twei Earned: ${report ? report.total : '...'}</span>
         ${store.reports.length > 1 ? this.reportPicker(store.reports, report) : nothing}
-        ${this.signedIn && status
-          ? html`<span class=${`report-status ${freshness.kind}`} part="report-status" role="status">${status}</span>`
-          : nothing}
         ${this.signedIn && offer
           ? html`<button type="button" class="button" part="buy-report" ?disabled=${store.buying} @click=${() => store.buyReport()}>
               ${store.buying ? 'Buying…' : `${freshness.kind === 'none' ? 'Get report' : 'Get new report'} — ${twei(price)}`}
             </button>`
           : nothing}
       </div>
+      ${this.signedIn && status
+        ? html`<p class=${`report-status ${freshness.kind}`} part="report-status" role="status">${status}</p>`
+        : nothing}
       <p class="muted" part="report-price">Price for report instance: ${twei(price)}</p>
       ${store.error
         ? html`<p class="problem" part="economy-problem" role="alert">${store.error.message}</p>`

@@ -117,6 +117,7 @@ describe('economy modes in <parley-thread>', () => {
       need: 1,
       balance: 0,
     });
+    await loadEarnings(); // the words come with the <parley-earnings> chunk
     await settled(el);
     const failed = el.shadowRoot!.querySelector('[part~="comment"][data-state="failed"]')!;
     const notice = failed.shadowRoot!.querySelector('[part~="error"]')?.textContent?.replace(/\s+/g, ' ').trim();

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { WalletFakeConnection, state } from './testing.js';
-import { duration, explainRefusal, shortfallMessage, withRefusalsExplained, type ShortfallContext } from './shortfall.js';
+import { loadEconomyChunk } from './earnings-loader.js';
+import { withRefusalsExplained, type ShortfallContext } from './shortfall.js';
+import { duration, explainRefusal, shortfallMessage } from './shortfall-words.js';
 
 const rules = state().rules; // 1 Twei per 20 s of reading, up to 10; a beat every 10 s
 const ctx = (wallet: Partial<ShortfallContext['wallet']> = {}, readMinutes: number | null = 4): ShortfallContext => ({
@@ -52,12 +54,14 @@ describe('refusals for want of Twei', () => {
     expect(explainRefusal({ code: 'insufficient_funds', message: 'no details' }, 'comment:post', ctx()).message).toBe('no details');
   });
 
-  it('[W-E5] the session’s connection explains a refusal as it arrives and passes everything else through', () => {
+  it('[W-E5] the session’s connection explains a refusal as it arrives and passes everything else through', async () => {
     const raw = new WalletFakeConnection();
     const connection = withRefusalsExplained(raw, () => ctx());
     const seen: unknown[] = [];
     connection.request('comment:post', { requestId: 'r', thread: 't', body: 'hi' } as never, (ack) => seen.push(ack));
     raw.refuse('comment:post', refusal(1, 0));
+    await loadEconomyChunk(); // the words come with the <parley-earnings> chunk
+    await Promise.resolve();
     expect(seen[0]).toMatchObject({ ok: false, error: { code: 'insufficient_funds', need: 1, balance: 0 } });
     expect((seen[0] as { error: { message: string } }).error.message).toMatch(/^Posting a comment costs 1 Twei and you have 0\. Reading this article/);
     const updates: number[] = [];
@@ -65,5 +69,8 @@ describe('refusals for want of Twei', () => {
     raw.deliverWallet({ balance: 3, thread: null, readEarned: null });
     raw.setStatus('connected');
     expect([updates, connection.status]).toEqual([[3], 'connected']);
+    connection.request('thread:join', { thread: 't' } as never, (ack) => seen.push(ack));
+    raw.refuse('thread:join', { code: 'not_found', message: 'No such thread.' });
+    expect(seen[1]).toEqual({ ok: false, error: { code: 'not_found', message: 'No such thread.' } }); // at once, as it came
   });
 });

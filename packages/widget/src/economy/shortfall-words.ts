@@ -1,0 +1,69 @@
+/**
+ * No dead ends: what a reader refused for want of Twei is told. Rules (tests name them):
+ *   [W-E5] an `insufficient_funds` refusal of a post, reaction, vote or report is shown in the widget's
+ *          own words, from the refusal's `need` and `balance` and the site's rules: what the action
+ *          costs, what the reader has, and what really earns the difference — reading this article,
+ *          at the rules' pace (`readMsPerTwei`), up to what is left of `readCapPerPost`, with how long
+ *          that takes and the article's time to read; once this article's reading cap is reached, that
+ *          other articles pay for reading. Never "comment to earn" for a refused comment.
+ *   [W-E6] every other refusal keeps the server's message.
+ * The words live in the `<parley-earnings>` chunk (define-earnings.ts): they are needed only once a
+ * refusal arrives, and the chunk is fetched when the session starts.
+ */
+import { ErrorCodes, type ClientEventName, type ParleyError } from '@parley/protocol';
+import { twei } from './format.js';
+import type { ShortfallContext } from './shortfall.js';
+
+/** The requests that can cost Twei, and how the message names them. */
+export const PAID: Partial<Record<ClientEventName, string>> = {
+  'comment:post': 'Posting a comment',
+  'comment:react': 'This reaction',
+  'post:vote': 'This vote',
+  'report:buy': 'A report',
+};
+
+/** "20 s", "1 min", "1 min 30 s", "4 min". */
+export function duration(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  const min = Math.floor(seconds / 60);
+  const s = seconds % 60;
+  if (min === 0) return `${s} s`;
+  return s === 0 ? `${min} min` : `${min} min ${s} s`;
+}
+
+/** [W-E5] The widget's wording for an `insufficient_funds` refusal of `event`. */
+export function shortfallMessage(event: ClientEventName, need: number, balance: number, ctx: ShortfallContext): string {
+  const head = `${PAID[event] ?? 'This'} costs ${twei(need)} and you have ${balance}.`;
+  const tail = event === 'comment:post' ? ' Your comment is kept here: send it again once you have.' : '';
+  const { rules, wallet } = ctx;
+  if (!rules) return `${head} Reading articles here earns Twei.${tail}`;
+  const per = rules.readMsPerTwei;
+  const cap = rules.readCapPerPost;
+  const earned = wallet?.readEarned ?? 0;
+  const readMs = wallet?.readMs ?? 0;
+  const left = Math.max(0, cap - earned);
+  const short = Math.max(1, need - balance);
+  const pace = `${twei(1)} for every ${duration(per)} you read, up to ${twei(cap)}`;
+  const length = ctx.readMinutes === null ? '' : ` (about ${ctx.readMinutes} min to read)`;
+  if (left === 0) {
+    return `${head} You have earned the ${twei(cap)} reading this article pays; other articles here pay ${pace} each.${tail}`;
+  }
+  const covered = Math.min(short, left);
+  // Credits land on heartbeats: round up to the next beat, and never promise less than one beat.
+  const beat = Math.max(1, rules.heartbeatMs);
+  const ms = Math.max(beat, Math.ceil(Math.max(0, (earned + covered) * per - readMs) / beat) * beat);
+  if (covered < short) {
+    return `${head} Reading the rest of this article${length} earns ${twei(left)} more in about ${duration(ms)}; other articles here pay for reading too.${tail}`;
+  }
+  return `${head} Reading this article${length} earns ${pace}: about ${duration(ms)} more reading earns what this needs.${tail}`;
+}
+
+/** [W-E5] [W-E6] The refusal as the reader should see it. */
+export function explainRefusal(error: ParleyError, event: ClientEventName, ctx: ShortfallContext): ParleyError {
+  if (error.code !== ErrorCodes.insufficientFunds || !(event in PAID)) return error;
+  const need = typeof error.need === 'number' ? error.need : null;
+  const balance = typeof error.balance === 'number' ? error.balance : null;
+  if (need === null || balance === null) return error;
+  return { ...error, message: shortfallMessage(event, need, balance, ctx) };
+}
+
