@@ -4,6 +4,7 @@
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { NewTransfer } from './ledger-types.js';
+import { rendezvous } from './race.js';
 import type { Store } from './types.js';
 
 const AT = 1_700_000_000_000;
@@ -60,6 +61,49 @@ export function describeLedgerConformance(name: string, open: () => Promise<Stor
       await expect(
         store.write((tx) => tx.ledger.transfer(move('r:site:ann', 't:site', 0, { ref: 'x', reverses: original.id }))),
       ).rejects.toThrow();
+    });
+
+    it('[ST-24] an overdraft race: of two spends that each fit alone, one is refused; the balance never goes negative', async () => {
+      const store = await openLedger();
+      const meet = rendezvous();
+      // What a command does: check the balance (insufficient_funds), then move the money.
+      const spend = () =>
+        store.write(async (tx) => {
+          const balance = (await tx.ledger.balance('r:site:ann')) ?? 0;
+          await meet();
+          if (balance < 4) return 'insufficient_funds';
+          await tx.ledger.transfer(move('r:site:ann', 't:site', 4));
+          return 'paid';
+        });
+      const outcomes = await Promise.allSettled([spend(), spend()]);
+      const paid = outcomes.filter((o) => o.status === 'fulfilled' && o.value === 'paid');
+      expect(paid).toHaveLength(1);
+      // The other saw the new balance (insufficient_funds) or hit the CHECK: never both paid.
+      expect(outcomes.filter((o) => o.status === 'rejected' || o.value === 'insufficient_funds')).toHaveLength(1);
+      const balances = await store.read((tx) => tx.ledger.allBalances());
+      expect(balances.get('r:site:ann')).toBe(1);
+      expect([...balances.values()].reduce((a, b) => a + b, 0)).toBe(0);
+    });
+
+    it('[ST-25] the reading clocks of two tabs that beat together credit the reader once', async () => {
+      const store = await openLedger();
+      const meet = rendezvous();
+      const beatAt = AT + 1000;
+      const beat = () =>
+        store.write(async (tx): Promise<number> => {
+          const clock = await tx.ledger.readClock('r:site:ann');
+          const session = (await tx.ledger.readSession('r:site:ann', 't')) ?? { readMs: 0, credited: 0 };
+          await meet();
+          if (clock !== null && clock >= beatAt) return 0;
+          await tx.ledger.saveReadClock('r:site:ann', beatAt);
+          await tx.ledger.transfer(move('t:site', 'r:site:ann', 1, { category: 'read', ref: 'read:t' }));
+          await tx.ledger.saveReadSession('r:site:ann', 't', { readMs: session.readMs + 1000, credited: session.credited + 1 });
+          return 1;
+        });
+      const credits = await Promise.all([beat(), beat()]);
+      expect(credits.reduce((a, b) => a + b, 0)).toBe(1);
+      expect(await store.read((tx) => tx.ledger.readSession('r:site:ann', 't'))).toEqual({ readMs: 1000, credited: 1 });
+      expect(await store.read((tx) => tx.ledger.balance('r:site:ann'))).toBe(6);
     });
 
     it('refuses zero or negative amounts (but a zero that closes a reversal) and unknown accounts', async () => {

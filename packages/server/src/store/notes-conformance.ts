@@ -3,6 +3,7 @@
  * Rules are numbered; tests name the rule.
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { rendezvous } from './race.js';
 import type { Store } from './types.js';
 
 const AT = 1_700_000_000_000;
@@ -45,6 +46,37 @@ export function describeNotesConformance(name: string, open: () => Promise<Store
         expect(versions.has(stats.version)).toBe(false);
         versions.add(stats.version);
       }
+    });
+
+    it('[ST-26] a compaction replaces only the rows it listed: an update appended meanwhile is kept', async () => {
+      const store = await openStore();
+      await store.write(async (tx) => {
+        await tx.appendNoteUpdate('a', bytes(1), AT);
+        await tx.appendNoteUpdate('a', bytes(2), AT);
+      });
+      const merge = (rows: Uint8Array[]) => Uint8Array.from(rows.flatMap((row) => [...row]));
+      // In one transaction: listed, then appended, then replaced.
+      await store.write(async (tx) => {
+        const rows = await tx.listNoteUpdates('a');
+        await tx.appendNoteUpdate('a', bytes(3), AT);
+        await tx.replaceNoteUpdates('a', merge(rows), AT);
+      });
+      const flat = async () => (await store.read((tx) => tx.listNoteUpdates('a'))).flatMap((row) => [...row]).sort();
+      expect(await flat()).toEqual([1, 2, 3]);
+      // Two transactions: a compaction races an append.
+      const meet = rendezvous();
+      await Promise.all([
+        store.write(async (tx) => {
+          const rows = await tx.listNoteUpdates('a');
+          await meet();
+          await tx.replaceNoteUpdates('a', merge(rows), AT);
+        }),
+        store.write(async (tx) => {
+          await meet();
+          await tx.appendNoteUpdate('a', bytes(9), AT);
+        }),
+      ]);
+      expect(await flat()).toEqual([1, 2, 3, 9]);
     });
 
     it('[NST-3] a replacement and an append roll back with their transaction', async () => {

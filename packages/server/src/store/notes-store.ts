@@ -26,6 +26,10 @@ export interface NotesReadTx {
 
 export interface NotesWriteTx extends NotesReadTx {
   appendNoteUpdate(thread: string, update: Uint8Array, at: number): Promise<NotesStats>;
-  /** Replaces every stored update of the thread by `merged` (their merge). */
+  /**
+   * Replaces the stored updates this transaction listed (by id range: up to the newest row
+   * `listNoteUpdates` returned; every row when it listed none) by `merged`, their merge. An update
+   * appended after the listing, by this or a concurrent transaction, is kept (SPEC ST-26).
+   */
   replaceNoteUpdates(thread: string, merged: Uint8Array, at: number): Promise<void>;
 }

@@ -6,6 +6,7 @@
 import type { CommentView, ThreadEvent } from '@parley/protocol';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RootPosition } from '../domain/cursor.js';
+import { rendezvous } from './race.js';
 import type { CommentRecord, NewComment, Store, WriteTx } from './types.js';
 
 const AT = 1_700_000_000_000;
@@ -84,22 +85,72 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(seqs).toHaveLength(200);
     });
 
-    it('[ST-3] write transactions run one at a time, even across awaits', async () => {
+    it('[ST-21] two write transactions that race behave as if one ran after the other (no write skew)', async () => {
       const store = await openStore();
-      const log: string[] = [];
-      const slow = store.write(async () => {
-        log.push('slow:start');
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        log.push('slow:end');
+      await store.write((tx) => tx.ensureThread('t', null, null, AT));
+      const meet = rendezvous();
+      // Each votes only if the other has not: run one after the other, exactly one vote is cast.
+      const voteUnlessOther = (me: string, other: string) =>
+        store.write(async (tx) => {
+          const theirs = await tx.getVote('t', other);
+          await meet();
+          if (theirs !== null) return false;
+          await tx.setVote('t', me, 'plus');
+          return true;
+        });
+      const cast = await Promise.all([voteUnlessOther('u1', 'u2'), voteUnlessOther('u2', 'u1')]);
+      expect(cast.filter(Boolean)).toHaveLength(1);
+      const votes = await store.read(async (tx) => [await tx.getVote('t', 'u1'), await tx.getVote('t', 'u2')]);
+      expect(votes.filter((v) => v !== null)).toHaveLength(1);
+    });
+
+    it('[ST-22] two concurrent runs of one request: the second gets the first result, one record', async () => {
+      const store = await openStore();
+      await store.write((tx) => tx.ensureThread('t', null, null, AT));
+      const meet = rendezvous();
+      // What runMutation does: look the request up, else do the change and record it.
+      const run = (attempt: number) =>
+        store.write(async (tx) => {
+          const previous = await tx.getRequest('s:u1', 'r1');
+          await meet();
+          if (previous) return previous.result;
+          const seq = await tx.nextSeq('t');
+          const result = { seq, attempt };
+          await tx.saveRequest('s:u1', 'r1', { fingerprint: 'f', result, createdAt: AT });
+          return result;
+        });
+      const [first, second] = await Promise.all([run(1), run(2)]);
+      expect(second).toEqual(first);
+      expect(await store.read((tx) => tx.getThread('t'))).toMatchObject({ seq: 1 });
+      expect(await store.read((tx) => tx.getRequest('s:u1', 'r1'))).toMatchObject({ result: first });
+    });
+
+    it('[ST-23] concurrent reactions on one comment keep exact counts; two tabs of one reader count once', async () => {
+      const store = await openStore();
+      await store.write(async (tx) => {
+        await tx.ensureThread('t', null, null, AT);
+        await addComment(tx, 't', 'c1');
       });
-      const fast = store.write(async () => {
-        log.push('fast:start');
-      });
-      const read = store.read(async () => {
-        log.push('read');
-      });
-      await Promise.all([slow, fast, read]);
-      expect(log).toEqual(['slow:start', 'slow:end', 'fast:start', 'read']);
+      const like = (meet: () => Promise<void>, user: string) =>
+        store.write(async (tx) => {
+          const mine = await tx.getReactions('t', user, ['c1']);
+          await meet();
+          if (mine.get('c1') === 'like') return false;
+          await tx.setReaction('t', 'c1', user, 'like');
+          await tx.adjustReactionCounts('t', 'c1', 1, 0);
+          const seq = await tx.nextSeq('t');
+          await tx.appendEvent('t', { type: 'post.voted', thread: 't', seq, at: AT, plus: 0, minus: 0, userId: user, value: null });
+          return true;
+        });
+      const two = rendezvous();
+      expect(await Promise.all([like(two, 'u1'), like(two, 'u2')])).toEqual([true, true]);
+      expect(await store.read((tx) => tx.getComment('t', 'c1'))).toMatchObject({ likes: 2, score: 2 });
+      const tabs = rendezvous();
+      const fromTabs = await Promise.all([like(tabs, 'u3'), like(tabs, 'u3')]);
+      expect(fromTabs.filter(Boolean)).toHaveLength(1);
+      expect(await store.read((tx) => tx.getComment('t', 'c1'))).toMatchObject({ likes: 3 });
+      const events = await store.read((tx) => tx.listEvents('t', 0, 100));
+      expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
     });
 
     it('[ST-4] a transaction that throws leaves nothing behind, seq included', async () => {

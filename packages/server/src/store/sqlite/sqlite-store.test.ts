@@ -63,6 +63,27 @@ describe('SqliteStore on disk', () => {
   });
 });
 
+describe('SqliteStore single connection (not the store contract)', () => {
+  it('[ST-3] write transactions run one at a time, even across awaits', async () => {
+    const store = SqliteStore.open({ path: ':memory:' });
+    onTestFinished(() => store.close());
+    const log: string[] = [];
+    const slow = store.write(async () => {
+      log.push('slow:start');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      log.push('slow:end');
+    });
+    const fast = store.write(async () => {
+      log.push('fast:start');
+    });
+    const read = store.read(async () => {
+      log.push('read');
+    });
+    await Promise.all([slow, fast, read]);
+    expect(log).toEqual(['slow:start', 'slow:end', 'fast:start', 'read']);
+  });
+});
+
 describe('SqliteStore group commit', () => {
   /** Three writes issued in one turn, so they share one transaction; the middle one throws. */
   function threeWrites(store: SqliteStore, during?: () => void) {

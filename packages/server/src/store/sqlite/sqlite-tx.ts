@@ -28,6 +28,8 @@ import { SqliteLedger } from './sqlite-ledger.js';
  */
 export class SqliteTx implements WriteTx {
   private open = true;
+  /** Per thread, the newest note id `listNoteUpdates` returned: what a replacement may delete. */
+  private readonly listedNotes = new Map<string, number>();
   /** The Twei ledger, bound to this transaction. */
   readonly ledger = new SqliteLedger((write) => this.check(write));
 
@@ -263,7 +265,10 @@ export class SqliteTx implements WriteTx {
   }
 
   async listNoteUpdates(thread: string): Promise<Uint8Array[]> {
-    return (this.check().listNoteUpdates.all(thread) as { body: Buffer }[]).map((row) => row.body);
+    const rows = this.check().listNoteUpdates.all(thread) as { id: number; body: Buffer }[];
+    const last = rows.at(-1);
+    if (last) this.listedNotes.set(thread, Math.max(this.listedNotes.get(thread) ?? 0, last.id));
+    return rows.map((row) => row.body);
   }
 
   async noteStats(thread: string): Promise<NotesStats> {
@@ -278,7 +283,9 @@ export class SqliteTx implements WriteTx {
 
   async replaceNoteUpdates(thread: string, merged: Uint8Array, at: number): Promise<void> {
     const st = this.check(true);
-    st.deleteNoteUpdates.run(thread);
+    // Only what this transaction listed (and merged): an update appended since stays (SPEC ST-26).
+    const upTo = this.listedNotes.get(thread) ?? (st.noteStats.get(thread) as NotesStats).version;
+    st.deleteNoteUpdates.run(thread, upTo);
     st.insertNoteUpdate.run(thread, asBuffer(merged), at);
   }
 }

@@ -60,11 +60,12 @@ export const sql = {
   insertRequest: 'INSERT INTO requests (user_id, request_id, fingerprint, result, created_at) VALUES (?, ?, ?, ?, ?)',
   pruneRequests: 'DELETE FROM requests WHERE created_at < ?',
 
-  listNoteUpdates: 'SELECT body FROM note_updates WHERE thread = ? ORDER BY id',
+  listNoteUpdates: 'SELECT id, body FROM note_updates WHERE thread = ? ORDER BY id',
   noteStats: `SELECT COUNT(*) AS updates, COALESCE(SUM(length(body)), 0) AS bytes, COALESCE(MAX(id), 0) AS version
     FROM note_updates WHERE thread = ?`,
   insertNoteUpdate: 'INSERT INTO note_updates (thread, body, at) VALUES (?, ?, ?)',
-  deleteNoteUpdates: 'DELETE FROM note_updates WHERE thread = ?',
+  // By id range: a compaction deletes only the rows it listed and merged (SPEC ST-26).
+  deleteNoteUpdates: 'DELETE FROM note_updates WHERE thread = ? AND id <= ?',
 } as const;
 
 export type Statements = Record<keyof typeof sql, Statement>;

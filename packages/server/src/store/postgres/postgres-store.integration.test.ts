@@ -1,0 +1,190 @@
+/**
+ * The store, ledger and notes conformance suites against the real PostgreSQL (127.0.0.1:5432, or
+ * PARLEY_TEST_DATABASE_URL). Each run creates a database of its own (random name) and drops it
+ * afterwards; each store the suites open gets a fresh schema in it, so every test starts empty.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describeLedgerConformance } from '../ledger-conformance.js';
+import { describeNotesConformance } from '../notes-conformance.js';
+import { describeStoreConformance } from '../store-conformance.js';
+import { rendezvous } from '../race.js';
+import { pgLatestVersion } from './pg-migrations.js';
+import { PostgresStore } from './postgres-store.js';
+
+const BASE_URL = process.env.PARLEY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const database = `parley_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+const runUrl = (() => {
+  const url = new URL(BASE_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+})();
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: BASE_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+beforeAll(async () => {
+  await admin((client) => client.query(`CREATE DATABASE ${database}`));
+});
+
+afterAll(async () => {
+  await admin((client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+});
+
+let schemas = 0;
+/** A fresh, empty, migrated store: a new schema in this run's database. */
+const openFresh = (options: { poolSize?: number } = {}) => PostgresStore.open({ url: runUrl, schema: `s${++schemas}`, ...options });
+
+describeStoreConformance('postgres', () => openFresh());
+describeLedgerConformance('postgres', () => openFresh());
+describeNotesConformance('postgres', () => openFresh());
+
+/** A client on this run's database with `schema` first on its search_path. */
+async function raw<T>(schema: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: runUrl, options: `-c search_path=${schema}` });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+const grant = (from: string, to: string, amount: number) => ({
+  from,
+  to,
+  amount,
+  category: 'grant' as const,
+  thread: null,
+  ref: null,
+  requestId: null,
+  reverses: null,
+  at: 1,
+});
+
+describe('PostgresStore', () => {
+  it('migrates to the latest version once, recording each version in schema_migrations', async () => {
+    const schema = `s${++schemas}`;
+    const first = await PostgresStore.open({ url: runUrl, schema });
+    expect(await first.schemaVersion()).toBe(pgLatestVersion);
+    await first.close();
+    const second = await PostgresStore.open({ url: runUrl, schema });
+    onTestFinished(() => second.close());
+    expect(await second.schemaVersion()).toBe(pgLatestVersion);
+    const versions = await raw(schema, async (c) => (await c.query('SELECT version FROM schema_migrations ORDER BY version')).rows);
+    expect(versions.map((row: { version: number }) => row.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('nodes starting together apply each migration once', async () => {
+    const schema = `s${++schemas}`;
+    const stores = await Promise.all([1, 2, 3].map(() => PostgresStore.open({ url: runUrl, schema })));
+    onTestFinished(() => Promise.all(stores.map((s) => s.close())).then(() => undefined));
+    expect(await Promise.all(stores.map((s) => s.schemaVersion()))).toEqual([7, 7, 7]);
+  });
+
+  it('fails loudly when the database cannot be reached', async () => {
+    await expect(PostgresStore.open({ url: 'postgres://postgres@127.0.0.1:1/nothing' })).rejects.toThrow(/ECONNREFUSED|connect/);
+  });
+
+  it('[LED-3] UPDATE, DELETE and TRUNCATE on transfers raise; [LED-2] a negative reader balance violates a CHECK', async () => {
+    const schema = `s${++schemas}`;
+    const store = await PostgresStore.open({ url: runUrl, schema });
+    onTestFinished(() => store.close());
+    await store.write(async (tx) => {
+      await tx.ledger.openAccount('t:s', 'treasury', 1);
+      await tx.ledger.openAccount('r:s:ann', 'reader', 1);
+      await tx.ledger.transfer(grant('t:s', 'r:s:ann', 2));
+    });
+    await raw(schema, async (c) => {
+      await expect(c.query('UPDATE transfers SET amount = 500')).rejects.toThrow(/append-only/);
+      await expect(c.query('DELETE FROM transfers')).rejects.toThrow(/append-only/);
+      await expect(c.query('TRUNCATE transfers CASCADE')).rejects.toThrow(/append-only/);
+      await expect(c.query("UPDATE accounts SET balance = -1 WHERE id = 'r:s:ann'")).rejects.toThrow(/check constraint/);
+      // A treasury's balance lives in its shards, never on its account row.
+      await expect(c.query("UPDATE accounts SET balance = 5 WHERE id = 't:s'")).rejects.toThrow(/check constraint/);
+    });
+    expect(Object.fromEntries(await store.read((tx) => tx.ledger.allBalances()))).toEqual({ 't:s': -2, 'r:s:ann': 2 });
+  });
+
+  it('[ST-27] no hot treasury row: money moves of one site on two connections commit side by side, with no retry', async () => {
+    const store = await openFresh({ poolSize: 4 });
+    onTestFinished(() => store.close());
+    await store.write(async (tx) => {
+      await tx.ledger.openAccount('t:s', 'treasury', 1);
+      for (const reader of ['r:s:a', 'r:s:b']) await tx.ledger.openAccount(reader, 'reader', 1);
+    });
+    const before = { ...store.stats };
+    for (let round = 0; round < 5; round++) {
+      const meet = rendezvous(2, 2000);
+      // Both have moved the site's money before either commits: on one treasury row the second would wait, then fail.
+      await Promise.all(
+        ['r:s:a', 'r:s:b'].map((reader) =>
+          store.write(async (tx) => {
+            await tx.ledger.transfer(grant('t:s', reader, 1));
+            await meet();
+          }),
+        ),
+      );
+    }
+    expect(store.stats.retries - before.retries).toBe(0);
+    const balances = await store.read((tx) => tx.ledger.allBalances());
+    expect(Object.fromEntries(balances)).toEqual({ 't:s': -10, 'r:s:a': 5, 'r:s:b': 5 });
+    const shards = await raw(`s${schemas}`, async (c) => (await c.query("SELECT count(*)::int AS n FROM treasury_shards WHERE account = 't:s'")).rows[0]);
+    expect(shards.n).toBeGreaterThan(1);
+  });
+
+  it('[ST-21] a serialization failure re-runs the whole transaction; a command error is not retried', async () => {
+    const store = await openFresh({ poolSize: 4 });
+    onTestFinished(() => store.close());
+    await store.write((tx) => tx.ensureThread('t', null, null, 1));
+    const before = { ...store.stats };
+    const meet = rendezvous(2, 2000);
+    let runs = 0;
+    const bump = () =>
+      store.write(async (tx) => {
+        runs += 1;
+        await tx.getThread('t');
+        await meet();
+        return tx.nextSeq('t');
+      });
+    expect((await Promise.all([bump(), bump()])).sort()).toEqual([1, 2]);
+    expect(runs).toBe(3);
+    expect(store.stats.retries - before.retries).toBe(1);
+    let failing = 0;
+    await expect(
+      store.write(async () => {
+        failing += 1;
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
+    expect(failing).toBe(1);
+  });
+
+  it('[ST-21] opposite transfers between two readers neither deadlock-wait nor fail: accounts are locked in id order', async () => {
+    const store = await openFresh({ poolSize: 4 });
+    onTestFinished(() => store.close());
+    await store.write(async (tx) => {
+      await tx.ledger.openAccount('t:s', 'treasury', 1);
+      for (const reader of ['r:s:a', 'r:s:b']) {
+        await tx.ledger.openAccount(reader, 'reader', 1);
+        await tx.ledger.transfer(grant('t:s', reader, 10));
+      }
+    });
+    const started = Date.now();
+    await Promise.all([
+      store.write((tx) => tx.ledger.transfer(grant('r:s:a', 'r:s:b', 1))),
+      store.write((tx) => tx.ledger.transfer(grant('r:s:b', 'r:s:a', 2))),
+    ]);
+    // A deadlock would be found only after deadlock_timeout (1 s).
+    expect(Date.now() - started).toBeLessThan(900);
+    expect(Object.fromEntries(await store.read((tx) => tx.ledger.allBalances()))).toMatchObject({ 'r:s:a': 11, 'r:s:b': 9 });
+  });
+});

@@ -1,0 +1,211 @@
+import pg from 'pg';
+import type { ReadTx, Store, WriteTx } from '../types.js';
+import { pgMigrations } from './pg-migrations.js';
+import { PostgresTx, type Query } from './postgres-tx.js';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user@host:port/database` */
+  url: string;
+  /** Connections in the pool. @default 10 */
+  poolSize?: number;
+  /** Runs of one write transaction before a serialization failure is given up. @default 30 */
+  maxAttempts?: number;
+  /** A schema of its own (created when missing), e.g. one per test or per deployment. @default the role's search_path */
+  schema?: string;
+}
+
+/** What the write path did, for the benchmark and tests. */
+export interface PostgresWriteStats {
+  /** Write transactions committed or given up. */
+  transactions: number;
+  /** Extra runs after a serialization failure (40001) or deadlock (40P01). */
+  retries: number;
+}
+
+/** SQLSTATEs after which the whole transaction is run again: serialization failure, deadlock. */
+const RETRYABLE = new Set(['40001', '40P01']);
+
+/** BIGINT and NUMERIC (SUM of BIGINT) come back as JS numbers: every amount and time here is a safe integer. */
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20 || oid === 1700) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+} as pg.CustomTypesConfig;
+
+const errorCode = (error: unknown): string | undefined =>
+  typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : undefined;
+
+/**
+ * The PostgreSQL store (DESIGN.md "Storage and scale"): a pool of connections, so transactions of
+ * one node and of every other node run side by side.
+ *
+ * Concurrency contract (SPEC ST-21): every write transaction is SERIALIZABLE and is run again, from
+ * the start, on a serialization failure or a deadlock, up to `maxAttempts` runs with a jittered,
+ * growing pause between them. `work` may therefore run more than once: all its effects must go
+ * through `tx` (it is re-run in a fresh transaction; nothing of a failed run is kept). Reads run
+ * in a READ ONLY REPEATABLE READ transaction: one consistent snapshot, never a failure to retry.
+ */
+export class PostgresStore implements Store {
+  readonly stats: PostgresWriteStats = { transactions: 0, retries: 0 };
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closed = false;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly maxAttempts: number,
+  ) {}
+
+  /** Connects, migrates (one node at a time, under an advisory lock) and returns the store. */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    if (options.schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(options.schema)) {
+      throw new Error(`PostgresStore: schema must be a plain lower-case identifier, got ${JSON.stringify(options.schema)}`);
+    }
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      types,
+      ...(options.schema !== undefined && { options: `-c search_path=${options.schema}` }),
+    });
+    // An idle connection that dies (a restarted server) must not crash the process.
+    pool.on('error', () => undefined);
+    try {
+      await migrate(pool, options.schema);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return new PostgresStore(pool, options.maxAttempts ?? 30);
+  }
+
+  read<T>(work: (tx: ReadTx) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('store is closed'));
+    return this.track(this.once('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', false, work).then((run) => {
+      if (!run.ok) throw run.error;
+      return run.value;
+    }));
+  }
+
+  write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('store is closed'));
+    return this.track(this.writeWithRetries(work));
+  }
+
+  async pruneRequests(before: number): Promise<number> {
+    const { rowCount } = await this.pool.query('DELETE FROM requests WHERE created_at < $1', [before]);
+    return rowCount ?? 0;
+  }
+
+  async schemaVersion(): Promise<number> {
+    const { rows } = await this.pool.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations');
+    return rows[0]?.version ?? 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.pool.end();
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.inFlight.add(promise);
+    const done = () => this.inFlight.delete(promise);
+    promise.then(done, done);
+    return promise;
+  }
+
+  private async writeWithRetries<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
+    this.stats.transactions += 1;
+    for (let attempt = 1; ; attempt++) {
+      const run = await this.once('BEGIN ISOLATION LEVEL SERIALIZABLE', true, work);
+      if (run.ok) return run.value;
+      if (!run.retryable || attempt >= this.maxAttempts) throw run.error;
+      this.stats.retries += 1;
+      // Jittered and growing, so the transactions that collided do not collide again in step.
+      const pause = Math.random() * Math.min(50, 2 ** attempt);
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+
+  /** One run of `work` in one transaction; `retryable` when any statement failed with a retryable SQLSTATE. */
+  private async once<T>(
+    begin: string,
+    writable: boolean,
+    work: (tx: PostgresTx) => Promise<T>,
+  ): Promise<{ ok: true; value: T } | { ok: false; error: unknown; retryable: boolean }> {
+    const client = await this.pool.connect();
+    let retryable = false;
+    let broken: unknown = undefined;
+    const query: Query = async (text, values) => {
+      try {
+        const result = await client.query(text, values);
+        return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+      } catch (error) {
+        // A command may catch a database error and throw its own; the SQLSTATE still decides.
+        if (RETRYABLE.has(errorCode(error) ?? '')) retryable = true;
+        throw error;
+      }
+    };
+    const tx = new PostgresTx(query, writable);
+    try {
+      await client.query(begin);
+      try {
+        const value = await work(tx);
+        tx.end();
+        await query('COMMIT');
+        return { ok: true, value };
+      } catch (error) {
+        tx.end();
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          broken = rollbackError;
+        });
+        return { ok: false, error, retryable };
+      }
+    } catch (error) {
+      broken = error;
+      return { ok: false, error, retryable: RETRYABLE.has(errorCode(error) ?? '') };
+    } finally {
+      tx.end();
+      // A connection whose BEGIN or ROLLBACK failed is in an unknown state: destroy it.
+      client.release(broken instanceof Error ? broken : undefined);
+    }
+  }
+}
+
+/**
+ * Applies the missing migrations, each in its own transaction with its `schema_migrations` row.
+ * Nodes starting together take turns on a session advisory lock, so each version is applied once.
+ */
+async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void> {
+  const client = await pool.connect();
+  try {
+    if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query('SELECT pg_advisory_lock(7246617)');
+    try {
+      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version    INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL,
+        applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      )`);
+      const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+      const applied = new Set(rows.map((row) => row.version));
+      for (const migration of pgMigrations) {
+        if (applied.has(migration.version)) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(migration.sql);
+          await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw new Error(`migration ${migration.version} (${migration.name}) failed: ${String(error)}`, { cause: error });
+        }
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(7246617)');
+    }
+  } finally {
+    client.release();
+  }
+}
