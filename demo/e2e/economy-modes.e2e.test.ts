@@ -89,6 +89,7 @@ async function screenshots(browser: Browser, server: ParleyServer, persona: stri
     if (mode === 'compact') {
       await page.locator('button[part~="report-toggle"]').click();
       await page.locator('[part~="pnl"]').waitFor();
+      await page.waitForTimeout(300); // the chevron's turn
       await page.screenshot({ path: join(shots, `${mode}-open-${name}.png`) });
     }
     await context.close();
