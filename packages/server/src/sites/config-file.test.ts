@@ -25,6 +25,15 @@ describe('[CFG] parley.config.json', () => {
     expect(options.economy).toEqual({ sites: { a: { anything: 1 } } });
   });
 
+  it('[CFG-1] a site\'s economy mode (off | compact | full) reaches the site, full by default; [CFG-3] anything else is refused', () => {
+    const modes = ['off', 'compact', undefined].map((economy) => {
+      const options = parseConfigFile(one(economy ? { economy } : {}), 'f', {});
+      return resolveConfig({ ...options, logger: false }, {}).sites.get('news')?.economy;
+    });
+    expect(modes).toEqual(['off', 'compact', 'full']);
+    expect(() => parseConfigFile(one({ economy: 'minimal' }), 'f', {})).toThrow(/sites\[0\]\.economy: /);
+  });
+
   it('[CFG-2] PARLEY_SECRET, PARLEY_ORIGINS and PARLEY_ADMIN_KEY override the only site', () => {
     const options = parseConfigFile(one({ origins: ['https://a.example'] }), 'f', {
       PARLEY_SECRET: 'from-env',
