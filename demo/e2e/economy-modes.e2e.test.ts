@@ -8,7 +8,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ParleyServer } from '@parley/server';
+import { signToken, startParleyServer, type ParleyServer } from '@parley/server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo } from '../src/serve.js';
@@ -207,5 +207,73 @@ describe('no dead end at 0 Twei', () => {
       await page.screenshot({ path: join(shots, 'dead-end-desktop.png') });
     }
     expect(reader.errors).toEqual([]);
+  });
+});
+
+describe('the site\'s economy mode, end to end (config → economy:state → widget)', () => {
+  const SECRET = 'economy-modes-e2e-secret-at-least-32-bytes';
+  let browser: Browser;
+
+  /** A one-site server whose own page embeds the widget for a signed-in reader, as a publisher would. */
+  async function siteWith(
+    economy: 'off' | 'compact',
+    pageMode: string | null,
+  ): Promise<{ server: ParleyServer; page: Page; errors: string[]; sent: string[] }> {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-e2e-site-mode-'));
+    let token = '';
+    const server = await startParleyServer({
+      port: 0,
+      host: '127.0.0.1',
+      dbPath: join(dir, 'parley.db'),
+      sites: [{ id: 'news', secret: SECRET, origins: ['same-origin'], economy }],
+      onRequest: (req, res) => {
+        if (req.url !== '/') return false;
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(`<!doctype html><meta charset="utf-8"><script type="module" src="/parley.js"></script>
+          <article id="story"><p>${'Words worth reading. '.repeat(120)}</p></article>
+          <parley-thread thread="news/1" article="#story" token="${token}"${pageMode ? ` economy="${pageMode}"` : ''}></parley-thread>`);
+        return true;
+      },
+    });
+    afterAll(async () => {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    await server.upsertThread({ id: 'news/1', title: 'News one', published: true });
+    token = await signToken(SECRET, { sub: 'u1', name: 'Bella', lvl: 13 }, { audience: 'news' });
+    const page = await (await browser.newContext({ viewport: { width: 1100, height: 1000 } })).newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    const sent: string[] = [];
+    page.on('websocket', (ws) => ws.on('framesent', (frame) => sent.push(String(frame.payload))));
+    await page.goto(`${server.url}/`);
+    await page.locator('[part~="status"][data-status="connected"]').waitFor();
+    await page.locator('textarea[part~="composer-input"]').first().waitFor();
+    return { server, page, errors, sent };
+  }
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+
+  it('[W-E9] [W-E10] a compact site shows compact even when the page asks for full, and reading counts there', async () => {
+    const { page, errors, sent } = await siteWith('compact', 'full');
+    await page.locator('[part~="economy-line"]').waitFor();
+    await eventually(() => sent.some((frame) => frame.includes('read:heartbeat'))).toBe(true); // it runs: reading counts
+    expect(await page.locator('[part~="read-to-earn"], [part~="comment-to-earn"]').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('[W-E10] [W-E11] a site with the economy off: no Twei anywhere, no heartbeats, and a comment moves nothing', async () => {
+    const { server, page, errors, sent } = await siteWith('off', null);
+    await postComment(page, 'No tribute here.');
+    await eventually(() => page.locator('[part~="comment"][data-state="sent"]', { hasText: 'No tribute here.' }).count()).toBe(1);
+    await page.waitForTimeout(500);
+    expect(await page.locator('[part~="earnings"], [part~="comment-price"]').count()).toBe(0);
+    expect(await page.locator('parley-thread').evaluate((el) => el.shadowRoot!.textContent)).not.toContain('Twei');
+    expect(sent.some((frame) => frame.includes('"economy:state"'))).toBe(true); // frames are seen…
+    expect(sent.filter((frame) => frame.includes('read:heartbeat'))).toEqual([]); // …and none is a beat
+    expect(await server.store.read((tx) => tx.ledger.allTransfers())).toEqual([]);
+    expect(errors).toEqual([]);
   });
 });
