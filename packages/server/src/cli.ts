@@ -10,7 +10,7 @@ import { ConfigFileError, loadConfigFile, secretOf } from './sites/config-file.j
 import { SiteConfigError } from './sites/site-config.js';
 import { consoleLogger } from './logger.js';
 import { startParleyServer } from './server.js';
-import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import { chooseDatabase, DatabaseChoiceError, DatabaseOpenError, DEFAULT_SQLITE_PATH, describeDatabase, openStore } from './store/open-store.js';
 import { signToken } from './transport/tokens.js';
 
 const env = process.env;
@@ -32,6 +32,8 @@ Run "parley <command> --help" for a command's options.`,
   --port <n>      port to listen on, 0 for any free one   (env PARLEY_PORT, default 4000)
   --host <addr>   interface to bind                       (env PARLEY_HOST, default 0.0.0.0)
   --db <file>     SQLite database file                    (env PARLEY_DB, default ./data/parley.db)
+  --database-url <u> PostgreSQL instead, for several nodes: postgres://user@host:5432/db
+                  (env PARLEY_DATABASE_URL; giving it and --db / PARLEY_DB is refused)
   --site <id>     site id, the audience tokens must carry (env PARLEY_SITE, default demo)
   --redis-url <u> join other nodes through Redis: redis://host:6379[/db] (env PARLEY_REDIS_URL;
                   key prefix env PARLEY_REDIS_PREFIX, default parley)
@@ -53,9 +55,11 @@ Run "parley <command> --help" for a command's options.`,
   Secret: env PARLEY_SECRET (the development secret when unset).`,
   gates: gatesUsage,
   threads: threadsUsage,
-  migrate: `Usage: parley migrate [--db <file>]
+  migrate: `Usage: parley migrate [--db <file> | --database-url <url>]
 
-  --db <file>     SQLite database file (env PARLEY_DB, default ./data/parley.db)`,
+  --db <file>          SQLite database file (env PARLEY_DB, default ./data/parley.db)
+  --database-url <u>   PostgreSQL: postgres://user@host:5432/db (env PARLEY_DATABASE_URL);
+                       fails, with a non-zero exit, when it cannot be reached`,
 } as const;
 
 class UsageError extends Error {}
@@ -76,6 +80,7 @@ async function serve(args: string[]): Promise<void> {
       site: { type: 'string' },
       config: { type: 'string' },
       'redis-url': { type: 'string' },
+      'database-url': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -83,6 +88,8 @@ async function serve(args: string[]): Promise<void> {
   const configPath = values.config ?? env.PARLEY_CONFIG;
   // With a file, --site picks the site the env overrides apply to; without, it is the one site's id.
   const file = configPath ? loadConfigFile(configPath, values.site ? { ...env, PARLEY_SITE: values.site } : env) : null;
+  const databaseUrl = values['database-url'] ?? (env.PARLEY_DATABASE_URL || undefined);
+  const dbPath = values.db ?? env.PARLEY_DB ?? file?.dbPath;
   const sites: Partial<ParleyServerOptions> = file
     ? {
         sites: file.sites,
@@ -94,7 +101,8 @@ async function serve(args: string[]): Promise<void> {
   const server = await startParleyServer({
     port: toPort(values.port ?? env.PARLEY_PORT ?? String(file?.port ?? 4000)),
     host: values.host ?? env.PARLEY_HOST ?? file?.host ?? '0.0.0.0',
-    dbPath: values.db ?? env.PARLEY_DB ?? file?.dbPath ?? './data/parley.db',
+    // Only what was given: a SQLite path and a database URL together are refused (store/open-store.ts).
+    ...(databaseUrl ? { databaseUrl, ...(dbPath !== undefined && { dbPath }) } : { dbPath: dbPath ?? DEFAULT_SQLITE_PATH }),
     ...(values['redis-url'] && { redisUrl: values['redis-url'] }),
     ...sites,
     logger: consoleLogger,
@@ -160,14 +168,14 @@ async function token(args: string[]): Promise<void> {
 async function migrate(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { db: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { db: { type: 'string' }, 'database-url': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) return void console.log(usage.migrate);
-  const path = values.db ?? env.PARLEY_DB ?? './data/parley.db';
-  const store = SqliteStore.open({ path });
+  const choice = chooseDatabase(values.db ?? env.PARLEY_DB, values['database-url'] ?? (env.PARLEY_DATABASE_URL || undefined));
+  const store = await openStore(choice);
   const version = await store.schemaVersion();
   await store.close();
-  console.log(`Database ${path} is at schema version ${version}.`);
+  console.log(`Database ${describeDatabase(choice)} is at schema version ${version}.`);
 }
 
 const commands = new Map<string, (args: string[]) => Promise<void>>([
@@ -191,9 +199,13 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigFileError || error instanceof SiteConfigError) {
+  if (error instanceof ConfigFileError || error instanceof SiteConfigError || error instanceof DatabaseChoiceError) {
     console.error(`parley: ${error.message}`);
     process.exit(2);
+  }
+  if (error instanceof DatabaseOpenError) {
+    console.error(`parley: ${error.message}`);
+    process.exit(1);
   }
   if (error instanceof GatesRefused) {
     console.error(`parley: ${error.message}`);

@@ -7,6 +7,7 @@ import { EconomyDirectory, economyFromEnv, type EconomyOptions } from './economy
 import { resolveSite, SiteDirectory, type SiteOptions } from './sites/site-config.js';
 import { compileTrust, type TrustProxy } from './transport/client-address.js';
 import { memoryLimiters, type LimiterFactory } from './transport/rate-limit.js';
+import { chooseDatabase, DEFAULT_SQLITE_PATH, type DatabaseChoice } from './store/open-store.js';
 
 type AdapterConstructor = NonNullable<ServerOptions['adapter']>;
 
@@ -113,6 +114,13 @@ export interface ParleyServerOptions {
    */
   dbPath?: string;
   /**
+   * PostgreSQL instead of the SQLite file, for several nodes sharing one database:
+   * `postgres://user:password@host:5432/database`. Migrated on start. Setting it together with
+   * `dbPath` is refused (one of them would be ignored).
+   * @default `$PARLEY_DATABASE_URL`, else none — the SQLite file `dbPath`.
+   */
+  databaseUrl?: string;
+  /**
    * The site id, which tokens must carry as their audience (`aud`), so a token minted for another
    * site sharing a secret by accident is refused.
    * @default 'demo'
@@ -204,6 +212,8 @@ export interface ResolvedConfig {
   port: number;
   host: string;
   dbPath: string;
+  /** The store to open: the SQLite file `dbPath`, or PostgreSQL at `databaseUrl`. */
+  database: DatabaseChoice;
   /** The first site's id (the only one in the one-site shorthand). */
   siteId: string;
   secret: string;
@@ -292,7 +302,8 @@ export function resolveConfig(options: ParleyServerOptions = {}, env: NodeJS.Pro
   return {
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
-    dbPath: options.dbPath ?? './data/parley.db',
+    dbPath: options.dbPath ?? DEFAULT_SQLITE_PATH,
+    database: chooseDatabase(options.dbPath, options.databaseUrl ?? (env.PARLEY_DATABASE_URL || undefined)),
     siteId,
     secret: secret || DEV_SECRET,
     usingDevSecret: !options.sites && !secret,

@@ -6,7 +6,7 @@ import { createCommandContext, threadGates } from './commands/index.js';
 import { applyThreadSpec, refFor, threadInfo, type ThreadInfo, type ThreadSpec } from './commands/threads.js';
 import { resolveConfig, type ParleyServerOptions } from './config.js';
 import type { Identity } from './domain/identity.js';
-import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import { openStore } from './store/open-store.js';
 import type { Store } from './store/types.js';
 import { attachRealtime } from './realtime/index.js';
 import { Dispatcher } from './transport/dispatcher.js';
@@ -75,7 +75,10 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   // Before anything else opens: a Redis that cannot be reached stops the start, with the URL.
   const redis = config.redisUrl && !config.adapter ? await connectRedis(config.redisUrl, config.redisPrefix, logger) : null;
   const adapter = config.adapter ?? redis?.adapter;
-  const store = SqliteStore.open({ path: config.dbPath });
+  const store = await openStore(config.database).catch(async (error: unknown) => {
+    await redis?.close();
+    throw error;
+  });
   const ctx = createCommandContext(store, { sites: config.sites, economy: config.economy });
   const origins = originGuards(config.sites, logger);
 

@@ -65,6 +65,8 @@ export class PostgresStore implements Store {
       connectionString: options.url,
       max: options.poolSize ?? 10,
       types,
+      // A database that does not answer fails the start (or `parley migrate`) instead of hanging it.
+      connectionTimeoutMillis: 10_000,
       ...(options.schema !== undefined && { options: `-c search_path=${options.schema}` }),
     });
     // An idle connection that dies (a restarted server) must not crash the process.
