@@ -27,6 +27,8 @@ describe('EconomyStore', () => {
     expect(store.wallet).toMatchObject({ balance: 13, readEarned: 3 });
     connection.deliverWallet({ balance: 15, thread: 'other', readEarned: 9 });
     expect(store.wallet).toMatchObject({ balance: 15, readEarned: 3 });
+    connection.deliverWallet({ balance: 15, thread: null, readEarned: null, debt: 1, earnedToday: 12, dailyEarnCap: 60, pending: 3 });
+    expect(store.wallet).toMatchObject({ balance: 15, readEarned: 3, debt: 1, earnedToday: 12, dailyEarnCap: 60, pending: 3 });
   });
 
   it('a heartbeat’s answer updates reading time, earnings and balance; guests send none', () => {

@@ -71,8 +71,14 @@ export class EconomyStore {
         connection.onWallet((update) => {
           if (!this.wallet) return;
           if (update.thread === options.thread && update.readEarned === null) this.moved(update.balance);
+          const { pending, debt, earnedToday, dailyEarnCap } = update;
           this.wallet = {
             ...this.wallet,
+            // Newer servers also say what is pending, owed and earned today ([W-E5] counts on them).
+            ...(pending !== undefined && { pending }),
+            ...(debt !== undefined && { debt }),
+            ...(earnedToday !== undefined && { earnedToday }),
+            ...(dailyEarnCap !== undefined && { dailyEarnCap }),
             balance: update.balance,
             ...(update.thread === options.thread && update.readEarned !== null ? { readEarned: update.readEarned } : {}),
           };

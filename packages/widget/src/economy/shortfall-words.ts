@@ -5,7 +5,9 @@
  *          costs, what the reader has, and what really earns the difference — reading this article,
  *          at the rules' pace (`readMsPerTwei`), up to what is left of `readCapPerPost`, with how long
  *          that takes and the article's time to read; once this article's reading cap is reached, that
- *          other articles pay for reading. Never "comment to earn" for a refused comment.
+ *          other articles pay for reading. A debt is repaid first, so reading must cover it too; once
+ *          today's earning cap is reached, that reading pays again tomorrow (UTC), not that it pays now.
+ *          Never "comment to earn" for a refused comment.
  *   [W-E6] every other refusal keeps the server's message.
  * The words live in the `<parley-earnings>` chunk (define-earnings.ts): they are needed only once a
  * refusal arrives, and the chunk is fetched when the session starts.
@@ -42,20 +44,31 @@ export function shortfallMessage(event: ClientEventName, need: number, balance: 
   const earned = wallet?.readEarned ?? 0;
   const readMs = wallet?.readMs ?? 0;
   const left = Math.max(0, cap - earned);
-  const short = Math.max(1, need - balance);
+  // Credits repay a debt before they reach the balance.
+  const debt = Math.max(0, wallet?.debt ?? 0);
+  const short = Math.max(1, need - balance) + debt;
+  const owed = debt > 0 ? ` You owe ${twei(debt)}, which credits repay first.` : '';
+  const today =
+    wallet?.dailyEarnCap !== undefined && wallet.earnedToday !== undefined ? wallet.dailyEarnCap - wallet.earnedToday : Infinity;
+  if (today <= 0) {
+    return `${head}${owed} You have earned today's most on this site (${twei(wallet!.dailyEarnCap!)}); reading pays again from tomorrow (UTC).${tail}`;
+  }
   const pace = `${twei(1)} for every ${duration(per)} you read, up to ${twei(cap)}`;
   const length = ctx.readMinutes === null ? '' : ` (about ${ctx.readMinutes} min to read)`;
   if (left === 0) {
-    return `${head} You have earned the ${twei(cap)} reading this article pays; other articles here pay ${pace} each.${tail}`;
+    return `${head}${owed} You have earned the ${twei(cap)} reading this article pays; other articles here pay ${pace} each.${tail}`;
   }
-  const covered = Math.min(short, left);
+  const covered = Math.min(short, left, today);
   // Credits land on heartbeats: round up to the next beat, and never promise less than one beat.
   const beat = Math.max(1, rules.heartbeatMs);
   const ms = Math.max(beat, Math.ceil(Math.max(0, (earned + covered) * per - readMs) / beat) * beat);
-  if (covered < short) {
-    return `${head} Reading the rest of this article${length} earns ${twei(left)} more in about ${duration(ms)}; other articles here pay for reading too.${tail}`;
+  if (covered < short && covered === today) {
+    return `${head}${owed} Reading this article${length} earns ${twei(covered)} more in about ${duration(ms)}, the rest of today's most on this site; reading pays again from tomorrow (UTC).${tail}`;
   }
-  return `${head} Reading this article${length} earns ${pace}: about ${duration(ms)} more reading earns what this needs.${tail}`;
+  if (covered < short) {
+    return `${head}${owed} Reading the rest of this article${length} earns ${twei(left)} more in about ${duration(ms)}; other articles here pay for reading too.${tail}`;
+  }
+  return `${head}${owed} Reading this article${length} earns ${pace}: about ${duration(ms)} more reading earns what this needs.${tail}`;
 }
 
 /** [W-E5] [W-E6] The refusal as the reader should see it. */

@@ -47,6 +47,18 @@ describe('refusals for want of Twei', () => {
     expect(`${duration(90_000)} | ${duration(240_000)} | ${duration(1)}`).toBe('1 min 30 s | 4 min | 1 s');
   });
 
+  it('[W-E5] a debt is repaid first, so reading must cover it too; at today’s cap it says reading pays again tomorrow', () => {
+    expect(shortfallMessage('comment:post', 1, 0, ctx({ debt: 2 }))).toContain(
+      'Posting a comment costs 1 Twei and you have 0. You owe 2 Twei, which credits repay first. Reading this article (about 4 min to read) earns 1 Twei for every 20 s you read, up to 10 Twei: about 1 min more reading earns what this needs.',
+    );
+    expect(shortfallMessage('comment:post', 1, 0, ctx({ earnedToday: 60, dailyEarnCap: 60 }))).toBe(
+      "Posting a comment costs 1 Twei and you have 0. You have earned today's most on this site (60 Twei); reading pays again from tomorrow (UTC). Your comment is kept here: send it again once you have.",
+    );
+    expect(shortfallMessage('post:vote', 3, 0, ctx({ earnedToday: 59, dailyEarnCap: 60 }))).toBe(
+      "This vote costs 3 Twei and you have 0. Reading this article (about 4 min to read) earns 1 Twei more in about 20 s, the rest of today's most on this site; reading pays again from tomorrow (UTC).",
+    );
+  });
+
   it('[W-E6] other refusals, and refusals of requests that cost nothing, keep the server’s message', () => {
     const limited = { code: 'rate_limited' as const, message: 'Slow down.' };
     expect(explainRefusal(limited, 'comment:post', ctx())).toBe(limited);
