@@ -190,9 +190,13 @@ describe('no dead end at 0 Twei', () => {
     reader = await openAs(browser, server.url, 'writer');
   });
 
-  it('[W-E5] a refused comment says what reading this article earns and how long it takes, and can be sent again', async () => {
+  it('[W-E5] [W-E14] a refused comment says what reading this article earns and how long it takes, and can be sent again', async () => {
     const { page } = reader;
     await eventually(() => balanceShown(page)).toBe(0);
+    // [W-E14] said before writing, too
+    expect(await textOf(page.locator('[part~="comment-price"]'))).toBe(
+      'Posting costs a 1 Twei tribute and earns 3 Twei. You have 0: reading this article pays 1 Twei every 1 min.',
+    );
     await postComment(page, 'My first words here.');
     const failed = page.locator('[part~="comment"][data-state="failed"]');
     await failed.waitFor();

@@ -141,4 +141,16 @@ describe('economy modes in <parley-thread>', () => {
     connection.answer('economy:state', state({ wallet: null })); // a server that still says "guest": no loop
     expect(connection.requests('economy:state')).toHaveLength(2);
   });
+
+  it('[W-E14] a reader who cannot afford the tribute is told before writing what reading this article pays', async () => {
+    const { threadPart, connection, el } = await open({ balance: 0 });
+    const price = () => threadPart('comment-price')?.textContent?.replace(/\s+/g, ' ').trim();
+    expect(price()).toBe('Posting costs a 1 Twei tribute and earns 3 Twei. You have 0: reading this article pays 1 Twei every 20 s.');
+    connection.deliverWallet({ balance: 0, thread: THREAD, readEarned: 10 }); // this article's cap reached
+    await settled(el);
+    expect(price()).toBe('Posting costs a 1 Twei tribute and earns 3 Twei. You have 0.');
+    connection.deliverWallet({ balance: 1, thread: null, readEarned: null });
+    await settled(el);
+    expect(price()).toBe('Posting costs a 1 Twei tribute and earns 3 Twei.');
+  });
 });

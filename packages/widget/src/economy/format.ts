@@ -8,3 +8,12 @@ export function twei(amount: number, signed = false): string {
 export function reportDate(at: number): string {
   return new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+/** "20 s", "1 min", "1 min 30 s", "4 min". */
+export function duration(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  const min = Math.floor(seconds / 60);
+  const s = seconds % 60;
+  if (min === 0) return `${s} s`;
+  return s === 0 ? `${min} min` : `${min} min ${s} s`;
+}

@@ -13,7 +13,7 @@
  * refusal arrives, and the chunk is fetched when the session starts.
  */
 import { ErrorCodes, type ClientEventName, type ParleyError } from '@parley/protocol';
-import { twei } from './format.js';
+import { duration, twei } from './format.js';
 import type { ShortfallContext } from './shortfall.js';
 
 /** The requests that can cost Twei, and how the message names them. */
@@ -23,15 +23,6 @@ export const PAID: Partial<Record<ClientEventName, string>> = {
   'post:vote': 'This vote',
   'report:buy': 'A report',
 };
-
-/** "20 s", "1 min", "1 min 30 s", "4 min". */
-export function duration(ms: number): string {
-  const seconds = Math.max(1, Math.ceil(ms / 1000));
-  const min = Math.floor(seconds / 60);
-  const s = seconds % 60;
-  if (min === 0) return `${s} s`;
-  return s === 0 ? `${min} min` : `${min} min ${s} s`;
-}
 
 /** [W-E5] The widget's wording for an `insufficient_funds` refusal of `event`. */
 export function shortfallMessage(event: ClientEventName, need: number, balance: number, ctx: ShortfallContext): string {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { WalletFakeConnection, state } from './testing.js';
 import { loadEconomyChunk } from './earnings-loader.js';
 import { withRefusalsExplained, type ShortfallContext } from './shortfall.js';
-import { duration, explainRefusal, shortfallMessage } from './shortfall-words.js';
+import { explainRefusal, shortfallMessage } from './shortfall-words.js';
+import { duration } from './format.js';
 
 const rules = state().rules; // 1 Twei per 20 s of reading, up to 10; a beat every 10 s
 const ctx = (wallet: Partial<ShortfallContext['wallet']> = {}, readMinutes: number | null = 4): ShortfallContext => ({

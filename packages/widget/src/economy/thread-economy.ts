@@ -2,7 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { EconomyMode } from '@parley/protocol';
 import type { ThreadConnection } from '../state/connection.js';
 import { EconomyStore } from './economy-store.js';
-import { twei } from './format.js';
+import { duration, twei } from './format.js';
 import { loadEarnings } from './earnings-loader.js';
 import { effectiveEconomyMode, parseEconomyMode } from './mode.js';
 import type { ShortfallContext } from './shortfall.js';
@@ -117,12 +117,23 @@ export class ThreadEconomy {
   }
 }
 
-/** Under the composer: what posting costs and pays, before the reader posts. */
+/**
+ * Under the composer: what posting costs and pays, before the reader posts. [W-E14] A reader who
+ * cannot afford the tribute is told so before writing, with what earns it while reading this article
+ * still pays (its cap and today's not reached).
+ */
 export function renderCommentPrice(economy: ThreadEconomy | null): TemplateResult | typeof nothing {
-  const amounts = economy?.store.rules?.amounts;
-  if (!amounts || !economy?.store.wallet || economy.mode === 'off') return nothing;
+  const rules = economy?.store.rules;
+  const wallet = economy?.store.wallet;
+  if (!rules || !wallet || economy.mode === 'off') return nothing;
+  const { commentTributes, commentRewards } = rules.amounts;
+  const reading = wallet.readEarned < rules.readCapPerPost && (wallet.earnedToday ?? 0) < (wallet.dailyEarnCap ?? Infinity);
+  const short =
+    wallet.balance >= commentTributes
+      ? ''
+      : ` You have ${wallet.balance}${reading ? `: reading this article pays ${twei(1)} every ${duration(rules.readMsPerTwei)}` : ''}.`;
   return html`<p part="comment-price" class="comment-price">
-    Posting costs a ${twei(amounts.commentTributes)} tribute and earns ${twei(amounts.commentRewards)}.
+    Posting costs a ${twei(commentTributes)} tribute and earns ${twei(commentRewards)}.${short}
   </p>`;
 }
 
