@@ -4,7 +4,8 @@
  * readers and writers to drive it, and relays every write to the room with one `io.to(room).emit`
  * — no database, no validation, no auth, no batching. Presence is the naive relay: every
  * `presence:set` (renewals that change nothing included) goes to everyone else in the room as a
- * `presence:state`, so its messages grow with the square of the readers. Heartbeats and
+ * `presence:state` (volatile: dropped for a socket still busy writing), so its messages grow with
+ * the square of the readers. Heartbeats and
  * `economy:state` are answered with fixed payloads of Parley's shape. Parley's figures divided by
  * these show what Parley adds on top of Socket.IO.
  */
@@ -86,7 +87,10 @@ io.on('connection', (socket) => {
       : { clear: [key] };
     if (input.typing) thread.typing.set(key, { key, name: author.name, parentId: input.typing.parentId });
     else thread.typing.delete(key);
-    socket.to(input.thread).emit('presence:state', { thread: input.thread, node: 'baseline', readers: roomSize(input.thread), typing: change });
+    // Volatile, as Socket.IO advises for ephemeral state: a socket still busy writing skips it.
+    // Otherwise every undelivered relay waits in the server's memory, which at 10,000 readers
+    // grows by hundreds of MB a second until the process dies; the relay stays naive in volume.
+    socket.to(input.thread).volatile.emit('presence:state', { thread: input.thread, node: 'baseline', readers: roomSize(input.thread), typing: change });
   });
 
   socket.on('presence:sync', (input: { thread: string }, ack: Ack) => {

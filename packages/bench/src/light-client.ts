@@ -56,9 +56,9 @@ const OTHER = kindIndex('other');
 /** An answer the server refused, or one that never came: by event, then error code. */
 export type AckErrors = Record<string, Record<string, number>>;
 
-export function countAckError(errors: AckErrors, event: string, code: string): void {
+export function countAckError(errors: AckErrors, event: string, code: string, times = 1): void {
   const byCode = (errors[event] ??= {});
-  byCode[code] = (byCode[code] ?? 0) + 1;
+  byCode[code] = (byCode[code] ?? 0) + times;
 }
 
 /** What the fleet gives every connection: shared counters, and where to send thread:events. */

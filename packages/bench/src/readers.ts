@@ -20,7 +20,7 @@ import { RealtimeLimits, type ThreadEvent } from '@parley/protocol';
 import type { CommentLatency } from './comment-latency.js';
 import { onCleanup } from './cleanup.js';
 import { delay } from './child-handle.js';
-import { LightClient, Traffic, type AckErrors, type LightClientSink, type TrafficSnapshot } from './light-client.js';
+import { countAckError, LightClient, Traffic, type AckErrors, type LightClientSink, type TrafficSnapshot } from './light-client.js';
 import { benchSite } from './targets.js';
 
 export interface ReaderBehaviour {
@@ -156,6 +156,9 @@ const parsedKeyBytes = 160;
 export class ReaderFleet implements LightClientSink {
   readonly traffic = new Traffic();
   readonly ackErrors: AckErrors = {};
+  /** Readers that never joined, by why (connect refused, join refused or unanswered, deadline). */
+  readonly joinFailures: AckErrors = {};
+  notJoined = 0;
   private readonly readers: Reader[] = [];
   private readonly byClient = new Map<LightClient, Reader>();
   private readonly parsed = new Map<string, { packet: Buffer; events: ThreadEvent[] }[]>();
@@ -189,24 +192,44 @@ export class ReaderFleet implements LightClientSink {
    * Reader i is signed in when {@link isSignedIn}, token or not (the baseline takes no tokens but
    * must be sent the same stream); a guest's token is null.
    */
-  async open(tokens: readonly (string | null)[], batchSize: number, progress: (opened: number) => void): Promise<number> {
+  async open(tokens: readonly (string | null)[], batchSize: number, progress: (opened: number) => void, deadlineMs: number): Promise<number> {
     const started = performance.now();
     this.timer ??= setInterval(() => this.tick(), tickMs);
-    while (this.readers.length < tokens.length) {
-      const first = this.readers.length;
+    let next = 0;
+    while (next < tokens.length) {
+      if (performance.now() - started > deadlineMs) {
+        this.notJoined += tokens.length - next;
+        countAckError(this.joinFailures, 'not attempted', `joins took over ${Math.round(deadlineMs / 1000)} s`, tokens.length - next);
+        break;
+      }
+      const first = next;
       const size = Math.min(batchSize, tokens.length - first);
+      next += size;
       const batch = await Promise.all(
-        Array.from({ length: size }, (_, n) => {
+        Array.from({ length: size }, async (_, n) => {
           const index = first + n;
-          return this.openOne(tokens[index] ?? null, isSignedIn(index, this.behaviour.signedInShare));
+          try {
+            return await this.openOne(tokens[index] ?? null, isSignedIn(index, this.behaviour.signedInShare));
+          } catch (error) {
+            // A server that cannot keep up refuses or times out some joins: counted, the run goes on.
+            this.notJoined += 1;
+            countAckError(this.joinFailures, 'join', error instanceof Error ? error.message.slice(0, 120) : String(error));
+            return null;
+          }
         }),
       );
-      this.readers.push(...batch);
-      progress(this.readers.length);
+      for (const reader of batch) if (reader) this.readers.push(reader);
+      progress(next);
       // Let the server settle (and its join queries finish) before the next wave.
       await delay(20);
     }
+    if (this.readers.length === 0) throw new Error(`no reader could join: ${JSON.stringify(this.joinFailures)}`);
     return performance.now() - started;
+  }
+
+  /** Readers that joined (and are measured). */
+  get size(): number {
+    return this.readers.length;
   }
 
   private async openOne(token: string | null, signedIn: boolean): Promise<Reader> {
@@ -215,6 +238,16 @@ export class ReaderFleet implements LightClientSink {
     const client = await LightClient.connect(this, { url: this.url, origin: benchSite.origin, auth, timeoutMs: 20_000 });
     reader.client = client;
     this.byClient.set(client, reader);
+    try {
+      return await this.joinOne(reader, client);
+    } catch (error) {
+      client.close();
+      this.byClient.delete(client);
+      throw error;
+    }
+  }
+
+  private async joinOne(reader: Reader, client: LightClient): Promise<Reader> {
     const joinAck = await this.ask(client, 'thread:join', { thread: this.thread }, 'join');
     const [answer] = JSON.parse(joinAck) as [{ ok: boolean; data?: { thread: { seq: number } }; error?: { code: string; message: string } }];
     if (!answer.ok || !answer.data) throw new Error(`thread:join: ${answer.error?.code ?? '?'}: ${answer.error?.message ?? ''}`);
@@ -226,7 +259,7 @@ export class ReaderFleet implements LightClientSink {
       after.push(this.ask(client, 'presence:sync', { thread: this.thread }, 'presence'));
       this.presenceWheel.add(reader);
     }
-    if (signedIn) {
+    if (reader.signedIn) {
       after.push(this.ask(client, 'economy:state', { thread: this.thread }, 'economy'));
       this.heartbeatWheel.add(reader);
     }

@@ -82,8 +82,13 @@ function hotCaveats(r: HotThreadResult): string[] {
   const notes: string[] = [];
   const ackErrors = errorsText(r.writers.errors);
   if (ackErrors !== 'none') notes.push(`  ! ${where}: writes refused: ${ackErrors}`);
+  if (Object.keys(r.writerDisconnects).length > 0) notes.push(`  ! ${where}: writers disconnected: ${errorsText(r.writerDisconnects)}`);
   const readerRefusals = Object.entries(r.ackErrors).map(([event, codes]) => `${event} ${errorsText(codes)}`);
   if (readerRefusals.length > 0) notes.push(`  ! ${where}: readers' requests refused or unanswered: ${readerRefusals.join('; ')}`);
+  if (r.joinedReaders < r.readers) {
+    const why = Object.entries(r.joinFailures).map(([stage, reasons]) => `${stage}: ${errorsText(reasons)}`);
+    notes.push(`  ! ${where}: only ${count(r.joinedReaders)} readers joined (figures are over them): ${why.join('; ')}`);
+  }
   if (r.receipts.disconnected > 0) notes.push(`  ! ${where}: ${count(r.receipts.disconnected)} readers were disconnected`);
   if (r.receipts.outOfOrder > 0) notes.push(`  ! ${where}: ${count(r.receipts.outOfOrder)} events repeated or out of order`);
   if (r.clientCpuPercent > 85) notes.push(`  ! ${where}: client core ${r.clientCpuPercent.toFixed(0)}% busy — latencies include client-side queueing`);

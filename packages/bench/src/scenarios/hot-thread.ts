@@ -41,6 +41,10 @@ export interface HotThreadResult {
   /** Whether readers sent presence (renewals, typing, sync) as the widget does. */
   presence: boolean;
   readers: number;
+  /** Readers that joined and were measured (all of them, unless the server refused or could not keep up). */
+  joinedReaders: number;
+  /** Why the others did not join: by stage, then reason. */
+  joinFailures: AckErrors;
   behaviour: ReaderBehaviour;
   connectSeconds: number;
   measuredSeconds: number;
@@ -55,6 +59,8 @@ export interface HotThreadResult {
   perReaderPerSecond: ReaderTraffic;
   /** What the readers sent on their own cadence in the window. */
   cadence: CadenceCounts;
+  /** Writers (socket.io-client) the server disconnected during the run, by reason. */
+  writerDisconnects: Record<string, number>;
   /** Refused or unanswered requests by event and code, over the whole run (joins included). */
   ackErrors: AckErrors;
   serverCpuMs: number;
@@ -77,6 +83,8 @@ export interface HotThreadResult {
 }
 
 const thread = benchThreads.hot;
+/** Joins still going after this are not attempted: a naive relay may never let 10,000 readers in. */
+const joinDeadlineMs = 60_000;
 const commenterCount = 2;
 const reactorCount = 4;
 const reactionPoolSize = 40;
@@ -109,15 +117,25 @@ export async function runHotThread(
   try {
     const tokens = await target.tokens(server, writerUsers(`hot-${target.name}`, commenterCount + reactorCount));
     for (const token of tokens) sockets.push(await connectClient(server.url, token));
+    // A writer the server dropped makes every later write time out: say why, not just that.
+    const writerDisconnects: Record<string, number> = {};
+    for (const socket of sockets) socket.on('disconnect', (reason) => void (writerDisconnects[reason] = (writerDisconnects[reason] ?? 0) + 1));
     const commenters = sockets.slice(0, commenterCount);
     const reactors = sockets.slice(commenterCount);
     const pool = await postReactionPool(commenters[0] as ParleySocket, latency);
 
     fleet = new ReaderFleet(server.url, thread, latency, behaviour, pool);
     const readerTokens = await readerTokensFor(target, server, readerCount, config.signedInShare);
-    const connectMs = await fleet.open(readerTokens, config.connectBatchSize, (opened) => {
-      if (opened % 2000 === 0 || opened === readerCount) log(`  ${label}: ${opened}/${readerCount} readers joined`);
-    });
+    const connectMs = await fleet.open(
+      readerTokens,
+      config.connectBatchSize,
+      (opened) => {
+        if (opened % 2000 === 0 || opened === readerCount) log(`  ${label}: ${opened}/${readerCount} readers tried, ${fleet?.size ?? 0} joined`);
+      },
+      joinDeadlineMs,
+    );
+    // Measured over the readers that joined: a collapsing server may not have let them all in.
+    const joined = fleet.size;
     fleet.startTyping();
     // Also lets join work and GC settle (and typing reach its share) before the window opens.
     await waitForQuietMachine(Math.max(1, config.waitQuietSeconds), log);
@@ -135,8 +153,8 @@ export async function runHotThread(
     // Everything on this side first: a server still busy with the stream answers its CPU late.
     const windowMs = performance.now() - windowStart;
     const clientCpu = process.cpuUsage(clientCpuBefore);
-    const perReaderPerSecond = trafficPerReaderPerSecond(trafficBefore, fleet.trafficSoFar(), readerCount, windowMs / 1000);
-    const messagesDelivered = perReaderPerSecond.messages * readerCount * (windowMs / 1000);
+    const perReaderPerSecond = trafficPerReaderPerSecond(trafficBefore, fleet.trafficSoFar(), joined, windowMs / 1000);
+    const messagesDelivered = perReaderPerSecond.messages * joined * (windowMs / 1000);
     const cadence = fleet.cadence();
     const coreBusy = busyPercentSince(coresBefore);
     const cpuAfter = await server.cpuClock();
@@ -157,17 +175,20 @@ export async function runHotThread(
       server: target.name,
       presence: variant.presence,
       readers: readerCount,
+      joinedReaders: joined,
+      joinFailures: fleet.joinFailures,
       behaviour,
       connectSeconds: connectMs / 1000,
       measuredSeconds: windowMs / 1000,
       writers: writerTotals,
       deliveryMs: latency.deliveries.summary(),
-      expectedDeliveries: writerTotals.comments * readerCount,
+      expectedDeliveries: writerTotals.comments * joined,
       receipts: fleet.totals(writerTotals.finalSeq),
       messagesDelivered,
       perReaderPerSecond,
       cadence,
       ackErrors: fleet.ackErrors,
+      writerDisconnects: { ...writerDisconnects },
       serverCpuMs: cpuMicros / 1000,
       serverCpuPercent,
       serverCpuPerMessageUs: messagesDelivered > 0 ? cpuMicros / messagesDelivered : null,
