@@ -140,4 +140,19 @@ describe('EconomyStore', () => {
     connection.answer('economy:state', state({ wallet: { balance: 14, readEarned: 2, readMs: 40_000 }, reports: [report('r1', 5)] }));
     expect(store.freshness).toEqual({ kind: 'unknown' });
   });
+
+  it('[W-E8] a heartbeat that pays more than its read credit (a reward fell due) makes the report unknown', () => {
+    const { connection, store } = setup();
+    connection.answer('economy:state', state());
+    store.buyReport();
+    connection.answer('report:buy', report('r1', 5));
+    connection.deliverWallet({ balance: 9, thread: 't', readEarned: null });
+    store.heartbeat();
+    connection.answer('read:heartbeat', { thread: 't', readMs: 20_000, readEarned: 1, credited: 1, balance: 10 }); // reading alone
+    connection.deliverWallet({ balance: 10, thread: 't', readEarned: 1 });
+    expect(store.freshness).toEqual({ kind: 'current' });
+    store.heartbeat();
+    connection.answer('read:heartbeat', { thread: 't', readMs: 40_000, readEarned: 2, credited: 1, balance: 14 }); // + a reward of 3
+    expect(store.freshness).toEqual({ kind: 'unknown' });
+  });
 });

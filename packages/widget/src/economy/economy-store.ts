@@ -13,8 +13,9 @@
  *          reader's Twei on this post: a comment's tribute or reward, a reaction given or received, a
  *          vote, a settlement) — other than the purchase's own charge. Then it says how many moved.
  *   [W-E8] when the widget cannot know — the newest report was bought before this page opened or in
- *          another tab, or the balance moved while it was offline in a way read credits do not explain
- *          — a new report is offered, and it says so rather than claim nothing changed.
+ *          another tab, or the balance moved in a way this post's read credits do not explain (while it
+ *          was offline, or in a heartbeat that also paid rewards that fell due) — a new report is
+ *          offered, and it says so rather than claim nothing changed.
  */
 import type { EconomyMode, EconomyRulesView, ParleyError, PnlReport, WalletView } from '@parley/protocol';
 import type { ThreadConnection } from '../state/connection.js';
@@ -71,6 +72,7 @@ export class EconomyStore {
         connection.onWallet((update) => {
           if (!this.wallet) return;
           if (update.thread === options.thread && update.readEarned === null) this.moved(update.balance);
+          else if (update.thread === options.thread && update.readEarned !== null) this.unexplained(update.balance, update.readEarned);
           const { pending, debt, earnedToday, dailyEarnCap } = update;
           this.wallet = {
             ...this.wallet,
@@ -140,6 +142,7 @@ export class EconomyStore {
     this.connection.request('read:heartbeat', { thread: this.options.thread }, (ack) => {
       if (this.disposed || !ack.ok || !this.wallet) return;
       const { readMs, readEarned, balance } = ack.data;
+      this.unexplained(balance, readEarned); // [W-E8] a beat may also pay rewards that fell due
       this.wallet = { ...this.wallet, readMs, readEarned, balance };
       this.changed();
     });
@@ -195,6 +198,15 @@ export class EconomyStore {
     const echo = tracking.echo;
     tracking.echo = null;
     if (echo !== balance) tracking.movements += 1;
+  }
+
+  /**
+   * [W-E8] A read credit explains only its own Twei: when the balance moved by more (a reward that
+   * fell due, paid in the same beat, for this post or another), what moved cannot be told apart.
+   */
+  private unexplained(balance: number, readEarned: number): void {
+    const wallet = this.wallet;
+    if (this.tracking && wallet && balance - wallet.balance !== readEarned - wallet.readEarned) this.tracking = null;
   }
 
   private fail(error: ParleyError): void {
