@@ -41,22 +41,38 @@ export function busyPercentSince(before: CoreTimes | null): number[] | null {
 const quietPercent = 15;
 
 /**
- * Waits (up to `maxSeconds`) until no core is more than a little busy, so a run does not start in
- * the middle of someone's build. Returns the last sample's load, for the record.
+ * CPU time (µs) this run's own processes have used so far, per core (server core, client core):
+ * subtracted from what a core was busy with, when readers keep the machine busy on purpose.
  */
-export async function waitForQuietMachine(maxSeconds: number, log: (line: string) => void): Promise<number[] | null> {
+export type OwnCpu = () => Promise<number[]>;
+
+/**
+ * Waits (up to `maxSeconds`) until no core is more than a little busy, so a run does not start in
+ * the middle of someone's build. With `own`, only other processes' load counts: connected readers
+ * renew presence and send heartbeats, which is load the run means to have. Returns the last
+ * sample's load, for the record.
+ */
+export async function waitForQuietMachine(maxSeconds: number, log: (line: string) => void, own?: OwnCpu): Promise<number[] | null> {
   const deadline = performance.now() + maxSeconds * 1000;
   let warned = false;
   for (;;) {
+    const ownBefore = await own?.();
     const before = readCoreTimes();
+    const startedAt = performance.now();
     await delay(1000);
-    const load = busyPercentSince(before);
+    const busy = busyPercentSince(before);
+    const ownAfter = await own?.();
+    const seconds = (performance.now() - startedAt) / 1000;
+    const load =
+      busy && ownBefore && ownAfter
+        ? busy.map((percent, core) => Math.max(0, percent - ((ownAfter[core] ?? 0) - (ownBefore[core] ?? 0)) / 1e4 / seconds))
+        : busy;
     if (!load || load.every((percent) => percent < quietPercent)) return load;
     if (performance.now() >= deadline) {
       log(`  ! machine still busy (${formatLoad(load)}); measuring anyway — figures include that contention`);
       return load;
     }
-    if (!warned) log(`  machine busy (${formatLoad(load)}); waiting up to ${maxSeconds} s for it to quieten…`);
+    if (!warned) log(`  machine busy (${own ? 'others: ' : ''}${formatLoad(load)}); waiting up to ${maxSeconds} s for it to quieten…`);
     warned = true;
   }
 }

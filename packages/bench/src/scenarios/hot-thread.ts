@@ -84,7 +84,7 @@ export interface HotThreadResult {
 
 const thread = benchThreads.hot;
 /** Joins still going after this are not attempted: a naive relay may never let 10,000 readers in. */
-const joinDeadlineMs = 60_000;
+const joinDeadlineMs = (readers: number): number => Math.max(60_000, readers * 8);
 const commenterCount = 2;
 const reactorCount = 4;
 const reactionPoolSize = 40;
@@ -132,13 +132,17 @@ export async function runHotThread(
       (opened) => {
         if (opened % 2000 === 0 || opened === readerCount) log(`  ${label}: ${opened}/${readerCount} readers tried, ${fleet?.size ?? 0} joined`);
       },
-      joinDeadlineMs,
+      joinDeadlineMs(readerCount),
     );
     // Measured over the readers that joined: a collapsing server may not have let them all in.
     const joined = fleet.size;
     fleet.startTyping();
     // Also lets join work and GC settle (and typing reach its share) before the window opens.
-    await waitForQuietMachine(Math.max(1, config.waitQuietSeconds), log);
+    const ownCpu = async (): Promise<number[]> => {
+      const usage = process.cpuUsage();
+      return [(await server.cpuClock()).micros, usage.user + usage.system];
+    };
+    await waitForQuietMachine(Math.max(1, config.waitQuietSeconds), log, pinning.pinned ? ownCpu : undefined);
 
     const writers = new HotWriters(commenters, reactors, thread, pool, latency);
     const cpuBefore = await server.cpuClock();
