@@ -8,7 +8,7 @@ import { threadsCommand, threadsUsage } from './cli-threads.js';
 import { DEV_SECRET, type ParleyServerOptions } from './config.js';
 import { ConfigFileError, loadConfigFile, secretOf } from './sites/config-file.js';
 import { SiteConfigError } from './sites/site-config.js';
-import { consoleLogger } from './logger.js';
+import { consoleLogger, jsonLogger } from './logger.js';
 import { startParleyServer } from './server.js';
 import { chooseDatabase, DatabaseChoiceError, DatabaseOpenError, DEFAULT_SQLITE_PATH, describeDatabase, openStore } from './store/open-store.js';
 import { signToken } from './transport/tokens.js';
@@ -98,6 +98,8 @@ async function serve(args: string[]): Promise<void> {
         ...(file.trustProxy !== undefined && { trustProxy: file.trustProxy }),
       }
     : { siteId: values.site ?? env.PARLEY_SITE ?? 'demo', ...(env.PARLEY_SECRET ? { secret: env.PARLEY_SECRET } : {}) };
+  // JSON lines for log shippers, secrets redacted (logger.ts); PARLEY_LOG_LEVEL=debug|info|warn|error.
+  const logger = jsonLogger();
   const server = await startParleyServer({
     port: toPort(values.port ?? env.PARLEY_PORT ?? String(file?.port ?? 4000)),
     host: values.host ?? env.PARLEY_HOST ?? file?.host ?? '0.0.0.0',
@@ -105,7 +107,7 @@ async function serve(args: string[]): Promise<void> {
     ...(databaseUrl ? { databaseUrl, ...(dbPath !== undefined && { dbPath }) } : { dbPath: dbPath ?? DEFAULT_SQLITE_PATH }),
     ...(values['redis-url'] && { redisUrl: values['redis-url'] }),
     ...sites,
-    logger: consoleLogger,
+    logger,
   });
   // Tests and scripts parse this line to find the port when started with --port 0.
   console.log(`Parley listening on ${server.url}`);
@@ -114,11 +116,11 @@ async function serve(args: string[]): Promise<void> {
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    consoleLogger.info(`${signal} received, shutting down`);
+    logger.info(`${signal} received, shutting down`);
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        consoleLogger.error('shutdown failed', { error });
+        logger.error('shutdown failed', { error });
         process.exit(1);
       },
     );

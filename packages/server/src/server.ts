@@ -14,6 +14,7 @@ import { createHttpHandler } from './transport/http-routes.js';
 import { originGuards } from './sites/origins.js';
 import { listenForViewerRefreshes, refreshViewer, watchSessions } from './transport/session.js';
 import { connectRedis } from './cluster/redis.js';
+import { ServerMetrics } from './transport/metrics.js';
 import { memoryLimiters } from './transport/rate-limit.js';
 import { socketAuth } from './transport/socket-auth.js';
 import { attachSocketEvents } from './transport/socket-events.js';
@@ -79,7 +80,9 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     await redis?.close();
     throw error;
   });
-  const ctx = createCommandContext(store, { sites: config.sites, economy: config.economy });
+  // `io` is read lazily: nothing is scraped before listen(), long after it exists.
+  const metrics = new ServerMetrics({ connections: () => io.engine.clientsCount });
+  const ctx = createCommandContext(metrics.instrument(store), { sites: config.sites, economy: config.economy });
   const origins = originGuards(config.sites, logger);
 
   // The HTTP handler is registered before Socket.IO attaches, which then answers /socket.io/ first.
@@ -89,6 +92,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
       config,
       startedAt,
       stats: () => ({ connections: io.engine.clientsCount }),
+      metrics,
       ready: async () => ({
         store: await store.read(async () => true).catch(() => false),
         ...(redis && { redis: await redis.ready() }),
@@ -124,6 +128,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     io,
     eventTickMs: config.eventTickMs,
     logger,
+    metrics,
     extraHandlers: realtime.handlers,
     // A level earned from XP opens locks without a reload (sites that do not trust host levels).
     onCredited: (site, userId) => {

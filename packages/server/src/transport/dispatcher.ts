@@ -2,6 +2,8 @@ import { ErrorCodes, type Ack, type ThreadEvent } from '@parley/protocol';
 import { describeIssues, InputSchemas } from '@parley/protocol/schemas';
 import type { CommandContext, ModeratorDelivery } from '../commands/index.js';
 import { ParleyError } from '../errors.js';
+import { ActivityLog } from './activity-log.js';
+import type { ServerMetrics } from './metrics.js';
 import { threadGates } from '../commands/thread-gates.js';
 import { refFor } from '../commands/threads.js';
 import { siteOfKey, threadIdOf } from '../domain/thread-key.js';
@@ -20,6 +22,8 @@ export interface DispatcherDeps {
   extraHandlers?: ReadonlyMap<string, Handler>;
   /** After a reader's balance changed (earned Twei is XP): re-derive their level and push it live. */
   onCredited?: (site: string, userId: string) => void;
+  /** Prometheus figures (transport/metrics.ts); absent, nothing is counted. */
+  metrics?: ServerMetrics;
   /** How long reactions and votes wait to share a message (see event-outbox.ts); 0 = never. @default 100 */
   eventTickMs?: number;
 }
@@ -33,7 +37,10 @@ export interface DispatcherDeps {
 export class Dispatcher {
   private readonly outbox: ThreadEventOutbox;
 
+  private readonly activity: ActivityLog;
+
   constructor(private readonly deps: DispatcherDeps) {
+    this.activity = new ActivityLog(deps.logger);
     // One encoding per message for the whole room (DESIGN.md), however many events it carries.
     this.outbox = new ThreadEventOutbox(
       (key, events) => deps.io.to(roomOf(siteOfKey(key), threadIdOf(key))).emit('thread:events', events),
@@ -44,6 +51,7 @@ export class Dispatcher {
   /** Sends the events still waiting for their tick; later ones go out at once. */
   close(): void {
     this.outbox.close();
+    this.activity.close();
   }
 
   /**
@@ -56,6 +64,7 @@ export class Dispatcher {
     let notices: ModeratorDelivery[] = [];
     let gateUpdates: { site: string; thread: string }[] = [];
     let ack: Ack<unknown>;
+    const started = performance.now();
     try {
       const output = await this.execute(caller, event, payload);
       events = output.events;
@@ -71,6 +80,8 @@ export class Dispatcher {
     } catch (error) {
       this.deps.logger.error('ack callback threw', { event: String(event), error });
     }
+    this.deps.metrics?.observe(event, (performance.now() - started) / 1000, ack.ok ? null : ack.error.code);
+    this.activity.record(caller, event, payload, ack);
     // Commits happen one at a time and every mutation unwinds through the same path to here; the
     // outbox keeps each thread's messages in seq order (reactions and votes wait for their tick).
     // The widget still treats a gap as "rejoin with since", never as loss.

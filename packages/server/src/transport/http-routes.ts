@@ -9,6 +9,8 @@ export interface HttpDeps {
   startedAt: number;
   /** Live figures for /health. */
   stats: () => Record<string, unknown>;
+  /** `/metrics` in the Prometheus text format. */
+  metrics?: { text(): Promise<string>; contentType: string };
   /** Readiness of what serving needs (the store, Redis when configured): every value must be true. */
   ready?: () => Promise<Record<string, boolean>>;
   /** The admin endpoint (thread gates); absent, `/admin/` is not served. */
@@ -29,6 +31,12 @@ export function createHttpHandler(deps: HttpDeps) {
     const readOnly = req.method === 'GET' || req.method === 'HEAD';
     if (readOnly && pathname === '/health') {
       sendJson(res, 200, { ok: true, uptimeMs: Date.now() - deps.startedAt, site: config.siteId, ...deps.stats() });
+      return;
+    }
+    if (readOnly && pathname === '/metrics' && deps.metrics) {
+      const body = await deps.metrics.text();
+      res.writeHead(200, { 'content-type': deps.metrics.contentType, 'cache-control': 'no-store' });
+      res.end(body);
       return;
     }
     // Readiness for a load balancer: 200 only while the store (and Redis) answer; /health is liveness.

@@ -1,0 +1,98 @@
+/**
+ * `/metrics` in the Prometheus text format (SPEC OPS-1), through prom-client (the library
+ * Prometheus' own Node instrumentation uses). One registry per server, so several servers in one
+ * process (tests, embedders) never mix figures. Labels take only known values (event names from
+ * the protocol, error codes), so a client inventing names cannot grow the series.
+ */
+import { ClientEventNames, ErrorCodes } from '@parley/protocol';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Store } from '../store/types.js';
+
+const KNOWN_EVENTS = new Set<string>(ClientEventNames);
+const KNOWN_CODES = new Set<string>(Object.values(ErrorCodes));
+
+export interface MetricsSources {
+  connections: () => number;
+}
+
+export class ServerMetrics {
+  readonly registry = new Registry();
+  private readonly events: Counter<'event'>;
+  private readonly acks: Counter<'event' | 'outcome' | 'code'>;
+  private readonly eventSeconds: Histogram<'event'>;
+  private readonly storeSeconds: Histogram<'kind'>;
+  private writesWaiting = 0;
+
+  constructor(sources: MetricsSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'parley_' });
+    this.events = new Counter({ name: 'parley_events_total', help: 'Client events received, by event name.', labelNames: ['event'], registers });
+    this.acks = new Counter({
+      name: 'parley_acks_total',
+      help: 'Acknowledgements sent, by event, outcome (ok | error) and error code.',
+      labelNames: ['event', 'outcome', 'code'],
+      registers,
+    });
+    this.eventSeconds = new Histogram({
+      name: 'parley_event_duration_seconds',
+      help: 'Time from receiving a client event to its acknowledgement.',
+      labelNames: ['event'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    this.storeSeconds = new Histogram({
+      name: 'parley_store_duration_seconds',
+      help: 'Store transactions, by kind (read | write), from request to settle (queueing included).',
+      labelNames: ['kind'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers,
+    });
+    new Gauge({ name: 'parley_connections', help: 'Open Socket.IO connections.', registers, collect() { this.set(sources.connections()); } });
+    const waiting = (): number => this.writesWaiting;
+    new Gauge({
+      name: 'parley_store_writes_waiting',
+      help: 'Write transactions asked for and not yet settled (the write queue depth).',
+      registers,
+      collect() {
+        this.set(waiting());
+      },
+    });
+  }
+
+  /** One client event, acknowledged after `seconds` with `error` (a code) or success. */
+  observe(event: unknown, seconds: number, error: string | null): void {
+    const name = typeof event === 'string' && KNOWN_EVENTS.has(event) ? event : 'unknown';
+    this.events.inc({ event: name });
+    this.acks.inc({ event: name, outcome: error ? 'error' : 'ok', code: error ? (KNOWN_CODES.has(error) ? error : 'other') : '' });
+    this.eventSeconds.observe({ event: name }, seconds);
+  }
+
+  /** The store with every transaction timed (and writes counted while they wait). */
+  instrument(store: Store): Store {
+    const time = async <T>(kind: 'read' | 'write', run: () => Promise<T>): Promise<T> => {
+      const end = this.storeSeconds.startTimer({ kind });
+      if (kind === 'write') this.writesWaiting++;
+      try {
+        return await run();
+      } finally {
+        if (kind === 'write') this.writesWaiting--;
+        end();
+      }
+    };
+    return {
+      read: (work) => time('read', () => store.read(work)),
+      write: (work) => time('write', () => store.write(work)),
+      pruneRequests: (before) => store.pruneRequests(before),
+      schemaVersion: () => store.schemaVersion(),
+      close: () => store.close(),
+    };
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
