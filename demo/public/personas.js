@@ -22,3 +22,13 @@ for (const p of personas) select.append(new Option(`${p.name} · LVL ${p.lvl}${p
 select.value = personas.some((p) => p.id === stored) ? stored : 'guest';
 select.addEventListener('change', () => void useAs(select.value));
 await useAs(select.value);
+
+// The economy display a publisher can choose with the widget's `economy` attribute (?economy= too).
+const economy = document.getElementById('economy');
+economy.value = new URLSearchParams(location.search).get('economy') ?? localStorage.getItem('parley-demo-economy') ?? 'full';
+const applyEconomy = () => {
+  localStorage.setItem('parley-demo-economy', economy.value);
+  thread.setAttribute('economy', economy.value);
+};
+economy.addEventListener('change', applyEconomy);
+applyEconomy();

@@ -121,7 +121,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   io.use(connectionLimits({ io, addresses: new ClientAddresses(config.trustProxy), limits }));
   io.use(socketAuth({ sites: config.sites, store, logger, origins }));
   watchSessions(io);
-  listenForViewerRefreshes(io, config.sites, store, (error) => logger.error('level refresh failed', { error }));
+  if (adapter) listenForViewerRefreshes(io, config.sites, store, (error) => logger.error('level refresh failed', { error }));
   const realtime = attachRealtime(io, ctx, logger, config.presence);
   const dispatcher = new Dispatcher({
     ctx,

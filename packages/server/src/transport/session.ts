@@ -73,11 +73,15 @@ export function watchSessions(io: ParleyIo): void {
  */
 export async function refreshViewer(io: ParleyIo, sites: SiteDirectory, store: Store, siteId: string, userId: string): Promise<void> {
   await refreshLocalViewer(io, sites, store, siteId, userId);
-  io.serverSideEmit('parley:refresh-viewer', siteId, userId);
+  // Socket.IO's in-memory adapter (one node) has no other node to tell, and says so on every call.
+  if (clustered.has(io)) io.serverSideEmit('parley:refresh-viewer', siteId, userId);
 }
+
+const clustered = new WeakSet<ParleyIo>();
 
 /** Every node listens for other nodes' refreshes. */
 export function listenForViewerRefreshes(io: ParleyIo, sites: SiteDirectory, store: Store, onError: (error: unknown) => void): void {
+  clustered.add(io);
   io.on('parley:refresh-viewer', (siteId: string, userId: string) => {
     refreshLocalViewer(io, sites, store, siteId, userId).catch(onError);
   });
