@@ -98,6 +98,11 @@ CREATE TABLE requests (
   PRIMARY KEY (user_id, request_id)
 );
 CREATE INDEX requests_created_at ON requests (created_at);
+
+-- Never holds a row: every write transaction takes it in ROW SHARE mode, and one that has lost to
+-- conflicts three times takes it EXCLUSIVE, so its next run has no concurrent writer and cannot
+-- lose again (postgres-store.ts). LOCK TABLE takes no snapshot, so that run sees everything before it.
+CREATE TABLE write_gate (one BOOLEAN PRIMARY KEY CHECK (one));
 `,
   },
   {

@@ -168,6 +168,24 @@ describe('PostgresStore', () => {
     expect(failing).toBe(1);
   });
 
+  it('[ST-21] a writer that keeps losing runs alone, so eight writers on one hot row all commit within three runs', async () => {
+    const store = await PostgresStore.open({ url: runUrl, schema: `s${++schemas}`, poolSize: 8, aloneAfter: 1, maxAttempts: 3 });
+    onTestFinished(() => store.close());
+    await store.write((tx) => tx.ensureThread('t', null, null, 1));
+    const meet = rendezvous(8, 2000);
+    const seqs = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        store.write(async (tx) => {
+          await tx.getThread('t');
+          await meet();
+          return tx.nextSeq('t');
+        }),
+      ),
+    );
+    expect(seqs.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(store.stats.alone).toBeGreaterThan(0);
+  });
+
   it('[ST-21] opposite transfers between two readers neither deadlock-wait nor fail: accounts are locked in id order', async () => {
     const store = await openFresh({ poolSize: 4 });
     onTestFinished(() => store.close());

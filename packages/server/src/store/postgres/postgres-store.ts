@@ -8,10 +8,14 @@ export interface PostgresStoreOptions {
   url: string;
   /** Connections in the pool. @default 10 */
   poolSize?: number;
-  /** Runs of one write transaction before a serialization failure is given up. @default 30 */
+  /** Runs of one write transaction before a serialization failure is given up. @default 10 */
   maxAttempts?: number;
+  /** Runs that may lose to a concurrent writer before the next one runs alone. @default 3 */
+  aloneAfter?: number;
   /** A schema of its own (created when missing), e.g. one per test or per deployment. @default the role's search_path */
   schema?: string;
+  /** Session settings for every connection, e.g. `{ statement_timeout: '5s' }`. */
+  settings?: Record<string, string>;
 }
 
 /** What the write path did, for the benchmark and tests. */
@@ -20,6 +24,8 @@ export interface PostgresWriteStats {
   transactions: number;
   /** Extra runs after a serialization failure (40001) or deadlock (40P01). */
   retries: number;
+  /** Runs that took the write gate exclusively, after losing `aloneAfter` times. */
+  alone: number;
 }
 
 /** SQLSTATEs after which the whole transaction is run again: serialization failure, deadlock. */
@@ -41,19 +47,23 @@ const errorCode = (error: unknown): string | undefined =>
  * one node and of every other node run side by side.
  *
  * Concurrency contract (SPEC ST-21): every write transaction is SERIALIZABLE and is run again, from
- * the start, on a serialization failure or a deadlock, up to `maxAttempts` runs with a jittered,
- * growing pause between them. `work` may therefore run more than once: all its effects must go
+ * the start, on a serialization failure or a deadlock, with a jittered, growing pause between runs.
+ * A transaction that lost `aloneAfter` times runs alone: it takes the `write_gate` table EXCLUSIVE
+ * (every write transaction holds it in ROW SHARE, taken in the same round trip as BEGIN), so no
+ * writer overlaps it and it cannot lose again — a hot row makes writers take turns instead of
+ * starving one of them, and `maxAttempts` is never reached by conflicts alone. `work` may therefore run more than once: all its effects must go
  * through `tx` (it is re-run in a fresh transaction; nothing of a failed run is kept). Reads run
  * in a READ ONLY REPEATABLE READ transaction: one consistent snapshot, never a failure to retry.
  */
 export class PostgresStore implements Store {
-  readonly stats: PostgresWriteStats = { transactions: 0, retries: 0 };
+  readonly stats: PostgresWriteStats = { transactions: 0, retries: 0, alone: 0 };
   private readonly inFlight = new Set<Promise<unknown>>();
   private closed = false;
 
   private constructor(
     private readonly pool: pg.Pool,
     private readonly maxAttempts: number,
+    private readonly aloneAfter: number,
   ) {}
 
   /** Connects, migrates (one node at a time, under an advisory lock) and returns the store. */
@@ -61,13 +71,18 @@ export class PostgresStore implements Store {
     if (options.schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(options.schema)) {
       throw new Error(`PostgresStore: schema must be a plain lower-case identifier, got ${JSON.stringify(options.schema)}`);
     }
+    const settings = { ...(options.schema !== undefined && { search_path: options.schema }), ...options.settings };
+    for (const [name, value] of Object.entries(settings)) {
+      if (!/^[a-z_.]+$/.test(name) || !/^[\w.:/-]+$/.test(value)) throw new Error(`PostgresStore: unsafe setting ${name}=${value}`);
+    }
+    const startup = Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`).join(' ');
     const pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize ?? 10,
       types,
       // A database that does not answer fails the start (or `parley migrate`) instead of hanging it.
       connectionTimeoutMillis: 10_000,
-      ...(options.schema !== undefined && { options: `-c search_path=${options.schema}` }),
+      ...(startup !== '' && { options: startup }),
     });
     // An idle connection that dies (a restarted server) must not crash the process.
     pool.on('error', () => undefined);
@@ -77,7 +92,7 @@ export class PostgresStore implements Store {
       await pool.end();
       throw error;
     }
-    return new PostgresStore(pool, options.maxAttempts ?? 30);
+    return new PostgresStore(pool, options.maxAttempts ?? 10, options.aloneAfter ?? 3);
   }
 
   read<T>(work: (tx: ReadTx) => Promise<T>): Promise<T> {
@@ -120,7 +135,10 @@ export class PostgresStore implements Store {
   private async writeWithRetries<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
     this.stats.transactions += 1;
     for (let attempt = 1; ; attempt++) {
-      const run = await this.once('BEGIN ISOLATION LEVEL SERIALIZABLE', true, work);
+      const alone = attempt > this.aloneAfter;
+      if (alone) this.stats.alone += 1;
+      const gate = alone ? 'EXCLUSIVE' : 'ROW SHARE';
+      const run = await this.once(`BEGIN ISOLATION LEVEL SERIALIZABLE; LOCK TABLE write_gate IN ${gate} MODE`, true, work);
       if (run.ok) return run.value;
       if (!run.retryable || attempt >= this.maxAttempts) throw run.error;
       this.stats.retries += 1;
@@ -182,9 +200,10 @@ export class PostgresStore implements Store {
 async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void> {
   const client = await pool.connect();
   try {
-    if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    // The lock first: two nodes creating the same schema at once would collide even with IF NOT EXISTS.
     await client.query('SELECT pg_advisory_lock(7246617)');
     try {
+      if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
       await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
         version    INTEGER PRIMARY KEY,
         name       TEXT NOT NULL,
