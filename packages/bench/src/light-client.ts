@@ -61,10 +61,15 @@ export function countAckError(errors: AckErrors, event: string, code: string, ti
   byCode[code] = (byCode[code] ?? 0) + times;
 }
 
+/** Answers received per request event: how many, their bytes (frames), and the largest. */
+export type AckSizes = Record<string, { answers: number; bytes: number; largest: number }>;
+
 /** What the fleet gives every connection: shared counters, and where to send thread:events. */
 export interface LightClientSink {
   traffic: Traffic;
   ackErrors: AckErrors;
+  /** When present, answers are also counted per request event (e.g. what a presence:sync costs). */
+  ackSizes?: AckSizes;
   /** A `thread:events` packet (`42["thread:events",…]`, as received), at `receivedAt` (performance.now()). */
   threadEvents(client: LightClient, packet: Buffer, receivedAt: number): void;
   closed(client: LightClient): void;
@@ -385,6 +390,13 @@ export class LightClient {
     }
     this.pending.delete(id);
     this.count(pendingAck.kind, data.length);
+    if (this.sink.ackSizes) {
+      const sizes = (this.sink.ackSizes[pendingAck.event] ??= { answers: 0, bytes: 0, largest: 0 });
+      const bytes = data.length + frameHeader(data.length);
+      sizes.answers += 1;
+      sizes.bytes += bytes;
+      sizes.largest = Math.max(sizes.largest, bytes);
+    }
     // Parley answers `[{"ok":true,…}]`: byte 7 after the id is `t` or `f`.
     const ok = data[at + 7] === 0x74;
     if (!ok || pendingAck.answer) {

@@ -20,7 +20,7 @@ import { RealtimeLimits, type ThreadEvent } from '@parley/protocol';
 import type { CommentLatency } from './comment-latency.js';
 import { onCleanup } from './cleanup.js';
 import { delay } from './child-handle.js';
-import { countAckError, LightClient, Traffic, type AckErrors, type LightClientSink, type TrafficSnapshot } from './light-client.js';
+import { countAckError, LightClient, Traffic, type AckErrors, type AckSizes, type LightClientSink, type TrafficSnapshot } from './light-client.js';
 import { benchSite } from './targets.js';
 
 export interface ReaderBehaviour {
@@ -156,6 +156,7 @@ const parsedKeyBytes = 160;
 export class ReaderFleet implements LightClientSink {
   readonly traffic = new Traffic();
   readonly ackErrors: AckErrors = {};
+  readonly ackSizes: AckSizes = {};
   /** Readers that never joined, by why (connect refused, join refused or unanswered, deadline). */
   readonly joinFailures: AckErrors = {};
   notJoined = 0;

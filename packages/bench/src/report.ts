@@ -110,6 +110,13 @@ function hotCaveats(r: HotThreadResult): string[] {
       `readers sent ${fixed(r.cadence.presenceSets / seconds, 0)} presence:set/s and ${fixed(r.cadence.heartbeats / seconds, 0)} heartbeats/s, ` +
       `${fixed(r.cadence.meanTypists, 0)} typing on average (${r.cadence.typingStarts} started, ${r.cadence.typingStops} stopped)`,
   );
+  const answers = Object.entries(r.ackSizes)
+    .map(([event, sizes]) => `${event} ${count(Math.round(sizes.bytes / Math.max(1, sizes.answers)))} B (largest ${count(sizes.largest)})`)
+    .join(', ');
+  notes.push(
+    `    ${where}: client ${fixed(r.clientMicrosPerMessage, 1)} µs per received message (kernel ${fixed(r.clientKernelPercent, 0)} % of the core); ` +
+      `answers to readers, mean size: ${answers || 'none'}`,
+  );
   return notes;
 }
 

@@ -11,7 +11,7 @@ import { connectClient, expectOk, request, type ParleySocket } from '../clients.
 import { CommentLatency, type CommentTimeline } from '../comment-latency.js';
 import type { PinningState } from '../cpu-pinning.js';
 import { HotWriters, type WriterTotals } from '../hot-writers.js';
-import { TrafficKinds, type AckErrors, type TrafficKind, type TrafficSnapshot } from '../light-client.js';
+import { TrafficKinds, type AckErrors, type AckSizes, type TrafficKind, type TrafficSnapshot } from '../light-client.js';
 import { busyPercentSince, readCoreTimes, waitForQuietMachine } from '../machine-load.js';
 import { isSignedIn, ReaderFleet, widgetCadence, type CadenceCounts, type ReaderBehaviour, type ReaderTotals } from '../readers.js';
 import type { LatencySummary } from '../stats.js';
@@ -61,6 +61,10 @@ export interface HotThreadResult {
   cadence: CadenceCounts;
   /** Writers (socket.io-client) the server disconnected during the run, by reason. */
   writerDisconnects: Record<string, number>;
+  /** Readers' answers by request event over the whole run: e.g. the size of a join's presence:sync. */
+  ackSizes: AckSizes;
+  /** Client CPU ÷ messages readers received in the window (writers' share included). */
+  clientMicrosPerMessage: number | null;
   /** Refused or unanswered requests by event and code, over the whole run (joins included). */
   ackErrors: AckErrors;
   serverCpuMs: number;
@@ -192,6 +196,8 @@ export async function runHotThread(
       perReaderPerSecond,
       cadence,
       ackErrors: fleet.ackErrors,
+      ackSizes: fleet.ackSizes,
+      clientMicrosPerMessage: messagesDelivered > 0 ? (clientCpu.user + clientCpu.system) / messagesDelivered : null,
       writerDisconnects: { ...writerDisconnects },
       serverCpuMs: cpuMicros / 1000,
       serverCpuPercent,
