@@ -51,6 +51,9 @@ async function main(): Promise<void> {
       log(`  ! ${scenario} failed: ${message}`);
       results.failures.push({ scenario, error: message });
     }
+    // After every scenario, so a run stopped half-way still leaves what it measured (finishedAt null).
+    results.comparisons = compare(results.hotThread);
+    writeResults(results);
   };
 
   for (const scenario of config.scenarios) {
