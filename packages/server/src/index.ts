@@ -12,6 +12,7 @@ export type { Identity } from './domain/identity.js';
 export type { Logger } from './logger.js';
 export type { Store, ReadTx, WriteTx } from './store/types.js';
 export { SqliteStore } from './store/sqlite/sqlite-store.js';
+export { PostgresStore, type PostgresStoreOptions } from './store/postgres/postgres-store.js';
 export { ParleyError } from './errors.js';
 export { defaultEconomyRules, type EconomyOptions, type EconomyRules } from './economy/rules.js';
 export { auditLedger, type LedgerAudit } from './economy/audit.js';
