@@ -12,6 +12,7 @@ import { describeStoreConformance } from '../store-conformance.js';
 import { rendezvous } from '../race.js';
 import { pgLatestVersion } from './pg-migrations.js';
 import { PostgresStore } from './postgres-store.js';
+import { pageSql } from './postgres-tx.js';
 
 const BASE_URL = process.env.PARLEY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const database = `parley_test_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -92,6 +93,31 @@ describe('PostgresStore', () => {
 
   it('fails loudly when the database cannot be reached', async () => {
     await expect(PostgresStore.open({ url: 'postgres://postgres@127.0.0.1:1/nothing' })).rejects.toThrow(/ECONNREFUSED|connect/);
+  });
+
+  it('every page query is one index range scan, never a sort or a scan of the table', async () => {
+    const schema = `s${++schemas}`;
+    const store = await PostgresStore.open({ url: runUrl, schema });
+    onTestFinished(() => store.close());
+    const params: Record<keyof typeof pageSql, unknown[]> = {
+      rootsTopFirst: ['s:t', 20],
+      rootsTopAfter: ['s:t', 3, 10, 20],
+      rootsNew: ['s:t', 10, 20],
+      rootsOld: ['s:t', 10, 20],
+      replies: ['s:t', 'r', 10, 20],
+      listEvents: ['s:t', 10, 20],
+    };
+    await raw(schema, async (c) => {
+      // On an empty table any plan is cheap; what matters is that an index CAN serve the query in order.
+      await c.query('SET enable_seqscan = off');
+      await c.query('SET enable_sort = off');
+      for (const [name, text] of Object.entries(pageSql) as [keyof typeof pageSql, string][]) {
+        const { rows } = await c.query(`EXPLAIN ${text}`, params[name]);
+        const plan = rows.map((row: { 'QUERY PLAN': string }) => row['QUERY PLAN']).join('\n');
+        expect({ name, plan }).toEqual({ name, plan: expect.stringMatching(/Index (Only )?Scan( Backward)? using (comments_roots_top|comments_roots_seq|comments_replies|events_pkey)/) });
+        expect({ name, plan }).toEqual({ name, plan: expect.not.stringMatching(/Seq Scan|Sort/) });
+      }
+    });
   });
 
   it('[LED-3] UPDATE, DELETE and TRUNCATE on transfers raise; [LED-2] a negative reader balance violates a CHECK', async () => {

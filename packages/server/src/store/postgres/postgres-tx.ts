@@ -105,6 +105,16 @@ const toSettings = (row: SettingsRow): ThreadSettings => ({
   updatedAt: row.updated_at,
 });
 
+/** The statements a reader's page runs; each must be one range scan of its index (tested with EXPLAIN). */
+export const pageSql = {
+  rootsTopFirst: 'SELECT * FROM comments WHERE thread = $1 AND depth = 0 ORDER BY score DESC, seq DESC LIMIT $2',
+  rootsTopAfter: 'SELECT * FROM comments WHERE thread = $1 AND depth = 0 AND (score, seq) < ($2, $3) ORDER BY score DESC, seq DESC LIMIT $4',
+  rootsNew: 'SELECT * FROM comments WHERE thread = $1 AND depth = 0 AND seq < $2 ORDER BY seq DESC LIMIT $3',
+  rootsOld: 'SELECT * FROM comments WHERE thread = $1 AND depth = 0 AND seq > $2 ORDER BY seq ASC LIMIT $3',
+  replies: 'SELECT * FROM comments WHERE thread = $1 AND root_id = $2 AND depth > 0 AND seq > $3 ORDER BY seq LIMIT $4',
+  listEvents: 'SELECT payload FROM events WHERE thread = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+} as const;
+
 /** A balance: a reader's row, or (treasury kind) the sum of its shards (pg-migrations.ts). */
 const BALANCE = `SELECT a.id, CASE WHEN a.kind = 'treasury'
     THEN COALESCE((SELECT SUM(s.balance) FROM treasury_shards s WHERE s.account = a.id), 0)::bigint
@@ -420,19 +430,18 @@ export class PostgresTx implements WriteTx {
       result =
         after?.sort === 'top'
           ? await q<CommentRow>(
-              `SELECT * FROM comments WHERE thread = $1 AND depth = 0 AND (score, seq) < ($2, $3)
-                ORDER BY score DESC, seq DESC LIMIT $4`,
+              pageSql.rootsTopAfter,
               [thread, after.score, after.seq, limit],
             )
-          : await q<CommentRow>('SELECT * FROM comments WHERE thread = $1 AND depth = 0 ORDER BY score DESC, seq DESC LIMIT $2', [thread, limit]);
+          : await q<CommentRow>(pageSql.rootsTopFirst, [thread, limit]);
     } else if (sort === 'new') {
-      result = await q<CommentRow>('SELECT * FROM comments WHERE thread = $1 AND depth = 0 AND seq < $2 ORDER BY seq DESC LIMIT $3', [
+      result = await q<CommentRow>(pageSql.rootsNew, [
         thread,
         after ? after.seq : Number.MAX_SAFE_INTEGER,
         limit,
       ]);
     } else {
-      result = await q<CommentRow>('SELECT * FROM comments WHERE thread = $1 AND depth = 0 AND seq > $2 ORDER BY seq ASC LIMIT $3', [
+      result = await q<CommentRow>(pageSql.rootsOld, [
         thread,
         after ? after.seq : -1,
         limit,
@@ -443,14 +452,14 @@ export class PostgresTx implements WriteTx {
 
   async listReplies(thread: string, rootId: string, afterSeq: number | null, limit: number): Promise<CommentRecord[]> {
     const { rows } = await this.check()<CommentRow>(
-      'SELECT * FROM comments WHERE thread = $1 AND root_id = $2 AND depth > 0 AND seq > $3 ORDER BY seq LIMIT $4',
+      pageSql.replies,
       [thread, rootId, afterSeq ?? -1, limit],
     );
     return rows.map(toComment);
   }
 
   async listEvents(thread: string, since: number, limit: number): Promise<ThreadEvent[]> {
-    const { rows } = await this.check()<{ payload: string }>('SELECT payload FROM events WHERE thread = $1 AND seq > $2 ORDER BY seq LIMIT $3', [
+    const { rows } = await this.check()<{ payload: string }>(pageSql.listEvents, [
       thread,
       since,
       limit,
