@@ -66,6 +66,17 @@ describe('<parley-earnings>', () => {
     expect(text('balance')).toBe('12 Twei');
   });
 
+  it('[W-E15] tells a reader who reached the daily earning cap, instead of promising what reading earns', async () => {
+    const { connection, part, render } = await mount();
+    connection.answer('economy:state', state());
+    connection.deliverWallet({ balance: 70, thread: 't', readEarned: 4, earnedToday: 60, dailyEarnCap: 60 });
+    await render();
+    expect(part('read-hint')?.textContent).toContain("You have earned today's most on this site (60 Twei)");
+    connection.deliverWallet({ balance: 70, thread: 't', readEarned: 4, earnedToday: 12, dailyEarnCap: 60 });
+    await render();
+    expect(part('read-hint')?.textContent).toContain('Earn up to 10 Twei for reading this post');
+  });
+
   it('shows a guest the prices but no balance and no buy button', async () => {
     const { connection, part, render, el } = await mount(false);
     connection.answer('economy:state', state({ wallet: null }));

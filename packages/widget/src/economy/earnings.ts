@@ -97,10 +97,12 @@ export class ParleyEarnings extends LitElement {
           ${wallet ? stat('Your balance', twei(wallet.balance), 'balance') : nothing}
           ${stat('Date', report ? reportDate(report.boughtAt) : '...', 'report-date', false, 'date')}
         </div>
-        <p class="muted">
-          ${this.signedIn
-            ? `Earn up to ${twei(rules.readCapPerPost)} for reading this post, counted while you read.`
-            : `Sign in to earn up to ${twei(rules.readCapPerPost)} for reading this post, and Twei for commenting.`}
+        <p class="muted" part="read-hint">
+          ${!this.signedIn
+            ? `Sign in to earn up to ${twei(rules.readCapPerPost)} for reading this post, and Twei for commenting.`
+            : capReached(wallet)
+              ? `You have earned today's most on this site (${twei(wallet!.dailyEarnCap!)}): reading and comments pay again from tomorrow (UTC).`
+              : `Earn up to ${twei(rules.readCapPerPost)} for reading this post, counted while you read.`}
         </p>
       </div>
       ${this.renderReport(store)}
@@ -231,4 +233,9 @@ function stat(label: string, value: string, part: string, whole = false, extraCl
     <span class="label">${label}</span>
     <span class="value ${extraClass}" part=${whole ? nothing : part}>${value}</span>
   </div>`;
+}
+
+/** [W-E15] The reader reached the site's daily earning cap (the server's counters, on the wallet). */
+function capReached(wallet: { earnedToday?: number; dailyEarnCap?: number } | null | undefined): boolean {
+  return wallet?.earnedToday !== undefined && wallet.dailyEarnCap !== undefined && wallet.earnedToday >= wallet.dailyEarnCap;
 }
