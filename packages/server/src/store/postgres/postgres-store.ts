@@ -24,6 +24,8 @@ export interface PostgresWriteStats {
   transactions: number;
   /** Extra runs after a serialization failure (40001) or deadlock (40P01). */
   retries: number;
+  /** Runs PostgreSQL ended as a deadlock victim (40P01): none when accounts are locked in one order. */
+  deadlocks: number;
   /** Runs that took the write gate exclusively, after losing `aloneAfter` times. */
   alone: number;
 }
@@ -56,7 +58,7 @@ const errorCode = (error: unknown): string | undefined =>
  * in a READ ONLY REPEATABLE READ transaction: one consistent snapshot, never a failure to retry.
  */
 export class PostgresStore implements Store {
-  readonly stats: PostgresWriteStats = { transactions: 0, retries: 0, alone: 0 };
+  readonly stats: PostgresWriteStats = { transactions: 0, retries: 0, alone: 0, deadlocks: 0 };
   private readonly inFlight = new Set<Promise<unknown>>();
   private closed = false;
 
@@ -164,6 +166,7 @@ export class PostgresStore implements Store {
       } catch (error) {
         // A command may catch a database error and throw its own; the SQLSTATE still decides.
         if (RETRYABLE.has(errorCode(error) ?? '')) retryable = true;
+        if (errorCode(error) === '40P01') this.stats.deadlocks += 1;
         throw error;
       }
     };
