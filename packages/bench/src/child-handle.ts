@@ -39,11 +39,12 @@ export class ChildHandle {
   static async start(label: string, script: string, config: unknown, pinning: PinningState): Promise<ChildHandle> {
     const path = fileURLToPath(new URL(script, import.meta.url));
     const { command, args } = serverCommand(pinning, path);
+    // The child writes straight to our stdout/stderr: a pipe through this process would block
+    // the server under test (pipe writes are synchronous) whenever the clients keep us busy.
     const child = spawn(command, args, {
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, BENCH_CHILD_CONFIG: JSON.stringify(config) },
     });
-    relayStderr(label, child);
     const forget = onCleanup(`${label} (pid ${child.pid})`, () => killChild(child));
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${label} did not start within ${startTimeoutMs} ms`)), startTimeoutMs);
@@ -100,29 +101,6 @@ export class ChildHandle {
     // It exits by itself right after answering (writing a --cpu-prof profile first, if asked).
     await killChild(this.child, 10_000);
   }
-}
-
-/**
- * The child's stderr, each distinct line once: a server warning on every event (at 10,000 readers,
- * thousands a second) would bury the report. How often each repeated is said when the child exits.
- */
-function relayStderr(label: string, child: ChildProcess): void {
-  const seen = new Map<string, number>();
-  let rest = '';
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => {
-    const lines = (rest + chunk).split('\n');
-    rest = lines.pop() ?? '';
-    for (const line of lines) {
-      const times = seen.get(line) ?? 0;
-      seen.set(line, times + 1);
-      if (times === 0) process.stderr.write(`${line}\n`);
-    }
-  });
-  child.once('exit', () => {
-    if (rest) process.stderr.write(`${rest}\n`);
-    for (const [line, times] of seen) if (times > 1) process.stderr.write(`  (${label} wrote that ${times} times: ${line.slice(0, 120)})\n`);
-  });
 }
 
 /** Waits `graceMs` for the child to exit by itself, then SIGTERM, then SIGKILL. */

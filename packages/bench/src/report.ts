@@ -28,6 +28,7 @@ export function hotThreadSection(results: BenchResults): string {
       ms(r.deliveryMs.p50),
       ms(r.deliveryMs.p99),
       ms(r.deliveryMs.max),
+      r.expectedDeliveries > 0 ? `${((r.deliveryMs.count / r.expectedDeliveries) * 100).toFixed(r.deliveryMs.count < r.expectedDeliveries ? 1 : 0)}%` : null,
       count(r.receipts.lost),
       fixed(r.serverCpuPercent, 0),
       fixed(r.clientCpuPercent, 0),
@@ -46,10 +47,12 @@ export function hotThreadSection(results: BenchResults): string {
       `presence renewed every ${widgetCadence.presenceRenewMs / 1000} s, ${percent(config.typingShare)} of signed-in readers typing ` +
       `(sessions ${widgetCadence.typingSeconds.join('–')} s), presence:sync on join — or none of the presence, "presence off"`,
     table(
-      ['server', 'readers', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'srv CPU %', 'client CPU %', 'msgs/rdr/s', 'B/rdr/s', 'presence msgs/rdr/s', 'presence B/rdr/s', 'µs/msg', 'drain ms', 'others %'],
+      ['server', 'readers', 'p50 ms', 'p99 ms', 'max ms', 'delivered', 'lost', 'srv CPU %', 'client CPU %', 'msgs/rdr/s', 'B/rdr/s', 'presence msgs/rdr/s', 'presence B/rdr/s', 'µs/msg', 'drain ms', 'others %'],
       rows,
     ),
-    "  latency: comment emit → each reader's receipt, over every (comment × reader); /rdr/s: received per reader per second of the window",
+    "  latency: comment emit → each reader's receipt, over every (comment × reader); delivered: of comments sent × readers joined",
+    '  lost: seqs a reader missed up to the last seq a write was acknowledged with (writes never acknowledged count only in delivered)',
+    '  /rdr/s: received per reader per second of the window',
     '  B: WebSocket frames (payload + frame header) of every kind — events, acks, pings; presence: presence:state and the acks of presence:set/sync',
     '  µs/msg: server CPU ÷ messages readers received; others %: CPU other processes took on the server core / client core (should be ~0)',
   ];
