@@ -4,30 +4,18 @@
  * a database of this run's own, dropped afterwards.
  */
 import { execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { testDatabase } from './store/postgres/test-database.js';
 import { chooseDatabase, DatabaseChoiceError, redactUrl } from './store/open-store.js';
 
 const packageDir = resolve(fileURLToPath(import.meta.url), '../..');
 const bin = join(packageDir, 'bin/parley.js');
-const BASE_URL = process.env.PARLEY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const database = `parley_cli_${process.pid}_${randomBytes(4).toString('hex')}`;
-const dbUrl = Object.assign(new URL(BASE_URL), { pathname: `/${database}` }).toString();
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: BASE_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const { url: dbUrl } = testDatabase('parley_cli');
 
 interface Run {
   code: number | null;
@@ -48,12 +36,7 @@ describe('parley on PostgreSQL', () => {
   beforeAll(async () => {
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
     execFileSync(process.execPath, [tsc, '-b', packageDir], { stdio: 'inherit' });
-    await admin(`CREATE DATABASE ${database}`);
   }, 120_000);
-
-  afterAll(async () => {
-    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  });
 
   it('a SQLite path and a database URL together are refused, in config and on the command line', async () => {
     expect(() => chooseDatabase('./x.db', 'postgres://h/db')).toThrow(DatabaseChoiceError);

@@ -4,28 +4,13 @@
  * readers on both nodes receive the same events, none lost, none doubled.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { JoinResult, ThreadEvent } from '@parley/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { testDatabase } from '../store/postgres/test-database.js';
 import { call, okData, rid, startTestServer, type ClientSocket, type TestServer } from '../test-helpers.js';
 
-const BASE_URL = process.env.PARLEY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
-const database = `parley_cluster_${process.pid}_${randomBytes(4).toString('hex')}`;
-const databaseUrl = Object.assign(new URL(BASE_URL), { pathname: `/${database}` }).toString();
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: BASE_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-beforeAll(() => admin(`CREATE DATABASE ${database}`));
-afterAll(() => admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+const { url: databaseUrl } = testDatabase('parley_cluster');
 
 async function twoNodes(): Promise<[TestServer, TestServer]> {
   const redisPrefix = `parley-pg-${process.pid}-${randomBytes(3).toString('hex')}`;

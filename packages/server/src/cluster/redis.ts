@@ -18,6 +18,7 @@ import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { ServerOptions } from 'socket.io';
 import type { Logger } from '../logger.js';
 import type { LimiterFactory } from '../transport/rate-limit.js';
+import { redactUrl } from '../store/open-store.js';
 
 /** Between heartbeats of a node. @default 2 s — dead nodes are noticed within seconds. */
 const HEARTBEAT_INTERVAL_MS = 2_000;
@@ -30,17 +31,6 @@ export interface RedisCluster {
   /** Readiness: Redis answers PING. */
   ready(): Promise<boolean>;
   close(): Promise<void>;
-}
-
-/** `redis://user:secret@host` → `redis://user:***@host`, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(an unparsable URL)';
-  }
 }
 
 export async function connectRedis(url: string, prefix: string, logger: Logger): Promise<RedisCluster> {

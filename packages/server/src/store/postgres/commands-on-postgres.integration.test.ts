@@ -3,9 +3,8 @@
  * sharing one PostgreSQL schema: a retried request, reactions and votes of one reader from two tabs,
  * and the reading clock of two tabs — each run at the same time on both nodes, several rounds.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { testDatabase } from './test-database.js';
 import { createCommandContext, type CommandContext } from '../../commands/context.js';
 import { postComment } from '../../commands/post-comment.js';
 import { reactComment } from '../../commands/react-comment.js';
@@ -17,22 +16,7 @@ import { readHeartbeat } from '../../economy/read-heartbeat.js';
 import { defaultEconomyRules, EconomyDirectory } from '../../economy/rules.js';
 import { PostgresStore } from './postgres-store.js';
 
-const BASE_URL = process.env.PARLEY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const database = `parley_cmd_${process.pid}_${randomBytes(4).toString('hex')}`;
-const runUrl = Object.assign(new URL(BASE_URL), { pathname: `/${database}` }).toString();
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: BASE_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-beforeAll(() => admin(`CREATE DATABASE ${database}`));
-afterAll(() => admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+const { url: runUrl } = testDatabase('parley_cmd');
 
 const who = (id: string, role: Identity['role'] = 'reader'): Identity => ({ id, name: id.toUpperCase(), avatar: null, level: 13, role });
 const staff = who('staff', 'admin');
