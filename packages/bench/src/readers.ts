@@ -7,7 +7,7 @@
  * - presence on: `presence:set` renewed every RealtimeLimits.presenceRenewMs (15 s) even when
  *   nothing changed, and on every typing change: a share of the signed-in readers types at any
  *   moment, in sessions of 20–40 s (typing on at the start — the main composer or a reply box —
- *   and off at the end);
+ *   off at the end, and one session in five moving to another box part-way);
  * - signed in: `read:heartbeat` every economy `heartbeatMs` (10 s), as while the page is visible.
  *
  * Periodic sends start at a random phase per reader (real readers arrived at different times),
@@ -63,6 +63,8 @@ export interface CadenceCounts {
   heartbeats: number;
   typingStarts: number;
   typingStops: number;
+  /** Sessions that moved to another box (a typing change without a stop). */
+  typingMoves: number;
   /** Readers typing, averaged over time. */
   meanTypists: number;
 }
@@ -85,6 +87,8 @@ class Reader {
   client: LightClient | null = null;
   typing: TypingAt = undefined;
   typingEndsAt = 0;
+  /** When this session moves to another box (Infinity: it stays where it started). */
+  typingMovesAt = Number.POSITIVE_INFINITY;
   /** Events that overtook the join ack; applied once we know where the snapshot ends. */
   private early: ThreadEvent[] | null = [];
 
@@ -171,7 +175,7 @@ export class ReaderFleet implements LightClientSink {
   private typingOn = false;
   private typingCredit = 0;
   private lastTick = performance.now();
-  private counts: CadenceCounts = { presenceSets: 0, heartbeats: 0, typingStarts: 0, typingStops: 0, meanTypists: 0 };
+  private counts: CadenceCounts = { presenceSets: 0, heartbeats: 0, typingStarts: 0, typingStops: 0, typingMoves: 0, meanTypists: 0 };
   private typistMs = 0;
   private countedMs = 0;
 
@@ -301,14 +305,20 @@ export class ReaderFleet implements LightClientSink {
 
   private startTypingSession(reader: Reader, now: number, remaining = 1): void {
     const [shortest, longest] = this.behaviour.typingSeconds;
-    const seconds = shortest + Math.random() * (longest - shortest);
-    // Half the sessions answer a comment (a reply box), half write in the main composer.
-    const target = this.replyTargets.length > 0 && Math.random() < 0.5 ? this.replyTargets[Math.floor(Math.random() * this.replyTargets.length)] : undefined;
-    reader.typing = target ?? null;
-    reader.typingEndsAt = now + seconds * 1000 * remaining;
+    const ms = (shortest + Math.random() * (longest - shortest)) * 1000 * remaining;
+    reader.typing = this.typingTarget();
+    reader.typingEndsAt = now + ms;
+    // One session in five moves to another box part-way (the reader answers someone else instead).
+    reader.typingMovesAt = Math.random() < 0.2 ? now + ms * Math.random() : Number.POSITIVE_INFINITY;
     this.typists.push(reader);
     this.counts.typingStarts += 1;
     this.sendPresence(reader);
+  }
+
+  /** Half the sessions answer a comment (a reply box), half write in the main composer (null). */
+  private typingTarget(): string | null {
+    if (this.replyTargets.length === 0 || Math.random() < 0.5) return null;
+    return this.replyTargets[Math.floor(Math.random() * this.replyTargets.length)] ?? null;
   }
 
   private tick(): void {
@@ -335,6 +345,12 @@ export class ReaderFleet implements LightClientSink {
   private typingTick(now: number, elapsed: number): void {
     for (let n = this.typists.length - 1; n >= 0; n--) {
       const reader = this.typists[n] as Reader;
+      if (reader.typingMovesAt <= now && reader.typingEndsAt > now) {
+        reader.typingMovesAt = Number.POSITIVE_INFINITY;
+        reader.typing = this.typingTarget();
+        this.counts.typingMoves += 1;
+        if (reader.client?.open) this.sendPresence(reader);
+      }
       if (reader.typingEndsAt > now) continue;
       this.typists[n] = this.typists[this.typists.length - 1] as Reader;
       this.typists.pop();
@@ -395,7 +411,7 @@ export class ReaderFleet implements LightClientSink {
 
   /** Zeroes the cadence counts: call when the measured window opens. */
   resetCadence(): void {
-    this.counts = { presenceSets: 0, heartbeats: 0, typingStarts: 0, typingStops: 0, meanTypists: 0 };
+    this.counts = { presenceSets: 0, heartbeats: 0, typingStarts: 0, typingStops: 0, typingMoves: 0, meanTypists: 0 };
     this.typistMs = 0;
     this.countedMs = 0;
   }

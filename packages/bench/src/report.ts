@@ -111,7 +111,7 @@ function hotCaveats(r: HotThreadResult): string[] {
   notes.push(
     `    ${where}: per reader per second: ${kinds.join(', ')}; sent ${r.perReaderPerSecond.sentMessages.toFixed(2)} msgs ${r.perReaderPerSecond.sentBytes.toFixed(0)} B; ` +
       `readers sent ${fixed(r.cadence.presenceSets / seconds, 0)} presence:set/s and ${fixed(r.cadence.heartbeats / seconds, 0)} heartbeats/s, ` +
-      `${fixed(r.cadence.meanTypists, 0)} typing on average (${r.cadence.typingStarts} started, ${r.cadence.typingStops} stopped)`,
+      `${fixed(r.cadence.meanTypists, 0)} typing on average (${r.cadence.typingStarts} started, ${r.cadence.typingStops} stopped, ${r.cadence.typingMoves ?? 0} moved)`,
   );
   const answers = Object.entries(r.ackSizes)
     .map(([event, sizes]) => `${event} ${count(Math.round(sizes.bytes / Math.max(1, sizes.answers)))} B (largest ${count(sizes.largest)})`)
