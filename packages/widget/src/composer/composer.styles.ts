@@ -78,6 +78,12 @@ export const composerStyles = css`
     color: var(--_danger);
     font-weight: 600;
   }
+  .over {
+    margin: 0;
+    padding: 0.4rem 0.75rem 0.6rem;
+    font-size: 0.85rem;
+    color: var(--_danger);
+  }
   .buttons {
     display: flex;
     gap: 0.375rem;

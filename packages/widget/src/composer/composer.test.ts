@@ -55,6 +55,23 @@ describe('<parley-composer>', () => {
     expect(counter.textContent?.replace(/\s+/g, ' ').trim()).toBe('12 / 10');
   });
 
+  it('[W-C1] over the limit Post is disabled, says by how much, and Ctrl+Enter sends nothing; the text stays', async () => {
+    const bodies: string[] = [];
+    const { el, textarea, submit } = await mount((e) => {
+      e.maxLength = 10;
+      e.addEventListener('parley-composer-submit', (event) => bodies.push((event as unknown as { body: string }).body));
+    });
+    await type(el, textarea, 'abcdefghijk');
+    expect(submit.disabled).toBe(true);
+    expect(el.shadowRoot!.querySelector('[part~="over-limit"]')?.textContent).toContain('1 characters over the 10-character');
+    textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true }));
+    expect(bodies).toEqual([]);
+    expect(textarea.value).toBe('abcdefghijk');
+    // Counted as the server counts: ten emoji are ten characters, not twenty code units.
+    await type(el, textarea, '😀'.repeat(10));
+    expect(submit.disabled).toBe(false);
+  });
+
   it('uses the edit parts in edit mode and fires nothing when value is set by code', async () => {
     const fired: string[] = [];
     const { el, textarea, submit } = await mount((e) => {

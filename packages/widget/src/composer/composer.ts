@@ -104,7 +104,8 @@ export class ParleyComposer extends LitElement {
 
   protected override render() {
     const editing = this.mode === 'edit';
-    const length = this.draft.trim().length;
+    const length = characters(this.draft.trim());
+    const over = length > this.maxLength;
     const level = length > this.maxLength ? 'over' : length >= this.maxLength * COUNTER_FROM ? 'near' : 'ok';
     return html`
       <div class="composer">
@@ -120,7 +121,8 @@ export class ParleyComposer extends LitElement {
           <span class="hint"><kbd>Ctrl</kbd> + <kbd>Enter</kbd> to send</span>
           ${level === 'ok'
             ? nothing
-            : html`<span class="counter" part="counter" data-level=${level} aria-live="polite">
+            : html`<span class="counter" part="counter" data-level=${level} aria-live="polite"
+                  title=${over ? `${(length - this.maxLength).toLocaleString('en-US')} characters over the limit: shorten it to post` : ''}>
                 ${length.toLocaleString('en-US')} / ${this.maxLength.toLocaleString('en-US')}
               </span>`}
           <span class="buttons">
@@ -131,13 +133,20 @@ export class ParleyComposer extends LitElement {
               type="button"
               class="submit"
               part=${editing ? 'edit-save' : 'composer-submit'}
-              ?disabled=${length === 0}
+              ?disabled=${length === 0 || over}
+              aria-describedby=${over ? 'parley-over-limit' : nothing}
               @click=${this.submit}
             >
               ${this.submitLabel}
             </button>
           </span>
         </div>
+        ${over
+          ? html`<p class="over" id="parley-over-limit" part="over-limit" role="status">
+              ${(length - this.maxLength).toLocaleString('en-US')} characters over the ${this.maxLength.toLocaleString('en-US')}-character
+              limit: shorten it to post. Your text stays here.
+            </p>`
+          : nothing}
       </div>
     `;
   }
@@ -158,11 +167,17 @@ export class ParleyComposer extends LitElement {
 
   private submit(): void {
     const body = this.draft.trim();
-    if (!body) return;
+    // Over the limit the server would refuse it: keep the text here instead of a Retry that cannot succeed.
+    if (!body || characters(body) > this.maxLength) return;
     this.dispatchEvent(new ComposerSubmitEvent(body));
   }
 
   private cancel(): void {
     this.dispatchEvent(new ComposerCancelEvent());
   }
+}
+
+/** Characters as the server counts them (code points: an emoji is one), cheaply when short. */
+function characters(text: string): number {
+  return text.length < 1000 ? [...text].length : Array.from(text).length;
 }
