@@ -14,6 +14,8 @@ import { eventually, launchChromium } from './harness.js';
 
 const SECRET = 'publisher-secret-0123456789abcdef0123456789';
 const THREAD = 'culture/2026/museum-reopens';
+/** Readers of the publisher's site; one has a name with no place to break it. */
+const NAMES: Record<string, string> = { ana: 'Ana Lima', ben: 'Ben Okafor', long: 'Bartholomew'.repeat(8) };
 
 /** The publisher's backend: its article page and its token endpoint (the reader is a cookie). */
 function publisherSite(parleyUrl: () => string): Promise<{ server: Server; origin: string }> {
@@ -23,7 +25,7 @@ function publisherSite(parleyUrl: () => string): Promise<{ server: Server; origi
       if (url.pathname === '/parley-token') {
         const reader = req.headers.cookie?.match(/reader=(\w+)/)?.[1];
         if (!reader) return void res.writeHead(401).end();
-        const token = await signToken(SECRET, { sub: reader, name: reader === 'ana' ? 'Ana Lima' : 'Ben Okafor', lvl: 20 }, { audience: 'culture', expiresIn: '1h' });
+        const token = await signToken(SECRET, { sub: reader, name: NAMES[reader] ?? reader, lvl: 20 }, { audience: 'culture', expiresIn: '1h' });
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token }));
         return;
       }
@@ -97,6 +99,19 @@ describe('a publisher page on another origin, set up as the README says', () => 
     // The unsigned comment-level="99" set nothing: Ana (LVL 20) commented, and the page was told why.
     expect(ana.warnings.join('\n')).toContain('comment-level ignored');
     expect([...ana.errors, ...ben.errors]).toEqual([]);
+  });
+
+  it('[W-CM1] a long unbroken name wraps inside its comment: the widget keeps its width', async () => {
+    const long = await open('long');
+    await long.page.setViewportSize({ width: 600, height: 900 });
+    await long.page.locator('textarea[part~="composer-input"]').fill('A name that will not fit.');
+    await long.page.locator('button[part~="composer-submit"]').click();
+    const widget = long.page.locator('parley-thread');
+    const mine = long.page.locator('[part~="comment"]', { hasText: 'A name that will not fit.' });
+    await mine.waitFor();
+    const [outer, inner] = await Promise.all([widget.boundingBox(), mine.boundingBox()]);
+    expect(inner!.width).toBeLessThanOrEqual(outer!.width);
+    expect(await widget.evaluate((el: { scrollWidth: number; clientWidth: number }) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
   });
 });
 

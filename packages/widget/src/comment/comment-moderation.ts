@@ -39,7 +39,13 @@ export function renderFlagButton(f: FlagButtonInput): TemplateResult {
 
 /** The reasons, inline under the actions (never a browser prompt). */
 export function renderFlagChooser(onPick: (reason: FlagReason) => void, onCancel: () => void): TemplateResult {
-  return html`<div class="notice confirm" part="flag-chooser" role="group" aria-label="Why flag this comment?">
+  // Escape closes it, as it closes every inline form (focus is inside: on the first reason).
+  const onKeydown = (event: KeyboardEvent): void => {
+    if (event.key !== 'Escape') return;
+    event.preventDefault();
+    onCancel();
+  };
+  return html`<div class="notice confirm" part="flag-chooser" role="group" aria-label="Why flag this comment?" @keydown=${onKeydown}>
     <span>Why flag this comment?</span>
     <span class="spacer"></span>
     ${REASONS.map(([reason, label]) => html`<button type="button" class="small" part="flag-reason" data-reason=${reason}

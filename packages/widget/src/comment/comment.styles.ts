@@ -44,6 +44,9 @@ export const commentStyles = css`
     font-size: 0.9375rem;
     font-weight: 650;
     color: var(--_fg);
+    /* A long unbroken name wraps inside the comment instead of widening the widget. */
+    overflow-wrap: anywhere;
+    min-width: 0;
   }
   time {
     white-space: nowrap;

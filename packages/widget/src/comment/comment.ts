@@ -241,7 +241,8 @@ export class ParleyComment extends LitElement {
   }
 
   private renderDeleteConfirmation() {
-    return html`<div class="notice confirm" part="delete-confirmation" role="group" aria-label="Confirm deletion">
+    return html`<div class="notice confirm" part="delete-confirmation" role="group" aria-label="Confirm deletion"
+      @keydown=${(event: KeyboardEvent) => event.key === 'Escape' && (event.preventDefault(), this.finish(null))}>
       <span>Delete this comment? Replies stay visible.</span>
       <span class="spacer"></span>
       <button type="button" class="small strong" part="delete-confirm" @click=${() => this.finish({ type: 'delete' })}>
@@ -253,10 +254,10 @@ export class ParleyComment extends LitElement {
 
   private toggle(mode: 'reply' | 'edit' | 'confirm-delete' | 'flag'): void {
     this.mode = this.mode === mode ? 'view' : mode;
-    if (mode === 'confirm-delete' && this.mode === mode) {
-      void this.updateComplete.then(() =>
-        this.renderRoot.querySelector<HTMLButtonElement>('[part~="delete-cancel"]')?.focus(),
-      );
+    // Into the form that opened, so Escape and Tab work from the keyboard at once.
+    const first = mode === 'confirm-delete' ? '[part~="delete-cancel"]' : mode === 'flag' ? '[part~="flag-reason"]' : null;
+    if (first && this.mode === mode) {
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>(first)?.focus());
     }
   }
 

@@ -100,6 +100,20 @@ describe('[W-F1] flagging a comment', () => {
     expect(el.shadowRoot!.querySelector('[part~="problem"]')?.textContent).toContain('Too many actions');
   });
 
+  it('[W-F5] the chooser takes focus on its first reason; Escape closes it and focus returns to Flag', async () => {
+    const { el, connection } = await mount({});
+    inComment<HTMLButtonElement>(el, 'button[part~="flag"]')!.click();
+    await settled(el);
+    const first = inComment<HTMLButtonElement>(el, 'button[part~="flag-reason"]')!;
+    const root = el.shadowRoot!.querySelector('parley-comment')!.shadowRoot!;
+    expect(root.activeElement).toBe(first);
+    first.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
+    await settled(el);
+    expect(inComment(el, '[part~="flag-chooser"]')).toBeNull();
+    expect(root.activeElement).toBe(inComment(el, 'button[part~="flag"]'));
+    expect(connection.requests('comment:flag')).toHaveLength(0);
+  });
+
   it('[W-F1] no Flag on one\'s own comment, nor for guests', async () => {
     const own = await mount({}, [comment('a', { seq: 1, author: bella })]);
     expect(inComment(own.el, 'button[part~="flag"]')).toBeNull();

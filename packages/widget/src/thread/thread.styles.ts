@@ -188,6 +188,9 @@ export const threadStyles = css`
   }
   .compose-as strong {
     color: var(--_fg);
+    /* A long unbroken name wraps instead of widening the widget [W-CM1]. */
+    overflow-wrap: anywhere;
+    min-width: 0;
   }
   .locked {
     border: 1px dashed var(--parley-border);
