@@ -121,8 +121,7 @@ export class ParleyComposer extends LitElement {
           <span class="hint"><kbd>Ctrl</kbd> + <kbd>Enter</kbd> to send</span>
           ${level === 'ok'
             ? nothing
-            : html`<span class="counter" part="counter" data-level=${level} aria-live="polite"
-                  title=${over ? `${(length - this.maxLength).toLocaleString('en-US')} characters over the limit: shorten it to post` : ''}>
+            : html`<span class="counter" part="counter" data-level=${level} aria-live="polite">
                 ${length.toLocaleString('en-US')} / ${this.maxLength.toLocaleString('en-US')}
               </span>`}
           <span class="buttons">
@@ -143,8 +142,7 @@ export class ParleyComposer extends LitElement {
         </div>
         ${over
           ? html`<p class="over" id="parley-over-limit" part="over-limit" role="status">
-              ${(length - this.maxLength).toLocaleString('en-US')} characters over the ${this.maxLength.toLocaleString('en-US')}-character
-              limit: shorten it to post. Your text stays here.
+              ${(length - this.maxLength).toLocaleString('en-US')} characters over the ${this.maxLength.toLocaleString('en-US')}-character limit: shorten it to post.
             </p>`
           : nothing}
       </div>
@@ -179,5 +177,5 @@ export class ParleyComposer extends LitElement {
 
 /** Characters as the server counts them (code points: an emoji is one), cheaply when short. */
 function characters(text: string): number {
-  return text.length < 1000 ? [...text].length : Array.from(text).length;
+  return [...text].length;
 }
