@@ -55,6 +55,18 @@ describe('<parley-composer>', () => {
     expect(counter.textContent?.replace(/\s+/g, ' ').trim()).toBe('12 / 10');
   });
 
+  it('[W-C2] after a post is sent and the box cleared, focus is in the box, not lost to the page', async () => {
+    const { el, textarea, submit } = await mount();
+    el.addEventListener('parley-composer-submit', () => el.clear());
+    await type(el, textarea, 'hello');
+    submit.focus();
+    submit.click();
+    await el.updateComplete;
+    await el.updateComplete;
+    expect(textarea.value).toBe('');
+    expect(el.shadowRoot!.activeElement).toBe(textarea);
+  });
+
   it('[W-C1] over the limit Post is disabled, says by how much, and Ctrl+Enter sends nothing; the text stays', async () => {
     const bodies: string[] = [];
     const { el, textarea, submit } = await mount((e) => {

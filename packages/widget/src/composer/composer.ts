@@ -78,8 +78,10 @@ export class ParleyComposer extends LitElement {
   }
 
   /** Empties the box after a successful submit. */
+  /** Empties the box after a post; focus stays in the box (the Post button it was on disables) [W-C2]. */
   clear(): void {
     this.draft = '';
+    if (this.shadowRoot?.activeElement) void this.updateComplete.then(() => this.textarea?.focus());
   }
 
   override focus(options?: FocusOptions): void {
