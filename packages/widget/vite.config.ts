@@ -33,6 +33,24 @@ function precompress(): Plugin {
 }
 
 /**
+ * engine.io-client ships a WebTransport transport the widget never asks for (it connects with
+ * `transports: ['websocket', 'polling']`); a stub takes its place so its code is not in parley.js.
+ */
+function withoutWebTransport(): Plugin {
+  const stub = '\0parley:no-webtransport';
+  return {
+    name: 'parley:no-webtransport',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      return source === './webtransport.js' && importer?.includes('engine.io-client') ? stub : null;
+    },
+    load(id) {
+      return id === stub ? 'export class WT { constructor() { throw new Error("WebTransport is not used by Parley"); } }' : null;
+    },
+  };
+}
+
+/**
  * parley.js is one ES module (Lit + socket.io-client + the app): a publisher adds one script tag,
  * no import map. Yjs (presence and notes) is split into `chunks/`, imported lazily after the
  * comments are visible; the browser resolves it relative to parley.js, i.e. from the Parley server. `source` resolves @parley/protocol from src (types and
@@ -41,7 +59,7 @@ function precompress(): Plugin {
  * (packages/server/src/transport/widget-files.ts), so keep `[hash]` in `chunkFileNames`.
  */
 export default defineConfig({
-  plugins: [precompress()],
+  plugins: [withoutWebTransport(), precompress()],
   resolve: { conditions: ['source', 'browser', 'module', 'import', 'production', 'default'] },
   build: {
     target: 'es2022',

@@ -223,4 +223,19 @@ describe('<parley-thread>', () => {
     root(ctx.el).querySelector<HTMLButtonElement>('button[part~="load-more"]')!.click();
     expect(ctx.connections[0]!.pending('comments:page').input.cursor).toBe('next');
   });
+
+  it('[W-C3] after the last "Load more", focus moves to the first comment it brought, not to the page', async () => {
+    const ctx = mount();
+    await settled(ctx.el);
+    ctx.connections[0]!.setStatus('connected');
+    ctx.connections[0]!.answer('thread:join', snapshot([comment('a', { seq: 1 })], { nextCursor: 'next' }));
+    await settled(ctx.el);
+    const button = root(ctx.el).querySelector<HTMLButtonElement>('button[part~="load-more"]')!;
+    button.focus();
+    button.click();
+    ctx.connections[0]!.answer('comments:page', { sort: 'top', comments: [comment('b', { seq: 2 })], nextCursor: null, reactions: {} });
+    await settled(ctx.el);
+    expect(root(ctx.el).querySelector('button[part~="load-more"]')).toBeNull();
+    expect(root(ctx.el).activeElement).toBe(commentEl(ctx.el, 'b'));
+  });
 });

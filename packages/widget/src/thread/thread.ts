@@ -308,7 +308,7 @@ export class ParleyThread extends LitElement {
                   onMoreReplies: (rootId) => store?.loadReplies(rootId),
                   typing: this.liveRoom.typing,
                 })}
-            ${store!.nextCursor ? renderLoadMore(store!.loadingMore, () => store?.loadMore()) : nothing}`}
+            ${store!.nextCursor ? renderLoadMore(store!.loadingMore, () => this.loadMore()) : nothing}`}
       <div class="sr-only" aria-live="polite">${this.announcement}</div>
     </section>`;
   }
@@ -322,6 +322,30 @@ export class ParleyThread extends LitElement {
   private readonly onCommentAction = (event: CommentActionEvent): void => {
     if (this.session) applyCommentAction(this.session.store, this.session.desk, event, () => this.liveRoom.stopTyping());
   };
+
+  /** The last root shown when "Load more" was pressed: focus moves to the first one after it [W-C3]. */
+  private loadMoreAfter: string | null = null;
+
+  private loadMore(): void {
+    const store = this.session?.store;
+    if (!store) return;
+    this.loadMoreAfter = store.groups().at(-1)?.root.id ?? null;
+    store.loadMore();
+  }
+
+  protected override updated(): void {
+    const after = this.loadMoreAfter;
+    const store = this.session?.store;
+    if (after === null || !store || store.loadingMore) return;
+    this.loadMoreAfter = null;
+    // The button the reader pressed may be gone (the last page): focus the first comment it brought.
+    const roots = store.groups().map((g) => g.root.id);
+    const next = roots[roots.indexOf(after) + 1];
+    const target = next ? this.renderRoot.querySelector<HTMLElement>(`parley-comment[data-id="${CSS.escape(next)}"]`) : null;
+    if (!target) return;
+    target.tabIndex = -1;
+    target.focus();
+  }
 
   protected override firstUpdated(): void {
     this.renderRoot.addEventListener('parley-comment-action', this.onCommentAction as EventListener);
