@@ -31,7 +31,10 @@ function publisherSite(parleyUrl: () => string): Promise<{ server: Server; origi
       }
       const origin = `http://${req.headers.host}`;
       const threadToken = await signThreadClaim(SECRET, { thread: THREAD, title: 'The museum reopens', url: `${origin}/article`, author: 'editor' }, { audience: 'culture' });
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html>
+      // A strict policy, as the README promises works: no inline styles or scripts anywhere [W-A11Y1].
+      const parley = parleyUrl();
+      const csp = `default-src 'none'; script-src ${parley}; style-src 'self'; connect-src 'self' ${parley} ${parley.replace('http', 'ws')}; img-src 'self' data:`;
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp }).end(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>The museum reopens</title>
 <script type="module" src="${parleyUrl()}/parley.js"></script></head>
 <body><article id="story"><h1>The museum reopens</h1><p>After three years of work the city museum opens its doors again.</p></article>
@@ -98,7 +101,10 @@ describe('a publisher page on another origin, set up as the README says', () => 
     expect(await parley.store.read((tx) => tx.ledger.postAuthor(`culture:${THREAD}`))).toBe('r:culture:editor');
     // The unsigned comment-level="99" set nothing: Ana (LVL 20) commented, and the page was told why.
     expect(ana.warnings.join('\n')).toContain('comment-level ignored');
+    // Under the strict CSP: no violation reported (an inline style would be), avatars colored by class.
     expect([...ana.errors, ...ben.errors]).toEqual([]);
+    const avatar = ben.page.locator('[part~="comment"] [part~="avatar"]').first();
+    expect(await avatar.evaluate((el: Element) => getComputedStyle(el).backgroundColor)).not.toBe('rgba(0, 0, 0, 0)');
   });
 
   it('[W-CM1] a long unbroken name wraps inside its comment: the widget keeps its width', async () => {

@@ -1,4 +1,8 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+import { AVATAR_COLORS } from '../shared/avatar-style.js';
+
+/** One rule per avatar color: classes of the stylesheet, never inline styles (strict CSP) [W-A11Y1]. */
+const avatarColors = unsafeCSS(AVATAR_COLORS.map((color, n) => `.avatar[data-color='${n}']{background:${color};color:#fff}`).join(''));
 
 export const commentStyles = css`
   :host {
@@ -24,6 +28,7 @@ export const commentStyles = css`
     color: #fff;
     user-select: none;
   }
+  ${avatarColors}
   :host([data-depth='1']) .avatar,
   :host([data-depth='2']) .avatar {
     width: 2rem;

@@ -23,7 +23,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { Reaction } from '@parley/protocol';
 import type { DisplayComment } from '../state/display.js';
 import { ComposerSubmitEvent } from '../composer/composer.js';
-import { avatarHue, initials } from '../shared/avatar-style.js';
+import { avatarColor, initials } from '../shared/avatar-style.js';
 import { editIcon, replyIcon, thumbDownIcon, thumbUpIcon, trashIcon } from '../shared/icons.js';
 import { absoluteTime, plural, relativeTime } from '../shared/relative-time.js';
 import { levelBadgeStyles } from '../shared/level-badge.styles.js';
@@ -151,9 +151,7 @@ export class ParleyComment extends LitElement {
       return html`<img class="avatar" part="avatar" src=${c.author.avatar} alt="" loading="lazy"
         referrerpolicy="no-referrer" @error=${() => (this.avatarFailed = true)} />`;
     }
-    const hue = avatarHue(c.author.id);
-    return html`<span class="avatar" part="avatar" aria-hidden="true"
-      style=${`background: hsl(${hue} 55% 46%)`}>${initials(c.author.name)}</span>`;
+    return html`<span class="avatar" part="avatar" aria-hidden="true" data-color=${avatarColor(c.author.id)}>${initials(c.author.name)}</span>`;
   }
 
   private renderMeta(c: DisplayComment) {
