@@ -14,8 +14,8 @@ const light = css`
   --_muted: var(--parley-muted, #626b7a);
   --_border: var(--parley-border, #e3e6eb);
   --_danger: var(--parley-danger, #c8322a);
-  --_success: var(--parley-success, #16a34a);
-  --_warning: var(--parley-warning, #c27803);
+  --_success: var(--parley-success, #15803d);
+  --_warning: var(--parley-warning, #b45309);
   --_skeleton: color-mix(in srgb, var(--_fg) 8%, transparent);
   color-scheme: light;
 `;
