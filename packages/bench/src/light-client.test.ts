@@ -16,8 +16,8 @@ class Sink implements LightClientSink {
   readonly ackErrors: AckErrors = {};
   readonly packets: string[] = [];
   closedCount = 0;
-  threadEvents(_client: LightClient, packet: Buffer): void {
-    this.packets.push(packet.toString('utf8'));
+  threadEvents(_client: LightClient, packet: Buffer, start: number, end: number): void {
+    this.packets.push(packet.toString('utf8', start, end));
   }
   closed(): void {
     this.closedCount += 1;

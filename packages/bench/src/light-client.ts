@@ -70,8 +70,11 @@ export interface LightClientSink {
   ackErrors: AckErrors;
   /** When present, answers are also counted per request event (e.g. what a presence:sync costs). */
   ackSizes?: AckSizes;
-  /** A `thread:events` packet (`42["thread:events",…]`, as received), at `receivedAt` (performance.now()). */
-  threadEvents(client: LightClient, packet: Buffer, receivedAt: number): void;
+  /**
+   * A `thread:events` packet (`42["thread:events",…]`, as received: `packet[start, end)`, valid only
+   * during the call), at `receivedAt` (performance.now()).
+   */
+  threadEvents(client: LightClient, packet: Buffer, start: number, end: number, receivedAt: number): void;
   closed(client: LightClient): void;
 }
 
@@ -212,48 +215,70 @@ export class LightClient {
 
   /** One read into the shared buffer: the upgrade answer first, then whole frames. */
   private read(buffer: Buffer, length: number): boolean {
-    let data = buffer.subarray(0, length);
+    // Most reads are whole frames in the shared buffer, handled where they lie (no copy, no view).
+    let data = buffer;
+    let end = length;
     if (this.handshake) {
-      const head = Buffer.concat([this.handshake, data]);
-      const end = head.indexOf(HEADERS_END);
-      if (end < 0) {
+      const head = Buffer.concat([this.handshake, buffer.subarray(0, length)]);
+      const headEnd = head.indexOf(HEADERS_END);
+      if (headEnd < 0) {
         this.handshake = head;
         return true;
       }
       this.handshake = null;
       const status = head.toString('latin1', 0, head.indexOf('\r\n'));
       if (!status.startsWith('HTTP/1.1 101')) {
-        this.settle(new Error(`WebSocket upgrade refused: ${status} ${head.toString('utf8', end + 4, Math.min(head.length, end + 400))}`));
+        this.settle(new Error(`WebSocket upgrade refused: ${status} ${head.toString('utf8', headEnd + 4, Math.min(head.length, headEnd + 400))}`));
         this.close();
         return false;
       }
-      data = head.subarray(end + 4);
+      data = head.subarray(headEnd + 4);
+      end = data.length;
     }
     if (this.partial) {
-      data = Buffer.concat([this.partial, data]);
+      data = Buffer.concat([this.partial, data.subarray(0, end)]);
+      end = data.length;
       this.partial = null;
     }
     let at = 0;
-    while (data.length - at >= 2) {
+    while (end - at >= 2) {
       const opcode = (data[at] as number) & 0x0f;
       let size = (data[at + 1] as number) & 0x7f;
       let header = 2;
       if (size === 126) {
-        if (data.length - at < 4) break;
+        if (end - at < 4) break;
         size = data.readUInt16BE(at + 2);
         header = 4;
       } else if (size === 127) {
-        if (data.length - at < 10) break;
+        if (end - at < 10) break;
         size = Number(data.readBigUInt64BE(at + 2));
         header = 10;
       }
-      if (data.length - at < header + size) break;
-      this.frame(opcode, data.subarray(at + header, at + header + size));
+      if (end - at < header + size) break;
+      if (opcode === 1 && this.connected) this.textAt(data, at + header, at + header + size);
+      else this.frame(opcode, data.subarray(at + header, at + header + size));
       at += header + size;
     }
     // The rest of a frame comes with the next read, which overwrites the shared buffer: keep a copy.
-    if (at < data.length) this.partial = Buffer.from(data.subarray(at));
+    if (at < end) this.partial = Buffer.from(data.subarray(at, end));
     return true;
+  }
+
+  /**
+   * The hot path: a text frame once connected, at `data[start, end)`. Events are told apart by their
+   * first bytes where they lie; acks and anything rarer take the general path below.
+   */
+  private textAt(data: Buffer, start: number, end: number): void {
+    if (data[start] === C4 && data[start + 1] === C2 && data[start + 2] === OPEN_BRACKET && data[start + 3] === QUOTE) {
+      const length = end - start;
+      if (hasAt(data, start + 4, THREAD_EVENTS)) {
+        this.count(THREAD, length);
+        this.sink.threadEvents(this, data, start, end, performance.now());
+        return;
+      }
+      if (hasAt(data, start + 4, PRESENCE_PREFIX)) return this.count(PRESENCE, length);
+    }
+    this.receive(data.subarray(start, end));
   }
 
   /** A whole frame (the server does not fragment messages); `payload` is valid only during this call. */
@@ -349,7 +374,7 @@ export class LightClient {
     if (data[2] !== OPEN_BRACKET || data[3] !== QUOTE) return this.count(OTHER, data.length);
     if (hasAt(data, 4, THREAD_EVENTS)) {
       this.count(THREAD, data.length);
-      this.sink.threadEvents(this, data, performance.now());
+      this.sink.threadEvents(this, data, 0, data.length, performance.now());
     } else if (hasAt(data, 4, PRESENCE_PREFIX)) this.count(PRESENCE, data.length);
     else if (hasAt(data, 4, WALLET_PREFIX)) this.count(ECONOMY, data.length);
     else this.count(OTHER, data.length);

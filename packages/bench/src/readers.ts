@@ -166,7 +166,7 @@ export class ReaderFleet implements LightClientSink {
   notJoined = 0;
   private readonly readers: Reader[] = [];
   private readonly byClient = new Map<LightClient, Reader>();
-  private readonly parsed = new Map<string, { packet: Buffer; events: ThreadEvent[] }[]>();
+  private readonly parsed = new Map<number, { packet: Buffer; events: ThreadEvent[] }[]>();
   private readonly forget: () => void;
   private readonly presenceWheel: Wheel;
   private readonly heartbeatWheel: Wheel;
@@ -370,21 +370,25 @@ export class ReaderFleet implements LightClientSink {
     }
   }
 
-  threadEvents(client: LightClient, packet: Buffer, receivedAt: number): void {
-    this.byClient.get(client)?.receive(this.parse(packet), receivedAt);
+  threadEvents(client: LightClient, packet: Buffer, start: number, end: number, receivedAt: number): void {
+    this.byClient.get(client)?.receive(this.parse(packet, start, end), receivedAt);
   }
 
   /**
    * Every reader receives the same broadcast bytes: each distinct packet is decoded and parsed once,
-   * and found again by its first bytes (where its first seq is) and a byte-for-byte comparison.
+   * and found again by a hash of its first bytes (where its first seq is) and a byte-for-byte
+   * comparison — without a string or a view made per reader.
    */
-  private parse(packet: Buffer): ThreadEvent[] {
-    const key = packet.toString('latin1', 0, Math.min(packet.length, parsedKeyBytes));
+  private parse(packet: Buffer, start: number, end: number): ThreadEvent[] {
+    let key = 0x811c9dc5;
+    for (let at = start, last = Math.min(end, start + parsedKeyBytes); at < last; at++) key = Math.imul(key ^ (packet[at] as number), 0x01000193);
     const candidates = this.parsed.get(key);
-    if (candidates) for (const candidate of candidates) if (candidate.packet.equals(packet)) return candidate.events;
-    const events = (JSON.parse(packet.toString('utf8', 2)) as [string, ThreadEvent[]])[1];
+    if (candidates) {
+      for (const candidate of candidates) if (packet.compare(candidate.packet, 0, candidate.packet.length, start, end) === 0) return candidate.events;
+    }
+    const events = (JSON.parse(packet.toString('utf8', start + 2, end)) as [string, ThreadEvent[]])[1];
     if (this.parsed.size >= parsedCacheSize) this.parsed.clear();
-    const entry = { packet: Buffer.from(packet), events };
+    const entry = { packet: Buffer.from(packet.subarray(start, end)), events };
     if (candidates) candidates.push(entry);
     else this.parsed.set(key, [entry]);
     return events;
