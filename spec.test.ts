@@ -1,6 +1,6 @@
 /**
  * Rules have one home: SPEC.md. A rule is defined there by a line that starts with its id in bold
- * (`**SRV-S3** …`); a test names the rules it checks in brackets in its title (`it('[SRV-S3] …')`).
+ * (`**[SRV-S3]** …`); a test names the rules it checks in brackets in its title (`it('[SRV-S3] …')`).
  * This test fails when a title cites an id SPEC.md does not define, naming the file and the id, and
  * when SPEC.md defines an id twice — so a test and the rule it claims to check cannot drift apart
  * silently, and the same id cannot mean two things in two packages.
@@ -21,7 +21,7 @@ const SCANNED = ['packages', 'demo'];
 const SKIPPED_DIRS = new Set(['node_modules', 'dist']);
 const TEST_FUNCTIONS = new Set(['it', 'test', 'describe', 'suite']);
 const ID = /\[([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)\]/g;
-const DEFINITION = /^\*\*([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)\*\*/;
+const DEFINITION = /^\*\*\[?([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)\]?\*\*/;
 
 interface Citation {
   file: string;
