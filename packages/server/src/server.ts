@@ -74,7 +74,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   }
   const startedAt = Date.now();
   // Before anything else opens: a Redis that cannot be reached stops the start, with the URL.
-  const redis = config.redisUrl && !config.adapter ? await connectRedis(config.redisUrl, config.redisPrefix, logger) : null;
+  const redis = config.redisUrl && !config.adapter ? await connectRedis(config.redisUrl, config.redisPrefix, logger, { nodeTimeoutMs: config.redisNodeTimeoutMs }) : null;
   const adapter = config.adapter ?? redis?.adapter;
   const store = await openStore(config.database).catch(async (error: unknown) => {
     await redis?.close();
@@ -82,7 +82,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   });
   // `io` is read lazily: nothing is scraped before listen(), long after it exists.
   const metrics = new ServerMetrics({ connections: () => io.engine.clientsCount });
-  const ctx = createCommandContext(metrics.instrument(store), { sites: config.sites, economy: config.economy });
+  const ctx = createCommandContext(metrics.instrument(store), { sites: config.sites, economy: config.economy, ...(redis && { gate: redis.gate }) });
   const origins = originGuards(config.sites, logger);
 
   // The HTTP handler is registered before Socket.IO attaches, which then answers /socket.io/ first.
@@ -122,7 +122,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   io.use(socketAuth({ sites: config.sites, store, logger, origins }));
   watchSessions(io);
   if (adapter) listenForViewerRefreshes(io, config.sites, store, (error) => logger.error('level refresh failed', { error }));
-  const realtime = attachRealtime(io, ctx, logger, config.presence);
+  const realtime = attachRealtime(io, ctx, logger, config.presence, Boolean(adapter));
   const dispatcher = new Dispatcher({
     ctx,
     io,

@@ -16,6 +16,11 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Session settings for every connection, e.g. `{ statement_timeout: '5s' }`. */
   settings?: Record<string, string>;
+  /**
+   * Apply missing migrations on open. `false` (read-only tools: `parley audit`) changes nothing and
+   * refuses a database whose schema is missing or not the latest, saying so. @default true
+   */
+  migrate?: boolean;
 }
 
 /** What the write path did, for the benchmark and tests. */
@@ -89,7 +94,8 @@ export class PostgresStore implements Store {
     // An idle connection that dies (a restarted server) must not crash the process.
     pool.on('error', () => undefined);
     try {
-      await migrate(pool, options.schema);
+      if (options.migrate === false) await checkSchema(pool);
+      else await migrate(pool, options.schema);
     } catch (error) {
       await pool.end();
       throw error;
@@ -194,6 +200,17 @@ export class PostgresStore implements Store {
       client.release(broken instanceof Error ? broken : undefined);
     }
   }
+}
+
+/** Without migrating: the schema must be there and the latest (a read-only tool must not guess). */
+async function checkSchema(pool: pg.Pool): Promise<void> {
+  const latest = Math.max(...pgMigrations.map((m) => m.version));
+  const { rows } = await pool.query<{ present: boolean }>("SELECT to_regclass('schema_migrations') IS NOT NULL AS present");
+  const version = rows[0]?.present
+    ? ((await pool.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations')).rows[0]?.version ?? 0)
+    : 0;
+  if (version === 0) throw new Error('it holds no Parley schema (is it the database `parley serve` uses?)');
+  if (version !== latest) throw new Error(`its schema is at version ${version}, this parley expects ${latest}: run \`parley migrate\` with this version first`);
 }
 
 /**
