@@ -193,12 +193,6 @@ export interface ParleyServerOptions {
    * @default `$PARLEY_REDIS_PREFIX`, else 'parley'
    */
   redisPrefix?: string;
-  /**
-   * A node silent this long leaves the adapter's list of nodes (cluster/redis.ts). Parley waits for no
-   * node (CLUSTER-7), so this is only the adapter's own bookkeeping.
-   * @default `$PARLEY_REDIS_NODE_TIMEOUT_MS`, else 6000
-   */
-  redisNodeTimeoutMs?: number;
   /** @default console (stdout/stderr); `false` for silence. */
   logger?: Logger | false;
   /**
@@ -234,7 +228,6 @@ export interface ResolvedConfig {
   adapter: AdapterConstructor | undefined;
   redisUrl: string | undefined;
   redisPrefix: string;
-  redisNodeTimeoutMs: number | undefined;
   logger: Logger;
   economy: EconomyDirectory;
   presence: PresenceTiming;
@@ -324,17 +317,9 @@ export function resolveConfig(options: ParleyServerOptions = {}, env: NodeJS.Pro
     adapter: options.adapter,
     redisUrl: options.redisUrl ?? (env.PARLEY_REDIS_URL || undefined),
     redisPrefix: options.redisPrefix ?? (env.PARLEY_REDIS_PREFIX || 'parley'),
-    redisNodeTimeoutMs: options.redisNodeTimeoutMs ?? positiveInteger(env.PARLEY_REDIS_NODE_TIMEOUT_MS, 'PARLEY_REDIS_NODE_TIMEOUT_MS'),
     logger: options.logger === false ? silentLogger : (options.logger ?? consoleLogger),
     economy: new EconomyDirectory(options.economy ?? economyFromEnv(env.PARLEY_ECONOMY)),
     presence: options.presence ?? {},
   };
 }
 
-/** An environment number that must be a positive integer when set: a typo is a start-up error. */
-function positiveInteger(text: string | undefined, name: string): number | undefined {
-  if (text === undefined || text === '') return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number of milliseconds, got ${JSON.stringify(text)}`);
-  return value;
-}

@@ -74,7 +74,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   }
   const startedAt = Date.now();
   // Before anything else opens: a Redis that cannot be reached stops the start, with the URL.
-  const redis = config.redisUrl && !config.adapter ? await connectRedis(config.redisUrl, config.redisPrefix, logger, { nodeTimeoutMs: config.redisNodeTimeoutMs }) : null;
+  const redis = config.redisUrl && !config.adapter ? await connectRedis(config.redisUrl, config.redisPrefix, logger) : null;
   const adapter = config.adapter ?? redis?.adapter;
   const store = await openStore(config.database).catch(async (error: unknown) => {
     await redis?.close();

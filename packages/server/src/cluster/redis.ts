@@ -4,8 +4,12 @@
  * default `parley`). One ioredis client gives:
  *
  * - the Socket.IO adapter, `@socket.io/redis-streams-adapter`: room broadcasts, `serverSideEmit`
- *   and `fetchSockets()` span every node; a node that stops heart-beating is dropped after
- *   HEARTBEAT_TIMEOUT_MS, which bounds how long a cluster-wide request can wait for a dead node;
+ *   and `fetchSockets()` span every node. It counts nodes by their Redis subscriptions (PUBSUB
+ *   NUMSUB; version 0.3 has no heartbeats — its heartbeat options are ignored): a killed node
+ *   leaves the count as soon as Redis sees its connection close, but a frozen or cut-off node stays
+ *   counted until its TCP connection dies, and anything that awaits every node (fetchSockets,
+ *   serverSideEmitWithAck) would wait for it up to that call's timeout. So Parley awaits no node:
+ *   presence asks and level refreshes are sent, and each node answers on its own (CLUSTER-7);
  * - the rate limiters over Redis (`RateLimiterRedis`), so a reader's budgets and an address's
  *   budgets are cluster-wide (SPEC LIMIT-*): a flooder gains nothing by reaching several nodes;
  * - the interval gate (`SET key NX PX`): the read-heartbeat bound per reader is cluster-wide too.
@@ -22,19 +26,6 @@ import type { LimiterFactory } from '../transport/rate-limit.js';
 import type { IntervalGate } from '../commands/interval-gate.js';
 import { redactUrl } from '../store/open-store.js';
 
-/** Between heartbeats of a node. @default 2 s — dead nodes are noticed within seconds. */
-const HEARTBEAT_INTERVAL_MS = 2_000;
-/**
- * A node silent this long is dropped from the adapter's list of nodes (its count of servers). Nothing
- * Parley does waits for every node (presence asks and level refreshes are sent, never awaited:
- * CLUSTER-7), so this only bounds what the adapter itself gathers. @default 6 s
- */
-export const HEARTBEAT_TIMEOUT_MS = 6_000;
-
-export interface RedisOptions {
-  /** @default HEARTBEAT_TIMEOUT_MS (PARLEY_REDIS_NODE_TIMEOUT_MS for `parley serve`) */
-  nodeTimeoutMs?: number;
-}
 
 export interface RedisCluster {
   adapter: NonNullable<ServerOptions['adapter']>;
@@ -46,7 +37,7 @@ export interface RedisCluster {
   close(): Promise<void>;
 }
 
-export async function connectRedis(url: string, prefix: string, logger: Logger, options: RedisOptions = {}): Promise<RedisCluster> {
+export async function connectRedis(url: string, prefix: string, logger: Logger): Promise<RedisCluster> {
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true });
   client.on('error', (error: Error) => logger.error('redis error', { error: error.message }));
   try {
@@ -60,8 +51,6 @@ export async function connectRedis(url: string, prefix: string, logger: Logger, 
     streamName: `${prefix}:socket.io`,
     channelPrefix: `${prefix}:socket.io`,
     sessionKeyPrefix: `${prefix}:sio:session:`,
-    heartbeatInterval: HEARTBEAT_INTERVAL_MS,
-    heartbeatTimeout: Math.max(options.nodeTimeoutMs ?? HEARTBEAT_TIMEOUT_MS, 2 * HEARTBEAT_INTERVAL_MS),
   });
   return {
     adapter,
