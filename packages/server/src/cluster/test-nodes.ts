@@ -7,6 +7,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Agent } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -113,8 +114,26 @@ export function kill(node: NodeProcess, signal: NodeJS.Signals): Promise<void> {
   });
 }
 
-export function connect(url: string, token?: string, transports: ('websocket' | 'polling')[] = ['websocket']): Promise<ClientSocket> {
-  const socket: ClientSocket = connectSocket(url, { transports, auth: token ? { token } : {}, reconnection: false, forceNew: true });
+export interface ConnectOptions {
+  transports?: ('websocket' | 'polling')[];
+  /** Reconnect as the widget does (to the same URL: the balancer). @default false */
+  reconnect?: boolean;
+  /** e.g. an http.Agent with a `localAddress`: readers from several loopback addresses. */
+  agent?: Agent;
+  extraHeaders?: Record<string, string>;
+}
+
+export function connect(url: string, token?: string, options: ConnectOptions = {}): Promise<ClientSocket> {
+  const socket: ClientSocket = connectSocket(url, {
+    transports: options.transports ?? ['websocket'],
+    auth: token ? { token } : {},
+    reconnection: options.reconnect ?? false,
+    reconnectionDelay: 100,
+    reconnectionDelayMax: 500,
+    forceNew: true,
+    ...(options.agent && { agent: options.agent as unknown as string }),
+    ...(options.extraHeaders && { extraHeaders: options.extraHeaders }),
+  });
   return new Promise((resolvePromise, reject) => {
     socket.once('connect', () => resolvePromise(socket));
     socket.once('connect_error', (error) => reject(error));
@@ -148,14 +167,19 @@ export class ThreadMirror {
 
   constructor(
     readonly thread: string,
-    readonly token: string,
+    /** null: a guest. */
+    readonly token: string | null,
   ) {}
 
-  /** Connects to `url` and joins: the first time a snapshot, afterwards `since` what it applied. */
-  async attach(url: string): Promise<void> {
-    const socket = await connect(url, this.token);
+  /**
+   * Connects to `url` and joins: the first time a snapshot, afterwards `since` what it applied. With
+   * `reconnect`, a connection lost and made again (through a balancer, to whichever node) rejoins too.
+   */
+  async attach(url: string, options: ConnectOptions = {}): Promise<void> {
+    const socket = await connect(url, this.token ?? undefined, options);
     this.socket = socket;
     socket.on('thread:events', (events: ThreadEvent[]) => this.apply(events));
+    if (options.reconnect) socket.io.on('reconnect', () => void this.rejoin().catch(() => undefined));
     await this.rejoin();
   }
 
