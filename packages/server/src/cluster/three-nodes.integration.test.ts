@@ -106,7 +106,7 @@ describe('three parley serve nodes over PostgreSQL and Redis (integration)', () 
     const truth = await stored(b, 'all');
     expect(truth.seq).toBe(15);
     for (const r of readers) expect(r.bodies()).toEqual(truth.bodies);
-  });
+  }, 60_000);
 
   it('[CLUSTER-2][CLUSTER-7] presence: readers on every node all see the same count', async () => {
     const views: PresenceView[] = [];
@@ -123,7 +123,7 @@ describe('three parley serve nodes over PostgreSQL and Redis (integration)', () 
     }
     await until(() => views.every((view) => view.readers === 6));
     expect(views.map((view) => view.readers)).toEqual([6, 6, 6, 6, 6, 6]);
-  });
+  }, 60_000);
 
   it('[CLUSTER-3][CLUSTER-8] a reader\'s read budget and heartbeat bound are one across the three nodes', async () => {
     const tabs = [await tab(a, 'thrifty'), await tab(b, 'thrifty'), await tab(c, 'thrifty')];
@@ -139,7 +139,7 @@ describe('three parley serve nodes over PostgreSQL and Redis (integration)', () 
       expect(sync.ok, JSON.stringify(sync)).toBe(true);
     }
     for (const t of tabs) expect(await read(t)).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
-  });
+  }, 60_000);
 
   it('[CLUSTER-4] a level-up is pushed to the reader\'s tabs on all three nodes', async () => {
     const tabs = [await tab(a, 'riser'), await tab(b, 'riser'), await tab(c, 'riser')];
@@ -149,7 +149,7 @@ describe('three parley serve nodes over PostgreSQL and Redis (integration)', () 
     const voted = await call(fan, 'post:vote', { requestId: 'fan-1', thread: 'levels', value: 'plus' });
     expect(voted.ok, JSON.stringify(voted)).toBe(true);
     expect(await Promise.all(levels)).toEqual([2, 2, 2]);
-  });
+  }, 60_000);
 
   it('[CLUSTER-10] one node SIGKILLed mid-burst: nothing acknowledged lost, nothing doubled, every reader converges, the node rejoins', async () => {
     const servers = [a, b, c];
