@@ -5,6 +5,7 @@
  * socket that joins `since` the page's seq misses nothing.
  */
 import { request, type IncomingHttpHeaders } from 'node:http';
+import { brotliDecompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { JoinResult, ThreadEvent } from '@parley/protocol';
 import type { SiteOptions } from '../sites/site-config.js';
@@ -24,6 +25,18 @@ function get(url: string, headers: Record<string, string> = {}): Promise<Reply> 
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+function getRaw(url: string, headers: Record<string, string>): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    request(url, { headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
     })
       .on('error', reject)
       .end();
@@ -52,6 +65,12 @@ describe('GET /api/thread-page', () => {
     expect(body.join.page.comments.map((c) => c.body)).toEqual(['first', 'second']);
     expect(body.join.viewer).toMatchObject({ user: null, role: 'guest' });
     expect(body.economy?.rules.amounts.commentTributes).toEqual(expect.any(Number));
+    // Compressed for a client that asks, the same page.
+    const compressed = await getRaw(pageUrl(server.url, { thread: 'news/1', sort: 'old', pageSize: '2' }), { 'Accept-Encoding': 'br, gzip' });
+    expect(compressed.headers['content-encoding']).toBe('br');
+    expect(compressed.body.length).toBeLessThan(reply.text.length);
+    expect(JSON.parse(brotliDecompressSync(compressed.body).toString())).toEqual(body);
+    expect(compressed.headers.etag).toBe(reply.headers.etag);
   });
 
   it('[PAINT-2] is cacheable with a validator: an unchanged thread revalidates to a 304 without a body, a change gives a new ETag', async () => {

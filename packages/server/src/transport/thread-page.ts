@@ -9,12 +9,13 @@
  * (SPEC ORIGIN-1, ORIGIN-4), the input against the join's schema, an unknown thread `not_found` (a
  * GET never creates one), and charged to the guest read budget of the client address, as a join is.
  *
- * Caching: `Cache-Control: public, no-cache` with a strong ETag over the body — every view revalidates
+ * Caching: `Cache-Control: public, no-cache` with a strong ETag over the (uncompressed) body — every view revalidates
  * (a reload of an unchanged thread costs a 304 with no body) and nothing stale is ever shown.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ErrorCodes, type EconomyState, type JoinResult } from '@parley/protocol';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+import { ErrorCodes, THREAD_PAGE_PATH, type ThreadPageResponse } from '@parley/protocol';
 import { describeIssues, ThreadJoinInput } from '@parley/protocol/schemas';
 import type { CommandContext } from '../commands/context.js';
 import { joinThread } from '../commands/join-thread.js';
@@ -26,17 +27,7 @@ import type { SiteDirectory } from '../sites/site-config.js';
 import { addressKey, clientAddress, compileTrust, type TrustProxy } from './client-address.js';
 import { Charges, type Limit } from './rate-limit.js';
 
-export const THREAD_PAGE_PATH = '/api/thread-page';
-
-/** The answer's body (documented in the server README). */
-export interface ThreadPageResponse {
-  /** The site the page was answered for (the `site` asked, or the server's only site). */
-  site: string;
-  /** Exactly a guest's `thread:join` answer: a snapshot, its `thread.seq` the point to join `since`. */
-  join: Extract<JoinResult, { mode: 'snapshot' }>;
-  /** The site's economy as a guest sees it (rules and mode; no wallet), or null when it cannot be read. */
-  economy: Pick<EconomyState, 'rules' | 'mode' | 'author'> | null;
-}
+export { THREAD_PAGE_PATH, type ThreadPageResponse };
 
 export interface ThreadPageDeps {
   ctx: CommandContext;
@@ -88,7 +79,7 @@ export function threadPageHandler(deps: ThreadPageDeps) {
       return fail(res, 403, ErrorCodes.originNotAllowed, originRefusalMessage(site, origin), { Vary: 'Origin' });
     }
     // Allowed: the browser may read the answer (errors included, so the widget can show them).
-    const cors: Record<string, string> = { Vary: 'Origin', ...(origin ? { 'Access-Control-Allow-Origin': origin } : {}) };
+    const cors: Record<string, string> = { Vary: 'Origin, Accept-Encoding', ...(origin ? { 'Access-Control-Allow-Origin': origin } : {}) };
     const pageSize = url.searchParams.get('pageSize');
     const parsed = ThreadJoinInput.safeParse({
       thread: url.searchParams.get('thread') ?? undefined,
@@ -124,8 +115,23 @@ export function threadPageHandler(deps: ThreadPageDeps) {
         res.end();
         return;
       }
-      res.writeHead(200, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
-      res.end(req.method === 'HEAD' ? undefined : text);
+      // Compressed for the browsers that ask (brotli, else gzip): a page of comments is text that shrinks to a third.
+      const accepts = first(req.headers['accept-encoding']) ?? '';
+      const coding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null;
+      const raw = Buffer.from(text);
+      const encoded =
+        coding === 'br'
+          ? brotliCompressSync(raw, { params: { [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT, [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_SIZE_HINT]: raw.length } })
+          : coding === 'gzip'
+            ? gzipSync(raw, { level: 6 })
+            : raw;
+      res.writeHead(200, {
+        ...headers,
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': encoded.length,
+        ...(coding && { 'Content-Encoding': coding }),
+      });
+      res.end(req.method === 'HEAD' ? undefined : encoded);
     } catch (error) {
       if (!(error instanceof ParleyError)) throw error;
       const retry: Record<string, string> = typeof error.details.retryAfterMs === 'number' ? { 'Retry-After': String(Math.ceil(error.details.retryAfterMs / 1000)) } : {};
