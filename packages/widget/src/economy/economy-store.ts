@@ -116,6 +116,17 @@ export class EconomyStore {
     this.listeners.clear();
   }
 
+  /**
+   * [PAINT-8] The site's rules as the first page (`/api/thread-page`) gave them, before the socket
+   * has answered: the blocks draw at once, where they will stay. Ignored once `economy:state` has.
+   */
+  prime(state: { rules: EconomyRulesView; mode?: EconomyMode | undefined }): void {
+    if (this.rules || this.disposed) return;
+    this.rules = state.rules;
+    this.mode = state.mode;
+    this.changed();
+  }
+
   /** [W-E1] */
   refresh(): void {
     const generation = ++this.generation;

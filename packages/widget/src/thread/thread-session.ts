@@ -9,6 +9,17 @@ import { ThreadEconomy } from '../economy/thread-economy.js';
 import { withRefusalsExplained } from '../economy/shortfall.js';
 import type { LiveController } from './live-controller.js';
 import { ModerationDesk } from './moderation-desk.js';
+import type { ThreadPageOutcome } from '../transport/thread-page.js';
+import { tokenViewer } from './token-viewer.js';
+
+/** [PAINT-7] The first page over HTTP, and what starts the live connection once it is shown. */
+export interface FirstPaint {
+  page: Promise<ThreadPageOutcome>;
+  /** Loads Socket.IO and connects; called once the first page is on screen (or could not be had). */
+  goLive: () => void;
+  /** The reader's token (the attribute's, or auth-url's first answer), for the first paint's layout [PAINT-11]. */
+  reader?: Promise<string | undefined>;
+}
 
 export interface ThreadSessionHost {
   /** The `<parley-thread>` element: the economy reads its `article` / `read-time` attributes. */
@@ -17,6 +28,8 @@ export interface ThreadSessionHost {
   liveRoom: LiveController;
   /** Something the element renders changed. */
   changed: () => void;
+  /** Resolves once what `changed` asked for is on screen. */
+  painted: () => Promise<unknown>;
   notice: (notice: StoreNotice) => void;
 }
 
@@ -26,9 +39,12 @@ export class ThreadSession {
   readonly economy: ThreadEconomy;
   /** Flags, moderators' counts and hidden words of this session. */
   readonly desk: ModerationDesk;
+  /** Why the first page could not be had over HTTP (the socket still tries); null when it came. */
+  pageOutcome: ThreadPageOutcome | null = null;
   private readonly cleanup: (() => void)[];
+  private disposed = false;
 
-  constructor(raw: ThreadConnection, options: ThreadStoreOptions, host: ThreadSessionHost) {
+  constructor(raw: ThreadConnection, options: ThreadStoreOptions, host: ThreadSessionHost, firstPaint?: FirstPaint) {
     // A refusal for want of Twei says what really earns (economy/shortfall.ts), wherever it shows.
     const connection = withRefusalsExplained(raw, () => this.economy.shortfallContext());
     const store = (this.store = new ThreadStore(connection, options));
@@ -45,9 +61,30 @@ export class ThreadSession {
       () => store.dispose(),
       () => connection.close(),
     ];
+    if (firstPaint) void this.paintFirst(firstPaint, host);
+  }
+
+  /** [PAINT-7] Shows the first page, then goes live: Socket.IO is fetched only after the comments are painted. */
+  private async paintFirst({ page, goLive, reader }: FirstPaint, host: ThreadSessionHost): Promise<void> {
+    const [outcome, token] = await Promise.all([page, reader]);
+    if (this.disposed) return;
+    this.pageOutcome = outcome;
+    if (outcome.ok) {
+      this.store.prime(outcome.page.join, tokenViewer(token));
+      if (outcome.page.economy) this.economy.store.prime(outcome.page.economy);
+      await host.painted();
+      // After the frame that shows them: rAF runs before that paint, the timeout after it. A hidden
+      // tab runs no frames, hence the plain timeout too.
+      await new Promise<void>((resolve) => {
+        requestAnimationFrame(() => setTimeout(resolve, 0));
+        setTimeout(resolve, 100);
+      });
+    }
+    if (!this.disposed) goLive();
   }
 
   dispose(): void {
+    this.disposed = true;
     this.cleanup.forEach((cleanup) => cleanup());
   }
 }
