@@ -20,7 +20,7 @@ const browser = await chromium.launch({
 // One visit first, as a live thread has had: the page's signed claim is applied on the first join.
 {
   const page = await browser.newPage();
-  await measurePaint(page, `${server.url}/?layout=top&as=guest`, { settleMs: 200 });
+  await measurePaint(page, `${server.url}/?layout=top&as=guest`, { settleMs: 1000 });
   await page.close();
 }
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;

@@ -28,8 +28,10 @@ export interface PaintFigures {
   shifts: { value: number; at: number; sources: string[] }[];
   /** ms from DOMContentLoaded to the first comment in the widget (printed, never asserted). */
   commentsAfterDcl: number;
-  /** HTTP status of every Parley request, by path (304s show the validators at work). */
+  /** HTTP status of every Parley request, by path (304s show the validators at work; a fetch() revalidated may show 200). */
   statuses: Record<string, number[]>;
+  /** Bytes received for every Parley HTTP request, by path (a 304 is headers only). */
+  bytesByPath: Record<string, number[]>;
 }
 
 interface Flight {
@@ -82,17 +84,23 @@ interface InPage {
 export async function measurePaint(page: Page, url: string, { reload = false, settleMs = 1500 } = {}): Promise<PaintFigures> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
-  const requests = new Map<string, { url: string; type: string; status: number }>();
+  const requests = new Map<string, Flight>();
   const flights: Flight[] = [];
   let webSocketBytes = 0;
-  cdp.on('Network.requestWillBeSent', (e) => requests.set(e.requestId, { url: e.request.url, type: e.type ?? '', status: 0 }));
+  cdp.on('Network.requestWillBeSent', (e) => requests.set(e.requestId, { url: e.request.url, type: e.type ?? '', status: 0, end: 0, bytes: 0 }));
   cdp.on('Network.responseReceived', (e) => {
     const r = requests.get(e.requestId);
-    if (r) r.status = e.response.status;
+    if (r && r.status === 0) r.status = e.response.status;
+  });
+  // The status as it came off the network: a fetch() revalidated by a 304 reports 200 in responseReceived.
+  cdp.on('Network.responseReceivedExtraInfo', (e) => {
+    const r = requests.get(e.requestId);
+    if (r) r.status = e.statusCode;
   });
   cdp.on('Network.loadingFinished', (e) => {
     const r = requests.get(e.requestId);
-    if (r) flights.push({ ...r, end: e.timestamp, bytes: e.encodedDataLength });
+    // The request itself, not a copy: its status may still come (responseReceivedExtraInfo) after this.
+    if (r) flights.push(Object.assign(r, { end: e.timestamp, bytes: e.encodedDataLength }));
   });
   cdp.on('Network.webSocketFrameReceived', (e) => (webSocketBytes += e.response.payloadData.length));
   cdp.on('Network.webSocketFrameSent', (e) => (webSocketBytes += e.response.payloadData.length));
@@ -113,6 +121,7 @@ export async function measurePaint(page: Page, url: string, { reload = false, se
   await cdp.detach();
 
   const statuses: Record<string, number[]> = {};
+  const bytesByPath: Record<string, number[]> = {};
   let parleyBytes = webSocketBytes;
   let hostBytes = 0;
   let jsBytesBeforeFirstComment = 0;
@@ -125,6 +134,7 @@ export async function measurePaint(page: Page, url: string, { reload = false, se
     }
     parleyBytes += flight.bytes;
     (statuses[path] ??= []).push(flight.status);
+    (bytesByPath[path] ??= []).push(flight.bytes);
     if (path.endsWith('.js') && endedBefore.has(flight.url)) {
       jsBytesBeforeFirstComment += flight.bytes;
       jsFilesBeforeFirstComment.push(path);
@@ -141,5 +151,6 @@ export async function measurePaint(page: Page, url: string, { reload = false, se
     shifts,
     commentsAfterDcl: (inPage.firstComment ?? NaN) - (inPage.dcl ?? NaN),
     statuses,
+    bytesByPath,
   };
 }

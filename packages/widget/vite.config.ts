@@ -51,10 +51,11 @@ function withoutWebTransport(): Plugin {
 }
 
 /**
- * parley.js is one ES module (Lit + socket.io-client + the app): a publisher adds one script tag,
- * no import map. Yjs (presence and notes) is split into `chunks/`, imported lazily after the
- * comments are visible; the browser resolves it relative to parley.js, i.e. from the Parley server. `source` resolves @parley/protocol from src (types and
- * constants only — the widget never imports `@parley/protocol/schemas`, so zod stays out).
+ * parley.js is one ES module (Lit + the app's first paint): a publisher adds one script tag, no
+ * import map. Socket.IO with <parley-composer>, Yjs (presence and notes) and the words of a Twei
+ * refusal are split into `chunks/`, imported lazily after the first comments are painted; the
+ * browser resolves them relative to parley.js, i.e. from the Parley server. `source` resolves
+ * @parley/protocol from src (types and constants only — the widget never imports `@parley/protocol/schemas`, so zod stays out).
  * Everything under `chunks/` is named by its content hash: the server serves it `immutable`
  * (packages/server/src/transport/widget-files.ts), so keep `[hash]` in `chunkFileNames`.
  */
@@ -65,6 +66,8 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     emptyOutDir: true,
+    // dist/.vite/manifest.json: the chunk graph scripts/check-size.mjs reads the critical path from.
+    manifest: true,
     lib: {
       entry: 'src/index.ts',
       formats: ['es'],

@@ -124,7 +124,8 @@ describe('GET /api/thread-page', () => {
     expect(noSite.status).toBe(404);
     expect(JSON.parse(noSite.text)).toMatchObject({ code: 'unknown_site', message: expect.stringContaining('`site` attribute') });
     expect(JSON.parse((await get(pageUrl(server.url, { site: 'nope', thread: 't' }))).text)).toMatchObject({ code: 'unknown_site' });
-    for (const query of [{ site: TEST_SITE }, { site: TEST_SITE, thread: 't', sort: 'sideways' }, { site: TEST_SITE, thread: 't', pageSize: '100000' }, { site: TEST_SITE, thread: 'x'.repeat(5000) }]) {
+    const malformed: Record<string, string>[] = [{ site: TEST_SITE }, { site: TEST_SITE, thread: 't', sort: 'sideways' }, { site: TEST_SITE, thread: 't', pageSize: '100000' }, { site: TEST_SITE, thread: 'x'.repeat(5000) }];
+    for (const query of malformed) {
       const bad = await get(pageUrl(server.url, query), { Origin: ALLOWED });
       expect(bad.status).toBe(400);
       expect(JSON.parse(bad.text)).toMatchObject({ code: 'invalid_payload' });
@@ -160,5 +161,27 @@ describe('GET /api/thread-page', () => {
     const events = (joined as { events: ThreadEvent[] }).events;
     expect(events.map((e) => e.seq)).toEqual([page.join.thread.seq + 1]);
     expect(events[0]).toMatchObject({ type: 'comment.created', comment: { body: 'between' } });
+  });
+
+  it('[PAINT-6] a signed-in reader joining since the page names the comments it shows and gets their own reactions on them, nobody else\'s', async () => {
+    const server = await startTestServer();
+    const writer = await server.connect(await server.token('w'));
+    okData(await call(writer, 'thread:join', { thread: 't' }));
+    const ids: string[] = [];
+    for (const body of ['one', 'two', 'three']) ids.push(okData(await call<{ comment: { id: string } }>(writer, 'comment:post', { requestId: rid(), thread: 't', body })).comment.id);
+    const reader = await server.connect(await server.token('r'));
+    okData(await call(reader, 'thread:join', { thread: 't' }));
+    okData(await call(reader, 'comment:react', { requestId: rid(), thread: 't', commentId: ids[0], value: 'like' }));
+    okData(await call(writer, 'comment:react', { requestId: rid(), thread: 't', commentId: ids[1], value: 'dislike' }));
+    const page = JSON.parse((await get(pageUrl(server.url, { thread: 't' }))).text) as ThreadPageResponse;
+    const again = await server.connect(await server.token('r'));
+    const joined = okData(await call<JoinResult>(again, 'thread:join', { thread: 't', since: page.join.thread.seq, reactionsFor: ids }));
+    expect(joined.mode).toBe('events');
+    expect(joined.viewer.reactions).toEqual({ [ids[0]!]: 'like' });
+    // A guest's list brings nothing; a list too long or of non-ids is refused like any bad payload.
+    const guest = await server.connect();
+    expect(okData(await call<JoinResult>(guest, 'thread:join', { thread: 't', since: page.join.thread.seq, reactionsFor: ids })).viewer.reactions).toEqual({});
+    const tooMany = await call(again, 'thread:join', { thread: 't', since: 0, reactionsFor: Array.from({ length: 2000 }, (_, i) => `c${i}`) });
+    expect(tooMany).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
   });
 });

@@ -3,6 +3,8 @@
  * paint, where they will stay [PAINT-9]. The words of a refusal for want of Twei (shortfall-words.ts)
  * are a chunk of their own, loaded once such a refusal arrives; a failed load is retried next time.
  */
+import './define-earnings.js';
+
 type WordsChunk = typeof import('./shortfall-words.js');
 
 let loading: Promise<WordsChunk> | null = null;
@@ -17,8 +19,5 @@ export function loadEconomyChunk(): Promise<WordsChunk> {
 
 /** Defines `<parley-earnings>` (already done by parley.js; kept for tests that import the economy alone). */
 export function loadEarnings(): Promise<void> {
-  return import('./define-earnings.js').then(
-    () => undefined,
-    () => undefined,
-  );
+  return Promise.resolve();
 }

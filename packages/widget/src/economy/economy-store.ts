@@ -50,6 +50,8 @@ export class EconomyStore {
   shownReportId: string | null = null;
   buying = false;
   error: ParleyError | null = null;
+  /** `economy:state` has answered (the rules of a first page [PAINT-8] are not an answer). */
+  answered = false;
 
   private pendingBuy: string | null = null;
   private tracking: Tracking | null = null;
@@ -134,6 +136,7 @@ export class EconomyStore {
       if (this.disposed || generation !== this.generation) return;
       if (!ack.ok) return this.fail(ack.error);
       const before = this.wallet;
+      this.answered = true;
       this.rules = ack.data.rules;
       this.mode = ack.data.mode;
       this.wallet = ack.data.wallet;

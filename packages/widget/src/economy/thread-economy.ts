@@ -93,8 +93,8 @@ export class ThreadEconomy {
    * wallet) — or the other way round. Then fetch again, once for that viewer.
    */
   private checkWallet(): void {
-    const { rules, wallet } = this.store;
-    if (!rules || this.viewerId === undefined || this.refetchedFor === this.viewerId) return;
+    const { rules, wallet, answered } = this.store;
+    if (!rules || !answered || this.viewerId === undefined || this.refetchedFor === this.viewerId) return;
     if ((this.viewerId !== null) === (wallet !== null)) return;
     this.refetchedFor = this.viewerId;
     this.store.refresh();

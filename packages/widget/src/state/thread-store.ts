@@ -93,6 +93,8 @@ export class ThreadStore {
    * signed-in reader's asks for a snapshot (their reactions, a moderator's view of the comments).
    */
   private primed = false;
+  /** Whom the primed page was drawn for (the token's word, [PAINT-11]). */
+  private primedFor: ViewerState['role'] = 'guest';
   /** `authenticate` was called: `token` (not the session's first one) says who the reader is. */
   private authenticated = false;
   /** Counts answered `session:auth`s: a join sent before one answers for the reader it replaced [W-S9]. */
@@ -260,6 +262,7 @@ export class ThreadStore {
     // [PAINT-11] Drawn for the reader the page's token names (a layout guess; the join decides).
     this.state.applyJoin(reader ? { ...result, viewer: { ...result.viewer, ...reader } } : result);
     this.primed = true;
+    this.primedFor = reader ? reader.role : 'guest';
     this.changed();
   }
 
@@ -270,7 +273,11 @@ export class ThreadStore {
     this.gapTimer = undefined;
     this.joined = false;
     const asGuest = this.authenticated ? this.token === undefined : !this.options.signedIn;
-    const canReplay = this.loaded && this.state.snapshotSort === this.state.sort && (!this.primed || asGuest);
+    // A reader (not a moderator: their views carry flag counts) replays from the primed page too,
+    // asking for their reactions on the comments it shows [PAINT-6].
+    const asReader = this.primedFor === 'reader' && !asGuest;
+    const canReplay = this.loaded && this.state.snapshotSort === this.state.sort && (!this.primed || asGuest || asReader);
+    const reactionsFor = canReplay && this.primed && asReader ? this.state.comments.ids() : [];
     const { claim, url, pageSize } = this.options;
     this.connection.request(
       'thread:join',
@@ -281,6 +288,7 @@ export class ThreadStore {
         ...(pageSize ? { pageSize: Math.min(Math.max(1, Math.floor(pageSize)), Limits.maxPageSize) } : {}),
         ...(claim ? { claim } : {}),
         ...(url ? { url: url.slice(0, 2000) } : {}),
+        ...(reactionsFor.length > 0 ? { reactionsFor: reactionsFor.slice(0, Limits.maxPageSize * (1 + Limits.repliesPerRoot)) } : {}),
       },
       (ack) => {
         if (this.disposed || generation !== this.joinGeneration) return;
