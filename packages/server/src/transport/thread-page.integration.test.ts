@@ -113,14 +113,18 @@ describe('GET /api/thread-page', () => {
     expect((await get(pageUrl(sameOrigin.url, { thread: 't' }))).status).toBe(200);
   });
 
-  it('[PAINT-4] an unknown thread is not_found and is not created; an unknown or missing site and bad input are refused with a code', async () => {
+  it('[PAINT-4] [SITE-4] an unknown thread is not_found and is not created; an unknown or missing site and bad input are refused with a code', async () => {
     const server = await startTestServer({ sites: [news(), { id: 'blog', secret: TEST_SECRET, origins: ['https://blog.example'] }] });
     const unknown = await get(pageUrl(server.url, { site: TEST_SITE, thread: 'never/created' }), { Origin: ALLOWED });
     expect(unknown.status).toBe(404);
     expect(JSON.parse(unknown.text)).toMatchObject({ code: 'not_found' });
     expect(unknown.headers['access-control-allow-origin']).toBe(ALLOWED);
     expect((await get(pageUrl(server.url, { site: TEST_SITE, thread: 'never/created' }), { Origin: ALLOWED })).status).toBe(404);
-    const noSite = await get(pageUrl(server.url, { thread: 't' }), { Origin: ALLOWED });
+    // [SITE-4] as the handshake: without `site`, the one site listing the page's Origin answers; none, no answer.
+    const implicit = await get(pageUrl(server.url, { thread: 't' }), { Origin: ALLOWED });
+    expect(implicit.status).toBe(200);
+    expect((JSON.parse(implicit.text) as ThreadPageResponse).site).toBe(TEST_SITE);
+    const noSite = await get(pageUrl(server.url, { thread: 't' }), { Origin: 'https://elsewhere.example' });
     expect(noSite.status).toBe(404);
     expect(JSON.parse(noSite.text)).toMatchObject({ code: 'unknown_site', message: expect.stringContaining('`site` attribute') });
     expect(JSON.parse((await get(pageUrl(server.url, { site: 'nope', thread: 't' }))).text)).toMatchObject({ code: 'unknown_site' });

@@ -22,7 +22,7 @@ import { joinThread } from '../commands/join-thread.js';
 import { economyState } from '../economy/economy-state.js';
 import { ParleyError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { originAllowed, originRefusalMessage } from '../sites/origins.js';
+import { originAllowed, originExplicitlyAllowed, originRefusalMessage } from '../sites/origins.js';
 import type { SiteDirectory } from '../sites/site-config.js';
 import { addressKey, clientAddress, compileTrust, type TrustProxy } from './client-address.js';
 import { Charges, type Limit } from './rate-limit.js';
@@ -65,11 +65,13 @@ export function threadPageHandler(deps: ThreadPageDeps) {
     const origin = first(req.headers.origin);
     const host = first(req.headers.host);
     const siteName = url.searchParams.get('site') ?? '';
-    const site = siteName === '' ? deps.sites.only : deps.sites.get(siteName);
+    // As the handshake chooses (SPEC SITE-4): the site named, the only one, or the one site that lists this Origin.
+    const site = siteName === '' ? deps.sites.implicit(origin, (candidate, from) => originExplicitlyAllowed(candidate, from, host)) : deps.sites.get(siteName);
     if (!site) {
+      const shownOrigin = origin === undefined ? '(none sent)' : JSON.stringify(origin.slice(0, 200));
       const message = siteName
         ? `Site ${JSON.stringify(siteName.slice(0, 80))} is not hosted on this server: check the widget's \`site\` attribute against the server's configuration.`
-        : "Say which site this page belongs to (the widget's `site` attribute): this server hosts several.";
+        : `Say which site this page belongs to (the widget's \`site\` attribute): this server hosts several and none of them lists the page's origin ${shownOrigin} alone.`;
       deps.logger.warn('page refused', { reason: ErrorCodes.unknownSite, site: siteName ? siteName.slice(0, 80) : null, origin: origin ?? null });
       return fail(res, 404, ErrorCodes.unknownSite, message, { Vary: 'Origin' });
     }
