@@ -51,6 +51,34 @@ function withoutWebTransport(): Plugin {
 }
 
 /**
+ * Lit's css`` literals are shipped as written — indentation, comments and all — since minifiers do
+ * not touch template strings. This drops comments and collapses whitespace in the static parts of
+ * every css`` literal of the widget's `*.styles.ts` (interpolations are left as they are), which
+ * keeps ~1 KB of brotli out of parley.js's first-paint budget (scripts/check-size.mjs). Only
+ * whitespace that CSS ignores goes: runs become one space (a descendant combinator stays), and none
+ * is kept beside `{`, `}`, `;` or `,`.
+ */
+function minifyCssLiterals(): Plugin {
+  const squeeze = (css: string): string =>
+    css
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\s+/g, ' ')
+      .replace(/\s*([{};,])\s*/g, '$1');
+  return {
+    name: 'parley:minify-css-literals',
+    apply: 'build',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/\/widget\/src\/.*\.styles\.ts$/.test(id)) return null;
+      const out = code.replace(/\bcss`((?:\\[\s\S]|[^`\\])*)`/g, (_literal, body: string) =>
+        `css\`${body.split(/(\$\{[^}]*\})/).map((part, i) => (i % 2 === 1 ? part : squeeze(part))).join('')}\``,
+      );
+      return out === code ? null : { code: out, map: null };
+    },
+  };
+}
+
+/**
  * parley.js is one ES module (Lit + the app's first paint): a publisher adds one script tag, no
  * import map. Socket.IO with <parley-composer>, Yjs (presence and notes) and the words of a Twei
  * refusal are split into `chunks/`, imported lazily after the first comments are painted; the
@@ -60,7 +88,7 @@ function withoutWebTransport(): Plugin {
  * (packages/server/src/transport/widget-files.ts), so keep `[hash]` in `chunkFileNames`.
  */
 export default defineConfig({
-  plugins: [withoutWebTransport(), precompress()],
+  plugins: [withoutWebTransport(), minifyCssLiterals(), precompress()],
   resolve: { conditions: ['source', 'browser', 'module', 'import', 'production', 'default'] },
   build: {
     target: 'es2022',
