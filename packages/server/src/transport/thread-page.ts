@@ -73,12 +73,15 @@ export function threadPageHandler(deps: ThreadPageDeps) {
         ? `Site ${JSON.stringify(siteName.slice(0, 80))} is not hosted on this server: check the widget's \`site\` attribute against the server's configuration.`
         : `Say which site this page belongs to (the widget's \`site\` attribute): this server hosts several and none of them lists the page's origin ${shownOrigin} alone.`;
       deps.logger.warn('page refused', { reason: ErrorCodes.unknownSite, site: siteName ? siteName.slice(0, 80) : null, origin: origin ?? null });
-      return fail(res, 404, ErrorCodes.unknownSite, message, { Vary: 'Origin' });
+      return fail(res, 404, ErrorCodes.unknownSite, message, { Vary: 'Origin', ...(origin && { 'Access-Control-Allow-Origin': origin }) });
     }
     // The same rule as the socket handshake: the page's Origin must be one the site lists.
+    // The refusal itself is readable by the refused page (CORS), so the widget can say what to fix;
+    // it holds nothing but that message.
+    const readable: Record<string, string> = origin ? { 'Access-Control-Allow-Origin': origin } : {};
     if (!originAllowed(site, origin, host)) {
       deps.logger.warn('page refused', { reason: ErrorCodes.originNotAllowed, site: site.id, origin: origin ?? null });
-      return fail(res, 403, ErrorCodes.originNotAllowed, originRefusalMessage(site, origin), { Vary: 'Origin' });
+      return fail(res, 403, ErrorCodes.originNotAllowed, originRefusalMessage(site, origin), { Vary: 'Origin', ...readable });
     }
     // Allowed: the browser may read the answer (errors included, so the widget can show them).
     const cors: Record<string, string> = { Vary: 'Origin, Accept-Encoding', ...(origin ? { 'Access-Control-Allow-Origin': origin } : {}) };

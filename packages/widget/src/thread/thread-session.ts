@@ -11,6 +11,7 @@ import type { LiveController } from './live-controller.js';
 import { ModerationDesk } from './moderation-desk.js';
 import type { ThreadPageOutcome } from '../transport/thread-page.js';
 import { tokenViewer } from './token-viewer.js';
+import { ErrorCodes, Limits } from '@parley/protocol';
 
 /** [PAINT-7] The first page over HTTP, and what starts the live connection once it is shown. */
 export interface FirstPaint {
@@ -31,6 +32,8 @@ export interface ThreadSessionHost {
   /** Resolves once what `changed` asked for is on screen. */
   painted: () => Promise<unknown>;
   notice: (notice: StoreNotice) => void;
+  /** [PAINT-13] A setup problem the first page revealed: shown in the widget, the fix in the console. */
+  setupProblem?: (shown: string, fix: string) => void;
 }
 
 export class ThreadSession {
@@ -44,7 +47,13 @@ export class ThreadSession {
   private readonly cleanup: (() => void)[];
   private disposed = false;
 
-  constructor(raw: ThreadConnection, options: ThreadStoreOptions, host: ThreadSessionHost, firstPaint?: FirstPaint) {
+  constructor(
+    raw: ThreadConnection,
+    options: ThreadStoreOptions,
+    host: ThreadSessionHost,
+    firstPaint?: FirstPaint,
+    private readonly server = '',
+  ) {
     // A refusal for want of Twei says what really earns (economy/shortfall.ts), wherever it shows.
     const connection = withRefusalsExplained(raw, () => this.economy.shortfallContext());
     const store = (this.store = new ThreadStore(connection, options));
@@ -80,7 +89,33 @@ export class ThreadSession {
         setTimeout(resolve, 100);
       });
     }
+    if (!outcome.ok) this.explain(outcome, host);
     if (!this.disposed) goLive();
+  }
+
+  /**
+   * [PAINT-13] Setup errors that explain themselves: a page on an origin the site does not list, a
+   * site the server does not host (or none named where several are), a thread id that is not one,
+   * an unreachable server. An
+   * unknown thread says nothing here: the socket's join may create it from the page's claim, and
+   * says so itself when it cannot.
+   */
+  private explain(outcome: Extract<ThreadPageOutcome, { ok: false }>, host: ThreadSessionHost): void {
+    const { error, status } = outcome;
+    if (error?.code === ErrorCodes.originNotAllowed || error?.code === ErrorCodes.unknownSite) {
+      host.setupProblem?.(`This discussion cannot be shown here: ${error.message}`, error.message);
+    } else if (error?.code === ErrorCodes.invalidPayload) {
+      const thread = JSON.stringify(this.store.thread.slice(0, 80));
+      host.setupProblem?.(
+        `This discussion's thread id ${thread} is not valid.`,
+        `the thread attribute ${thread} is not a thread id: use letters, digits and . _ : / - only, at most ${Limits.maxIdLength} characters (${error.message}).`,
+      );
+    } else if (status === 0) {
+      host.setupProblem?.(
+        'The discussion server could not be reached; trying again.',
+        `the Parley server at ${this.server} could not be reached: check that it is running and that the widget's \`server\` attribute (default: where parley.js came from) names it.`,
+      );
+    }
   }
 
   dispose(): void {

@@ -45,7 +45,7 @@
  * @cssproperty --parley-font @cssproperty --parley-font-size @cssproperty --parley-indent
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { Limits, Sorts, type Sort, type Vote } from '@parley/protocol';
+import { ErrorCodes, Limits, Sorts, type Sort, type Vote } from '@parley/protocol';
 import type { Connector } from '../state/connection.js';
 import { sessionMutationStorage } from '../state/pending-mutations.js';
 import type { StoreNotice } from '../state/thread-store.js';
@@ -135,6 +135,8 @@ export class ParleyThread extends LitElement {
   private session: ThreadSession | null = null;
   private sessionToken = '';
   private tokenSource: { url: string; source: AuthUrlTokenSource } | null = null;
+  /** The setup problem on show [PAINT-13], cleared once the thread is live. */
+  private setupShown = '';
   /** The auth-url's first answer (undefined: none, or not in time), for the first paint [PAINT-11]. */
   private firstToken: Promise<string | undefined> | null = null;
   private sessionKey = '';
@@ -182,6 +184,11 @@ export class ParleyThread extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.ensureTokenSource();
     this.ensureSession();
+    // A setup problem the first page revealed is over once the thread is live (e.g. the server is back).
+    if (this.setupShown && this.session?.store.status === 'connected') {
+      if (this.problem === this.setupShown) this.problem = '';
+      this.setupShown = '';
+    }
     if (changed.has('sort')) this.session?.store.setSort(this.effectiveSort);
   }
 
@@ -265,8 +272,13 @@ export class ParleyThread extends LitElement {
         changed: () => this.requestUpdate(),
         painted: () => this.updateComplete,
         notice: (notice) => this.onNotice(notice),
+        setupProblem: (shown, fix) => {
+          this.problem = this.setupShown = shown;
+          console.warn(`<parley-thread>: ${fix}`);
+        },
       },
       firstPaint,
+      server,
     );
   }
 
@@ -278,7 +290,12 @@ export class ParleyThread extends LitElement {
 
   private onNotice(notice: StoreNotice): void {
     if (notice.type === 'posted') this.dispatchEvent(new ParleyCommentPostedEvent(notice.comment));
-    else if (notice.type === 'error') {
+    else if (notice.type === 'error' && notice.action === 'connect' && notice.error.code === ErrorCodes.invalidToken) {
+      // [PAINT-14] Read on as a guest; the publisher is told why in the console.
+      this.problem = 'Your sign-in has expired or is not valid: you are reading as a guest.';
+      console.warn(`<parley-thread>: the server refused the reader's token (${notice.error.message}); reading as a guest. Give the widget a fresh token (auth-url is refreshed before its exp).`);
+      this.dispatchEvent(new ParleyErrorEvent(notice.error, notice.action));
+    } else if (notice.type === 'error') {
       if (!['post', 'edit', 'delete', 'react', 'join'].includes(notice.action)) this.problem = notice.error.message;
       this.dispatchEvent(new ParleyErrorEvent(notice.error, notice.action));
     } else {
