@@ -22,6 +22,7 @@ import { ClientAddresses } from './transport/client-address.js';
 import { connectionLimits } from './transport/connection-limits.js';
 import { RateLimits } from './transport/limits.js';
 import { settleDue, SETTLE_BATCH } from './economy/settlement.js';
+import { ReadingClocks } from './economy/reading-clocks.js';
 import { walletRoom } from './economy/accounts.js';
 import { roomOf, type ParleyIo } from './transport/types.js';
 
@@ -82,7 +83,8 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   });
   // `io` is read lazily: nothing is scraped before listen(), long after it exists.
   const metrics = new ServerMetrics({ connections: () => io.engine.clientsCount });
-  const ctx = createCommandContext(metrics.instrument(store), { sites: config.sites, economy: config.economy });
+  const reading = config.readFlushEveryMs > 0 ? new ReadingClocks({ flushEveryMs: config.readFlushEveryMs }) : undefined;
+  const ctx = createCommandContext(metrics.instrument(store), { sites: config.sites, economy: config.economy, ...(reading && { reading }) });
   const origins = originGuards(config.sites, logger);
 
   // The HTTP handler is registered before Socket.IO attaches, which then answers /socket.io/ first.
@@ -183,6 +185,21 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   const settleTimer = config.settleEveryMs > 0 ? setInterval(() => void settle(), config.settleEveryMs) : null;
   settleTimer?.unref();
 
+  // Reading time waiting in memory is written once it is old or its reader stopped (PERF-1).
+  const flushReading = async (all: boolean): Promise<void> => {
+    if (!reading) return;
+    try {
+      for (const wallet of await reading.sweep(ctx, all)) {
+        io.to(walletRoom(wallet.site, wallet.userId)).emit('wallet:update', wallet.update);
+        refreshViewer(io, config.sites, store, wallet.site, wallet.userId).catch((error: unknown) => logger.error('level refresh failed', { error }));
+      }
+    } catch (error) {
+      logger.error('writing reading time failed', { error });
+    }
+  };
+  const readingTimer = reading ? setInterval(() => void flushReading(false), Math.min(10_000, config.readFlushEveryMs)) : null;
+  readingTimer?.unref();
+
   let closing: Promise<void> | null = null;
   const server: ParleyServer = {
     url,
@@ -213,6 +230,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
       closing ??= (async () => {
         clearInterval(pruneTimer);
         if (settleTimer) clearInterval(settleTimer);
+        if (readingTimer) clearInterval(readingTimer);
         dispatcher.close();
         realtime.close();
         const closed = io.close();
@@ -221,6 +239,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
         await new Promise((next) => setImmediate(next));
         http.closeAllConnections();
         await closed;
+        await flushReading(true);
         await store.close();
         await redis?.close();
       })();

@@ -4,6 +4,7 @@ import { resolveSite, SiteDirectory } from '../sites/site-config.js';
 import type { Store } from '../store/types.js';
 import type { WalletDelivery } from '../economy/ledger-book.js';
 import { EconomyDirectory } from '../economy/rules.js';
+import type { ReadingClocks } from '../economy/reading-clocks.js';
 
 /** What every command may use. Clock and ids are injectable so tests are deterministic. */
 export interface CommandContext {
@@ -14,6 +15,8 @@ export interface CommandContext {
   economy: EconomyDirectory;
   now(): number;
   newId(): string;
+  /** The server's reading clocks in memory (SPEC PERF-1); absent, every heartbeat is written. */
+  reading?: ReadingClocks;
 }
 
 /** A command's answer: the result for the caller, and the events to broadcast after commit. */
@@ -46,5 +49,6 @@ export function createCommandContext(store: Store, overrides: Partial<Omit<Comma
     economy: overrides.economy ?? new EconomyDirectory(),
     now: overrides.now ?? Date.now,
     newId: overrides.newId ?? randomId,
+    ...(overrides.reading ? { reading: overrides.reading } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { identity } from '../test-helpers.js';
 import { readHeartbeat } from './read-heartbeat.js';
+import { ReadingClocks } from './reading-clocks.js';
 import { economyState } from './economy-state.js';
 import { readEarnings, readingStep } from './reading.js';
 import { defaultEconomyRules } from './rules.js';
@@ -24,9 +25,13 @@ describe('reading time (pure rules)', () => {
   });
 });
 
-describe('read:heartbeat', () => {
+describe.each([
+  ['every beat written', false],
+  ['reading clocks in memory (PERF-1)', true],
+])('read:heartbeat, %s', (_name, inMemory) => {
   const setup = async () => {
-    const ctx = economyContext(rules);
+    const plain = economyContext(rules);
+    const ctx = inMemory ? { ...plain, reading: new ReadingClocks() } : plain;
     // Reading pays only on published posts (SPEC THREAD-6).
     const thread = await publishedThread(ctx);
     await publishedThread(ctx, 'other');
