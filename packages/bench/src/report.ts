@@ -3,6 +3,8 @@ import type { BenchResults } from './results.js';
 import { widgetCadence } from './readers.js';
 import { variantLabel, type HotThreadResult } from './scenarios/hot-thread.js';
 import type { JoinCostResult } from './scenarios/join-cost.js';
+import type { JoinStormResult } from './scenarios/join-storm.js';
+import type { IdleReadersResult } from './scenarios/idle-readers.js';
 import type { SustainedPostsResult } from './scenarios/sustained-posts.js';
 import type { WidgetSizeResult } from './scenarios/widget-size.js';
 import { count, errorsText, fixed, kib, ms, table, times } from './table.js';
@@ -179,6 +181,54 @@ export function joinSection(result: JoinCostResult | null): string {
     ),
     `  join ack: ${count(result.ackJsonBytes)} B as JSON, ${count(result.ackPacketBytes)} B engine.io packet, ${result.commentsInAck} comments in the first page`,
   ].join('\n');
+}
+
+export function stormSection(result: JoinStormResult | null): string {
+  if (!result) return '';
+  const neighbours = result.neighbourLoadPercent ? result.neighbourLoadPercent.map((p) => p.toFixed(0)).join('/') : '—';
+  const lines = [
+    `\n6. Join storm: ${count(result.readers)} signed-in readers arriving within ${result.windowSeconds} s at a ${count(result.threadComments)}-comment thread`,
+    table(
+      ['measure', 'p50', 'p90', 'p99 (goal ≤ 1 s)', 'max'],
+      [
+        ['thread:join ack, ms (connected)', ms(result.joinMs.p50), ms(result.joinMs.p90), ms(result.joinMs.p99), ms(result.joinMs.max)],
+        ['connect + join, ms', ms(result.connectAndJoinMs.p50), ms(result.connectAndJoinMs.p90), ms(result.connectAndJoinMs.p99), ms(result.connectAndJoinMs.max)],
+      ],
+    ),
+    `  ${count(result.joined)} joined (arrivals over ${result.spreadSeconds.toFixed(1)} s), server ${result.serverCpuPercent.toFixed(0)} % of its core, others % ${neighbours}` +
+      (result.joined < result.readers ? `; not joined: ${Object.entries(result.failures).map(([stage, reasons]) => `${stage}: ${errorsText(reasons)}`).join('; ')}` : ''),
+  ];
+  if (Math.max(...(result.neighbourLoadPercent ?? [0])) > 10) lines.push('  ! other processes used the cores during the storm — figures are contaminated');
+  return lines.join('\n');
+}
+
+export function idleSection(result: IdleReadersResult | null): string {
+  if (!result) return '';
+  const parleyRow = result.memory.find((m) => m.server === 'parley');
+  const baseRow = result.memory.find((m) => m.server === 'baseline');
+  const lines = [
+    `\n7. Idle readers: ${count(parleyRow?.readers ?? 0)} joined readers (signed in, presence off), server memory after a full GC`,
+    table(
+      ['server', 'joined', 'heap B/reader', 'RSS B/reader', 'heap before MiB', 'heap after MiB'],
+      result.memory.map((m) => [m.server, count(m.joined), fixed(m.heapPerReader, 0), fixed(m.rssPerReader, 0), fixed(m.before.heapUsed / 2 ** 20, 1), fixed(m.after.heapUsed / 2 ** 20, 1)]),
+    ),
+  ];
+  if (parleyRow && baseRow) {
+    lines.push(
+      `  Parley ÷ bare Socket.IO per idle reader: heap ${times(parleyRow.heapPerReader / baseRow.heapPerReader)}, RSS ${times(parleyRow.rssPerReader / baseRow.rssPerReader)} (goal ≤ 1.2×)`,
+    );
+  }
+  const hb = result.heartbeats;
+  if (hb) {
+    const neighbours = hb.neighbourLoadPercent ? hb.neighbourLoadPercent.map((p) => p.toFixed(0)).join('/') : '—';
+    lines.push(
+      `  heartbeats of ${count(hb.readers)} reading readers: ${fixed(hb.beatsPerSecond, 0)}/s cost ${fixed(hb.cpuPercent - hb.idleCpuPercent, 1)} % of a core ` +
+        `(goal ≤ 10 %; ${fixed(hb.cpuPercent, 1)} % with them, ${fixed(hb.idleCpuPercent, 1)} % without), ${fixed(hb.microsPerBeat, 0)} µs per beat, ` +
+        `${hb.refused} refused, others % ${neighbours}`,
+    );
+    if (Math.max(...(hb.neighbourLoadPercent ?? [0])) > 10) lines.push('  ! other processes used the cores during the heartbeat window — figures are contaminated');
+  }
+  return lines.join('\n');
 }
 
 export function widgetSection(result: WidgetSizeResult | null): string {

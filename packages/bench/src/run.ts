@@ -11,6 +11,8 @@ import * as report from './report.js';
 import { compare, latestResultsPath, writeResults, type BenchResults } from './results.js';
 import { runHotThread, variantLabel, type HotVariant } from './scenarios/hot-thread.js';
 import { runJoinCost } from './scenarios/join-cost.js';
+import { runJoinStorm } from './scenarios/join-storm.js';
+import { runIdleReaders } from './scenarios/idle-readers.js';
 import { runSustainedPosts } from './scenarios/sustained-posts.js';
 import { measureWidgetSize } from './scenarios/widget-size.js';
 import { baseline, parley } from './targets.js';
@@ -37,6 +39,8 @@ async function main(): Promise<void> {
     comparisons: [],
     sustainedPosts: null,
     joinCost: null,
+    joinStorm: null,
+    idleReaders: null,
     widgetSize: null,
     failures: [],
   };
@@ -69,6 +73,20 @@ async function main(): Promise<void> {
         results.joinCost = await runJoinCost(config, pinning, log);
       });
     }
+    if (scenario === 'storm') {
+      await attempt('join storm', async () => {
+        results.joinStorm = await runJoinStorm(config, pinning, log);
+      });
+    }
+    if (scenario === 'idle') {
+      if (!fitsOpenFileLimit(config.idleReaders, results.machine.openFileLimit)) {
+        results.failures.push({ scenario: 'idle readers', error: `${config.idleReaders} readers do not fit the open-file limit. ${raiseLimitHint}` });
+      } else {
+        await attempt('idle readers', async () => {
+          results.idleReaders = await runIdleReaders(config, pinning, log);
+        });
+      }
+    }
     if (scenario === 'size') results.widgetSize = measureWidgetSize();
   }
 
@@ -79,6 +97,8 @@ async function main(): Promise<void> {
     report.hotThreadSection(results),
     report.sustainedSection(results.sustainedPosts),
     report.joinSection(results.joinCost),
+    report.stormSection(results.joinStorm),
+    report.idleSection(results.idleReaders),
     report.widgetSection(results.widgetSize),
     report.failuresSection(results),
   ]) {

@@ -4,10 +4,10 @@
  * is answered from memory after one read (thread, due rewards, balance) and the reading time it
  * proves waits here as a segment `[from, to]` of the reader's one clock:
  *
- * [PERF-1] A beat is written when it would credit a Twei (the credit is durable before the ack
- *          tells it) or settle due rewards, and the reading time waiting in memory at most
- *          `flushEveryMs` (and when the reader stops beating, and on shutdown). Reading time not
- *          yet written may be lost by a crash; a credit never is.
+ * [PERF-1] A beat is written when it would credit a post's first Twei or settle due rewards;
+ *          otherwise reading (and the Twei it earns) waits in memory at most `flushEveryMs`, and is
+ *          written then (or when the reader stops beating, or on shutdown). A credit is told only
+ *          once it is durable; reading time not yet written may be lost by a crash, a credit never.
  * [PERF-2] Writing applies the segments against the DURABLE clock: each credits only the part after
  *          the clock, which then moves to its end. Credited spans are disjoint across flushes, tabs
  *          and nodes, so the time credited never exceeds real time (READ-1) even when two nodes
@@ -153,7 +153,9 @@ export class ReadingClocks {
       state.lastBeatAt = step.clock;
       if (step.addMs > 0) addSegment(state.segments, { thread: thread.key, from: at - step.addMs, to: at });
       readMs += pendingOn(state.segments, thread.key);
-      owed = at >= state.retryCreditAt ? readEarnings(readMs, rules) - look.session.credited : 0;
+      // The first Twei of a post is written at once (the reader sees read-to-earn work); later ones
+      // wait for the span's write, at most `flushEveryMs` — a few Twei at a time (PERF-1).
+      owed = at >= state.retryCreditAt && look.session.credited === 0 ? readEarnings(readMs, rules) : 0;
     }
     const stale = state.segments.length > 0 && at - state.segments[0]!.from >= this.flushEveryMs;
     // Due rewards are paid when a reader reads (SETTLE-5); a new reader's account opens with a write.
