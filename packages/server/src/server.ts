@@ -47,6 +47,12 @@ export interface ParleyServer {
 /** Request records are kept at least this long, so a client retrying after a day still gets its result. */
 const REQUEST_RETENTION_MS = 24 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
+/**
+ * [PRUNE-2] Events kept per thread: replay serves at most `maxReplayEvents` (500) behind, and a
+ * join that checked the thread's seq may read its events a moment later (PostgreSQL reads each
+ * statement's own snapshot), so twice that, and never fewer.
+ */
+const EVENTS_KEPT_PER_THREAD = 2 * Limits.maxReplayEvents;
 
 /** How long a dropped connection may come back with its rooms and missed packets intact. */
 const RECOVERY_WINDOW_MS = 2 * 60 * 1000;
@@ -152,9 +158,13 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   const displayHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${displayHost.includes(':') ? `[${displayHost}]` : displayHost}:${address.port}`;
 
+  // Retention (PRUNE-1, PRUNE-2; server README "What the database keeps"): hourly, off the hot path.
   const prune = (): void => {
     store.pruneRequests(Date.now() - REQUEST_RETENTION_MS).catch((error: unknown) => {
       logger.error('pruning request records failed', { error });
+    });
+    store.pruneEvents(EVENTS_KEPT_PER_THREAD).catch((error: unknown) => {
+      logger.error('pruning thread events failed', { error });
     });
   };
   prune();
