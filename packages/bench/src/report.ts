@@ -5,6 +5,7 @@ import { variantLabel, type HotThreadResult } from './scenarios/hot-thread.js';
 import type { JoinCostResult } from './scenarios/join-cost.js';
 import type { JoinStormResult } from './scenarios/join-storm.js';
 import type { IdleReadersResult } from './scenarios/idle-readers.js';
+import type { GrownDbResult } from './scenarios/grown-db.js';
 import type { SustainedPostsResult } from './scenarios/sustained-posts.js';
 import type { WidgetSizeResult } from './scenarios/widget-size.js';
 import { count, errorsText, fixed, kib, ms, table, times } from './table.js';
@@ -229,6 +230,30 @@ export function idleSection(result: IdleReadersResult | null): string {
     if (Math.max(...(hb.neighbourLoadPercent ?? [0])) > 10) lines.push('  ! other processes used the cores during the heartbeat window — figures are contaminated');
   }
   return lines.join('\n');
+}
+
+export function grownSection(result: GrownDbResult | null): string {
+  if (!result) return '';
+  const g = result.grown;
+  return [
+    `\n8. A grown database: ${count(g.transfers)} transfers, ${count(g.comments)} comments, ${count(g.reactions)} likes, ${count(g.accounts)} accounts ` +
+      `(bulk-inserted in ${g.seconds.toFixed(1)} s) against a fresh one; each action through dispatch by readers new to the thread`,
+    table(
+      ['action', 'fresh CPU µs', 'grown CPU µs', 'grown ÷ fresh (goal ≤ 1.2)', 'fresh wall ms', 'grown wall ms'],
+      result.onGrown.map((cost) => {
+        const fresh = result.fresh.find((f) => f.action === cost.action);
+        return [
+          cost.action,
+          fixed(fresh?.cpuMicrosPerAction ?? null, 0),
+          fixed(cost.cpuMicrosPerAction, 0),
+          times(fresh ? cost.cpuMicrosPerAction / fresh.cpuMicrosPerAction : null),
+          ms(fresh?.wallMsMedian ?? null),
+          ms(cost.wallMsMedian),
+        ];
+      }),
+    ),
+    '  CPU µs: the server process per action (median wall includes the fsync of its commit); the shared machine adds noise to both columns alike',
+  ].join('\n');
 }
 
 export function widgetSection(result: WidgetSizeResult | null): string {

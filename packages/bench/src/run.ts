@@ -13,6 +13,7 @@ import { runHotThread, variantLabel, type HotVariant } from './scenarios/hot-thr
 import { runJoinCost } from './scenarios/join-cost.js';
 import { runJoinStorm } from './scenarios/join-storm.js';
 import { runIdleReaders } from './scenarios/idle-readers.js';
+import { runGrownDb } from './scenarios/grown-db.js';
 import { runSustainedPosts } from './scenarios/sustained-posts.js';
 import { measureWidgetSize } from './scenarios/widget-size.js';
 import { baseline, parley } from './targets.js';
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     joinCost: null,
     joinStorm: null,
     idleReaders: null,
+    grownDb: null,
     widgetSize: null,
     failures: [],
   };
@@ -87,6 +89,11 @@ async function main(): Promise<void> {
         });
       }
     }
+    if (scenario === 'grown') {
+      await attempt('grown database', async () => {
+        results.grownDb = await runGrownDb(config, pinning, log);
+      });
+    }
     if (scenario === 'size') results.widgetSize = measureWidgetSize();
   }
 
@@ -99,6 +106,7 @@ async function main(): Promise<void> {
     report.joinSection(results.joinCost),
     report.stormSection(results.joinStorm),
     report.idleSection(results.idleReaders),
+    report.grownSection(results.grownDb),
     report.widgetSection(results.widgetSize),
     report.failuresSection(results),
   ]) {
