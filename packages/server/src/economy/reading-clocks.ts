@@ -5,7 +5,8 @@
  * proves waits here as a segment `[from, to]` of the reader's one clock:
  *
  * [PERF-1] A beat is written when it would credit a post's first Twei or settle due rewards;
- *          otherwise reading (and the Twei it earns) waits in memory at most `flushEveryMs`, and is
+ *          otherwise reading (and the Twei it earns) waits in memory — a credit until the unwritten
+ *          reading is min(`flushEveryMs`, 3 × readMsPerTwei) old, the rest `flushEveryMs` — and is
  *          written then (or when the reader stops beating, or on shutdown). A credit is told only
  *          once it is durable; reading time not yet written may be lost by a crash, a credit never.
  * [PERF-2] Writing applies the segments against the DURABLE clock: each credits only the part after
@@ -154,8 +155,10 @@ export class ReadingClocks {
       if (step.addMs > 0) addSegment(state.segments, { thread: thread.key, from: at - step.addMs, to: at });
       readMs += pendingOn(state.segments, thread.key);
       // The first Twei of a post is written at once (the reader sees read-to-earn work); later ones
-      // wait for the span's write, at most `flushEveryMs` — a few Twei at a time (PERF-1).
-      owed = at >= state.retryCreditAt && look.session.credited === 0 ? readEarnings(readMs, rules) : 0;
+      // wait until the unwritten reading is three Twei or `flushEveryMs` old — a few at a time (PERF-1).
+      const earned = readEarnings(readMs, rules) - look.session.credited;
+      const waited = at - (state.segments[0]?.from ?? at) >= Math.min(this.flushEveryMs, 3 * rules.readMsPerTwei);
+      owed = at >= state.retryCreditAt && earned > 0 && (look.session.credited === 0 || waited) ? earned : 0;
     }
     const stale = state.segments.length > 0 && at - state.segments[0]!.from >= this.flushEveryMs;
     // Due rewards are paid when a reader reads (SETTLE-5); a new reader's account opens with a write.
