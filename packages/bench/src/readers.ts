@@ -362,7 +362,9 @@ export class ReaderFleet implements LightClientSink {
     this.typistMs += this.typists.length * elapsed;
     this.countedMs += elapsed;
     if (this.behaviour.presence) this.presenceWheel.due(now, (reader) => this.renew(reader));
-    if (this.heartbeatsOn) this.heartbeatWheel.due(now, (reader) => this.heartbeat(reader));
+    // Turned off, the wheel still turns: turned on again, readers keep their phases instead of all
+    // beating at once (a lap of catch-up the server's throttle would refuse half of).
+    this.heartbeatWheel.due(now, (reader) => this.heartbeatsOn && this.heartbeat(reader));
     if (this.typingOn) this.typingTick(now, elapsed);
   }
 
