@@ -31,6 +31,16 @@ export interface CpuClock {
   atMs: number;
 }
 
+/** The child's memory after a full garbage collection, bytes. */
+export interface ChildMemory {
+  rss: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+  /** Whether a collection ran first (the child had --expose-gc). */
+  collected: boolean;
+}
+
 export type CommandHandler = (args: unknown) => Promise<unknown>;
 
 /**
@@ -47,6 +57,13 @@ export function serveParent(url: string, handlers: Map<string, CommandHandler>, 
   all.set('cpuClock', async (): Promise<CpuClock> => {
     const usage = process.cpuUsage();
     return { micros: usage.user + usage.system, atMs: performance.timeOrigin + performance.now() };
+  });
+  // After a full collection (the child runs with --expose-gc): what live objects hold, not garbage.
+  all.set('memory', async (): Promise<ChildMemory> => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    for (let n = 0; n < 3; n++) gc?.();
+    const usage = process.memoryUsage();
+    return { rss: usage.rss, heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers, collected: gc !== undefined };
   });
   all.set('stop', async () => {
     await stop();

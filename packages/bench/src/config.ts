@@ -3,10 +3,10 @@
  * are a full run of a few minutes on a 2-core machine; `--quick` is a smoke run of well under one.
  */
 
-export type ScenarioName = 'hot' | 'sustained' | 'join' | 'size' | 'cluster';
-const allScenarios: readonly ScenarioName[] = ['hot', 'sustained', 'join', 'size', 'cluster'];
+export type ScenarioName = 'hot' | 'sustained' | 'join' | 'storm' | 'idle' | 'grown' | 'size' | 'cluster';
+const allScenarios: readonly ScenarioName[] = ['hot', 'sustained', 'join', 'storm', 'idle', 'grown', 'size', 'cluster'];
 /** Run by default: cluster needs PostgreSQL and Redis (and psql, redis-cli), so it runs when asked (--only=cluster). */
-const defaultScenarios: readonly ScenarioName[] = ['hot', 'sustained', 'join', 'size'];
+const defaultScenarios: readonly ScenarioName[] = ['hot', 'sustained', 'join', 'storm', 'idle', 'grown', 'size'];
 
 /** A hot-thread run per reader count: Parley with widget presence, Parley without, the baseline (naive presence relay). */
 export type HotRunName = 'parley' | 'parley-no-presence' | 'baseline' | 'baseline-no-presence';
@@ -31,6 +31,15 @@ export interface BenchConfig {
   sustainedWriters: number;
   joinThreadComments: number;
   joinSamples: number;
+  /** Join storm: readers arriving within `stormSeconds` at a thread of `joinThreadComments`. */
+  stormReaders: number;
+  stormSeconds: number;
+  /** Idle readers for the memory and heartbeat rows. */
+  idleReaders: number;
+  /** Grown database: transfers, comments and threads built by bulk inserts (scenarios/grown-db.ts). */
+  grownTransfers: number;
+  grownComments: number;
+  grownThreads: number;
   scenarios: ScenarioName[];
   /** Cluster scenario (scenarios/cluster.ts): readers PER NODE at each capacity step. */
   clusterReaders: number[];
@@ -58,6 +67,12 @@ const fullRun: BenchConfig = {
   sustainedWriters: 20,
   joinThreadComments: 10_000,
   joinSamples: 20,
+  stormReaders: 5000,
+  stormSeconds: 10,
+  idleReaders: 10_000,
+  grownTransfers: 1_000_000,
+  grownComments: 100_000,
+  grownThreads: 1000,
   scenarios: [...defaultScenarios],
   clusterReaders: [1000, 2000, 3000, 4000, 6000],
   clusterSeconds: 10,
@@ -77,6 +92,12 @@ const quickRun: BenchConfig = {
   clusterReaders: [100, 200],
   clusterSeconds: 4,
   failoverReaders: 200,
+  stormReaders: 300,
+  stormSeconds: 3,
+  idleReaders: 500,
+  grownTransfers: 20_000,
+  grownComments: 2000,
+  grownThreads: 20,
   // Short: a smoke run on a shared machine must still end within a minute.
   waitQuietSeconds: 2,
   quick: true,
@@ -93,9 +114,12 @@ export const usage = `Usage: node dist/run.js [options]   (every option also rea
   --drain-seconds=20        grace for deliveries after the last write
   --sustained-seconds=10    --sustained-writers=20
   --join-comments=10000     --join-samples=20
+  --storm-readers=5000      --storm-seconds=10   (join storm at the join-comments thread)
+  --idle-readers=10000      (memory per idle reader vs bare Socket.IO; heartbeat cost)
+  --grown-transfers=1000000 --grown-comments=100000 --grown-threads=1000   (grown database)
   --batch=200               sockets connected at a time
   --wait-quiet=30           seconds to wait for other processes to go quiet before measuring
-  --only=hot,sustained,join,size   (default) — or cluster: PostgreSQL + Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL)
+  --only=hot,sustained,join,storm,idle,grown,size   (default) — or cluster: PostgreSQL + Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL)
   --cluster-readers=1000,2000,3000,4000,6000   readers per node at each capacity step (one node, then two)
   --cluster-seconds=10      --failover-readers=2000`;
 
@@ -151,6 +175,12 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
     sustainedWriters: Math.round(number('sustained-writers', base.sustainedWriters)),
     joinThreadComments: Math.round(number('join-comments', base.joinThreadComments)),
     joinSamples: Math.round(number('join-samples', base.joinSamples)),
+    stormReaders: Math.round(number('storm-readers', base.stormReaders)),
+    stormSeconds: number('storm-seconds', base.stormSeconds),
+    idleReaders: Math.round(number('idle-readers', base.idleReaders)),
+    grownTransfers: Math.round(number('grown-transfers', base.grownTransfers)),
+    grownComments: Math.round(number('grown-comments', base.grownComments)),
+    grownThreads: Math.round(number('grown-threads', base.grownThreads)),
     scenarios: scenarios as ScenarioName[],
     clusterReaders: option('cluster-readers')?.split(',').map((n) => positiveInteger(n, 'cluster-readers')) ?? base.clusterReaders,
     clusterSeconds: number('cluster-seconds', base.clusterSeconds),
@@ -164,6 +194,7 @@ const knownFlags = new Set([
   'quick', 'readers', 'hot-runs', 'signed-in', 'typing', 'hot-seconds', 'comments-per-second', 'reactions-per-second', 'drain-seconds',
   'sustained-seconds', 'sustained-writers', 'join-comments', 'join-samples', 'batch', 'only', 'wait-quiet', 'help',
   'cluster-readers', 'cluster-seconds', 'failover-readers',
+  'storm-readers', 'storm-seconds', 'idle-readers', 'grown-transfers', 'grown-comments', 'grown-threads',
 ]);
 
 /** A misspelt flag silently ignored would make a run measure something other than intended. */

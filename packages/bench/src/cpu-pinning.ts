@@ -45,7 +45,8 @@ export function pinThisProcessToClientCore(): PinningState {
  */
 export function serverCommand(pinning: PinningState, script: string): { command: string; args: string[] } {
   const extraNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const node = [process.execPath, ...extraNodeArgs, script];
+  // --expose-gc: the memory rows collect garbage before reading the heap (child-rpc.ts `memory`).
+  const node = [process.execPath, '--expose-gc', ...extraNodeArgs, script];
   if (!pinning.pinned) return { command: node[0] as string, args: node.slice(1) };
   return { command: 'taskset', args: ['-c', String(serverCore), ...node] };
 }

@@ -35,3 +35,18 @@ export interface DispatchPostsRequest {
   writers: number;
   seconds: number;
 }
+
+export interface ActionCostsRequest {
+  thread: string;
+  samples: number;
+  /** Makes the run's user ids and request ids its own. */
+  tag: string;
+}
+
+export interface ActionCost {
+  action: string;
+  samples: number;
+  cpuMicrosPerAction: number;
+  wallMsMedian: number;
+}
+

@@ -173,6 +173,8 @@ export class ReaderFleet implements LightClientSink {
   private readonly typists: Reader[] = [];
   private timer: NodeJS.Timeout | null = null;
   private typingOn = false;
+  /** Whether signed-in readers send their heartbeats (the idle-readers scenario turns them off and on). */
+  heartbeatsOn = true;
   private typingCredit = 0;
   private lastTick = performance.now();
   private counts: CadenceCounts = { presenceSets: 0, heartbeats: 0, typingStarts: 0, typingStops: 0, typingMoves: 0, meanTypists: 0 };
@@ -232,19 +234,50 @@ export class ReaderFleet implements LightClientSink {
     return performance.now() - started;
   }
 
+  /**
+   * A join storm: reader i starts connecting at i × windowMs ÷ n (a push notification brings them
+   * within the window), each joins as the widget does; per reader, connect start → join ack and
+   * connected → join ack, ms. Readers that failed are counted in joinFailures.
+   */
+  async storm(tokens: readonly (string | null)[], windowMs: number): Promise<{ connectAndJoinMs: number[]; joinMs: number[]; spreadMs: number }> {
+    this.timer ??= setInterval(() => this.tick(), tickMs);
+    const connectAndJoinMs: number[] = [];
+    const joinMs: number[] = [];
+    const started = performance.now();
+    const arrivals = tokens.map(async (token, index) => {
+      const due = started + (index * windowMs) / tokens.length;
+      const wait = due - performance.now();
+      if (wait > 0) await delay(wait);
+      const begun = performance.now();
+      try {
+        const timing = { connectedAt: 0, joinedAt: 0 };
+        const reader = await this.openOne(token, isSignedIn(index, this.behaviour.signedInShare), timing);
+        this.readers.push(reader);
+        connectAndJoinMs.push(timing.joinedAt - begun);
+        joinMs.push(timing.joinedAt - timing.connectedAt);
+      } catch (error) {
+        this.notJoined += 1;
+        countAckError(this.joinFailures, 'join', error instanceof Error ? error.message.slice(0, 120) : String(error));
+      }
+    });
+    await Promise.all(arrivals);
+    return { connectAndJoinMs, joinMs, spreadMs: performance.now() - started };
+  }
+
   /** Readers that joined (and are measured). */
   get size(): number {
     return this.readers.length;
   }
 
-  private async openOne(token: string | null, signedIn: boolean): Promise<Reader> {
+  private async openOne(token: string | null, signedIn: boolean, timing?: { connectedAt: number; joinedAt: number }): Promise<Reader> {
     const reader = new Reader(signedIn, this.latency);
     const auth: Record<string, string> = token ? { site: benchSite.id, token } : { site: benchSite.id };
     const client = await LightClient.connect(this, { url: this.url, origin: benchSite.origin, auth, timeoutMs: 20_000 });
     reader.client = client;
     this.byClient.set(client, reader);
+    if (timing) timing.connectedAt = performance.now();
     try {
-      return await this.joinOne(reader, client);
+      return await this.joinOne(reader, client, timing);
     } catch (error) {
       client.close();
       this.byClient.delete(client);
@@ -252,8 +285,9 @@ export class ReaderFleet implements LightClientSink {
     }
   }
 
-  private async joinOne(reader: Reader, client: LightClient): Promise<Reader> {
+  private async joinOne(reader: Reader, client: LightClient, timing?: { joinedAt: number }): Promise<Reader> {
     const joinAck = await this.ask(client, 'thread:join', { thread: this.thread }, 'join');
+    if (timing) timing.joinedAt = performance.now();
     const [answer] = JSON.parse(joinAck) as [{ ok: boolean; data?: { thread: { seq: number } }; error?: { code: string; message: string } }];
     if (!answer.ok || !answer.data) throw new Error(`thread:join: ${answer.error?.code ?? '?'}: ${answer.error?.message ?? ''}`);
     reader.joined(answer.data.thread.seq);
@@ -328,7 +362,9 @@ export class ReaderFleet implements LightClientSink {
     this.typistMs += this.typists.length * elapsed;
     this.countedMs += elapsed;
     if (this.behaviour.presence) this.presenceWheel.due(now, (reader) => this.renew(reader));
-    this.heartbeatWheel.due(now, (reader) => this.heartbeat(reader));
+    // Turned off, the wheel still turns: turned on again, readers keep their phases instead of all
+    // beating at once (a lap of catch-up the server's throttle would refuse half of).
+    this.heartbeatWheel.due(now, (reader) => this.heartbeatsOn && this.heartbeat(reader));
     if (this.typingOn) this.typingTick(now, elapsed);
   }
 

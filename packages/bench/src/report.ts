@@ -3,6 +3,9 @@ import type { BenchResults } from './results.js';
 import { widgetCadence } from './readers.js';
 import { variantLabel, type HotThreadResult } from './scenarios/hot-thread.js';
 import type { JoinCostResult } from './scenarios/join-cost.js';
+import type { JoinStormResult } from './scenarios/join-storm.js';
+import type { IdleReadersResult } from './scenarios/idle-readers.js';
+import type { GrownDbResult } from './scenarios/grown-db.js';
 import type { SustainedPostsResult } from './scenarios/sustained-posts.js';
 import type { WidgetSizeResult } from './scenarios/widget-size.js';
 import { count, errorsText, fixed, kib, ms, table, times } from './table.js';
@@ -178,6 +181,78 @@ export function joinSection(result: JoinCostResult | null): string {
       ],
     ),
     `  join ack: ${count(result.ackJsonBytes)} B as JSON, ${count(result.ackPacketBytes)} B engine.io packet, ${result.commentsInAck} comments in the first page`,
+  ].join('\n');
+}
+
+export function stormSection(result: JoinStormResult | null): string {
+  if (!result) return '';
+  const neighbours = result.neighbourLoadPercent ? result.neighbourLoadPercent.map((p) => p.toFixed(0)).join('/') : '—';
+  const lines = [
+    `\n6. Join storm: ${count(result.readers)} signed-in readers arriving within ${result.windowSeconds} s at a ${count(result.threadComments)}-comment thread`,
+    table(
+      ['measure', 'p50', 'p90', 'p99 (goal ≤ 1 s)', 'max'],
+      [
+        ['thread:join ack, ms (connected)', ms(result.joinMs.p50), ms(result.joinMs.p90), ms(result.joinMs.p99), ms(result.joinMs.max)],
+        ['connect + join, ms', ms(result.connectAndJoinMs.p50), ms(result.connectAndJoinMs.p90), ms(result.connectAndJoinMs.p99), ms(result.connectAndJoinMs.max)],
+      ],
+    ),
+    `  ${count(result.joined)} joined (arrivals over ${result.spreadSeconds.toFixed(1)} s), server ${result.serverCpuPercent.toFixed(0)} % of its core, others % ${neighbours}` +
+      (result.joined < result.readers ? `; not joined: ${Object.entries(result.failures).map(([stage, reasons]) => `${stage}: ${errorsText(reasons)}`).join('; ')}` : ''),
+  ];
+  if (Math.max(...(result.neighbourLoadPercent ?? [0])) > 10) lines.push('  ! other processes used the cores during the storm — figures are contaminated');
+  return lines.join('\n');
+}
+
+export function idleSection(result: IdleReadersResult | null): string {
+  if (!result) return '';
+  const parleyRow = result.memory.find((m) => m.server === 'parley');
+  const baseRow = result.memory.find((m) => m.server === 'baseline');
+  const lines = [
+    `\n7. Idle readers: ${count(parleyRow?.readers ?? 0)} joined readers (signed in, presence off), server memory after a full GC`,
+    table(
+      ['server', 'joined', 'heap B/reader', 'RSS B/reader', 'heap before MiB', 'heap after MiB'],
+      result.memory.map((m) => [m.server, count(m.joined), fixed(m.heapPerReader, 0), fixed(m.rssPerReader, 0), fixed(m.before.heapUsed / 2 ** 20, 1), fixed(m.after.heapUsed / 2 ** 20, 1)]),
+    ),
+  ];
+  if (parleyRow && baseRow) {
+    lines.push(
+      `  Parley ÷ bare Socket.IO per idle reader: heap ${times(parleyRow.heapPerReader / baseRow.heapPerReader)}, RSS ${times(parleyRow.rssPerReader / baseRow.rssPerReader)} (goal ≤ 1.2×)`,
+    );
+  }
+  const hb = result.heartbeats;
+  if (hb) {
+    const neighbours = hb.neighbourLoadPercent ? hb.neighbourLoadPercent.map((p) => p.toFixed(0)).join('/') : '—';
+    lines.push(
+      `  heartbeats of ${count(hb.readers)} reading readers: ${fixed(hb.beatsPerSecond, 0)}/s cost ${fixed(hb.cpuPercent - hb.idleCpuPercent, 1)} % of a core ` +
+        `(goal ≤ 10 %; ${fixed(hb.cpuPercent, 1)} % with them, ${fixed(hb.idleCpuPercent, 1)} % without), ${fixed(hb.microsPerBeat, 0)} µs per beat, ` +
+        `${hb.refused} refused, others % ${neighbours}`,
+    );
+    if (Math.max(...(hb.neighbourLoadPercent ?? [0])) > 10) lines.push('  ! other processes used the cores during the heartbeat window — figures are contaminated');
+  }
+  return lines.join('\n');
+}
+
+export function grownSection(result: GrownDbResult | null): string {
+  if (!result) return '';
+  const g = result.grown;
+  return [
+    `\n8. A grown database: ${count(g.transfers)} transfers, ${count(g.comments)} comments, ${count(g.reactions)} likes, ${count(g.accounts)} accounts ` +
+      `(bulk-inserted in ${g.seconds.toFixed(1)} s) against a fresh one; each action through dispatch by readers new to the thread`,
+    table(
+      ['action', 'fresh CPU µs', 'grown CPU µs', 'grown ÷ fresh (goal ≤ 1.2)', 'fresh wall ms', 'grown wall ms'],
+      result.onGrown.map((cost) => {
+        const fresh = result.fresh.find((f) => f.action === cost.action);
+        return [
+          cost.action,
+          fixed(fresh?.cpuMicrosPerAction ?? null, 0),
+          fixed(cost.cpuMicrosPerAction, 0),
+          times(fresh ? cost.cpuMicrosPerAction / fresh.cpuMicrosPerAction : null),
+          ms(fresh?.wallMsMedian ?? null),
+          ms(cost.wallMsMedian),
+        ];
+      }),
+    ),
+    '  CPU µs: the server process per action (median wall includes the fsync of its commit); the shared machine adds noise to both columns alike',
   ].join('\n');
 }
 

@@ -6,6 +6,9 @@ import type { PinningState } from './cpu-pinning.js';
 import type { MachineFacts } from './environment.js';
 import type { HotThreadResult } from './scenarios/hot-thread.js';
 import type { JoinCostResult } from './scenarios/join-cost.js';
+import type { JoinStormResult } from './scenarios/join-storm.js';
+import type { IdleReadersResult } from './scenarios/idle-readers.js';
+import type { GrownDbResult } from './scenarios/grown-db.js';
 import type { SustainedPostsResult } from './scenarios/sustained-posts.js';
 import type { WidgetSizeResult } from './scenarios/widget-size.js';
 import { ratio } from './stats.js';
@@ -32,6 +35,9 @@ export interface BenchResults {
   comparisons: Comparison[];
   sustainedPosts: SustainedPostsResult | null;
   joinCost: JoinCostResult | null;
+  joinStorm: JoinStormResult | null;
+  idleReaders: IdleReadersResult | null;
+  grownDb: GrownDbResult | null;
   widgetSize: WidgetSizeResult | null;
   /** Scenarios that failed, with why; the others still ran. */
   failures: { scenario: string; error: string }[];

@@ -12,6 +12,9 @@ import { compare, latestResultsPath, writeResults, type BenchResults } from './r
 import { clusterSection, runCluster, type ClusterResult } from './scenarios/cluster.js';
 import { runHotThread, variantLabel, type HotVariant } from './scenarios/hot-thread.js';
 import { runJoinCost } from './scenarios/join-cost.js';
+import { runJoinStorm } from './scenarios/join-storm.js';
+import { runIdleReaders } from './scenarios/idle-readers.js';
+import { runGrownDb } from './scenarios/grown-db.js';
 import { runSustainedPosts } from './scenarios/sustained-posts.js';
 import { measureWidgetSize } from './scenarios/widget-size.js';
 import { baseline, parley } from './targets.js';
@@ -39,6 +42,9 @@ async function main(): Promise<void> {
     comparisons: [],
     sustainedPosts: null,
     joinCost: null,
+    joinStorm: null,
+    idleReaders: null,
+    grownDb: null,
     widgetSize: null,
     failures: [],
   };
@@ -71,6 +77,25 @@ async function main(): Promise<void> {
         results.joinCost = await runJoinCost(config, pinning, log);
       });
     }
+    if (scenario === 'storm') {
+      await attempt('join storm', async () => {
+        results.joinStorm = await runJoinStorm(config, pinning, log);
+      });
+    }
+    if (scenario === 'idle') {
+      if (!fitsOpenFileLimit(config.idleReaders, results.machine.openFileLimit)) {
+        results.failures.push({ scenario: 'idle readers', error: `${config.idleReaders} readers do not fit the open-file limit. ${raiseLimitHint}` });
+      } else {
+        await attempt('idle readers', async () => {
+          results.idleReaders = await runIdleReaders(config, pinning, log);
+        });
+      }
+    }
+    if (scenario === 'grown') {
+      await attempt('grown database', async () => {
+        results.grownDb = await runGrownDb(config, pinning, log);
+      });
+    }
     if (scenario === 'size') results.widgetSize = measureWidgetSize();
     if (scenario === 'cluster') {
       await attempt('cluster', async () => {
@@ -86,6 +111,9 @@ async function main(): Promise<void> {
     report.hotThreadSection(results),
     report.sustainedSection(results.sustainedPosts),
     report.joinSection(results.joinCost),
+    report.stormSection(results.joinStorm),
+    report.idleSection(results.idleReaders),
+    report.grownSection(results.grownDb),
     report.widgetSection(results.widgetSize),
     clusterSection(results.cluster ?? null),
     report.failuresSection(results),

@@ -4,10 +4,11 @@
  * measures the work and not the limiter. It also does what must happen next to the server:
  * minting tokens with its secret, seeding big threads and posting through `dispatch` in-process.
  */
+import type { ClientEventName } from '@parley/protocol';
 import { signToken, startParleyServer, type Identity } from '@parley/server';
 import { childConfig, serveParent, type CommandHandler } from './child-rpc.js';
 import { cpuShare, runClosedLoop } from './closed-loop.js';
-import type { DispatchPostsRequest, DispatchPostsResult, ParleyChildConfig, SeedRequest, TokenRequest } from './parley-child-api.js';
+import type { ActionCost, ActionCostsRequest, DispatchPostsRequest, DispatchPostsResult, ParleyChildConfig, SeedRequest, TokenRequest } from './parley-child-api.js';
 
 const config = childConfig<ParleyChildConfig>();
 const server = await startParleyServer({
@@ -69,7 +70,54 @@ async function dispatchPosts(args: unknown): Promise<DispatchPostsResult> {
   return { ...result, serverCpu: cpuShare(process.cpuUsage(cpuBefore), result.seconds, result.completed) };
 }
 
+const reader = (name: string): Identity => ({ id: name, name, avatar: null, level: 50, role: 'reader' });
+
+/**
+ * What each reader action costs the server, on whatever database it runs: `samples` of each through
+ * `dispatch`, one at a time, by readers new to the thread (their accounts opened first, unmeasured).
+ * CPU µs per action (this process, every thread) and the wall time of each (it includes the fsync).
+ */
+async function actionCosts(args: unknown): Promise<ActionCost[]> {
+  const { thread, samples, tag } = args as ActionCostsRequest;
+  const ok = async (who: Identity, event: string, input: unknown): Promise<unknown> => {
+    const ack = await server.dispatch(who, event as ClientEventName, input);
+    if (!ack.ok) throw new Error(`${event}: ${JSON.stringify(ack.error)}`);
+    return ack.data;
+  };
+  // Targets to like: comments on the thread now (a grown one has many; a fresh one gets a few).
+  const poster = reader(`${tag}-poster`);
+  const targets: string[] = [];
+  for (let n = 0; n < 20; n++) targets.push(((await ok(poster, 'comment:post', { requestId: `${tag}-target-${n}`, thread, body: `Target ${n}` })) as { comment: { id: string } }).comment.id);
+  const costs: ActionCost[] = [];
+  const measure = async (action: string, act: (who: Identity, n: number) => Promise<unknown>, warm?: (who: Identity, n: number) => Promise<unknown>): Promise<void> => {
+    const people = Array.from({ length: samples }, (_, n) => reader(`${tag}-${action}-${n}`));
+    for (const [n, who] of people.entries()) {
+      await ok(who, 'economy:state', { thread });
+      if (warm) await warm(who, n);
+    }
+    const wall: number[] = [];
+    const before = process.cpuUsage();
+    for (const [n, who] of people.entries()) {
+      const started = performance.now();
+      await act(who, n);
+      wall.push(performance.now() - started);
+    }
+    const cpu = process.cpuUsage(before);
+    wall.sort((a, b) => a - b);
+    costs.push({ action, samples, cpuMicrosPerAction: (cpu.user + cpu.system) / samples, wallMsMedian: wall[Math.floor(wall.length / 2)] ?? 0 });
+  };
+  await measure('like', (who, n) => ok(who, 'comment:react', { requestId: `${tag}-like-${n}`, thread, commentId: targets[n % targets.length], value: 'like' }));
+  await measure('vote', (who, n) => ok(who, 'post:vote', { requestId: `${tag}-vote-${n}`, thread, value: 'plus' }));
+  await measure('post', (who, n) => ok(who, 'comment:post', { requestId: `${tag}-post-${n}`, thread, body: `A new comment ${n} on a thread with history.` }));
+  // A beat after the reader's first on this node (which reads the durable clock): the steady beat.
+  const beat = (who: Identity): Promise<unknown> => ok(who, 'read:heartbeat', { thread });
+  await measure('heartbeat', beat, beat);
+  await measure('join', (who) => ok(who, 'thread:join', { thread }));
+  return costs;
+}
+
 const handlers = new Map<string, CommandHandler>([
+  ['actionCosts', actionCosts],
   ['mintTokens', mintTokens],
   ['seedComments', seedComments],
   ['dispatchPosts', dispatchPosts],

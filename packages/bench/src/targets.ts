@@ -44,6 +44,12 @@ export const parley: ServerUnderTest = {
   tokens: (server, users) => server.call<string[]>('mintTokens', users),
 };
 
+/** Parley on a database file of the caller's (the grown-database scenario), its host creating `threads`. */
+export function startParleyOn(pinning: PinningState, dbPath: string, threads: readonly string[]): Promise<ChildHandle> {
+  const config: ParleyChildConfig = { dbPath, secret, siteId: benchSite.id, origin: benchSite.origin, threads: [...threads] };
+  return ChildHandle.start('parley server', 'server-child.js', config, pinning);
+}
+
 export const baseline: ServerUnderTest = {
   name: 'baseline',
   start: (pinning) => ChildHandle.start('baseline server', 'baseline-server.js', {}, pinning),

@@ -172,6 +172,14 @@ export interface ParleyServerOptions {
    */
   settleEveryMs?: number;
   /**
+   * How long reading time proven by heartbeats may wait in memory before it is written (SPEC
+   * PERF-1, economy/reading-clocks.ts). A beat that credits a Twei is written at once whatever this
+   * says; the rest is what a crash may lose. 0 writes every beat.
+   * @default 60 s — one write per reader a minute instead of six; a crash loses at most a minute of
+   * reading that had not earned a Twei yet.
+   */
+  readFlushEveryMs?: number;
+  /**
    * Called first for every HTTP request that is not Socket.IO's; return true when you answered it.
    * The demo serves its article page and persona tokens on the same port this way.
    */
@@ -224,6 +232,7 @@ export interface ResolvedConfig {
   trustProxy: TrustProxy;
   eventTickMs: number;
   settleEveryMs: number;
+  readFlushEveryMs: number;
   onRequest: ParleyServerOptions['onRequest'] | undefined;
   adapter: AdapterConstructor | undefined;
   redisUrl: string | undefined;
@@ -313,6 +322,7 @@ export function resolveConfig(options: ParleyServerOptions = {}, env: NodeJS.Pro
     trustProxy: checkTrust(options.trustProxy ?? false),
     eventTickMs: Math.max(0, options.eventTickMs ?? 100),
     settleEveryMs: Math.max(0, options.settleEveryMs ?? 10_000),
+    readFlushEveryMs: Math.max(0, options.readFlushEveryMs ?? 60_000),
     onRequest: options.onRequest,
     adapter: options.adapter,
     redisUrl: options.redisUrl ?? (env.PARLEY_REDIS_URL || undefined),

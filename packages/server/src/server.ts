@@ -23,6 +23,7 @@ import { ClientAddresses } from './transport/client-address.js';
 import { connectionLimits } from './transport/connection-limits.js';
 import { RateLimits } from './transport/limits.js';
 import { settleDue, SETTLE_BATCH } from './economy/settlement.js';
+import { ReadingClocks } from './economy/reading-clocks.js';
 import { walletRoom } from './economy/accounts.js';
 import { roomOf, type ParleyIo } from './transport/types.js';
 
@@ -47,6 +48,12 @@ export interface ParleyServer {
 /** Request records are kept at least this long, so a client retrying after a day still gets its result. */
 const REQUEST_RETENTION_MS = 24 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
+/**
+ * [PRUNE-2] Events kept per thread: replay serves at most `maxReplayEvents` (500) behind, and a
+ * join that checked the thread's seq may read its events a moment later (PostgreSQL reads each
+ * statement's own snapshot), so twice that, and never fewer.
+ */
+const EVENTS_KEPT_PER_THREAD = 2 * Limits.maxReplayEvents;
 
 /** How long a dropped connection may come back with its rooms and missed packets intact. */
 const RECOVERY_WINDOW_MS = 2 * 60 * 1000;
@@ -83,7 +90,13 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   });
   // `io` is read lazily: nothing is scraped before listen(), long after it exists.
   const metrics = new ServerMetrics({ connections: () => io.engine.clientsCount });
-  const ctx = createCommandContext(metrics.instrument(store), { sites: config.sites, economy: config.economy, ...(redis && { gate: redis.gate }) });
+  const reading = config.readFlushEveryMs > 0 ? new ReadingClocks({ flushEveryMs: config.readFlushEveryMs }) : undefined;
+  const ctx = createCommandContext(metrics.instrument(store), {
+    sites: config.sites,
+    economy: config.economy,
+    ...(redis && { gate: redis.gate }),
+    ...(reading && { reading }),
+  });
   const origins = originGuards(config.sites, logger);
 
   // The HTTP handler is registered before Socket.IO attaches, which then answers /socket.io/ first.
@@ -152,9 +165,13 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   const displayHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${displayHost.includes(':') ? `[${displayHost}]` : displayHost}:${address.port}`;
 
+  // Retention (PRUNE-1, PRUNE-2; server README "What the database keeps"): hourly, off the hot path.
   const prune = (): void => {
     store.pruneRequests(Date.now() - REQUEST_RETENTION_MS).catch((error: unknown) => {
       logger.error('pruning request records failed', { error });
+    });
+    store.pruneEvents(EVENTS_KEPT_PER_THREAD).catch((error: unknown) => {
+      logger.error('pruning thread events failed', { error });
     });
   };
   prune();
@@ -184,6 +201,21 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   };
   const settleTimer = config.settleEveryMs > 0 ? setInterval(() => void settle(), config.settleEveryMs) : null;
   settleTimer?.unref();
+
+  // Reading time waiting in memory is written once it is old or its reader stopped (PERF-1).
+  const flushReading = async (all: boolean): Promise<void> => {
+    if (!reading) return;
+    try {
+      for (const wallet of await reading.sweep(ctx, all)) {
+        io.to(walletRoom(wallet.site, wallet.userId)).emit('wallet:update', wallet.update);
+        refreshViewer(io, config.sites, store, wallet.site, wallet.userId).catch((error: unknown) => logger.error('level refresh failed', { error }));
+      }
+    } catch (error) {
+      logger.error('writing reading time failed', { error });
+    }
+  };
+  const readingTimer = reading ? setInterval(() => void flushReading(false), Math.min(10_000, config.readFlushEveryMs)) : null;
+  readingTimer?.unref();
 
   let closing: Promise<void> | null = null;
   const server: ParleyServer = {
@@ -215,6 +247,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
       closing ??= (async () => {
         clearInterval(pruneTimer);
         if (settleTimer) clearInterval(settleTimer);
+        if (readingTimer) clearInterval(readingTimer);
         dispatcher.close();
         realtime.close();
         const closed = io.close();
@@ -223,6 +256,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
         await new Promise((next) => setImmediate(next));
         http.closeAllConnections();
         await closed;
+        await flushReading(true);
         await store.close();
         await redis?.close();
       })();

@@ -5,6 +5,7 @@ import type { Store } from '../store/types.js';
 import type { WalletDelivery } from '../economy/ledger-book.js';
 import { EconomyDirectory } from '../economy/rules.js';
 import { memoryIntervalGate, type IntervalGate } from './interval-gate.js';
+import type { ReadingClocks } from '../economy/reading-clocks.js';
 
 /** What every command may use. Clock and ids are injectable so tests are deterministic. */
 export interface CommandContext {
@@ -17,6 +18,8 @@ export interface CommandContext {
   newId(): string;
   /** "Once per interval" bounds (read heartbeats): in memory, or shared by the cluster (Redis). */
   gate: IntervalGate;
+  /** The server's reading clocks in memory (SPEC PERF-1); absent, every heartbeat is written. */
+  reading?: ReadingClocks;
 }
 
 /** A command's answer: the result for the caller, and the events to broadcast after commit. */
@@ -51,5 +54,6 @@ export function createCommandContext(store: Store, overrides: Partial<Omit<Comma
     now,
     newId: overrides.newId ?? randomId,
     gate: overrides.gate ?? memoryIntervalGate(now),
+    ...(overrides.reading ? { reading: overrides.reading } : {}),
   };
 }

@@ -57,6 +57,26 @@ describe('joinThread', () => {
     expect(joined.thread).toMatchObject({ seq: 4, commentCount: 2, plus: 1 });
   });
 
+  it('[PERF-6] joins at one seq share the first page; any change a reader sees is in the next join', async () => {
+    const ctx = await contextWithThread();
+    const first = await post(ctx, 'first');
+    const a = snapshot((await joinThread(ctx, ann, { thread: 't' })).result);
+    const b = snapshot((await joinThread(ctx, null, { thread: 't' })).result);
+    expect(b.page).toBe(a.page); // one read for both
+    await reactComment(ctx, bob, { requestId: rid(), thread: 't', commentId: first.id, value: 'like' });
+    const liked = snapshot((await joinThread(ctx, bob, { thread: 't' })).result);
+    expect(liked.page.comments[0]).toMatchObject({ id: first.id, likes: 1 });
+    expect(liked.viewer.reactions).toEqual({ [first.id]: 'like' }); // the viewer's own state is never shared
+    expect(snapshot((await joinThread(ctx, ann, { thread: 't' })).result).viewer.reactions).toEqual({});
+    await post(ctx, 'a reply', first.id, bob);
+    const replied = snapshot((await joinThread(ctx, ann, { thread: 't' })).result);
+    expect(replied.page.comments.map((c) => c.body)).toEqual(['first', 'a reply']);
+    // A moderator's view (flags, hidden words) is read for them alone.
+    const mod = snapshot((await joinThread(ctx, identity('mia', { role: 'moderator', level: 50 }), { thread: 't' })).result);
+    expect(mod.page).not.toBe(replied.page);
+    expect(mod.page.comments.map((c) => c.body)).toEqual(['first', 'a reply']);
+  });
+
   it('[SRV-S1] a rejoin within maxReplayEvents gets exactly the missed events', async () => {
     const ctx = await contextWithThread();
     const a = await post(ctx, 'a');

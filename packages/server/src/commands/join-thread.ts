@@ -3,11 +3,11 @@ import { effectiveGates } from '../domain/gates.js';
 import type { Identity } from '../domain/identity.js';
 import type { ReadTx } from '../store/types.js';
 import type { CommandContext, CommandOutput } from './context.js';
-import { loadPage } from './page.js';
+import { firstPages } from './first-pages.js';
 import { redactReplay } from './redact-events.js';
 import { requireThreadRecord, threadGates, threadRef, unknownThread, type ThreadRef } from './thread-gates.js';
 import { applyThreadSpec, type ThreadSpec } from './threads.js';
-import { commentViewFor, emptyThreadView, reactionRecord, toThreadView } from './views.js';
+import { commentViewFor, emptyThreadView, reactionRecord, toCommentView, toThreadView } from './views.js';
 
 /** Comment ids an event is about, so a rejoining viewer gets their own reactions on them. */
 function commentIdsOf(events: readonly ThreadEvent[]): string[] {
@@ -102,7 +102,9 @@ export async function joinThread(
       return { mode: 'events', thread: view, events, viewer: await viewerState(tx, ref.key, identity, commentIdsOf(events), gates) };
     }
     const pageSize = input.pageSize ?? Limits.defaultPageSize;
-    const page = await loadPage(tx, ref.key, input.sort ?? 'top', null, pageSize, commentViewFor(identity));
+    const commentView = commentViewFor(identity);
+    // Readers' joins at one seq share one read of the page (PERF-6).
+    const page = await firstPages.get(ctx.store, tx, ref.key, thread.seq, input.sort ?? 'top', pageSize, commentView, commentView === toCommentView);
     const ids = page.comments.map((c) => c.id);
     return { mode: 'snapshot', thread: view, page, viewer: await viewerState(tx, ref.key, identity, ids, gates) };
   });

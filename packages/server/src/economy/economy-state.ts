@@ -50,7 +50,8 @@ export async function economyState(
       wallet: {
         balance: (await tx.ledger.balance(account)) ?? 0,
         readEarned: session?.credited ?? 0,
-        readMs: session?.readMs ?? 0,
+        // With the reading still in memory (PERF-1), as the reader's last heartbeat told it.
+        readMs: (session?.readMs ?? 0) + (ctx.reading?.waitingMs(account, thread.key) ?? 0),
         pending: await tx.ledger.pendingTotal(account),
         debt: Math.max(0, -((await tx.ledger.balance(debtAccount(site, identity.id))) ?? 0)),
         earnedToday: (await tx.ledger.earnedOn(account, dayOf(ctx.now())))?.amount ?? 0,

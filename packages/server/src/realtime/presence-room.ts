@@ -6,6 +6,21 @@
  */
 import { RealtimeLimits, type PresenceChange, type PresenceSnapshot, type Typing, type Typist } from '@parley/protocol';
 
+/**
+ * [PERF-4] A room's presence messages go out at most every `presenceGapMs(readers)` — every tick up
+ * to 100 readers on this node, then 1 ms per reader, at most 2 s — and the count at most every
+ * `presenceCountGapMs`: 1 s, or half a millisecond per reader, at most 5 s. Every message costs
+ * every reader in the room, so a room of 10,000 hears one presence message (count and typists
+ * together) every 2 s, not ten a second.
+ */
+export function presenceGapMs(readers: number): number {
+  return readers <= 100 ? 0 : Math.min(2000, readers);
+}
+
+export function presenceCountGapMs(readers: number, countEveryMs: number): number {
+  return Math.max(countEveryMs, Math.min(5000, readers / 2));
+}
+
 interface Member {
   key: string;
   /** Shown when typing; null for guests, who cannot type. */
@@ -22,6 +37,7 @@ export class ThreadPresence {
   private readonly shownTyping = new Map<string, Typist>();
   private countDirty = false;
   private lastCountSent = Number.NEGATIVE_INFINITY;
+  private lastSent = Number.NEGATIVE_INFINITY;
   private readonly typingDirty = new Set<string>();
 
   constructor(
@@ -90,8 +106,9 @@ export class ThreadPresence {
    * count at most every `countEveryMs` (a waiting count change is kept for a later tick).
    */
   takeChange(node: string, now: number): PresenceChange | null {
+    if (now - this.lastSent < presenceGapMs(this.readers)) return null;
     const change: PresenceChange = { thread: this.thread, node };
-    if (this.countDirty && now - this.lastCountSent >= this.countEveryMs) {
+    if (this.countDirty && now - this.lastCountSent >= presenceCountGapMs(this.readers, this.countEveryMs)) {
       change.readers = this.readers;
       this.countDirty = false;
       this.lastCountSent = now;
@@ -115,13 +132,16 @@ export class ThreadPresence {
       this.typingDirty.clear();
       if (set.length || clear.length) change.typing = { ...(set.length && { set }), ...(clear.length && { clear }) };
     }
-    return change.readers !== undefined || change.typing ? change : null;
+    if (change.readers === undefined && !change.typing) return null;
+    this.lastSent = now;
+    return change;
   }
 
   /** The node's whole state of this thread, for the periodic refresh (`full: true`). */
   full(node: string, now: number): PresenceChange {
     this.countDirty = false;
     this.lastCountSent = now;
+    this.lastSent = now;
     return { thread: this.thread, node, readers: this.readers, typing: { set: [...this.shownTyping.values()] }, full: true };
   }
 

@@ -3,7 +3,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../logger.js';
 import { call, identity, okData, startTestServer } from '../test-helpers.js';
 import { Presence } from './presence.js';
-import { ThreadPresence } from './presence-room.js';
+import { presenceCountGapMs, presenceGapMs, ThreadPresence } from './presence-room.js';
 import { presenceClient } from './test-clients.js';
 
 const THREAD = 'p1';
@@ -59,5 +59,25 @@ describe('ThreadPresence', () => {
     const snapshot = room.snapshot('n');
     expect(snapshot.readers).toBe(RealtimeLimits.maxTypistsShown + 10);
     expect(snapshot.typing).toHaveLength(RealtimeLimits.maxTypistsShown);
+  });
+
+  it('[PERF-4] a big room hears one presence message per gap, count and typists together', () => {
+    const room = new ThreadPresence('t', 1000);
+    for (let i = 0; i < 4000; i++) room.set(`s${i}`, `u:${i}`, `R${i}`, null, 0);
+    expect(presenceGapMs(4000)).toBe(2000);
+    expect(presenceCountGapMs(4000, 1000)).toBe(2000);
+    expect(room.takeChange('n', 0)).toMatchObject({ readers: 4000 });
+    room.set('s1', 'u:1', 'R1', { parentId: null }, 100);
+    room.remove('s3999');
+    for (let at = 100; at < 2000; at += 100) expect(room.takeChange('n', at)).toBeNull();
+    // After the gap: the typist and the new count in one message.
+    expect(room.takeChange('n', 2000)).toEqual({ thread: 't', node: 'n', readers: 3999, typing: { set: [{ key: 'u:1', name: 'R1', parentId: null }] } });
+    room.set('s2', 'u:2', 'R2', { parentId: 'c' }, 2100);
+    room.set('x', 'u:new', 'New', null, 2100);
+    expect(room.takeChange('n', 3900)).toBeNull();
+    expect(room.takeChange('n', 4000)).toEqual({ thread: 't', node: 'n', readers: 4000, typing: { set: [{ key: 'u:2', name: 'R2', parentId: 'c' }] } });
+    room.remove('s5');
+    expect(room.takeChange('n', 4100)).toBeNull(); // nothing readers see may go before the gap
+    expect(presenceGapMs(50)).toBe(0);
   });
 });

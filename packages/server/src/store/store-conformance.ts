@@ -289,7 +289,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.read((tx) => tx.getVote('t', 'u2'))).toBeNull();
     });
 
-    it('[ST-11] a request record is stored once per (user, requestId) and pruned by age', async () => {
+    it('[ST-11][PRUNE-1] a request record is stored once per (user, requestId) and pruned by age', async () => {
       const store = await openStore();
       const result = { seq: 3, comment: { id: 'c1', nested: [1, 2] } };
       await store.write((tx) => tx.saveRequest('u1', 'r1', { fingerprint: 'f1', result, createdAt: AT }));
@@ -302,6 +302,26 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.pruneRequests(AT + 5)).toBe(1);
       expect(await store.read((tx) => tx.getRequest('u1', 'r1'))).toBeNull();
       expect(await store.read((tx) => tx.getRequest('u2', 'r1'))).toMatchObject({ fingerprint: 'f2' });
+    });
+
+    it('[PRUNE-2] pruning keeps each thread’s newest events and replay from them, and deletes the rest', async () => {
+      const store = await openStore();
+      for (const thread of ['t', 'u']) {
+        await store.write((tx) => tx.ensureThread(thread, null, null, AT));
+        for (let n = 0; n < (thread === 't' ? 12 : 3); n++) {
+          await store.write(async (tx) => {
+            const seq = await tx.nextSeq(thread);
+            await tx.appendEvent(thread, { type: 'post.voted', thread, seq, at: AT, plus: seq, minus: 0, userId: 'u1', value: 'plus' });
+          });
+        }
+      }
+      expect(await store.pruneEvents(5)).toBe(7);
+      expect((await store.read((tx) => tx.listEvents('t', 0, 100))).map((e) => e.seq)).toEqual([8, 9, 10, 11, 12]);
+      expect((await store.read((tx) => tx.listEvents('t', 9, 100))).map((e) => e.seq)).toEqual([10, 11, 12]);
+      expect((await store.read((tx) => tx.listEvents('u', 0, 100))).map((e) => e.seq)).toEqual([1, 2, 3]);
+      expect(await store.pruneEvents(5)).toBe(0);
+      // The thread's seq goes on from where it was.
+      expect(await store.write((tx) => tx.nextSeq('t'))).toBe(13);
     });
 
     it('[ST-12] a transaction handle is dead once its transaction ends', async () => {

@@ -134,8 +134,14 @@ export interface Store {
    * Only the returned promise's settling means committed; never keep `tx` beyond it.
    */
   write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T>;
-  /** Deletes request records older than `before` (ms epoch); returns how many. */
+  /** Deletes request records older than `before` (ms epoch); returns how many. [PRUNE-1] */
   pruneRequests(before: number): Promise<number>;
+  /**
+   * [PRUNE-2] Deletes each thread's events but its newest `keepPerThread` (replay never reaches
+   * further back: a rejoin further behind gets a snapshot), a page of threads per transaction.
+   * Returns how many were deleted.
+   */
+  pruneEvents(keepPerThread: number): Promise<number>;
   /** The applied schema version. */
   schemaVersion(): Promise<number>;
   close(): Promise<void>;

@@ -86,4 +86,23 @@ describe('ThreadEventOutbox', () => {
     vi.advanceTimersByTime(100);
     expect(sent).toHaveLength(2);
   });
+
+  it('[PERF-5] a big room’s reactions wait longer than a small room’s, and an urgent event still takes them at once', () => {
+    const outbox = new ThreadEventOutbox(send, 100, (key) => (key === 's:big' ? 1000 : 100));
+    outbox.queue('s', [reacted('big', 1)]);
+    outbox.queue('s', [reacted('small', 1)]);
+    vi.advanceTimersByTime(100);
+    expect(sent).toEqual([{ thread: 'small', seqs: [1] }]);
+    outbox.queue('s', [reacted('big', 2)]);
+    vi.advanceTimersByTime(800);
+    expect(sent).toHaveLength(1);
+    vi.advanceTimersByTime(100);
+    expect(sent).toEqual([{ thread: 'small', seqs: [1] }, { thread: 'big', seqs: [1, 2] }]);
+    outbox.queue('s', [reacted('big', 3)]);
+    outbox.queue('s', [edited('big', 4)]);
+    endOfTurn();
+    expect(sent.at(-1)).toEqual({ thread: 'big', seqs: [3, 4] });
+    vi.advanceTimersByTime(2000);
+    expect(sent).toHaveLength(3);
+  });
 });

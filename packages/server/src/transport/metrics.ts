@@ -83,6 +83,7 @@ export class ServerMetrics {
       read: (work) => time('read', () => store.read(work)),
       write: (work) => time('write', () => store.write(work)),
       pruneRequests: (before) => store.pruneRequests(before),
+      pruneEvents: (keep) => store.pruneEvents(keep),
       schemaVersion: () => store.schemaVersion(),
       close: () => store.close(),
     };

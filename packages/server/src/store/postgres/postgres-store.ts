@@ -39,6 +39,9 @@ export interface PostgresWriteStats {
 }
 
 /** SQLSTATEs after which the whole transaction is run again: serialization failure, deadlock. */
+/** Threads per pruning round trip (PRUNE-2). */
+const PRUNE_PAGE = 100;
+
 const RETRYABLE = new Set(['40001', '40P01']);
 /** The advisory-lock class of threads' turns (the two-key space; migrations use the one-key space). */
 const TURN_LOCK_CLASS = 7246618;
@@ -165,6 +168,22 @@ export class PostgresStore implements Store {
   async pruneRequests(before: number): Promise<number> {
     const { rowCount } = await this.pool.query('DELETE FROM requests WHERE created_at < $1', [before]);
     return rowCount ?? 0;
+  }
+
+  async pruneEvents(keepPerThread: number): Promise<number> {
+    let after = '';
+    let removed = 0;
+    for (;;) {
+      const { rows } = await this.pool.query<{ id: string; seq: string }>('SELECT id, seq FROM threads WHERE id > $1 ORDER BY id LIMIT $2', [after, PRUNE_PAGE]);
+      for (const thread of rows) {
+        const seq = Number(thread.seq);
+        if (seq <= keepPerThread) continue;
+        const { rowCount } = await this.pool.query('DELETE FROM events WHERE thread = $1 AND seq <= $2', [thread.id, seq - keepPerThread]);
+        removed += rowCount ?? 0;
+      }
+      if (rows.length < PRUNE_PAGE) return removed;
+      after = rows[rows.length - 1]!.id;
+    }
   }
 
   async schemaVersion(): Promise<number> {

@@ -86,6 +86,22 @@ export class SqliteStore implements Store {
     return this.write(async () => this.st.pruneRequests.run(before).changes);
   }
 
+  async pruneEvents(keepPerThread: number): Promise<number> {
+    let after = '';
+    let removed = 0;
+    for (;;) {
+      const page = await this.write(async () => {
+        const threads = this.st.pruneEventsThreads.all(after, PRUNE_PAGE) as { id: string; seq: number }[];
+        let deleted = 0;
+        for (const thread of threads) if (thread.seq > keepPerThread) deleted += this.st.pruneEventsOf.run(thread.id, thread.seq - keepPerThread).changes;
+        return { last: threads.at(-1)?.id, full: threads.length === PRUNE_PAGE, deleted };
+      });
+      removed += page.deleted;
+      if (!page.full || page.last === undefined) return removed;
+      after = page.last;
+    }
+  }
+
   schemaVersion(): Promise<number> {
     return this.queue.run(async () => readVersion(this.db));
   }
@@ -99,6 +115,9 @@ export class SqliteStore implements Store {
     this.db.close();
   }
 }
+
+/** Threads per pruning transaction: short enough not to hold the writer up for long. */
+const PRUNE_PAGE = 100;
 
 function readVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;

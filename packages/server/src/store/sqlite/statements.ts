@@ -59,6 +59,8 @@ export const sql = {
   getRequest: 'SELECT fingerprint, result, created_at FROM requests WHERE user_id = ? AND request_id = ?',
   insertRequest: 'INSERT INTO requests (user_id, request_id, fingerprint, result, created_at) VALUES (?, ?, ?, ?, ?)',
   pruneRequests: 'DELETE FROM requests WHERE created_at < ?',
+  pruneEventsThreads: 'SELECT id, seq FROM threads WHERE id > ? ORDER BY id LIMIT ?',
+  pruneEventsOf: 'DELETE FROM events WHERE thread = ? AND seq <= ?',
 
   listNoteUpdates: 'SELECT id, body FROM note_updates WHERE thread = ? ORDER BY id',
   noteStats: `SELECT COUNT(*) AS updates, COALESCE(SUM(length(body)), 0) AS bytes, COALESCE(MAX(id), 0) AS version

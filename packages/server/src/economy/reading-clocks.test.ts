@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { identity, type TestContext } from '../test-helpers.js';
+import { readerAccount } from './accounts.js';
+import { readHeartbeat } from './read-heartbeat.js';
+import { ReadingClocks } from './reading-clocks.js';
+import { defaultEconomyRules } from './rules.js';
+import { balanceOf, economyContext, expectLedgerAddsUp, publishedThread, SITE } from './testing.js';
+
+const ann = identity('ann');
+const rules = { ...defaultEconomyRules, heartbeatMs: 1000, readMsPerTwei: 3000, readCapPerPost: 5 };
+const account = readerAccount(SITE, 'ann');
+
+/** A node: its own clocks in memory over the shared store and clock of `ctx`. */
+function node(ctx: TestContext, flushEveryMs = 60_000): { ctx: TestContext; clocks: ReadingClocks } {
+  const clocks = new ReadingClocks({ flushEveryMs });
+  return { ctx: { ...ctx, reading: clocks }, clocks };
+}
+
+const durableSession = (ctx: TestContext, thread: string) => ctx.store.read((tx) => tx.ledger.readSession(account, `${SITE}:${thread}`));
+
+describe('reading clocks in memory', () => {
+  it('[PERF-1] a beat that earns nothing is answered from memory; the beat that credits is written before it is told', async () => {
+    const base = economyContext(rules);
+    const thread = await publishedThread(base);
+    const { ctx, clocks } = node(base);
+    const beat = async () => (await readHeartbeat(ctx, ann, { thread })).result;
+    await beat(); // starts the clock (READ-3), written: the account and its clock exist
+    const writesAfterStart = clocks.stats.writes;
+    ctx.advance(1000);
+    expect(await beat()).toMatchObject({ readMs: 1000, credited: 0 });
+    ctx.advance(1000);
+    expect(await beat()).toMatchObject({ readMs: 2000, credited: 0 });
+    expect(clocks.stats.writes).toBe(writesAfterStart);
+    expect(await durableSession(ctx, thread)).toBeNull();
+    ctx.advance(1000);
+    const paid = await beat();
+    expect(paid).toMatchObject({ readMs: 3000, readEarned: 1, credited: 1 });
+    // What the ack told is durable: the session and the balance in the store say the same.
+    expect(await durableSession(ctx, thread)).toEqual({ readMs: 3000, credited: 1 });
+    expect(await balanceOf(ctx, 'ann')).toBe(paid.balance);
+    await expectLedgerAddsUp(ctx);
+  });
+
+  it('[PERF-1] reading that waited in memory is written when it is old, when its reader stops, and on shutdown', async () => {
+    const base = economyContext(rules);
+    const thread = await publishedThread(base);
+    const { ctx, clocks } = node(base, 5000);
+    const beat = async () => (await readHeartbeat(ctx, ann, { thread })).result;
+    await beat();
+    ctx.advance(1000);
+    await beat();
+    expect(await durableSession(ctx, thread)).toBeNull();
+    await clocks.sweep(ctx); // 1 s old: waits
+    expect(await durableSession(ctx, thread)).toBeNull();
+    ctx.advance(1000);
+    await beat();
+    ctx.advance(4000); // the reader stopped: more than two intervals without a beat
+    await clocks.sweep(ctx);
+    expect(await durableSession(ctx, thread)).toEqual({ readMs: 2000, credited: 0 });
+    expect(clocks.size).toBe(0); // and is forgotten; the next beat starts from the durable clock
+
+    ctx.advance(100_000);
+    await beat();
+    ctx.advance(1000);
+    expect(await beat()).toMatchObject({ readMs: 3000, credited: 1 });
+    for (let i = 0; i < 3; i++) {
+      ctx.advance(1000);
+      expect(await beat()).toMatchObject({ readMs: 4000 + i * 1000, readEarned: 1, credited: 0 });
+    }
+    // The second Twei (6 s read) waits in memory; shutdown writes it, credit and all.
+    await clocks.sweep(ctx, true);
+    expect(await durableSession(ctx, thread)).toEqual({ readMs: 6000, credited: 2 });
+    expect(await balanceOf(ctx, 'ann')).toBe(defaultEconomyRules.startingGrant + 2);
+    await expectLedgerAddsUp(ctx);
+  });
+
+  it('[PERF-2][READ-1] two nodes holding one reader’s tabs credit no more than the real time that passed', async () => {
+    const base = economyContext({ ...rules, readMsPerTwei: 1000, readCapPerPost: 1000 });
+    const thread = await publishedThread(base);
+    const a = node(base);
+    const b = node(base);
+    await readHeartbeat(a.ctx, ann, { thread });
+    await readHeartbeat(b.ctx, ann, { thread });
+    const started = base.now();
+    for (let i = 0; i < 20; i++) {
+      base.advance(500);
+      // Both tabs beat on their own nodes; each node alone would count all of it.
+      await readHeartbeat(a.ctx, ann, { thread });
+      await readHeartbeat(b.ctx, ann, { thread });
+    }
+    await a.clocks.sweep(a.ctx, true);
+    await b.clocks.sweep(b.ctx, true);
+    const session = await durableSession(base, thread);
+    expect(session!.readMs).toBeLessThanOrEqual(base.now() - started);
+    expect(session!.readMs).toBeGreaterThanOrEqual(9000);
+    expect(await balanceOf(base, 'ann')).toBe(defaultEconomyRules.startingGrant + session!.credited);
+    await expectLedgerAddsUp(base);
+  });
+
+  it('[PERF-3][CAP-1] a credit the daily cap cuts is tried once, then not again on every beat', async () => {
+    const base = economyContext({ ...rules, readMsPerTwei: 1000, readCapPerPost: 1000, dailyEarnCap: 1 });
+    const thread = await publishedThread(base);
+    const { ctx, clocks } = node(base, 10_000);
+    await readHeartbeat(ctx, ann, { thread });
+    ctx.advance(1000);
+    expect((await readHeartbeat(ctx, ann, { thread })).result).toMatchObject({ readMs: 1000, credited: 1 });
+    const writes = clocks.stats.writes;
+    for (let i = 1; i <= 8; i++) {
+      ctx.advance(1000);
+      // Three more Twei are owed after 3 s of unwritten reading: one write finds the cap, then none.
+      expect((await readHeartbeat(ctx, ann, { thread })).result).toMatchObject({ readMs: 1000 + i * 1000, readEarned: 1, credited: 0 });
+    }
+    expect(clocks.stats.writes).toBe(writes + 1);
+    await expectLedgerAddsUp(ctx);
+  });
+});

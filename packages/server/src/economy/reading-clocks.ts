@@ -1,0 +1,239 @@
+/**
+ * Reading clocks kept in memory (issue 10: heartbeats of 10,000 reading readers within 10 % of a
+ * core). A heartbeat that earns nothing new changes nothing durable a reader was told about, so it
+ * is answered from memory after one read (thread, due rewards, balance) and the reading time it
+ * proves waits here as a segment `[from, to]` of the reader's one clock:
+ *
+ * [PERF-1] A beat is written when it would credit a post's first Twei or settle due rewards;
+ *          otherwise reading (and the Twei it earns) waits in memory — a credit until the unwritten
+ *          reading is min(`flushEveryMs`, 3 × readMsPerTwei) old, the rest `flushEveryMs` — and is
+ *          written then (or when the reader stops beating, or on shutdown). A credit is told only
+ *          once it is durable; reading time not yet written may be lost by a crash, a credit never.
+ * [PERF-2] Writing applies the segments against the DURABLE clock: each credits only the part after
+ *          the clock, which then moves to its end. Credited spans are disjoint across flushes, tabs
+ *          and nodes, so the time credited never exceeds real time (READ-1) even when two nodes
+ *          hold segments of one reader.
+ * [PERF-3] A credit the caps cut (CAP-1, CAP-2) or an economy that is off is not retried on every
+ *          beat: the next try waits `flushEveryMs`.
+ *
+ * One state per (site, reader) account; a beat and a write of one account never interleave.
+ */
+import type { ReadProgress } from '@parley/protocol';
+import type { CommandContext, CommandOutput } from '../commands/context.js';
+import type { ThreadRef } from '../commands/thread-gates.js';
+import type { ReadSession } from '../store/ledger-types.js';
+import { readerAccount } from './accounts.js';
+import { openBook } from './book.js';
+import type { WalletDelivery } from './ledger-book.js';
+import { readEarnings, readingStep } from './reading.js';
+import { settleAccountWith } from './settlement.js';
+import { requireThread } from './thread-access.js';
+
+interface Segment {
+  thread: string;
+  from: number;
+  to: number;
+}
+
+interface AccountClock {
+  site: string;
+  userId: string;
+  /** Not read from the store yet: the first beat on this node reads the durable clock. */
+  fresh: boolean;
+  /** The reader's previous beat (0: none known — the next beat only starts the clock). */
+  lastBeatAt: number;
+  /** Reading proven since the last write, in beat order. */
+  segments: Segment[];
+  /** The durable session per thread, as of this node's last read or write. */
+  sessions: Map<string, ReadSession>;
+  /** No credit is tried before this (PERF-3). */
+  retryCreditAt: number;
+  /** Beats and writes of this account, one at a time. */
+  turn: Promise<unknown>;
+}
+
+/** The beat a write carries: its thread, public id and time. */
+interface Beat {
+  thread: ThreadRef;
+  at: number;
+}
+
+export interface ReadingClocksOptions {
+  /** @default 60 s — a crash loses at most a minute of uncredited reading; one write a reader a minute. */
+  flushEveryMs?: number;
+}
+
+export class ReadingClocks {
+  private readonly accounts = new Map<string, AccountClock>();
+  readonly flushEveryMs: number;
+  /** Writes done, and beats answered from memory (for the bench and tests). */
+  readonly stats = { writes: 0, fromMemory: 0 };
+
+  constructor(options: ReadingClocksOptions = {}) {
+    this.flushEveryMs = options.flushEveryMs ?? 60_000;
+  }
+
+  /** Readers with a clock on this node. */
+  get size(): number {
+    return this.accounts.size;
+  }
+
+  /** Reading time of `account` on `thread` (a key) proven on this node and not written yet. */
+  waitingMs(account: string, thread: string): number {
+    const state = this.accounts.get(account);
+    return state ? pendingOn(state.segments, thread) : 0;
+  }
+
+  /** One heartbeat of `userId` on `thread` (already resolved to the caller's site). */
+  beat(ctx: CommandContext, userId: string, thread: ThreadRef): Promise<CommandOutput<ReadProgress>> {
+    const account = readerAccount(thread.site.id, userId);
+    let state = this.accounts.get(account);
+    if (!state) this.accounts.set(account, (state = newClock(thread.site.id, userId)));
+    const clock = state;
+    return this.inTurn(clock, () => this.beatInTurn(ctx, account, clock, thread));
+  }
+
+  /**
+   * Writes the reading waiting for `flushEveryMs`, and that of readers who stopped beating (then
+   * forgets them). The wallets the writes changed, for `wallet:update`.
+   */
+  async sweep(ctx: CommandContext, all = false): Promise<WalletDelivery[]> {
+    const now = ctx.now();
+    const writes: Promise<CommandOutput<ReadProgress | null>>[] = [];
+    for (const [account, state] of this.accounts) {
+      const idle = now - state.lastBeatAt > 2 * ctx.economy.rulesFor(state.site).heartbeatMs;
+      const old = state.segments.length > 0 && now - state.segments[0]!.from >= this.flushEveryMs;
+      if (state.segments.length > 0 && (all || idle || old)) {
+        writes.push(this.inTurn(state, () => this.write(ctx, account, state, null)));
+      }
+      if (idle) {
+        // Forgotten once written: its next beat starts from the durable clock.
+        void state.turn.then(() => {
+          if (this.accounts.get(account) === state && state.segments.length === 0 && ctx.now() - state.lastBeatAt > 2 * ctx.economy.rulesFor(state.site).heartbeatMs) {
+            this.accounts.delete(account);
+          }
+        });
+      }
+    }
+    const done = await Promise.allSettled(writes);
+    return done.flatMap((outcome) => (outcome.status === 'fulfilled' ? (outcome.value.wallets ?? []) : []));
+  }
+
+  private inTurn<T>(state: AccountClock, work: () => Promise<T>): Promise<T> {
+    const run = state.turn.then(work, work);
+    state.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  private async beatInTurn(ctx: CommandContext, account: string, state: AccountClock, thread: ThreadRef): Promise<CommandOutput<ReadProgress>> {
+    const at = ctx.now();
+    const known = state.sessions.get(thread.key);
+    const fresh = state.fresh;
+    const look = await ctx.store.read(async (tx) => {
+      const record = await requireThread(tx, thread);
+      return {
+        published: record.publishedAt !== null,
+        due: (await tx.ledger.duePending(at, 1, account)).length > 0,
+        session: known ?? (await tx.ledger.readSession(account, thread.key)) ?? { readMs: 0, credited: 0 },
+        balance: await tx.ledger.balance(account),
+        // This node's first beat of the reader: the durable clock is their previous beat (READ-1…3).
+        clock: fresh ? await tx.ledger.readClock(account) : null,
+      };
+    });
+    if (fresh) {
+      state.fresh = false;
+      state.lastBeatAt = look.clock ?? 0;
+    }
+    state.sessions.set(thread.key, look.session);
+    const rules = ctx.economy.rulesFor(thread.site.id);
+    let readMs = look.session.readMs;
+    let owed = 0;
+    // Reading pays only on a published post (THREAD-6): no clock, no session.
+    if (look.published) {
+      const step = readingStep(state.lastBeatAt === 0 ? null : state.lastBeatAt, at, rules);
+      state.lastBeatAt = step.clock;
+      if (step.addMs > 0) addSegment(state.segments, { thread: thread.key, from: at - step.addMs, to: at });
+      readMs += pendingOn(state.segments, thread.key);
+      // The first Twei of a post is written at once (the reader sees read-to-earn work); later ones
+      // wait until the unwritten reading is three Twei or `flushEveryMs` old — a few at a time (PERF-1).
+      const earned = readEarnings(readMs, rules) - look.session.credited;
+      const waited = at - (state.segments[0]?.from ?? at) >= Math.min(this.flushEveryMs, 3 * rules.readMsPerTwei);
+      owed = at >= state.retryCreditAt && earned > 0 && (look.session.credited === 0 || waited) ? earned : 0;
+    }
+    const stale = state.segments.length > 0 && at - state.segments[0]!.from >= this.flushEveryMs;
+    // Due rewards are paid when a reader reads (SETTLE-5); a new reader's account opens with a write.
+    if (look.due || look.balance === null || owed > 0 || stale) {
+      return this.write(ctx, account, state, { thread, at }) as Promise<CommandOutput<ReadProgress>>;
+    }
+    this.stats.fromMemory += 1;
+    return { result: { thread: thread.id, readMs, readEarned: look.session.credited, credited: 0, balance: look.balance }, events: [] };
+  }
+
+  /**
+   * One durable write of an account's reading (PERF-2), with the beat that asks for it (its answer
+   * is the result) or none (a sweep). Memory changes only after the commit.
+   */
+  private async write(ctx: CommandContext, account: string, state: AccountClock, beat: Beat | null): Promise<CommandOutput<ReadProgress | null>> {
+    const segments = [...state.segments];
+    const done = await ctx.store.write(async (tx) => {
+      const at = beat?.at ?? ctx.now();
+      const book = openBook(ctx, tx, state.site, at, null);
+      await book.ensureReader(state.userId);
+      await settleAccountWith(book, account, 50);
+      let clock = await tx.ledger.readClock(account);
+      const added = new Map<string, number>();
+      for (const segment of segments) {
+        const from = clock === null ? segment.from : Math.max(segment.from, clock);
+        if (segment.to > from) added.set(segment.thread, (added.get(segment.thread) ?? 0) + segment.to - from);
+        clock = clock === null ? segment.to : Math.max(clock, segment.to);
+      }
+      if (clock !== null && segments.length > 0) await tx.ledger.saveReadClock(account, clock);
+      const threads = new Set(added.keys());
+      if (beat) threads.add(beat.thread.key);
+      const sessions = new Map<string, ReadSession>();
+      let cut = false;
+      let credited = 0;
+      for (const key of threads) {
+        const before = (await tx.ledger.readSession(account, key)) ?? { readMs: 0, credited: 0 };
+        const readMs = before.readMs + (added.get(key) ?? 0);
+        // Unpublished posts never get segments; a beat on one only settles and reads (THREAD-6).
+        const published = added.has(key) || (beat !== null && (await requireThread(tx, beat.thread)).publishedAt !== null);
+        const owed = published ? Math.max(0, readEarnings(readMs, book.rules) - before.credited) : 0;
+        const paid = owed > 0 ? (await book.pay(state.userId, owed, { category: 'read', thread: key, ref: `read:${key}` })).paid : 0;
+        if (paid < owed) cut = true;
+        const session = { readMs, credited: before.credited + paid };
+        if (added.has(key) || paid > 0) await tx.ledger.saveReadSession(account, key, session);
+        if (paid > 0) book.noteReadEarned(state.userId, key, session.credited);
+        if (key === beat?.thread.key) credited = paid;
+        sessions.set(key, session);
+      }
+      const balance = (await tx.ledger.balance(account)) ?? 0;
+      const session = beat ? sessions.get(beat.thread.key) : undefined;
+      const result: ReadProgress | null =
+        beat && session ? { thread: beat.thread.id, readMs: session.readMs, readEarned: session.credited, credited, balance } : null;
+      return { result, wallets: await book.walletUpdates(), sessions, cut, at };
+    });
+    this.stats.writes += 1;
+    state.segments.splice(0, segments.length);
+    for (const [key, session] of done.sessions) state.sessions.set(key, session);
+    if (done.cut) state.retryCreditAt = done.at + this.flushEveryMs;
+    return { result: done.result, events: [], wallets: done.wallets };
+  }
+}
+
+function newClock(site: string, userId: string): AccountClock {
+  return { site, userId, fresh: true, lastBeatAt: 0, segments: [], sessions: new Map(), retryCreditAt: 0, turn: Promise.resolve() };
+}
+
+/** Appends a beat's span, extending the last one when it continues it on the same thread. */
+function addSegment(segments: Segment[], segment: Segment): void {
+  const last = segments[segments.length - 1];
+  if (last && last.thread === segment.thread && last.to === segment.from) last.to = segment.to;
+  else segments.push(segment);
+}
+
+function pendingOn(segments: readonly Segment[], thread: string): number {
+  let total = 0;
+  for (const segment of segments) if (segment.thread === thread) total += segment.to - segment.from;
+  return total;
+}
