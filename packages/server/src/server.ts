@@ -83,7 +83,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   });
   // `io` is read lazily: nothing is scraped before listen(), long after it exists.
   const metrics = new ServerMetrics({ connections: () => io.engine.clientsCount });
-  const ctx = createCommandContext(metrics.instrument(store), { sites: config.sites, economy: config.economy });
+  const ctx = createCommandContext(metrics.instrument(store), { sites: config.sites, economy: config.economy, ...(redis && { gate: redis.gate }) });
   const origins = originGuards(config.sites, logger);
 
   // The HTTP handler is registered before Socket.IO attaches, which then answers /socket.io/ first.
@@ -124,7 +124,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   io.use(socketAuth({ sites: config.sites, store, logger, origins }));
   watchSessions(io);
   if (adapter) listenForViewerRefreshes(io, config.sites, store, (error) => logger.error('level refresh failed', { error }));
-  const realtime = attachRealtime(io, ctx, logger, config.presence);
+  const realtime = attachRealtime(io, ctx, logger, config.presence, Boolean(adapter));
   const dispatcher = new Dispatcher({
     ctx,
     io,
