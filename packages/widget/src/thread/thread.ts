@@ -184,8 +184,9 @@ export class ParleyThread extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.ensureTokenSource();
     this.ensureSession();
-    // A setup problem the first page revealed is over once the thread is live (e.g. the server is back).
-    if (this.setupShown && this.session?.store.status === 'connected') {
+    // A setup problem the first page revealed is over once the thread has joined (e.g. the server is back).
+    const store = this.session?.store;
+    if (this.setupShown && store && store.loaded && !store.joining) {
       if (this.problem === this.setupShown) this.problem = '';
       this.setupShown = '';
     }
