@@ -42,6 +42,8 @@ export const ErrorCodes = {
   invalidUpdate: 'invalid_update',
   /** The thread's notes reached their stored size limit (`max` bytes); nothing more can be added. */
   notesFull: 'notes_full',
+  /** The comment contains words the site refuses (`words` in the details: the terms, as the site wrote them). */
+  bannedWords: 'banned_words',
   /** Something went wrong on the server; nothing was changed. */
   internal: 'internal',
 } as const;

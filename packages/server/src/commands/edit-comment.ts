@@ -3,6 +3,7 @@ import { normalizeBody } from '../domain/body.js';
 import { isAuthor } from '../domain/gates.js';
 import type { Identity } from '../domain/identity.js';
 import { commentDeleted, forbidden, notFound } from '../errors.js';
+import { refuseBannedWords } from '../moderation/words.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { nextEvent, runGatedMutation } from './mutation.js';
 import { threadRef } from './thread-gates.js';
@@ -24,6 +25,8 @@ export async function editComment(
   };
   return runGatedMutation(ctx, request, async (tx, at, user) => {
     const body = normalizeBody(input.body);
+    // Banned words are refused on edit as on post: an edit must not put them back (SPEC WORDS-1).
+    refuseBannedWords(thread.site.words, body);
     const comment = await tx.getComment(thread.key, input.commentId);
     if (!comment) throw notFound('The comment');
     if (!isAuthor(user, comment.author.id)) throw forbidden('You can only edit your own comments.');

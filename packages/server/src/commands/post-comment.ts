@@ -3,6 +3,7 @@ import { normalizeBody } from '../domain/body.js';
 import type { Identity } from '../domain/identity.js';
 import { placeComment } from '../domain/threading.js';
 import { commentDeleted, notFound } from '../errors.js';
+import { refuseBannedWords } from '../moderation/words.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { runGatedMutation } from './mutation.js';
 import { threadRef } from './thread-gates.js';
@@ -29,6 +30,8 @@ export async function postComment(
   };
   return runGatedMutation(ctx, request, async (tx, at, user) => {
     const body = normalizeBody(input.body);
+    // Banned words are refused on edit as on post: an edit must not put them back (SPEC WORDS-1).
+    refuseBannedWords(thread.site.words, body);
     // The gate check found the thread: posting never creates one (SPEC THREAD-4).
     const parent = parentId ? await tx.getComment(thread.key, parentId) : null;
     if (parentId && !parent) throw notFound('The comment you reply to');

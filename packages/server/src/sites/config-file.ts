@@ -48,6 +48,13 @@ const Site = z.strictObject({
   adminKey: z.string().optional(),
   autoCreateThreads: z.boolean().optional(),
   economy: z.enum(['off', 'compact', 'full']).optional(),
+  words: z
+    .strictObject({
+      banned: z.array(z.string()).optional(),
+      suspect: z.array(z.string()).optional(),
+      allowed: z.array(z.string()).optional(),
+    })
+    .optional(),
 });
 
 /** At most `points` requests per `duration` seconds. */

@@ -6,6 +6,7 @@
 import type { EconomyMode, Gates, GateTightenings } from '@parley/protocol';
 import { completeGates } from '../domain/gates.js';
 import { DEFAULT_LEVEL_CURVE, levelCurveProblem, type LevelCurve } from '../domain/levels.js';
+import { WordFilter, WordListError, type WordListOptions } from '../moderation/words.js';
 
 /**
  * A public key for EdDSA (Ed25519) or RS256 tokens: SPKI PEM text or a JWK. A site may list several
@@ -98,6 +99,13 @@ export interface SiteOptions {
    * `economy:state`; a page's `economy` attribute can only reduce it. @default 'full'
    */
   economy?: EconomyMode;
+  /**
+   * Word lists (moderation/words.ts, SPEC WORDS-1…6): `banned` terms refuse a comment on post and
+   * edit (`banned_words`), `suspect` terms hold it for a moderator, `allowed` phrases are never
+   * matched. Matching sees through case, spacing, look-alike characters and leetspeak.
+   * @default none — a site decides what its readers may not say.
+   */
+  words?: WordListOptions;
 }
 
 export interface Site {
@@ -115,6 +123,8 @@ export interface Site {
   adminKey: string | null;
   autoCreateThreads: boolean;
   economy: EconomyMode;
+  /** The site's compiled word lists (empty when it has none). */
+  words: WordFilter;
   /** Resolved in development mode (see {@link SiteMode}); the server says so loudly at start. */
   development: boolean;
 }
@@ -144,6 +154,15 @@ function hmacSecrets(options: SiteOptions, where: string, development: boolean):
     }
   }
   return named.map(({ key }) => ({ secret: key.secret, ...(key.kid !== undefined && { kid: key.kid }) }));
+}
+
+function compileWords(words: WordListOptions | undefined, where: string): WordFilter {
+  try {
+    return new WordFilter(words, where);
+  } catch (error) {
+    if (error instanceof WordListError) throw new SiteConfigError(error.message);
+    throw error;
+  }
 }
 
 /** Checks one site's options and fills its defaults. Throws SiteConfigError naming the site and the key. */
@@ -191,6 +210,7 @@ export function resolveSite(options: SiteOptions, mode: SiteMode = {}): Site {
     adminKey: options.adminKey ?? null,
     autoCreateThreads: options.autoCreateThreads ?? false,
     economy: options.economy ?? 'full',
+    words: compileWords(options.words, where),
     development,
   };
 }
