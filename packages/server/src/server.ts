@@ -24,6 +24,7 @@ import { RateLimits } from './transport/limits.js';
 import { settleDue, SETTLE_BATCH } from './economy/settlement.js';
 import { walletRoom } from './economy/accounts.js';
 import { roomOf, type ParleyIo } from './transport/types.js';
+import { ModerationHub } from './moderation/hub.js';
 
 export interface ParleyServer {
   /** `http://127.0.0.1:PORT` (the bound host, or 127.0.0.1 when bound to all interfaces). */
@@ -32,6 +33,8 @@ export interface ParleyServer {
   http: HttpServer;
   io: ParleyIo;
   store: Store;
+  /** Register comment screeners and subscribe to moderation events (moderation/hub.ts). */
+  moderation: ModerationHub;
   /** Same path as a socket event minus the socket: validation, command, broadcast. */
   dispatch(identity: Identity | null, event: ClientEventName, input: unknown): Promise<Ack<unknown>>;
   /**
@@ -82,7 +85,8 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   });
   // `io` is read lazily: nothing is scraped before listen(), long after it exists.
   const metrics = new ServerMetrics({ connections: () => io.engine.clientsCount });
-  const ctx = createCommandContext(metrics.instrument(store), { sites: config.sites, economy: config.economy });
+  const moderation = new ModerationHub((what, error) => logger.error(what, { error }));
+  const ctx = createCommandContext(metrics.instrument(store), { sites: config.sites, economy: config.economy, moderation });
   const origins = originGuards(config.sites, logger);
 
   // The HTTP handler is registered before Socket.IO attaches, which then answers /socket.io/ first.
@@ -190,6 +194,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     http,
     io,
     store,
+    moderation,
     dispatch(identity, event, input) {
       return new Promise((resolveAck) => {
         const caller = { identity, socket: null, ip: null, tokenExpiresAt: null, site: null, limits: null };

@@ -10,6 +10,8 @@ import { threadRef } from './thread-gates.js';
 import { openBook } from '../economy/book.js';
 import { moneyForComment } from '../economy/action-money.js';
 import { toCommentView } from './views.js';
+import { screenComment } from '../moderation/screen.js';
+import { commentRef } from '../moderation/events.js';
 
 /** A reader posts a root comment, or a reply when `parentId` is given. */
 export async function postComment(
@@ -28,6 +30,8 @@ export async function postComment(
     // `parentId: null` and no parentId mean the same request.
     input: { thread: input.thread, parentId, body: input.body },
   };
+  // Before the write transaction: registered screeners may be slow (an HTTP hook). Rejects throw.
+  await screenComment(ctx, thread.site, identity, input.thread, input.body, parentId);
   return runGatedMutation(ctx, request, async (tx, at, user) => {
     const body = normalizeBody(input.body);
     // Banned words are refused on edit as on post: an edit must not put them back (SPEC WORDS-1).
@@ -61,6 +65,7 @@ export async function postComment(
 
     const comment = toCommentView(stored);
     const event: CommentCreatedEvent = { type: 'comment.created', thread: input.thread, seq, at, comment };
-    return { result: { seq, comment }, events: [event], wallets: await book.walletUpdates() };
+    const created = { name: 'comment.created' as const, payload: commentRef(thread.site.id, input.thread, stored, at) };
+    return { result: { seq, comment }, events: [event], wallets: await book.walletUpdates(), moderation: [created] };
   });
 }

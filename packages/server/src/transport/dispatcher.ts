@@ -8,6 +8,7 @@ import { threadGates } from '../commands/thread-gates.js';
 import { refFor } from '../commands/threads.js';
 import { siteOfKey, threadIdOf } from '../domain/thread-key.js';
 import type { Logger } from '../logger.js';
+import type { ModerationEvent } from '../moderation/events.js';
 import { handlers, mutatingEvents, type Handler } from './handlers.js';
 import { ThreadEventOutbox } from './event-outbox.js';
 import { walletRoom, type WalletDelivery } from '../economy/index.js';
@@ -63,6 +64,7 @@ export class Dispatcher {
     let wallets: WalletDelivery[] = [];
     let notices: ModeratorDelivery[] = [];
     let gateUpdates: { site: string; thread: string }[] = [];
+    let moderation: ModerationEvent[] = [];
     let ack: Ack<unknown>;
     const started = performance.now();
     try {
@@ -71,6 +73,7 @@ export class Dispatcher {
       wallets = output.wallets ?? [];
       notices = output.notices ?? [];
       gateUpdates = output.gateUpdates ?? [];
+      moderation = output.moderation ?? [];
       ack = { ok: true, data: output.result };
     } catch (error) {
       ack = { ok: false, error: this.toWireError(error, event) };
@@ -95,6 +98,8 @@ export class Dispatcher {
     }
     // Flags and the like: the site's moderators only, never a thread's room (readers must not learn who flagged).
     for (const { site, notice } of notices) this.deps.io.to(moderatorsRoom(site)).emit('moderation:notice', notice);
+    // After commit, once per change (a retried request returns no events of any kind).
+    this.deps.ctx.moderation.events.emitAll(moderation);
   }
 
   private async execute(caller: Caller, event: unknown, payload: unknown) {
