@@ -31,7 +31,7 @@ export async function postComment(
     input: { thread: input.thread, parentId, body: input.body },
   };
   // Before the write transaction: registered screeners may be slow (an HTTP hook). Rejects throw.
-  await screenComment(ctx, thread.site, identity, input.thread, input.body, parentId);
+  await screenComment(ctx, thread.site, identity, input.thread, input.body, parentId, input.composeMs);
   return runGatedMutation(ctx, request, async (tx, at, user) => {
     const body = normalizeBody(input.body);
     // Banned words are refused on edit as on post: an edit must not put them back (SPEC WORDS-1).

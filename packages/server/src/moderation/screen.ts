@@ -20,6 +20,7 @@ export async function screenComment(
   thread: string,
   rawBody: string,
   parentId: string | null,
+  composeMs?: number,
 ): Promise<ScreenVerdict> {
   // A guest is refused by the gate right after; screening it would only cost a hook call.
   if (!author) return PUBLISH;
@@ -29,7 +30,7 @@ export async function screenComment(
   } catch {
     return PUBLISH; // the transaction refuses it with the same error, in the usual order
   }
-  const verdict = await ctx.moderation.runScreeners({ site, thread, author, body, parentId, at: ctx.now() });
+  const verdict = await ctx.moderation.runScreeners({ site, thread, author, body, parentId, at: ctx.now(), composeMs });
   if (verdict.action === 'reject') throw rejected(verdict);
   return verdict;
 }

@@ -33,6 +33,12 @@ export interface ScreenInput {
   parentId: string | null;
   /** ms since epoch, the server's clock. */
   at: number;
+  /**
+   * How long the author can have been writing, in ms: the widget's `composeMs` bounded by the
+   * server's own clock since that connection joined the thread (transport/handlers.ts); undefined
+   * when neither is known (in-process calls without it). Spam heuristics read it (spam.ts).
+   */
+  composeMs?: number | undefined;
 }
 
 /**

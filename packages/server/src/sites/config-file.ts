@@ -20,6 +20,8 @@ import { z } from 'zod';
 import type { ParleyServerOptions } from '../config.js';
 import { compileTrust } from '../transport/client-address.js';
 import { SiteConfigError, type SiteOptions } from './site-config.js';
+import { defaultSpamRules } from '../moderation/spam.js';
+import { WebhookEvents } from '../moderation/site-filters.js';
 
 const gateLevel = z.number().int().min(0).max(MAX_GATE_LEVEL);
 const Gates = z.strictObject(Object.fromEntries(GatedActions.map((action) => [action, gateLevel.optional()])));
@@ -53,6 +55,17 @@ const Site = z.strictObject({
       banned: z.array(z.string()).optional(),
       suspect: z.array(z.string()).optional(),
       allowed: z.array(z.string()).optional(),
+    })
+    .optional(),
+  spam: z.union([z.literal(false), z.strictObject(Object.fromEntries(Object.keys(defaultSpamRules).map((key) => [key, z.number().min(0).optional()])))]).optional(),
+  hook: z.strictObject({ url: z.string().min(1), secret: z.string().min(1), timeoutMs: z.number().int().optional() }).optional(),
+  webhooks: z.array(z.strictObject({ url: z.string().min(1), secret: z.string().min(1), events: z.array(z.enum(WebhookEvents)).optional() })).optional(),
+  email: z
+    .strictObject({
+      from: z.string().min(1),
+      moderators: z.array(z.string()).optional(),
+      replies: z.boolean().optional(),
+      unsubscribeSecret: z.string().optional(),
     })
     .optional(),
 });

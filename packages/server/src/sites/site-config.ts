@@ -7,6 +7,7 @@ import type { EconomyMode, Gates, GateTightenings } from '@parley/protocol';
 import { completeGates } from '../domain/gates.js';
 import { DEFAULT_LEVEL_CURVE, levelCurveProblem, type LevelCurve } from '../domain/levels.js';
 import { WordFilter, WordListError, type WordListOptions } from '../moderation/words.js';
+import { resolveSiteFilters, SiteFilterError, type SiteFilterOptions, type SiteFilters } from '../moderation/site-filters.js';
 
 /**
  * A public key for EdDSA (Ed25519) or RS256 tokens: SPKI PEM text or a JWK. A site may list several
@@ -41,7 +42,12 @@ export interface SiteMode {
 /** Shortest HS256 secret a configured site may use, in bytes: HMAC-SHA256's own key size (RFC 7518 §3.2). */
 export const MIN_HS256_SECRET_BYTES = 32;
 
-export interface SiteOptions {
+/**
+ * `spam` (moderation/spam.ts: built-in heuristics, on by default; `false` turns them off), `hook`
+ * (moderation/hook.ts: the external moderation hook), `webhooks` (moderation/webhooks.ts) and
+ * `email` (moderation/mail.ts) come from {@link SiteFilterOptions}, each default documented there.
+ */
+export interface SiteOptions extends SiteFilterOptions {
   /** The site id: tokens must carry it as `aud`; the widget names it in `site`. */
   id: string;
   /**
@@ -108,7 +114,7 @@ export interface SiteOptions {
   words?: WordListOptions;
 }
 
-export interface Site {
+export interface Site extends SiteFilters {
   id: string;
   /** The HS256 secret tools sign with: `secret`, else the first of `secrets`. */
   secret: string | null;
@@ -154,6 +160,15 @@ function hmacSecrets(options: SiteOptions, where: string, development: boolean):
     }
   }
   return named.map(({ key }) => ({ secret: key.secret, ...(key.kid !== undefined && { kid: key.kid }) }));
+}
+
+function filtersOf(options: SiteOptions, secret: string | null, where: string): SiteFilters {
+  try {
+    return resolveSiteFilters(options, secret, where);
+  } catch (error) {
+    if (error instanceof SiteFilterError) throw new SiteConfigError(error.message);
+    throw error;
+  }
 }
 
 function compileWords(words: WordListOptions | undefined, where: string): WordFilter {
@@ -211,6 +226,7 @@ export function resolveSite(options: SiteOptions, mode: SiteMode = {}): Site {
     autoCreateThreads: options.autoCreateThreads ?? false,
     economy: options.economy ?? 'full',
     words: compileWords(options.words, where),
+    ...filtersOf(options, secrets[0]?.secret ?? null, where),
     development,
   };
 }

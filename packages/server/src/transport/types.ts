@@ -21,6 +21,11 @@ export interface SocketData {
    * set by the first middleware on every (re)connect; what per-address limits count.
    */
   clientAddress?: string;
+  /**
+   * When this connection first joined each thread (server clock, ms), by thread id: the bound of a
+   * post's `composeMs` (moderation/spam.ts) — a reader cannot have been writing longer than that.
+   */
+  joinedAt?: Map<string, number>;
 }
 
 export type ParleyIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -29,6 +29,7 @@ import type {
   ThreadRecord,
   WriteTx,
 } from '../types.js';
+import { PgDeliveries } from './pg-deliveries.js';
 
 /** Runs one statement on the transaction's connection. */
 export type Query = <R extends QueryResultRow>(text: string, values?: unknown[]) => Promise<{ rows: R[]; rowCount: number }>;
@@ -393,6 +394,8 @@ export class PostgresTx implements WriteTx {
   /** Per thread, the newest note id `listNoteUpdates` returned: what a replacement may delete. */
   private readonly listedNotes = new Map<string, number>();
   readonly ledger = new PgLedger((write) => this.check(write));
+  /** The notification outbox and readers' email preferences (pg-deliveries.ts). */
+  readonly deliveries = new PgDeliveries((write) => this.check(write));
 
   constructor(
     private readonly query: Query,
