@@ -25,6 +25,7 @@ import { settleDue, SETTLE_BATCH } from './economy/settlement.js';
 import { walletRoom } from './economy/accounts.js';
 import { roomOf, type ParleyIo } from './transport/types.js';
 import { ModerationHub } from './moderation/hub.js';
+import { installFilters } from './moderation/filters.js';
 
 export interface ParleyServer {
   /** `http://127.0.0.1:PORT` (the bound host, or 127.0.0.1 when bound to all interfaces). */
@@ -88,6 +89,8 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   const moderation = new ModerationHub((what, error) => logger.error(what, { error }));
   const ctx = createCommandContext(metrics.instrument(store), { sites: config.sites, economy: config.economy, moderation });
   const origins = originGuards(config.sites, logger);
+  // Word lists, spam heuristics, the moderation hook; webhooks and email from the moderation events.
+  const filters = installFilters({ hub: moderation, store, sites: config.sites, logger, mail: config.mail, deliveries: config.deliveries });
 
   // The HTTP handler is registered before Socket.IO attaches, which then answers /socket.io/ first.
   // `stats` reads `io` lazily: no request is served before listen(), long after it exists.
@@ -101,6 +104,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
         store: await store.read(async () => true).catch(() => false),
         ...(redis && { redis: await redis.ready() }),
       }),
+      routes: filters.handleHttp,
       admin: { ctx, broadcastGates: (site, update) => io.to(roomOf(site, update.thread)).emit('thread:gates', update) },
     }),
   );
@@ -147,6 +151,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   } catch (error) {
     realtime.close();
     io.close();
+    await filters.close();
     await store.close();
     await redis?.close();
     throw error;
@@ -226,6 +231,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
         await new Promise((next) => setImmediate(next));
         http.closeAllConnections();
         await closed;
+        await filters.close();
         await store.close();
         await redis?.close();
       })();

@@ -63,6 +63,9 @@ export async function postComment(
     const book = openBook(ctx, tx, thread.site.id, at, input.requestId);
     await moneyForComment(book, user.id, thread.key, { id, createdAt: at });
 
+    // The host's token states the reader's address and opt-in now; reply emails read it (moderation/mail.ts).
+    if (user.email) await tx.deliveries.recordReaderEmail(thread.site.id, user.id, user.email.address, user.email.replies, at);
+
     const comment = toCommentView(stored);
     const event: CommentCreatedEvent = { type: 'comment.created', thread: input.thread, seq, at, comment };
     const created = { name: 'comment.created' as const, payload: commentRef(thread.site.id, input.thread, stored, at) };

@@ -111,11 +111,21 @@ const ConfigFile = z.strictObject({
   sites: z.array(Site).min(1),
   trustProxy: TrustProxy.optional(),
   limits: Limits.optional(),
+  mail: z.strictObject({ smtp: z.string().min(1), publicUrl: z.string().min(1) }).optional(),
+  deliveries: z
+    .strictObject({
+      pollMs: z.number().int().min(10).optional(),
+      baseDelayMs: z.number().int().min(1).optional(),
+      maxDelayMs: z.number().int().min(1).optional(),
+      maxAttempts: z.number().int().min(1).max(100).optional(),
+      attemptTimeoutMs: z.number().int().min(100).max(120_000).optional(),
+    })
+    .optional(),
   // The economy validates its own rules; the file only carries them.
   economy: z.record(z.string(), z.unknown()).optional(),
 });
 
-export type ConfigFileOptions = Pick<ParleyServerOptions, 'port' | 'host' | 'dbPath' | 'sites' | 'economy' | 'trustProxy'> & {
+export type ConfigFileOptions = Pick<ParleyServerOptions, 'port' | 'host' | 'dbPath' | 'sites' | 'economy' | 'trustProxy' | 'mail' | 'deliveries'> & {
   rateLimit?: Exclude<ParleyServerOptions['rateLimit'], false>;
   sites: SiteOptions[];
 };
@@ -153,6 +163,8 @@ export function parseConfigFile(text: string, source: string, env: NodeJS.Proces
     ...(file.economy !== undefined && { economy: file.economy as ParleyServerOptions['economy'] }),
     ...(file.trustProxy !== undefined && { trustProxy: file.trustProxy }),
     ...(file.limits !== undefined && { rateLimit: file.limits }),
+    ...(file.mail !== undefined && { mail: file.mail }),
+    ...(file.deliveries !== undefined && { deliveries: file.deliveries }),
   };
 }
 

@@ -13,6 +13,8 @@ export interface HttpDeps {
   metrics?: { text(): Promise<string>; contentType: string };
   /** Readiness of what serving needs (the store, Redis when configured): every value must be true. */
   ready?: () => Promise<Record<string, boolean>>;
+  /** More routes (the email unsubscribe links, moderation/mail.ts); true when answered. */
+  routes?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
   /** The admin endpoint (thread gates); absent, `/admin/` is not served. */
   admin?: AdminDeps;
 }
@@ -26,7 +28,9 @@ export function createHttpHandler(deps: HttpDeps) {
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (config.onRequest && (await config.onRequest(req, res))) return;
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const requestUrl = new URL(req.url ?? '/', 'http://localhost');
+    const pathname = requestUrl.pathname;
+    if (deps.routes && (await deps.routes(req, res, requestUrl))) return;
     if (deps.admin && pathname.startsWith('/admin/') && (await handleAdminRequest(req, res, pathname, deps.admin))) return;
     const readOnly = req.method === 'GET' || req.method === 'HEAD';
     if (readOnly && pathname === '/health') {
