@@ -4,6 +4,7 @@
  * for a one-site list, so a first `parley serve` needs no configuration file.
  */
 import type { EconomyMode, Gates, GateTightenings } from '@parley/protocol';
+import type { PremodPolicy } from '../store/mod-queries.js';
 import { completeGates } from '../domain/gates.js';
 import { DEFAULT_LEVEL_CURVE, levelCurveProblem, type LevelCurve } from '../domain/levels.js';
 
@@ -98,6 +99,12 @@ export interface SiteOptions {
    * `economy:state`; a page's `economy` attribute can only reduce it. @default 'full'
    */
   economy?: EconomyMode;
+  /**
+   * Pre-moderation (SPEC PREMOD-3): which comments wait for a moderator before anyone else sees
+   * them — `all`, those of readers below LVL `belowLevel`, a reader's `firstComments` on the site,
+   * those with `links`. The console can change it per site and per thread. @default none held
+   */
+  premoderation?: PremodPolicy;
 }
 
 export interface Site {
@@ -115,6 +122,7 @@ export interface Site {
   adminKey: string | null;
   autoCreateThreads: boolean;
   economy: EconomyMode;
+  premoderation: PremodPolicy;
   /** Resolved in development mode (see {@link SiteMode}); the server says so loudly at start. */
   development: boolean;
 }
@@ -191,6 +199,7 @@ export function resolveSite(options: SiteOptions, mode: SiteMode = {}): Site {
     adminKey: options.adminKey ?? null,
     autoCreateThreads: options.autoCreateThreads ?? false,
     economy: options.economy ?? 'full',
+    premoderation: { ...options.premoderation },
     development,
   };
 }

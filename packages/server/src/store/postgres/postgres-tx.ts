@@ -16,6 +16,7 @@ import type {
   TransferRecord,
 } from '../ledger-types.js';
 import type { FlagRecord } from '../moderation-store.js';
+import { ModQueries, modSql } from '../mod-queries.js';
 import type { NotesStats } from '../notes-store.js';
 import { isReaction, isVote, toComment, toThread, type CommentRow, type ThreadRow } from '../sqlite/rows.js';
 import type {
@@ -393,6 +394,11 @@ export class PostgresTx implements WriteTx {
   /** Per thread, the newest note id `listNoteUpdates` returned: what a replacement may delete. */
   private readonly listedNotes = new Map<string, number>();
   readonly ledger = new PgLedger((write) => this.check(write));
+
+  readonly mod = new ModQueries(async (write, name, params) => {
+    const { rows, rowCount } = await this.check(write)<Record<string, unknown>>(modSql[name], params);
+    return { rows, changes: rowCount };
+  }, toComment);
 
   constructor(
     private readonly query: Query,
