@@ -15,6 +15,8 @@ export interface HttpDeps {
   ready?: () => Promise<Record<string, boolean>>;
   /** The admin endpoint (thread gates); absent, `/admin/` is not served. */
   admin?: AdminDeps;
+  /** The moderators' console at /admin and /admin/api/ (console-routes.ts). */
+  console?: { handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> };
 }
 
 /**
@@ -27,6 +29,7 @@ export function createHttpHandler(deps: HttpDeps) {
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (config.onRequest && (await config.onRequest(req, res))) return;
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (deps.console && (pathname === '/admin' || pathname.startsWith('/admin/')) && (await deps.console.handle(req, res, pathname))) return;
     if (deps.admin && pathname.startsWith('/admin/') && (await handleAdminRequest(req, res, pathname, deps.admin))) return;
     const readOnly = req.method === 'GET' || req.method === 'HEAD';
     if (readOnly && pathname === '/health') {
