@@ -145,6 +145,11 @@ export interface ParleyServerOptions {
    */
   widgetDir?: string;
   /**
+   * Directory holding the built moderators' console (packages/console), served at `/admin`.
+   * @default `$PARLEY_CONSOLE_DIR`, else `../console/dist` beside this package.
+   */
+  consoleDir?: string;
+  /**
    * Every rate and connection limit; `false` disables them all (tests, benchmarks).
    * @default see {@link RateLimitOptions}
    */
@@ -233,6 +238,7 @@ export interface ResolvedConfig {
   usingDevSecret: boolean;
   sites: SiteDirectory;
   widgetDir: string;
+  consoleDir: string;
   rateLimit: ResolvedRateLimit | false;
   trustProxy: TrustProxy;
   eventTickMs: number;
@@ -334,6 +340,7 @@ export function resolveConfig(options: ParleyServerOptions = {}, env: NodeJS.Pro
     usingDevSecret: !options.sites && !secret,
     sites,
     widgetDir: resolve(options.widgetDir ?? env.PARLEY_WIDGET_DIR ?? defaultWidgetDir()),
+    consoleDir: resolve(options.consoleDir ?? env.PARLEY_CONSOLE_DIR ?? resolve(defaultWidgetDir(), '../../console/dist')),
     rateLimit: resolveRateLimit(options.rateLimit),
     trustProxy: checkTrust(options.trustProxy ?? false),
     eventTickMs: Math.max(0, options.eventTickMs ?? 100),

@@ -26,6 +26,11 @@ import { walletRoom } from './economy/accounts.js';
 import { roomOf, type ParleyIo } from './transport/types.js';
 import { ModerationHub } from './moderation/hub.js';
 import { installFilters } from './moderation/filters.js';
+import type { ModerationEvent } from './moderation/events.js';
+import { ConsoleRoutes } from './transport/console-routes.js';
+import { pushRestriction } from './transport/session.js';
+import { readThreadGates } from './commands/admin-gates.js';
+import { EventEmitter } from 'node:events';
 
 export interface ParleyServer {
   /** `http://127.0.0.1:PORT` (the bound host, or 127.0.0.1 when bound to all interfaces). */
@@ -87,6 +92,9 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   // `io` is read lazily: nothing is scraped before listen(), long after it exists.
   const metrics = new ServerMetrics({ connections: () => io.engine.clientsCount });
   const moderation = new ModerationHub((what, error) => logger.error(what, { error }));
+  // Every node's moderation events, for the console's live queue and the banned reader's sockets.
+  const modBus = new EventEmitter();
+  modBus.setMaxListeners(0);
   const ctx = createCommandContext(metrics.instrument(store), { sites: config.sites, economy: config.economy, moderation });
   const origins = originGuards(config.sites, logger);
   // Word lists, spam heuristics, the moderation hook; webhooks and email from the moderation events.
@@ -106,6 +114,19 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
       }),
       routes: filters.handleHttp,
       admin: { ctx, broadcastGates: (site, update) => io.to(roomOf(site, update.thread)).emit('thread:gates', update) },
+      console: new ConsoleRoutes({
+        ctx,
+        logger,
+        consoleDir: config.consoleDir,
+        deliver: (site, output) => dispatcher.deliver(site, output),
+        broadcastGates: (site, thread) => {
+          void readThreadGates(ctx, config.sites.get(site)!, thread).then((view) => io.to(roomOf(site, thread)).emit('thread:gates', { thread, gates: view.gates }));
+        },
+        subscribe: (listener) => {
+          modBus.on('event', listener);
+          return () => modBus.off('event', listener);
+        },
+      }),
     }),
   );
   const io: ParleyIo = new Server(http, {
@@ -144,6 +165,17 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     },
   });
   attachSocketEvents(io, dispatcher, limits);
+  // A moderation event committed on this node reaches every node (the cluster adapter), then each
+  // node's console streams and the restricted reader's own sockets there (SPEC BAN-4).
+  moderation.events.onAny((event) => {
+    modBus.emit('event', event);
+    if (adapter) io.serverSideEmit('parley:moderation', event);
+  });
+  if (adapter) io.on('parley:moderation', (event: ModerationEvent) => modBus.emit('event', event));
+  modBus.on('event', (event: ModerationEvent) => {
+    if (event.name !== 'reader.banned' && event.name !== 'reader.unbanned') return;
+    pushRestriction(io, store, event.payload.site, event.payload.userId).catch((error: unknown) => logger.error('pushing a ban failed', { error }));
+  });
 
   let address: AddressInfo;
   try {

@@ -11,6 +11,7 @@ import { openBook } from '../economy/book.js';
 import { moneyForComment } from '../economy/action-money.js';
 import { toCommentView } from './views.js';
 import { screenComment } from '../moderation/screen.js';
+import { decideInTx, holdComment } from '../moderation/hold.js';
 import { commentRef } from '../moderation/events.js';
 
 /** A reader posts a root comment, or a reply when `parentId` is given. */
@@ -31,7 +32,7 @@ export async function postComment(
     input: { thread: input.thread, parentId, body: input.body },
   };
   // Before the write transaction: registered screeners may be slow (an HTTP hook). Rejects throw.
-  await screenComment(ctx, thread.site, identity, input.thread, input.body, parentId, input.composeMs);
+  const screened = await screenComment(ctx, thread.site, identity, input.thread, input.body, parentId, input.composeMs);
   return runGatedMutation(ctx, request, async (tx, at, user) => {
     const body = normalizeBody(input.body);
     // Banned words are refused on edit as on post: an edit must not put them back (SPEC WORDS-1).
@@ -46,6 +47,11 @@ export async function postComment(
       id,
       parent && { id: parent.id, rootId: parent.rootId, parentId: parent.parentId, depth: parent.depth, authorName: parent.author.name },
     );
+    // Pre-moderation, bans and shadow mutes (moderation/): a held comment takes no seq and pays nothing.
+    const decision = await decideInTx(tx, thread.site, thread.key, user, body, screened, at);
+    if (decision.action !== 'publish') {
+      return holdComment(ctx, tx, { site: thread.site, threadKey: thread.key, threadId: input.thread, id, placement, author: user, body, at, requestId: input.requestId, decision });
+    }
     const seq = await tx.nextSeq(thread.key);
     const stored = await tx.insertComment({
       id,

@@ -68,6 +68,14 @@ const Site = z.strictObject({
       unsubscribeSecret: z.string().optional(),
     })
     .optional(),
+  premoderation: z
+    .strictObject({
+      all: z.boolean().optional(),
+      belowLevel: z.number().int().min(0).max(1000).optional(),
+      firstComments: z.number().int().min(0).max(1000).optional(),
+      links: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 /** At most `points` requests per `duration` seconds. */

@@ -4,6 +4,7 @@
  * for a one-site list, so a first `parley serve` needs no configuration file.
  */
 import type { EconomyMode, Gates, GateTightenings } from '@parley/protocol';
+import type { PremodPolicy } from '../store/mod-queries.js';
 import { completeGates } from '../domain/gates.js';
 import { DEFAULT_LEVEL_CURVE, levelCurveProblem, type LevelCurve } from '../domain/levels.js';
 import { WordFilter, WordListError, type WordListOptions } from '../moderation/words.js';
@@ -112,6 +113,12 @@ export interface SiteOptions extends SiteFilterOptions {
    * @default none — a site decides what its readers may not say.
    */
   words?: WordListOptions;
+  /**
+   * Pre-moderation (SPEC PREMOD-3): which comments wait for a moderator before anyone else sees
+   * them — `all`, those of readers below LVL `belowLevel`, a reader's `firstComments` on the site,
+   * those with `links`. The console can change it per site and per thread. @default none held
+   */
+  premoderation?: PremodPolicy;
 }
 
 export interface Site extends SiteFilters {
@@ -131,6 +138,7 @@ export interface Site extends SiteFilters {
   economy: EconomyMode;
   /** The site's compiled word lists (empty when it has none). */
   words: WordFilter;
+  premoderation: PremodPolicy;
   /** Resolved in development mode (see {@link SiteMode}); the server says so loudly at start. */
   development: boolean;
 }
@@ -227,6 +235,7 @@ export function resolveSite(options: SiteOptions, mode: SiteMode = {}): Site {
     economy: options.economy ?? 'full',
     words: compileWords(options.words, where),
     ...filtersOf(options, secrets[0]?.secret ?? null, where),
+    premoderation: { ...options.premoderation },
     development,
   };
 }

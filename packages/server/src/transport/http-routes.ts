@@ -17,6 +17,8 @@ export interface HttpDeps {
   routes?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
   /** The admin endpoint (thread gates); absent, `/admin/` is not served. */
   admin?: AdminDeps;
+  /** The moderators' console at /admin and /admin/api/ (console-routes.ts). */
+  console?: { handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> };
 }
 
 /**
@@ -31,6 +33,7 @@ export function createHttpHandler(deps: HttpDeps) {
     const requestUrl = new URL(req.url ?? '/', 'http://localhost');
     const pathname = requestUrl.pathname;
     if (deps.routes && (await deps.routes(req, res, requestUrl))) return;
+    if (deps.console && (pathname === '/admin' || pathname.startsWith('/admin/')) && (await deps.console.handle(req, res, pathname))) return;
     if (deps.admin && pathname.startsWith('/admin/') && (await handleAdminRequest(req, res, pathname, deps.admin))) return;
     const readOnly = req.method === 'GET' || req.method === 'HEAD';
     if (readOnly && pathname === '/health') {

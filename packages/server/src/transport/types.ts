@@ -1,3 +1,4 @@
+import type { ModerationEvent } from '../moderation/events.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '@parley/protocol';
 import type { Server, Socket } from 'socket.io';
 import type { Identity } from '../domain/identity.js';
@@ -7,6 +8,8 @@ import { threadKey } from '../domain/thread-key.js';
 export interface InterServerEvents {
   /** A reader's XP changed on some node: every node re-derives the level of its own sockets of theirs. */
   'parley:refresh-viewer': (site: string, userId: string) => void;
+  /** A moderation event committed on some node: every node's console streams and the reader's sockets there. */
+  'parley:moderation': (event: ModerationEvent) => void;
 }
 
 /** What the auth middleware learns about a connection, re-established on every (re)connect. */

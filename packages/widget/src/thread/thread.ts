@@ -284,6 +284,7 @@ export class ParleyThread extends LitElement {
         : html`${renderCompose({
               user: viewer?.user ?? null,
               commentLock: access.lockedFrom('comment'),
+              restriction: viewer?.restriction?.message ?? null,
               economy,
               loginUrl: this.loginUrl,
               typing: this.liveRoom.typing.get(''),
