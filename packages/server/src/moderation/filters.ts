@@ -51,15 +51,21 @@ export function suspectWordsScreener(input: ScreenInput): ScreenVerdict | null {
 export function installFilters(deps: FilterDeps): InstalledFilters {
   const { hub, store, sites, logger } = deps;
   const guard = new SpamGuard();
+  // Only what some site uses is registered: a server without filters screens nothing, at no cost.
+  const uses = (has: (site: SiteDirectory['sites'][number]) => boolean): boolean => sites.sites.some(has);
   const unregister = [
-    hub.registerScreener('words', suspectWordsScreener),
-    hub.registerScreener('spam', async (input) => {
-      const rules = input.site.spam;
-      if (!rules) return null;
-      const xp = await store.read((tx) => tx.getXp(input.site.id, input.author.id));
-      return guard.check(rules, input, { newReader: xp === 0, composeMs: input.composeMs });
-    }),
-    hub.registerScreener('hook', hookScreener(logger)),
+    ...(uses((site) => !site.words.empty) ? [hub.registerScreener('words', suspectWordsScreener)] : []),
+    ...(uses((site) => site.spam !== null)
+      ? [
+          hub.registerScreener('spam', async (input) => {
+            const rules = input.site.spam;
+            if (!rules) return null;
+            const xp = await store.read((tx) => tx.getXp(input.site.id, input.author.id));
+            return guard.check(rules, input, { newReader: xp === 0, composeMs: input.composeMs });
+          }),
+        ]
+      : []),
+    ...(uses((site) => site.hook !== null) ? [hub.registerScreener('hook', hookScreener(logger))] : []),
   ];
 
   const mailer = deps.mail ? mailSender(sites, deps.mail) : null;

@@ -38,6 +38,11 @@ export interface EmailOptions {
 }
 
 export interface SiteFilterOptions {
+  /**
+   * The built-in spam heuristics (spam.ts): `{}` turns them on with their defaults, each option
+   * tunes one (0 turns a count check off). @default off — a site opts in, because two of them
+   * (typing speed, bursts of new readers) hold what scripted tests, imports and load runs post.
+   */
   spam?: SpamOptions | false;
   hook?: HookOptions;
   webhooks?: WebhookOptions[];
@@ -108,7 +113,7 @@ export function resolveSiteFilters(options: SiteFilterOptions, siteSecret: strin
   }
   let spam: SpamRules | null;
   try {
-    spam = options.spam === false ? null : resolveSpam(options.spam);
+    spam = options.spam === undefined || options.spam === false ? null : resolveSpam(options.spam);
   } catch (error) {
     throw new SiteFilterError(`${where}: spam.${(error as Error).message}`);
   }

@@ -3,7 +3,7 @@ import { resolveSite } from '../sites/site-config.js';
 import { countLinks, resolveSpam, SpamGuard, textKey } from './spam.js';
 import type { ScreenInput } from './verdict.js';
 
-const site = resolveSite({ id: 'news', secret: 'x'.repeat(32), origins: ['same-origin'] });
+const site = resolveSite({ id: 'news', secret: 'x'.repeat(32), origins: ['same-origin'], spam: {} });
 const rules = site.spam!;
 const T = 1_700_000_000_000;
 const post = (author: string, body: string, at = T): ScreenInput => ({
@@ -93,7 +93,8 @@ describe('[SPAM-5] bursts from new accounts', () => {
 });
 
 describe('[SPAM-6] settings', () => {
-  it('[SPAM-6] unknown or negative options are refused naming the site; false turns the heuristics off', () => {
+  it('[SPAM-6] unknown or negative options are refused naming the site; absent or false, the heuristics are off', () => {
+    expect(resolveSite({ id: 'news', secret: 'x'.repeat(32), origins: ['same-origin'] }).spam).toBeNull();
     expect(() => resolveSite({ id: 'news', secret: 'x'.repeat(32), origins: ['same-origin'], spam: { maxLinks: -1 } })).toThrowError(/site "news": spam.maxLinks must be a number ≥ 0/);
     expect(() => resolveSpam({ nope: 1 } as never)).toThrowError(/nope is not a spam option/);
     expect(resolveSite({ id: 'news', secret: 'x'.repeat(32), origins: ['same-origin'], spam: false }).spam).toBeNull();
