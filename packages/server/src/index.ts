@@ -17,3 +17,4 @@ export { ParleyError } from './errors.js';
 export { defaultEconomyRules, type EconomyOptions, type EconomyRules } from './economy/rules.js';
 export { auditLedger, type LedgerAudit } from './economy/audit.js';
 export * from './moderation/index.js';
+export { signatureHeader, verifySignature, SIGNATURE_HEADER, type SignatureCheck } from './moderation/signing.js';

@@ -47,6 +47,8 @@ describe('[WORDS-6] suspect words hold', () => {
     const [held] = await receiver.waitFor(1);
     expect(held!.verified).toBe(true);
     expect(held!.json).toMatchObject({ type: 'comment.held', data: { commentId: post.comment.id, authorId: 'ann', reasons: ['suspect words: "casino"'], tags: ['words'] } });
+    // [WEBHOOK-5] the delivery is a line of the activity log too.
+    await expect.poll(() => logger.lines.some((l) => l.message === 'delivered' && l.fields?.kind === 'comment.held')).toBe(true);
     expect(logger.lines).toContainEqual({
       level: 'info',
       message: 'comment held',
