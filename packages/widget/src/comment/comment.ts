@@ -137,7 +137,7 @@ export class ParleyComment extends LitElement {
                 label=${`Reply to ${c.author.name}`}
                 placeholder=${`Reply to ${c.author.name}`}
                 submit-label="Reply"
-                @parley-composer-submit=${(e: ComposerSubmitEvent) => this.finish({ type: 'reply', body: e.body })}
+                @parley-composer-submit=${(e: ComposerSubmitEvent) => this.finish({ type: 'reply', body: e.body, composeMs: e.composeMs })}
                 @parley-composer-cancel=${() => this.finish(null)}
               ></parley-composer>`
             : nothing}

@@ -316,7 +316,7 @@ export class ParleyThread extends LitElement {
 
   private readonly onComposerSubmit = (event: ComposerSubmitEvent): void => {
     this.liveRoom.stopTyping();
-    if (this.session?.store.post(event.body)) (event.target as ParleyComposer).clear();
+    if (this.session?.store.post(event.body, null, event.composeMs)) (event.target as ParleyComposer).clear();
   };
 
   /** Actions from `<parley-comment>` elements bubble up to the list. */
