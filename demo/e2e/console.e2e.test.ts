@@ -105,6 +105,16 @@ describe('the moderators console', () => {
     await eventually(() => textOf(rows.first())).toContain('ban');
     expect(await textOf(rows.first())).toContain('spam in three threads');
     expect(await rows.count()).toBeGreaterThanOrEqual(3); // settings, approve, ban
+    if (shots) {
+      await console.screenshot({ path: `${shots}/console-log.png`, fullPage: true });
+      await console.goto(`${server.url}/admin/#reader/muchacha`);
+      await console.locator('parley-console li.item').first().waitFor();
+      await console.screenshot({ path: `${shots}/console-reader.png`, fullPage: true });
+      await console.locator('parley-console li.item a[href^="#thread/"]').first().click();
+      await console.locator('parley-console details.settings').waitFor();
+      await console.locator('parley-console details.settings summary').click();
+      await console.screenshot({ path: `${shots}/console-thread.png`, fullPage: true });
+    }
   });
 
   it('[CON-6] axe reports no serious or critical violation on the console (queue and log)', async () => {
