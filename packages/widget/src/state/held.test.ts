@@ -6,7 +6,9 @@ describe('held comments and restrictions in the thread state', () => {
   it('[PREMOD-4] [PREMOD-5] the author sees their held comment uncounted; its approval turns that copy into the published comment', () => {
     const state = new ThreadState('top');
     const mine = comment('h1', { seq: 0, author: bella, status: 'held', body: 'Awaiting' });
-    state.applyJoin({ ...snapshot([comment('a', { seq: 1 })]), own: [mine] });
+    const joined = snapshot([comment('a', { seq: 1 })]);
+    if (joined.mode !== 'snapshot') throw new Error('a snapshot');
+    state.applyJoin({ ...joined, own: [mine] });
     expect(state.comments.get('h1')?.status).toBe('held');
     expect(state.threadView?.commentCount).toBe(1);
     state.applyEvent(created(2, comment('h1', { seq: 2, author: bella, body: 'Awaiting' })));
