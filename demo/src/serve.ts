@@ -48,6 +48,14 @@ async function handleDemoRequest(req: IncomingMessage, res: ServerResponse): Pro
     res.end(file[0] === 'index.html' ? body.toString('utf8').replace('{{PARLEY_THREAD_TOKEN}}', await threadClaim()) : body);
     return true;
   }
+  // The moderators' console (/admin), signed in as the demo moderator: a short-lived moderator token
+  // in the console's sign-in box, as a host would hand one to its moderators.
+  if (req.method === 'GET' && url.pathname === '/demo/moderate') {
+    const token = await signToken(DEMO_SECRET, { sub: 'moderator', name: 'Mira Moderator', lvl: 30, role: 'moderator' }, { audience: SITE, expiresIn: '10m' });
+    res.writeHead(302, { location: `/admin/?token=${encodeURIComponent(token)}`, 'cache-control': 'no-store' });
+    res.end();
+    return true;
+  }
   if (req.method === 'GET' && url.pathname === '/demo/personas') {
     sendJson(res, 200, personas);
     return true;
@@ -108,8 +116,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<ParleyServer
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
-  const port = Number(process.env.PORT ?? 4000);
-  const server = await startDemo({ port, host: process.env.HOST ?? '127.0.0.1', dbPath: process.env.PARLEY_DB });
+  const port = Number(process.env.PARLEY_PORT ?? process.env.PORT ?? 4000);
+  const server = await startDemo({ port, host: process.env.PARLEY_HOST ?? process.env.HOST ?? '127.0.0.1', dbPath: process.env.PARLEY_DB });
   console.log(`Parley demo: open ${server.url.replace('127.0.0.1', 'localhost')}/ (Ctrl+C to stop)`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

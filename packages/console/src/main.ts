@@ -5,7 +5,7 @@
  * b ban the author, Enter open the thread, u open the reader, ? help) and in batches. New items
  * arrive live over /admin/api/stream.
  */
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { Api, ApiError, type Action, type Ban, type CommentItem, type HeldItem, type Item, type LogEntry, type Policy, type ReaderItem, type Session } from './api.js';
 import { styles } from './styles.js';
 
@@ -377,7 +377,7 @@ export class ParleyConsole extends LitElement {
 
   private renderSignIn(): TemplateResult {
     const sites = this.session?.sites ?? [];
-    const fromUrl = new URLSearchParams(location.search).get('token') ?? '';
+    const fromUrl = this.offeredToken;
     return html`<main class="signin" id="main">
       <form class="card signin-card" @submit=${(e: Event) => void this.submitSignIn(e)}>
         <div class="brand"><span class="logo" aria-hidden="true">P</span> Parley <span class="brand-sub">Moderation</span></div>
@@ -396,11 +396,11 @@ export class ParleyConsole extends LitElement {
 
   // ── the console ─────────────────────────────────────────────────────────────────────────
 
-  protected override updated(changed: PropertyValues): void {
-    if (changed.has('session') && !this.session?.signedIn) {
-      const fromUrl = new URLSearchParams(location.search).get('token');
-      if (fromUrl) history.replaceState(null, '', location.pathname + location.hash);
-    }
+  /** A token handed over in the URL (the demo's /demo/moderate): put in the box once, then gone from the address bar. */
+  private readonly offeredToken = new URLSearchParams(location.search).get('token') ?? '';
+
+  protected override firstUpdated(): void {
+    if (this.offeredToken) history.replaceState(null, '', location.pathname + location.hash);
   }
 
   override render(): TemplateResult {

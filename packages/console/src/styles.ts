@@ -543,6 +543,7 @@ export const styles = css`
   @media (max-width: 760px) {
     .layout {
       grid-template-columns: 1fr;
+      grid-template-rows: auto 1fr;
     }
     .side {
       border-right: 0;

@@ -123,7 +123,7 @@ export class ParleyComment extends LitElement {
                 ></parley-composer>`
               : nothing}
           ${this.renderProblem(c)}
-          ${c.state === 'sent' && !c.deleted && this.mode !== 'edit' ? this.renderActions(c) : nothing}
+          ${c.state === 'sent' && !c.deleted && !c.held && this.mode !== 'edit' ? this.renderActions(c) : nothing}
           ${this.mode === 'confirm-delete' ? this.renderDeleteConfirmation() : nothing}
           ${this.mode === 'flag' ? renderFlagChooser((reason) => this.finish({ type: 'flag', reason }), () => this.finish(null)) : nothing}
           ${this.mode === 'reply'
