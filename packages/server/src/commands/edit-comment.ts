@@ -23,10 +23,10 @@ export async function editComment(
     action: 'comment:edit',
     input: { thread: input.thread, commentId: input.commentId, body: input.body },
   };
+  // Refused on edit as on post, before the write transaction: an edit must not put them back (SPEC WORDS-1).
+  if (identity) refuseBannedWords(thread.site.words, input.body.trim());
   return runGatedMutation(ctx, request, async (tx, at, user) => {
     const body = normalizeBody(input.body);
-    // Banned words are refused on edit as on post: an edit must not put them back (SPEC WORDS-1).
-    refuseBannedWords(thread.site.words, body);
     const comment = await tx.getComment(thread.key, input.commentId);
     if (!comment) throw notFound('The comment');
     if (!isAuthor(user, comment.author.id)) throw forbidden('You can only edit your own comments.');

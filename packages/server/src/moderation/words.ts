@@ -18,7 +18,9 @@
  * wildcards (never a host's regular expression), so each compiles to a regular expression without
  * nested quantifiers — no backtracking blow-up — and a text is scanned once per term. Terms are
  * bounded (`MAX_TERMS`, `MAX_TERM_LENGTH`) and so is a comment (5,000 characters): the cost of a
- * check has a fixed ceiling. `pnpm bench` prints it (packages/bench word-filter).
+ * check has a fixed ceiling, proportional to terms × characters (obscenity's matcher runs one
+ * expression per term). `node packages/server/dist/moderation/words-bench.js` prints it; keep lists
+ * to the hundreds. The check runs before the post's write transaction, never inside it.
  */
 import {
   collapseDuplicatesTransformer,
@@ -133,8 +135,12 @@ export class WordFilter {
     return this.matcher === null;
   }
 
+  /** The last text matched and what it held: a post is matched by the refusal, the suspect screener and the hook's guard in turn. */
+  private last: { text: string; found: WordMatches } | null = null;
+
   /** The banned and suspect terms the text contains, each once, as the host wrote them. */
   match(text: string): WordMatches {
+    if (this.last?.text === text) return { banned: [...this.last.found.banned], suspect: [...this.last.found.suspect] };
     const found: WordMatches = { banned: [], suspect: [] };
     if (!this.matcher) return found;
     const seen = new Set<number>();
@@ -144,6 +150,7 @@ export class WordFilter {
       const { kind, term } = this.terms[termId]!;
       found[kind].push(term);
     }
+    this.last = { text, found: { banned: [...found.banned], suspect: [...found.suspect] } };
     return found;
   }
 }
