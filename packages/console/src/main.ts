@@ -33,6 +33,20 @@ const when = (at: number): string => {
   return new Date(at).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
 };
 const fullTime = (at: number): string => new Date(at).toLocaleString();
+/** "pre-moderation: below LVL 14, links" / "gates: comment 20" for the log. */
+function describeSettings(detail: Record<string, unknown>): string {
+  const parts: string[] = [];
+  const policy = detail.premoderation as Policy | null | undefined;
+  if (policy === null) parts.push('pre-moderation: removed');
+  else if (policy) {
+    const on = [policy.all && 'every comment', policy.belowLevel !== undefined && `below LVL ${policy.belowLevel}`, policy.firstComments && `first ${policy.firstComments}`, policy.links && 'links'].filter(Boolean);
+    parts.push(`pre-moderation: ${on.length ? on.join(', ') : 'off'}`);
+  }
+  const gates = detail.gates as Record<string, number> | undefined;
+  if (gates && Object.keys(gates).length) parts.push(`gates: ${Object.entries(gates).map(([a, l]) => `${a} ${l}`).join(', ')}`);
+  if (detail.publish) parts.push('published');
+  return parts.join(' · ');
+}
 const initials = (name: string): string =>
   name
     .split(/\s+/)
@@ -484,7 +498,8 @@ export class ParleyConsole extends LitElement {
     const key = keyOf(item);
     const current = index === this.cursor;
     const checked = this.selected.has(key);
-    const cls = `item ${current ? 'current' : ''} ${checked ? 'checked' : ''}`;
+    const depth = item.kind === 'comment' ? item.depth : item.kind === 'held' && item.parentId ? 1 : 0;
+    const cls = `item ${current ? 'current' : ''} ${checked ? 'checked' : ''} ${this.view.name === 'thread' ? `depth-${Math.min(depth, 2)}` : ''}`;
     const pick = () => (this.cursor = index);
     if (item.kind === 'reader') {
       const reader = item;
@@ -519,7 +534,7 @@ export class ParleyConsole extends LitElement {
           <a class="name" href="#reader/${encodeURIComponent(comment.author.id)}">${comment.author.name}</a>
           <span class="lvl">LVL ${comment.author.level}</span>
           <span class="muted" title=${fullTime(comment.createdAt)}>${when(comment.createdAt)}</span>
-          <span class="muted">in <a href="#thread/${encodeURIComponent(comment.thread)}">${comment.thread}</a></span>
+          ${this.view.name === 'thread' ? nothing : html`<span class="muted">in <a href="#thread/${encodeURIComponent(comment.thread)}">${comment.thread}</a></span>`}
           ${held ? html`<span class="badge warn">Awaiting review</span>` : nothing} ${hidden ? html`<span class="badge">Hidden</span>` : nothing}
           ${deleted ? html`<span class="badge">Deleted</span>` : nothing}
         </div>
@@ -620,6 +635,7 @@ export class ParleyConsole extends LitElement {
             <td>
               ${e.thread ? html`<a href="#thread/${encodeURIComponent(e.thread)}">${e.thread}</a>` : nothing}
               ${e.userId ? html`<a href="#reader/${encodeURIComponent(e.userId)}">${e.userId}</a>` : nothing}
+              ${e.action === 'settings' ? html`<span class="muted small">${describeSettings(e.detail)}</span>` : nothing}
             </td>
             <td>${e.reason ?? html`<span class="muted">—</span>`}</td>
           </tr>`,
@@ -630,7 +646,7 @@ export class ParleyConsole extends LitElement {
 
   private policyFields(policy: Policy, scope: string): TemplateResult {
     return html`<fieldset>
-      <legend>Pre-moderation: hold for review</legend>
+      <legend>Pre-moderation: hold for review${scope === 'thread' ? ' (adds to the site\'s)' : ''}</legend>
       <label class="inline"><input type="checkbox" name="all" .checked=${policy.all ?? false} /> Every comment</label>
       <label class="inline"><input type="checkbox" name="links" .checked=${policy.links ?? false} /> Comments with links</label>
       <div class="grid">
@@ -640,9 +656,11 @@ export class ParleyConsole extends LitElement {
     </fieldset>`;
   }
 
-  private readPolicy(data: FormData): Policy {
+  /** A thread's policy only adds to the site's (`tightening`): unchecked means "as the site says". */
+  private readPolicy(data: FormData, tightening = false): Policy {
     const number = (name: string): number | undefined => (String(data.get(name) ?? '') === '' ? undefined : Number(data.get(name)));
-    const policy: Policy = { all: data.get('all') === 'on', links: data.get('links') === 'on' };
+    const policy: Policy = {};
+    for (const flag of ['all', 'links'] as const) if (data.get(flag) === 'on' || !tightening) policy[flag] = data.get(flag) === 'on';
     const below = number('belowLevel');
     const first = number('firstComments');
     if (below !== undefined) policy.belowLevel = below;
@@ -656,7 +674,7 @@ export class ParleyConsole extends LitElement {
     const gates: Record<string, number> = {};
     for (const [name, value] of data.entries()) if (name.startsWith('gate-') && value !== '') gates[name.slice(5)] = Number(value);
     try {
-      await this.api.saveThread(id, { premoderation: this.readPolicy(data), gates, ...(data.get('publish') === 'on' && { publish: true }) });
+      await this.api.saveThread(id, { premoderation: this.readPolicy(data, true), gates, ...(data.get('publish') === 'on' && { publish: true }) });
       this.notify('Thread settings saved');
       await this.load(true);
     } catch (error) {

@@ -55,6 +55,12 @@ export const styles = css`
   a:hover {
     text-decoration: underline;
   }
+  p a,
+  .meta a:not(.name),
+  td a {
+    text-decoration: underline;
+    text-underline-offset: 2px;
+  }
   :focus-visible {
     outline: 2px solid var(--accent);
     outline-offset: 2px;
@@ -363,6 +369,33 @@ export const styles = css`
     border-top: 1px solid var(--line);
     border-left: 3px solid transparent;
     align-items: start;
+  }
+  .item.depth-1 {
+    padding-left: 2.5rem;
+  }
+  .item.depth-2 {
+    padding-left: 4rem;
+  }
+  td:first-child {
+    white-space: nowrap;
+  }
+  .badge.action-ban,
+  .badge.action-suspend,
+  .badge.action-mute,
+  .badge.action-delete,
+  .badge.action-reject {
+    background: var(--danger-bg);
+    color: var(--danger);
+  }
+  .badge.action-approve,
+  .badge.action-unban,
+  .badge.action-review-flags {
+    background: var(--ok-bg);
+    color: var(--ok);
+  }
+  .badge.action-hide {
+    background: var(--warn-bg);
+    color: var(--warn);
   }
   .item:first-child {
     border-top: 0;

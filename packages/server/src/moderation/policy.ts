@@ -1,6 +1,7 @@
 /**
- * Pre-moderation policy (SPEC PREMOD-3): the site's (config file, or the console's override) and the
- * thread's (console), thread fields winning over the site's. Moderators and admins are never held.
+ * Pre-moderation policy (SPEC PREMOD-3): the site's (the config file, field by field overridden by
+ * the console's site settings) tightened by the thread's (the console's thread settings: a thread
+ * holds more than its site, never less). Moderators and admins are never held.
  */
 import { canModerate } from '../domain/gates.js';
 import type { Identity } from '../domain/identity.js';
@@ -21,8 +22,21 @@ export async function sitePolicy(tx: ReadTx, site: Site): Promise<PremodPolicy> 
   return { ...site.premoderation, ...((await tx.mod.getPolicy(site.id, SITE_SCOPE)) ?? {}) };
 }
 
+/** The site's policy tightened by the thread's (like gates): a thread can hold more, never less. */
 export async function effectivePolicy(tx: ReadTx, site: Site, threadKey: string): Promise<PremodPolicy> {
-  return { ...(await sitePolicy(tx, site)), ...((await tx.mod.getPolicy(site.id, threadKey)) ?? {}) };
+  return tighten(await sitePolicy(tx, site), (await tx.mod.getPolicy(site.id, threadKey)) ?? {});
+}
+
+export function tighten(base: PremodPolicy, more: PremodPolicy): PremodPolicy {
+  const most = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
+  const policy: PremodPolicy = {};
+  if (base.all || more.all) policy.all = true;
+  if (base.links || more.links) policy.links = true;
+  const belowLevel = most(base.belowLevel, more.belowLevel);
+  const firstComments = most(base.firstComments, more.firstComments);
+  if (belowLevel !== undefined) policy.belowLevel = belowLevel;
+  if (firstComments !== undefined) policy.firstComments = firstComments;
+  return policy;
 }
 
 /** What the policy says of this comment. */
