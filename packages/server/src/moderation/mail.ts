@@ -22,7 +22,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { threadKey } from '../domain/thread-key.js';
 import type { Logger } from '../logger.js';
@@ -146,9 +146,11 @@ export class MailNotifier {
 
 /** Sends an email delivery through SMTP; throws when the server does not accept it. */
 export function mailSender(sites: SiteDirectory, options: MailOptions): { send: (d: DeliveryRecord) => Promise<void>; close: () => void } {
-  const transport: Transporter = nodemailer.createTransport(options.smtp);
+  // Loaded on the first email: every `parley` command (token, gates, migrate) starts without it.
+  let transport: Transporter | null = null;
   return {
     send: async (delivery) => {
+      transport ??= (await import('nodemailer')).default.createTransport(options.smtp);
       const email = sites.get(delivery.site)?.email;
       if (!email) throw new Error('the site no longer sends email');
       const mail = JSON.parse(delivery.body) as StoredMail;
@@ -164,7 +166,7 @@ export function mailSender(sites: SiteDirectory, options: MailOptions): { send: 
         },
       });
     },
-    close: () => transport.close(),
+    close: () => transport?.close(),
   };
 }
 

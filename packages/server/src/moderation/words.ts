@@ -22,16 +22,8 @@
  * expression per term). `node packages/server/dist/moderation/words-bench.js` prints it; keep lists
  * to the hundreds. The check runs before the post's write transaction, never inside it.
  */
-import {
-  collapseDuplicatesTransformer,
-  RegExpMatcher,
-  resolveConfusablesTransformer,
-  resolveLeetSpeakTransformer,
-  SyntaxKind,
-  toAsciiLowerCaseTransformer,
-  type Node,
-  type ParsedPattern,
-} from 'obscenity';
+import { createRequire } from 'node:module';
+import type { Node, ParsedPattern, RegExpMatcher } from 'obscenity';
 import { ErrorCodes } from '@parley/protocol';
 import { ParleyError } from '../errors.js';
 
@@ -74,11 +66,19 @@ function termLetters(term: string): number[] {
   return collapsed.map((char) => char.codePointAt(0)!);
 }
 
+/**
+ * obscenity, loaded when a site first compiles a list: a server (or a `parley token`) without word
+ * lists never pays for it. Its CommonJS build, synchronously, since sites are resolved at start.
+ */
+let library: typeof import('obscenity') | null = null;
+const obscenity = (): typeof import('obscenity') => (library ??= createRequire(import.meta.url)('obscenity') as typeof import('obscenity'));
+
 /** The same substitutions as obscenity's leetspeak transformer, applied to the host's terms. */
 const LEET: Record<string, string> = { '@': 'a', '4': 'a', '8': 'b', '(': 'c', '3': 'e', '6': 'g', '1': 'i', '!': 'i', '|': 'i', '0': 'o', '$': 's', '5': 's', '7': 't', '2': 'z' };
 
 /** `|s[?]p[?]a[?]m[?]|`: the letters in order, at most one other character between and after them, whole words. */
 function spacedPattern(letters: number[]): ParsedPattern {
+  const { SyntaxKind } = obscenity();
   const nodes: Node[] = [];
   for (const char of letters) {
     nodes.push({ kind: SyntaxKind.Literal, chars: [char] });
@@ -115,20 +115,22 @@ export class WordFilter {
     const allowed = checkTerms('allowed', options.allowed, where);
     for (const term of banned) this.terms.push({ kind: 'banned', term });
     for (const term of suspect) this.terms.push({ kind: 'suspect', term });
-    this.matcher =
-      this.terms.length === 0
-        ? null
-        : new RegExpMatcher({
-            blacklistedTerms: this.terms.map(({ term }, id) => ({ id, pattern: spacedPattern(termLetters(term)) })),
-            whitelistedTerms: allowed.map((term) => term.toLowerCase()),
-            blacklistMatcherTransformers: [
-              resolveConfusablesTransformer(),
-              resolveLeetSpeakTransformer(),
-              toAsciiLowerCaseTransformer(),
-              collapseDuplicatesTransformer({ defaultThreshold: 1 }),
-            ],
-            whitelistMatcherTransformers: [toAsciiLowerCaseTransformer()],
-          });
+    if (this.terms.length === 0) {
+      this.matcher = null;
+      return;
+    }
+    const { RegExpMatcher, collapseDuplicatesTransformer, resolveConfusablesTransformer, resolveLeetSpeakTransformer, toAsciiLowerCaseTransformer } = obscenity();
+    this.matcher = new RegExpMatcher({
+      blacklistedTerms: this.terms.map(({ term }, id) => ({ id, pattern: spacedPattern(termLetters(term)) })),
+      whitelistedTerms: allowed.map((term) => term.toLowerCase()),
+      blacklistMatcherTransformers: [
+        resolveConfusablesTransformer(),
+        resolveLeetSpeakTransformer(),
+        toAsciiLowerCaseTransformer(),
+        collapseDuplicatesTransformer({ defaultThreshold: 1 }),
+      ],
+      whitelistMatcherTransformers: [toAsciiLowerCaseTransformer()],
+    });
   }
 
   get empty(): boolean {
