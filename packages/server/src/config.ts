@@ -329,3 +329,4 @@ export function resolveConfig(options: ParleyServerOptions = {}, env: NodeJS.Pro
     presence: options.presence ?? {},
   };
 }
+
