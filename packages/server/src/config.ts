@@ -356,3 +356,4 @@ export function resolveConfig(options: ParleyServerOptions = {}, env: NodeJS.Pro
     deliveries: options.deliveries,
   };
 }
+

@@ -11,6 +11,7 @@ import type { Store } from './store/types.js';
 import { attachRealtime } from './realtime/index.js';
 import { Dispatcher } from './transport/dispatcher.js';
 import { createHttpHandler } from './transport/http-routes.js';
+import { threadPageHandler } from './transport/thread-page.js';
 import { originGuards } from './sites/origins.js';
 import { listenForViewerRefreshes, refreshViewer, watchSessions } from './transport/session.js';
 import { connectRedis } from './cluster/redis.js';
@@ -95,7 +96,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   // Every node's moderation events, for the console's live queue and the banned reader's sockets.
   const modBus = new EventEmitter();
   modBus.setMaxListeners(0);
-  const ctx = createCommandContext(metrics.instrument(store), { sites: config.sites, economy: config.economy, moderation });
+  const ctx = createCommandContext(metrics.instrument(store), { sites: config.sites, economy: config.economy, moderation, ...(redis && { gate: redis.gate }) });
   const origins = originGuards(config.sites, logger);
   // Word lists, spam heuristics, the moderation hook; webhooks and email from the moderation events.
   const filters = installFilters({ hub: moderation, store, sites: config.sites, logger, mail: config.mail, deliveries: config.deliveries });
@@ -113,6 +114,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
         ...(redis && { redis: await redis.ready() }),
       }),
       routes: filters.handleHttp,
+      threadPage: threadPageHandler({ ctx, sites: config.sites, logger, trustProxy: config.trustProxy, guestReads: () => limits?.readsPerGuestIp ?? null }),
       admin: { ctx, broadcastGates: (site, update) => io.to(roomOf(site, update.thread)).emit('thread:gates', update) },
       console: new ConsoleRoutes({
         ctx,
@@ -151,7 +153,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   io.use(socketAuth({ sites: config.sites, store, logger, origins }));
   watchSessions(io);
   if (adapter) listenForViewerRefreshes(io, config.sites, store, (error) => logger.error('level refresh failed', { error }));
-  const realtime = attachRealtime(io, ctx, logger, config.presence);
+  const realtime = attachRealtime(io, ctx, logger, config.presence, Boolean(adapter));
   const dispatcher = new Dispatcher({
     ctx,
     io,

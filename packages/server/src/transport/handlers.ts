@@ -38,6 +38,7 @@ import { verifyThreadClaim } from '../sites/thread-claims.js';
 import { sessionAuth } from './session-auth.js';
 import { economyHandlers, economyMutatingEvents } from './economy-handlers.js';
 import { roomOf, type Caller } from './types.js';
+import { withHeldReactions } from './join-reactions.js';
 
 /** A handler gets input already validated against the event's schema. */
 export type Handler = (ctx: CommandContext, caller: Caller, input: unknown) => Promise<CommandOutput<unknown>>;
@@ -95,7 +96,7 @@ async function joinHandler(ctx: CommandContext, caller: Caller, input: ThreadJoi
       const joinedAt = (caller.socket.data.joinedAt ??= new Map());
       if (!joinedAt.has(input.thread) && joinedAt.size < 100) joinedAt.set(input.thread, ctx.now());
     }
-    return joined;
+    return { ...joined, result: await withHeldReactions(ctx, caller.identity, input, site.id, joined.result) };
   } catch (error) {
     await caller.socket?.leave(room);
     throw error;

@@ -10,6 +10,12 @@ export interface InterServerEvents {
   'parley:refresh-viewer': (site: string, userId: string) => void;
   /** A moderation event committed on some node: every node's console streams and the reader's sockets there. */
   'parley:moderation': (event: ModerationEvent) => void;
+  /**
+   * Sockets of the asking node just synced a thread's presence (keyed `<site>:<id>`): every other node
+   * sends them its own state of that thread, as a full `presence:state` (CLUSTER-7). Nobody waits for
+   * the answers, so a dead node delays nothing.
+   */
+  'parley:presence-ask': (key: string, socketIds: string[]) => void;
 }
 
 /** What the auth middleware learns about a connection, re-established on every (re)connect. */
