@@ -79,6 +79,14 @@ async function handleDemoRequest(req: IncomingMessage, res: ServerResponse): Pro
     res.end(file[0] === 'index.html' ? await articlePage(body.toString('utf8'), url.searchParams) : body);
     return true;
   }
+  // The moderators' console (/admin), signed in as the demo moderator: a short-lived moderator token
+  // in the console's sign-in box, as a host would hand one to its moderators.
+  if (req.method === 'GET' && url.pathname === '/demo/moderate') {
+    const token = await signToken(DEMO_SECRET, { sub: 'moderator', name: 'Mira Moderator', lvl: 30, role: 'moderator' }, { audience: SITE, expiresIn: '10m' });
+    res.writeHead(302, { location: `/admin/?token=${encodeURIComponent(token)}`, 'cache-control': 'no-store' });
+    res.end();
+    return true;
+  }
   if (req.method === 'GET' && url.pathname === '/demo/personas') {
     sendJson(res, 200, personas);
     return true;

@@ -42,6 +42,14 @@ export const ErrorCodes = {
   invalidUpdate: 'invalid_update',
   /** The thread's notes reached their stored size limit (`max` bytes); nothing more can be added. */
   notesFull: 'notes_full',
+  /** Screening refused the comment (a banned word, a hook's verdict); `reasons` says why. Nothing was stored. */
+  commentRejected: 'comment_rejected',
+  /** The reader is banned from the site: no change of any kind is accepted. */
+  banned: 'banned',
+  /** The reader is suspended until `until` (ms since epoch): no change is accepted before then. */
+  suspended: 'suspended',
+  /** The comment contains words the site refuses (`words` in the details: the terms, as the site wrote them). */
+  bannedWords: 'banned_words',
   /** Something went wrong on the server; nothing was changed. */
   internal: 'internal',
 } as const;

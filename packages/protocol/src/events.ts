@@ -125,6 +125,8 @@ export type JoinResult =
       thread: ThreadView;
       page: CommentPage;
       viewer: ViewerState;
+      /** The viewer's own comments nobody else sees yet (held for review), oldest first; absent when none. */
+      own?: CommentView[];
     }
   | {
       mode: 'events';
@@ -194,7 +196,15 @@ export interface CommentFlaggedNotice {
   flags: number;
 }
 
-export type ModerationNotice = CommentFlaggedNotice;
+/** Pre-moderation held a comment (moderators' queue); `queue` is the site's held count after. */
+export interface CommentHeldNotice {
+  type: 'comment.held';
+  thread: string;
+  commentId: string;
+  queue: number;
+}
+
+export type ModerationNotice = CommentFlaggedNotice | CommentHeldNotice;
 
 export interface PageResult extends CommentPage {
   reactions: Record<string, Reaction>;

@@ -47,6 +47,23 @@ export interface CommentView {
    * page, replies); absent for everyone else, so readers never learn that — or who — flagged.
    */
   flags?: number;
+  /**
+   * `held`: pre-moderation holds it for review. Only ever in its AUTHOR's own views (the post's
+   * answer, their join): nobody else receives a held comment at all. Its seq is 0 until a moderator
+   * approves it; then it arrives as an ordinary `comment.created` event with the same id.
+   */
+  status?: 'held';
+}
+
+/**
+ * A site-wide restriction on the viewer (SPEC BAN-1): banned, or suspended until `until`. A
+ * shadow mute is never told. `message` is written for the reader.
+ */
+export interface Restriction {
+  kind: 'ban' | 'suspend';
+  until: number | null;
+  reason: string | null;
+  message: string;
 }
 
 export interface ThreadView {
@@ -74,6 +91,8 @@ export interface ViewerState {
   level: number;
   /** This thread's effective gates: the site's, tightened by what the thread recorded. */
   gates: Gates;
+  /** Set when the viewer is banned or suspended on this site; absent otherwise. */
+  restriction?: Restriction | null;
 }
 
 /** Who the connection is, after a (re)authentication or a level change; not tied to a thread. */
@@ -83,6 +102,8 @@ export interface ViewerSession {
   level: number;
   /** When the token stops being valid, ms since epoch; null for a guest. Refresh before then. */
   expiresAt: number | null;
+  /** Present when a moderator just banned, suspended or lifted (null) a restriction on the viewer. */
+  restriction?: Restriction | null;
 }
 
 /** A page of comments: roots in the requested sort, each followed by up to N of its replies (oldest first). */

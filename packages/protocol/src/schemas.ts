@@ -87,6 +87,12 @@ export const CommentPostInput = z.strictObject({
   thread: threadId,
   parentId: id.nullable().optional(),
   body,
+  /**
+   * How long the composer was open before this post, in ms, as the widget measured it. A hint the
+   * server bounds by its own clock (the time since this connection joined the thread): spam
+   * heuristics hold a new reader's comment typed faster than a person types.
+   */
+  composeMs: z.number().int().min(0).max(86_400_000).optional(),
 });
 
 export const CommentEditInput = z.strictObject({ requestId, thread: threadId, commentId: id, body });

@@ -37,7 +37,8 @@ Run "parley <command> --help" for a command's options.`,
   --site <id>     site id, the audience tokens must carry (env PARLEY_SITE, default demo)
   --redis-url <u> join other nodes through Redis: redis://host:6379[/db] (env PARLEY_REDIS_URL;
                   key prefix env PARLEY_REDIS_PREFIX, default parley)
-  --config <file> parley.config.json: sites, gates, level curves, origins, keys, economy, limits, trustProxy
+  --config <file> parley.config.json: sites, gates, level curves, origins, keys, economy, limits, trustProxy,
+                  word lists, spam, hook, webhooks, email (sites[]), mail, deliveries
                   (env PARLEY_CONFIG). Flags and env beat the file; with a file, PARLEY_SECRET,
                   PARLEY_ORIGINS and PARLEY_ADMIN_KEY override the site PARLEY_SITE names (or the only one).
   Secret: env PARLEY_SECRET (a development secret is used, with a warning, when unset).
@@ -96,6 +97,8 @@ async function serve(args: string[]): Promise<void> {
         ...(file.economy && { economy: file.economy }),
         ...(file.rateLimit && { rateLimit: file.rateLimit }),
         ...(file.trustProxy !== undefined && { trustProxy: file.trustProxy }),
+        ...(file.mail && { mail: file.mail }),
+        ...(file.deliveries && { deliveries: file.deliveries }),
       }
     : { siteId: values.site ?? env.PARLEY_SITE ?? 'demo', ...(env.PARLEY_SECRET ? { secret: env.PARLEY_SECRET } : {}) };
   // JSON lines for log shippers, secrets redacted (logger.ts); PARLEY_LOG_LEVEL=debug|info|warn|error.

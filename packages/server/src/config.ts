@@ -8,6 +8,8 @@ import { resolveSite, SiteDirectory, type SiteOptions } from './sites/site-confi
 import { compileTrust, type TrustProxy } from './transport/client-address.js';
 import { memoryLimiters, type LimiterFactory } from './transport/rate-limit.js';
 import { chooseDatabase, DEFAULT_SQLITE_PATH, type DatabaseChoice } from './store/open-store.js';
+import type { MailOptions } from './moderation/mail.js';
+import type { DeliveryTiming } from './moderation/delivery-worker.js';
 
 type AdapterConstructor = NonNullable<ServerOptions['adapter']>;
 
@@ -143,6 +145,11 @@ export interface ParleyServerOptions {
    */
   widgetDir?: string;
   /**
+   * Directory holding the built moderators' console (packages/console), served at `/admin`.
+   * @default `$PARLEY_CONSOLE_DIR`, else `../console/dist` beside this package.
+   */
+  consoleDir?: string;
+  /**
    * Every rate and connection limit; `false` disables them all (tests, benchmarks).
    * @default see {@link RateLimitOptions}
    */
@@ -214,6 +221,17 @@ export interface ParleyServerOptions {
    * once a second, a full refresh every 10 s, changes gathered per 100 ms — tests shorten them.
    */
   presence?: PresenceTiming;
+  /**
+   * SMTP for the sites' `email` notifications (moderation/mail.ts) and the public URL its
+   * unsubscribe links point to. @default `$PARLEY_SMTP_URL` with `$PARLEY_PUBLIC_URL`, else none —
+   * no email is sent, and a site's `email` settings wait for it (logged at start).
+   */
+  mail?: MailOptions;
+  /**
+   * Timing of webhook and email deliveries: retries with exponential backoff (moderation/delivery-worker.ts).
+   * @default `defaultDeliveryTiming` there (first retry after 5 s, doubling up to an hour, 12 attempts)
+   */
+  deliveries?: DeliveryTiming;
 }
 
 export interface ResolvedConfig {
@@ -228,6 +246,7 @@ export interface ResolvedConfig {
   usingDevSecret: boolean;
   sites: SiteDirectory;
   widgetDir: string;
+  consoleDir: string;
   rateLimit: ResolvedRateLimit | false;
   trustProxy: TrustProxy;
   eventTickMs: number;
@@ -240,6 +259,8 @@ export interface ResolvedConfig {
   logger: Logger;
   economy: EconomyDirectory;
   presence: PresenceTiming;
+  mail: MailOptions | undefined;
+  deliveries: DeliveryTiming | undefined;
 }
 
 /** Public on purpose: it only protects a development server. */
@@ -300,6 +321,16 @@ function defaultWidgetDir(): string {
   return resolve(packageDir, '../widget/dist');
 }
 
+function resolveMail(mail: MailOptions | undefined, env: NodeJS.ProcessEnv): MailOptions | undefined {
+  const smtp = mail?.smtp ?? (env.PARLEY_SMTP_URL || undefined);
+  if (!smtp) return undefined;
+  const publicUrl = (mail?.publicUrl ?? env.PARLEY_PUBLIC_URL ?? '').replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/\s]+/.test(publicUrl)) {
+    throw new Error('mail.publicUrl (or PARLEY_PUBLIC_URL) must be where readers reach this server, e.g. https://comments.example.com: unsubscribe links point there');
+  }
+  return { smtp, publicUrl };
+}
+
 export function resolveConfig(options: ParleyServerOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
   const secret = options.secret ?? '';
   const siteId = options.sites?.[0]?.id ?? options.siteId ?? 'demo';
@@ -318,6 +349,7 @@ export function resolveConfig(options: ParleyServerOptions = {}, env: NodeJS.Pro
     usingDevSecret: !options.sites && !secret,
     sites,
     widgetDir: resolve(options.widgetDir ?? env.PARLEY_WIDGET_DIR ?? defaultWidgetDir()),
+    consoleDir: resolve(options.consoleDir ?? env.PARLEY_CONSOLE_DIR ?? resolve(defaultWidgetDir(), '../../console/dist')),
     rateLimit: resolveRateLimit(options.rateLimit),
     trustProxy: checkTrust(options.trustProxy ?? false),
     eventTickMs: Math.max(0, options.eventTickMs ?? 100),
@@ -330,6 +362,8 @@ export function resolveConfig(options: ParleyServerOptions = {}, env: NodeJS.Pro
     logger: options.logger === false ? silentLogger : (options.logger ?? consoleLogger),
     economy: new EconomyDirectory(options.economy ?? economyFromEnv(env.PARLEY_ECONOMY)),
     presence: options.presence ?? {},
+    mail: resolveMail(options.mail, env),
+    deliveries: options.deliveries,
   };
 }
 

@@ -16,3 +16,5 @@ export { PostgresStore, type PostgresStoreOptions } from './store/postgres/postg
 export { ParleyError } from './errors.js';
 export { defaultEconomyRules, type EconomyOptions, type EconomyRules } from './economy/rules.js';
 export { auditLedger, type LedgerAudit } from './economy/audit.js';
+export * from './moderation/index.js';
+export { signatureHeader, verifySignature, SIGNATURE_HEADER, type SignatureCheck } from './moderation/signing.js';

@@ -26,6 +26,13 @@ import { settleDue, SETTLE_BATCH } from './economy/settlement.js';
 import { ReadingClocks } from './economy/reading-clocks.js';
 import { walletRoom } from './economy/accounts.js';
 import { roomOf, type ParleyIo } from './transport/types.js';
+import { ModerationHub } from './moderation/hub.js';
+import { installFilters } from './moderation/filters.js';
+import type { ModerationEvent } from './moderation/events.js';
+import { ConsoleRoutes } from './transport/console-routes.js';
+import { pushRestriction } from './transport/session.js';
+import { readThreadGates } from './commands/admin-gates.js';
+import { EventEmitter } from 'node:events';
 
 export interface ParleyServer {
   /** `http://127.0.0.1:PORT` (the bound host, or 127.0.0.1 when bound to all interfaces). */
@@ -34,6 +41,8 @@ export interface ParleyServer {
   http: HttpServer;
   io: ParleyIo;
   store: Store;
+  /** Register comment screeners and subscribe to moderation events (moderation/hub.ts). */
+  moderation: ModerationHub;
   /** Same path as a socket event minus the socket: validation, command, broadcast. */
   dispatch(identity: Identity | null, event: ClientEventName, input: unknown): Promise<Ack<unknown>>;
   /**
@@ -91,13 +100,20 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   // `io` is read lazily: nothing is scraped before listen(), long after it exists.
   const metrics = new ServerMetrics({ connections: () => io.engine.clientsCount });
   const reading = config.readFlushEveryMs > 0 ? new ReadingClocks({ flushEveryMs: config.readFlushEveryMs }) : undefined;
+  const moderation = new ModerationHub((what, error) => logger.error(what, { error }));
+  // Every node's moderation events, for the console's live queue and the banned reader's sockets.
+  const modBus = new EventEmitter();
+  modBus.setMaxListeners(0);
   const ctx = createCommandContext(metrics.instrument(store), {
     sites: config.sites,
     economy: config.economy,
+    moderation,
     ...(redis && { gate: redis.gate }),
     ...(reading && { reading }),
   });
   const origins = originGuards(config.sites, logger);
+  // Word lists, spam heuristics, the moderation hook; webhooks and email from the moderation events.
+  const filters = installFilters({ hub: moderation, store, sites: config.sites, logger, mail: config.mail, deliveries: config.deliveries });
 
   // The HTTP handler is registered before Socket.IO attaches, which then answers /socket.io/ first.
   // `stats` reads `io` lazily: no request is served before listen(), long after it exists.
@@ -111,8 +127,22 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
         store: await store.read(async () => true).catch(() => false),
         ...(redis && { redis: await redis.ready() }),
       }),
+      routes: filters.handleHttp,
       threadPage: threadPageHandler({ ctx, sites: config.sites, logger, trustProxy: config.trustProxy, guestReads: () => limits?.readsPerGuestIp ?? null }),
       admin: { ctx, broadcastGates: (site, update) => io.to(roomOf(site, update.thread)).emit('thread:gates', update) },
+      console: new ConsoleRoutes({
+        ctx,
+        logger,
+        consoleDir: config.consoleDir,
+        deliver: (site, output) => dispatcher.deliver(site, output),
+        broadcastGates: (site, thread) => {
+          void readThreadGates(ctx, config.sites.get(site)!, thread).then((view) => io.to(roomOf(site, thread)).emit('thread:gates', { thread, gates: view.gates }));
+        },
+        subscribe: (listener) => {
+          modBus.on('event', listener);
+          return () => modBus.off('event', listener);
+        },
+      }),
     }),
   );
   const io: ParleyIo = new Server(http, {
@@ -151,6 +181,17 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     },
   });
   attachSocketEvents(io, dispatcher, limits);
+  // A moderation event committed on this node reaches every node (the cluster adapter), then each
+  // node's console streams and the restricted reader's own sockets there (SPEC BAN-4).
+  moderation.events.onAny((event) => {
+    modBus.emit('event', event);
+    if (adapter) io.serverSideEmit('parley:moderation', event);
+  });
+  if (adapter) io.on('parley:moderation', (event: ModerationEvent) => modBus.emit('event', event));
+  modBus.on('event', (event: ModerationEvent) => {
+    if (event.name !== 'reader.banned' && event.name !== 'reader.unbanned') return;
+    pushRestriction(io, store, event.payload.site, event.payload.userId).catch((error: unknown) => logger.error('pushing a ban failed', { error }));
+  });
 
   let address: AddressInfo;
   try {
@@ -158,6 +199,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   } catch (error) {
     realtime.close();
     io.close();
+    await filters.close();
     await store.close();
     await redis?.close();
     throw error;
@@ -224,6 +266,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     http,
     io,
     store,
+    moderation,
     dispatch(identity, event, input) {
       return new Promise((resolveAck) => {
         const caller = { identity, socket: null, ip: null, tokenExpiresAt: null, site: null, limits: null };
@@ -257,6 +300,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
         http.closeAllConnections();
         await closed;
         await flushReading(true);
+        await filters.close();
         await store.close();
         await redis?.close();
       })();

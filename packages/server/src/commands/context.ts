@@ -4,6 +4,8 @@ import { resolveSite, SiteDirectory } from '../sites/site-config.js';
 import type { Store } from '../store/types.js';
 import type { WalletDelivery } from '../economy/ledger-book.js';
 import { EconomyDirectory } from '../economy/rules.js';
+import { ModerationHub } from '../moderation/hub.js';
+import type { ModerationEvent } from '../moderation/events.js';
 import { memoryIntervalGate, type IntervalGate } from './interval-gate.js';
 import type { ReadingClocks } from '../economy/reading-clocks.js';
 
@@ -14,6 +16,8 @@ export interface CommandContext {
   sites: SiteDirectory;
   /** Each site's Twei economy rules. */
   economy: EconomyDirectory;
+  /** Screeners run at comment:post and moderation events fired after commit (moderation/hub.ts). */
+  moderation: ModerationHub;
   now(): number;
   newId(): string;
   /** "Once per interval" bounds (read heartbeats): in memory, or shared by the cluster (Redis). */
@@ -32,6 +36,8 @@ export interface CommandOutput<T> {
   notices?: ModeratorDelivery[];
   /** Threads whose recorded gates changed: their rooms hear `thread:gates` after commit. */
   gateUpdates?: { site: string; thread: string }[];
+  /** Fired on `ctx.moderation.events` after commit (webhooks, email, the console's live queue). */
+  moderation?: ModerationEvent[];
 }
 
 export interface ModeratorDelivery {
@@ -51,6 +57,7 @@ export function createCommandContext(store: Store, overrides: Partial<Omit<Comma
     store,
     sites: overrides.sites ?? openSite(),
     economy: overrides.economy ?? new EconomyDirectory(),
+    moderation: overrides.moderation ?? new ModerationHub(),
     now,
     newId: overrides.newId ?? randomId,
     gate: overrides.gate ?? memoryIntervalGate(now),

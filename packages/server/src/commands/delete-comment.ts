@@ -8,6 +8,8 @@ import { nextEvent, runMutation } from './mutation.js';
 import { threadGates, threadRef } from './thread-gates.js';
 import { openBook } from '../economy/book.js';
 import { cancelCommentRewards } from '../economy/settlement.js';
+import { actorOf, logAction, type AuditNote } from '../moderation/audit.js';
+import { commentRef } from '../moderation/events.js';
 
 /**
  * An author deletes their own comment, or a moderator/admin of the thread's site anyone's. Not
@@ -20,6 +22,7 @@ export async function deleteComment(
   identity: Identity | null,
   input: CommentDeleteInput,
   siteId?: string,
+  audit: AuditNote = {},
 ): Promise<CommandOutput<DeleteResult>> {
   const user = authorize(identity, 'comment', OPEN_GATES);
   // Checks that the thread belongs to the reader's site: a moderator of one site moderates only it.
@@ -50,6 +53,12 @@ export async function deleteComment(
     // A comment pays only while it stands (SETTLE-2): its pending rewards are cancelled, paid ones reversed.
     const book = openBook(ctx, tx, thread.site.id, at, input.requestId);
     await cancelCommentRewards(book, thread.key, comment.id);
-    return { result: { seq: event.seq, commentId: comment.id, deletedAt: at }, events: [event], wallets: await book.walletUpdates() };
+    const result = { seq: event.seq, commentId: comment.id, deletedAt: at };
+    if (isAuthor(user, comment.author.id)) return { result, events: [event], wallets: await book.walletUpdates() };
+    // A moderator's delete of someone else's comment is a moderation action: audited, announced.
+    const reason = audit.reason ?? null;
+    await logAction(tx, { site: thread.site.id, at, actor: user, action: 'delete', thread: input.thread, commentId: comment.id, userId: comment.author.id, reason });
+    const moderated = { ...commentRef(thread.site.id, input.thread, comment, at, event.seq), by: actorOf(user), action: 'delete' as const, reason };
+    return { result, events: [event], wallets: await book.walletUpdates(), moderation: [{ name: 'comment.moderated', payload: moderated }] };
   });
 }

@@ -3,6 +3,7 @@ import { normalizeBody } from '../domain/body.js';
 import { isAuthor } from '../domain/gates.js';
 import type { Identity } from '../domain/identity.js';
 import { commentDeleted, forbidden, notFound } from '../errors.js';
+import { refuseBannedWords } from '../moderation/words.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { nextEvent, runGatedMutation } from './mutation.js';
 import { threadRef } from './thread-gates.js';
@@ -22,6 +23,8 @@ export async function editComment(
     action: 'comment:edit',
     input: { thread: input.thread, commentId: input.commentId, body: input.body },
   };
+  // Refused on edit as on post, before the write transaction: an edit must not put them back (SPEC WORDS-1).
+  if (identity) refuseBannedWords(thread.site.words, input.body.trim());
   return runGatedMutation(ctx, request, async (tx, at, user) => {
     const body = normalizeBody(input.body);
     const comment = await tx.getComment(thread.key, input.commentId);

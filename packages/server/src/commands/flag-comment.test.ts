@@ -37,6 +37,12 @@ describe('flagComment', () => {
       result: { seq: null, commentId: c.id, flagged: true },
       events: [],
       notices: [{ site: 'default', notice: { type: 'comment.flagged', thread: 't', commentId: c.id, flags: 1 } }],
+      moderation: [
+        {
+          name: 'comment.flagged',
+          payload: expect.objectContaining({ site: 'default', thread: 't', commentId: c.id, reason: 'spam', note: 'bot', flags: 1, flaggedBy: 'bob' }),
+        },
+      ],
     });
     const second = await flag(ctx, cid, c.id, { reason: 'abuse' });
     expect(second.notices?.[0]?.notice).toMatchObject({ flags: 2 });

@@ -5,6 +5,7 @@ import { commentDeleted, forbidden, notFound } from '../errors.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { runGatedMutation } from './mutation.js';
 import { threadRef } from './thread-gates.js';
+import { commentRef } from '../moderation/events.js';
 
 /**
  * A reader flags someone else's comment for the moderators, once: flagging it again changes
@@ -37,6 +38,10 @@ export async function flagComment(
     const result: FlagResult = { seq: null, commentId: comment.id, flagged: true };
     if (!added) return { result, events: [] };
     const notice = { type: 'comment.flagged' as const, thread: input.thread, commentId: comment.id, flags };
-    return { result, events: [], notices: [{ site: thread.site.id, notice }] };
+    const flagged = {
+      name: 'comment.flagged' as const,
+      payload: { ...commentRef(thread.site.id, input.thread, comment, at), reason: input.reason, note, flags, flaggedBy: user.id },
+    };
+    return { result, events: [], notices: [{ site: thread.site.id, notice }], moderation: [flagged] };
   });
 }

@@ -7,6 +7,8 @@ import { nextEvent, runMutation } from './mutation.js';
 import { threadGates, threadRef } from './thread-gates.js';
 import { openBook } from '../economy/book.js';
 import { cancelCommentRewards } from '../economy/settlement.js';
+import { actorOf, logAction, type AuditNote } from '../moderation/audit.js';
+import { commentRef } from '../moderation/events.js';
 
 /**
  * A moderator or admin of the thread's site hides a comment (or shows it again). A hidden comment
@@ -19,6 +21,7 @@ export async function hideComment(
   identity: Identity | null,
   input: CommentHideInput,
   siteId?: string,
+  audit: AuditNote = {},
 ): Promise<CommandOutput<HideResult>> {
   const user = authorize(identity, 'comment', OPEN_GATES);
   if (!canModerate(user)) throw new ParleyError(ErrorCodes.forbidden, 'Only moderators and admins can hide comments.');
@@ -54,6 +57,15 @@ export async function hideComment(
       hiddenAt,
       body,
     });
-    return { result: { seq: event.seq, commentId: comment.id, hiddenAt }, events: [event], wallets: await book.walletUpdates() };
+    const action = input.hidden ? ('hide' as const) : ('unhide' as const);
+    const reason = audit.reason ?? null;
+    await logAction(tx, { site: thread.site.id, at, actor: user, action, thread: input.thread, commentId: comment.id, userId: comment.author.id, reason });
+    const moderated = { ...commentRef(thread.site.id, input.thread, comment, at, event.seq), by: actorOf(user), action, reason };
+    return {
+      result: { seq: event.seq, commentId: comment.id, hiddenAt },
+      events: [event],
+      wallets: await book.walletUpdates(),
+      moderation: [{ name: 'comment.moderated', payload: moderated }],
+    };
   });
 }

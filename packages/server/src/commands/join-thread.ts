@@ -7,6 +7,9 @@ import { firstPages } from './first-pages.js';
 import { redactReplay } from './redact-events.js';
 import { requireThreadRecord, threadGates, threadRef, unknownThread, type ThreadRef } from './thread-gates.js';
 import { applyThreadSpec, type ThreadSpec } from './threads.js';
+import { ownHeldViews } from '../moderation/own-held.js';
+import { restrictionOf } from '../moderation/bans.js';
+import { siteOfKey } from '../domain/thread-key.js';
 import { commentViewFor, emptyThreadView, reactionRecord, toCommentView, toThreadView } from './views.js';
 
 /** Comment ids an event is about, so a rejoining viewer gets their own reactions on them. */
@@ -28,6 +31,7 @@ async function viewerState(
 ): Promise<ViewerState> {
   if (!identity) return { user: null, role: 'guest', reactions: {}, vote: null, level: 0, gates };
   const { id, name, avatar, level, role } = identity;
+  const restriction = restrictionOf(await tx.mod.getBan(siteOfKey(thread), id), Date.now());
   return {
     user: { id, name, avatar, level },
     role,
@@ -35,6 +39,7 @@ async function viewerState(
     vote: await tx.getVote(thread, id),
     level,
     gates,
+    ...(restriction && { restriction }),
   };
 }
 
@@ -106,7 +111,9 @@ export async function joinThread(
     // Readers' joins at one seq share one read of the page (PERF-6).
     const page = await firstPages.get(ctx.store, tx, ref.key, thread.seq, input.sort ?? 'top', pageSize, commentView, commentView === toCommentView);
     const ids = page.comments.map((c) => c.id);
-    return { mode: 'snapshot', thread: view, page, viewer: await viewerState(tx, ref.key, identity, ids, gates) };
+    const own = identity ? await ownHeldViews(tx, ref, identity.id) : [];
+    const viewer = await viewerState(tx, ref.key, identity, ids, gates);
+    return { mode: 'snapshot', thread: view, page, viewer, ...(own.length > 0 && { own }) };
   });
   return { result, events: [], ...(output.wallets && { wallets: output.wallets }), ...(gateUpdates && { gateUpdates }) };
 }

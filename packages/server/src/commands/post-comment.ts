@@ -3,12 +3,16 @@ import { normalizeBody } from '../domain/body.js';
 import type { Identity } from '../domain/identity.js';
 import { placeComment } from '../domain/threading.js';
 import { commentDeleted, notFound } from '../errors.js';
+import { refuseBannedWords } from '../moderation/words.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { runGatedMutation } from './mutation.js';
 import { threadRef } from './thread-gates.js';
 import { openBook } from '../economy/book.js';
 import { moneyForComment } from '../economy/action-money.js';
 import { toCommentView } from './views.js';
+import { screenComment } from '../moderation/screen.js';
+import { decideInTx, holdComment } from '../moderation/hold.js';
+import { commentRef } from '../moderation/events.js';
 
 /** A reader posts a root comment, or a reply when `parentId` is given. */
 export async function postComment(
@@ -27,6 +31,11 @@ export async function postComment(
     // `parentId: null` and no parentId mean the same request.
     input: { thread: input.thread, parentId, body: input.body },
   };
+  // Banned words are refused before the write transaction (a long list costs milliseconds), for a
+  // signed-in author; a guest is refused by the gate first (SPEC WORDS-1).
+  if (identity) refuseBannedWords(thread.site.words, input.body.trim());
+  // Before the write transaction: registered screeners may be slow (an HTTP hook). Rejects throw.
+  const screened = await screenComment(ctx, thread.site, identity, input.thread, input.body, parentId, input.composeMs);
   return runGatedMutation(ctx, request, async (tx, at, user) => {
     const body = normalizeBody(input.body);
     // The gate check found the thread: posting never creates one (SPEC THREAD-4).
@@ -39,6 +48,11 @@ export async function postComment(
       id,
       parent && { id: parent.id, rootId: parent.rootId, parentId: parent.parentId, depth: parent.depth, authorName: parent.author.name },
     );
+    // Pre-moderation, bans and shadow mutes (moderation/): a held comment takes no seq and pays nothing.
+    const decision = await decideInTx(tx, thread.site, thread.key, user, body, screened, at);
+    if (decision.action !== 'publish') {
+      return holdComment(ctx, tx, { site: thread.site, threadKey: thread.key, threadId: input.thread, id, placement, author: user, body, at, requestId: input.requestId, decision });
+    }
     const seq = await tx.nextSeq(thread.key);
     const stored = await tx.insertComment({
       id,
@@ -56,8 +70,12 @@ export async function postComment(
     const book = openBook(ctx, tx, thread.site.id, at, input.requestId);
     await moneyForComment(book, user.id, thread.key, { id, createdAt: at });
 
+    // The host's token states the reader's address and opt-in now; reply emails read it (moderation/mail.ts).
+    if (user.email) await tx.deliveries.recordReaderEmail(thread.site.id, user.id, user.email.address, user.email.replies, at);
+
     const comment = toCommentView(stored);
     const event: CommentCreatedEvent = { type: 'comment.created', thread: input.thread, seq, at, comment };
-    return { result: { seq, comment }, events: [event], wallets: await book.walletUpdates() };
+    const created = { name: 'comment.created' as const, payload: commentRef(thread.site.id, input.thread, stored, at) };
+    return { result: { seq, comment }, events: [event], wallets: await book.walletUpdates(), moderation: [created] };
   });
 }

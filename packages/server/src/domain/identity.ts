@@ -13,4 +13,9 @@ export type Identity = {
   role: 'reader' | 'moderator' | 'admin';
   /** The site whose token established this identity; absent = the server's default site. */
   site?: string;
+  /**
+   * The reader's address and email opt-in, from the host's token (`email`, `email_replies`):
+   * recorded when they post, for reply emails (moderation/mail.ts). Absent = no address given.
+   */
+  email?: { address: string; replies: boolean };
 };

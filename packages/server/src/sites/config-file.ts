@@ -20,6 +20,8 @@ import { z } from 'zod';
 import type { ParleyServerOptions } from '../config.js';
 import { compileTrust } from '../transport/client-address.js';
 import { SiteConfigError, type SiteOptions } from './site-config.js';
+import { defaultSpamRules } from '../moderation/spam.js';
+import { WebhookEvents } from '../moderation/site-filters.js';
 
 const gateLevel = z.number().int().min(0).max(MAX_GATE_LEVEL);
 const Gates = z.strictObject(Object.fromEntries(GatedActions.map((action) => [action, gateLevel.optional()])));
@@ -48,6 +50,32 @@ const Site = z.strictObject({
   adminKey: z.string().optional(),
   autoCreateThreads: z.boolean().optional(),
   economy: z.enum(['off', 'compact', 'full']).optional(),
+  words: z
+    .strictObject({
+      banned: z.array(z.string()).optional(),
+      suspect: z.array(z.string()).optional(),
+      allowed: z.array(z.string()).optional(),
+    })
+    .optional(),
+  spam: z.union([z.literal(false), z.strictObject(Object.fromEntries(Object.keys(defaultSpamRules).map((key) => [key, z.number().min(0).optional()])))]).optional(),
+  hook: z.strictObject({ url: z.string().min(1), secret: z.string().min(1), timeoutMs: z.number().int().optional() }).optional(),
+  webhooks: z.array(z.strictObject({ url: z.string().min(1), secret: z.string().min(1), events: z.array(z.enum(WebhookEvents)).optional() })).optional(),
+  email: z
+    .strictObject({
+      from: z.string().min(1),
+      moderators: z.array(z.string()).optional(),
+      replies: z.boolean().optional(),
+      unsubscribeSecret: z.string().optional(),
+    })
+    .optional(),
+  premoderation: z
+    .strictObject({
+      all: z.boolean().optional(),
+      belowLevel: z.number().int().min(0).max(1000).optional(),
+      firstComments: z.number().int().min(0).max(1000).optional(),
+      links: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 /** At most `points` requests per `duration` seconds. */
@@ -91,11 +119,21 @@ const ConfigFile = z.strictObject({
   sites: z.array(Site).min(1),
   trustProxy: TrustProxy.optional(),
   limits: Limits.optional(),
+  mail: z.strictObject({ smtp: z.string().min(1), publicUrl: z.string().min(1) }).optional(),
+  deliveries: z
+    .strictObject({
+      pollMs: z.number().int().min(10).optional(),
+      baseDelayMs: z.number().int().min(1).optional(),
+      maxDelayMs: z.number().int().min(1).optional(),
+      maxAttempts: z.number().int().min(1).max(100).optional(),
+      attemptTimeoutMs: z.number().int().min(100).max(120_000).optional(),
+    })
+    .optional(),
   // The economy validates its own rules; the file only carries them.
   economy: z.record(z.string(), z.unknown()).optional(),
 });
 
-export type ConfigFileOptions = Pick<ParleyServerOptions, 'port' | 'host' | 'dbPath' | 'sites' | 'economy' | 'trustProxy'> & {
+export type ConfigFileOptions = Pick<ParleyServerOptions, 'port' | 'host' | 'dbPath' | 'sites' | 'economy' | 'trustProxy' | 'mail' | 'deliveries'> & {
   rateLimit?: Exclude<ParleyServerOptions['rateLimit'], false>;
   sites: SiteOptions[];
 };
@@ -133,6 +171,8 @@ export function parseConfigFile(text: string, source: string, env: NodeJS.Proces
     ...(file.economy !== undefined && { economy: file.economy as ParleyServerOptions['economy'] }),
     ...(file.trustProxy !== undefined && { trustProxy: file.trustProxy }),
     ...(file.limits !== undefined && { rateLimit: file.limits }),
+    ...(file.mail !== undefined && { mail: file.mail }),
+    ...(file.deliveries !== undefined && { deliveries: file.deliveries }),
   };
 }
 

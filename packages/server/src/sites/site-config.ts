@@ -4,8 +4,11 @@
  * for a one-site list, so a first `parley serve` needs no configuration file.
  */
 import type { EconomyMode, Gates, GateTightenings } from '@parley/protocol';
+import type { PremodPolicy } from '../store/mod-queries.js';
 import { completeGates } from '../domain/gates.js';
 import { DEFAULT_LEVEL_CURVE, levelCurveProblem, type LevelCurve } from '../domain/levels.js';
+import { WordFilter, WordListError, type WordListOptions } from '../moderation/words.js';
+import { resolveSiteFilters, SiteFilterError, type SiteFilterOptions, type SiteFilters } from '../moderation/site-filters.js';
 
 /**
  * A public key for EdDSA (Ed25519) or RS256 tokens: SPKI PEM text or a JWK. A site may list several
@@ -40,7 +43,12 @@ export interface SiteMode {
 /** Shortest HS256 secret a configured site may use, in bytes: HMAC-SHA256's own key size (RFC 7518 §3.2). */
 export const MIN_HS256_SECRET_BYTES = 32;
 
-export interface SiteOptions {
+/**
+ * `spam` (moderation/spam.ts: built-in heuristics, on by default; `false` turns them off), `hook`
+ * (moderation/hook.ts: the external moderation hook), `webhooks` (moderation/webhooks.ts) and
+ * `email` (moderation/mail.ts) come from {@link SiteFilterOptions}, each default documented there.
+ */
+export interface SiteOptions extends SiteFilterOptions {
   /** The site id: tokens must carry it as `aud`; the widget names it in `site`. */
   id: string;
   /**
@@ -98,9 +106,22 @@ export interface SiteOptions {
    * `economy:state`; a page's `economy` attribute can only reduce it. @default 'full'
    */
   economy?: EconomyMode;
+  /**
+   * Word lists (moderation/words.ts, SPEC WORDS-1…6): `banned` terms refuse a comment on post and
+   * edit (`banned_words`), `suspect` terms hold it for a moderator, `allowed` phrases are never
+   * matched. Matching sees through case, spacing, look-alike characters and leetspeak.
+   * @default none — a site decides what its readers may not say.
+   */
+  words?: WordListOptions;
+  /**
+   * Pre-moderation (SPEC PREMOD-3): which comments wait for a moderator before anyone else sees
+   * them — `all`, those of readers below LVL `belowLevel`, a reader's `firstComments` on the site,
+   * those with `links`. The console can change it per site and per thread. @default none held
+   */
+  premoderation?: PremodPolicy;
 }
 
-export interface Site {
+export interface Site extends SiteFilters {
   id: string;
   /** The HS256 secret tools sign with: `secret`, else the first of `secrets`. */
   secret: string | null;
@@ -115,6 +136,9 @@ export interface Site {
   adminKey: string | null;
   autoCreateThreads: boolean;
   economy: EconomyMode;
+  /** The site's compiled word lists (empty when it has none). */
+  words: WordFilter;
+  premoderation: PremodPolicy;
   /** Resolved in development mode (see {@link SiteMode}); the server says so loudly at start. */
   development: boolean;
 }
@@ -144,6 +168,24 @@ function hmacSecrets(options: SiteOptions, where: string, development: boolean):
     }
   }
   return named.map(({ key }) => ({ secret: key.secret, ...(key.kid !== undefined && { kid: key.kid }) }));
+}
+
+function filtersOf(options: SiteOptions, secret: string | null, where: string): SiteFilters {
+  try {
+    return resolveSiteFilters(options, secret, where);
+  } catch (error) {
+    if (error instanceof SiteFilterError) throw new SiteConfigError(error.message);
+    throw error;
+  }
+}
+
+function compileWords(words: WordListOptions | undefined, where: string): WordFilter {
+  try {
+    return new WordFilter(words, where);
+  } catch (error) {
+    if (error instanceof WordListError) throw new SiteConfigError(error.message);
+    throw error;
+  }
 }
 
 /** Checks one site's options and fills its defaults. Throws SiteConfigError naming the site and the key. */
@@ -191,6 +233,9 @@ export function resolveSite(options: SiteOptions, mode: SiteMode = {}): Site {
     adminKey: options.adminKey ?? null,
     autoCreateThreads: options.autoCreateThreads ?? false,
     economy: options.economy ?? 'full',
+    words: compileWords(options.words, where),
+    ...filtersOf(options, secrets[0]?.secret ?? null, where),
+    premoderation: { ...options.premoderation },
     development,
   };
 }

@@ -12,6 +12,8 @@ import type { LedgerReadTx, LedgerWriteTx } from './ledger-types.js';
 import type { IdentityReadTx, IdentityWriteTx } from './identity-store.js';
 import type { NotesReadTx, NotesWriteTx } from './notes-store.js';
 import type { ModerationReadTx, ModerationWriteTx } from './moderation-store.js';
+import type { DeliveryReadTx, DeliveryWriteTx } from './delivery-store.js';
+import type { ModReadTx, ModWriteTx } from './mod-queries.js';
 
 /** How a thread came to exist (SPEC THREAD-1): a host's signed claim, the admin API/CLI, or paste-and-go. */
 export type ThreadOrigin = 'claim' | 'admin' | 'auto' | 'legacy';
@@ -82,6 +84,10 @@ export interface CountDelta {
 export interface ReadTx extends NotesReadTx, IdentityReadTx, ModerationReadTx {
   /** The Twei ledger, read side (store/ledger-types.ts). */
   readonly ledger: LedgerReadTx;
+  /** The notification outbox and readers' email preferences (store/delivery-store.ts). */
+  readonly deliveries: DeliveryReadTx;
+  /** Held comments, bans, the audit log, the console's queues (store/mod-queries.ts). */
+  readonly mod: ModReadTx;
   getThread(id: string): Promise<ThreadRecord | null>;
   /** A comment of this thread; a comment id from another thread is "not found". */
   getComment(thread: string, id: string): Promise<CommentRecord | null>;
@@ -100,6 +106,8 @@ export interface ReadTx extends NotesReadTx, IdentityReadTx, ModerationReadTx {
 
 export interface WriteTx extends ReadTx, NotesWriteTx, IdentityWriteTx, ModerationWriteTx {
   readonly ledger: LedgerWriteTx;
+  readonly deliveries: DeliveryWriteTx;
+  readonly mod: ModWriteTx;
   /** Creates the thread if it does not exist (title/url are kept from the first call) and returns it. */
   ensureThread(id: string, title: string | null, url: string | null, at: number, options?: NewThreadOptions): Promise<ThreadRecord>;
   /** Changes a thread's title, url or applied claim time; null when it does not exist. */

@@ -7,11 +7,36 @@
 import type { Ack } from '@parley/protocol';
 import type { Logger } from '../logger.js';
 import type { Caller } from './types.js';
+import type { ModerationEventMap } from '../moderation/events.js';
+
+/**
+ * A held comment, one line each (SPEC SPAM-6): which comment, whose, and the reasons moderators
+ * see. Holds are bounded by the posting limits, so they never flood the log.
+ */
+export function logHold(logger: Logger, event: ModerationEventMap['comment.held']): void {
+  logger.info('comment held', { site: event.site, thread: event.thread, commentId: event.commentId, author: event.authorId, reasons: event.reasons, tags: event.tags });
+}
+
+/** One line per webhook or email attempt that succeeded, failed or was given up (SPEC WEBHOOK-5). */
+export function logDelivery(logger: Logger, outcome: 'delivered' | 'retry' | 'failed', fields: Record<string, unknown>): void {
+  if (outcome === 'delivered') logger.info('delivered', fields);
+  else if (outcome === 'retry') logger.warn('delivery failed; will retry', fields);
+  else logger.error('delivery given up', fields);
+}
 
 /** Moderation commands: each success is logged on its own line. */
 const MODERATION = new Set(['comment:hide', 'comment:delete', 'thread:publish']);
 /** Refusals counted for the summary (others are the reader's own business: level, funds). */
-const SUMMARISED = new Set(['rate_limited', 'invalid_payload', 'unknown_event', 'invalid_token', 'origin_not_allowed']);
+const SUMMARISED = new Set([
+  'rate_limited',
+  'invalid_payload',
+  'unknown_event',
+  'invalid_token',
+  'origin_not_allowed',
+  // Refused by the site's filters (SPEC WORDS-1, HOOK-3): counted, so a script posting spam in a loop costs a line a minute.
+  'banned_words',
+  'comment_rejected',
+]);
 
 export class ActivityLog {
   private counts = new Map<string, { count: number; addresses: Map<string, number> }>();

@@ -1,6 +1,7 @@
-import { ErrorCodes, type Ack, type ThreadEvent } from '@parley/protocol';
+import { ErrorCodes, type Ack } from '@parley/protocol';
 import { describeIssues, InputSchemas } from '@parley/protocol/schemas';
-import type { CommandContext, ModeratorDelivery } from '../commands/index.js';
+import type { CommandContext, CommandOutput } from '../commands/index.js';
+import { assertMayAct } from '../moderation/bans.js';
 import { ParleyError } from '../errors.js';
 import { ActivityLog } from './activity-log.js';
 import type { ServerMetrics } from './metrics.js';
@@ -11,9 +12,12 @@ import { writeScope } from '../store/write-scope.js';
 import type { Logger } from '../logger.js';
 import { handlers, mutatingEvents, type Handler } from './handlers.js';
 import { ThreadEventOutbox } from './event-outbox.js';
-import { walletRoom, type WalletDelivery } from '../economy/index.js';
+import { walletRoom } from '../economy/index.js';
 import { moderatorsRoom } from './session.js';
 import { roomOf, type Caller, type ParleyIo } from './types.js';
+
+/** Not rate limited like mutations, but a banned reader may not do them either: editing the shared notes. */
+const restrictedEvents: ReadonlySet<string> = new Set(['notes:update']);
 
 export interface DispatcherDeps {
   ctx: CommandContext;
@@ -65,18 +69,11 @@ export class Dispatcher {
    * own result first. Never rejects: every failure becomes an error ack.
    */
   async run(caller: Caller, event: unknown, payload: unknown, respond: (ack: Ack<unknown>) => void): Promise<void> {
-    let events: ThreadEvent[] = [];
-    let wallets: WalletDelivery[] = [];
-    let notices: ModeratorDelivery[] = [];
-    let gateUpdates: { site: string; thread: string }[] = [];
+    let output: CommandOutput<unknown> | null = null;
     let ack: Ack<unknown>;
     const started = performance.now();
     try {
-      const output = await this.execute(caller, event, payload);
-      events = output.events;
-      wallets = output.wallets ?? [];
-      notices = output.notices ?? [];
-      gateUpdates = output.gateUpdates ?? [];
+      output = await this.execute(caller, event, payload);
       ack = { ok: true, data: output.result };
     } catch (error) {
       ack = { ok: false, error: this.toWireError(error, event) };
@@ -88,19 +85,30 @@ export class Dispatcher {
     }
     this.deps.metrics?.observe(event, (performance.now() - started) / 1000, ack.ok ? null : ack.error.code);
     this.activity.record(caller, event, payload, ack);
+    const site = caller.site ?? caller.identity?.site ?? this.deps.ctx.sites.only?.id ?? '';
+    if (output) this.deliver(site, output);
+  }
+
+  /**
+   * What a committed command changed, to whom it concerns: thread events to the thread's room,
+   * balances to the reader's sockets, notices to the site's moderators, moderation events to their
+   * listeners. The console's actions (HTTP) come through here too.
+   */
+  deliver(site: string, output: Omit<CommandOutput<unknown>, 'result'>): void {
     // Commits happen one at a time and every mutation unwinds through the same path to here; the
     // outbox keeps each thread's messages in seq order (reactions and votes wait for their tick).
     // The widget still treats a gap as "rejoin with since", never as loss.
-    const site = caller.site ?? caller.identity?.site ?? this.deps.ctx.sites.only?.id ?? '';
-    this.outbox.queue(site, events);
-    for (const { site: of, thread } of gateUpdates) void this.broadcastGates(of, thread);
+    this.outbox.queue(site, output.events);
+    for (const { site: of, thread } of output.gateUpdates ?? []) void this.broadcastGates(of, thread);
     // Balances are absolute, so a reader's tabs converge whatever order updates arrive in.
-    for (const wallet of wallets) {
+    for (const wallet of output.wallets ?? []) {
       this.deps.io.to(walletRoom(wallet.site, wallet.userId)).emit('wallet:update', wallet.update);
       this.deps.onCredited?.(wallet.site, wallet.userId);
     }
     // Flags and the like: the site's moderators only, never a thread's room (readers must not learn who flagged).
-    for (const { site, notice } of notices) this.deps.io.to(moderatorsRoom(site)).emit('moderation:notice', notice);
+    for (const { site: of, notice } of output.notices ?? []) this.deps.io.to(moderatorsRoom(of)).emit('moderation:notice', notice);
+    // After commit, once per change (a retried request returns no events of any kind).
+    this.deps.ctx.moderation.events.emitAll(output.moderation ?? []);
   }
 
   private async execute(caller: Caller, event: unknown, payload: unknown) {
@@ -136,12 +144,21 @@ export class Dispatcher {
     return typeof site === 'string' && typeof thread === 'string' ? threadKey(site, thread) : null;
   }
 
-  /** An expired token may not change anything; then the request's own limits (throw `rate_limited`). */
+  /**
+   * An expired token may not change anything; then the request's own limits (throw `rate_limited`);
+   * then a banned or suspended reader may not change anything either (SPEC BAN-2).
+   */
   private async admit(caller: Caller, event: string, input: unknown): Promise<void> {
-    if (mutatingEvents.has(event) && caller.tokenExpiresAt !== null && this.deps.ctx.now() >= caller.tokenExpiresAt) {
+    const mutating = mutatingEvents.has(event);
+    if (mutating && caller.tokenExpiresAt !== null && this.deps.ctx.now() >= caller.tokenExpiresAt) {
       throw new ParleyError(ErrorCodes.invalidToken, 'The sign-in token has expired; sign in again.');
     }
     await caller.limits?.admitEvent(event, input);
+    if ((mutating || restrictedEvents.has(event)) && caller.identity) {
+      const identity = caller.identity;
+      const site = caller.site ?? identity.site ?? this.deps.ctx.sites.only?.id ?? '';
+      await this.deps.ctx.store.read((tx) => assertMayAct(tx, site, identity, this.deps.ctx.now()));
+    }
   }
 
   /** A host claim changed a thread's gates: open widgets re-lock or unlock at once. */

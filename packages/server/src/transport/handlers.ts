@@ -69,7 +69,7 @@ export const handlers: ReadonlyMap<string, Handler> = new Map<ClientEventName, H
   ],
   ['comments:page', forSite<CommentPageInput>(listComments)],
   ['comments:replies', forSite<CommentRepliesInput>(listReplies)],
-  ['comment:post', forSite<CommentPostInput>(postComment)],
+  ['comment:post', (ctx, caller, input) => postComment(ctx, caller.identity, boundComposeTime(ctx, caller, input as CommentPostInput), caller.site ?? undefined)],
   ['comment:edit', forSite<CommentEditInput>(editComment)],
   ['comment:delete', forSite<CommentDeleteInput>(deleteComment)],
   ['comment:react', forSite<CommentReactInput>(reactComment)],
@@ -92,11 +92,27 @@ async function joinHandler(ctx: CommandContext, caller: Caller, input: ThreadJoi
   await caller.socket?.join(room);
   try {
     const joined = await joinThread(ctx, caller.identity, input, site.id, { claim, autoCreate });
+    if (caller.socket) {
+      const joinedAt = (caller.socket.data.joinedAt ??= new Map());
+      if (!joinedAt.has(input.thread) && joinedAt.size < 100) joinedAt.set(input.thread, ctx.now());
+    }
     return { ...joined, result: await withHeldReactions(ctx, caller.identity, input, site.id, joined.result) };
   } catch (error) {
     await caller.socket?.leave(room);
     throw error;
   }
+}
+
+/**
+ * The widget's `composeMs` is a claim; the server believes at most its own clock since this
+ * connection joined the thread (0 when it never joined: a script posting blind). In-process calls
+ * keep what they pass (SPEC SPAM-4).
+ */
+function boundComposeTime(ctx: CommandContext, caller: Caller, input: CommentPostInput): CommentPostInput {
+  if (!caller.socket) return input;
+  const joinedAt = caller.socket.data.joinedAt?.get(input.thread);
+  const bound = joinedAt === undefined ? 0 : Math.max(0, ctx.now() - joinedAt);
+  return { ...input, composeMs: Math.min(input.composeMs ?? bound, bound) };
 }
 
 /**

@@ -14,8 +14,12 @@ export interface HttpDeps {
   metrics?: { text(): Promise<string>; contentType: string };
   /** Readiness of what serving needs (the store, Redis when configured): every value must be true. */
   ready?: () => Promise<Record<string, boolean>>;
+  /** More routes (the email unsubscribe links, moderation/mail.ts); true when answered. */
+  routes?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
   /** The admin endpoint (thread gates); absent, `/admin/` is not served. */
   admin?: AdminDeps;
+  /** The moderators' console at /admin and /admin/api/ (console-routes.ts). */
+  console?: { handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> };
   /** `GET /api/thread-page` (thread-page.ts); absent, it is not served. */
   threadPage?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
@@ -29,7 +33,10 @@ export function createHttpHandler(deps: HttpDeps) {
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (config.onRequest && (await config.onRequest(req, res))) return;
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const requestUrl = new URL(req.url ?? '/', 'http://localhost');
+    const pathname = requestUrl.pathname;
+    if (deps.routes && (await deps.routes(req, res, requestUrl))) return;
+    if (deps.console && (pathname === '/admin' || pathname.startsWith('/admin/')) && (await deps.console.handle(req, res, pathname))) return;
     if (deps.admin && pathname.startsWith('/admin/') && (await handleAdminRequest(req, res, pathname, deps.admin))) return;
     const readOnly = req.method === 'GET' || req.method === 'HEAD';
     if (readOnly && pathname === '/health') {

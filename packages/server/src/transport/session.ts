@@ -11,6 +11,7 @@ import { GUEST, levelOf, type Session } from '../sites/authenticate.js';
 import type { SiteDirectory } from '../sites/site-config.js';
 import type { Store } from '../store/types.js';
 import type { ParleyIo, ParleySocket } from './types.js';
+import { restrictionOf } from '../moderation/bans.js';
 
 /** setTimeout's limit (~24.8 days); a later expiry is still checked on every mutation. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -99,5 +100,21 @@ async function refreshLocalViewer(io: ParleyIo, sites: SiteDirectory, store: Sto
     if (!local || !identity || identity.level === level) continue;
     local.data.identity = { ...identity, level };
     local.emit('viewer:update', toViewerSession(local.data.identity, local.data.tokenExpiresAt));
+  }
+}
+
+/**
+ * A moderator banned, suspended or lifted a restriction on a reader: every socket of theirs ON THIS
+ * NODE hears `viewer:update` with the restriction (null when lifted) at once; the widget then shows
+ * the notice and locks the composer (SPEC BAN-4). Each node does this for its own sockets.
+ */
+export async function pushRestriction(io: ParleyIo, store: Store, siteId: string, userId: string): Promise<void> {
+  const room = io.of('/').adapter.rooms.get(userRoom(siteId, userId));
+  if (!room || room.size === 0) return;
+  const restriction = restrictionOf(await store.read((tx) => tx.mod.getBan(siteId, userId)), Date.now());
+  for (const id of room) {
+    const local = io.sockets.sockets.get(id);
+    if (!local) continue;
+    local.emit('viewer:update', { ...toViewerSession(local.data.identity, local.data.tokenExpiresAt), restriction });
   }
 }

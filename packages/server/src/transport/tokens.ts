@@ -10,6 +10,10 @@ export interface TokenClaims {
   avatar?: string;
   lvl?: number;
   role?: string;
+  /** The reader's email address, as the host verified it (reply emails, moderation/mail.ts). */
+  email?: string;
+  /** The reader opted in, on the host's side, to an email when someone replies to them. */
+  email_replies?: boolean;
 }
 
 export interface SignOptions {
@@ -44,7 +48,12 @@ const Claims = z.object({
   avatar: z.string().max(2000).optional(),
   lvl: z.number().int().min(0).max(1_000_000).optional(),
   role: z.unknown().optional(),
+  // A malformed address is dropped rather than refusing the token: email is optional, signing in is not.
+  email: z.unknown().optional(),
+  email_replies: z.unknown().optional(),
 });
+
+const EMAIL_ADDRESS = /^[^\s@<>(),;:"]{1,64}@[^\s@<>(),;:"]{1,190}\.[^\s@<>(),;:"]{1,63}$/;
 
 export interface VerifiedToken {
   /** Who the token says; `level` is the token's `lvl` (1 when absent), before any site policy. */
@@ -188,7 +197,7 @@ export function verifyToken(token: string, secret: string, siteId: string): Prom
 function toVerified(payload: unknown): VerifiedToken {
   const claims = Claims.safeParse(payload);
   if (!claims.success) throw new InvalidTokenError('The sign-in token carries malformed claims.');
-  const { sub, exp, name, avatar, lvl, role } = claims.data;
+  const { sub, exp, name, avatar, lvl, role, email, email_replies } = claims.data;
   return {
     identity: {
       id: sub,
@@ -196,6 +205,7 @@ function toVerified(payload: unknown): VerifiedToken {
       avatar: avatar ?? null,
       level: lvl ?? 1,
       role: role === 'moderator' || role === 'admin' ? role : 'reader',
+      ...(typeof email === 'string' && EMAIL_ADDRESS.test(email) && { email: { address: email, replies: email_replies === true } }),
     },
     expiresAt: exp * 1000,
   };

@@ -1,3 +1,4 @@
+import type { ModerationEvent } from '../moderation/events.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '@parley/protocol';
 import type { Server, Socket } from 'socket.io';
 import type { Identity } from '../domain/identity.js';
@@ -7,6 +8,8 @@ import { threadKey } from '../domain/thread-key.js';
 export interface InterServerEvents {
   /** A reader's XP changed on some node: every node re-derives the level of its own sockets of theirs. */
   'parley:refresh-viewer': (site: string, userId: string) => void;
+  /** A moderation event committed on some node: every node's console streams and the reader's sockets there. */
+  'parley:moderation': (event: ModerationEvent) => void;
   /**
    * Sockets of the asking node just synced a thread's presence (keyed `<site>:<id>`): every other node
    * sends them its own state of that thread, as a full `presence:state` (CLUSTER-7). Nobody waits for
@@ -27,6 +30,11 @@ export interface SocketData {
    * set by the first middleware on every (re)connect; what per-address limits count.
    */
   clientAddress?: string;
+  /**
+   * When this connection first joined each thread (server clock, ms), by thread id: the bound of a
+   * post's `composeMs` (moderation/spam.ts) — a reader cannot have been writing longer than that.
+   */
+  joinedAt?: Map<string, number>;
 }
 
 export type ParleyIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -2,7 +2,7 @@ import type { FlagReason, Reaction } from '@parley/protocol';
 
 export type CommentAction =
   | { type: 'react'; value: Reaction | null }
-  | { type: 'reply'; body: string }
+  | { type: 'reply'; body: string; composeMs?: number | undefined }
   | { type: 'edit'; body: string }
   | { type: 'delete' }
   | { type: 'hide'; hidden: boolean }

@@ -7,7 +7,7 @@
  *
  * @csspart comment-main - the comment's own content (avatar, meta, body, actions).
  * @csspart avatar - the picture, or the initials circle.
- * @csspart author-name - @csspart level - @csspart time - @csspart edited - @csspart reply-to
+ * @csspart author-name - @csspart level - @csspart time - @csspart edited - @csspart reply-to - @csspart awaiting-review
  * @csspart body - the text. @csspart tombstone - "This comment was deleted" / "Hidden by a moderator"
  *   (then `data-hidden`).
  * @csspart like - @csspart dislike - @csspart reply - @csspart edit - @csspart delete - @csspart hide
@@ -123,7 +123,7 @@ export class ParleyComment extends LitElement {
                 ></parley-composer>`
               : nothing}
           ${this.renderProblem(c)}
-          ${c.state === 'sent' && !c.deleted && this.mode !== 'edit' ? this.renderActions(c) : nothing}
+          ${c.state === 'sent' && !c.deleted && !c.held && this.mode !== 'edit' ? this.renderActions(c) : nothing}
           ${this.mode === 'confirm-delete' ? this.renderDeleteConfirmation() : nothing}
           ${this.mode === 'flag' ? renderFlagChooser((reason) => this.finish({ type: 'flag', reason }), () => this.finish(null)) : nothing}
           ${this.mode === 'reply'
@@ -137,7 +137,7 @@ export class ParleyComment extends LitElement {
                 label=${`Reply to ${c.author.name}`}
                 placeholder=${`Reply to ${c.author.name}`}
                 submit-label="Reply"
-                @parley-composer-submit=${(e: ComposerSubmitEvent) => this.finish({ type: 'reply', body: e.body })}
+                @parley-composer-submit=${(e: ComposerSubmitEvent) => this.finish({ type: 'reply', body: e.body, composeMs: e.composeMs })}
                 @parley-composer-cancel=${() => this.finish(null)}
               ></parley-composer>`
             : nothing}
@@ -163,6 +163,7 @@ export class ParleyComment extends LitElement {
       </time>
       ${c.edited && !c.deleted ? html`<span class="dot" aria-hidden="true"></span><span part="edited">edited</span>` : nothing}
       ${this.canModerate ? renderFlagCount(this.flags) : nothing}
+      ${c.held ? html`<span class="dot" aria-hidden="true"></span><span class="delivery" part="awaiting-review">Awaiting review</span>` : nothing}
       ${c.state === 'pending'
         ? html`<span class="dot" aria-hidden="true"></span><span class="delivery" part="delivery">Sending…</span>`
         : nothing}

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import '../index.js';
 import '../composer/define-composer.js';
 import type { ParleyComposer } from './composer.js';
@@ -99,5 +99,26 @@ describe('<parley-composer>', () => {
     await el.updateComplete;
     expect(textarea.value).toBe('from code');
     expect(fired).toEqual([]);
+  });
+
+  it('[SPAM-4] the submit says how long the draft was being written, from its first keystroke; a cleared draft starts again', async () => {
+    let clock = 1000;
+    const now = vi.spyOn(performance, 'now').mockImplementation(() => clock);
+    onTestFinished(() => now.mockRestore());
+    const { el, textarea, submit } = await mount();
+    const times: (number | undefined)[] = [];
+    el.addEventListener('parley-composer-submit', (e) => times.push((e as unknown as { composeMs?: number }).composeMs));
+    await type(el, textarea, 'first');
+    clock += 4000;
+    await type(el, textarea, 'first words');
+    clock += 1500;
+    submit.click();
+    el.clear();
+    await el.updateComplete;
+    clock += 10_000;
+    await type(el, textarea, 'second');
+    clock += 700;
+    submit.click();
+    expect(times).toEqual([5500, 700]);
   });
 });

@@ -19,9 +19,12 @@ import { composerStyles } from './composer.styles.js';
 export class ComposerSubmitEvent extends Event {
   static readonly eventName = 'parley-composer-submit';
   readonly body: string;
-  constructor(body: string) {
+  /** How long the reader was writing: from the first keystroke of this draft to the submit, in ms (a spam hint the server bounds). */
+  readonly composeMs: number | undefined;
+  constructor(body: string, composeMs?: number) {
     super(ComposerSubmitEvent.eventName, { bubbles: false, composed: false });
     this.body = body;
+    this.composeMs = composeMs;
   }
 }
 
@@ -81,6 +84,7 @@ export class ParleyComposer extends LitElement {
   /** Empties the box after a post; focus stays in the box (the Post button it was on disables) [W-C2]. */
   clear(): void {
     this.draft = '';
+    this.startedAt = undefined;
     if (this.shadowRoot?.activeElement) void this.updateComplete.then(() => this.textarea?.focus());
   }
 
@@ -151,8 +155,13 @@ export class ParleyComposer extends LitElement {
     `;
   }
 
+  /** When this draft's first keystroke happened (performance.now()); undefined while empty. */
+  private startedAt: number | undefined;
+
   private onInput(event: Event): void {
     this.draft = (event.target as HTMLTextAreaElement).value;
+    if (!this.draft) this.startedAt = undefined;
+    else this.startedAt ??= performance.now();
   }
 
   private onKeydown(event: KeyboardEvent): void {
@@ -169,7 +178,8 @@ export class ParleyComposer extends LitElement {
     const body = this.draft.trim();
     // Over the limit the server would refuse it: keep the text here instead of a Retry that cannot succeed.
     if (!body || characters(body) > this.maxLength) return;
-    this.dispatchEvent(new ComposerSubmitEvent(body));
+    const composeMs = this.startedAt === undefined ? undefined : Math.min(86_400_000, Math.round(performance.now() - this.startedAt));
+    this.dispatchEvent(new ComposerSubmitEvent(body, composeMs));
   }
 
   private cancel(): void {

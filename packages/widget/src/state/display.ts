@@ -26,6 +26,8 @@ export interface DisplayComment {
   deleted: boolean;
   /** A moderator hid it: shown as "Hidden by a moderator" (the server sends no body). */
   hidden?: boolean;
+  /** Held for a moderator's review: only its author sees it, labelled "Awaiting review". */
+  held?: boolean;
   likes: number;
   dislikes: number;
   myReaction: Reaction | null;
@@ -115,6 +117,7 @@ function confirmedDisplay(view: CommentView, input: DisplayInput): DisplayCommen
     edited: view.editedAt !== null || pendingEdit !== undefined,
     deleted,
     hidden: !deleted && view.hiddenAt != null,
+    ...(view.status === 'held' && { held: true }),
     likes: adjust(view.likes, 'like'),
     dislikes: adjust(view.dislikes, 'dislike'),
     myReaction: reaction,

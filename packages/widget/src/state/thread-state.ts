@@ -49,6 +49,8 @@ export class ThreadState {
     if (result.mode === 'snapshot') {
       this.comments.clear();
       this.comments.addPage(result.page.comments);
+      // The viewer's own comments awaiting review: shown to them alone, not counted.
+      for (const own of result.own ?? []) this.comments.addLive(own, this.sort, false);
       this.nextCursor = result.page.nextCursor;
       this.snapshotSort = result.page.sort;
       this.myReactions.clear();
@@ -77,6 +79,8 @@ export class ThreadState {
       role: session.role,
       level: session.level,
       ...(sameUser ? {} : { reactions: {}, vote: null }),
+      // A moderator banned or suspended the viewer (or lifted it): the composer locks or opens at once.
+      ...(session.restriction !== undefined && { restriction: session.restriction }),
     };
   }
 
@@ -90,6 +94,12 @@ export class ThreadState {
     const view = this.threadView;
     switch (event.type) {
       case 'comment.created':
+        // Approved after review: the author's "awaiting review" copy becomes the published comment.
+        if (this.comments.get(event.comment.id)?.status === 'held') {
+          this.comments.update(event.comment.id, { ...event.comment, status: undefined });
+          if (view) view.commentCount++;
+          return null;
+        }
         if (!this.comments.addLive(event.comment, this.sort)) return null;
         if (view) view.commentCount++;
         return event.comment.author.id === this.viewerId ? null : event.comment;

@@ -395,8 +395,11 @@ export class ThreadStore {
   }
   // ── this reader's mutations ────────────────────────────────────────────────────────────────
 
-  /** Posts a comment (or a reply to `parentId`); returns its requestId, or null for a guest. */
-  post(body: string, parentId: string | null = null): string | null {
+  /**
+   * Posts a comment (or a reply to `parentId`); returns its requestId, or null for a guest.
+   * `composeMs`, how long the reader was writing, is a hint for the server's spam check (SPEC SPAM-4).
+   */
+  post(body: string, parentId: string | null = null, composeMs?: number): string | null {
     const author = this.state.viewer?.user;
     const text = body.trim();
     if (!author || !text) return null;
@@ -408,7 +411,7 @@ export class ThreadStore {
       kind: 'post',
       requestId,
       userId: author.id,
-      input: { requestId, thread: this.thread, parentId, body: text },
+      input: { requestId, thread: this.thread, parentId, body: text, ...(composeMs !== undefined && { composeMs }) },
       author,
       createdAt: this.now(),
       placement: {

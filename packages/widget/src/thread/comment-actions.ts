@@ -10,7 +10,7 @@ export function applyCommentAction(store: ThreadStore, desk: ModerationDesk, eve
       return store.react(commentId, action.value);
     case 'reply':
       stopTyping();
-      return void store.post(action.body, commentId);
+      return void store.post(action.body, commentId, action.composeMs);
     case 'edit':
       return store.edit(commentId, action.body);
     case 'delete':

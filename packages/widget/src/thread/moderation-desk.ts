@@ -89,7 +89,7 @@ export class ModerationDesk implements CommentModeration {
   }
 
   private noticed(notice: ModerationNotice): void {
-    if (notice.thread !== this.store.thread) return;
+    if (notice.type !== 'comment.flagged' || notice.thread !== this.store.thread) return;
     this.liveCounts.set(notice.commentId, Math.max(notice.flags, this.liveCounts.get(notice.commentId) ?? 0));
     this.changed();
   }

@@ -129,6 +129,8 @@ export interface ComposeInput {
   user: AuthorView | null;
   /** 0 when the viewer may comment; otherwise the level that unlocks it. */
   commentLock: number;
+  /** Banned or suspended: the server's words instead of the composer. */
+  restriction: string | null;
   economy: ThreadEconomy | null;
   loginUrl: string;
   /** Who is typing a new comment (not a reply). */
@@ -140,7 +142,13 @@ export interface ComposeInput {
 /** Above the list: the main composer, or its locked box, or a guest's sign-in; then who is typing. */
 export function renderCompose(c: ComposeInput): TemplateResult {
   return html`<div class="compose">
-    ${c.user && c.commentLock > 0
+    ${c.user && c.restriction
+      ? html`<div class="locked" part="locked restricted" role="status">
+          <p class="locked-title">Add your comment</p>
+          <textarea class="locked-input" aria-label="Add your comment" disabled></textarea>
+          <p class="lock-reason" part="lock-reason">${c.restriction}</p>
+        </div>`
+      : c.user && c.commentLock > 0
       ? renderLocked(c.user, c.commentLock)
       : c.user
       ? html`${renderComposeAs(c.user)}

@@ -342,6 +342,7 @@ export class ParleyThread extends LitElement {
       ${renderCompose({
               user: viewer?.user ?? null,
               commentLock: access.lockedFrom('comment'),
+              restriction: viewer?.restriction?.message ?? null,
               economy,
               loginUrl: this.loginUrl,
               typing: this.liveRoom.typing.get(''),
@@ -373,7 +374,7 @@ export class ParleyThread extends LitElement {
 
   private readonly onComposerSubmit = (event: ComposerSubmitEvent): void => {
     this.liveRoom.stopTyping();
-    if (this.session?.store.post(event.body)) (event.target as ParleyComposer).clear();
+    if (this.session?.store.post(event.body, null, event.composeMs)) (event.target as ParleyComposer).clear();
   };
 
   /** Actions from `<parley-comment>` elements bubble up to the list. */

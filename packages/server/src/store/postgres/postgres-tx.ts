@@ -16,6 +16,7 @@ import type {
   TransferRecord,
 } from '../ledger-types.js';
 import type { FlagRecord } from '../moderation-store.js';
+import { ModQueries, modSql } from '../mod-queries.js';
 import type { NotesStats } from '../notes-store.js';
 import { isReaction, isVote, toComment, toThread, type CommentRow, type ThreadRow } from '../sqlite/rows.js';
 import type {
@@ -29,6 +30,7 @@ import type {
   ThreadRecord,
   WriteTx,
 } from '../types.js';
+import { PgDeliveries } from './pg-deliveries.js';
 
 /** Runs one statement on the transaction's connection. */
 export type Query = <R extends QueryResultRow>(text: string, values?: unknown[]) => Promise<{ rows: R[]; rowCount: number }>;
@@ -393,6 +395,13 @@ export class PostgresTx implements WriteTx {
   /** Per thread, the newest note id `listNoteUpdates` returned: what a replacement may delete. */
   private readonly listedNotes = new Map<string, number>();
   readonly ledger = new PgLedger((write) => this.check(write));
+  /** The notification outbox and readers' email preferences (pg-deliveries.ts). */
+  readonly deliveries = new PgDeliveries((write) => this.check(write));
+
+  readonly mod = new ModQueries(async (write, name, params) => {
+    const { rows, rowCount } = await this.check(write)<Record<string, unknown>>(modSql[name], params);
+    return { rows, changes: rowCount };
+  }, toComment);
 
   constructor(
     private readonly query: Query,

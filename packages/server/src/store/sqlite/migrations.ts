@@ -6,6 +6,8 @@ import { economyMigration } from './migration-economy.js';
 import { identityMigration } from './migration-identity.js';
 import { moderationMigration } from './migration-moderation.js';
 import { notesMigration } from './migration-notes.js';
+import { premodMigration } from './migration-premod.js';
+import { notifyMigration } from './migration-notify.js';
 import { settlementMigration } from './migration-settlement.js';
 import { threadsMigration } from './migration-threads.js';
 
@@ -103,6 +105,9 @@ CREATE INDEX requests_created_at ON requests (created_at);
   moderationMigration,
   threadsMigration,
   settlementMigration,
+  premodMigration,
+  // 8 is pre-moderation (branch mod); 9 is the notification outbox, numbered so both merge in any order.
+  notifyMigration,
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

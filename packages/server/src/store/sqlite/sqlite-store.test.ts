@@ -1,3 +1,4 @@
+import { describeDeliveryConformance } from '../delivery-conformance.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ function tempDir(): string {
 describeStoreConformance('sqlite in memory', async () => SqliteStore.open({ path: ':memory:' }));
 describeStoreConformance('sqlite file', async () => SqliteStore.open({ path: join(tempDir(), 'parley.db') }));
 describeNotesConformance('sqlite in memory', async () => SqliteStore.open({ path: ':memory:' }));
+describeDeliveryConformance('sqlite file', async () => SqliteStore.open({ path: join(tempDir(), 'parley.db') }));
 
 describe('SqliteStore on disk', () => {
   it('creates missing directories, uses WAL, and migrates to the latest version', async () => {

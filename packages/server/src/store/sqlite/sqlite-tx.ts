@@ -21,6 +21,8 @@ import { sqliteModeration } from './moderation-sql.js';
 import type { FlagRecord } from '../moderation-store.js';
 import type { Statements } from './statements.js';
 import { SqliteLedger } from './sqlite-ledger.js';
+import { SqliteDeliveries } from './notify-sql.js';
+import { ModQueries } from '../mod-queries.js';
 
 /**
  * One transaction's view of the SQLite connection. The store opens and closes the transaction;
@@ -32,6 +34,13 @@ export class SqliteTx implements WriteTx {
   private readonly listedNotes = new Map<string, number>();
   /** The Twei ledger, bound to this transaction. */
   readonly ledger = new SqliteLedger((write) => this.check(write));
+  /** The notification outbox and readers' email preferences, bound to this transaction. */
+  readonly deliveries = new SqliteDeliveries((write) => this.check(write));
+  readonly mod = new ModQueries(async (write, name, params) => {
+    const statement = this.check(write)[`mod_${name}`];
+    if (statement.reader) return { rows: statement.all(...params) as Record<string, unknown>[], changes: 0 };
+    return { rows: [], changes: statement.run(...params).changes };
+  }, toComment);
 
   constructor(
     private readonly st: Statements,

@@ -2,12 +2,21 @@ import type { Database, Statement } from 'better-sqlite3';
 import { identitySql } from './identity-sql.js';
 import { ledgerSql } from './ledger-sql.js';
 import { moderationSql } from './moderation-sql.js';
+import { notifySql } from './notify-sql.js';
+import { modSql } from '../mod-queries.js';
+
+/** The shared moderation statements, `$n` → `?` (each is used once, in order). */
+const modSqlite = Object.fromEntries(Object.entries(modSql).map(([name, text]) => [`mod_${name}`, text.replace(/\$\d+/g, '?')])) as {
+  [K in keyof typeof modSql as `mod_${K}`]: string;
+};
 
 /** Every statement the SQLite store runs, by name. */
 export const sql = {
   ...ledgerSql,
   ...identitySql,
   ...moderationSql,
+  ...notifySql,
+  ...modSqlite,
   getThread: 'SELECT * FROM threads WHERE id = ?',
   insertThread: `INSERT INTO threads (id, site, origin, title, url, created_at) VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO NOTHING`,

@@ -1,0 +1,82 @@
+/**
+ * Moderation across two real nodes joined by the real Redis (one SQLite file): a ban made through
+ * one node's console reaches the reader's socket on the other node at once, the other node's
+ * console stream hears it, and the console session signed by one node is valid on the other.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JoinResult, ViewerSession } from '@parley/protocol';
+import { Redis } from 'ioredis';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { call, okData, startTestServer, TEST_SECRET, TEST_SITE, type TestServer } from '../test-helpers.js';
+
+const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+const ADMIN_KEY = 'cluster-admin-key-0123456789';
+
+async function twoNodes(): Promise<[TestServer, TestServer]> {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-mod-redis-'));
+  const redisPrefix = `parley-mod-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const options = {
+    dbPath: join(dir, 'parley.db'),
+    redisUrl: REDIS_URL,
+    redisPrefix,
+    sites: [{ id: TEST_SITE, secret: TEST_SECRET, origins: ['same-origin'], adminKey: ADMIN_KEY }],
+  };
+  const a = await startTestServer(options);
+  const b = await startTestServer({ ...options, threads: [] });
+  onTestFinished(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${redisPrefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+  });
+  for (let i = 0; i < 200 && ((await a.io.of('/').adapter.serverCount()) < 2 || (await b.io.of('/').adapter.serverCount()) < 2); i++) {
+    await new Promise((next) => setTimeout(next, 25));
+  }
+  return [a, b];
+}
+
+/** The first server-sent event named `name` on `url`'s stream. */
+async function firstEvent(url: string, cookie: string, name: string): Promise<{ started: Promise<void>; event: Promise<unknown> }> {
+  const controller = new AbortController();
+  onTestFinished(() => controller.abort());
+  const response = await fetch(url, { headers: { cookie }, signal: controller.signal });
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  const event = (async () => {
+    let text = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error('stream ended');
+      text += decoder.decode(value);
+      const match = new RegExp(`event: ${name.replace('.', '\\.')}\\ndata: (.*)\\n`).exec(text);
+      if (match?.[1]) return JSON.parse(match[1]) as unknown;
+    }
+  })();
+  return { started: Promise.resolve(), event };
+}
+
+describe('moderation across nodes (real Redis)', () => {
+  it('[BAN-4] [CON-1] a ban through node A reaches the reader on node B at once; B\'s console stream hears it; A\'s session works on B', async () => {
+    const [a, b] = await twoNodes();
+    const reader = await b.connect(await b.token('zed', { lvl: 20 }));
+    okData(await call<JoinResult>(reader, 'thread:join', { thread: 't' }));
+    const signIn = await fetch(`${a.url}/admin/api/session`, { method: 'POST', body: JSON.stringify({ credential: ADMIN_KEY }) });
+    const { csrf } = (await signIn.json()) as { csrf: string };
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const stream = await firstEvent(`${b.url}/admin/api/stream`, cookie, 'reader.banned');
+    const told = new Promise<ViewerSession>((resolve) => reader.once('viewer:update', resolve));
+    const banned = await fetch(`${a.url}/admin/api/actions`, {
+      method: 'POST',
+      headers: { cookie, 'X-Parley-CSRF': csrf, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ items: [{ action: 'ban', userId: 'zed', kind: 'suspend', durationMs: 3_600_000, reason: 'cooling off' }] }),
+    });
+    expect(banned.status).toBe(200);
+    expect((await told).restriction).toMatchObject({ kind: 'suspend', reason: 'cooling off' });
+    expect(await stream.event).toMatchObject({ site: TEST_SITE, userId: 'zed', kind: 'suspend', by: { role: 'key' } });
+    const refused = await call(reader, 'comment:post', { requestId: 'r-zed-1', thread: 't', body: 'still here' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'suspended' } });
+  });
+});

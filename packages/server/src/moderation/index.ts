@@ -1,0 +1,3 @@
+export * from './verdict.js';
+export * from './events.js';
+export { ModerationHub } from './hub.js';
