@@ -11,6 +11,7 @@ import type { Store } from './store/types.js';
 import { attachRealtime } from './realtime/index.js';
 import { Dispatcher } from './transport/dispatcher.js';
 import { createHttpHandler } from './transport/http-routes.js';
+import { threadPageHandler } from './transport/thread-page.js';
 import { originGuards } from './sites/origins.js';
 import { listenForViewerRefreshes, refreshViewer, watchSessions } from './transport/session.js';
 import { connectRedis } from './cluster/redis.js';
@@ -97,6 +98,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
         store: await store.read(async () => true).catch(() => false),
         ...(redis && { redis: await redis.ready() }),
       }),
+      threadPage: threadPageHandler({ ctx, sites: config.sites, logger, trustProxy: config.trustProxy, guestReads: () => limits?.readsPerGuestIp ?? null }),
       admin: { ctx, broadcastGates: (site, update) => io.to(roomOf(site, update.thread)).emit('thread:gates', update) },
     }),
   );
