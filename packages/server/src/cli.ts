@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { gatesCommand, GatesRefused, gatesUsage, GatesUsageError } from './cli-gates.js';
 import { auditCommand } from './cli-audit.js';
 import { threadsCommand, threadsUsage } from './cli-threads.js';
+import { exportCommand, exportUsage, importCommand, importUsage, PortingUsageError } from './cli-porting.js';
 import { DEV_SECRET, type ParleyServerOptions } from './config.js';
 import { ConfigFileError, loadConfigFile, secretOf } from './sites/config-file.js';
 import { SiteConfigError } from './sites/site-config.js';
@@ -25,6 +26,8 @@ Commands:
   gates     read or change a thread's level gates (admin)
   migrate   create or upgrade the database, then exit
   audit     check that the Twei ledger and every bought report add up
+  import    read a Disqus, WordPress or Parley export into a site (no Twei moves)
+  export    write a site's discussions as a parley-export file
 
 Run "parley <command> --help" for a command's options.`,
   serve: `Usage: parley serve [options]
@@ -55,6 +58,8 @@ Run "parley <command> --help" for a command's options.`,
   Secret: env PARLEY_SECRET (the development secret when unset).`,
   gates: gatesUsage,
   threads: threadsUsage,
+  import: importUsage,
+  export: exportUsage,
   migrate: `Usage: parley migrate [--db <file> | --database-url <url>]
 
   --db <file>          SQLite database file (env PARLEY_DB, default ./data/parley.db)
@@ -187,6 +192,8 @@ const commands = new Map<string, (args: string[]) => Promise<void>>([
   ['gates', (args) => gatesCommand(args)],
   ['threads', (args) => threadsCommand(args)],
   ['audit', (args) => auditCommand(args)],
+  ['import', async (args) => void (await importCommand(args))],
+  ['export', (args) => exportCommand(args)],
 ]);
 
 async function main(argv: string[]): Promise<void> {
@@ -212,6 +219,10 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof GatesRefused) {
     console.error(`parley: ${error.message}`);
     process.exit(1);
+  }
+  if (error instanceof PortingUsageError) {
+    console.error(`parley: ${error.message}`);
+    process.exit(2);
   }
   const usageProblem = error instanceof UsageError || error instanceof GatesUsageError || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
   if (usageProblem) {

@@ -12,6 +12,7 @@ import type { LedgerReadTx, LedgerWriteTx } from './ledger-types.js';
 import type { IdentityReadTx, IdentityWriteTx } from './identity-store.js';
 import type { NotesReadTx, NotesWriteTx } from './notes-store.js';
 import type { ModerationReadTx, ModerationWriteTx } from './moderation-store.js';
+import type { PortingReadTx, PortingWriteTx } from './porting-store.js';
 
 /** How a thread came to exist (SPEC THREAD-1): a host's signed claim, the admin API/CLI, or paste-and-go. */
 export type ThreadOrigin = 'claim' | 'admin' | 'auto' | 'legacy';
@@ -82,6 +83,8 @@ export interface CountDelta {
 export interface ReadTx extends NotesReadTx, IdentityReadTx, ModerationReadTx {
   /** The Twei ledger, read side (store/ledger-types.ts). */
   readonly ledger: LedgerReadTx;
+  /** Import, export, readers' rights, counts (store/porting-store.ts). */
+  readonly porting: PortingReadTx;
   getThread(id: string): Promise<ThreadRecord | null>;
   /** A comment of this thread; a comment id from another thread is "not found". */
   getComment(thread: string, id: string): Promise<CommentRecord | null>;
@@ -100,6 +103,7 @@ export interface ReadTx extends NotesReadTx, IdentityReadTx, ModerationReadTx {
 
 export interface WriteTx extends ReadTx, NotesWriteTx, IdentityWriteTx, ModerationWriteTx {
   readonly ledger: LedgerWriteTx;
+  readonly porting: PortingWriteTx;
   /** Creates the thread if it does not exist (title/url are kept from the first call) and returns it. */
   ensureThread(id: string, title: string | null, url: string | null, at: number, options?: NewThreadOptions): Promise<ThreadRecord>;
   /** Changes a thread's title, url or applied claim time; null when it does not exist. */

@@ -341,6 +341,34 @@ CREATE TABLE daily_mint (
 );
 `,
   },
+  {
+    version: 8,
+    name: 'import provenance keys, reader erasures',
+    // As SQLite's migration 8 (sqlite/migration-porting.ts), whose comment says why.
+    sql: `
+CREATE TABLE import_keys (
+  site       TEXT NOT NULL,
+  source     TEXT NOT NULL,
+  source_id  TEXT NOT NULL,
+  thread     TEXT NOT NULL,
+  comment_id TEXT NOT NULL,
+  at         BIGINT NOT NULL,
+  PRIMARY KEY (site, source, source_id)
+);
+CREATE INDEX import_keys_by_thread ON import_keys (thread, comment_id);
+
+CREATE TABLE erasures (
+  site    TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  at      BIGINT NOT NULL,
+  by_whom TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  PRIMARY KEY (site, user_id)
+);
+
+CREATE INDEX comments_by_author ON comments (author_id, created_at);
+`,
+  },
 ];
 
 export const pgLatestVersion = pgMigrations.reduce((max, m) => Math.max(max, m.version), 0);

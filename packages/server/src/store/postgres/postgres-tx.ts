@@ -3,6 +3,7 @@ import type { QueryResultRow } from 'pg';
 import type { RootPosition } from '../../domain/cursor.js';
 import { siteOfKey } from '../../domain/thread-key.js';
 import type { ThreadSettings } from '../identity-store.js';
+import { PgPorting } from './porting-pg.js';
 import type {
   CategoryFlows,
   DailyCounter,
@@ -393,6 +394,8 @@ export class PostgresTx implements WriteTx {
   /** Per thread, the newest note id `listNoteUpdates` returned: what a replacement may delete. */
   private readonly listedNotes = new Map<string, number>();
   readonly ledger = new PgLedger((write) => this.check(write));
+  /** Import, export, readers' rights, counts (store/porting-store.ts). */
+  readonly porting = new PgPorting((write) => this.check(write));
 
   constructor(
     private readonly query: Query,

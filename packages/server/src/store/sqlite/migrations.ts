@@ -6,6 +6,7 @@ import { economyMigration } from './migration-economy.js';
 import { identityMigration } from './migration-identity.js';
 import { moderationMigration } from './migration-moderation.js';
 import { notesMigration } from './migration-notes.js';
+import { portingMigration } from './migration-porting.js';
 import { settlementMigration } from './migration-settlement.js';
 import { threadsMigration } from './migration-threads.js';
 
@@ -103,6 +104,7 @@ CREATE INDEX requests_created_at ON requests (created_at);
   moderationMigration,
   threadsMigration,
   settlementMigration,
+  portingMigration,
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

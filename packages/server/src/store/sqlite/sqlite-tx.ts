@@ -21,6 +21,7 @@ import { sqliteModeration } from './moderation-sql.js';
 import type { FlagRecord } from '../moderation-store.js';
 import type { Statements } from './statements.js';
 import { SqliteLedger } from './sqlite-ledger.js';
+import { SqlitePorting } from './porting-sql.js';
 
 /**
  * One transaction's view of the SQLite connection. The store opens and closes the transaction;
@@ -32,6 +33,8 @@ export class SqliteTx implements WriteTx {
   private readonly listedNotes = new Map<string, number>();
   /** The Twei ledger, bound to this transaction. */
   readonly ledger = new SqliteLedger((write) => this.check(write));
+  /** Import, export, readers' rights, counts (store/porting-store.ts). */
+  readonly porting = new SqlitePorting((write) => this.check(write));
 
   constructor(
     private readonly st: Statements,

@@ -2,12 +2,14 @@ import type { Database, Statement } from 'better-sqlite3';
 import { identitySql } from './identity-sql.js';
 import { ledgerSql } from './ledger-sql.js';
 import { moderationSql } from './moderation-sql.js';
+import { portingSql } from './porting-sql.js';
 
 /** Every statement the SQLite store runs, by name. */
 export const sql = {
   ...ledgerSql,
   ...identitySql,
   ...moderationSql,
+  ...portingSql,
   getThread: 'SELECT * FROM threads WHERE id = ?',
   insertThread: `INSERT INTO threads (id, site, origin, title, url, created_at) VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO NOTHING`,
