@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { gatesCommand, GatesRefused, gatesUsage, GatesUsageError } from './cli-gates.js';
 import { auditCommand } from './cli-audit.js';
 import { threadsCommand, threadsUsage } from './cli-threads.js';
+import { readerCommand, readerUsage } from './cli-reader.js';
 import { exportCommand, exportUsage, importCommand, importUsage, PortingUsageError } from './cli-porting.js';
 import { DEV_SECRET, type ParleyServerOptions } from './config.js';
 import { ConfigFileError, loadConfigFile, secretOf } from './sites/config-file.js';
@@ -28,6 +29,7 @@ Commands:
   audit     check that the Twei ledger and every bought report add up
   import    read a Disqus, WordPress or Parley export into a site (no Twei moves)
   export    write a site's discussions as a parley-export file
+  reader    export everything held about a reader, or erase them (admin)
 
 Run "parley <command> --help" for a command's options.`,
   serve: `Usage: parley serve [options]
@@ -60,6 +62,7 @@ Run "parley <command> --help" for a command's options.`,
   threads: threadsUsage,
   import: importUsage,
   export: exportUsage,
+  reader: readerUsage,
   migrate: `Usage: parley migrate [--db <file> | --database-url <url>]
 
   --db <file>          SQLite database file (env PARLEY_DB, default ./data/parley.db)
@@ -194,6 +197,7 @@ const commands = new Map<string, (args: string[]) => Promise<void>>([
   ['audit', (args) => auditCommand(args)],
   ['import', async (args) => void (await importCommand(args))],
   ['export', (args) => exportCommand(args)],
+  ['reader', (args) => readerCommand(args)],
 ]);
 
 async function main(argv: string[]): Promise<void> {

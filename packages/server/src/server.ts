@@ -98,6 +98,8 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
         ...(redis && { redis: await redis.ready() }),
       }),
       admin: { ctx, broadcastGates: (site, update) => io.to(roomOf(site, update.thread)).emit('thread:gates', update) },
+      rights: { ctx, logger, broadcastEvents: (site, thread, events) => io.to(roomOf(site, thread)).emit('thread:events', events) },
+      counts: { ctx },
     }),
   );
   const io: ParleyIo = new Server(http, {

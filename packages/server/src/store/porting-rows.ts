@@ -20,7 +20,7 @@ export const toTransferRecord = (row: TransferRow): TransferRecord => ({
   from: row.from_account,
   to: row.to_account,
   amount: Number(row.amount),
-  category: row.category as LedgerCategory | 'debt',
+  category: row.category as LedgerCategory | 'debt' | 'erasure',
   thread: row.thread,
   ref: row.ref,
   requestId: row.request_id,

@@ -98,6 +98,8 @@ export interface PortingWriteTx extends PortingReadTx {
    * and `replyToName` of every reply to them; returns how many comments were anonymised.
    */
   anonymiseAuthor(site: string, userId: string): Promise<number>;
+  /** Drops the words a moderator's hide kept aside (erasure: a tombstone keeps nothing). */
+  forgetHiddenBody(thread: string, commentId: string): Promise<void>;
   /** Replaces a stored event (same thread and seq) by a redacted copy. */
   rewriteEvent(thread: string, event: ThreadEvent): Promise<void>;
   /** Deletes the owner's request records (their stored results may name them); returns how many. */

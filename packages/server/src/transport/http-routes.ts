@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResolvedConfig } from '../config.js';
 import { handleAdminRequest, type AdminDeps } from './admin-routes.js';
+import { handleCountsRequest, type CountsDeps } from './counts-route.js';
+import { handleRightsRequest, type RightsDeps } from './rights-routes.js';
 import { sendJson } from './http-json.js';
 import { isWidgetPath, serveWidgetFile } from './widget-files.js';
 
@@ -15,6 +17,10 @@ export interface HttpDeps {
   ready?: () => Promise<Record<string, boolean>>;
   /** The admin endpoint (thread gates); absent, `/admin/` is not served. */
   admin?: AdminDeps;
+  /** Readers' rights (export, erasure) under `/admin/sites/:site/readers/`; absent, not served. */
+  rights?: RightsDeps;
+  /** `GET /counts` for `<parley-count>`; absent, not served. */
+  counts?: CountsDeps;
 }
 
 /**
@@ -28,6 +34,11 @@ export function createHttpHandler(deps: HttpDeps) {
     if (config.onRequest && (await config.onRequest(req, res))) return;
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (deps.admin && pathname.startsWith('/admin/') && (await handleAdminRequest(req, res, pathname, deps.admin))) return;
+    if (deps.rights && pathname.startsWith('/admin/') && (await handleRightsRequest(req, res, pathname, deps.rights))) return;
+    if (deps.counts && pathname === '/counts') {
+      await handleCountsRequest(req, res, new URL(req.url ?? '/', 'http://localhost'), deps.counts);
+      return;
+    }
     const readOnly = req.method === 'GET' || req.method === 'HEAD';
     if (readOnly && pathname === '/health') {
       sendJson(res, 200, { ok: true, uptimeMs: Date.now() - deps.startedAt, site: config.siteId, ...deps.stats() });

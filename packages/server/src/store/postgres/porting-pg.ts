@@ -163,6 +163,10 @@ export class PgPorting implements PortingWriteTx {
     return rowCount;
   }
 
+  async forgetHiddenBody(thread: string, commentId: string): Promise<void> {
+    await this.use(true)('DELETE FROM hidden_bodies WHERE thread = $1 AND comment_id = $2', [thread, commentId]);
+  }
+
   async rewriteEvent(thread: string, event: ThreadEvent): Promise<void> {
     await this.use(true)('UPDATE events SET payload = $1 WHERE thread = $2 AND seq = $3', [JSON.stringify(event), thread, event.seq]);
   }

@@ -35,8 +35,9 @@ export const portingSql = {
   portEventsForRewrite: 'SELECT payload FROM events WHERE thread = ? AND seq > ? ORDER BY seq LIMIT ?',
   portAnonymise: `UPDATE comments SET author_name = '', author_avatar = NULL
     WHERE author_id = ? AND thread LIKE ? ESCAPE '\\'`,
-  portAnonymiseReplyTo: `UPDATE comments SET reply_to_name = ''
-    WHERE thread LIKE ? ESCAPE '\\' AND reply_to_id IN (SELECT id FROM comments WHERE author_id = ? AND thread LIKE ? ESCAPE '\\')`,
+  // Replies to one erased comment: same thread and root, found through comments_replies.
+  portAnonymiseReplyTo: "UPDATE comments SET reply_to_name = '' WHERE thread = ? AND root_id = ? AND depth > 0 AND reply_to_id = ? AND reply_to_name <> ''",
+  portForgetHidden: 'DELETE FROM hidden_bodies WHERE thread = ? AND comment_id = ?',
   portRewriteEvent: 'UPDATE events SET payload = ? WHERE thread = ? AND seq = ?',
   portDeleteRequests: 'DELETE FROM requests WHERE user_id = ?',
   portDeleteReadSessions: 'DELETE FROM read_sessions WHERE account = ?',
@@ -154,8 +155,12 @@ export class SqlitePorting implements PortingWriteTx {
   async anonymiseAuthor(site: string, userId: string): Promise<number> {
     const st = this.use(true);
     const pattern = siteKeyPattern(site);
-    st.portAnonymiseReplyTo.run(pattern, userId, pattern);
+    for (const c of st.portCommentsByAuthor.all(userId, pattern) as CommentRow[]) st.portAnonymiseReplyTo.run(c.thread, c.root_id, c.id);
     return st.portAnonymise.run(userId, pattern).changes;
+  }
+
+  async forgetHiddenBody(thread: string, commentId: string): Promise<void> {
+    this.use(true).portForgetHidden.run(thread, commentId);
   }
 
   async rewriteEvent(thread: string, event: ThreadEvent): Promise<void> {
