@@ -29,6 +29,11 @@ function publisherSite(parleyUrl: () => string): Promise<{ server: Server; origi
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token }));
         return;
       }
+      if (url.pathname === '/site.css') {
+        // The publisher's own type, which the widget takes when told `--parley-font: inherit` [W-A11Y3].
+        res.writeHead(200, { 'content-type': 'text/css' }).end('body { font-family: Georgia, serif; } parley-thread { --parley-font: inherit; }');
+        return;
+      }
       const origin = `http://${req.headers.host}`;
       const threadToken = await signThreadClaim(SECRET, { thread: THREAD, title: 'The museum reopens', url: `${origin}/article`, author: 'editor' }, { audience: 'culture' });
       // A strict policy, as the README promises works: no inline styles or scripts anywhere [W-A11Y1].
@@ -36,6 +41,7 @@ function publisherSite(parleyUrl: () => string): Promise<{ server: Server; origi
       const csp = `default-src 'none'; script-src ${parley}; style-src 'self'; connect-src 'self' ${parley} ${parley.replace('http', 'ws')}; img-src 'self' data:`;
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp }).end(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>The museum reopens</title>
+<link rel="stylesheet" href="/site.css">
 <script type="module" src="${parleyUrl()}/parley.js"></script></head>
 <body><article id="story"><h1>The museum reopens</h1><p>After three years of work the city museum opens its doors again.</p></article>
 <parley-thread server="${parleyUrl()}" site="culture" thread="${THREAD}" thread-token="${threadToken}" auth-url="/parley-token" comment-level="99"></parley-thread>
@@ -107,6 +113,15 @@ describe('a publisher page on another origin, set up as the README says', () => 
     // (The e2e typecheck has no DOM lib: the element is typed by the little used of it.)
     type Styled = { ownerDocument: { defaultView: { getComputedStyle(el: unknown): { backgroundColor: string } } } };
     expect(await avatar.evaluate((el: Styled) => el.ownerDocument.defaultView.getComputedStyle(el).backgroundColor)).not.toBe('rgba(0, 0, 0, 0)');
+  });
+
+  it('[W-A11Y3] `--parley-font: inherit` sets the widget in the page\'s own font', async () => {
+    const ana = await open('ana');
+    type Fonted = { ownerDocument: { defaultView: { getComputedStyle(el: unknown): { fontFamily: string } } } };
+    const fontOf = (el: Fonted) => el.ownerDocument.defaultView.getComputedStyle(el).fontFamily;
+    expect(await ana.page.locator('body').evaluate(fontOf)).toBe('Georgia, serif');
+    expect(await ana.page.locator('textarea[part~="composer-input"]').evaluate(fontOf)).toBe('Georgia, serif');
+    expect(await ana.page.locator('button[part~="composer-submit"]').evaluate(fontOf)).toBe('Georgia, serif');
   });
 
   it('[W-CM1] a long unbroken name wraps inside its comment: the widget keeps its width', async () => {

@@ -108,8 +108,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<ParleyServer
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
-  const port = Number(process.env.PORT ?? 4000);
-  const server = await startDemo({ port, host: process.env.HOST ?? '127.0.0.1', dbPath: process.env.PARLEY_DB });
+  const port = Number(process.env.PARLEY_PORT ?? process.env.PORT ?? 4000);
+  const server = await startDemo({ port, host: process.env.PARLEY_HOST ?? process.env.HOST ?? '127.0.0.1', dbPath: process.env.PARLEY_DB });
   console.log(`Parley demo: open ${server.url.replace('127.0.0.1', 'localhost')}/ (Ctrl+C to stop)`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

@@ -218,6 +218,18 @@ export class SiteDirectory {
     return this.sites.length === 1 ? this.sites[0] : undefined;
   }
 
+  /**
+   * The site a page belongs to when it names none [SITE-4]: the only site hosted, or else the one
+   * site whose `origins` list this Origin explicitly (`*` and `same-origin` never choose a site for
+   * a page). Two sites listing the same Origin choose none: the page must say which.
+   */
+  implicit(origin: string | undefined, allowed: (site: Site, origin: string) => boolean): Site | undefined {
+    if (this.sites.length === 1) return this.sites[0];
+    if (origin === undefined) return undefined;
+    const listing = this.sites.filter((site) => allowed(site, origin));
+    return listing.length === 1 ? listing[0] : undefined;
+  }
+
   /** The site of an in-process identity (seeding, tests), which may not name one. */
   of(identity: { site?: string } | null): Site | undefined {
     return identity?.site === undefined ? this.sites[0] : this.byId.get(identity.site);

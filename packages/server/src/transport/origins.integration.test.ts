@@ -289,8 +289,11 @@ describe('[ORIGIN-5] a refusal names the origin, the site and the fix, and is lo
     expect(JSON.parse(nulled.body)).toEqual({ code: 'origin_not_allowed', message: expect.stringContaining('only http(s) page origins can be allowed') });
     const unknown = await client(server.url, { origin: ALLOWED, site: 'shop' });
     expect(unknown.error?.data).toEqual({ code: 'unknown_site', message: expect.stringContaining('Site "shop" is not hosted on this server') });
-    const unnamed = await client(server.url, { origin: ALLOWED });
-    expect(unnamed.error?.data).toEqual({ code: 'unknown_site', message: expect.stringContaining('`site` attribute') });
+    const unnamed = await client(server.url, { origin: 'https://elsewhere.example' });
+    expect(unnamed.error).toBeDefined();
+    const twice = await startTestServer({ sites: [news(), blog({ origins: [BLOG, ALLOWED] })] });
+    const ambiguous = await client(twice.url, { origin: ALLOWED });
+    expect(ambiguous.error?.data).toEqual({ code: 'unknown_site', message: expect.stringContaining('`site` attribute') });
   });
 
   it('[ORIGIN-5] the Engine.IO refusal of a poll answers 403 with the same code and a message naming origin and site', async () => {
@@ -325,5 +328,25 @@ describe('[ORIGIN-5] a refusal names the origin, the site and the fix, and is lo
     const logged = JSON.stringify(logger.warnings);
     expect(logged).not.toContain(token.split('.')[2]);
     expect(logged).not.toContain(forged.split('.')[2]);
+  });
+});
+
+describe('[SITE-4] a page may omit `site` when its Origin names one hosted site', () => {
+  it('[SITE-4] with two sites, the Origin one of them lists chooses it: its keys verify the token, the other\'s do not', async () => {
+    const server = await startTestServer({ sites: [news(), blog()] });
+    const token = await server.token('ann');
+    expect((await client(server.url, { origin: ALLOWED, token })).error).toBeUndefined();
+    // The same token from the blog's page: the blog is chosen, and a test-site token is not the blog's.
+    const crossed = await client(server.url, { origin: BLOG, token });
+    expect(crossed.error?.data).toMatchObject({ code: 'invalid_token' });
+    // A guest on the blog's page is the blog's guest.
+    expect((await client(server.url, { origin: BLOG })).error).toBeUndefined();
+  });
+
+  it('[SITE-4] two sites listing the same Origin choose none: unknown_site names the origin', async () => {
+    const server = await startTestServer({ sites: [news(), blog({ origins: [BLOG, ALLOWED] })] });
+    const { error } = await client(server.url, { origin: ALLOWED });
+    expect(error?.data).toEqual({ code: 'unknown_site', message: expect.stringContaining('"https://news.example.com"') });
+    expect((await client(server.url, { origin: ALLOWED, site: 'blog' })).error).toBeUndefined();
   });
 });

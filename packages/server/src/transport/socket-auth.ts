@@ -2,7 +2,7 @@ import { ErrorCodes, type ErrorCode } from '@parley/protocol';
 import type { ExtendedError } from 'socket.io';
 import type { Logger } from '../logger.js';
 import { authenticate } from '../sites/authenticate.js';
-import type { OriginGuards } from '../sites/origins.js';
+import { originExplicitlyAllowed, type OriginGuards } from '../sites/origins.js';
 import type { SiteDirectory } from '../sites/site-config.js';
 import type { Store } from '../store/types.js';
 import { InvalidTokenError } from './tokens.js';
@@ -44,11 +44,13 @@ export function socketAuth(deps: SocketAuthDeps) {
     if (siteName !== undefined && typeof siteName !== 'string') {
       return refused(ErrorCodes.unknownSite, 'The site must be a string.', null);
     }
-    const site = siteName === undefined || siteName === '' ? deps.sites.only : deps.sites.get(siteName);
+    const site = siteName === undefined || siteName === ''
+      ? deps.sites.implicit(origin, (candidate, from) => originExplicitlyAllowed(candidate, from, socket.handshake.headers.host))
+      : deps.sites.get(siteName);
     if (!site) {
       const message = siteName
         ? `Site ${quoted(siteName)} is not hosted on this server: check the widget's \`site\` attribute against the server's configuration.`
-        : 'Say which site this page belongs to (the widget\'s `site` attribute): this server hosts several.';
+        : `Say which site this page belongs to (the widget's \`site\` attribute): this server hosts several and none of them lists the page's origin ${origin === undefined ? '(none sent)' : quoted(origin)} alone.`;
       return refused(ErrorCodes.unknownSite, message, siteName ? quoted(siteName) : null);
     }
     const originRefusal = deps.origins.bind(socket.conn, site);

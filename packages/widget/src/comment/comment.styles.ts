@@ -89,12 +89,12 @@ export const commentStyles = css`
   }
   .flags {
     font-weight: 600;
-    color: var(--parley-danger, #b42318);
+    color: var(--_danger);
   }
   .hidden-body {
     margin-top: 0.25rem;
     padding-left: 0.5rem;
-    border-left: 2px solid var(--parley-warning, #b54708);
+    border-left: 2px solid var(--_warning);
   }
   .actions {
     display: flex;
@@ -175,7 +175,7 @@ export const commentStyles = css`
   .small.strong {
     border-color: transparent;
     background: var(--_danger);
-    color: #fff;
+    color: var(--_danger-fg);
   }
   .small.primary {
     border-color: transparent;

@@ -14,6 +14,7 @@ const light = css`
   --_muted: var(--parley-muted, #626b7a);
   --_border: var(--parley-border, #e3e6eb);
   --_danger: var(--parley-danger, #c8322a);
+  --_danger-fg: var(--parley-danger-fg, #ffffff);
   --_success: var(--parley-success, #15803d);
   --_warning: var(--parley-warning, #b45309);
   --_skeleton: color-mix(in srgb, var(--_fg) 8%, transparent);
@@ -29,6 +30,8 @@ const dark = css`
   --_muted: var(--parley-muted, #9aa3b2);
   --_border: var(--parley-border, #2b303b);
   --_danger: var(--parley-danger, #f2726a);
+  /* Dark words on the light red of the dark theme: 7.4:1 where white managed 2.84 [W-A11Y2]. */
+  --_danger-fg: var(--parley-danger-fg, #1b0d0c);
   --_success: var(--parley-success, #4ade80);
   --_warning: var(--parley-warning, #fbbf24);
   --_skeleton: color-mix(in srgb, var(--_fg) 10%, transparent);
@@ -39,10 +42,6 @@ export const themeTokens = css`
   :host {
     ${light}
     --_radius: var(--parley-radius, 12px);
-    --_font: var(
-      --parley-font,
-      ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif
-    );
     --_font-size: var(--parley-font-size, 15px);
     --_focus-ring: 0 0 0 3px color-mix(in srgb, var(--_accent) 35%, transparent);
     --_indent: var(--parley-indent, 2.75rem);
@@ -60,7 +59,9 @@ export const themeTokens = css`
 /** Shared by every element: box sizing, buttons that look like text, visible focus. */
 export const baseStyles = css`
   :host {
-    font-family: var(--_font);
+    /* The page's own font unless --parley-font names one [W-A11Y3]: with no fallback, an unset (or
+       \`inherit\`) --parley-font leaves font-family invalid at computed-value time, so it inherits. */
+    font-family: var(--parley-font);
     color: var(--_fg);
   }
   *,

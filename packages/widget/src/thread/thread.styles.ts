@@ -85,7 +85,7 @@ export const threadStyles = css`
   .vote-lock {
     font-size: 0.8125rem;
     font-weight: 600;
-    color: var(--parley-warning);
+    color: var(--_warning);
   }
   .vote.minus[aria-pressed='true'] {
     color: var(--_danger);
@@ -193,10 +193,10 @@ export const threadStyles = css`
     min-width: 0;
   }
   .locked {
-    border: 1px dashed var(--parley-border);
-    border-radius: var(--parley-radius);
+    border: 1px dashed var(--_border);
+    border-radius: var(--_radius);
     padding: 0.75rem 1rem;
-    background: var(--parley-surface);
+    background: var(--_surface);
   }
   .locked .locked-title {
     margin: 0 0 0.5rem;
@@ -207,8 +207,8 @@ export const threadStyles = css`
     min-height: 3rem;
     box-sizing: border-box;
     resize: none;
-    border: 1px solid var(--parley-border);
-    border-radius: var(--parley-radius);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
     background: transparent;
     opacity: 0.6;
     cursor: not-allowed;
@@ -217,11 +217,11 @@ export const threadStyles = css`
   .locked .lock-reason {
     margin: 0.5rem 0 0;
     font-weight: 600;
-    color: var(--parley-warning);
+    color: var(--_warning);
   }
   .locked .lock-level {
     margin: 0.25rem 0 0;
-    color: var(--parley-muted);
+    color: var(--_muted);
     font-size: 0.875em;
   }
   a.button {
