@@ -5,8 +5,8 @@ import { parseArgs } from 'node:util';
 import { gatesCommand, GatesRefused, gatesUsage, GatesUsageError } from './cli-gates.js';
 import { auditCommand } from './cli-audit.js';
 import { threadsCommand, threadsUsage } from './cli-threads.js';
-import { readerCommand, readerUsage } from './cli-reader.js';
-import { exportCommand, exportUsage, importCommand, importUsage, PortingUsageError } from './cli-porting.js';
+import { readerUsage } from './cli-reader.js';
+import { exportUsage, importUsage, PortingUsageError } from './cli-porting.js';
 import { DEV_SECRET, type ParleyServerOptions } from './config.js';
 import { ConfigFileError, loadConfigFile, secretOf } from './sites/config-file.js';
 import { SiteConfigError } from './sites/site-config.js';
@@ -195,9 +195,10 @@ const commands = new Map<string, (args: string[]) => Promise<void>>([
   ['gates', (args) => gatesCommand(args)],
   ['threads', (args) => threadsCommand(args)],
   ['audit', (args) => auditCommand(args)],
-  ['import', async (args) => void (await importCommand(args))],
-  ['export', (args) => exportCommand(args)],
-  ['reader', (args) => readerCommand(args)],
+  // Loaded on use: the XML and HTML parsers are not every command's start-up cost.
+  ['import', async (args) => void (await (await import('./cli-porting-run.js')).importCommand(args))],
+  ['export', async (args) => (await import('./cli-porting-run.js')).exportCommand(args)],
+  ['reader', async (args) => (await import('./cli-reader.js')).readerCommand(args)],
 ]);
 
 async function main(argv: string[]): Promise<void> {

@@ -48,6 +48,13 @@ export interface ImportOptions {
   batchSize?: number;
 }
 
+/**
+ * Longest imported text, in UTF-16 units: other systems allowed longer comments than Parley's 5,000
+ * characters, and those are kept whole up to this; beyond it (a pasted book, a broken record) the
+ * comment is reported, never cut silently. The export format allows the same.
+ */
+export const MAX_IMPORTED_BODY = 20_000;
+
 const emptyReport = (site: string, source: string): ImportReport => ({
   site,
   source,
@@ -223,6 +230,10 @@ export class Importer {
 
   private async storeComment(tx: WriteTx, key: string, record: CommentRecordIn, out: BatchOutcome, bump: (key: Counter) => void, lastChance: boolean): Promise<void> {
     const site = this.site.id;
+    if ((record.hidden?.body ?? record.body).length > MAX_IMPORTED_BODY) {
+      out.unreadable.push({ ref: `${record.source} ${record.sourceId}`, reason: `its text is longer than ${MAX_IMPORTED_BODY} characters` });
+      return;
+    }
     if (await tx.porting.importedComment(site, record.source, record.sourceId)) return bump('alreadyImported');
     if (record.id !== undefined && (await tx.getComment(key, record.id))) return bump('alreadyImported');
 

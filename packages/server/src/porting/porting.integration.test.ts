@@ -191,6 +191,30 @@ describe.each(stores)('import and export on %s', (_name, open) => {
     expect(twice.reactions).toEqual({ imported: 0, alreadyImported: 1 });
   });
 
+  it('[IMPORT-3] a text longer than an imported comment may be is reported, not cut; the rest is imported', async () => {
+    const { store, run } = await fresh(open);
+    const file = join(tempDir(), 'long.xml');
+    const post = (id: number, text: string) =>
+      `<post dsq:id="${id}"><message><![CDATA[<p>${text}</p>]]></message><createdAt>2020-01-01T00:00:0${id}Z</createdAt><author><name>A</name><username>a</username></author><thread dsq:id="1"/></post>`;
+    writeFileSync(file, `<disqus><thread dsq:id="1"><id>long</id></thread>${post(1, 'x'.repeat(20_001))}${post(2, 'short')}</disqus>`);
+    const report = await run(readDisqus(file), 'disqus');
+    expect(report.unreadable).toEqual([{ ref: 'disqus 1', reason: 'its text is longer than 20000 characters' }]);
+    expect((await comments(store, 'long')).map((c) => c.body)).toEqual(['short']);
+  });
+
+  it('[COUNT-1] the counts read finds the threads among many keys in one query, and only those', async () => {
+    const { store, run } = await fresh(open);
+    await run(readWordpress(fixture('wordpress-isso.xml')), 'wordpress');
+    const keys = ['2014/test', 'p-4', 'nope', 'p-6'].map((id) => threadKey('news', id));
+    const found = await store.read((tx) => tx.porting.getThreads([...keys, threadKey('other', '2014/test')]));
+    expect(found.map((t) => [t.id, t.commentCount]).sort()).toEqual([
+      ['news:2014/test', 7],
+      ['news:p-4', 1],
+      ['news:p-6', 0],
+    ]);
+    expect(await store.read((tx) => tx.porting.getThreads([]))).toEqual([]);
+  });
+
   it('[IMPORT-3] a parley-export line that is not JSON or not a record is reported by line number; the rest is imported', async () => {
     const { store, run } = await fresh(open);
     const dir = tempDir();
