@@ -72,6 +72,7 @@ type Counter = 'threadsCreated' | 'threadsExisting' | 'imported' | 'alreadyImpor
 /** What one batch did; merged into the report once its transaction committed. */
 interface BatchOutcome {
   counts: Map<Counter, number>;
+  renamed: Map<string, string>;
   threads: Map<string, string>;
   deferred: CommentRecordIn[];
   orphans: { ref: string; reason: string }[];
@@ -85,6 +86,12 @@ export class Importer {
   /** Skipped posts' parents, so their replies can hang one level up. */
   private readonly skippedParents = new Map<string, string | null>();
   private deferred: CommentRecordIn[] = [];
+  /**
+   * Parley export ids already used by another thread on this server (a site copied into another
+   * site of the same server): the comment gets a new id, and its replies and reactions follow it.
+   * Filled only after the transaction that chose the new id committed.
+   */
+  private readonly renamed = new Map<string, string>();
   private batch: ImportRecord[] = [];
   private readonly batchSize: number;
 
@@ -124,7 +131,7 @@ export class Importer {
     if (records === this.batch) this.batch = [];
     if (records.length === 0) return;
     const outcome = await this.ctx.store.write(async (tx) => {
-      const out: BatchOutcome = { counts: new Map(), threads: new Map(), deferred: [], orphans: [], unreadable: [] };
+      const out: BatchOutcome = { counts: new Map(), renamed: new Map(), threads: new Map(), deferred: [], orphans: [], unreadable: [] };
       for (const record of records) await this.store(tx, record, out, lastChance);
       return out;
     });
@@ -156,6 +163,7 @@ export class Importer {
     r.votes.imported += n('votes');
     r.votes.alreadyImported += n('votesAgain');
     for (const [sourceId, key] of out.threads) this.threads.set(sourceId, key);
+    for (const [from, to] of out.renamed) this.renamed.set(from, to);
     this.deferred.push(...out.deferred);
     r.orphans.push(...out.orphans);
     r.unreadable.push(...out.unreadable);
@@ -211,12 +219,21 @@ export class Importer {
     return key;
   }
 
-  private async findParent(tx: WriteTx, key: string, record: CommentRecordIn): Promise<CommentRecord | null | 'missing'> {
+  /** A Parley export's comment as stored here: kept id, renamed in this run, or renamed by an earlier import of the file. */
+  private async exportedComment(tx: WriteTx, out: BatchOutcome, key: string, id: string): Promise<CommentRecord | null> {
+    const named = `${key}\u0000${id}`;
+    const direct = await tx.getComment(key, out.renamed.get(named) ?? this.renamed.get(named) ?? id);
+    if (direct) return direct;
+    const earlier = await tx.porting.importedComment(this.site.id, 'parley', `${threadIdOf(key)}#${id}`);
+    return earlier && earlier.thread === key ? tx.getComment(key, earlier.commentId) : null;
+  }
+
+  private async findParent(tx: WriteTx, key: string, record: CommentRecordIn, out: BatchOutcome): Promise<CommentRecord | null | 'missing'> {
     let parent = record.parent;
     for (let hops = 0; parent !== null && hops < 1000; hops++) {
       if (record.id !== undefined) {
         // A Parley export names parents by comment id, in the same thread.
-        const found = await tx.getComment(key, parent);
+        const found = await this.exportedComment(tx, out, key, parent);
         return found ?? 'missing';
       }
       const imported = await tx.porting.importedComment(this.site.id, record.source, parent);
@@ -237,7 +254,7 @@ export class Importer {
     if (await tx.porting.importedComment(site, record.source, record.sourceId)) return bump('alreadyImported');
     if (record.id !== undefined && (await tx.getComment(key, record.id))) return bump('alreadyImported');
 
-    let parent = await this.findParent(tx, key, record);
+    let parent = await this.findParent(tx, key, record, out);
     if (parent === 'missing') {
       if (!lastChance) {
         out.deferred.push(record);
@@ -247,7 +264,11 @@ export class Importer {
       parent = null;
     }
 
-    const id = record.id ?? this.ctx.newId();
+    let id = record.id ?? this.ctx.newId();
+    if (record.id !== undefined && (await tx.porting.commentIdTaken(id))) {
+      id = this.ctx.newId();
+      out.renamed.set(`${key}\u0000${record.id}`, id);
+    }
     const placement = placeComment(id, parent && { id: parent.id, rootId: parent.rootId, parentId: parent.parentId, depth: parent.depth, authorName: parent.author.name });
     const seq = await tx.nextSeq(key);
     const words = record.hidden ? record.hidden.body : record.body;
@@ -267,7 +288,7 @@ export class Importer {
   }
 
   private async storeReaction(tx: WriteTx, key: string, record: ReactionRecordIn, out: BatchOutcome, bump: (key: Counter) => void): Promise<void> {
-    const comment = await tx.getComment(key, record.comment);
+    const comment = await this.exportedComment(tx, out, key, record.comment);
     if (!comment) {
       out.unreadable.push({ ref: `reaction of ${record.user}`, reason: `its comment ${record.comment} is not in thread ${threadIdOf(key)}` });
       return;

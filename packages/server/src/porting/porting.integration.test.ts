@@ -215,6 +215,29 @@ describe.each(stores)('import and export on %s', (_name, open) => {
     expect(await store.read((tx) => tx.porting.getThreads([]))).toEqual([]);
   });
 
+  it('[IMPORT-4] [EXPORT-2] an export imported into another site of the same server: comment ids already taken are renamed, replies and reactions follow', async () => {
+    const a = await fresh(open);
+    await a.store.write((tx) => applyThreadSpec(a.ctx, tx, a.site, { id: 'n' }, 'admin', a.ctx.now()));
+    const bella = { ...identity('bella'), site: 'news' };
+    const root = (await postComment(a.ctx, bella, { requestId: 'c1', thread: 'n', body: 'root' })).result.comment;
+    await postComment(a.ctx, bella, { requestId: 'c2', thread: 'n', body: 'reply', parentId: root.id });
+    await reactComment(a.ctx, { ...identity('eli'), site: 'news' }, { requestId: 'r1', thread: 'n', commentId: root.id, value: 'like' });
+    const file = join(tempDir(), 'n.jsonl');
+    writeFileSync(file, await exportText(a.store));
+
+    const copy = resolveSite({ id: 'copy', secret: 'unused' }, { development: true });
+    const report = await new Importer(a.ctx, copy, 'json').run(readParleyJson(file));
+    expect(report.comments.imported).toBe(2);
+    const [copiedRoot, copiedReply] = await a.store.read((tx) => tx.porting.listThreadComments(threadKey('copy', 'n'), 0, 10));
+    expect(copiedRoot?.id).not.toBe(root.id);
+    expect(copiedRoot).toMatchObject({ body: 'root', likes: 1, replyCount: 1 });
+    expect(copiedReply).toMatchObject({ body: 'reply', parentId: copiedRoot?.id, replyToId: copiedRoot?.id });
+    const again = await new Importer(a.ctx, copy, 'json').run(readParleyJson(file));
+    expect(again.comments).toEqual({ imported: 0, alreadyImported: 2 });
+    expect(again.reactions).toEqual({ imported: 0, alreadyImported: 1 });
+    expect(again.unreadable).toEqual([]);
+  });
+
   it('[IMPORT-3] a parley-export line that is not JSON or not a record is reported by line number; the rest is imported', async () => {
     const { store, run } = await fresh(open);
     const dir = tempDir();

@@ -64,6 +64,8 @@ export interface PortingReadTx {
   importedComment(site: string, source: string, sourceId: string): Promise<ImportKey | null>;
   /** Every provenance key of a thread's comments. */
   importKeysOfThread(thread: string): Promise<ImportKey[]>;
+  /** Is this comment id used anywhere on the server (ids are unique across threads and sites)? */
+  commentIdTaken(id: string): Promise<boolean>;
   /** A thread's comments in seq (creation) order, strictly after `afterSeq`. */
   listThreadComments(thread: string, afterSeq: number, limit: number): Promise<CommentRecord[]>;
   listThreadReactions(thread: string): Promise<ReactionRow[]>;

@@ -47,6 +47,10 @@ export class PgPorting implements PortingWriteTx {
     return (await this.rows<KeyRow>(false, 'SELECT * FROM import_keys WHERE thread = $1 ORDER BY comment_id COLLATE "C"', [thread])).map(toKey);
   }
 
+  async commentIdTaken(id: string): Promise<boolean> {
+    return (await this.rows(false, 'SELECT 1 AS taken FROM comments WHERE id = $1', [id])).length > 0;
+  }
+
   async listThreadComments(thread: string, afterSeq: number, limit: number): Promise<CommentRecord[]> {
     return (await this.rows<CommentRow>(false, 'SELECT * FROM comments WHERE thread = $1 AND seq > $2 ORDER BY seq LIMIT $3', [thread, afterSeq, limit])).map(toComment);
   }

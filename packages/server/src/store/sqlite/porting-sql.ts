@@ -17,6 +17,7 @@ export const portingSql = {
   portKeysOfThread: 'SELECT * FROM import_keys WHERE thread = ? ORDER BY comment_id',
   portSaveKey: `INSERT INTO import_keys (site, source, source_id, thread, comment_id, at) VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (site, source, source_id) DO NOTHING`,
+  portIdTaken: 'SELECT 1 AS taken FROM comments WHERE id = ?',
   portThreadComments: 'SELECT * FROM comments WHERE thread = ? AND seq > ? ORDER BY seq LIMIT ?',
   portThreadReactions: 'SELECT thread, comment, user, value FROM reactions WHERE thread = ? ORDER BY comment, user',
   portThreadVotes: 'SELECT thread, user, value FROM votes WHERE thread = ? ORDER BY user',
@@ -76,6 +77,10 @@ export class SqlitePorting implements PortingWriteTx {
 
   async importKeysOfThread(thread: string): Promise<ImportKey[]> {
     return (this.use(false).portKeysOfThread.all(thread) as KeyRow[]).map(toKey);
+  }
+
+  async commentIdTaken(id: string): Promise<boolean> {
+    return this.use(false).portIdTaken.get(id) !== undefined;
   }
 
   async listThreadComments(thread: string, afterSeq: number, limit: number): Promise<CommentRecord[]> {
