@@ -5,6 +5,7 @@ import { handleCountsRequest, type CountsDeps } from './counts-route.js';
 import { handleRightsRequest, type RightsDeps } from './rights-routes.js';
 import { sendJson } from './http-json.js';
 import { isWidgetPath, serveWidgetFile } from './widget-files.js';
+import { THREAD_PAGE_PATH } from './thread-page.js';
 
 export interface HttpDeps {
   config: Pick<ResolvedConfig, 'widgetDir' | 'onRequest' | 'logger' | 'siteId'>;
@@ -21,6 +22,8 @@ export interface HttpDeps {
   rights?: RightsDeps;
   /** `GET /counts` for `<parley-count>`; absent, not served. */
   counts?: CountsDeps;
+  /** `GET /api/thread-page` (thread-page.ts); absent, it is not served. */
+  threadPage?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
 /**
@@ -57,6 +60,7 @@ export function createHttpHandler(deps: HttpDeps) {
       sendJson(res, ok ? 200 : 503, { ok, ...checks });
       return;
     }
+    if (readOnly && pathname === THREAD_PAGE_PATH && deps.threadPage) return deps.threadPage(req, res);
     if (readOnly && isWidgetPath(pathname)) {
       await serveWidgetFile(req, res, config.widgetDir, pathname);
       return;
