@@ -121,7 +121,8 @@ describe('[CLI-4] parley serve --config, token --site, gates get|set', () => {
     const error = await new Promise<Error & { data?: unknown }>((done) => refused.once('connect_error', done));
     refused.disconnect();
     expect(error.data).toMatchObject({ code: 'invalid_token' });
-  });
+    // Several CLI processes one after another: on a loaded 2-core machine each takes seconds to start.
+  }, 90_000);
 
   it('[CLI-4] mistakes get a clear message and a non-zero exit', async () => {
     const configPath = writeConfig();
@@ -133,5 +134,6 @@ describe('[CLI-4] parley serve --config, token --site, gates get|set', () => {
     expect(unknownThread).toMatchObject({ code: 1, stderr: expect.stringContaining('not_found') });
     const missingFile = await cli(['serve', '--config', join(tmpdir(), 'no-such-parley.config.json')]);
     expect(missingFile).toMatchObject({ code: 2, stderr: expect.stringContaining('cannot read the configuration file') });
-  });
+    // Several CLI processes one after another: on a loaded 2-core machine each takes seconds to start.
+  }, 90_000);
 });

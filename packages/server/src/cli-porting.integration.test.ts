@@ -39,7 +39,8 @@ describe('parley import / export', () => {
     const again = cli(['export', '--site', 'news', '--db', join(dir, 'b.db')]);
     expect(again.status).toBe(0);
     expect(withoutTimestamp(again.stdout)).toBe(withoutTimestamp(readFileSync(join(dir, 'a.jsonl'), 'utf8')));
-  });
+    // Four CLI processes one after another: on a loaded 2-core machine each takes seconds to start.
+  }, 90_000);
 
   it('[IMPORT-8] a missing file or format is refused with the reason and exit code 2', () => {
     const dir = tempDir();
@@ -49,5 +50,5 @@ describe('parley import / export', () => {
     const format = cli(['import', 'blogger', join(dir, 'nope.xml'), '--site', 'news']);
     expect(format.status).toBe(2);
     expect(format.stderr).toContain('import disqus|wordpress|json');
-  });
+  }, 90_000);
 });
