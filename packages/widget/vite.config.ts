@@ -7,7 +7,7 @@ import { defineConfig, type Plugin } from 'vite';
  * compressed on the fly). Only the public `generateBundle`/`emitFile` plugin API, so it does not
  * depend on Vite's internals; gzip -9 is also what `pnpm size` measures.
  */
-function precompress(): Plugin {
+export function precompress(): Plugin {
   return {
     name: 'parley:precompress',
     apply: 'build',

@@ -26,7 +26,7 @@
  * returns the first result and changes nothing; the same requestId with other input is refused.
  */
 import type { AckCallback } from './errors.js';
-import type { CommentPage, CommentView, ReplyPage, ThreadView, ViewerSession, ViewerState } from './model.js';
+import type { AuthorView, CommentPage, CommentView, ReplyPage, ThreadView, ViewerSession, ViewerState } from './model.js';
 import type { Gates } from './gates.js';
 import type { Reaction, Vote } from './constants.js';
 import type { EconomyState, PnlReport, PublishResult, ReadProgress, WalletUpdate } from './economy.js';
@@ -81,6 +81,11 @@ export interface CommentDeletedEvent extends EventBase {
   type: 'comment.deleted';
   commentId: string;
   deletedAt: number;
+  /**
+   * Present when the host erased the comment's author (readers' rights): the author as the comment
+   * now reads — name '' and no avatar — so open widgets drop them from the tombstone at once.
+   */
+  author?: AuthorView;
 }
 
 /** A moderator hid a comment (`hiddenAt`, body '') or showed it again (`hiddenAt` null, its body). */

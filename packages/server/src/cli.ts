@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { gatesCommand, GatesRefused, gatesUsage, GatesUsageError } from './cli-gates.js';
 import { auditCommand } from './cli-audit.js';
 import { threadsCommand, threadsUsage } from './cli-threads.js';
+import { readerUsage } from './cli-reader.js';
+import { exportUsage, importUsage, PortingUsageError } from './cli-porting.js';
 import { DEV_SECRET, type ParleyServerOptions } from './config.js';
 import { ConfigFileError, loadConfigFile, secretOf } from './sites/config-file.js';
 import { SiteConfigError } from './sites/site-config.js';
@@ -25,6 +27,9 @@ Commands:
   gates     read or change a thread's level gates (admin)
   migrate   create or upgrade the database, then exit
   audit     check that the Twei ledger and every bought report add up
+  import    read a Disqus, WordPress or Parley export into a site (no Twei moves)
+  export    write a site's discussions as a parley-export file
+  reader    export everything held about a reader, or erase them (admin)
 
 Run "parley <command> --help" for a command's options.`,
   serve: `Usage: parley serve [options]
@@ -56,6 +61,9 @@ Run "parley <command> --help" for a command's options.`,
   Secret: env PARLEY_SECRET (the development secret when unset).`,
   gates: gatesUsage,
   threads: threadsUsage,
+  import: importUsage,
+  export: exportUsage,
+  reader: readerUsage,
   migrate: `Usage: parley migrate [--db <file> | --database-url <url>]
 
   --db <file>          SQLite database file (env PARLEY_DB, default ./data/parley.db)
@@ -190,6 +198,10 @@ const commands = new Map<string, (args: string[]) => Promise<void>>([
   ['gates', (args) => gatesCommand(args)],
   ['threads', (args) => threadsCommand(args)],
   ['audit', (args) => auditCommand(args)],
+  // Loaded on use: the XML and HTML parsers are not every command's start-up cost.
+  ['import', async (args) => void (await (await import('./cli-porting-run.js')).importCommand(args))],
+  ['export', async (args) => (await import('./cli-porting-run.js')).exportCommand(args)],
+  ['reader', async (args) => (await import('./cli-reader.js')).readerCommand(args)],
 ]);
 
 async function main(argv: string[]): Promise<void> {
@@ -215,6 +227,10 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof GatesRefused) {
     console.error(`parley: ${error.message}`);
     process.exit(1);
+  }
+  if (error instanceof PortingUsageError) {
+    console.error(`parley: ${error.message}`);
+    process.exit(2);
   }
   const usageProblem = error instanceof UsageError || error instanceof GatesUsageError || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
   if (usageProblem) {

@@ -143,6 +143,8 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
           return () => modBus.off('event', listener);
         },
       }),
+      rights: { ctx, logger, broadcastEvents: (site, thread, events) => io.to(roomOf(site, thread)).emit('thread:events', events) },
+      counts: { ctx },
     }),
   );
   const io: ParleyIo = new Server(http, {

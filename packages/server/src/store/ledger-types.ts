@@ -13,8 +13,11 @@ export interface NewTransfer {
   to: string;
   /** Whole Twei, > 0. */
   amount: number;
-  /** `debt`: a loan to a reader who owes more than they have, or a repayment (DEBT-1); never a PnL line. */
-  category: LedgerCategory | 'debt';
+  /**
+   * `debt`: a loan to a reader who owes more than they have, or a repayment (DEBT-1); never a PnL line.
+   * `erasure`: an erased reader's balance returned to the site treasury, or their debt written off (RIGHTS-5).
+   */
+  category: LedgerCategory | 'debt' | 'erasure';
   thread: string | null;
   /** What the money is for, so an undo can find it: e.g. `react:<thread>:<comment>:<user>`. */
   ref: string | null;

@@ -14,6 +14,7 @@ import type { NotesReadTx, NotesWriteTx } from './notes-store.js';
 import type { ModerationReadTx, ModerationWriteTx } from './moderation-store.js';
 import type { DeliveryReadTx, DeliveryWriteTx } from './delivery-store.js';
 import type { ModReadTx, ModWriteTx } from './mod-queries.js';
+import type { PortingReadTx, PortingWriteTx } from './porting-store.js';
 
 /** How a thread came to exist (SPEC THREAD-1): a host's signed claim, the admin API/CLI, or paste-and-go. */
 export type ThreadOrigin = 'claim' | 'admin' | 'auto' | 'legacy';
@@ -88,6 +89,8 @@ export interface ReadTx extends NotesReadTx, IdentityReadTx, ModerationReadTx {
   readonly deliveries: DeliveryReadTx;
   /** Held comments, bans, the audit log, the console's queues (store/mod-queries.ts). */
   readonly mod: ModReadTx;
+  /** Import, export, readers' rights, counts (store/porting-store.ts). */
+  readonly porting: PortingReadTx;
   getThread(id: string): Promise<ThreadRecord | null>;
   /** A comment of this thread; a comment id from another thread is "not found". */
   getComment(thread: string, id: string): Promise<CommentRecord | null>;
@@ -108,6 +111,7 @@ export interface WriteTx extends ReadTx, NotesWriteTx, IdentityWriteTx, Moderati
   readonly ledger: LedgerWriteTx;
   readonly deliveries: DeliveryWriteTx;
   readonly mod: ModWriteTx;
+  readonly porting: PortingWriteTx;
   /** Creates the thread if it does not exist (title/url are kept from the first call) and returns it. */
   ensureThread(id: string, title: string | null, url: string | null, at: number, options?: NewThreadOptions): Promise<ThreadRecord>;
   /** Changes a thread's title, url or applied claim time; null when it does not exist. */

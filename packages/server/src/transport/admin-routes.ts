@@ -74,7 +74,7 @@ class HttpProblem extends Error {
   }
 }
 
-function problem(code: string, message: string, details: Record<string, unknown> = {}): HttpProblem {
+export function problem(code: string, message: string, details: Record<string, unknown> = {}): HttpProblem {
   return new HttpProblem(code, message, details);
 }
 
@@ -84,20 +84,25 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-async function requireAdmin(req: IncomingMessage, site: Site): Promise<void> {
+/** Refuses anyone but an admin of the site; returns who it is (`admin key`, or the token's `sub`), for audit lines. */
+export async function requireAdmin(req: IncomingMessage, site: Site): Promise<string> {
   const header = req.headers.authorization ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match?.[1]) throw problem(ErrorCodes.authRequired, 'Send "Authorization: Bearer <admin token or admin key>".');
   const credential = match[1];
-  if (site.adminKey !== null && sameSecret(credential, site.adminKey)) return;
+  if (site.adminKey !== null && sameSecret(credential, site.adminKey)) return 'admin key';
   let role: string;
+  let who: string;
   try {
-    role = (await verifySiteToken(credential, site)).identity.role;
+    const { identity } = await verifySiteToken(credential, site);
+    role = identity.role;
+    who = identity.id;
   } catch (error) {
     if (error instanceof InvalidTokenError) throw problem(ErrorCodes.invalidToken, error.message);
     throw error;
   }
   if (role !== 'admin') throw problem(ErrorCodes.forbidden, `Only an admin of site ${site.id} may do this.`);
+  return who;
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -185,10 +190,16 @@ export async function handleAdminRequest(req: IncomingMessage, res: ServerRespon
   try {
     sendJson(res, 200, await answer(req, new URL(req.url ?? pathname, 'http://admin.local'), route, deps));
   } catch (error) {
-    if (!(error instanceof ParleyError) && !(error instanceof HttpProblem)) throw error;
-    const { code, message, details } = error;
-    const status = STATUS[code] ?? 400;
-    sendJson(res, status, { error: code, message, ...details }, status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {});
+    if (!sendAdminError(res, error)) throw error;
   }
+  return true;
+}
+
+/** Answers a refusal of an admin route (`{ error, message }` with its status); false when `error` is not one (a bug: rethrow). */
+export function sendAdminError(res: ServerResponse, error: unknown): boolean {
+  if (!(error instanceof ParleyError) && !(error instanceof HttpProblem)) return false;
+  const { code, message, details } = error;
+  const status = STATUS[code] ?? 400;
+  sendJson(res, status, { error: code, message, ...details }, status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {});
   return true;
 }

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResolvedConfig } from '../config.js';
 import { handleAdminRequest, type AdminDeps } from './admin-routes.js';
+import { handleCountsRequest, type CountsDeps } from './counts-route.js';
+import { handleRightsRequest, type RightsDeps } from './rights-routes.js';
 import { sendJson } from './http-json.js';
 import { isWidgetPath, serveWidgetFile } from './widget-files.js';
 import { THREAD_PAGE_PATH } from './thread-page.js';
@@ -20,6 +22,10 @@ export interface HttpDeps {
   admin?: AdminDeps;
   /** The moderators' console at /admin and /admin/api/ (console-routes.ts). */
   console?: { handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> };
+  /** Readers' rights (export, erasure) under `/admin/sites/:site/readers/`; absent, not served. */
+  rights?: RightsDeps;
+  /** `GET /counts` for `<parley-count>`; absent, not served. */
+  counts?: CountsDeps;
   /** `GET /api/thread-page` (thread-page.ts); absent, it is not served. */
   threadPage?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
@@ -38,6 +44,11 @@ export function createHttpHandler(deps: HttpDeps) {
     if (deps.routes && (await deps.routes(req, res, requestUrl))) return;
     if (deps.console && (pathname === '/admin' || pathname.startsWith('/admin/')) && (await deps.console.handle(req, res, pathname))) return;
     if (deps.admin && pathname.startsWith('/admin/') && (await handleAdminRequest(req, res, pathname, deps.admin))) return;
+    if (deps.rights && pathname.startsWith('/admin/') && (await handleRightsRequest(req, res, pathname, deps.rights))) return;
+    if (deps.counts && pathname === '/counts') {
+      await handleCountsRequest(req, res, new URL(req.url ?? '/', 'http://localhost'), deps.counts);
+      return;
+    }
     const readOnly = req.method === 'GET' || req.method === 'HEAD';
     if (readOnly && pathname === '/health') {
       sendJson(res, 200, { ok: true, uptimeMs: Date.now() - deps.startedAt, site: config.siteId, ...deps.stats() });

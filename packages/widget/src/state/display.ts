@@ -7,6 +7,9 @@ import type { AuthorView, CommentView, ParleyError, Reaction, Sort, Vote } from 
 import type { CommentCollection } from './comment-collection.js';
 import type { Mutation, PostMutation } from './pending-mutations.js';
 
+/** How a comment whose author the host erased is signed. */
+export const ERASED_AUTHOR_NAME = 'Former reader';
+
 export type DeliveryState = 'sent' | 'pending' | 'failed';
 
 export interface DisplayComment {
@@ -111,7 +114,8 @@ function confirmedDisplay(view: CommentView, input: DisplayInput): DisplayCommen
     parentId: view.parentId,
     depth: Math.min(view.depth, 2),
     replyToName: view.replyToId !== null && view.replyToId !== view.parentId ? view.replyToName : null,
-    author: view.author,
+    // An author the host erased (readers' rights) is stored without a name: say so rather than show nothing.
+    author: view.author.name === '' ? { ...view.author, name: ERASED_AUTHOR_NAME } : view.author,
     body: deleted ? '' : (pendingEdit ?? view.body),
     createdAt: view.createdAt,
     edited: view.editedAt !== null || pendingEdit !== undefined,

@@ -108,6 +108,7 @@ export class ThreadState {
         return null;
       case 'comment.deleted':
         this.markDeleted(event.commentId, event.deletedAt);
+        if (event.author) this.forgetAuthor(event.commentId, event.author);
         return null;
       case 'comment.hidden':
         this.comments.update(event.commentId, { body: event.body, hiddenAt: event.hiddenAt });
@@ -183,6 +184,15 @@ export class ThreadState {
       this.threadView.commentCount = Math.max(0, this.threadView.commentCount - 1);
     }
     this.comments.update(commentId, { deletedAt, body: '' });
+  }
+
+  /** The host erased the comment's author: their name and avatar leave the tombstone and the replies' "↪ @name". */
+  private forgetAuthor(commentId: string, author: CommentView['author']): void {
+    const erased = this.comments.update(commentId, { author });
+    if (!erased) return;
+    for (const reply of this.comments.repliesOf(erased.rootId)) {
+      if (reply.replyToId === commentId) this.comments.update(reply.id, { replyToName: '' });
+    }
   }
 
   private setMyReaction(commentId: string, value: Reaction | null): void {

@@ -3,6 +3,7 @@ import type { QueryResultRow } from 'pg';
 import type { RootPosition } from '../../domain/cursor.js';
 import { siteOfKey } from '../../domain/thread-key.js';
 import type { ThreadSettings } from '../identity-store.js';
+import { PgPorting } from './porting-pg.js';
 import type {
   CategoryFlows,
   DailyCounter,
@@ -53,7 +54,7 @@ const toTransfer = (row: TransferRow): TransferRecord => ({
   from: row.from_account,
   to: row.to_account,
   amount: row.amount,
-  category: row.category as LedgerCategory | 'debt',
+  category: row.category as LedgerCategory | 'debt' | 'erasure',
   thread: row.thread,
   ref: row.ref,
   requestId: row.request_id,
@@ -402,6 +403,8 @@ export class PostgresTx implements WriteTx {
     const { rows, rowCount } = await this.check(write)<Record<string, unknown>>(modSql[name], params);
     return { rows, changes: rowCount };
   }, toComment);
+  /** Import, export, readers' rights, counts (store/porting-store.ts). */
+  readonly porting = new PgPorting((write) => this.check(write));
 
   constructor(
     private readonly query: Query,

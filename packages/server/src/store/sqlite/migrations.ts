@@ -8,6 +8,7 @@ import { moderationMigration } from './migration-moderation.js';
 import { notesMigration } from './migration-notes.js';
 import { premodMigration } from './migration-premod.js';
 import { notifyMigration } from './migration-notify.js';
+import { portingMigration } from './migration-porting.js';
 import { settlementMigration } from './migration-settlement.js';
 import { threadsMigration } from './migration-threads.js';
 
@@ -108,6 +109,7 @@ CREATE INDEX requests_created_at ON requests (created_at);
   premodMigration,
   // 8 is pre-moderation (branch mod); 9 is the notification outbox, numbered so both merge in any order.
   notifyMigration,
+  portingMigration,
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

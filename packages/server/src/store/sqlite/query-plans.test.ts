@@ -19,6 +19,10 @@ const WHOLE_TABLE: Record<string, string> = {
   ledgerAllReports: '`parley audit` checks every bought report',
   ledgerAllDailyEarnings: '`parley audit` reports every reader-day against the cap',
   ledgerAllDailyMint: '`parley audit` reports every site-day against the mint budget',
+  portReactionsByUser: "a reader's data export or erasure (RIGHTS-1): an admin's rare call; an index by user would tax every reaction",
+  portVotesByUser: "a reader's data export (RIGHTS-1): an admin's rare call; an index by user would tax every vote",
+  portFlagsByUser: "a reader's data export (RIGHTS-1): an admin's rare call; an index by user would tax every flag",
+  portPendingOf: "a reader's data export or erasure (RIGHTS-1, RIGHTS-5): every state, not only the pending ones the partial index holds",
 };
 
 function planOf(db: Database.Database, text: string): string {

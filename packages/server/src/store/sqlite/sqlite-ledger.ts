@@ -31,7 +31,7 @@ const toTransfer = (row: TransferRow): TransferRecord => ({
   from: row.from_account,
   to: row.to_account,
   amount: row.amount,
-  category: row.category as LedgerCategory | 'debt',
+  category: row.category as LedgerCategory | 'debt' | 'erasure',
   thread: row.thread,
   ref: row.ref,
   requestId: row.request_id,

@@ -23,6 +23,7 @@ import type { Statements } from './statements.js';
 import { SqliteLedger } from './sqlite-ledger.js';
 import { SqliteDeliveries } from './notify-sql.js';
 import { ModQueries } from '../mod-queries.js';
+import { SqlitePorting } from './porting-sql.js';
 
 /**
  * One transaction's view of the SQLite connection. The store opens and closes the transaction;
@@ -41,6 +42,8 @@ export class SqliteTx implements WriteTx {
     if (statement.reader) return { rows: statement.all(...params) as Record<string, unknown>[], changes: 0 };
     return { rows: [], changes: statement.run(...params).changes };
   }, toComment);
+  /** Import, export, readers' rights, counts (store/porting-store.ts). */
+  readonly porting = new SqlitePorting((write) => this.check(write));
 
   constructor(
     private readonly st: Statements,

@@ -9,6 +9,7 @@ import { modSql } from '../mod-queries.js';
 const modSqlite = Object.fromEntries(Object.entries(modSql).map(([name, text]) => [`mod_${name}`, text.replace(/\$\d+/g, '?')])) as {
   [K in keyof typeof modSql as `mod_${K}`]: string;
 };
+import { portingSql } from './porting-sql.js';
 
 /** Every statement the SQLite store runs, by name. */
 export const sql = {
@@ -17,6 +18,7 @@ export const sql = {
   ...moderationSql,
   ...notifySql,
   ...modSqlite,
+  ...portingSql,
   getThread: 'SELECT * FROM threads WHERE id = ?',
   insertThread: `INSERT INTO threads (id, site, origin, title, url, created_at) VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO NOTHING`,
