@@ -28,6 +28,7 @@
 import type { AckCallback } from './errors.js';
 import type { CommentPage, CommentView, ReplyPage, ThreadView, ViewerSession, ViewerState } from './model.js';
 import type { Gates } from './gates.js';
+import type { RichText } from './rich-text.js';
 import type { Reaction, Vote } from './constants.js';
 import type { EconomyState, PnlReport, PublishResult, ReadProgress, WalletUpdate } from './economy.js';
 import type {
@@ -74,6 +75,8 @@ export interface CommentEditedEvent extends EventBase {
   type: 'comment.edited';
   commentId: string;
   body: string;
+  /** The new body's formatting; absent when it is plain paragraphs (see CommentView.doc). */
+  doc?: RichText;
   editedAt: number;
 }
 
@@ -89,6 +92,8 @@ export interface CommentHiddenEvent extends EventBase {
   commentId: string;
   hiddenAt: number | null;
   body: string;
+  /** With the words given back on unhide: their formatting, when not plain. */
+  doc?: RichText;
 }
 
 /** Counts after the change, and who changed what (so the reactor's other tabs follow). */
@@ -159,6 +164,7 @@ export interface VoteResult extends MutationResult {
 export interface EditResult extends MutationResult {
   commentId: string;
   body: string;
+  doc?: RichText;
   editedAt: number;
 }
 

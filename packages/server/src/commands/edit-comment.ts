@@ -6,6 +6,7 @@ import { commentDeleted, forbidden, notFound } from '../errors.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { nextEvent, runGatedMutation } from './mutation.js';
 import { threadRef } from './thread-gates.js';
+import { docField, formatComment } from './comment-format.js';
 
 /** An author rewrites their own comment. */
 export async function editComment(
@@ -32,12 +33,15 @@ export async function editComment(
     if (comment.hiddenAt != null) throw forbidden('A moderator hid this comment; it can no longer be edited.');
 
     await tx.setCommentBody(thread.key, comment.id, body, at);
+    const format = await formatComment(tx, thread.key, body);
+    await tx.setCommentFormat(thread.key, comment.id, format);
     const event = await nextEvent<CommentEditedEvent>(tx, thread, at, {
       type: 'comment.edited',
       commentId: comment.id,
       body,
+      ...docField(format.doc),
       editedAt: at,
     });
-    return { result: { seq: event.seq, commentId: comment.id, body, editedAt: at }, events: [event] };
+    return { result: { seq: event.seq, commentId: comment.id, body, ...docField(format.doc), editedAt: at }, events: [event] };
   });
 }

@@ -7,6 +7,7 @@ import { nextEvent, runMutation } from './mutation.js';
 import { threadGates, threadRef } from './thread-gates.js';
 import { openBook } from '../economy/book.js';
 import { cancelCommentRewards } from '../economy/settlement.js';
+import { docField, restoreFormat } from './comment-format.js';
 
 /**
  * A moderator or admin of the thread's site hides a comment (or shows it again). A hidden comment
@@ -41,8 +42,12 @@ export async function hideComment(
       return { result: { seq: null, commentId: comment.id, hiddenAt: comment.hiddenAt ?? null }, events: [] };
     }
     let body = '';
+    let doc = null;
     if (input.hidden) await tx.hideComment(thread.key, comment.id, user.id, at);
-    else body = await tx.showComment(thread.key, comment.id);
+    else {
+      body = await tx.showComment(thread.key, comment.id);
+      doc = await restoreFormat(tx, comment, body);
+    }
     const hiddenAt = input.hidden ? at : null;
     // A hide cancels the comment's pending rewards and reverses the paid ones, exactly (SETTLE-2, SETTLE-3);
     // showing it again restores its words, not its rewards.
@@ -53,6 +58,7 @@ export async function hideComment(
       commentId: comment.id,
       hiddenAt,
       body,
+      ...docField(doc),
     });
     return { result: { seq: event.seq, commentId: comment.id, hiddenAt }, events: [event], wallets: await book.walletUpdates() };
   });

@@ -9,6 +9,7 @@ import { threadRef } from './thread-gates.js';
 import { openBook } from '../economy/book.js';
 import { moneyForComment } from '../economy/action-money.js';
 import { toCommentView } from './views.js';
+import { formatComment, recordAuthor } from './comment-format.js';
 
 /** A reader posts a root comment, or a reply when `parentId` is given. */
 export async function postComment(
@@ -39,6 +40,7 @@ export async function postComment(
       id,
       parent && { id: parent.id, rootId: parent.rootId, parentId: parent.parentId, depth: parent.depth, authorName: parent.author.name },
     );
+    const { doc, mentions } = await formatComment(tx, thread.key, body, parent);
     const seq = await tx.nextSeq(thread.key);
     const stored = await tx.insertComment({
       id,
@@ -47,8 +49,11 @@ export async function postComment(
       seq,
       author: { id: user.id, name: user.name, avatar: user.avatar, level: user.level },
       body,
+      ...(doc && { doc }),
+      mentions,
       createdAt: at,
     });
+    await recordAuthor(tx, thread.key, user);
     if (placement.depth > 0) await tx.adjustReplyCount(thread.key, placement.rootId, 1);
     await tx.adjustThreadCounts(thread.key, { comments: 1 });
 

@@ -8,6 +8,7 @@ import { moderationMigration } from './migration-moderation.js';
 import { notesMigration } from './migration-notes.js';
 import { settlementMigration } from './migration-settlement.js';
 import { threadsMigration } from './migration-threads.js';
+import { formatMigration } from './migration-format.js';
 
 export interface Migration {
   version: number;
@@ -103,6 +104,7 @@ CREATE INDEX requests_created_at ON requests (created_at);
   moderationMigration,
   threadsMigration,
   settlementMigration,
+  formatMigration,
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);
