@@ -49,6 +49,7 @@ import type {
   CommentPostInput,
   CommentReactInput,
   CommentRepliesInput,
+  CommentAroundInput,
   NotesSyncInput,
   NotesUpdateInput,
   PostVoteInput,
@@ -202,6 +203,19 @@ export interface CommentFlaggedNotice {
 
 export type ModerationNotice = CommentFlaggedNotice;
 
+/**
+ * What a permalink opens (`comments:around`): the comment's root, the first replies under it (as a
+ * page shows them) and, for a reply, its parent and the replies from it on — so the reply is there
+ * to scroll to whatever page its root is on.
+ */
+export interface AroundResult {
+  commentId: string;
+  rootId: string;
+  /** The root first, then replies oldest first. */
+  comments: CommentView[];
+  reactions: Record<string, Reaction>;
+}
+
 export interface PageResult extends CommentPage {
   reactions: Record<string, Reaction>;
 }
@@ -211,6 +225,7 @@ export interface ClientToServerEvents {
   'thread:leave': (input: ThreadLeaveInput, ack: AckCallback<null>) => void;
   'comments:page': (input: CommentPageInput, ack: AckCallback<PageResult>) => void;
   'comments:replies': (input: CommentRepliesInput, ack: AckCallback<ReplyPage>) => void;
+  'comments:around': (input: CommentAroundInput, ack: AckCallback<AroundResult>) => void;
   'comment:post': (input: CommentPostInput, ack: AckCallback<PostCommentResult>) => void;
   'comment:edit': (input: CommentEditInput, ack: AckCallback<EditResult>) => void;
   'comment:delete': (input: CommentDeleteInput, ack: AckCallback<DeleteResult>) => void;
@@ -270,6 +285,7 @@ export const ClientEventNames = [
   'thread:leave',
   'comments:page',
   'comments:replies',
+  'comments:around',
   'comment:post',
   'comment:edit',
   'comment:delete',

@@ -11,6 +11,7 @@ export type {
   ThreadLeaveInput,
   CommentPageInput,
   CommentRepliesInput,
+  CommentAroundInput,
   CommentPostInput,
   CommentEditInput,
   CommentDeleteInput,
