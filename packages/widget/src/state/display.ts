@@ -3,7 +3,7 @@
  * over them (optimistic updates), plus placeholders for comments that are still being sent.
  * Pure functions of the store's state, so the overlay rules are testable without a DOM.
  */
-import type { AuthorView, CommentView, ParleyError, Reaction, Sort, Vote } from '@parley/protocol';
+import type { AuthorView, CommentView, ParleyError, Reaction, RichText, Sort, Vote } from '@parley/protocol';
 import type { CommentCollection } from './comment-collection.js';
 import type { Mutation, PostMutation } from './pending-mutations.js';
 
@@ -21,6 +21,8 @@ export interface DisplayComment {
   replyToName: string | null;
   author: AuthorView;
   body: string;
+  /** The server's formatting of `body` (absent: plain paragraphs, or an edit not yet confirmed). */
+  doc?: RichText;
   createdAt: number;
   edited: boolean;
   deleted: boolean;
@@ -111,6 +113,7 @@ function confirmedDisplay(view: CommentView, input: DisplayInput): DisplayCommen
     replyToName: view.replyToId !== null && view.replyToId !== view.parentId ? view.replyToName : null,
     author: view.author,
     body: deleted ? '' : (pendingEdit ?? view.body),
+    ...(view.doc && !deleted && pendingEdit === undefined && { doc: view.doc }),
     createdAt: view.createdAt,
     edited: view.editedAt !== null || pendingEdit !== undefined,
     deleted,

@@ -49,6 +49,7 @@ import { Sorts, type Sort, type Vote } from '@parley/protocol';
 import type { Connector } from '../state/connection.js';
 import { sessionMutationStorage } from '../state/pending-mutations.js';
 import type { StoreNotice } from '../state/thread-store.js';
+import { PermalinkController } from './permalink.js';
 import { connectWithSocketIo } from '../transport/socket-io-connection.js';
 import { ComposerSubmitEvent, type ParleyComposer } from '../composer/composer.js';
 import type { CommentActionEvent } from '../comment/comment-action.js';
@@ -136,6 +137,8 @@ export class ParleyThread extends LitElement {
   private readonly freshIds = new Set<string>();
   /** Presence and notes ("N reading now", typing, Key points), once Yjs has loaded. */
   private readonly liveRoom = new LiveController(this);
+  /** `#comment-<id>`: scroll to, highlight and focus the linked comment, loading it if need be. */
+  private readonly permalinks = new PermalinkController(this, () => this.session?.store ?? null);
 
   constructor() {
     super();
