@@ -27,6 +27,15 @@ export async function formatComment(tx: ReadTx, threadKey: string, body: string,
   return formatBody(body, parsed, known);
 }
 
+/**
+ * Parses `raw` (as the command will normalize it) before the write transaction, so the transaction
+ * finds the tree in the parse cache: a long, link-heavy body costs tens of milliseconds to parse,
+ * which must not hold SQLite's single writer (or a PostgreSQL transaction) open.
+ */
+export function parseAhead(raw: string): void {
+  parseMarkdown(raw.trim());
+}
+
 /** The writer of a new comment becomes someone the thread's later comments can mention. */
 export async function recordAuthor(tx: WriteTx, threadKey: string, user: Identity): Promise<void> {
   const key = nameKey(user.name);

@@ -6,7 +6,7 @@ import { commentDeleted, forbidden, notFound } from '../errors.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { nextEvent, runGatedMutation } from './mutation.js';
 import { threadRef } from './thread-gates.js';
-import { docField, formatComment } from './comment-format.js';
+import { docField, formatComment, parseAhead } from './comment-format.js';
 
 /** An author rewrites their own comment. */
 export async function editComment(
@@ -23,6 +23,7 @@ export async function editComment(
     action: 'comment:edit',
     input: { thread: input.thread, commentId: input.commentId, body: input.body },
   };
+  parseAhead(input.body);
   return runGatedMutation(ctx, request, async (tx, at, user) => {
     const body = normalizeBody(input.body);
     const comment = await tx.getComment(thread.key, input.commentId);

@@ -9,7 +9,7 @@ import { threadRef } from './thread-gates.js';
 import { openBook } from '../economy/book.js';
 import { moneyForComment } from '../economy/action-money.js';
 import { toCommentView } from './views.js';
-import { formatComment, recordAuthor } from './comment-format.js';
+import { formatComment, parseAhead, recordAuthor } from './comment-format.js';
 
 /** A reader posts a root comment, or a reply when `parentId` is given. */
 export async function postComment(
@@ -28,6 +28,7 @@ export async function postComment(
     // `parentId: null` and no parentId mean the same request.
     input: { thread: input.thread, parentId, body: input.body },
   };
+  parseAhead(input.body);
   return runGatedMutation(ctx, request, async (tx, at, user) => {
     const body = normalizeBody(input.body);
     // The gate check found the thread: posting never creates one (SPEC THREAD-4).
