@@ -94,7 +94,7 @@ export class ParleyEarnings extends LitElement {
           ${wallet && wallet.readEarned > 0
             ? stat('You earned:', twei(wallet.readEarned), 'earned', true, 'earned')
             : stat('You earned:', 'None', 'earned', true)}
-          ${wallet ? stat('Your balance', twei(wallet.balance), 'balance') : nothing}
+          ${wallet ? stat('Your balance', twei(wallet.balance), 'balance') : this.signedIn ? stat('Your balance', '...', 'balance') : nothing}
           ${stat('Date', report ? reportDate(report.boughtAt) : '...', 'report-date', false, 'date')}
         </div>
         <p class="muted" part="read-hint">
