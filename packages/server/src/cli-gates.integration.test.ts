@@ -121,7 +121,7 @@ describe('[CLI-4] parley serve --config, token --site, gates get|set', () => {
     const error = await new Promise<Error & { data?: unknown }>((done) => refused.once('connect_error', done));
     refused.disconnect();
     expect(error.data).toMatchObject({ code: 'invalid_token' });
-  });
+  }, 60_000); // five CLI processes and a server: ~4 s each on a loaded 2-core machine
 
   it('[CLI-4] mistakes get a clear message and a non-zero exit', async () => {
     const configPath = writeConfig();
