@@ -28,6 +28,7 @@
 import type { AckCallback } from './errors.js';
 import type { AuthorView, CommentPage, CommentView, ReplyPage, ThreadView, ViewerSession, ViewerState } from './model.js';
 import type { Gates } from './gates.js';
+import type { RichText } from './rich-text.js';
 import type { Reaction, Vote } from './constants.js';
 import type { EconomyState, PnlReport, PublishResult, ReadProgress, WalletUpdate } from './economy.js';
 import type {
@@ -48,6 +49,7 @@ import type {
   CommentPostInput,
   CommentReactInput,
   CommentRepliesInput,
+  CommentAroundInput,
   NotesSyncInput,
   NotesUpdateInput,
   PostVoteInput,
@@ -74,6 +76,8 @@ export interface CommentEditedEvent extends EventBase {
   type: 'comment.edited';
   commentId: string;
   body: string;
+  /** The new body's formatting; absent when it is plain paragraphs (see CommentView.doc). */
+  doc?: RichText;
   editedAt: number;
 }
 
@@ -94,6 +98,8 @@ export interface CommentHiddenEvent extends EventBase {
   commentId: string;
   hiddenAt: number | null;
   body: string;
+  /** With the words given back on unhide: their formatting, when not plain. */
+  doc?: RichText;
 }
 
 /** Counts after the change, and who changed what (so the reactor's other tabs follow). */
@@ -166,6 +172,7 @@ export interface VoteResult extends MutationResult {
 export interface EditResult extends MutationResult {
   commentId: string;
   body: string;
+  doc?: RichText;
   editedAt: number;
 }
 
@@ -211,6 +218,19 @@ export interface CommentHeldNotice {
 
 export type ModerationNotice = CommentFlaggedNotice | CommentHeldNotice;
 
+/**
+ * What a permalink opens (`comments:around`): the comment's root, the first replies under it (as a
+ * page shows them) and, for a reply, its parent and the replies from it on — so the reply is there
+ * to scroll to whatever page its root is on.
+ */
+export interface AroundResult {
+  commentId: string;
+  rootId: string;
+  /** The root first, then replies oldest first. */
+  comments: CommentView[];
+  reactions: Record<string, Reaction>;
+}
+
 export interface PageResult extends CommentPage {
   reactions: Record<string, Reaction>;
 }
@@ -220,6 +240,7 @@ export interface ClientToServerEvents {
   'thread:leave': (input: ThreadLeaveInput, ack: AckCallback<null>) => void;
   'comments:page': (input: CommentPageInput, ack: AckCallback<PageResult>) => void;
   'comments:replies': (input: CommentRepliesInput, ack: AckCallback<ReplyPage>) => void;
+  'comments:around': (input: CommentAroundInput, ack: AckCallback<AroundResult>) => void;
   'comment:post': (input: CommentPostInput, ack: AckCallback<PostCommentResult>) => void;
   'comment:edit': (input: CommentEditInput, ack: AckCallback<EditResult>) => void;
   'comment:delete': (input: CommentDeleteInput, ack: AckCallback<DeleteResult>) => void;
@@ -279,6 +300,7 @@ export const ClientEventNames = [
   'thread:leave',
   'comments:page',
   'comments:replies',
+  'comments:around',
   'comment:post',
   'comment:edit',
   'comment:delete',

@@ -4,12 +4,14 @@ export * from './events.js';
 export * from './economy.js';
 export * from './gates.js';
 export * from './realtime.js';
+export * from './rich-text.js';
 export type * from './model.js';
 export type {
   ThreadJoinInput,
   ThreadLeaveInput,
   CommentPageInput,
   CommentRepliesInput,
+  CommentAroundInput,
   CommentPostInput,
   CommentEditInput,
   CommentDeleteInput,

@@ -1,5 +1,6 @@
 import type { Reaction, Sort, Vote } from './constants.js';
 import type { Gates } from './gates.js';
+import type { RichText } from './rich-text.js';
 
 /** The public face of a reader, as others see it beside a comment. */
 export interface AuthorView {
@@ -28,8 +29,13 @@ export interface CommentView {
   /** Creation order within the thread: the seq of the event that created it. */
   seq: number;
   author: AuthorView;
-  /** Plain text as typed (trimmed). Empty for a deleted comment. Rendered only as text. */
+  /** The source text as typed (trimmed): what editing shows. Empty for a deleted comment. */
   body: string;
+  /**
+   * The body's formatting as the server parsed it (rich-text.ts). Absent when the body is plain
+   * paragraphs — then the widget shows `body` as text — and whenever `body` is withheld.
+   */
+  doc?: RichText;
   createdAt: number;
   editedAt: number | null;
   deletedAt: number | null;

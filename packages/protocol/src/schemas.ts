@@ -82,6 +82,9 @@ export const CommentRepliesInput = z.strictObject({
   pageSize: pageSize.optional(),
 });
 
+/** A permalink (`#comment-<id>`): the comment's root and the replies around it, checked like a page. */
+export const CommentAroundInput = z.strictObject({ thread: threadId, commentId: id });
+
 export const CommentPostInput = z.strictObject({
   requestId,
   thread: threadId,
@@ -129,6 +132,7 @@ export type ThreadJoinInput = z.infer<typeof ThreadJoinInput>;
 export type ThreadLeaveInput = z.infer<typeof ThreadLeaveInput>;
 export type CommentPageInput = z.infer<typeof CommentPageInput>;
 export type CommentRepliesInput = z.infer<typeof CommentRepliesInput>;
+export type CommentAroundInput = z.infer<typeof CommentAroundInput>;
 export type CommentPostInput = z.infer<typeof CommentPostInput>;
 export type CommentEditInput = z.infer<typeof CommentEditInput>;
 export type CommentDeleteInput = z.infer<typeof CommentDeleteInput>;
@@ -149,6 +153,7 @@ export const InputSchemas = new Map<string, z.ZodType>([
   ['thread:leave', ThreadLeaveInput],
   ['comments:page', CommentPageInput],
   ['comments:replies', CommentRepliesInput],
+  ['comments:around', CommentAroundInput],
   ['comment:post', CommentPostInput],
   ['comment:edit', CommentEditInput],
   ['comment:delete', CommentDeleteInput],

@@ -7,6 +7,7 @@ import { refuseBannedWords } from '../moderation/words.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { nextEvent, runGatedMutation } from './mutation.js';
 import { threadRef } from './thread-gates.js';
+import { docField, formatComment, parseAhead } from './comment-format.js';
 
 /** An author rewrites their own comment. */
 export async function editComment(
@@ -25,6 +26,7 @@ export async function editComment(
   };
   // Refused on edit as on post, before the write transaction: an edit must not put them back (SPEC WORDS-1).
   if (identity) refuseBannedWords(thread.site.words, input.body.trim());
+  parseAhead(input.body);
   return runGatedMutation(ctx, request, async (tx, at, user) => {
     const body = normalizeBody(input.body);
     const comment = await tx.getComment(thread.key, input.commentId);
@@ -35,12 +37,15 @@ export async function editComment(
     if (comment.hiddenAt != null) throw forbidden('A moderator hid this comment; it can no longer be edited.');
 
     await tx.setCommentBody(thread.key, comment.id, body, at);
+    const format = await formatComment(tx, thread.key, body);
+    await tx.setCommentFormat(thread.key, comment.id, format);
     const event = await nextEvent<CommentEditedEvent>(tx, thread, at, {
       type: 'comment.edited',
       commentId: comment.id,
       body,
+      ...docField(format.doc),
       editedAt: at,
     });
-    return { result: { seq: event.seq, commentId: comment.id, body, editedAt: at }, events: [event] };
+    return { result: { seq: event.seq, commentId: comment.id, body, ...docField(format.doc), editedAt: at }, events: [event] };
   });
 }

@@ -9,6 +9,7 @@ import { openBook } from '../economy/book.js';
 import { cancelCommentRewards } from '../economy/settlement.js';
 import { actorOf, logAction, type AuditNote } from '../moderation/audit.js';
 import { commentRef } from '../moderation/events.js';
+import { docField, restoreFormat } from './comment-format.js';
 
 /**
  * A moderator or admin of the thread's site hides a comment (or shows it again). A hidden comment
@@ -44,8 +45,12 @@ export async function hideComment(
       return { result: { seq: null, commentId: comment.id, hiddenAt: comment.hiddenAt ?? null }, events: [] };
     }
     let body = '';
+    let doc = null;
     if (input.hidden) await tx.hideComment(thread.key, comment.id, user.id, at);
-    else body = await tx.showComment(thread.key, comment.id);
+    else {
+      body = await tx.showComment(thread.key, comment.id);
+      doc = await restoreFormat(tx, comment, body);
+    }
     const hiddenAt = input.hidden ? at : null;
     // A hide cancels the comment's pending rewards and reverses the paid ones, exactly (SETTLE-2, SETTLE-3);
     // showing it again restores its words, not its rewards.
@@ -56,6 +61,7 @@ export async function hideComment(
       commentId: comment.id,
       hiddenAt,
       body,
+      ...docField(doc),
     });
     const action = input.hidden ? ('hide' as const) : ('unhide' as const);
     const reason = audit.reason ?? null;

@@ -13,6 +13,7 @@ import { toCommentView } from './views.js';
 import { screenComment } from '../moderation/screen.js';
 import { decideInTx, holdComment } from '../moderation/hold.js';
 import { commentRef } from '../moderation/events.js';
+import { formatComment, parseAhead, recordAuthor } from './comment-format.js';
 
 /** A reader posts a root comment, or a reply when `parentId` is given. */
 export async function postComment(
@@ -36,6 +37,7 @@ export async function postComment(
   if (identity) refuseBannedWords(thread.site.words, input.body.trim());
   // Before the write transaction: registered screeners may be slow (an HTTP hook). Rejects throw.
   const screened = await screenComment(ctx, thread.site, identity, input.thread, input.body, parentId, input.composeMs);
+  parseAhead(input.body);
   return runGatedMutation(ctx, request, async (tx, at, user) => {
     const body = normalizeBody(input.body);
     // The gate check found the thread: posting never creates one (SPEC THREAD-4).
@@ -53,6 +55,7 @@ export async function postComment(
     if (decision.action !== 'publish') {
       return holdComment(ctx, tx, { site: thread.site, threadKey: thread.key, threadId: input.thread, id, placement, author: user, body, at, requestId: input.requestId, decision });
     }
+    const { doc, mentions } = await formatComment(tx, thread.key, body, parent);
     const seq = await tx.nextSeq(thread.key);
     const stored = await tx.insertComment({
       id,
@@ -61,8 +64,11 @@ export async function postComment(
       seq,
       author: { id: user.id, name: user.name, avatar: user.avatar, level: user.level },
       body,
+      ...(doc && { doc }),
+      mentions,
       createdAt: at,
     });
+    await recordAuthor(tx, thread.key, user);
     if (placement.depth > 0) await tx.adjustReplyCount(thread.key, placement.rootId, 1);
     await tx.adjustThreadCounts(thread.key, { comments: 1 });
 

@@ -20,9 +20,11 @@ export async function redactReplay(tx: ReadTx, thread: string, events: readonly 
   const redacted: ThreadEvent[] = [];
   for (const event of events) {
     if (event.type === 'comment.created' && (await isWithdrawn(event.comment.id))) {
-      redacted.push({ ...event, comment: { ...event.comment, body: '' } });
+      const { doc: _words, ...comment } = event.comment;
+      redacted.push({ ...event, comment: { ...comment, body: '' } });
     } else if ((event.type === 'comment.edited' || event.type === 'comment.hidden') && event.body && (await isWithdrawn(event.commentId))) {
-      redacted.push({ ...event, body: '' });
+      const { doc: _words, ...rest } = event;
+      redacted.push({ ...rest, body: '' });
     } else {
       redacted.push(event);
     }

@@ -15,6 +15,7 @@ export const toCommentView = (c: CommentRecord): CommentView => ({
   seq: c.seq,
   author: { ...c.author },
   body: c.body,
+  ...(c.doc && c.body && { doc: c.doc }),
   createdAt: c.createdAt,
   editedAt: c.editedAt,
   deletedAt: c.deletedAt,

@@ -3,6 +3,8 @@
  * PREMOD-5…7, BAN-*, MODLOG-1). Each is one write transaction with its audit row; the output goes
  * through the dispatcher's after-commit delivery (thread events, wallets, notices, moderation events).
  */
+import { formatComment } from '../commands/comment-format.js';
+import { nameKey } from '../domain/markdown.js';
 import type { CommentCreatedEvent, PostCommentResult } from '@parley/protocol';
 import type { CommandContext, CommandOutput } from '../commands/context.js';
 import { refFor } from '../commands/threads.js';
@@ -47,7 +49,11 @@ export async function approveHeld(ctx: CommandContext, actor: Identity, site: Si
     );
     if (!(await tx.mod.decideHeld(id, 'held', 'approved', at, actorOf(actor).id))) throw forbidden('This comment was already decided.');
     const seq = await tx.nextSeq(held.thread);
-    const stored = await tx.insertComment({ id: held.id, thread: held.thread, ...placement, seq, author: held.author, body: held.body, createdAt: held.createdAt });
+    // Formatted as a post is (MD-*): the tree and the mentions are read against the thread as it is now.
+    const { doc, mentions } = await formatComment(tx, held.thread, held.body, parent);
+    const stored = await tx.insertComment({ id: held.id, thread: held.thread, ...placement, seq, author: held.author, body: held.body, ...(doc && { doc }), mentions, createdAt: held.createdAt });
+    const nameKeyed = nameKey(held.author.name);
+    if (nameKeyed) await tx.recordThreadAuthor(held.thread, nameKeyed, { id: held.author.id, name: held.author.name });
     if (placement.depth > 0) await tx.adjustReplyCount(held.thread, placement.rootId, 1);
     await tx.adjustThreadCounts(held.thread, { comments: 1 });
     // The reward's settlement window starts at approval: a held comment never paid before.

@@ -15,6 +15,8 @@ import type { ModerationReadTx, ModerationWriteTx } from './moderation-store.js'
 import type { DeliveryReadTx, DeliveryWriteTx } from './delivery-store.js';
 import type { ModReadTx, ModWriteTx } from './mod-queries.js';
 import type { PortingReadTx, PortingWriteTx } from './porting-store.js';
+import type { FormatReadTx, FormatWriteTx } from './format-store.js';
+import type { Mention } from '../domain/markdown.js';
 
 /** How a thread came to exist (SPEC THREAD-1): a host's signed claim, the admin API/CLI, or paste-and-go. */
 export type ThreadOrigin = 'claim' | 'admin' | 'auto' | 'legacy';
@@ -62,13 +64,15 @@ export interface CommentRecord extends CommentView {
    * for moderators, so a view built for a reader cannot carry it by accident.
    */
   flagCount: number;
+  /** Whom the body mentions (format-store.ts); store-only, like the flag count. Kept while hidden. */
+  mentions?: Mention[];
 }
 
 /** What a command supplies to insert a comment; the store fills in the rest (counts, edit and delete times). */
 export type NewComment = Pick<
   CommentView,
-  'id' | 'thread' | 'rootId' | 'parentId' | 'replyToId' | 'replyToName' | 'depth' | 'seq' | 'author' | 'body' | 'createdAt'
->;
+  'id' | 'thread' | 'rootId' | 'parentId' | 'replyToId' | 'replyToName' | 'depth' | 'seq' | 'author' | 'body' | 'createdAt' | 'doc'
+> & { mentions?: readonly Mention[] };
 
 export interface StoredRequest {
   fingerprint: string;
@@ -82,7 +86,7 @@ export interface CountDelta {
   minus?: number;
 }
 
-export interface ReadTx extends NotesReadTx, IdentityReadTx, ModerationReadTx {
+export interface ReadTx extends NotesReadTx, IdentityReadTx, ModerationReadTx, FormatReadTx {
   /** The Twei ledger, read side (store/ledger-types.ts). */
   readonly ledger: LedgerReadTx;
   /** The notification outbox and readers' email preferences (store/delivery-store.ts). */
@@ -107,7 +111,7 @@ export interface ReadTx extends NotesReadTx, IdentityReadTx, ModerationReadTx {
   listThreads(site: string, after: ThreadListPosition | null, limit: number): Promise<ThreadRecord[]>;
 }
 
-export interface WriteTx extends ReadTx, NotesWriteTx, IdentityWriteTx, ModerationWriteTx {
+export interface WriteTx extends ReadTx, NotesWriteTx, IdentityWriteTx, ModerationWriteTx, FormatWriteTx {
   readonly ledger: LedgerWriteTx;
   readonly deliveries: DeliveryWriteTx;
   readonly mod: ModWriteTx;
@@ -126,7 +130,7 @@ export interface WriteTx extends ReadTx, NotesWriteTx, IdentityWriteTx, Moderati
 
   insertComment(comment: NewComment): Promise<CommentRecord>;
   setCommentBody(thread: string, id: string, body: string, editedAt: number): Promise<void>;
-  /** Tombstones the comment: body emptied, deletedAt set; the row and its replies stay. */
+  /** Tombstones the comment: body, tree and mentions emptied, deletedAt set; the row and its replies stay. */
   markCommentDeleted(thread: string, id: string, deletedAt: number): Promise<void>;
   adjustReplyCount(thread: string, rootId: string, delta: number): Promise<void>;
   /** Returns the comment's counts after the change. */

@@ -9,6 +9,7 @@ import type {
   CommentPostInput,
   CommentReactInput,
   CommentRepliesInput,
+  CommentAroundInput,
   PostVoteInput,
   SessionAuthInput,
   ThreadJoinInput,
@@ -36,6 +37,7 @@ import { originExplicitlyAllowed, urlOnOrigin } from '../sites/origins.js';
 import type { Site } from '../sites/site-config.js';
 import { verifyThreadClaim } from '../sites/thread-claims.js';
 import { sessionAuth } from './session-auth.js';
+import { listAround } from '../commands/list-around.js';
 import { economyHandlers, economyMutatingEvents } from './economy-handlers.js';
 import { roomOf, type Caller } from './types.js';
 import { withHeldReactions } from './join-reactions.js';
@@ -69,6 +71,7 @@ export const handlers: ReadonlyMap<string, Handler> = new Map<ClientEventName, H
   ],
   ['comments:page', forSite<CommentPageInput>(listComments)],
   ['comments:replies', forSite<CommentRepliesInput>(listReplies)],
+  ['comments:around', forSite<CommentAroundInput>(listAround)],
   ['comment:post', (ctx, caller, input) => postComment(ctx, caller.identity, boundComposeTime(ctx, caller, input as CommentPostInput), caller.site ?? undefined)],
   ['comment:edit', forSite<CommentEditInput>(editComment)],
   ['comment:delete', forSite<CommentDeleteInput>(deleteComment)],

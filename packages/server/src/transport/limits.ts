@@ -26,6 +26,7 @@ export const readEvents: ReadonlySet<string> = new Set<ClientEventName>([
   'thread:leave',
   'comments:page',
   'comments:replies',
+  'comments:around',
   'comment:hidden-body',
   'session:auth',
   'presence:sync',

@@ -197,6 +197,7 @@ describe('sites are sealed', () => {
     for (const [event, payload] of [
       ['comments:page', { thread: 'secret', sort: 'new', cursor }],
       ['comments:replies', { thread: 'secret', rootId: root.comment.id }],
+      ['comments:around', { thread: 'secret', commentId: root.comment.id }],
       ['comment:hidden-body', { thread: 'secret', commentId: root.comment.id }],
       ['comment:react', { requestId: rid(), thread: 'secret', commentId: root.comment.id, value: 'like' }],
       ['comment:flag', { requestId: rid(), thread: 'secret', commentId: root.comment.id, reason: 'spam' }],
@@ -241,6 +242,7 @@ describe('sites are sealed', () => {
       'thread:leave': { thread: 'secret' },
       'comments:page': { thread: 'secret', sort: 'new', cursor },
       'comments:replies': { thread: 'secret', rootId: id },
+      'comments:around': { thread: 'secret', commentId: id },
       'comment:post': { requestId: rid(), thread: 'secret', parentId: id, body: 'planted reply' },
       'comment:edit': { requestId: rid(), thread: 'secret', commentId: id, body: 'rewritten' },
       'comment:delete': { requestId: rid(), thread: 'secret', commentId: id },

@@ -32,11 +32,13 @@ import { CommentActionEvent, type CommentAction } from './comment-action.js';
 import type { FlagState, HiddenBody } from '../thread/moderation-desk.js';
 import { renderFlagButton, renderFlagChooser, renderFlagCount, renderHiddenBody, renderShowHidden } from './comment-moderation.js';
 import { commentStyles } from './comment.styles.js';
+import { commentBodyStyles, renderBody } from './comment-body.js';
+import { permalinkOf } from '../thread/permalink.js';
 
 const COMPOSER_PARTS = 'composer-input, composer-submit, composer-cancel, edit-input, edit-save, counter';
 
 export class ParleyComment extends LitElement {
-  static override styles = [baseStyles, levelBadgeStyles, commentStyles];
+  static override styles = [baseStyles, levelBadgeStyles, commentStyles, commentBodyStyles];
   static override properties = {
     comment: { attribute: false },
     now: { type: Number },
@@ -105,7 +107,7 @@ export class ParleyComment extends LitElement {
             ? html`<p class="tombstone" part="tombstone">This comment was deleted</p>`
             : c.hidden
               ? html`<p class="tombstone" part="tombstone" data-hidden="true">Hidden by a moderator</p>${renderHiddenBody(this.hiddenBody)}`
-              : html`<p class="body" part="body" ?hidden=${this.mode === 'edit'}>${c.body}</p>`}
+              : renderBody(this, c.body, c.doc, this.mode === 'edit')}
           ${this.mode === 'edit' && !c.deleted
               ? html`<parley-composer
                   class="inline-composer"
@@ -158,9 +160,9 @@ export class ParleyComment extends LitElement {
     return html`<div class="meta">
       <h3 class="author" part="author-name">${c.author.name}</h3>
       <span class="level" part="level" title=${`Level ${c.author.level}`}>LVL ${c.author.level}</span>
-      <time part="time" datetime=${new Date(c.createdAt).toISOString()} title=${absoluteTime(c.createdAt)}>
+      ${permalinkOf(c, html`<time part="time" datetime=${new Date(c.createdAt).toISOString()} title=${absoluteTime(c.createdAt)}>
         ${relativeTime(c.createdAt, this.now)}
-      </time>
+      </time>`)}
       ${c.edited && !c.deleted ? html`<span class="dot" aria-hidden="true"></span><span part="edited">edited</span>` : nothing}
       ${this.canModerate ? renderFlagCount(this.flags) : nothing}
       ${c.held ? html`<span class="dot" aria-hidden="true"></span><span class="delivery" part="awaiting-review">Awaiting review</span>` : nothing}

@@ -41,6 +41,19 @@ export class CommentCollection {
   }
 
   /**
+   * Adds a permalinked comment's root and replies (root first): a root not loaded yet goes to the
+   * top, where the reader is taken; the pages that later bring it again leave it there.
+   */
+  addLinked(comments: readonly CommentView[]): void {
+    const [root, ...replies] = comments;
+    if (root && root.parentId === null && !this.byId.has(root.id)) {
+      this.byId.set(root.id, root);
+      this.rootOrder.unshift(root.id);
+    }
+    this.addPage(replies);
+  }
+
+  /**
    * Adds a comment that arrived live. A new root goes where a reader expects to see it: first for
    * "top" and "new" (roots are not re-sorted while reading, so nothing jumps), last for "old".
    * `countReply` is false when the root's replyCount already includes it (it predates our snapshot).

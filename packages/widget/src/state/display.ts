@@ -3,7 +3,7 @@
  * over them (optimistic updates), plus placeholders for comments that are still being sent.
  * Pure functions of the store's state, so the overlay rules are testable without a DOM.
  */
-import type { AuthorView, CommentView, ParleyError, Reaction, Sort, Vote } from '@parley/protocol';
+import type { AuthorView, CommentView, ParleyError, Reaction, RichText, Sort, Vote } from '@parley/protocol';
 import type { CommentCollection } from './comment-collection.js';
 import type { Mutation, PostMutation } from './pending-mutations.js';
 
@@ -24,6 +24,8 @@ export interface DisplayComment {
   replyToName: string | null;
   author: AuthorView;
   body: string;
+  /** The server's formatting of `body` (absent: plain paragraphs, or an edit not yet confirmed). */
+  doc?: RichText;
   createdAt: number;
   edited: boolean;
   deleted: boolean;
@@ -117,6 +119,7 @@ function confirmedDisplay(view: CommentView, input: DisplayInput): DisplayCommen
     // An author the host erased (readers' rights) is stored without a name: say so rather than show nothing.
     author: view.author.name === '' ? { ...view.author, name: ERASED_AUTHOR_NAME } : view.author,
     body: deleted ? '' : (pendingEdit ?? view.body),
+    ...(view.doc && !deleted && pendingEdit === undefined && { doc: view.doc }),
     createdAt: view.createdAt,
     edited: view.editedAt !== null || pendingEdit !== undefined,
     deleted,

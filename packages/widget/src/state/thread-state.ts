@@ -3,6 +3,7 @@
  * No network, no timers: ThreadStore decides WHEN something is applied, this class decides HOW.
  */
 import type {
+  AroundResult,
   CommentView,
   DeleteResult,
   EditResult,
@@ -104,14 +105,14 @@ export class ThreadState {
         if (view) view.commentCount++;
         return event.comment.author.id === this.viewerId ? null : event.comment;
       case 'comment.edited':
-        this.comments.update(event.commentId, { body: event.body, editedAt: event.editedAt });
+        this.comments.update(event.commentId, { body: event.body, doc: event.doc, editedAt: event.editedAt });
         return null;
       case 'comment.deleted':
         this.markDeleted(event.commentId, event.deletedAt);
         if (event.author) this.forgetAuthor(event.commentId, event.author);
         return null;
       case 'comment.hidden':
-        this.comments.update(event.commentId, { body: event.body, hiddenAt: event.hiddenAt });
+        this.comments.update(event.commentId, { body: event.body, doc: event.doc, hiddenAt: event.hiddenAt });
         return null;
       case 'comment.reacted':
         this.comments.update(event.commentId, { likes: event.likes, dislikes: event.dislikes });
@@ -128,6 +129,12 @@ export class ThreadState {
     this.comments.addPage(page.comments);
     this.mergeReactions(page.reactions);
     this.nextCursor = page.nextCursor;
+  }
+
+  /** A permalink's comment (comments:around): its root first when it was not loaded [LINK-5]. */
+  applyAround(result: AroundResult): void {
+    this.comments.addLinked(result.comments);
+    this.mergeReactions(result.reactions);
   }
 
   applyReplies(rootId: string, page: ReplyPage): void {
@@ -154,7 +161,7 @@ export class ThreadState {
       }
       case 'edit': {
         const result = data as EditResult;
-        this.comments.update(result.commentId, { body: result.body, editedAt: result.editedAt });
+        this.comments.update(result.commentId, { body: result.body, doc: result.doc, editedAt: result.editedAt });
         return null;
       }
       case 'delete': {
@@ -183,7 +190,7 @@ export class ThreadState {
     if (this.threadView && before?.deletedAt == null) {
       this.threadView.commentCount = Math.max(0, this.threadView.commentCount - 1);
     }
-    this.comments.update(commentId, { deletedAt, body: '' });
+    this.comments.update(commentId, { deletedAt, body: '', doc: undefined });
   }
 
   /** The host erased the comment's author: their name and avatar leave the tombstone and the replies' "↪ @name". */

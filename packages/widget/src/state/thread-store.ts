@@ -376,6 +376,15 @@ export class ThreadStore {
     this.changed();
   }
 
+  /** A permalink's comment that no loaded page holds: its root and the replies around it [LINK-5]. */
+  loadAround(commentId: string): void {
+    this.connection.request('comments:around', { thread: this.thread, commentId }, (ack) => {
+      if (!ack.ok || this.disposed) return;
+      this.state.applyAround(ack.data);
+      this.changed();
+    });
+  }
+
   loadReplies(rootId: string): void {
     if (this.loadingReplies.has(rootId) || this.status !== 'connected') return;
     this.loadingReplies.add(rootId);

@@ -20,6 +20,7 @@ export const COMMENT_PARTS = [
   'flag', 'flag-chooser', 'flag-reason', 'flag-cancel', 'flags', 'show-hidden', 'hidden-body',
   'retry', 'discard', 'error', 'reply-composer', 'edit-composer', 'composer-input', 'composer-submit',
   'composer-cancel', 'edit-input', 'edit-save', 'counter',
+  'permalink', 'link', 'mention',
 ].join(', ');
 
 const STATUS_TEXT: Record<'connected' | 'reconnecting' | 'offline', string> = {

@@ -49,6 +49,7 @@ import { ErrorCodes, Limits, Sorts, type Sort, type Vote } from '@parley/protoco
 import type { Connector } from '../state/connection.js';
 import { sessionMutationStorage } from '../state/pending-mutations.js';
 import type { StoreNotice } from '../state/thread-store.js';
+import { PermalinkController } from './permalink.js';
 import { connectLazily, DeferredConnection } from '../transport/deferred-connection.js';
 import { fetchThreadPage } from '../transport/thread-page.js';
 import type { ComposerSubmitEvent, ParleyComposer } from '../composer/composer.js';
@@ -144,6 +145,8 @@ export class ParleyThread extends LitElement {
   private readonly freshIds = new Set<string>();
   /** Presence and notes ("N reading now", typing, Key points), once Yjs has loaded. */
   private readonly liveRoom = new LiveController(this);
+  /** `#comment-<id>`: scroll to, highlight and focus the linked comment, loading it if need be. */
+  private readonly permalinks = new PermalinkController(this, () => this.session?.store ?? null);
 
   constructor() {
     super();

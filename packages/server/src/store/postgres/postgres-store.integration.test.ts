@@ -9,6 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { describeLedgerConformance } from '../ledger-conformance.js';
 import { describeNotesConformance } from '../notes-conformance.js';
+import { describeFormatConformance } from '../format-conformance.js';
 import { describeStoreConformance } from '../store-conformance.js';
 import { rendezvous } from '../race.js';
 import { pgLatestVersion, pgMigrations } from './pg-migrations.js';
@@ -49,6 +50,7 @@ describeStoreConformance('postgres', () => openFresh());
 describeLedgerConformance('postgres', () => openFresh());
 describeNotesConformance('postgres', () => openFresh());
 describeDeliveryConformance('postgres', () => openFresh());
+describeFormatConformance('postgres', () => openFresh());
 
 /** A client on this run's database with `schema` first on its search_path. */
 async function raw<T>(schema: string, work: (client: pg.Client) => Promise<T>): Promise<T> {

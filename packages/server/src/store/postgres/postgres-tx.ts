@@ -20,6 +20,9 @@ import type { FlagRecord } from '../moderation-store.js';
 import { ModQueries, modSql } from '../mod-queries.js';
 import type { NotesStats } from '../notes-store.js';
 import { isReaction, isVote, toComment, toThread, type CommentRow, type ThreadRow } from '../sqlite/rows.js';
+import { docColumn, mentionsColumn } from '../sqlite/format-sql.js';
+import type { CommentFormat } from '../format-store.js';
+import type { Mention } from '../../domain/markdown.js';
 import type {
   CommentRecord,
   CountDelta,
@@ -574,8 +577,8 @@ export class PostgresTx implements WriteTx {
     const row = await this.one<CommentRow>(
       true,
       `INSERT INTO comments (id, thread, root_id, parent_id, reply_to_id, reply_to_name, depth, seq,
-          author_id, author_name, author_avatar, author_level, body, created_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING *`,
+          author_id, author_name, author_avatar, author_level, body, created_at, doc, mentions)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING *`,
       [
         c.id,
         c.thread,
@@ -591,6 +594,8 @@ export class PostgresTx implements WriteTx {
         c.author.level,
         c.body,
         c.createdAt,
+        docColumn(c.doc),
+        mentionsColumn(c.mentions),
       ],
     );
     return toComment(row!);
@@ -601,7 +606,7 @@ export class PostgresTx implements WriteTx {
   }
 
   async markCommentDeleted(thread: string, id: string, deletedAt: number): Promise<void> {
-    await this.check(true)("UPDATE comments SET body = '', deleted_at = $1 WHERE thread = $2 AND id = $3", [deletedAt, thread, id]);
+    await this.check(true)("UPDATE comments SET body = '', doc = NULL, mentions = NULL, deleted_at = $1 WHERE thread = $2 AND id = $3", [deletedAt, thread, id]);
   }
 
   async adjustReplyCount(thread: string, rootId: string, delta: number): Promise<void> {
@@ -703,7 +708,7 @@ export class PostgresTx implements WriteTx {
         SELECT thread, id, body, $1 FROM comments WHERE thread = $2 AND id = $3`,
       [by, thread, id],
     );
-    await q("UPDATE comments SET body = '', hidden_at = $1 WHERE thread = $2 AND id = $3", [at, thread, id]);
+    await q("UPDATE comments SET body = '', doc = NULL, hidden_at = $1 WHERE thread = $2 AND id = $3", [at, thread, id]);
   }
 
   async showComment(thread: string, id: string): Promise<string> {
@@ -741,6 +746,35 @@ export class PostgresTx implements WriteTx {
       [thread, commentId],
     );
     return rows.map((row) => ({ thread: row.thread, commentId: row.comment, userId: row.user_id, reason: row.reason, note: row.note, at: row.at }));
+  }
+
+  async findThreadAuthors(thread: string, keys: readonly string[]): Promise<Map<string, Mention>> {
+    const found = new Map<string, Mention>();
+    if (keys.length === 0) return found;
+    const { rows } = await this.check()<{ name_key: string; user_id: string; name: string }>(
+      'SELECT name_key, user_id, name FROM thread_authors WHERE thread = $1 AND name_key = ANY($2::text[])',
+      [thread, [...keys]],
+    );
+    for (const row of rows) found.set(row.name_key, { id: row.user_id, name: row.name });
+    return found;
+  }
+
+  async recordThreadAuthor(thread: string, key: string, author: Mention): Promise<void> {
+    await this.check(true)(
+      `INSERT INTO thread_authors (thread, name_key, user_id, name) VALUES ($1, $2, $3, $4)
+        ON CONFLICT (thread, name_key) DO UPDATE SET user_id = EXCLUDED.user_id, name = EXCLUDED.name
+        WHERE thread_authors.user_id <> EXCLUDED.user_id OR thread_authors.name <> EXCLUDED.name`,
+      [thread, key, author.id, author.name],
+    );
+  }
+
+  async setCommentFormat(thread: string, id: string, format: CommentFormat): Promise<void> {
+    await this.check(true)('UPDATE comments SET doc = $1, mentions = $2 WHERE thread = $3 AND id = $4', [
+      docColumn(format.doc),
+      mentionsColumn(format.mentions),
+      thread,
+      id,
+    ]);
   }
 
   async getHiddenBody(thread: string, commentId: string): Promise<string | null> {

@@ -10,7 +10,7 @@ export const identitySql = {
     ON CONFLICT (site, user_id) DO UPDATE SET xp = xp + excluded.xp RETURNING xp`,
   keepHiddenBody: `INSERT INTO hidden_bodies (thread, comment_id, body, hidden_by)
     SELECT thread, id, body, ? FROM comments WHERE thread = ? AND id = ?`,
-  markHidden: "UPDATE comments SET body = '', hidden_at = ? WHERE thread = ? AND id = ?",
+  markHidden: "UPDATE comments SET body = '', doc = NULL, hidden_at = ? WHERE thread = ? AND id = ?",
   takeHiddenBody: 'DELETE FROM hidden_bodies WHERE thread = ? AND comment_id = ? RETURNING body',
   markShown: 'UPDATE comments SET body = ?, hidden_at = NULL WHERE thread = ? AND id = ?',
 } as const;

@@ -11,6 +11,7 @@ import { notifyMigration } from './migration-notify.js';
 import { portingMigration } from './migration-porting.js';
 import { settlementMigration } from './migration-settlement.js';
 import { threadsMigration } from './migration-threads.js';
+import { formatMigration } from './migration-format.js';
 
 export interface Migration {
   version: number;
@@ -109,6 +110,7 @@ CREATE INDEX requests_created_at ON requests (created_at);
   premodMigration,
   // 8 is pre-moderation (branch mod); 9 is the notification outbox, numbered so both merge in any order.
   notifyMigration,
+  formatMigration,
   portingMigration,
 ];
 

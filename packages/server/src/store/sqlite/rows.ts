@@ -1,4 +1,5 @@
-import type { Reaction, Vote } from '@parley/protocol';
+import type { Reaction, RichText, Vote } from '@parley/protocol';
+import type { Mention } from '../../domain/markdown.js';
 import type { CommentRecord, ThreadOrigin, ThreadRecord } from '../types.js';
 
 export interface ThreadRow {
@@ -42,6 +43,9 @@ export interface CommentRow {
   reply_count: number;
   /** Migration 5. */
   flag_count?: number;
+  /** Migration 10: JSON, NULL for none. */
+  doc?: string | null;
+  mentions?: string | null;
 }
 
 export const toThread = (row: ThreadRow): ThreadRecord => ({
@@ -70,6 +74,7 @@ export const toComment = (row: CommentRow): CommentRecord => ({
   seq: row.seq,
   author: { id: row.author_id, name: row.author_name, avatar: row.author_avatar, level: row.author_level },
   body: row.body,
+  ...(row.doc != null && { doc: JSON.parse(row.doc) as RichText }),
   createdAt: row.created_at,
   editedAt: row.edited_at,
   deletedAt: row.deleted_at,
@@ -79,6 +84,7 @@ export const toComment = (row: CommentRow): CommentRecord => ({
   score: row.score,
   replyCount: row.reply_count,
   flagCount: row.flag_count ?? 0,
+  ...(row.mentions != null && { mentions: JSON.parse(row.mentions) as Mention[] }),
 });
 
 export const isReaction = (value: unknown): value is Reaction => value === 'like' || value === 'dislike';

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { describeStoreConformance } from '../store-conformance.js';
 import { describeNotesConformance } from '../notes-conformance.js';
+import { describeFormatConformance } from '../format-conformance.js';
 import { latestVersion } from './migrations.js';
 import { SqliteStore } from './sqlite-store.js';
 import { sql } from './statements.js';
@@ -20,6 +21,7 @@ describeStoreConformance('sqlite in memory', async () => SqliteStore.open({ path
 describeStoreConformance('sqlite file', async () => SqliteStore.open({ path: join(tempDir(), 'parley.db') }));
 describeNotesConformance('sqlite in memory', async () => SqliteStore.open({ path: ':memory:' }));
 describeDeliveryConformance('sqlite file', async () => SqliteStore.open({ path: join(tempDir(), 'parley.db') }));
+describeFormatConformance('sqlite in memory', async () => SqliteStore.open({ path: ':memory:' }));
 
 describe('SqliteStore on disk', () => {
   it('creates missing directories, uses WAL, and migrates to the latest version', async () => {

@@ -18,6 +18,9 @@ import { isReaction, isVote, toComment, toThread, type CommentRow, type ThreadRo
 import type { NotesStats } from '../notes-store.js';
 import { sqliteIdentity } from './sqlite-identity.js';
 import { sqliteModeration } from './moderation-sql.js';
+import { docColumn, mentionsColumn, sqliteFormat } from './format-sql.js';
+import type { CommentFormat } from '../format-store.js';
+import type { Mention } from '../../domain/markdown.js';
 import type { FlagRecord } from '../moderation-store.js';
 import type { Statements } from './statements.js';
 import { SqliteLedger } from './sqlite-ledger.js';
@@ -185,6 +188,8 @@ export class SqliteTx implements WriteTx {
       authorLevel: c.author.level,
       body: c.body,
       createdAt: c.createdAt,
+      doc: docColumn(c.doc),
+      mentions: mentionsColumn(c.mentions),
     }) as CommentRow;
     return toComment(row);
   }
@@ -260,6 +265,18 @@ export class SqliteTx implements WriteTx {
 
   async listFlags(thread: string, commentId: string): Promise<FlagRecord[]> {
     return sqliteModeration.listFlags(this.check(), thread, commentId);
+  }
+
+  async findThreadAuthors(thread: string, keys: readonly string[]): Promise<Map<string, Mention>> {
+    return sqliteFormat.findThreadAuthors(this.check(), thread, keys);
+  }
+
+  async recordThreadAuthor(thread: string, key: string, author: Mention): Promise<void> {
+    sqliteFormat.recordThreadAuthor(this.check(true), thread, key, author);
+  }
+
+  async setCommentFormat(thread: string, id: string, format: CommentFormat): Promise<void> {
+    sqliteFormat.setCommentFormat(this.check(true), thread, id, format);
   }
 
   async getHiddenBody(thread: string, commentId: string): Promise<string | null> {

@@ -10,6 +10,7 @@ const modSqlite = Object.fromEntries(Object.entries(modSql).map(([name, text]) =
   [K in keyof typeof modSql as `mod_${K}`]: string;
 };
 import { portingSql } from './porting-sql.js';
+import { formatSql } from './format-sql.js';
 
 /** Every statement the SQLite store runs, by name. */
 export const sql = {
@@ -19,6 +20,7 @@ export const sql = {
   ...notifySql,
   ...modSqlite,
   ...portingSql,
+  ...formatSql,
   getThread: 'SELECT * FROM threads WHERE id = ?',
   insertThread: `INSERT INTO threads (id, site, origin, title, url, created_at) VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO NOTHING`,
@@ -35,12 +37,12 @@ export const sql = {
 
   getComment: 'SELECT * FROM comments WHERE id = ? AND thread = ?',
   insertComment: `INSERT INTO comments (id, thread, root_id, parent_id, reply_to_id, reply_to_name, depth, seq,
-      author_id, author_name, author_avatar, author_level, body, created_at)
+      author_id, author_name, author_avatar, author_level, body, created_at, doc, mentions)
     VALUES (@id, @thread, @rootId, @parentId, @replyToId, @replyToName, @depth, @seq,
-      @authorId, @authorName, @authorAvatar, @authorLevel, @body, @createdAt)
+      @authorId, @authorName, @authorAvatar, @authorLevel, @body, @createdAt, @doc, @mentions)
     RETURNING *`,
   setCommentBody: 'UPDATE comments SET body = ?, edited_at = ? WHERE thread = ? AND id = ?',
-  markCommentDeleted: "UPDATE comments SET body = '', deleted_at = ? WHERE thread = ? AND id = ?",
+  markCommentDeleted: "UPDATE comments SET body = '', doc = NULL, mentions = NULL, deleted_at = ? WHERE thread = ? AND id = ?",
   adjustReplyCount: 'UPDATE comments SET reply_count = reply_count + ? WHERE thread = ? AND id = ?',
   adjustReactionCounts: `UPDATE comments SET likes = likes + ?, dislikes = dislikes + ?
     WHERE thread = ? AND id = ? RETURNING likes, dislikes`,
