@@ -4,11 +4,13 @@
 // (the Twei blocks and the words of a refusal for want of Twei, ≈ 4 KB) are lazy chunks and not
 // counted here: the blocks are fetched when a session starts, in parallel with connecting, and can
 // draw only once `economy:state` has answered over the socket anyway — and a page with
-// economy="off" never downloads them.
+// economy="off" never downloads them. Languages (i18n/): the English catalog (≈ 1.4 KB: every word
+// the widget says, with its key) and the translator over Intl (≈ 0.9 KB) are in parley.js, 42.5 →
+// 44.8 KB; Spanish, French and Arabic are lazy chunks (≈ 3.5 KB each) fetched only when a page asks.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET_GZIP_BYTES = 43 * 1024;
+const BUDGET_GZIP_BYTES = 45 * 1024;
 const file = new URL('../dist/parley.js', import.meta.url);
 const raw = readFileSync(file);
 const gzip = gzipSync(raw, { level: 9 }).length;

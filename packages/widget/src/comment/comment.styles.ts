@@ -62,6 +62,14 @@ export const commentStyles = css`
   .delivery {
     font-style: italic;
   }
+  /* [I18N-7] Arrows that point a way are mirrored right to left (the reply arrow, "↪"); thumbs are not. */
+  .flip {
+    display: inline-block;
+  }
+  .flip:dir(rtl),
+  [part~='reply'] .icon:dir(rtl) {
+    transform: scaleX(-1);
+  }
   .reply-to {
     display: inline-block;
     margin-bottom: 0.125rem;
@@ -93,8 +101,8 @@ export const commentStyles = css`
   }
   .hidden-body {
     margin-top: 0.25rem;
-    padding-left: 0.5rem;
-    border-left: 2px solid var(--_warning);
+    padding-inline-start: 0.5rem;
+    border-inline-start: 2px solid var(--_warning);
   }
   .actions {
     display: flex;

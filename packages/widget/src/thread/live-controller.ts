@@ -11,6 +11,7 @@ import type { NotesInputEvent } from '../notes/notes.js';
 import { loadLiveRoom, type LiveRoom } from '../realtime/load-live-room.js';
 import type { TypingMap } from '../realtime/room-view.js';
 import { diffText } from '../realtime/text-diff.js';
+import type { Translate } from '../i18n/translator.js';
 
 /** Typing is shown to others until the reader has not typed for this long. */
 const TYPING_IDLE_MS = 4_000;
@@ -103,11 +104,12 @@ export class LiveController implements ReactiveController {
     this.live?.setTyping(undefined);
   }
 
-  renderNotes(signedIn: boolean): TemplateResult | typeof nothing {
+  renderNotes(t: Translate, signedIn: boolean): TemplateResult | typeof nothing {
     const live = this.live;
     if (!live?.access) return nothing;
     return html`<parley-notes
       exportparts="notes, notes-input, notes-text, notes-lock, notes-error"
+      .t=${t}
       .text=${live.notes}
       ?can-edit=${live.access.canEdit}
       .requiredLevel=${live.access.requiredLevel}

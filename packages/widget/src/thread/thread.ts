@@ -67,6 +67,18 @@ import { viewerAccess } from './viewer-access.js';
 import { applyCommentAction } from './comment-actions.js';
 import { ThreadSession } from './thread-session.js';
 import { SCRIPT_ORIGIN } from './script-origin.js';
+import { englishOnly, translator, type Catalog, type Translate } from '../i18n/translator.js';
+import { hostStrings, loadCatalog, loadedCatalog, matchLocale, requestedLanguage } from '../i18n/locale.js';
+
+/** The `strings` attribute: JSON, or nothing (with a console warning saying why) when it is not. */
+function parseStrings(value: string | null): Catalog | null {
+  try {
+    return value ? (JSON.parse(value) as Catalog) : null;
+  } catch {
+    console.warn('<parley-thread>: the strings attribute is not valid JSON; its strings are ignored.');
+    return null;
+  }
+}
 
 /** Relative times ("3 min ago") are refreshed this often. */
 const CLOCK_TICK_MS = 60_000;
@@ -87,6 +99,8 @@ export class ParleyThread extends LitElement {
     threadToken: { type: String, attribute: 'thread-token' },
     fetchedThreadToken: { state: true },
     url: { type: String, attribute: 'url' },
+    lang: { type: String, reflect: true },
+    strings: { attribute: 'strings', converter: { fromAttribute: parseStrings } },
     connector: { attribute: false },
     now: { state: true },
     announcement: { state: true },
@@ -121,6 +135,8 @@ export class ParleyThread extends LitElement {
   declare private fetchedThreadToken: string;
   /** Sent on join, for paste-and-go creation only. @default location.href without its hash */
   declare url: string;
+  /** [I18N-5] The host's words for any message key (see i18n/en.ts), over the language's own. */
+  declare strings: Catalog | null;
   /** How to reach the server; tests pass a fake. @default Socket.IO */
   declare connector: Connector;
   declare private now: number;
@@ -136,6 +152,12 @@ export class ParleyThread extends LitElement {
   private readonly freshIds = new Set<string>();
   /** Presence and notes ("N reading now", typing, Key points), once Yjs has loaded. */
   private readonly liveRoom = new LiveController(this);
+  /** The words of the language resolved for this thread ([I18N-1]); English until its catalog is here. */
+  private t: Translate = englishOnly;
+  private i18nKey = '';
+  /** The language's catalog is on its way: the skeleton stays rather than English flashing by. */
+  private i18nPending = false;
+  private readonly pageLang = new MutationObserver(() => this.requestUpdate());
 
   constructor() {
     super();
@@ -152,6 +174,7 @@ export class ParleyThread extends LitElement {
     this.threadToken = '';
     this.fetchedThreadToken = '';
     this.url = '';
+    this.strings = null;
     this.connector = connectWithSocketIo;
     this.now = Date.now();
     this.announcement = '';
@@ -161,12 +184,15 @@ export class ParleyThread extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.clock = setInterval(() => (this.now = Date.now()), CLOCK_TICK_MS);
+    // The page's language may change under the thread (a language switch without a reload).
+    this.pageLang.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
     this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.clock);
+    this.pageLang.disconnect();
     this.tokenSource?.source.stop();
     this.tokenSource = null;
     this.endSession();
@@ -174,6 +200,7 @@ export class ParleyThread extends LitElement {
 
   /** Sessions start here (not in `updated`), so their first state renders in this same update. */
   protected override willUpdate(changed: PropertyValues<this>): void {
+    this.ensureLanguage();
     this.ensureTokenSource();
     this.ensureSession();
     if (changed.has('sort')) this.session?.store.setSort(this.effectiveSort);
@@ -181,6 +208,25 @@ export class ParleyThread extends LitElement {
 
   private get effectiveSort(): Sort {
     return (Sorts as readonly string[]).includes(this.sort) ? this.sort : 'top';
+  }
+
+  /** [I18N-1] [I18N-2] [I18N-5] The translator for the thread's language and the host's strings. */
+  private ensureLanguage(): void {
+    const { locale, catalog } = matchLocale(requestedLanguage(this));
+    const strings = hostStrings(this, this.strings);
+    const key = JSON.stringify([locale, strings]);
+    if (key === this.i18nKey) return;
+    this.i18nKey = key;
+    const ready = loadedCatalog(catalog);
+    this.i18nPending = ready === undefined;
+    this.t = translator(ready === undefined ? 'en' : locale, ready ?? null, strings);
+    if (ready !== undefined) return;
+    void loadCatalog(catalog).then((loaded) => {
+      if (this.i18nKey !== key) return;
+      this.i18nPending = false;
+      this.t = translator(loaded ? locale : 'en', loaded, strings);
+      this.requestUpdate();
+    });
   }
 
   private ensureTokenSource(): void {
@@ -195,7 +241,7 @@ export class ParleyThread extends LitElement {
         this.fetchedToken = token;
         if (threadToken) this.fetchedThreadToken = threadToken;
       },
-      (message) => (this.problem = message),
+      (reason) => (this.problem = this.t('signInFailed', { reason })),
     );
     this.tokenSource = { url, source };
   }
@@ -249,11 +295,11 @@ export class ParleyThread extends LitElement {
   private onNotice(notice: StoreNotice): void {
     if (notice.type === 'posted') this.dispatchEvent(new ParleyCommentPostedEvent(notice.comment));
     else if (notice.type === 'error') {
-      if (!['post', 'edit', 'delete', 'react', 'join'].includes(notice.action)) this.problem = notice.error.message;
+      if (!['post', 'edit', 'delete', 'react', 'join'].includes(notice.action)) this.problem = this.t.error(notice.error);
       this.dispatchEvent(new ParleyErrorEvent(notice.error, notice.action));
     } else {
       this.freshIds.add(notice.comment.id);
-      this.announcement = `New comment by ${notice.comment.author.name}`;
+      this.announcement = this.t('newCommentBy', { name: notice.comment.author.name });
     }
   }
 
@@ -261,14 +307,17 @@ export class ParleyThread extends LitElement {
     const session = this.session;
     const store = session?.store ?? null;
     const economy = session?.economy ?? null;
-    const loaded = store?.loaded ?? false;
+    const loaded = (store?.loaded ?? false) && !this.i18nPending;
+    const t = this.t;
+    if (economy) economy.t = t;
     const viewer = store?.viewer ?? null;
     const access = viewerAccess(viewer);
     const votes = store?.postVotes() ?? { plus: 0, minus: 0, vote: null };
     const groups = loaded ? store!.groups() : [];
-    return html`<section class="thread" part="base" aria-labelledby="parley-heading">
+    return html`<section class="thread" part="base" aria-labelledby="parley-heading" lang=${t.locale} dir=${t.dir}>
       ${renderEconomy(economy, Boolean(viewer?.user))}
       ${renderHeader({
+        t,
         count: loaded ? store!.threadView!.commentCount : null,
         ...votes,
         access,
@@ -278,10 +327,11 @@ export class ParleyThread extends LitElement {
         onSort: (sort: Sort) => (this.sort = sort),
         readingNow: this.liveRoom.readingNow,
       })}
-      ${renderProblems(this.thread, store?.joinError ?? null, this.problem, () => (this.problem = ''))}
+      ${renderProblems(t, this.thread, store?.joinError ?? null, this.problem, () => (this.problem = ''))}
       ${!loaded
-        ? renderSkeleton()
+        ? renderSkeleton(t)
         : html`${renderCompose({
+              t,
               user: viewer?.user ?? null,
               commentLock: access.lockedFrom('comment'),
               economy,
@@ -290,10 +340,11 @@ export class ParleyThread extends LitElement {
               onSubmit: this.onComposerSubmit,
               onSignIn: () => this.dispatchEvent(new ParleySignInEvent()),
             })}
-            ${this.liveRoom.renderNotes(Boolean(viewer?.user))}
+            ${this.liveRoom.renderNotes(t, Boolean(viewer?.user))}
             ${groups.length === 0
-              ? renderEmpty()
+              ? renderEmpty(t)
               : renderList({
+                  t,
                   groups,
                   now: this.now,
                   signedIn: Boolean(viewer?.user),
@@ -308,7 +359,7 @@ export class ParleyThread extends LitElement {
                   onMoreReplies: (rootId) => store?.loadReplies(rootId),
                   typing: this.liveRoom.typing,
                 })}
-            ${store!.nextCursor ? renderLoadMore(store!.loadingMore, () => this.loadMore()) : nothing}`}
+            ${store!.nextCursor ? renderLoadMore(t, store!.loadingMore, () => this.loadMore()) : nothing}`}
       <div class="sr-only" aria-live="polite">${this.announcement}</div>
     </section>`;
   }
