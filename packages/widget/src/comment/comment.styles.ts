@@ -70,6 +70,14 @@ export const commentStyles = css`
   [part~='reply'] .icon:dir(rtl) {
     transform: scaleX(-1);
   }
+  /* [I18N-8] Readers' words run in their own direction, whatever the widget's: each paragraph by its
+     first letters (an English comment reads left to right in the Arabic widget, and the reverse). */
+  .body,
+  .body > *,
+  .hidden-body,
+  .author {
+    unicode-bidi: plaintext;
+  }
   .reply-to {
     display: inline-block;
     margin-bottom: 0.125rem;

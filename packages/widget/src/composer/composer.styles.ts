@@ -32,6 +32,10 @@ export const composerStyles = css`
     font-size: var(--_font-size);
     line-height: 1.5;
   }
+  /* [I18N-8] What the reader types runs in its own direction. */
+  textarea {
+    unicode-bidi: plaintext;
+  }
   :host([compact]) textarea {
     min-height: 3.5rem;
   }

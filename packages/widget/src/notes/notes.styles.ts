@@ -46,6 +46,11 @@ export const notesStyles = css`
     border-color: var(--_accent);
     box-shadow: var(--_focus-ring);
   }
+  /* [I18N-8] The readers' notes run in their own direction. */
+  textarea,
+  .text {
+    unicode-bidi: plaintext;
+  }
   .text {
     margin: 0;
     white-space: pre-wrap;
