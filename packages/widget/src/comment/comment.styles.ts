@@ -4,6 +4,10 @@ import { AVATAR_COLORS } from '../shared/avatar-style.js';
 /** One rule per avatar color: classes of the stylesheet, never inline styles (strict CSP) [W-A11Y1]. */
 const avatarColors = unsafeCSS(AVATAR_COLORS.map((color, n) => `.avatar[data-color='${n}']{background:${color};color:#fff}`).join(''));
 
+/**
+ * Right to left, arrows that point a way turn (`.flip`, the reply icon; thumbs do not) [I18N-7], and
+ * readers' words run in their own direction (`unicode-bidi: plaintext`) [I18N-8].
+ */
 export const commentStyles = css`
   :host {
     display: block;
@@ -62,7 +66,6 @@ export const commentStyles = css`
   .delivery {
     font-style: italic;
   }
-  /* [I18N-7] Arrows that point a way are mirrored right to left (the reply arrow, "↪"); thumbs are not. */
   .flip {
     display: inline-block;
   }
@@ -70,8 +73,6 @@ export const commentStyles = css`
   [part~='reply'] .icon:dir(rtl) {
     transform: scaleX(-1);
   }
-  /* [I18N-8] Readers' words run in their own direction, whatever the widget's: each paragraph by its
-     first letters (an English comment reads left to right in the Arabic widget, and the reverse). */
   .body,
   .body > *,
   .hidden-body,

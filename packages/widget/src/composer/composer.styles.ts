@@ -1,5 +1,6 @@
 import { css } from 'lit';
 
+/** What the reader types runs in its own direction (`unicode-bidi: plaintext`) [I18N-8]. */
 export const composerStyles = css`
   :host {
     display: block;
@@ -32,7 +33,6 @@ export const composerStyles = css`
     font-size: var(--_font-size);
     line-height: 1.5;
   }
-  /* [I18N-8] What the reader types runs in its own direction. */
   textarea {
     unicode-bidi: plaintext;
   }

@@ -1,5 +1,6 @@
 import { css } from 'lit';
 
+/** The readers' notes run in their own direction (`unicode-bidi: plaintext`) [I18N-8]. */
 export const notesStyles = css`
   :host {
     display: block;
@@ -46,7 +47,6 @@ export const notesStyles = css`
     border-color: var(--_accent);
     box-shadow: var(--_focus-ring);
   }
-  /* [I18N-8] The readers' notes run in their own direction. */
   textarea,
   .text {
     unicode-bidi: plaintext;

@@ -1,5 +1,6 @@
 import { css } from 'lit';
 
+/** Logical properties throughout; right to left, the sort select's arrow sits at its start [I18N-7]. */
 export const threadStyles = css`
   :host {
     display: block;
@@ -110,7 +111,6 @@ export const threadStyles = css`
     font-weight: 600;
     cursor: pointer;
   }
-  /* [I18N-7] Right to left, the select's arrow sits at its start (the left). */
   .sort:dir(rtl) {
     background-position: 10px 50%, 15px 50%;
   }
