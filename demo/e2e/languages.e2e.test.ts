@@ -6,7 +6,8 @@
  * PARLEY_SCREENSHOTS=<dir> it saves English and Arabic, desktop and mobile, light and dark there.
  * SPEC I18N-1…I18N-7.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signThreadClaim, startParleyServer, type ParleyServer } from '@parley/server';
@@ -15,6 +16,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, launchChromium, startDemoForTest, textOf } from './harness.js';
 
 const shots = process.env.PARLEY_SCREENSHOTS;
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe over the widget (shadow roots included): the serious and critical violations, as W-A11Y2 counts them. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    type Violation = { id: string; impact: string | null; nodes: { target: unknown[] }[] };
+    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: Violation[] }> } }).axe;
+    const result = await axe.run({ include: [['parley-thread']] }, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'], resultTypes: ['violations'] });
+    return result.violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
+}
 
 interface Opened {
   page: Page;
@@ -154,6 +170,23 @@ describe('the widget in English, Spanish, French and Arabic', () => {
     expect(rtl.errors).toEqual([]);
     await rtl.close();
     await ltr.close();
+  });
+
+  it.each([
+    ['ar', 'light'],
+    ['ar', 'dark'],
+    ['es', 'light'],
+    ['fr', 'light'],
+  ] as const)('[I18N-3] axe finds no serious violation in %s, %s, desktop and mobile, as a writer and a moderator', async (lang, colorScheme) => {
+    const found: string[] = [];
+    for (const options of [{ viewport: { width: 1100, height: 1400 } }, { viewport: { width: 390, height: 844 }, isMobile: true }]) {
+      for (const persona of ['writer', 'moderator']) {
+        const { page, close } = await openIn(browser, `${server.url}/?as=${persona}&lang=${lang}`, { ...options, colorScheme });
+        found.push(...(await seriousViolations(page)).map((v) => `${persona}: ${v}`));
+        await close();
+      }
+    }
+    expect(found).toEqual([]);
   });
 
   it('[I18N-1] the demo bar\'s Language control switches the widget without a reload', async () => {

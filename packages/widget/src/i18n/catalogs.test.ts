@@ -57,6 +57,19 @@ describe('message catalogs', () => {
       }
     });
 
+    it(`[I18N-3] names a button with its visible word first in its longer label (axe: label-content-name-mismatch)`, () => {
+      const pairs: [string, string][] = [
+        ['reply', 'replyTo'], ['reply', 'replyToLocked'], ['edit', 'editYourComment'], ['delete', 'deleteYours'],
+        ['delete', 'deleteBy'], ['flag', 'flagBy'], ['flag', 'flagByLocked'], ['hide', 'hideFromReaders'],
+        ['unhide', 'showAgain'], ['report', 'reportLabel'],
+      ];
+      const all = { ...english, ...entries };
+      for (const [visible, label] of [...pairs]) {
+        const word = (all[visible] as string).toLocaleLowerCase(locale);
+        expect((all[label] as string).toLocaleLowerCase(locale), `${label} ⊃ ${visible}`).toContain(word);
+      }
+    });
+
     it(`[I18N-6] has words for every refusal a reader can meet, and only for real codes`, () => {
       const codes = Object.values(ErrorCodes) as string[];
       const errors = Object.keys(entries).filter((k) => k.startsWith('error.')).map((k) => k.slice(6));

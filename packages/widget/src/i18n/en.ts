@@ -67,7 +67,7 @@ export const en = {
   like: 'Like',
   dislike: 'Dislike',
   signInToReact: 'Sign in to react',
-  showAgain: 'Show the comment by {name} again',
+  showAgain: 'Unhide the comment by {name}',
   hideFromReaders: 'Hide the comment by {name} from readers',
   hide: 'Hide',
   unhide: 'Unhide',

@@ -91,7 +91,7 @@ const fr: Catalog = {
   like: 'J’aime',
   dislike: 'Je n’aime pas',
   signInToReact: 'Connectez-vous pour réagir',
-  showAgain: 'Afficher de nouveau le commentaire de {name}',
+  showAgain: 'Réafficher le commentaire de {name}',
   hideFromReaders: 'Masquer aux lecteurs le commentaire de {name}',
   hide: 'Masquer',
   unhide: 'Réafficher',
