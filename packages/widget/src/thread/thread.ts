@@ -155,6 +155,8 @@ export class ParleyThread extends LitElement {
   /** The words of the language resolved for this thread ([I18N-1]); English until its catalog is here. */
   private t: Translate = englishOnly;
   private i18nKey = '';
+  /** The host's strings as last parsed, with what they were parsed from (a child may arrive after connecting). */
+  private hostStrings: { given: unknown; script: string | undefined; strings: Catalog | null } | null = null;
   /** The language's catalog is on its way: the skeleton stays rather than English flashing by. */
   private i18nPending = false;
   private readonly pageLang = new MutationObserver(() => this.requestUpdate());
@@ -213,7 +215,11 @@ export class ParleyThread extends LitElement {
   /** [I18N-1] [I18N-2] [I18N-5] The translator for the thread's language and the host's strings. */
   private ensureLanguage(): void {
     const { locale, catalog } = matchLocale(requestedLanguage(this));
-    const strings = hostStrings(this, this.strings);
+    const script = this.querySelector(':scope > script[data-parley-strings]')?.textContent;
+    if (this.hostStrings?.given !== this.strings || this.hostStrings.script !== script) {
+      this.hostStrings = { given: this.strings, script, strings: hostStrings(this, this.strings) };
+    }
+    const strings = this.hostStrings.strings;
     const key = JSON.stringify([locale, strings]);
     if (key === this.i18nKey) return;
     this.i18nKey = key;
