@@ -36,7 +36,8 @@ export interface Translate {
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const RTL = /^(ar|fa|he|iw|ur|ps|yi|dv|ckb|sd|ug)(-|$)/i;
+/** The right-to-left languages with a catalog (any other language is English, left to right). */
+const RTL = /^ar(-|$)/i;
 
 /** English, for the host's own strings: also what the economy chunk adds its words to. */
 export const english: Catalog = en;
