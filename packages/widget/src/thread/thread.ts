@@ -316,6 +316,8 @@ export class ParleyThread extends LitElement {
     const loaded = (store?.loaded ?? false) && !this.i18nPending;
     const t = this.t;
     if (economy) economy.t = t;
+    // The language's words are on their way (a chunk, usually faster than connecting): no English meanwhile.
+    if (this.i18nPending) return html`<section class="thread" part="base" aria-busy="true">${renderSkeleton(t)}</section>`;
     const viewer = store?.viewer ?? null;
     const access = viewerAccess(viewer);
     const votes = store?.postVotes() ?? { plus: 0, minus: 0, vote: null };
