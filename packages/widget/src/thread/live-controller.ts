@@ -114,7 +114,7 @@ export class LiveController implements ReactiveController {
       ?can-edit=${live.access.canEdit}
       .requiredLevel=${live.access.requiredLevel}
       ?signed-in=${signedIn}
-      .error=${live.notesError ?? ''}
+      .error=${live.notesError ? t.error(live.notesError) : ''}
       @parley-notes-input=${this.onNotesInput}
     ></parley-notes>`;
   }
