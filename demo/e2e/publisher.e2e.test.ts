@@ -89,7 +89,12 @@ describe('a publisher page on another origin, set up as the README says', () => 
     const page = await context.newPage();
     const warnings: string[] = [];
     const errors: string[] = [];
-    page.on('console', (msg) => (msg.type() === 'warning' ? warnings : msg.type() === 'error' ? errors : []).push(msg.text()));
+    page.on('console', (msg) => {
+      // The first view of a thread its claim creates: the first page over HTTP finds none yet (404,
+      // SPEC PAINT-4) and the socket's join creates it — Chromium logs the 404 of that GET.
+      if (msg.type() === 'error' && msg.location().url.includes('/api/thread-page') && msg.text().includes('404')) return;
+      (msg.type() === 'warning' ? warnings : msg.type() === 'error' ? errors : []).push(msg.text());
+    });
     await page.goto(`${publisher.origin}/article`);
     await page.locator('[part~="status"][data-status="connected"]').waitFor();
     await page.locator('textarea[part~="composer-input"]').waitFor();

@@ -17,6 +17,9 @@ const stored = new URLSearchParams(location.search).get('as') ?? localStorage.ge
 
 async function useAs(id) {
   localStorage.setItem('parley-demo-persona', id);
+  // The server already rendered this reader's token into the page (?as=), as a host's backend would.
+  if (thread.dataset.persona === id) return;
+  delete thread.dataset.persona;
   if (id === 'guest') {
     thread.token = '';
     return;

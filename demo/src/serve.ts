@@ -36,6 +36,37 @@ async function threadClaim(): Promise<string> {
   );
 }
 
+/** A reader's token as the host's backend signs it for its logged-in user. */
+function personaToken(persona: NonNullable<ReturnType<typeof findPersona>>): Promise<string> {
+  return signToken(
+    DEMO_SECRET,
+    { sub: persona.id, name: persona.name, lvl: persona.lvl, ...(persona.role ? { role: persona.role } : {}) },
+    { audience: SITE, expiresIn: '12h' },
+  );
+}
+
+/**
+ * The article page as a host's backend renders it: with the thread claim it signs for this thread,
+ * and — for `?as=<persona>`, as a site renders its logged-in reader's page — that reader's token, so
+ * the widget knows who reads from its first paint. `?layout=top` puts the discussion above the
+ * article (above the fold), the placement the first-paint measurements use [PAINT-10].
+ */
+async function articlePage(html: string, query: URLSearchParams): Promise<string> {
+  let page = html.replace('{{PARLEY_THREAD_TOKEN}}', await threadClaim());
+  const persona = findPersona(query.get('as') ?? '');
+  if (persona) page = page.replace('<parley-thread', `<parley-thread token="${await personaToken(persona)}" data-persona="${persona.id}"`);
+  const economy = query.get('economy');
+  if (economy === 'off' || economy === 'compact' || economy === 'full') page = page.replace('<parley-thread', `<parley-thread economy="${economy}"`);
+  if (query.get('layout') === 'top') {
+    const start = page.indexOf('<section class="discussion"');
+    const end = page.indexOf('</section>', start) + '</section>'.length;
+    const discussion = page.slice(start, end);
+    page = page.slice(0, start) + page.slice(end);
+    page = page.replace('<article class="story"', `${discussion}\n    <article class="story"`);
+  }
+  return page;
+}
+
 async function handleDemoRequest(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://demo.local');
   const file = staticFiles.get(url.pathname);
@@ -45,7 +76,7 @@ async function handleDemoRequest(req: IncomingMessage, res: ServerResponse): Pro
     // As a host's backend renders its article page: with the thread claim it signs for this
     // thread (SPEC THREAD-2). Only the host's secret can make one, so the page's HTML alone
     // cannot retitle, regate or re-author the thread.
-    res.end(file[0] === 'index.html' ? body.toString('utf8').replace('{{PARLEY_THREAD_TOKEN}}', await threadClaim()) : body);
+    res.end(file[0] === 'index.html' ? await articlePage(body.toString('utf8'), url.searchParams) : body);
     return true;
   }
   if (req.method === 'GET' && url.pathname === '/demo/personas') {
@@ -58,12 +89,7 @@ async function handleDemoRequest(req: IncomingMessage, res: ServerResponse): Pro
       sendJson(res, 404, { error: { code: 'not_found', message: 'No such demo persona.' } });
       return true;
     }
-    const token = await signToken(
-      DEMO_SECRET,
-      { sub: persona.id, name: persona.name, lvl: persona.lvl, ...(persona.role ? { role: persona.role } : {}) },
-      { audience: SITE, expiresIn: '12h' },
-    );
-    sendJson(res, 200, { token });
+    sendJson(res, 200, { token: await personaToken(persona) });
     return true;
   }
   return false;

@@ -51,20 +51,51 @@ function withoutWebTransport(): Plugin {
 }
 
 /**
- * parley.js is one ES module (Lit + socket.io-client + the app): a publisher adds one script tag,
- * no import map. Yjs (presence and notes) is split into `chunks/`, imported lazily after the
- * comments are visible; the browser resolves it relative to parley.js, i.e. from the Parley server. `source` resolves @parley/protocol from src (types and
- * constants only — the widget never imports `@parley/protocol/schemas`, so zod stays out).
+ * Lit's css`` literals are shipped as written — indentation, comments and all — since minifiers do
+ * not touch template strings. This drops comments and collapses whitespace in the static parts of
+ * every css`` literal of the widget's `*.styles.ts` (interpolations are left as they are), which
+ * keeps ~1 KB of brotli out of parley.js's first-paint budget (scripts/check-size.mjs). Only
+ * whitespace that CSS ignores goes: runs become one space (a descendant combinator stays), and none
+ * is kept beside `{`, `}`, `;` or `,`.
+ */
+function minifyCssLiterals(): Plugin {
+  const squeeze = (css: string): string =>
+    css
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\s+/g, ' ')
+      .replace(/\s*([{};,])\s*/g, '$1');
+  return {
+    name: 'parley:minify-css-literals',
+    apply: 'build',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/\/widget\/src\/.*\.styles\.ts$/.test(id)) return null;
+      const out = code.replace(/\bcss`((?:\\[\s\S]|[^`\\])*)`/g, (_literal, body: string) =>
+        `css\`${body.split(/(\$\{[^}]*\})/).map((part, i) => (i % 2 === 1 ? part : squeeze(part))).join('')}\``,
+      );
+      return out === code ? null : { code: out, map: null };
+    },
+  };
+}
+
+/**
+ * parley.js is one ES module (Lit + the app's first paint): a publisher adds one script tag, no
+ * import map. Socket.IO with <parley-composer>, Yjs (presence and notes) and the words of a Twei
+ * refusal are split into `chunks/`, imported lazily after the first comments are painted; the
+ * browser resolves them relative to parley.js, i.e. from the Parley server. `source` resolves
+ * @parley/protocol from src (types and constants only — the widget never imports `@parley/protocol/schemas`, so zod stays out).
  * Everything under `chunks/` is named by its content hash: the server serves it `immutable`
  * (packages/server/src/transport/widget-files.ts), so keep `[hash]` in `chunkFileNames`.
  */
 export default defineConfig({
-  plugins: [withoutWebTransport(), precompress()],
+  plugins: [withoutWebTransport(), minifyCssLiterals(), precompress()],
   resolve: { conditions: ['source', 'browser', 'module', 'import', 'production', 'default'] },
   build: {
     target: 'es2022',
     sourcemap: true,
     emptyOutDir: true,
+    // dist/.vite/manifest.json: the chunk graph scripts/check-size.mjs reads the critical path from.
+    manifest: true,
     lib: {
       entry: 'src/index.ts',
       formats: ['es'],

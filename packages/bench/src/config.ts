@@ -3,8 +3,10 @@
  * are a full run of a few minutes on a 2-core machine; `--quick` is a smoke run of well under one.
  */
 
-export type ScenarioName = 'hot' | 'sustained' | 'join' | 'size';
-const allScenarios: readonly ScenarioName[] = ['hot', 'sustained', 'join', 'size'];
+export type ScenarioName = 'hot' | 'sustained' | 'join' | 'size' | 'cluster';
+const allScenarios: readonly ScenarioName[] = ['hot', 'sustained', 'join', 'size', 'cluster'];
+/** Run by default: cluster needs PostgreSQL and Redis (and psql, redis-cli), so it runs when asked (--only=cluster). */
+const defaultScenarios: readonly ScenarioName[] = ['hot', 'sustained', 'join', 'size'];
 
 /** A hot-thread run per reader count: Parley with widget presence, Parley without, the baseline (naive presence relay). */
 export type HotRunName = 'parley' | 'parley-no-presence' | 'baseline' | 'baseline-no-presence';
@@ -30,6 +32,12 @@ export interface BenchConfig {
   joinThreadComments: number;
   joinSamples: number;
   scenarios: ScenarioName[];
+  /** Cluster scenario (scenarios/cluster.ts): readers PER NODE at each capacity step. */
+  clusterReaders: number[];
+  /** Cluster scenario: seconds of the hot mix per step (and for the failover run). */
+  clusterSeconds: number;
+  /** Cluster scenario: readers over two nodes when one is killed. */
+  failoverReaders: number;
   /** Longest wait for other processes to go quiet before a measured window (0: measure at once). */
   waitQuietSeconds: number;
   quick: boolean;
@@ -50,7 +58,10 @@ const fullRun: BenchConfig = {
   sustainedWriters: 20,
   joinThreadComments: 10_000,
   joinSamples: 20,
-  scenarios: [...allScenarios],
+  scenarios: [...defaultScenarios],
+  clusterReaders: [1000, 2000, 3000, 4000, 6000],
+  clusterSeconds: 10,
+  failoverReaders: 2000,
   waitQuietSeconds: 30,
   quick: false,
 };
@@ -63,6 +74,9 @@ const quickRun: BenchConfig = {
   sustainedSeconds: 3,
   joinThreadComments: 1000,
   joinSamples: 5,
+  clusterReaders: [100, 200],
+  clusterSeconds: 4,
+  failoverReaders: 200,
   // Short: a smoke run on a shared machine must still end within a minute.
   waitQuietSeconds: 2,
   quick: true,
@@ -81,7 +95,9 @@ export const usage = `Usage: node dist/run.js [options]   (every option also rea
   --join-comments=10000     --join-samples=20
   --batch=200               sockets connected at a time
   --wait-quiet=30           seconds to wait for other processes to go quiet before measuring
-  --only=hot,sustained,join,size`;
+  --only=hot,sustained,join,size   (default) — or cluster: PostgreSQL + Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL)
+  --cluster-readers=1000,2000,3000,4000,6000   readers per node at each capacity step (one node, then two)
+  --cluster-seconds=10      --failover-readers=2000`;
 
 export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): BenchConfig {
   const flags = new Map<string, string>();
@@ -136,6 +152,9 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
     joinThreadComments: Math.round(number('join-comments', base.joinThreadComments)),
     joinSamples: Math.round(number('join-samples', base.joinSamples)),
     scenarios: scenarios as ScenarioName[],
+    clusterReaders: option('cluster-readers')?.split(',').map((n) => positiveInteger(n, 'cluster-readers')) ?? base.clusterReaders,
+    clusterSeconds: number('cluster-seconds', base.clusterSeconds),
+    failoverReaders: Math.round(number('failover-readers', base.failoverReaders)),
     waitQuietSeconds: option('wait-quiet') === '0' ? 0 : number('wait-quiet', base.waitQuietSeconds),
     quick: base.quick,
   };
@@ -144,6 +163,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
 const knownFlags = new Set([
   'quick', 'readers', 'hot-runs', 'signed-in', 'typing', 'hot-seconds', 'comments-per-second', 'reactions-per-second', 'drain-seconds',
   'sustained-seconds', 'sustained-writers', 'join-comments', 'join-samples', 'batch', 'only', 'wait-quiet', 'help',
+  'cluster-readers', 'cluster-seconds', 'failover-readers',
 ]);
 
 /** A misspelt flag silently ignored would make a run measure something other than intended. */

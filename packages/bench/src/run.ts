@@ -9,6 +9,7 @@ import { pinThisProcessToClientCore, type PinningState } from './cpu-pinning.js'
 import { fitsOpenFileLimit, machineFacts, raiseLimitHint } from './environment.js';
 import * as report from './report.js';
 import { compare, latestResultsPath, writeResults, type BenchResults } from './results.js';
+import { clusterSection, runCluster, type ClusterResult } from './scenarios/cluster.js';
 import { runHotThread, variantLabel, type HotVariant } from './scenarios/hot-thread.js';
 import { runJoinCost } from './scenarios/join-cost.js';
 import { runSustainedPosts } from './scenarios/sustained-posts.js';
@@ -26,7 +27,8 @@ async function main(): Promise<void> {
   installExitHandlers();
   const config = readConfig(process.argv.slice(2), process.env);
   const pinning = pinThisProcessToClientCore();
-  const results: BenchResults = {
+  // The cluster scenario's figures ride along in the same JSON (scenarios/cluster.ts).
+  const results: BenchResults & { cluster?: ClusterResult } = {
     startedAt: new Date().toISOString(),
     finishedAt: null,
     machine: machineFacts(),
@@ -70,6 +72,11 @@ async function main(): Promise<void> {
       });
     }
     if (scenario === 'size') results.widgetSize = measureWidgetSize();
+    if (scenario === 'cluster') {
+      await attempt('cluster', async () => {
+        results.cluster = await runCluster(config, pinning, log);
+      });
+    }
   }
 
   results.comparisons = compare(results.hotThread);
@@ -80,6 +87,7 @@ async function main(): Promise<void> {
     report.sustainedSection(results.sustainedPosts),
     report.joinSection(results.joinCost),
     report.widgetSection(results.widgetSize),
+    clusterSection(results.cluster ?? null),
     report.failuresSection(results),
   ]) {
     if (section) log(section);

@@ -30,3 +30,4 @@ export type {
 } from './economy-schemas.js';
 export type { NotesSyncInput, NotesUpdateInput, PresenceSyncInput, PresenceSetInput } from './realtime-schemas.js';
 export * from './presence-view.js';
+export * from './thread-page.js';

@@ -58,6 +58,12 @@ export const ThreadJoinInput = z.strictObject({
   claim: z.string().min(1).max(Limits.maxTokenLength).optional(),
   /** The page's canonical URL: used only by paste-and-go creation, and only when it is on the page's Origin. */
   url: z.string().max(2000).optional(),
+  /**
+   * With `since`: comments the client already shows (a first page it had over HTTP, SPEC PAINT-6), whose
+   * reactions by this reader the answer's `viewer.reactions` then includes, so a signed-in reader
+   * need not ask for a snapshot again.
+   */
+  reactionsFor: z.array(id).max(Limits.maxPageSize * (1 + Limits.repliesPerRoot)).optional(),
 });
 
 export const ThreadLeaveInput = z.strictObject({ thread: threadId });

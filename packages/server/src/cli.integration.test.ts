@@ -95,7 +95,8 @@ describe('parley CLI', () => {
       expect(runCli([...command, '--help'])).toMatch(/Usage: parley/);
     }
     expect(() => execFileSync(process.execPath, [bin, 'frobnicate'], { stdio: 'pipe' })).toThrow();
-  });
+    // Eight CLI processes one after another: on a loaded 2-core machine each takes seconds to start.
+  }, 90_000);
 
   it('[CLUSTER-5] two nodes over Redis: one killed with SIGKILL mid-burst loses no acknowledged post, doubles none, and its readers converge on the other', async () => {
     const dbPath = join(tempDir(), 'parley.db');

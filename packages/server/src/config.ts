@@ -322,3 +322,4 @@ export function resolveConfig(options: ParleyServerOptions = {}, env: NodeJS.Pro
     presence: options.presence ?? {},
   };
 }
+

@@ -11,6 +11,7 @@ import type { Store } from './store/types.js';
 import { attachRealtime } from './realtime/index.js';
 import { Dispatcher } from './transport/dispatcher.js';
 import { createHttpHandler } from './transport/http-routes.js';
+import { threadPageHandler } from './transport/thread-page.js';
 import { originGuards } from './sites/origins.js';
 import { listenForViewerRefreshes, refreshViewer, watchSessions } from './transport/session.js';
 import { connectRedis } from './cluster/redis.js';
@@ -82,7 +83,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   });
   // `io` is read lazily: nothing is scraped before listen(), long after it exists.
   const metrics = new ServerMetrics({ connections: () => io.engine.clientsCount });
-  const ctx = createCommandContext(metrics.instrument(store), { sites: config.sites, economy: config.economy });
+  const ctx = createCommandContext(metrics.instrument(store), { sites: config.sites, economy: config.economy, ...(redis && { gate: redis.gate }) });
   const origins = originGuards(config.sites, logger);
 
   // The HTTP handler is registered before Socket.IO attaches, which then answers /socket.io/ first.
@@ -97,6 +98,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
         store: await store.read(async () => true).catch(() => false),
         ...(redis && { redis: await redis.ready() }),
       }),
+      threadPage: threadPageHandler({ ctx, sites: config.sites, logger, trustProxy: config.trustProxy, guestReads: () => limits?.readsPerGuestIp ?? null }),
       admin: { ctx, broadcastGates: (site, update) => io.to(roomOf(site, update.thread)).emit('thread:gates', update) },
     }),
   );
@@ -122,7 +124,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   io.use(socketAuth({ sites: config.sites, store, logger, origins }));
   watchSessions(io);
   if (adapter) listenForViewerRefreshes(io, config.sites, store, (error) => logger.error('level refresh failed', { error }));
-  const realtime = attachRealtime(io, ctx, logger, config.presence);
+  const realtime = attachRealtime(io, ctx, logger, config.presence, Boolean(adapter));
   const dispatcher = new Dispatcher({
     ctx,
     io,

@@ -3,17 +3,19 @@
  * and it registers `<parley-thread>` (and the elements it is made of).
  */
 import { ParleyComment } from './comment/comment.js';
-import { ParleyComposer } from './composer/composer.js';
 import { ParleyNotes } from './notes/notes.js';
 import { ParleyThread } from './thread/thread.js';
 import type { ParleyEarnings } from './economy/earnings.js';
+import type { ParleyComposer } from './composer/composer.js';
+import './economy/define-earnings.js';
 
-export { ParleyComment, ParleyComposer, ParleyNotes, ParleyThread };
+export { ParleyComment, ParleyNotes, ParleyThread };
+// `<parley-composer>` is defined by the live chunk (composer/define-composer.ts), after the first paint.
+export type { ParleyComposer } from './composer/composer.js';
 export { ParleyCommentPostedEvent, ParleyErrorEvent, ParleySignInEvent } from './events.js';
 export type { Connector, ThreadConnection, ConnectionStatus } from './state/connection.js';
 
 const elements: [string, CustomElementConstructor][] = [
-  ['parley-composer', ParleyComposer],
   ['parley-comment', ParleyComment],
   ['parley-notes', ParleyNotes],
   ['parley-thread', ParleyThread],
@@ -23,8 +25,7 @@ for (const [name, element] of elements) {
   if (!customElements.get(name)) customElements.define(name, element);
 }
 
-// `<parley-earnings>` (the Twei blocks) is a chunk of its own, loaded when a session starts:
-// economy/define-earnings.ts.
+// `<parley-earnings>` (the Twei blocks) is defined by economy/define-earnings.ts, imported above.
 declare global {
   interface HTMLElementTagNameMap {
     'parley-thread': ParleyThread;

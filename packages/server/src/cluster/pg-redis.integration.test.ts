@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { JoinResult, ThreadEvent } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
+import type { PostgresStore } from '../store/postgres/postgres-store.js';
 import { testDatabase } from '../store/postgres/test-database.js';
 import { call, okData, rid, startTestServer, type ClientSocket, type TestServer } from '../test-helpers.js';
 
@@ -32,7 +33,7 @@ async function reader(server: TestServer, sub: string): Promise<{ socket: Client
 }
 
 describe('two nodes over PostgreSQL and Redis (integration)', () => {
-  it('[CLUSTER-6] writers on both nodes at once: every reader on either node gets every seq once', async () => {
+  it('[CLUSTER-6][CLUSTER-12] writers on both nodes at once: every reader on either node gets every seq once', async () => {
     const [a, b] = await twoNodes();
     const readers = [await reader(a, 'ra'), await reader(b, 'rb')];
     const writers = [await reader(a, 'wa'), await reader(b, 'wb')];
@@ -44,5 +45,7 @@ describe('two nodes over PostgreSQL and Redis (integration)', () => {
     // Every seq once on either node. (Two nodes' messages may reach a reader slightly out of order;
     // putting them back in order is the widget's grace window, W-S11.)
     for (const r of readers) expect([...r.seqs].sort((x, y) => x - y)).toEqual(expected);
+    // [CLUSTER-12] Each post took its thread's turn first (the dispatcher's write scope).
+    expect([a, b].map((node) => (node.store as PostgresStore).stats.turns)).toEqual([15, 15]);
   }, 30_000);
 });

@@ -4,10 +4,15 @@
  * default `parley`). One ioredis client gives:
  *
  * - the Socket.IO adapter, `@socket.io/redis-streams-adapter`: room broadcasts, `serverSideEmit`
- *   and `fetchSockets()` span every node; a node that stops heart-beating is dropped after
- *   HEARTBEAT_TIMEOUT_MS, which bounds how long a cluster-wide request can wait for a dead node;
+ *   and `fetchSockets()` span every node. It counts nodes by their Redis subscriptions (PUBSUB
+ *   NUMSUB; version 0.3 has no heartbeats — its heartbeat options are ignored): a killed node
+ *   leaves the count as soon as Redis sees its connection close, but a frozen or cut-off node stays
+ *   counted until its TCP connection dies, and anything that awaits every node (fetchSockets,
+ *   serverSideEmitWithAck) would wait for it up to that call's timeout. So Parley awaits no node:
+ *   presence asks and level refreshes are sent, and each node answers on its own (CLUSTER-7);
  * - the rate limiters over Redis (`RateLimiterRedis`), so a reader's budgets and an address's
- *   budgets are cluster-wide (SPEC LIMIT-*): a flooder gains nothing by reaching several nodes.
+ *   budgets are cluster-wide (SPEC LIMIT-*): a flooder gains nothing by reaching several nodes;
+ * - the interval gate (`SET key NX PX`): the read-heartbeat bound per reader is cluster-wide too.
  *
  * A Redis that cannot be reached at start is a start-up error with the URL (password hidden), not
  * a server that seems up and delivers nothing.
@@ -18,16 +23,15 @@ import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { ServerOptions } from 'socket.io';
 import type { Logger } from '../logger.js';
 import type { LimiterFactory } from '../transport/rate-limit.js';
+import type { IntervalGate } from '../commands/interval-gate.js';
 import { redactUrl } from '../store/open-store.js';
 
-/** Between heartbeats of a node. @default 2 s — dead nodes are noticed within seconds. */
-const HEARTBEAT_INTERVAL_MS = 2_000;
-/** A node silent this long is dropped: what gathers from every node never waits longer. */
-const HEARTBEAT_TIMEOUT_MS = 6_000;
 
 export interface RedisCluster {
   adapter: NonNullable<ServerOptions['adapter']>;
   limiters: LimiterFactory;
+  /** Cluster-wide "once per interval" (read heartbeats, CLUSTER-8). */
+  gate: IntervalGate;
   /** Readiness: Redis answers PING. */
   ready(): Promise<boolean>;
   close(): Promise<void>;
@@ -47,13 +51,20 @@ export async function connectRedis(url: string, prefix: string, logger: Logger):
     streamName: `${prefix}:socket.io`,
     channelPrefix: `${prefix}:socket.io`,
     sessionKeyPrefix: `${prefix}:sio:session:`,
-    heartbeatInterval: HEARTBEAT_INTERVAL_MS,
-    heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
   });
   return {
     adapter,
     limiters: (name, budget) =>
       new RateLimiterRedis({ storeClient: client, keyPrefix: `${prefix}:limit:${name}`, points: budget.points, duration: budget.duration }),
+    gate: {
+      async claim(key, forMs) {
+        if (forMs <= 0) return 0;
+        const name = `${prefix}:gate:${key}`;
+        if ((await client.set(name, '1', 'PX', forMs, 'NX')) === 'OK') return 0;
+        // Taken: how long until it frees (at least 1 ms; a key that just expired is free next time).
+        return Math.max(1, await client.pttl(name));
+      },
+    },
     async ready() {
       try {
         return (await client.ping()) === 'PONG';

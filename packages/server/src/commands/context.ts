@@ -4,6 +4,7 @@ import { resolveSite, SiteDirectory } from '../sites/site-config.js';
 import type { Store } from '../store/types.js';
 import type { WalletDelivery } from '../economy/ledger-book.js';
 import { EconomyDirectory } from '../economy/rules.js';
+import { memoryIntervalGate, type IntervalGate } from './interval-gate.js';
 
 /** What every command may use. Clock and ids are injectable so tests are deterministic. */
 export interface CommandContext {
@@ -14,6 +15,8 @@ export interface CommandContext {
   economy: EconomyDirectory;
   now(): number;
   newId(): string;
+  /** "Once per interval" bounds (read heartbeats): in memory, or shared by the cluster (Redis). */
+  gate: IntervalGate;
 }
 
 /** A command's answer: the result for the caller, and the events to broadcast after commit. */
@@ -40,11 +43,13 @@ export const randomId = (): string => randomBytes(12).toString('base64url');
 const openSite = (): SiteDirectory => new SiteDirectory([resolveSite({ id: 'default', secret: 'unused' }, { development: true })]);
 
 export function createCommandContext(store: Store, overrides: Partial<Omit<CommandContext, 'store'>> = {}): CommandContext {
+  const now = overrides.now ?? Date.now;
   return {
     store,
     sites: overrides.sites ?? openSite(),
     economy: overrides.economy ?? new EconomyDirectory(),
-    now: overrides.now ?? Date.now,
+    now,
     newId: overrides.newId ?? randomId,
+    gate: overrides.gate ?? memoryIntervalGate(now),
   };
 }

@@ -17,8 +17,8 @@ export interface Realtime {
   close(): void;
 }
 
-export function attachRealtime(io: ParleyIo, ctx: CommandContext, logger: Logger, timing: PresenceTiming = {}): Realtime {
-  const presence = new Presence({ io, logger, now: ctx.now, ...timing });
+export function attachRealtime(io: ParleyIo, ctx: CommandContext, logger: Logger, timing: PresenceTiming = {}, clustered = false): Realtime {
+  const presence = new Presence({ io, logger, now: ctx.now, ...timing, clustered });
   const notes = new Notes({
     io,
     store: ctx.store,

@@ -13,6 +13,10 @@
  * [PRES-5] A presence not renewed for `presenceTimeoutMs` is removed the same way.
  * [PRES-6] With several nodes, each speaks for its own readers (`node` in every message) and repeats
  *          its full state every `presenceRefreshMs`; the widget adds the nodes up.
+ * [CLUSTER-7] A `presence:sync` is answered from this node at once, and the other nodes are asked
+ *          (once per tick and thread, `parley:presence-ask`) to send the syncing sockets their own
+ *          state: a joiner sees every node's readers without waiting for a refresh, and nothing waits
+ *          for the answers — a node that died answers nothing and delays nobody.
  */
 import { ErrorCodes, RealtimeLimits, type PresenceSetInput, type PresenceSnapshot, type PresenceSyncInput } from '@parley/protocol';
 import { randomId } from '../commands/context.js';
@@ -37,7 +41,12 @@ export interface PresenceOptions {
   countEveryMs?: number;
   /** @default RealtimeLimits.presenceRefreshMs */
   refreshMs?: number;
+  /** Other nodes share the rooms (a cluster adapter): a sync asks them for their state. @default false */
+  clustered?: boolean;
 }
+
+/** Above this many syncing sockets in one tick, the nodes answer the whole room (one message) instead. */
+const ASK_SOCKETS_MAX = 64;
 
 /**
  * presence:set per socket. A widget sends one on join, one per typing change and one renewal every
@@ -56,6 +65,8 @@ export class Presence {
   /** Threads (keys) per socket, to count it out on disconnect without scanning every room. */
   private readonly joinedBy = new Map<string, Set<string>>();
   private readonly timers: ReturnType<typeof setInterval>[];
+  /** Sockets that synced a thread this tick (by key), for the other nodes to answer [CLUSTER-7]. */
+  private readonly asks = new Map<string, string[]>();
 
   constructor(private readonly options: PresenceOptions) {
     this.now = options.now ?? Date.now;
@@ -67,6 +78,7 @@ export class Presence {
       if (typeof room !== 'string' || typeof socketId !== 'string' || !room.startsWith('thread:')) return;
       this.leave(socketId, room.slice('thread:'.length));
     });
+    if (options.clustered) options.io.on('parley:presence-ask', (key, socketIds) => this.answerAsk(key, socketIds));
     this.timers = [
       setInterval(() => this.flush(), options.tickMs ?? 100),
       setInterval(() => this.sweep(), options.sweepEveryMs ?? 5_000),
@@ -98,7 +110,12 @@ export class Presence {
 
   /** `presence:sync` [PRES-3]: the count and the typists, O(typists). */
   sync(caller: Caller, input: PresenceSyncInput): PresenceSnapshot {
-    const { key } = joinedSocket(caller, input.thread);
+    const { socket, key } = joinedSocket(caller, input.thread);
+    if (this.options.clustered) {
+      const asking = this.asks.get(key);
+      if (asking) asking.push(socket.id);
+      else this.asks.set(key, [socket.id]);
+    }
     const room = this.rooms.get(key);
     return room ? room.snapshot(this.node) : { thread: input.thread, node: this.node, readers: 0, typing: [] };
   }
@@ -106,6 +123,10 @@ export class Presence {
   /** Sends each room what changed this tick (all of it, count included, when closing). */
   flush(all = false): void {
     const now = all ? Number.MAX_SAFE_INTEGER : this.now();
+    for (const [key, socketIds] of this.asks) {
+      this.options.io.serverSideEmit('parley:presence-ask', key, socketIds.length > ASK_SOCKETS_MAX ? [] : socketIds);
+    }
+    this.asks.clear();
     for (const [key, room] of this.rooms) {
       const change = room.takeChange(this.node, now);
       if (change) this.options.io.to(roomOfKey(key)).emit('presence:state', change);
@@ -118,6 +139,17 @@ export class Presence {
     const joined = this.joinedBy.get(socketId);
     joined?.delete(key);
     if (joined?.size === 0) this.joinedBy.delete(socketId);
+  }
+
+  /** [CLUSTER-7] Another node's sockets synced `key`: they (or, for many, the room) get this node's state. */
+  private answerAsk(key: unknown, socketIds: unknown): void {
+    if (typeof key !== 'string' || !Array.isArray(socketIds)) return;
+    const room = this.rooms.get(key);
+    if (!room || room.empty) return;
+    const { readers, typing } = room.snapshot(this.node);
+    const ids = socketIds.filter((id): id is string => typeof id === 'string');
+    const target = ids.length === 0 || ids.length > ASK_SOCKETS_MAX ? roomOfKey(key) : ids;
+    this.options.io.to(target).emit('presence:state', { thread: threadIdOf(key), node: this.node, readers, typing: { set: typing }, full: true });
   }
 
   /** [PRES-5] */

@@ -34,11 +34,14 @@ export function chooseDatabase(sqlitePath: string | undefined, databaseUrl: stri
   return { kind: 'postgres', url: databaseUrl };
 }
 
-/** Opens (creating and migrating) the chosen store. A PostgreSQL that cannot be reached rejects, naming the URL. */
-export async function openStore(choice: DatabaseChoice): Promise<Store> {
+/**
+ * Opens (creating and migrating) the chosen store. A PostgreSQL that cannot be reached rejects, naming
+ * the URL. `migrate: false` (read-only tools) opens a PostgreSQL database without changing it.
+ */
+export async function openStore(choice: DatabaseChoice, options: { migrate?: boolean } = {}): Promise<Store> {
   if (choice.kind === 'sqlite') return SqliteStore.open({ path: choice.path });
   try {
-    return await PostgresStore.open({ url: choice.url });
+    return await PostgresStore.open({ url: choice.url, ...(options.migrate === false && { migrate: false }) });
   } catch (error) {
     throw new DatabaseOpenError(`cannot open the PostgreSQL database ${redactUrl(choice.url)}: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,

@@ -6,7 +6,8 @@ import { ActivityLog } from './activity-log.js';
 import type { ServerMetrics } from './metrics.js';
 import { threadGates } from '../commands/thread-gates.js';
 import { refFor } from '../commands/threads.js';
-import { siteOfKey, threadIdOf } from '../domain/thread-key.js';
+import { siteOfKey, threadIdOf, threadKey } from '../domain/thread-key.js';
+import { writeScope } from '../store/write-scope.js';
 import type { Logger } from '../logger.js';
 import { handlers, mutatingEvents, type Handler } from './handlers.js';
 import { ThreadEventOutbox } from './event-outbox.js';
@@ -34,6 +35,9 @@ export interface DispatcherDeps {
  * The rate limits come with the caller (`caller.limits`, transport/limits.ts): one set per request
  * from the network, none for in-process calls.
  */
+/** Commands that append to a thread's seq stream: their writers take turns per thread (CLUSTER-12). */
+const sequencedEvents: ReadonlySet<string> = new Set(['comment:post', 'comment:edit', 'comment:delete', 'comment:react', 'comment:hide', 'post:vote']);
+
 export class Dispatcher {
   private readonly outbox: ThreadEventOutbox;
 
@@ -112,12 +116,22 @@ export class Dispatcher {
     await this.admit(caller, event as string, parsed.data);
     let succeeded = false;
     try {
-      const output = await handler(this.deps.ctx, caller, parsed.data);
+      const turnKey = sequencedEvents.has(event as string) ? this.turnKeyOf(caller, parsed.data) : null;
+      const run = () => handler(this.deps.ctx, caller, parsed.data);
+      // [CLUSTER-12] Writers of one thread take turns before their transaction (PostgreSQL; SQLite ignores it).
+      const output = await (turnKey === null ? run() : writeScope.run({ turnKey }, run));
       succeeded = true;
       return output;
     } finally {
       caller.limits?.done(succeeded);
     }
+  }
+
+  /** The key of the thread a sequenced command writes to, when the caller's site is known. */
+  private turnKeyOf(caller: Caller, input: unknown): string | null {
+    const site = caller.site ?? caller.identity?.site ?? this.deps.ctx.sites.only?.id;
+    const thread = (input as { thread?: unknown }).thread;
+    return typeof site === 'string' && typeof thread === 'string' ? threadKey(site, thread) : null;
   }
 
   /** An expired token may not change anything; then the request's own limits (throw `rate_limited`). */

@@ -35,8 +35,8 @@ export const economyHandlers: readonly [ClientEventName, EconomyHandler][] = [
   ],
   [
     'read:heartbeat',
-    (ctx, caller, input) => {
-      throttleHeartbeat(ctx, caller);
+    async (ctx, caller, input) => {
+      await throttleHeartbeat(ctx, caller);
       return readHeartbeat(ctx, caller.identity, input as ReadHeartbeatInput, caller.site ?? undefined);
     },
   ],
@@ -52,35 +52,18 @@ export const economyHandlers: readonly [ClientEventName, EconomyHandler][] = [
  */
 export const economyMutatingEvents: readonly ClientEventName[] = ['report:buy', 'thread:publish'];
 
-/** When each (site, reader) last had a heartbeat accepted, per server (keyed by its economy rules). */
-const beatsByServer = new WeakMap<object, { last: Map<string, number>; sweptAt: number }>();
-/** Entries older than this cannot refuse anything any more (every site's half interval is shorter). */
-const FORGET_AFTER_MS = 10 * 60 * 1000;
-
 /**
  * One heartbeat per (site, reader) per half interval, however many sockets the reader opens
- * (LIMIT-12). A faster stream could earn nothing anyway (the server's one reading clock decides);
- * this bounds the writes a crafted client can cause. Per node: with N nodes a reader gets at most
- * N times the writes, and still one clock.
+ * (LIMIT-12, CAP-4). A faster stream could earn nothing anyway (the server's one reading clock
+ * decides); this bounds the writes a crafted client can cause. The gate is the context's: with
+ * Redis it is one for the whole cluster (CLUSTER-8), so tabs spread over nodes gain nothing.
  */
-function throttleHeartbeat(ctx: CommandContext, caller: Caller): void {
+async function throttleHeartbeat(ctx: CommandContext, caller: Caller): Promise<void> {
   if (!caller.socket || !caller.identity) return;
   const site = siteOf(ctx, caller.identity, caller.site ?? undefined).id;
   const minGapMs = Math.floor(ctx.economy.rulesFor(site).heartbeatMs / 2);
-  const now = ctx.now();
-  let beats = beatsByServer.get(ctx.economy);
-  if (!beats) beatsByServer.set(ctx.economy, (beats = { last: new Map(), sweptAt: now }));
-  const lastBeat = beats.last;
-  if (now - beats.sweptAt > FORGET_AFTER_MS) {
-    beats.sweptAt = now;
-    for (const [key, at] of lastBeat) if (now - at > FORGET_AFTER_MS) lastBeat.delete(key);
+  const wait = await ctx.gate.claim(`heartbeat:${JSON.stringify([site, caller.identity.id])}`, minGapMs);
+  if (wait > 0) {
+    throw new ParleyError(ErrorCodes.rateLimited, 'Heartbeats come at most twice an interval per reader; this one was ignored.', { retryAfterMs: wait });
   }
-  const key = JSON.stringify([site, caller.identity.id]);
-  const previous = lastBeat.get(key);
-  if (previous !== undefined && now - previous < minGapMs) {
-    throw new ParleyError(ErrorCodes.rateLimited, 'Heartbeats come at most twice an interval per reader; this one was ignored.', {
-      retryAfterMs: minGapMs - (now - previous),
-    });
-  }
-  lastBeat.set(key, now);
 }

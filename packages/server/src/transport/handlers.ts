@@ -38,6 +38,7 @@ import { verifyThreadClaim } from '../sites/thread-claims.js';
 import { sessionAuth } from './session-auth.js';
 import { economyHandlers, economyMutatingEvents } from './economy-handlers.js';
 import { roomOf, type Caller } from './types.js';
+import { withHeldReactions } from './join-reactions.js';
 
 /** A handler gets input already validated against the event's schema. */
 export type Handler = (ctx: CommandContext, caller: Caller, input: unknown) => Promise<CommandOutput<unknown>>;
@@ -90,7 +91,8 @@ async function joinHandler(ctx: CommandContext, caller: Caller, input: ThreadJoi
   // live (the widget drops seqs it already has) instead of falling into a gap.
   await caller.socket?.join(room);
   try {
-    return await joinThread(ctx, caller.identity, input, site.id, { claim, autoCreate });
+    const joined = await joinThread(ctx, caller.identity, input, site.id, { claim, autoCreate });
+    return { ...joined, result: await withHeldReactions(ctx, caller.identity, input, site.id, joined.result) };
   } catch (error) {
     await caller.socket?.leave(room);
     throw error;

@@ -3,6 +3,7 @@ import type { ResolvedConfig } from '../config.js';
 import { handleAdminRequest, type AdminDeps } from './admin-routes.js';
 import { sendJson } from './http-json.js';
 import { isWidgetPath, serveWidgetFile } from './widget-files.js';
+import { THREAD_PAGE_PATH } from './thread-page.js';
 
 export interface HttpDeps {
   config: Pick<ResolvedConfig, 'widgetDir' | 'onRequest' | 'logger' | 'siteId'>;
@@ -15,6 +16,8 @@ export interface HttpDeps {
   ready?: () => Promise<Record<string, boolean>>;
   /** The admin endpoint (thread gates); absent, `/admin/` is not served. */
   admin?: AdminDeps;
+  /** `GET /api/thread-page` (thread-page.ts); absent, it is not served. */
+  threadPage?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
 /**
@@ -46,6 +49,7 @@ export function createHttpHandler(deps: HttpDeps) {
       sendJson(res, ok ? 200 : 503, { ok, ...checks });
       return;
     }
+    if (readOnly && pathname === THREAD_PAGE_PATH && deps.threadPage) return deps.threadPage(req, res);
     if (readOnly && isWidgetPath(pathname)) {
       await serveWidgetFile(req, res, config.widgetDir, pathname);
       return;

@@ -7,6 +7,12 @@ import { threadKey } from '../domain/thread-key.js';
 export interface InterServerEvents {
   /** A reader's XP changed on some node: every node re-derives the level of its own sockets of theirs. */
   'parley:refresh-viewer': (site: string, userId: string) => void;
+  /**
+   * Sockets of the asking node just synced a thread's presence (keyed `<site>:<id>`): every other node
+   * sends them its own state of that thread, as a full `presence:state` (CLUSTER-7). Nobody waits for
+   * the answers, so a dead node delays nothing.
+   */
+  'parley:presence-ask': (key: string, socketIds: string[]) => void;
 }
 
 /** What the auth middleware learns about a connection, re-established on every (re)connect. */

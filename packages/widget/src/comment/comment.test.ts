@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
 import '../index.js';
+import '../composer/define-composer.js';
 import type { ParleyComment } from './comment.js';
 import type { CommentActionEvent } from './comment-action.js';
 import type { DisplayComment } from '../state/display.js';

@@ -22,7 +22,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { Reaction } from '@parley/protocol';
 import type { DisplayComment } from '../state/display.js';
-import { ComposerSubmitEvent } from '../composer/composer.js';
+import type { ComposerSubmitEvent } from '../composer/composer.js';
 import { avatarColor, initials } from '../shared/avatar-style.js';
 import { editIcon, replyIcon, thumbDownIcon, thumbUpIcon, trashIcon } from '../shared/icons.js';
 import { absoluteTime, relativeTime } from '../shared/relative-time.js';

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
 import '../index.js';
+import '../composer/define-composer.js';
 import type { ParleyComposer } from './composer.js';
 
 async function mount(setup: (el: ParleyComposer) => void = () => {}) {

@@ -1,20 +1,23 @@
-/** Loads the `<parley-earnings>` chunk once (see define-earnings.ts); a failed load is retried next time. */
-type EconomyChunk = typeof import('./define-earnings.js');
+/**
+ * `<parley-earnings>` is part of parley.js (define-earnings.ts): the Twei blocks draw in the first
+ * paint, where they will stay [PAINT-9]. The words of a refusal for want of Twei (shortfall-words.ts)
+ * are a chunk of their own, loaded once such a refusal arrives; a failed load is retried next time.
+ */
+import './define-earnings.js';
 
-let loading: Promise<EconomyChunk> | null = null;
+type WordsChunk = typeof import('./shortfall-words.js');
 
-export function loadEconomyChunk(): Promise<EconomyChunk> {
-  loading ??= import('./define-earnings.js').catch((error: unknown) => {
+let loading: Promise<WordsChunk> | null = null;
+
+export function loadEconomyChunk(): Promise<WordsChunk> {
+  loading ??= import('./shortfall-words.js').catch((error: unknown) => {
     loading = null;
     throw error;
   });
   return loading;
 }
 
-/** Starts loading the chunk (the blocks appear once it has defined `<parley-earnings>`). */
+/** Defines `<parley-earnings>` (already done by parley.js; kept for tests that import the economy alone). */
 export function loadEarnings(): Promise<void> {
-  return loadEconomyChunk().then(
-    () => undefined,
-    () => undefined,
-  );
+  return Promise.resolve();
 }

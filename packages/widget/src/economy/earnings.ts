@@ -102,7 +102,7 @@ export class ParleyEarnings extends LitElement {
           ${wallet && wallet.readEarned > 0
             ? stat(t('youEarned'), twei(t, wallet.readEarned), 'earned', true, 'earned')
             : stat(t('youEarned'), t('none'), 'earned', true)}
-          ${wallet ? stat(t('yourBalance'), twei(t, wallet.balance), 'balance') : nothing}
+          ${wallet ? stat(t('yourBalance'), twei(t, wallet.balance), 'balance') : this.signedIn ? stat(t('yourBalance'), '...', 'balance') : nothing}
           ${stat(t('date'), report ? reportDate(t, report.boughtAt) : '...', 'report-date', false, 'date')}
         </div>
         <p class="muted" part="read-hint">

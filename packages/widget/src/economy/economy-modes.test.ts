@@ -3,10 +3,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EconomyMode } from '@parley/protocol';
 import '../index.js';
+import '../composer/define-composer.js';
 import type { ParleyThread } from '../thread/thread.js';
 import { THREAD, bella, comment, snapshot, viewer } from '../state/testing/fixtures.js';
 import { WalletFakeConnection, state } from './testing.js';
-import { loadEarnings } from './earnings-loader.js';
+import { loadEarnings, loadEconomyChunk } from './earnings-loader.js';
 
 async function settled(el: ParleyThread): Promise<void> {
   for (let i = 0; i < 4; i++) {
@@ -117,7 +118,8 @@ describe('economy modes in <parley-thread>', () => {
       need: 1,
       balance: 0,
     });
-    await loadEarnings(); // the words come with the <parley-earnings> chunk
+    await loadEconomyChunk(); // the words of a refusal for want of Twei are a chunk of their own
+    await settled(el);
     await settled(el);
     const failed = el.shadowRoot!.querySelector('[part~="comment"][data-state="failed"]')!;
     const notice = failed.shadowRoot!.querySelector('[part~="error"]')?.textContent?.replace(/\s+/g, ' ').trim();

@@ -50,6 +50,8 @@ export class EconomyStore {
   shownReportId: string | null = null;
   buying = false;
   error: ParleyError | null = null;
+  /** `economy:state` has answered (the rules of a first page [PAINT-8] are not an answer). */
+  answered = false;
 
   private pendingBuy: string | null = null;
   private tracking: Tracking | null = null;
@@ -116,6 +118,17 @@ export class EconomyStore {
     this.listeners.clear();
   }
 
+  /**
+   * [PAINT-8] The site's rules as the first page (`/api/thread-page`) gave them, before the socket
+   * has answered: the blocks draw at once, where they will stay. Ignored once `economy:state` has.
+   */
+  prime(state: { rules: EconomyRulesView; mode?: EconomyMode | undefined }): void {
+    if (this.rules || this.disposed) return;
+    this.rules = state.rules;
+    this.mode = state.mode;
+    this.changed();
+  }
+
   /** [W-E1] */
   refresh(): void {
     const generation = ++this.generation;
@@ -123,6 +136,7 @@ export class EconomyStore {
       if (this.disposed || generation !== this.generation) return;
       if (!ack.ok) return this.fail(ack.error);
       const before = this.wallet;
+      this.answered = true;
       this.rules = ack.data.rules;
       this.mode = ack.data.mode;
       this.wallet = ack.data.wallet;

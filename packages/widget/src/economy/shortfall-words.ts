@@ -9,8 +9,8 @@
  *          today's earning cap is reached, that reading pays again tomorrow (UTC), not that it pays now.
  *          Never "comment to earn" for a refused comment.
  *   [W-E6] every other refusal keeps the server's message.
- * The words live in the `<parley-earnings>` chunk (define-earnings.ts): they are needed only once a
- * refusal arrives, and the chunk is fetched when the session starts.
+ * The words are a chunk of their own (earnings-loader.ts): they are needed only once a
+ * refusal arrives, and are fetched then.
  */
 import { ErrorCodes, type ClientEventName, type ParleyError } from '@parley/protocol';
 import '../i18n/en-economy.js';

@@ -3,7 +3,6 @@ import type { EconomyMode } from '@parley/protocol';
 import type { ThreadConnection } from '../state/connection.js';
 import { EconomyStore } from './economy-store.js';
 import { duration, twei } from './format.js';
-import { loadEarnings } from './earnings-loader.js';
 import { effectiveEconomyMode, parseEconomyMode } from './mode.js';
 import type { ShortfallContext } from './shortfall.js';
 import { articleReadMinutes } from './read-time.js';
@@ -39,7 +38,6 @@ export class ThreadEconomy {
     this.store = new EconomyStore(connection, { thread });
     this.readMinutes = articleReadMinutes(host.ownerDocument, host.getAttribute('article'), host.getAttribute('read-time'));
     this.pageMode = parseEconomyMode(host.getAttribute('economy'));
-    if (this.pageMode !== 'off') void loadEarnings();
     // The page may change `economy` at any time (a settings toggle): follow it without a new session.
     const view = host.ownerDocument.defaultView as (Window & typeof globalThis) | null;
     const observer = view?.MutationObserver ? new view.MutationObserver(() => this.setPageMode(host.getAttribute('economy'))) : null;
@@ -73,7 +71,6 @@ export class ThreadEconomy {
     const mode = parseEconomyMode(value);
     if (mode === this.pageMode) return;
     this.pageMode = mode;
-    if (mode !== 'off') void loadEarnings();
     this.listeners.forEach((listener) => listener());
   }
 
@@ -99,8 +96,8 @@ export class ThreadEconomy {
    * wallet) — or the other way round. Then fetch again, once for that viewer.
    */
   private checkWallet(): void {
-    const { rules, wallet } = this.store;
-    if (!rules || this.viewerId === undefined || this.refetchedFor === this.viewerId) return;
+    const { rules, wallet, answered } = this.store;
+    if (!rules || !answered || this.viewerId === undefined || this.refetchedFor === this.viewerId) return;
     if ((this.viewerId !== null) === (wallet !== null)) return;
     this.refetchedFor = this.viewerId;
     this.store.refresh();
@@ -128,13 +125,15 @@ export class ThreadEconomy {
 export function renderCommentPrice(economy: ThreadEconomy | null): TemplateResult | typeof nothing {
   const rules = economy?.store.rules;
   const wallet = economy?.store.wallet;
-  if (!rules || !wallet || economy.mode === 'off') return nothing;
+  // Drawn from the rules alone while the wallet is on its way [PAINT-10]: the composer is only
+  // drawn for a signed-in reader, who has one.
+  if (!rules || economy.mode === 'off') return nothing;
   const { commentTributes, commentRewards } = rules.amounts;
   const t = economy.t;
-  const reading = wallet.readEarned < rules.readCapPerPost && (wallet.earnedToday ?? 0) < (wallet.dailyEarnCap ?? Infinity);
-  const balance = t.n(wallet.balance);
+  const reading = wallet ? wallet.readEarned < rules.readCapPerPost && (wallet.earnedToday ?? 0) < (wallet.dailyEarnCap ?? Infinity) : false;
+  const balance = t.n(wallet?.balance ?? 0);
   const short =
-    wallet.balance >= commentTributes
+    !wallet || wallet.balance >= commentTributes
       ? ''
       : ` ${reading
           ? t('commentPriceShortReading', { balance, amount: twei(t, 1), time: duration(t, rules.readMsPerTwei) })

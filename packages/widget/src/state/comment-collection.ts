@@ -13,6 +13,11 @@ export class CommentCollection {
     return this.byId.size;
   }
 
+  /** Every comment held, by id. */
+  ids(): string[] {
+    return [...this.byId.keys()];
+  }
+
   get(id: string): CommentView | undefined {
     return this.byId.get(id);
   }

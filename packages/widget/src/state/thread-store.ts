@@ -17,6 +17,7 @@ import {
   Limits,
   type Ack,
   type CommentView,
+  type JoinResult,
   type ParleyError,
   type Reaction,
   type Sort,
@@ -57,6 +58,8 @@ export interface ThreadStoreOptions {
    */
   gapGraceMs?: number;
   storage?: MutationStorage;
+  /** The session started with a reader's token (a primed guest page is then not replayed from). */
+  signedIn?: boolean;
   now?: () => number;
   makeRequestId?: () => string;
 }
@@ -84,6 +87,16 @@ export class ThreadStore {
   /** The latest token given to `authenticate` (the handshake's own is the connector's). */
   private token: string | undefined;
   private reauthOnConnect = false;
+  /**
+   * [PAINT-6] The snapshot held came from the first page over HTTP, as a guest sees it, and no socket
+   * join has answered yet. A guest's first join then asks only for what happened `since` its seq; a
+   * signed-in reader's asks for a snapshot (their reactions, a moderator's view of the comments).
+   */
+  private primed = false;
+  /** Whom the primed page was drawn for (the token's word, [PAINT-11]). */
+  private primedFor: ViewerState['role'] = 'guest';
+  /** `authenticate` was called: `token` (not the session's first one) says who the reader is. */
+  private authenticated = false;
   /** Counts answered `session:auth`s: a join sent before one answers for the reader it replaced [W-S9]. */
   private authVersion = 0;
 
@@ -151,6 +164,7 @@ export class ThreadStore {
   authenticate(token: string | undefined): void {
     this.connection.setToken?.(token);
     this.token = token;
+    this.authenticated = true;
     if (this.connection.status === 'connected') return this.sendAuth(() => undefined);
     // A handshake may already be on its way with the old token: the next handshake carries the new
     // one, but to be sure the first connect after this re-authenticates before it joins [W-S8].
@@ -238,13 +252,32 @@ export class ThreadStore {
     if (this.status === 'connected') this.join();
   }
 
+  /**
+   * [PAINT-6] The first page from HTTP (a guest's join answer), shown before the socket has joined.
+   * `reader`: who the page's token names, for the layout only [PAINT-11].
+   * Ignored once anything else was loaded; the store stays `joining` until the socket's join answers.
+   */
+  prime(result: JoinResult, reader?: Pick<ViewerState, 'user' | 'role' | 'level'> | null): void {
+    if (this.loaded || this.disposed || result.mode !== 'snapshot' || result.page.sort !== this.state.sort) return;
+    // [PAINT-11] Drawn for the reader the page's token names (a layout guess; the join decides).
+    this.state.applyJoin(reader ? { ...result, viewer: { ...result.viewer, ...reader } } : result);
+    this.primed = true;
+    this.primedFor = reader ? reader.role : 'guest';
+    this.changed();
+  }
+
   private join(): void {
     const generation = ++this.joinGeneration;
     const authVersion = this.authVersion;
     clearTimeout(this.gapTimer);
     this.gapTimer = undefined;
     this.joined = false;
-    const canReplay = this.loaded && this.state.snapshotSort === this.state.sort;
+    const asGuest = this.authenticated ? this.token === undefined : !this.options.signedIn;
+    // A reader (not a moderator: their views carry flag counts) replays from the primed page too,
+    // asking for their reactions on the comments it shows [PAINT-6].
+    const asReader = this.primedFor === 'reader' && !asGuest;
+    const canReplay = this.loaded && this.state.snapshotSort === this.state.sort && (!this.primed || asGuest || asReader);
+    const reactionsFor = canReplay && this.primed && asReader ? this.state.comments.ids() : [];
     const { claim, url, pageSize } = this.options;
     this.connection.request(
       'thread:join',
@@ -255,6 +288,7 @@ export class ThreadStore {
         ...(pageSize ? { pageSize: Math.min(Math.max(1, Math.floor(pageSize)), Limits.maxPageSize) } : {}),
         ...(claim ? { claim } : {}),
         ...(url ? { url: url.slice(0, 2000) } : {}),
+        ...(reactionsFor.length > 0 ? { reactionsFor: reactionsFor.slice(0, Limits.maxPageSize * (1 + Limits.repliesPerRoot)) } : {}),
       },
       (ack) => {
         if (this.disposed || generation !== this.joinGeneration) return;
@@ -267,6 +301,7 @@ export class ThreadStore {
         // viewer part (level, gates, own reactions) is stale, so ask again for the reader we are now.
         if (authVersion !== this.authVersion) return this.join();
         this.joined = true;
+        this.primed = false;
         this.state.applyJoin(ack.data);
         this.drainBuffer();
         this.mutations.viewerKnown(this.state.viewerId); // [W-S5]

@@ -4,6 +4,7 @@
  * into "is typing", and renders the "Key points" panel. The thread only attaches it to a session.
  */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import type { Gates } from '@parley/protocol';
 import type { ThreadConnection } from '../state/connection.js';
 import type { ThreadStore } from '../state/thread-store.js';
 import type { ParleyComposer } from '../composer/composer.js';
@@ -22,6 +23,8 @@ export class LiveController implements ReactiveController {
   private live: LiveRoom | null = null;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private session = 0;
+  /** The notes' frame is drawn until Yjs has synced; false once it could not load (no notes then). */
+  private placeholder = true;
 
   constructor(private readonly host: ReactiveControllerHost) {
     host.addController(this);
@@ -46,7 +49,8 @@ export class LiveController implements ReactiveController {
     let requested = false;
     let viewerId: string | null = null;
     const unsubscribe = store.subscribe(() => {
-      if (store.loaded && !requested) {
+      // [PAINT-7] Not before the socket's first join: a first page shown from HTTP does not pull Yjs in.
+      if (store.loaded && !store.joining && !requested) {
         requested = true;
         void this.start(store, connection, session);
       }
@@ -72,7 +76,10 @@ export class LiveController implements ReactiveController {
     try {
       room = await loadLiveRoom(connection, store.thread);
     } catch {
-      return; // Presence and notes are extras: the comments keep working without them.
+      // Presence and notes are extras: the comments keep working without them.
+      this.placeholder = false;
+      this.host.requestUpdate();
+      return;
     }
     if (session !== this.session) return room.dispose();
     this.live = room;
@@ -104,9 +111,25 @@ export class LiveController implements ReactiveController {
     this.live?.setTyping(undefined);
   }
 
-  renderNotes(t: Translate, signedIn: boolean): TemplateResult | typeof nothing {
+  /**
+   * The "Key points" panel. Before Yjs has loaded and synced, its frame as it will be for this reader
+   * (`reader`: level and the thread's gates), empty, so the list below does not move when it fills
+   * in [PAINT-10].
+   */
+  renderNotes(t: Translate, signedIn: boolean, reader?: { level: number; gates: Gates | undefined }): TemplateResult | typeof nothing {
     const live = this.live;
-    if (!live?.access) return nothing;
+    if (!live?.access) {
+      if (!reader || !this.placeholder) return nothing;
+      const required = reader.gates?.notes ?? 0;
+      return html`<parley-notes
+        exportparts="notes, notes-input, notes-text, notes-lock, notes-error"
+        .t=${t}
+        .text=${''}
+        ?can-edit=${signedIn && reader.level >= required}
+        .requiredLevel=${required}
+        ?signed-in=${signedIn}
+      ></parley-notes>`;
+    }
     return html`<parley-notes
       exportparts="notes, notes-input, notes-text, notes-lock, notes-error"
       .t=${t}

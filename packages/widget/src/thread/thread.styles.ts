@@ -264,6 +264,16 @@ export const threadStyles = css`
     background: var(--_accent);
     color: var(--_accent-fg);
   }
+  /* [PAINT-10] Until the first page is in, the thread holds a screen: what follows it on the page is
+     not on screen, so it does not move when the thread arrives. --parley-reserve changes it. */
+  .thread.loading {
+    min-height: var(--parley-reserve, 100vh);
+  }
+  /* <parley-composer> comes with the live chunk: until it is defined, its box keeps its height. */
+  parley-composer:not(:defined) {
+    display: block;
+    height: 9.03rem;
+  }
   .skeleton-composer {
     height: 8.375rem;
     border-radius: var(--_radius);

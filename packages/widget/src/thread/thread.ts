@@ -45,12 +45,13 @@
  * @cssproperty --parley-font @cssproperty --parley-font-size @cssproperty --parley-indent
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { Sorts, type Sort, type Vote } from '@parley/protocol';
+import { ErrorCodes, Limits, Sorts, type Sort, type Vote } from '@parley/protocol';
 import type { Connector } from '../state/connection.js';
 import { sessionMutationStorage } from '../state/pending-mutations.js';
 import type { StoreNotice } from '../state/thread-store.js';
-import { connectWithSocketIo } from '../transport/socket-io-connection.js';
-import { ComposerSubmitEvent, type ParleyComposer } from '../composer/composer.js';
+import { connectLazily, DeferredConnection } from '../transport/deferred-connection.js';
+import { fetchThreadPage } from '../transport/thread-page.js';
+import type { ComposerSubmitEvent, ParleyComposer } from '../composer/composer.js';
 import type { CommentActionEvent } from '../comment/comment-action.js';
 import { ParleyCommentPostedEvent, ParleyErrorEvent, ParleySignInEvent } from '../events.js';
 import { levelBadgeStyles } from '../shared/level-badge.styles.js';
@@ -79,6 +80,9 @@ function parseStrings(value: string | null): Catalog | null {
     return null;
   }
 }
+
+/** How long the first paint waits for `auth-url`'s answer before it draws the thread for a guest. */
+const AUTH_URL_PAINT_WAIT_MS = 1_000;
 
 /** Relative times ("3 min ago") are refreshed this often. */
 const CLOCK_TICK_MS = 60_000;
@@ -137,7 +141,7 @@ export class ParleyThread extends LitElement {
   declare url: string;
   /** [I18N-5] The host's words for any message key (see i18n/en.ts), over the language's own. */
   declare strings: Catalog | null;
-  /** How to reach the server; tests pass a fake. @default Socket.IO */
+  /** How to reach the server; tests pass a fake. @default Socket.IO, loaded after the first page is shown */
   declare connector: Connector;
   declare private now: number;
   declare private announcement: string;
@@ -147,6 +151,10 @@ export class ParleyThread extends LitElement {
   private session: ThreadSession | null = null;
   private sessionToken = '';
   private tokenSource: { url: string; source: AuthUrlTokenSource } | null = null;
+  /** The setup problem on show [PAINT-13], cleared once the thread is live. */
+  private setupShown = '';
+  /** The auth-url's first answer (undefined: none, or not in time), for the first paint [PAINT-11]. */
+  private firstToken: Promise<string | undefined> | null = null;
   private sessionKey = '';
   private clock: ReturnType<typeof setInterval> | undefined;
   private readonly freshIds = new Set<string>();
@@ -177,7 +185,7 @@ export class ParleyThread extends LitElement {
     this.fetchedThreadToken = '';
     this.url = '';
     this.strings = null;
-    this.connector = connectWithSocketIo;
+    this.connector = connectLazily;
     this.now = Date.now();
     this.announcement = '';
     this.problem = '';
@@ -205,6 +213,11 @@ export class ParleyThread extends LitElement {
     this.ensureLanguage();
     this.ensureTokenSource();
     this.ensureSession();
+    // A setup problem the first page revealed is over once the thread is live (e.g. the server is back).
+    if (this.setupShown && this.session?.store.status === 'connected') {
+      if (this.problem === this.setupShown) this.problem = '';
+      this.setupShown = '';
+    }
     if (changed.has('sort')) this.session?.store.setSort(this.effectiveSort);
   }
 
@@ -241,13 +254,24 @@ export class ParleyThread extends LitElement {
     this.tokenSource?.source.stop();
     this.tokenSource = null;
     if (!url || !this.isConnected) return;
+    // [PAINT-11] The first paint waits for the first answer (in parallel with the first page), so it
+    // is drawn for the reader it will stay for — but never long: a slow auth-url draws as a guest.
+    let answered: (token: string | undefined) => void = () => {};
+    this.firstToken = new Promise<string | undefined>((resolve) => {
+      answered = resolve;
+      setTimeout(() => resolve(undefined), AUTH_URL_PAINT_WAIT_MS);
+    });
     const source = new AuthUrlTokenSource(
       url,
       ({ token, threadToken }) => {
+        answered(token);
         this.fetchedToken = token;
         if (threadToken) this.fetchedThreadToken = threadToken;
       },
-      (reason) => (this.problem = this.t('signInFailed', { reason })),
+      (reason) => {
+        answered(undefined);
+        this.problem = this.t('signInFailed', { reason });
+      },
     );
     this.tokenSource = { url, source };
   }
@@ -273,12 +297,23 @@ export class ParleyThread extends LitElement {
     this.sessionKey = key;
     this.sessionToken = token;
     const connection = this.connector(server, token || undefined, this.site || undefined);
+    const pageSize = this.pageSize ? Math.min(Math.max(1, Math.floor(this.pageSize)), Limits.maxPageSize) : undefined;
+    // [PAINT-7] The default connection loads Socket.IO only once the first page (one HTTP GET) is shown.
+    const firstPaint =
+      connection instanceof DeferredConnection
+        ? {
+            page: fetchThreadPage({ server, site: this.site || undefined, thread: this.thread, sort: this.effectiveSort, pageSize }),
+            goLive: () => connection.start(),
+            reader: token ? Promise.resolve(token) : (this.firstToken ?? Promise.resolve(undefined)),
+          }
+        : undefined;
     this.session = new ThreadSession(
       connection,
       {
         thread: this.thread,
         sort: this.effectiveSort,
         pageSize: this.pageSize,
+        signedIn: Boolean(token),
         ...(claim && { claim }),
         url: this.url || location.href.split('#')[0],
         storage: sessionMutationStorage(`${server}|${this.thread}`),
@@ -287,8 +322,15 @@ export class ParleyThread extends LitElement {
         element: this,
         liveRoom: this.liveRoom,
         changed: () => this.requestUpdate(),
+        painted: () => this.updateComplete,
         notice: (notice) => this.onNotice(notice),
+        setupProblem: (shown, fix) => {
+          this.problem = this.setupShown = shown;
+          console.warn(`<parley-thread>: ${fix}`);
+        },
       },
+      firstPaint,
+      server,
     );
   }
 
@@ -300,7 +342,12 @@ export class ParleyThread extends LitElement {
 
   private onNotice(notice: StoreNotice): void {
     if (notice.type === 'posted') this.dispatchEvent(new ParleyCommentPostedEvent(notice.comment));
-    else if (notice.type === 'error') {
+    else if (notice.type === 'error' && notice.action === 'connect' && notice.error.code === ErrorCodes.invalidToken) {
+      // [PAINT-14] Read on as a guest; the publisher is told why in the console.
+      this.problem = this.t('readingAsGuest');
+      console.warn(`<parley-thread>: the server refused the reader's token (${notice.error.message}); reading as a guest. Give the widget a fresh token (auth-url is refreshed before its exp).`);
+      this.dispatchEvent(new ParleyErrorEvent(notice.error, notice.action));
+    } else if (notice.type === 'error') {
       if (!['post', 'edit', 'delete', 'react', 'join'].includes(notice.action)) this.problem = this.t.error(notice.error);
       this.dispatchEvent(new ParleyErrorEvent(notice.error, notice.action));
     } else {
@@ -317,14 +364,13 @@ export class ParleyThread extends LitElement {
     const t = this.t;
     if (economy) economy.t = t;
     // The language's words are on their way (a chunk, usually faster than connecting): no English meanwhile.
-    if (this.i18nPending) return html`<section class="thread" part="base" aria-busy="true">${renderSkeleton(t)}</section>`;
+    if (this.i18nPending) return html`<section class="thread loading" part="base" aria-busy="true">${renderSkeleton(t)}</section>`;
     const viewer = store?.viewer ?? null;
     const access = viewerAccess(viewer);
     const votes = store?.postVotes() ?? { plus: 0, minus: 0, vote: null };
     const groups = loaded ? store!.groups() : [];
-    return html`<section class="thread" part="base" aria-labelledby="parley-heading" lang=${t.locale} dir=${t.dir}>
-      ${renderEconomy(economy, Boolean(viewer?.user))}
-      ${renderHeader({
+    const header = () =>
+      renderHeader({
         t,
         count: loaded ? store!.threadView!.commentCount : null,
         ...votes,
@@ -334,11 +380,22 @@ export class ParleyThread extends LitElement {
         onVote: (value: Vote | null) => store?.vote(value),
         onSort: (sort: Sort) => (this.sort = sort),
         readingNow: this.liveRoom.readingNow,
-      })}
-      ${renderProblems(t, this.thread, store?.joinError ?? null, this.problem, () => (this.problem = ''))}
-      ${!loaded
-        ? renderSkeleton(t)
-        : html`${renderCompose({
+      });
+    const problems = () => renderProblems(t, this.thread, store?.joinError ?? null, this.problem, () => (this.problem = ''));
+    // [PAINT-10] Until the first page is in, a template of its own that holds a screen's height: what
+    // follows the widget is not on screen yet, so it does not move when the thread arrives (and
+    // nothing of the skeleton moves either — it is replaced, not pushed).
+    if (!loaded) {
+      return html`<section class="thread loading" part="base" aria-labelledby="parley-heading" aria-busy="true" lang=${t.locale} dir=${t.dir}>
+        ${header()} ${problems()} ${renderSkeleton(t)}
+        <div class="sr-only" aria-live="polite">${this.announcement}</div>
+      </section>`;
+    }
+    return html`<section class="thread" part="base" aria-labelledby="parley-heading" lang=${t.locale} dir=${t.dir}>
+      ${renderEconomy(economy, Boolean(viewer?.user))}
+      ${header()}
+      ${problems()}
+      ${renderCompose({
               t,
               user: viewer?.user ?? null,
               commentLock: access.lockedFrom('comment'),
@@ -348,7 +405,7 @@ export class ParleyThread extends LitElement {
               onSubmit: this.onComposerSubmit,
               onSignIn: () => this.dispatchEvent(new ParleySignInEvent()),
             })}
-            ${this.liveRoom.renderNotes(t, Boolean(viewer?.user))}
+            ${this.liveRoom.renderNotes(t, Boolean(viewer?.user), { level: viewer?.level ?? 0, gates: viewer?.gates })}
             ${groups.length === 0
               ? renderEmpty(t)
               : renderList({
@@ -367,7 +424,7 @@ export class ParleyThread extends LitElement {
                   onMoreReplies: (rootId) => store?.loadReplies(rootId),
                   typing: this.liveRoom.typing,
                 })}
-            ${store!.nextCursor ? renderLoadMore(t, store!.loadingMore, () => this.loadMore()) : nothing}`}
+            ${store!.nextCursor ? renderLoadMore(t, store!.loadingMore, () => this.loadMore()) : nothing}
       <div class="sr-only" aria-live="polite">${this.announcement}</div>
     </section>`;
   }

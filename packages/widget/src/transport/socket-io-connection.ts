@@ -38,11 +38,15 @@ class SocketIoConnection implements ThreadConnection {
     if (!this.socket.connected) this.setStatus('offline');
   };
 
+  /** The token the next handshake presents (dropped when the server refuses it). */
+  private token: string | undefined;
+
   constructor(
     server: string,
     token: string | undefined,
     private readonly site?: string,
   ) {
+    this.token = token;
     this.socket = io(server, {
       auth: this.handshakeAuth(token),
       transports: ['websocket', 'polling'],
@@ -70,7 +74,16 @@ class SocketIoConnection implements ThreadConnection {
           this.retryTimer = setTimeout(() => this.socket.connect(), Math.min(60_000, Math.max(250, wait)) + Math.random() * 500);
           return;
         }
-        // Refused by the server's middleware (e.g. a bad token): retrying the same handshake is futile.
+        // [PAINT-14] An expired or bad token: read on as a guest (the page's words say why), rather
+        // than sit offline — the host's next token signs the reader in over the open socket.
+        if (refusal.code === ErrorCodes.invalidToken && this.token !== undefined) {
+          this.token = undefined;
+          this.socket.auth = this.handshakeAuth(undefined);
+          this.errorListeners.forEach((listener) => listener(refusal));
+          this.socket.connect();
+          return;
+        }
+        // Refused by the server's middleware (e.g. an origin it does not list): retrying the same handshake is futile.
         this.setStatus('offline');
         this.errorListeners.forEach((listener) => listener(refusal));
         return;
@@ -121,6 +134,7 @@ class SocketIoConnection implements ThreadConnection {
 
   setToken(token: string | undefined): void {
     // Read by Socket.IO on every reconnect, so a recovered connection presents the fresh token.
+    this.token = token;
     this.socket.auth = this.handshakeAuth(token);
   }
 

@@ -14,6 +14,7 @@ import type { Identity } from '../../domain/identity.js';
 import { publishThread } from '../../economy/publish-thread.js';
 import { readHeartbeat } from '../../economy/read-heartbeat.js';
 import { defaultEconomyRules, EconomyDirectory } from '../../economy/rules.js';
+import { writeScope } from '../write-scope.js';
 import { PostgresStore } from './postgres-store.js';
 
 const { url: runUrl } = testDatabase('parley_cmd');
@@ -97,6 +98,31 @@ describe('commands on two nodes sharing PostgreSQL', () => {
     const last = await readHeartbeat(a, ann, { thread: 't' });
     // Five seconds of real time, whatever the number of tabs and nodes.
     expect(last.result).toMatchObject({ readMs: 5000, readEarned: 5 });
+    await expectLedgerAddsUp(a);
+  });
+
+  it('[CLUSTER-12] writers of one thread on two nodes take turns before they begin: all commit, none re-runs, seqs stay gapless', async () => {
+    const { a, b } = await twoNodes();
+    const stores = [a.store, b.store] as PostgresStore[];
+    const before = stores.map((s) => ({ ...s.stats }));
+    // Eight writers per node at once, posting and liking, each in the thread's turn as the dispatcher sets it.
+    const { result } = await postComment(a, who('ann'), { requestId: rid(), thread: 't', body: 'like me' });
+    const writes = [a, b].flatMap((ctx, n) =>
+      Array.from({ length: 8 }, (_, i) =>
+        writeScope.run({ turnKey: 'default:t' }, () =>
+          i % 2
+            ? reactComment(ctx, who(`r${n}-${i}`), { requestId: rid(), thread: 't', commentId: result.comment.id, value: 'like' })
+            : postComment(ctx, who(`w${n}-${i}`), { requestId: rid(), thread: 't', body: `post ${n}-${i}` }),
+        ),
+      ),
+    );
+    await Promise.all(writes);
+    const after = stores.map((s) => s.stats);
+    expect(after.map((s, n) => s.turns - before[n]!.turns)).toEqual([8, 8]);
+    // Every write of the thread queued behind the one before it: nothing collided, so nothing re-ran.
+    expect(after.map((s, n) => s.retries - before[n]!.retries)).toEqual([0, 0]);
+    const events = await a.store.read((tx) => tx.listEvents('default:t', 0, 100));
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 17 }, (_, i) => i + 1));
     await expectLedgerAddsUp(a);
   });
 });

@@ -4,9 +4,10 @@
  *
  *   node packages/server/dist/store/postgres/hot-rows-bench.js [--seconds 5] [--nodes 2] [--inflight 2]
  *
- * Each scenario runs twice: "one treasury row" (the balance of a site's treasury on one row and the
- * transfer trigger locking accounts in from→to order, as SQLite's design) and "sharded" (this store's
- * schema: per-connection treasury shards, accounts in id order). Scenarios: every writer on ONE thread,
+ * Each scenario runs three times: "one treasury row" (the balance of a site's treasury on one row and the
+ * transfer trigger locking accounts in from→to order, as SQLite's design), "sharded" (this store's
+ * schema: per-connection treasury shards, accounts in id order), and "sharded + turns" (writers of one
+ * thread take turns before their transaction begins, as the dispatcher's write scope does: CLUSTER-12). Scenarios: every writer on ONE thread,
  * and each writer on a thread of its own (one site, so one treasury). Reports committed commands per
  * second, serialization / deadlock re-runs per command, and failures.
  */
@@ -20,6 +21,7 @@ import { reactComment } from '../../commands/react-comment.js';
 import { applyThreadSpec } from '../../commands/threads.js';
 import type { Identity } from '../../domain/identity.js';
 import { EconomyDirectory } from '../../economy/rules.js';
+import { writeScope } from '../write-scope.js';
 import { PostgresStore } from './postgres-store.js';
 
 /** SQLite's design on PostgreSQL: one balance row per treasury, accounts locked from → to. */
@@ -55,7 +57,7 @@ const reader = (n: number): Identity => ({ id: `u${n}`, name: `U${n}`, avatar: n
 
 async function scenario(
   url: string,
-  design: 'one treasury row' | 'sharded',
+  design: 'one treasury row' | 'sharded' | 'sharded + turns',
   shape: 'one thread' | 'a thread each',
   options: BenchOptions,
 ): Promise<BenchResult> {
@@ -102,13 +104,18 @@ async function scenario(
         const requestId = `w${w}-${++requests}`;
         try {
           const pool = comments.get(thread)!;
-          if (Math.random() < 0.5) {
-            const { result } = await postComment(ctx, who, { requestId, thread, body: `comment ${requestId}` });
-            pool.push(result.comment.id);
-          } else {
-            const commentId = pool[Math.floor(Math.random() * pool.length)]!;
-            await reactComment(ctx, who, { requestId, thread, commentId, value: 'like' });
-          }
+          const command = async (): Promise<void> => {
+            if (Math.random() < 0.5) {
+              const { result } = await postComment(ctx, who, { requestId, thread, body: `comment ${requestId}` });
+              pool.push(result.comment.id);
+            } else {
+              const commentId = pool[Math.floor(Math.random() * pool.length)]!;
+              await reactComment(ctx, who, { requestId, thread, commentId, value: 'like' });
+            }
+          };
+          // As the dispatcher does (CLUSTER-12): the thread's writers take turns before they begin.
+          if (design === 'sharded + turns') await writeScope.run({ turnKey: `${site.id}:${thread}` }, command);
+          else await command();
           done += 1;
         } catch (error) {
           const code = (error as { code?: string }).code ?? 'error';
@@ -151,7 +158,7 @@ export async function runHotRowsBench(baseUrl: string, options: BenchOptions): P
   const results: BenchResult[] = [];
   try {
     for (const shape of ['one thread', 'a thread each'] as const) {
-      for (const design of ['one treasury row', 'sharded'] as const) results.push(await scenario(url, design, shape, options));
+      for (const design of ['one treasury row', 'sharded', 'sharded + turns'] as const) results.push(await scenario(url, design, shape, options));
     }
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);

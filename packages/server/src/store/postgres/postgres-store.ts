@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { ReadTx, Store, WriteTx } from '../types.js';
+import { writeScope } from '../write-scope.js';
 import { pgMigrations } from './pg-migrations.js';
 import { PostgresTx, type Query } from './postgres-tx.js';
 
@@ -16,6 +17,11 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Session settings for every connection, e.g. `{ statement_timeout: '5s' }`. */
   settings?: Record<string, string>;
+  /**
+   * Apply missing migrations on open. `false` (read-only tools: `parley audit`) changes nothing and
+   * refuses a database whose schema is missing or not the latest, saying so. @default true
+   */
+  migrate?: boolean;
 }
 
 /** What the write path did, for the benchmark and tests. */
@@ -28,10 +34,14 @@ export interface PostgresWriteStats {
   deadlocks: number;
   /** Runs that took the write gate exclusively, after losing `aloneAfter` times. */
   alone: number;
+  /** Writes that took their thread's turn first (a write scope, CLUSTER-12). */
+  turns: number;
 }
 
 /** SQLSTATEs after which the whole transaction is run again: serialization failure, deadlock. */
 const RETRYABLE = new Set(['40001', '40P01']);
+/** The advisory-lock class of threads' turns (the two-key space; migrations use the one-key space). */
+const TURN_LOCK_CLASS = 7246618;
 
 /** BIGINT and NUMERIC (SUM of BIGINT) come back as JS numbers: every amount and time here is a safe integer. */
 const types = {
@@ -58,8 +68,10 @@ const errorCode = (error: unknown): string | undefined =>
  * in a READ ONLY REPEATABLE READ transaction: one consistent snapshot, never a failure to retry.
  */
 export class PostgresStore implements Store {
-  readonly stats: PostgresWriteStats = { transactions: 0, retries: 0, alone: 0, deadlocks: 0 };
+  readonly stats: PostgresWriteStats = { transactions: 0, retries: 0, alone: 0, deadlocks: 0, turns: 0 };
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** The last writer in line per turn key (CLUSTER-12). */
+  private readonly turns = new Map<string, Promise<unknown>>();
   private closed = false;
 
   private constructor(
@@ -89,7 +101,8 @@ export class PostgresStore implements Store {
     // An idle connection that dies (a restarted server) must not crash the process.
     pool.on('error', () => undefined);
     try {
-      await migrate(pool, options.schema);
+      if (options.migrate === false) await checkSchema(pool);
+      else await migrate(pool, options.schema);
     } catch (error) {
       await pool.end();
       throw error;
@@ -107,7 +120,46 @@ export class PostgresStore implements Store {
 
   write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
-    return this.track(this.writeWithRetries(work));
+    const turnKey = writeScope.getStore()?.turnKey;
+    return this.track(turnKey === undefined ? this.writeWithRetries(work) : this.inTurn(turnKey, work));
+  }
+
+  /**
+   * [CLUSTER-12] Writers of one thread take turns: in this process on a promise chain per key (so at
+   * most one of them holds a connection waiting), across nodes on a session advisory lock taken on
+   * the writer's own connection BEFORE its transaction begins — the snapshot is then taken after the
+   * previous writer committed, so the thread's seq row no longer makes them collide and re-run. The
+   * lock is taken outside any transaction, so it takes part in no lock cycle, and one connection
+   * serves the lock and every run; a connection that broke or failed to unlock is destroyed, which
+   * frees the lock.
+   */
+  private async inTurn<T>(key: string, work: (tx: WriteTx) => Promise<T>): Promise<T> {
+    const previous = this.turns.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = previous.then(() => mine);
+    this.turns.set(key, tail);
+    await previous;
+    try {
+      const client = await this.pool.connect();
+      const held: HeldConnection = { client, broken: undefined };
+      try {
+        await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [TURN_LOCK_CLASS, key]);
+        this.stats.turns += 1;
+        return await this.writeWithRetries(work, held);
+      } finally {
+        // A broken connection is destroyed (its lock ends with its session); else the lock is given back.
+        if (held.broken === undefined) {
+          await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [TURN_LOCK_CLASS, key]).catch((error: unknown) => {
+            held.broken = error instanceof Error ? error : new Error(String(error));
+          });
+        }
+        client.release(held.broken);
+      }
+    } finally {
+      release();
+      if (this.turns.get(key) === tail) this.turns.delete(key);
+    }
   }
 
   async pruneRequests(before: number): Promise<number> {
@@ -134,14 +186,16 @@ export class PostgresStore implements Store {
     return promise;
   }
 
-  private async writeWithRetries<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
+  private async writeWithRetries<T>(work: (tx: WriteTx) => Promise<T>, held?: HeldConnection): Promise<T> {
     this.stats.transactions += 1;
     for (let attempt = 1; ; attempt++) {
       const alone = attempt > this.aloneAfter;
       if (alone) this.stats.alone += 1;
       const gate = alone ? 'EXCLUSIVE' : 'ROW SHARE';
-      const run = await this.once(`BEGIN ISOLATION LEVEL SERIALIZABLE; LOCK TABLE write_gate IN ${gate} MODE`, true, work);
+      const run = await this.once(`BEGIN ISOLATION LEVEL SERIALIZABLE; LOCK TABLE write_gate IN ${gate} MODE`, true, work, held);
       if (run.ok) return run.value;
+      // A held connection in an unknown state cannot run again: it is destroyed, its lock with it.
+      if (held?.broken) throw run.error;
       if (!run.retryable || attempt >= this.maxAttempts) throw run.error;
       this.stats.retries += 1;
       // Jittered and growing, so the transactions that collided do not collide again in step.
@@ -155,8 +209,9 @@ export class PostgresStore implements Store {
     begin: string,
     writable: boolean,
     work: (tx: PostgresTx) => Promise<T>,
+    held?: HeldConnection,
   ): Promise<{ ok: true; value: T } | { ok: false; error: unknown; retryable: boolean }> {
-    const client = await this.pool.connect();
+    const client = held?.client ?? (await this.pool.connect());
     let retryable = false;
     let broken: unknown = undefined;
     const query: Query = async (text, values) => {
@@ -191,9 +246,29 @@ export class PostgresStore implements Store {
     } finally {
       tx.end();
       // A connection whose BEGIN or ROLLBACK failed is in an unknown state: destroy it.
-      client.release(broken instanceof Error ? broken : undefined);
+      const destroy = broken === undefined ? undefined : broken instanceof Error ? broken : new Error(String(broken));
+      if (held) held.broken = destroy;
+      else client.release(destroy);
     }
   }
+}
+
+/** A connection a write holds across its runs (its thread's turn, CLUSTER-12); `broken` once it must be destroyed. */
+interface HeldConnection {
+  client: pg.PoolClient;
+  broken: Error | undefined;
+}
+
+
+/** Without migrating: the schema must be there and the latest (a read-only tool must not guess). */
+async function checkSchema(pool: pg.Pool): Promise<void> {
+  const latest = Math.max(...pgMigrations.map((m) => m.version));
+  const { rows } = await pool.query<{ present: boolean }>("SELECT to_regclass('schema_migrations') IS NOT NULL AS present");
+  const version = rows[0]?.present
+    ? ((await pool.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations')).rows[0]?.version ?? 0)
+    : 0;
+  if (version === 0) throw new Error('it holds no Parley schema (is it the database `parley serve` uses?)');
+  if (version !== latest) throw new Error(`its schema is at version ${version}, this parley expects ${latest}: run \`parley migrate\` with this version first`);
 }
 
 /**
