@@ -2,6 +2,17 @@
 // here the demo server signs one for the persona picked below (or named by ?as=<id> in the URL).
 const select = document.getElementById('persona');
 const thread = document.querySelector('parley-thread');
+// The widget's language (its `lang` attribute; ?lang= too), set before anything waits so the thread
+// never shows English first. The article stays English: only the discussion changes language.
+const language = document.getElementById('language');
+language.value = new URLSearchParams(location.search).get('lang') ?? localStorage.getItem('parley-demo-lang') ?? 'en';
+const applyLanguage = () => {
+  localStorage.setItem('parley-demo-lang', language.value);
+  thread.setAttribute('lang', language.value);
+};
+language.addEventListener('change', applyLanguage);
+applyLanguage();
+
 const stored = new URLSearchParams(location.search).get('as') ?? localStorage.getItem('parley-demo-persona') ?? 'guest';
 
 async function useAs(id) {

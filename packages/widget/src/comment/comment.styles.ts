@@ -4,6 +4,10 @@ import { AVATAR_COLORS } from '../shared/avatar-style.js';
 /** One rule per avatar color: classes of the stylesheet, never inline styles (strict CSP) [W-A11Y1]. */
 const avatarColors = unsafeCSS(AVATAR_COLORS.map((color, n) => `.avatar[data-color='${n}']{background:${color};color:#fff}`).join(''));
 
+/**
+ * Right to left, arrows that point a way turn (`.flip`, the reply icon; thumbs do not) [I18N-7], and
+ * readers' words run in their own direction (`unicode-bidi: plaintext`) [I18N-8].
+ */
 export const commentStyles = css`
   :host {
     display: block;
@@ -62,6 +66,19 @@ export const commentStyles = css`
   .delivery {
     font-style: italic;
   }
+  .flip {
+    display: inline-block;
+  }
+  .flip:dir(rtl),
+  [part~='reply'] .icon:dir(rtl) {
+    transform: scaleX(-1);
+  }
+  .body,
+  .body > *,
+  .hidden-body,
+  .author {
+    unicode-bidi: plaintext;
+  }
   .reply-to {
     display: inline-block;
     margin-bottom: 0.125rem;
@@ -93,8 +110,8 @@ export const commentStyles = css`
   }
   .hidden-body {
     margin-top: 0.25rem;
-    padding-left: 0.5rem;
-    border-left: 2px solid var(--_warning);
+    padding-inline-start: 0.5rem;
+    border-inline-start: 2px solid var(--_warning);
   }
   .actions {
     display: flex;

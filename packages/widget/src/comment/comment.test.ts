@@ -36,7 +36,7 @@ describe('<parley-comment>', () => {
   it('shows relative time with the absolute time in <time datetime>', async () => {
     const { $ } = await mount(display());
     const time = $<HTMLTimeElement>('time')!;
-    expect(time.textContent?.trim()).toBe('3 min ago');
+    expect(time.textContent?.trim()).toBe('3 min. ago');
     expect(time.getAttribute('datetime')).toBe(new Date(NOW - 3 * 60_000).toISOString());
     expect(time.getAttribute('title')).toBeTruthy();
   });

@@ -25,7 +25,8 @@ import type { DisplayComment } from '../state/display.js';
 import type { ComposerSubmitEvent } from '../composer/composer.js';
 import { avatarColor, initials } from '../shared/avatar-style.js';
 import { editIcon, replyIcon, thumbDownIcon, thumbUpIcon, trashIcon } from '../shared/icons.js';
-import { absoluteTime, plural, relativeTime } from '../shared/relative-time.js';
+import { absoluteTime, relativeTime } from '../shared/relative-time.js';
+import { englishOnly, type Translate } from '../i18n/translator.js';
 import { levelBadgeStyles } from '../shared/level-badge.styles.js';
 import { baseStyles } from '../shared/theme.styles.js';
 import { CommentActionEvent, type CommentAction } from './comment-action.js';
@@ -50,6 +51,7 @@ export class ParleyComment extends LitElement {
     flagState: { attribute: false },
     flags: { attribute: false },
     hiddenBody: { attribute: false },
+    t: { attribute: false },
     mode: { state: true },
     avatarFailed: { state: true },
   };
@@ -70,6 +72,8 @@ export class ParleyComment extends LitElement {
   declare flags: number | undefined;
   /** Moderators only: a hidden comment's words once fetched (null while on their way). */
   declare hiddenBody: HiddenBody | undefined;
+  /** The thread's words. */
+  declare t: Translate;
   declare private mode: 'view' | 'reply' | 'edit' | 'confirm-delete' | 'flag';
   declare private avatarFailed: boolean;
 
@@ -82,6 +86,7 @@ export class ParleyComment extends LitElement {
     this.replyLockedFrom = 0;
     this.reactLockedFrom = 0;
     this.flagLockedFrom = 0;
+    this.t = englishOnly;
     this.mode = 'view';
     this.avatarFailed = false;
   }
@@ -96,17 +101,18 @@ export class ParleyComment extends LitElement {
 
   protected override render() {
     const c = this.comment;
+    const t = this.t;
     if (!c) return nothing;
     return html`
-      <article class="comment" part="comment-main" aria-label=${`Comment by ${c.author.name}`}>
+      <article class="comment" part="comment-main" aria-label=${t('commentBy', { name: c.author.name })}>
         ${this.renderAvatar(c)}
         <div class="content">
           ${this.renderMeta(c)}
-          ${c.replyToName ? html`<span class="reply-to" part="reply-to">↪ @${c.replyToName}</span>` : nothing}
+          ${c.replyToName ? html`<span class="reply-to" part="reply-to"><span class="flip" aria-hidden="true">↪</span> @${c.replyToName}</span>` : nothing}
           ${c.deleted
-            ? html`<p class="tombstone" part="tombstone">This comment was deleted</p>`
+            ? html`<p class="tombstone" part="tombstone">${t('deleted')}</p>`
             : c.hidden
-              ? html`<p class="tombstone" part="tombstone" data-hidden="true">Hidden by a moderator</p>${renderHiddenBody(this.hiddenBody)}`
+              ? html`<p class="tombstone" part="tombstone" data-hidden="true">${t('hiddenByModerator')}</p>${renderHiddenBody(this.hiddenBody)}`
               : renderBody(this, c.body, c.doc, this.mode === 'edit')}
           ${this.mode === 'edit' && !c.deleted
               ? html`<parley-composer
@@ -117,8 +123,9 @@ export class ParleyComment extends LitElement {
                   compact
                   cancellable
                   focus-on-open
-                  label="Edit your comment"
-                  submit-label="Save"
+                  .t=${t}
+                  label=${t('editYourComment')}
+                  submit-label=${t('save')}
                   .value=${c.body}
                   @parley-composer-submit=${(e: ComposerSubmitEvent) => this.finish({ type: 'edit', body: e.body })}
                   @parley-composer-cancel=${() => this.finish(null)}
@@ -127,7 +134,7 @@ export class ParleyComment extends LitElement {
           ${this.renderProblem(c)}
           ${c.state === 'sent' && !c.deleted && !c.held && this.mode !== 'edit' ? this.renderActions(c) : nothing}
           ${this.mode === 'confirm-delete' ? this.renderDeleteConfirmation() : nothing}
-          ${this.mode === 'flag' ? renderFlagChooser((reason) => this.finish({ type: 'flag', reason }), () => this.finish(null)) : nothing}
+          ${this.mode === 'flag' ? renderFlagChooser(t, (reason) => this.finish({ type: 'flag', reason }), () => this.finish(null)) : nothing}
           ${this.mode === 'reply'
             ? html`<parley-composer
                 class="inline-composer"
@@ -136,9 +143,10 @@ export class ParleyComment extends LitElement {
                 compact
                 cancellable
                 focus-on-open
-                label=${`Reply to ${c.author.name}`}
-                placeholder=${`Reply to ${c.author.name}`}
-                submit-label="Reply"
+                .t=${t}
+                label=${t('replyTo', { name: c.author.name })}
+                placeholder=${t('replyTo', { name: c.author.name })}
+                submit-label=${t('reply')}
                 @parley-composer-submit=${(e: ComposerSubmitEvent) => this.finish({ type: 'reply', body: e.body, composeMs: e.composeMs })}
                 @parley-composer-cancel=${() => this.finish(null)}
               ></parley-composer>`
@@ -157,72 +165,76 @@ export class ParleyComment extends LitElement {
   }
 
   private renderMeta(c: DisplayComment) {
+    const t = this.t;
     return html`<div class="meta">
       <h3 class="author" part="author-name">${c.author.name}</h3>
-      <span class="level" part="level" title=${`Level ${c.author.level}`}>LVL ${c.author.level}</span>
-      ${permalinkOf(c, html`<time part="time" datetime=${new Date(c.createdAt).toISOString()} title=${absoluteTime(c.createdAt)}>
-        ${relativeTime(c.createdAt, this.now)}
+      <span class="level" part="level" title=${t('levelTitle', { level: c.author.level })}>${t('level', { level: c.author.level })}</span>
+      ${permalinkOf(c, html`<time part="time" datetime=${new Date(c.createdAt).toISOString()} title=${absoluteTime(c.createdAt, t)}>
+        ${relativeTime(c.createdAt, this.now, t)}
       </time>`)}
-      ${c.edited && !c.deleted ? html`<span class="dot" aria-hidden="true"></span><span part="edited">edited</span>` : nothing}
-      ${this.canModerate ? renderFlagCount(this.flags) : nothing}
-      ${c.held ? html`<span class="dot" aria-hidden="true"></span><span class="delivery" part="awaiting-review">Awaiting review</span>` : nothing}
+      ${c.edited && !c.deleted ? html`<span class="dot" aria-hidden="true"></span><span part="edited">${t('edited')}</span>` : nothing}
+      ${this.canModerate ? renderFlagCount(t, this.flags) : nothing}
+      ${c.held ? html`<span class="dot" aria-hidden="true"></span><span class="delivery" part="awaiting-review">${t('awaitingReview')}</span>` : nothing}
       ${c.state === 'pending'
-        ? html`<span class="dot" aria-hidden="true"></span><span class="delivery" part="delivery">Sending…</span>`
+        ? html`<span class="dot" aria-hidden="true"></span><span class="delivery" part="delivery">${t('sending')}</span>`
         : nothing}
     </div>`;
   }
 
   private renderProblem(c: DisplayComment) {
+    const t = this.t;
     if (c.state === 'failed') {
       return html`<div class="notice error" part="error" role="alert">
-        <span>Not sent${c.error ? html` — ${c.error.message}` : nothing}</span>
+        <span>${c.error ? t('notSentBecause', { reason: t.error(c.error) }) : t('notSent')}</span>
         <span class="spacer"></span>
-        <button type="button" class="small primary" part="retry" @click=${() => this.act({ type: 'retry' })}>Retry</button>
-        <button type="button" class="small" part="discard" @click=${() => this.act({ type: 'discard' })}>Discard</button>
+        <button type="button" class="small primary" part="retry" @click=${() => this.act({ type: 'retry' })}>${t('retry')}</button>
+        <button type="button" class="small" part="discard" @click=${() => this.act({ type: 'discard' })}>${t('discard')}</button>
       </div>`;
     }
-    if (c.error) return html`<div class="notice error" part="error" role="alert">${c.error.message}</div>`;
+    if (c.error) return html`<div class="notice error" part="error" role="alert">${t.error(c.error)}</div>`;
     return nothing;
   }
 
   private renderActions(c: DisplayComment) {
     const name = c.author.name;
+    const t = this.t;
     const canDelete = c.own || this.canModerate;
     return html`<div class="actions" part="actions">
-      ${this.reactionButton(c, 'like', `Like comment by ${name}, ${plural(c.likes, 'like', 'likes')}`, c.likes)}
-      ${this.reactionButton(c, 'dislike', `Dislike comment by ${name}, ${plural(c.dislikes, 'dislike', 'dislikes')}`, c.dislikes)}
+      ${this.reactionButton(c, 'like', t('likeLabel', { name, count: c.likes }), c.likes)}
+      ${this.reactionButton(c, 'dislike', t('dislikeLabel', { name, count: c.dislikes }), c.dislikes)}
       ${this.signedIn
         ? html`<button type="button" class="action" part="reply" aria-expanded=${this.mode === 'reply'}
             ?disabled=${this.replyLockedFrom > 0}
-            title=${this.replyLockedFrom > 0 ? `Available from LVL ${this.replyLockedFrom}` : 'Reply'}
-            aria-label=${this.replyLockedFrom > 0 ? `Reply to ${name}, available from LVL ${this.replyLockedFrom}` : `Reply to ${name}`}
-            @click=${() => this.toggle('reply')}>${replyIcon}<span>Reply</span></button>`
+            title=${this.replyLockedFrom > 0 ? t('availableFrom', { level: this.replyLockedFrom }) : t('reply')}
+            aria-label=${this.replyLockedFrom > 0 ? t('replyToLocked', { name, level: this.replyLockedFrom }) : t('replyTo', { name })}
+            @click=${() => this.toggle('reply')}>${replyIcon}<span>${t('reply')}</span></button>`
         : nothing}
       ${this.canModerate
         ? html`<button type="button" class="action" part="hide"
-            aria-label=${c.hidden ? `Show the comment by ${name} again` : `Hide the comment by ${name} from readers`}
-            @click=${() => this.act({ type: 'hide', hidden: !c.hidden })}>${c.hidden ? 'Unhide' : 'Hide'}</button>`
+            aria-label=${t(c.hidden ? 'showAgain' : 'hideFromReaders', { name })}
+            @click=${() => this.act({ type: 'hide', hidden: !c.hidden })}>${t(c.hidden ? 'unhide' : 'hide')}</button>`
         : nothing}
-      ${this.canModerate && c.hidden ? renderShowHidden(this.hiddenBody, () => this.act({ type: 'show-hidden' })) : nothing}
+      ${this.canModerate && c.hidden ? renderShowHidden(t, this.hiddenBody, () => this.act({ type: 'show-hidden' })) : nothing}
       ${this.signedIn && !c.own && !c.hidden && !this.canModerate
-        ? renderFlagButton({ comment: c, lockedFrom: this.flagLockedFrom, state: this.flagState, open: this.mode === 'flag',
+        ? renderFlagButton({ t, comment: c, lockedFrom: this.flagLockedFrom, state: this.flagState, open: this.mode === 'flag',
             onToggle: () => this.toggle('flag') })
         : nothing}
       ${c.own && !c.hidden
-        ? html`<button type="button" class="action" part="edit" aria-label="Edit your comment"
-            @click=${() => this.toggle('edit')}>${editIcon}<span>Edit</span></button>`
+        ? html`<button type="button" class="action" part="edit" aria-label=${t('editYourComment')}
+            @click=${() => this.toggle('edit')}>${editIcon}<span>${t('edit')}</span></button>`
         : nothing}
       ${canDelete
         ? html`<button type="button" class="action danger" part="delete"
-            aria-label=${c.own ? 'Delete your comment' : `Delete comment by ${name}`}
+            aria-label=${c.own ? t('deleteYours') : t('deleteBy', { name })}
             aria-expanded=${this.mode === 'confirm-delete'}
-            @click=${() => this.toggle('confirm-delete')}>${trashIcon}<span>Delete</span></button>`
+            @click=${() => this.toggle('confirm-delete')}>${trashIcon}<span>${t('delete')}</span></button>`
         : nothing}
     </div>`;
   }
 
   private reactionButton(c: DisplayComment, kind: Reaction, label: string, count: number) {
     const pressed = c.myReaction === kind;
+    const t = this.t;
     return html`<button
       type="button"
       class=${`action ${kind}`}
@@ -230,26 +242,27 @@ export class ParleyComment extends LitElement {
       aria-pressed=${pressed ? 'true' : 'false'}
       aria-label=${label}
       title=${!this.signedIn
-        ? 'Sign in to react'
+        ? t('signInToReact')
         : this.reactLockedFrom > 0
-          ? `Available from LVL ${this.reactLockedFrom}`
-          : kind === 'like' ? 'Like' : 'Dislike'}
+          ? t('availableFrom', { level: this.reactLockedFrom })
+          : t(kind)}
       ?disabled=${!this.signedIn || this.reactLockedFrom > 0}
       @click=${() => this.act({ type: 'react', value: pressed ? null : kind })}
     >
-      ${kind === 'like' ? thumbUpIcon : thumbDownIcon}<span class="count">${count}</span>
+      ${kind === 'like' ? thumbUpIcon : thumbDownIcon}<span class="count">${t.n(count)}</span>
     </button>`;
   }
 
   private renderDeleteConfirmation() {
-    return html`<div class="notice confirm" part="delete-confirmation" role="group" aria-label="Confirm deletion"
+    const t = this.t;
+    return html`<div class="notice confirm" part="delete-confirmation" role="group" aria-label=${t('confirmDeletion')}
       @keydown=${(event: KeyboardEvent) => event.key === 'Escape' && (event.preventDefault(), this.finish(null))}>
-      <span>Delete this comment? Replies stay visible.</span>
+      <span>${t('deleteQuestion')}</span>
       <span class="spacer"></span>
       <button type="button" class="small strong" part="delete-confirm" @click=${() => this.finish({ type: 'delete' })}>
-        Delete
+        ${t('delete')}
       </button>
-      <button type="button" class="small" part="delete-cancel" @click=${() => this.finish(null)}>Cancel</button>
+      <button type="button" class="small" part="delete-cancel" @click=${() => this.finish(null)}>${t('cancel')}</button>
     </div>`;
   }
 

@@ -1,5 +1,6 @@
 import { css } from 'lit';
 
+/** What the reader types runs in its own direction (`unicode-bidi: plaintext`) [I18N-8]. */
 export const composerStyles = css`
   :host {
     display: block;
@@ -31,6 +32,9 @@ export const composerStyles = css`
     font: inherit;
     font-size: var(--_font-size);
     line-height: 1.5;
+  }
+  textarea {
+    unicode-bidi: plaintext;
   }
   :host([compact]) textarea {
     min-height: 3.5rem;

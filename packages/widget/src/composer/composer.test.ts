@@ -76,7 +76,7 @@ describe('<parley-composer>', () => {
     });
     await type(el, textarea, 'abcdefghijk');
     expect(submit.disabled).toBe(true);
-    expect(el.shadowRoot!.querySelector('[part~="over-limit"]')?.textContent).toContain('1 characters over the 10-character');
+    expect(el.shadowRoot!.querySelector('[part~="over-limit"]')?.textContent).toContain('1 character over the 10-character');
     textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true }));
     expect(bodies).toEqual([]);
     expect(textarea.value).toBe('abcdefghijk');

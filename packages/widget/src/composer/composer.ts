@@ -15,6 +15,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { Limits } from '@parley/protocol';
 import { baseStyles } from '../shared/theme.styles.js';
 import { composerStyles } from './composer.styles.js';
+import { englishOnly, type Translate } from '../i18n/translator.js';
 
 export class ComposerSubmitEvent extends Event {
   static readonly eventName = 'parley-composer-submit';
@@ -50,6 +51,7 @@ export class ParleyComposer extends LitElement {
     cancellable: { type: Boolean },
     compact: { type: Boolean, reflect: true },
     focusOnOpen: { type: Boolean, attribute: 'focus-on-open' },
+    t: { attribute: false },
     draft: { state: true },
   };
 
@@ -64,15 +66,19 @@ export class ParleyComposer extends LitElement {
   declare cancellable: boolean;
   declare compact: boolean;
   declare focusOnOpen: boolean;
+  /** The thread's words ("Post", the counter, the limit). */
+  declare t: Translate;
   declare private draft: string;
 
   constructor() {
     super();
     this.value = '';
     this.mode = 'comment';
-    this.label = 'Add your comment';
-    this.placeholder = 'Add your comment';
-    this.submitLabel = 'Post';
+    // Empty: the words of `t` ("Add your comment", "Post") unless the owner names others.
+    this.label = '';
+    this.placeholder = '';
+    this.submitLabel = '';
+    this.t = englishOnly;
     this.maxLength = Limits.maxBodyLength;
     this.cancellable = false;
     this.compact = false;
@@ -110,6 +116,7 @@ export class ParleyComposer extends LitElement {
 
   protected override render() {
     const editing = this.mode === 'edit';
+    const t = this.t;
     const length = characters(this.draft.trim());
     const over = length > this.maxLength;
     const level = length > this.maxLength ? 'over' : length >= this.maxLength * COUNTER_FROM ? 'near' : 'ok';
@@ -117,22 +124,22 @@ export class ParleyComposer extends LitElement {
       <div class="composer">
         <textarea
           part=${editing ? 'edit-input' : 'composer-input'}
-          aria-label=${this.label}
-          placeholder=${this.placeholder}
+          aria-label=${this.label || t('addComment')}
+          placeholder=${this.placeholder || t('addComment')}
           .value=${this.draft}
           @input=${this.onInput}
           @keydown=${this.onKeydown}
         ></textarea>
         <div class="footer">
-          <span class="hint"><kbd>Ctrl</kbd> + <kbd>Enter</kbd> to send</span>
+          <span class="hint"><kbd>Ctrl</kbd> + <kbd>Enter</kbd> ${t('toSend')}</span>
           ${level === 'ok'
             ? nothing
             : html`<span class="counter" part="counter" data-level=${level} aria-live="polite">
-                ${length.toLocaleString('en-US')} / ${this.maxLength.toLocaleString('en-US')}
+                ${t('counter', { count: length, max: this.maxLength })}
               </span>`}
           <span class="buttons">
             ${this.cancellable
-              ? html`<button type="button" class="cancel" part="composer-cancel" @click=${this.cancel}>Cancel</button>`
+              ? html`<button type="button" class="cancel" part="composer-cancel" @click=${this.cancel}>${t('cancel')}</button>`
               : nothing}
             <button
               type="button"
@@ -142,13 +149,13 @@ export class ParleyComposer extends LitElement {
               aria-describedby=${over ? 'parley-over-limit' : nothing}
               @click=${this.submit}
             >
-              ${this.submitLabel}
+              ${this.submitLabel || t('post')}
             </button>
           </span>
         </div>
         ${over
           ? html`<p class="over" id="parley-over-limit" part="over-limit" role="status">
-              ${(length - this.maxLength).toLocaleString('en-US')} characters over the ${this.maxLength.toLocaleString('en-US')}-character limit: shorten it to post.
+              ${t('overLimit', { count: length - this.maxLength, max: this.maxLength })}
             </p>`
           : nothing}
       </div>

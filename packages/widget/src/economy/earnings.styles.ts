@@ -60,7 +60,7 @@ export const earningsStyles = css`
     font-variant-numeric: tabular-nums;
   }
   caption {
-    text-align: left;
+    text-align: start;
     font-weight: 700;
     padding-bottom: 0.35rem;
   }
@@ -69,10 +69,10 @@ export const earningsStyles = css`
     padding: 0.3rem 0;
     border-bottom: 1px solid var(--_border);
     font-weight: 400;
-    text-align: left;
+    text-align: start;
   }
   td {
-    text-align: right;
+    text-align: end;
   }
   tfoot th,
   tfoot td {
@@ -94,7 +94,7 @@ export const earningsStyles = css`
   }
   .total {
     font-weight: 700;
-    margin-right: auto;
+    margin-inline-end: auto;
   }
   .muted {
     color: var(--_muted);
@@ -110,7 +110,7 @@ export const earningsStyles = css`
     font-weight: 600;
   }
   .summary .button {
-    margin-left: auto;
+    margin-inline-start: auto;
   }
   .button:disabled {
     opacity: 0.6;

@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import { englishOnly } from '../i18n/translator.js';
 import { describe, expect, it } from 'vitest';
 import './define-earnings.js';
 import type { ParleyEarnings } from './earnings.js';
@@ -109,7 +110,7 @@ describe('<parley-earnings>', () => {
     const { connection, text, render } = await mount();
     connection.answer('economy:state', state({ reports: [report('old', Date.UTC(2025, 9, 28))] }));
     await render();
-    expect(text('report-status')).toBe(`This report is from ${reportDate(Date.UTC(2025, 9, 28))} — a new one shows anything that moved since`);
+    expect(text('report-status')).toBe(`This report is from ${reportDate(englishOnly, Date.UTC(2025, 9, 28))} — a new one shows anything that moved since`);
     expect(text('buy-report')).toBe('Get new report — 1 Twei');
   });
 });

@@ -26,12 +26,14 @@
  * @csspart earnings, read-to-earn, pnl, and every part above.
  */
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
-import { CategoryLabels, LossCategories, ProfitCategories, type EconomyMode, type PnlCategory, type PnlReport } from '@parley/protocol';
+import { LossCategories, ProfitCategories, type EconomyMode, type PnlCategory, type PnlReport } from '@parley/protocol';
 import { baseStyles } from '../shared/theme.styles.js';
 import { earningsStyles } from './earnings.styles.js';
 import type { EconomyStore } from './economy-store.js';
-import { plural } from '../shared/relative-time.js';
 import { reportDate, twei } from './format.js';
+import '../i18n/en-economy.js';
+import type { Key } from '../i18n/en.js';
+import { englishOnly, type Translate } from '../i18n/translator.js';
 
 export class ParleyEarnings extends LitElement {
   static override styles = [baseStyles, earningsStyles];
@@ -40,6 +42,7 @@ export class ParleyEarnings extends LitElement {
     readMinutes: { attribute: false },
     signedIn: { attribute: false },
     mode: { attribute: false },
+    t: { attribute: false },
     reportOpen: { state: true },
   };
 
@@ -52,6 +55,8 @@ export class ParleyEarnings extends LitElement {
   /** The article's time to read, minutes; null when the page gave no way to know. */
   declare readMinutes: number | null;
   declare signedIn: boolean;
+  /** The thread's words. */
+  declare t: Translate;
 
   private unsubscribe: (() => void) | null = null;
   private subscribedTo: EconomyStore | null = null;
@@ -62,6 +67,7 @@ export class ParleyEarnings extends LitElement {
     this.readMinutes = null;
     this.signedIn = false;
     this.mode = 'full';
+    this.t = englishOnly;
     this.reportOpen = false;
   }
 
@@ -86,28 +92,30 @@ export class ParleyEarnings extends LitElement {
     if (this.mode === 'compact') return this.renderCompact(store); // [W-E12]
     const wallet = store.wallet;
     const report = store.shownReport;
+    const t = this.t;
+    const cap = twei(t, rules.readCapPerPost);
     return html`<section part="earnings" aria-label="Twei">
       <div class="card" part="read-to-earn">
-        <h3>Read-to-Earn opportunity</h3>
+        <h3>${t('readToEarn')}</h3>
         <div class="read">
-          ${stat('Time to Read', this.readMinutes === null ? '—' : `${this.readMinutes} min`, 'read-time')}
+          ${stat(t('timeToRead'), this.readMinutes === null ? '—' : t('readMinutes', { count: this.readMinutes }), 'read-time')}
           ${wallet && wallet.readEarned > 0
-            ? stat('You earned:', twei(wallet.readEarned), 'earned', true, 'earned')
-            : stat('You earned:', 'None', 'earned', true)}
-          ${wallet ? stat('Your balance', twei(wallet.balance), 'balance') : this.signedIn ? stat('Your balance', '...', 'balance') : nothing}
-          ${stat('Date', report ? reportDate(report.boughtAt) : '...', 'report-date', false, 'date')}
+            ? stat(t('youEarned'), twei(t, wallet.readEarned), 'earned', true, 'earned')
+            : stat(t('youEarned'), t('none'), 'earned', true)}
+          ${wallet ? stat(t('yourBalance'), twei(t, wallet.balance), 'balance') : this.signedIn ? stat(t('yourBalance'), '...', 'balance') : nothing}
+          ${stat(t('date'), report ? reportDate(t, report.boughtAt) : '...', 'report-date', false, 'date')}
         </div>
         <p class="muted" part="read-hint">
           ${!this.signedIn
-            ? `Sign in to earn up to ${twei(rules.readCapPerPost)} for reading this post, and Twei for commenting.`
+            ? t('guestReadHint', { cap })
             : capReached(wallet)
-              ? `You have earned today's most on this site (${twei(wallet!.dailyEarnCap!)}): reading and comments pay again from tomorrow (UTC).`
-              : `Earn up to ${twei(rules.readCapPerPost)} for reading this post, counted while you read.`}
+              ? t('capReachedHint', { cap: twei(t, wallet!.dailyEarnCap!) })
+              : t('readHint', { cap })}
         </p>
       </div>
       ${this.renderReport(store)}
       <div class="card" part="comment-to-earn">
-        <h3>Comment-to-Earn</h3>
+        <h3>${t('commentToEarn')}</h3>
         ${this.prices()}
       </div>
     </section>`;
@@ -117,21 +125,22 @@ export class ParleyEarnings extends LitElement {
   private renderCompact(store: EconomyStore): TemplateResult {
     const rules = store.rules!;
     const wallet = store.wallet;
-    const cap = twei(rules.readCapPerPost);
+    const t = this.t;
+    const cap = twei(t, rules.readCapPerPost);
     return html`<section part="earnings" class="compact" aria-label="Twei">
       <div class="line" part="economy-line">
         <span class="coin" aria-hidden="true">T</span>
         ${wallet
           ? html`<span class="figures">
-                <span class="figure" part="balance"><span class="label">Balance</span> <strong>${twei(wallet.balance)}</strong></span>
-                <span class="figure" part="earned"><span class="label">Earned reading</span>
-                  <strong class=${wallet.readEarned > 0 ? 'earned' : ''}>${wallet.readEarned > 0 ? twei(wallet.readEarned) : 'None'}</strong>
-                  <span class="label">of ${rules.readCapPerPost}</span></span>
+                <span class="figure" part="balance"><span class="label">${t('balance')}</span> <strong>${twei(t, wallet.balance)}</strong></span>
+                <span class="figure" part="earned"><span class="label">${t('earnedReading')}</span>
+                  <strong class=${wallet.readEarned > 0 ? 'earned' : ''}>${wallet.readEarned > 0 ? twei(t, wallet.readEarned) : t('none')}</strong>
+                  <span class="label">${t('ofCap', { cap: rules.readCapPerPost })}</span></span>
               </span>
               <button type="button" class="toggle" part="report-toggle" aria-expanded=${this.reportOpen ? 'true' : 'false'}
-                aria-controls="parley-report" aria-label="Your Post Profit and Loss report"
-                @click=${() => (this.reportOpen = !this.reportOpen)}>Report<span class="chevron" aria-hidden="true"></span></button>`
-          : html`<span class="figures muted">Sign in to earn up to ${cap} for reading this post, and Twei for commenting.</span>`}
+                aria-controls="parley-report" aria-label=${t('reportLabel')}
+                @click=${() => (this.reportOpen = !this.reportOpen)}>${t('report')}<span class="chevron" aria-hidden="true"></span></button>`
+          : html`<span class="figures muted">${t('guestReadHint', { cap })}</span>`}
       </div>
       ${this.reportOpen && wallet ? this.renderReport(store) : nothing}
     </section>`;
@@ -143,34 +152,35 @@ export class ParleyEarnings extends LitElement {
     const price = store.rules!.amounts.reports;
     const freshness = store.freshness;
     const offer = freshness.kind !== 'current';
+    const t = this.t;
     const status =
       freshness.kind === 'current'
-        ? 'Up to date — nothing has moved on this post since this report'
+        ? t('upToDate')
         : freshness.kind === 'changed'
-        ? `${plural(freshness.movements, 'new movement', 'new movements')} since your last report`
+        ? t('newMovements', { count: freshness.movements })
         : freshness.kind === 'unknown' && store.reports[0]
-        ? `This report is from ${reportDate(store.reports[0].boughtAt)} — a new one shows anything that moved since`
+        ? t('reportFrom', { date: reportDate(t, store.reports[0].boughtAt) })
         : null;
     return html`<div class="card" part="pnl" id="parley-report">
       <div class="tables">
-        ${this.table('Post Profit', 'profit', ProfitCategories, report, 'Profit Subtotal, Twei', report?.profitSubtotal)}
-        ${this.table('Post Loss', 'loss', LossCategories, report, 'Loss Subtotal, Twei', report?.lossSubtotal)}
+        ${this.table(t('postProfit'), 'profit', ProfitCategories, report, t('profitSubtotal'), report?.profitSubtotal)}
+        ${this.table(t('postLoss'), 'loss', LossCategories, report, t('lossSubtotal'), report?.lossSubtotal)}
       </div>
       <div class="summary">
-        <span class="total" part="total">Total Twei Earned: ${report ? report.total : '...'}</span>
+        <span class="total" part="total">${t('total', { total: report ? t.n(report.total) : '...' })}</span>
         ${store.reports.length > 1 ? this.reportPicker(store.reports, report) : nothing}
         ${this.signedIn && offer
           ? html`<button type="button" class="button" part="buy-report" ?disabled=${store.buying} @click=${() => store.buyReport()}>
-              ${store.buying ? 'Buying…' : `${freshness.kind === 'none' ? 'Get report' : 'Get new report'} — ${twei(price)}`}
+              ${store.buying ? t('buying') : t(freshness.kind === 'none' ? 'getReport' : 'getNewReport', { price: twei(t, price) })}
             </button>`
           : nothing}
       </div>
       ${this.signedIn && status
         ? html`<p class=${`report-status ${freshness.kind}`} part="report-status" role="status">${status}</p>`
         : nothing}
-      <p class="muted" part="report-price">Price for report instance: ${twei(price)}</p>
+      <p class="muted" part="report-price">${t('reportPrice', { price: twei(t, price) })}</p>
       ${store.error
-        ? html`<p class="problem" part="economy-problem" role="alert">${store.error.message}</p>`
+        ? html`<p class="problem" part="economy-problem" role="alert">${t.error(store.error)}</p>`
         : nothing}
     </div>`;
   }
@@ -188,15 +198,15 @@ export class ParleyEarnings extends LitElement {
       <tbody>
         ${categories.map(
           (category) => html`<tr data-category=${category}>
-            <th scope="row">${CategoryLabels[category]}</th>
-            <td>${report ? report.lines[category] : '...'}</td>
+            <th scope="row">${this.t(`category.${category}` as Key)}</th>
+            <td>${report ? this.t.n(report.lines[category]) : '...'}</td>
           </tr>`,
         )}
       </tbody>
       <tfoot>
         <tr part=${`${part}-subtotal`}>
           <th scope="row">${subtotalLabel}</th>
-          <td>${subtotal ?? '...'}</td>
+          <td>${subtotal === undefined ? '...' : this.t.n(subtotal)}</td>
         </tr>
       </tfoot>
     </table>`;
@@ -204,9 +214,9 @@ export class ParleyEarnings extends LitElement {
 
   private reportPicker(reports: readonly PnlReport[], shown: PnlReport | null): TemplateResult {
     return html`<label class="muted">
-      Report
+      ${this.t('report')}
       <select part="report-select" @change=${(e: Event) => this.store?.showReport((e.target as HTMLSelectElement).value)}>
-        ${reports.map((r) => html`<option value=${r.id} ?selected=${r.id === shown?.id}>${reportDate(r.boughtAt)}</option>`)}
+        ${reports.map((r) => html`<option value=${r.id} ?selected=${r.id === shown?.id}>${reportDate(this.t, r.boughtAt)}</option>`)}
       </select>
     </label>`;
   }
@@ -214,15 +224,17 @@ export class ParleyEarnings extends LitElement {
   /** What each action pays (+) or costs (−) the reader who takes it, before they take it. */
   private prices(): TemplateResult {
     const a = this.store!.rules!.amounts;
-    const items: [string, string][] = [
-      ['comment', `Comment: ${twei(-a.commentTributes, true)} tribute, ${twei(a.commentRewards, true)} reward`],
-      ['like', `Like: ${twei(a.likesCommenter, true)} to you, ${twei(a.likesOwn, true)} to the commenter`],
-      ['dislike', `Dislike: ${twei(-a.dislikesCommenter, true)} to you, ${twei(-a.dislikesOwn, true)} to the commenter`],
-      ['plus', `Plus: free, ${twei(a.pluses, true)} to the author`],
-      ['minus', `Minus: ${twei(-a.minuses, true)}`],
+    const t = this.t;
+    const s = (amount: number) => twei(t, amount, true);
+    const items: [string, Key, string][] = [
+      ['comment', 'priceComment', t('priceCommentText', { tribute: s(-a.commentTributes), reward: s(a.commentRewards) })],
+      ['like', 'priceLike', t('priceLikeText', { you: s(a.likesCommenter), them: s(a.likesOwn) })],
+      ['dislike', 'priceDislike', t('priceDislikeText', { you: s(-a.dislikesCommenter), them: s(-a.dislikesOwn) })],
+      ['plus', 'pricePlus', t('pricePlusText', { author: s(a.pluses) })],
+      ['minus', 'priceMinus', s(-a.minuses)],
     ];
-    return html`<ul class="prices" part="prices" aria-label="What actions pay or cost">
-      ${items.map(([action, text]) => html`<li data-action=${action}><strong>${text.split(':')[0]}:</strong>${text.slice(text.indexOf(':') + 1)}</li>`)}
+    return html`<ul class="prices" part="prices" aria-label=${t('pricesLabel')}>
+      ${items.map(([action, label, text]) => html`<li data-action=${action}><strong>${t(label)}</strong> ${text}</li>`)}
     </ul>`;
   }
 }

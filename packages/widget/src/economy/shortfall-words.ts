@@ -13,23 +13,25 @@
  * refusal arrives, and are fetched then.
  */
 import { ErrorCodes, type ClientEventName, type ParleyError } from '@parley/protocol';
+import '../i18n/en-economy.js';
+import type { Key } from '../i18n/en.js';
 import { duration, twei } from './format.js';
 import type { ShortfallContext } from './shortfall.js';
 
 /** The requests that can cost Twei, and how the message names them. */
-export const PAID: Partial<Record<ClientEventName, string>> = {
-  'comment:post': 'Posting a comment',
-  'comment:react': 'This reaction',
-  'post:vote': 'This vote',
-  'report:buy': 'A report',
+export const PAID: Partial<Record<ClientEventName, Key>> = {
+  'comment:post': 'paidPost',
+  'comment:react': 'paidReact',
+  'post:vote': 'paidVote',
+  'report:buy': 'paidReport',
 };
 
 /** [W-E5] The widget's wording for an `insufficient_funds` refusal of `event`. */
 export function shortfallMessage(event: ClientEventName, need: number, balance: number, ctx: ShortfallContext): string {
-  const head = `${PAID[event] ?? 'This'} costs ${twei(need)} and you have ${balance}.`;
-  const tail = event === 'comment:post' ? ' Your comment is kept here: send it again once you have.' : '';
-  const { rules, wallet } = ctx;
-  if (!rules) return `${head} Reading articles here earns Twei.${tail}`;
+  const { rules, wallet, t } = ctx;
+  const head = t('shortHead', { what: t(PAID[event] ?? 'paidOther'), need: twei(t, need), balance });
+  const tail = event === 'comment:post' ? ` ${t('shortKept')}` : '';
+  if (!rules) return `${head} ${t('shortNoRules')}${tail}`;
   const per = rules.readMsPerTwei;
   const cap = rules.readCapPerPost;
   const earned = wallet?.readEarned ?? 0;
@@ -38,28 +40,23 @@ export function shortfallMessage(event: ClientEventName, need: number, balance: 
   // Credits repay a debt before they reach the balance.
   const debt = Math.max(0, wallet?.debt ?? 0);
   const short = Math.max(1, need - balance) + debt;
-  const owed = debt > 0 ? ` You owe ${twei(debt)}, which credits repay first.` : '';
+  const owed = debt > 0 ? ` ${t('shortOwed', { debt: twei(t, debt) })}` : '';
   const today =
     wallet?.dailyEarnCap !== undefined && wallet.earnedToday !== undefined ? wallet.dailyEarnCap - wallet.earnedToday : Infinity;
-  if (today <= 0) {
-    return `${head}${owed} You have earned today's most on this site (${twei(wallet!.dailyEarnCap!)}); reading pays again from tomorrow (UTC).${tail}`;
-  }
-  const pace = `${twei(1)} for every ${duration(per)} you read, up to ${twei(cap)}`;
-  const length = ctx.readMinutes === null ? '' : ` (about ${ctx.readMinutes} min to read)`;
-  if (left === 0) {
-    return `${head}${owed} You have earned the ${twei(cap)} reading this article pays; other articles here pay ${pace} each.${tail}`;
-  }
+  if (today <= 0) return `${head}${owed} ${t('shortToday', { cap: twei(t, wallet!.dailyEarnCap!) })}${tail}`;
+  const pace = t('shortPace', { one: twei(t, 1), time: duration(t, per), cap: twei(t, cap) });
+  const length = ctx.readMinutes === null ? '' : t('shortLength', { count: ctx.readMinutes });
+  if (left === 0) return `${head}${owed} ${t('shortCapDone', { cap: twei(t, cap), pace })}${tail}`;
   const covered = Math.min(short, left, today);
   // Credits land on heartbeats: round up to the next beat, and never promise less than one beat.
   const beat = Math.max(1, rules.heartbeatMs);
   const ms = Math.max(beat, Math.ceil(Math.max(0, (earned + covered) * per - readMs) / beat) * beat);
+  const time = duration(t, ms);
   if (covered < short && covered === today) {
-    return `${head}${owed} Reading this article${length} earns ${twei(covered)} more in about ${duration(ms)}, the rest of today's most on this site; reading pays again from tomorrow (UTC).${tail}`;
+    return `${head}${owed} ${t('shortTodayPart', { length, amount: twei(t, covered), time })}${tail}`;
   }
-  if (covered < short) {
-    return `${head}${owed} Reading the rest of this article${length} earns ${twei(left)} more in about ${duration(ms)}; other articles here pay for reading too.${tail}`;
-  }
-  return `${head}${owed} Reading this article${length} earns ${pace}: about ${duration(ms)} more reading earns what this needs.${tail}`;
+  if (covered < short) return `${head}${owed} ${t('shortRest', { length, amount: twei(t, left), time })}${tail}`;
+  return `${head}${owed} ${t('shortEnough', { length, pace, time })}${tail}`;
 }
 
 /** [W-E5] [W-E6] The refusal as the reader should see it. */
@@ -68,6 +65,7 @@ export function explainRefusal(error: ParleyError, event: ClientEventName, ctx: 
   const need = typeof error.need === 'number' ? error.need : null;
   const balance = typeof error.balance === 'number' ? error.balance : null;
   if (need === null || balance === null) return error;
-  return { ...error, message: shortfallMessage(event, need, balance, ctx) };
+  // Already in the reader's words: not replaced by the catalog's generic words for the code [I18N-6].
+  return { ...error, message: shortfallMessage(event, need, balance, ctx), localized: true };
 }
 

@@ -4,12 +4,14 @@ import { loadEconomyChunk } from './earnings-loader.js';
 import { withRefusalsExplained, type ShortfallContext } from './shortfall.js';
 import { explainRefusal, shortfallMessage } from './shortfall-words.js';
 import { duration } from './format.js';
+import { englishOnly as en } from '../i18n/translator.js';
 
 const rules = state().rules; // 1 Twei per 20 s of reading, up to 10; a beat every 10 s
 const ctx = (wallet: Partial<ShortfallContext['wallet']> = {}, readMinutes: number | null = 4): ShortfallContext => ({
   rules,
   wallet: { balance: 0, readEarned: 0, readMs: 0, ...wallet },
   readMinutes,
+  t: en,
 });
 const refusal = (need: number, balance: number) => ({
   code: 'insufficient_funds' as const,
@@ -45,7 +47,7 @@ describe('refusals for want of Twei', () => {
     expect(shortfallMessage('comment:react', 5, 0, ctx({ readEarned: 8, readMs: 160_000 }))).toBe(
       'This reaction costs 5 Twei and you have 0. Reading the rest of this article (about 4 min to read) earns 2 Twei more in about 40 s; other articles here pay for reading too.',
     );
-    expect(`${duration(90_000)} | ${duration(240_000)} | ${duration(1)}`).toBe('1 min 30 s | 4 min | 1 s');
+    expect(`${duration(en, 90_000)} | ${duration(en, 240_000)} | ${duration(en, 1)}`).toBe('1 min 30 s | 4 min | 1 s');
   });
 
   it('[W-E5] a debt is repaid first, so reading must cover it too; at today’s cap it says reading pays again tomorrow', () => {

@@ -5,12 +5,15 @@
 import { ErrorCodes, type EconomyRulesView, type WalletView } from '@parley/protocol';
 import type { ThreadConnection } from '../state/connection.js';
 import { loadEconomyChunk } from './earnings-loader.js';
+import type { Translate } from '../i18n/translator.js';
 
 export interface ShortfallContext {
   rules: EconomyRulesView | null;
   wallet: WalletView | null;
   /** The article's time to read, minutes; null when the page gave no way to know. */
   readMinutes: number | null;
+  /** The thread's words. */
+  t: Translate;
 }
 
 /**

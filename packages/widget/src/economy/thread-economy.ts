@@ -7,6 +7,7 @@ import { effectiveEconomyMode, parseEconomyMode } from './mode.js';
 import type { ShortfallContext } from './shortfall.js';
 import { articleReadMinutes } from './read-time.js';
 import { ReadTracker } from './read-tracker.js';
+import { englishOnly, type Translate } from '../i18n/translator.js';
 
 /** What the economy needs of the thread store: who the viewer is, and when that changes. */
 export interface ViewerSource {
@@ -22,6 +23,8 @@ export interface ViewerSource {
 export class ThreadEconomy {
   readonly store: EconomyStore;
   readonly readMinutes: number | null;
+  /** The thread's words (set by `<parley-thread>` as it renders): the blocks and refusals speak them. */
+  t: Translate = englishOnly;
   private tracker: ReadTracker | null = null;
   private readonly off: (() => void)[];
   private viewerId: string | null | undefined = undefined;
@@ -61,7 +64,7 @@ export class ThreadEconomy {
 
   /** What a refusal for want of Twei is explained with ([W-E5]). */
   shortfallContext(): ShortfallContext {
-    return { rules: this.store.rules, wallet: this.store.wallet, readMinutes: this.readMinutes };
+    return { rules: this.store.rules, wallet: this.store.wallet, readMinutes: this.readMinutes, t: this.t };
   }
 
   setPageMode(value: string | null): void {
@@ -126,13 +129,17 @@ export function renderCommentPrice(economy: ThreadEconomy | null): TemplateResul
   // drawn for a signed-in reader, who has one.
   if (!rules || economy.mode === 'off') return nothing;
   const { commentTributes, commentRewards } = rules.amounts;
+  const t = economy.t;
   const reading = wallet ? wallet.readEarned < rules.readCapPerPost && (wallet.earnedToday ?? 0) < (wallet.dailyEarnCap ?? Infinity) : false;
+  const balance = t.n(wallet?.balance ?? 0);
   const short =
     !wallet || wallet.balance >= commentTributes
       ? ''
-      : ` You have ${wallet.balance}${reading ? `: reading this article pays ${twei(1)} every ${duration(rules.readMsPerTwei)}` : ''}.`;
+      : ` ${reading
+          ? t('commentPriceShortReading', { balance, amount: twei(t, 1), time: duration(t, rules.readMsPerTwei) })
+          : t('commentPriceShort', { balance })}`;
   return html`<p part="comment-price" class="comment-price">
-    Posting costs a ${twei(commentTributes)} tribute and earns ${twei(commentRewards)}.${short}
+    ${t('commentPrice', { tribute: twei(t, commentTributes), reward: twei(t, commentRewards) })}${short}
   </p>`;
 }
 
@@ -142,6 +149,7 @@ export function renderEconomy(economy: ThreadEconomy | null, signedIn: boolean):
     exportparts="earnings, read-to-earn, pnl, read-time, earned, balance, report-date, profit, loss, profit-subtotal,
       loss-subtotal, total, buy-report, report-price, report-select, economy-problem, prices, comment-to-earn,
       report-status, economy-line, report-toggle"
+    .t=${economy.t}
     .mode=${economy.mode}
     .store=${economy.store}
     .readMinutes=${economy.readMinutes}

@@ -1,5 +1,6 @@
 import { css } from 'lit';
 
+/** The readers' notes run in their own direction (`unicode-bidi: plaintext`) [I18N-8]. */
 export const notesStyles = css`
   :host {
     display: block;
@@ -45,6 +46,10 @@ export const notesStyles = css`
     outline: none;
     border-color: var(--_accent);
     box-shadow: var(--_focus-ring);
+  }
+  textarea,
+  .text {
+    unicode-bidi: plaintext;
   }
   .text {
     margin: 0;

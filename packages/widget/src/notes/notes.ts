@@ -15,6 +15,7 @@ import { RealtimeLimits } from '@parley/protocol';
 import { moveCaret } from '../realtime/text-diff.js';
 import { baseStyles } from '../shared/theme.styles.js';
 import { notesStyles } from './notes.styles.js';
+import { englishOnly, type Translate } from '../i18n/translator.js';
 
 export class NotesInputEvent extends Event {
   static readonly eventName = 'parley-notes-input';
@@ -31,6 +32,7 @@ export class ParleyNotes extends LitElement {
     requiredLevel: { type: Number, attribute: 'required-level' },
     signedIn: { type: Boolean, attribute: 'signed-in' },
     error: { type: String },
+    t: { attribute: false },
   };
 
   declare text: string;
@@ -39,6 +41,8 @@ export class ParleyNotes extends LitElement {
   declare requiredLevel: number | null;
   declare signedIn: boolean;
   declare error: string;
+  /** The thread's words. */
+  declare t: Translate;
 
   constructor() {
     super();
@@ -47,29 +51,31 @@ export class ParleyNotes extends LitElement {
     this.requiredLevel = null;
     this.signedIn = false;
     this.error = '';
+    this.t = englishOnly;
   }
 
   protected override render() {
+    const t = this.t;
     const lock = this.canEdit
       ? nothing
       : html`<span class="lock" part="notes-lock">${
-          this.requiredLevel !== null ? `Editing available from LVL ${this.requiredLevel}` : 'Sign in to edit'
+          this.requiredLevel !== null ? t('notesLocked', { level: this.requiredLevel }) : t('signInToEdit')
         }</span>`;
     return html`<section class="notes" part="notes" aria-labelledby="notes-heading">
       <div class="head">
-        <h3 id="notes-heading">Key points</h3>
-        ${this.canEdit ? html`<span class="hint">Written together by readers, live</span>` : lock}
+        <h3 id="notes-heading">${t('keyPoints')}</h3>
+        ${this.canEdit ? html`<span class="hint">${t('notesHint')}</span>` : lock}
       </div>
       ${this.canEdit
         ? html`<textarea
             part="notes-input"
             aria-labelledby="notes-heading"
-            placeholder="Summarise the discussion for the next reader…"
+            placeholder=${t('notesPlaceholder')}
             maxlength=${RealtimeLimits.maxNotesLength}
             @input=${this.onInput}
           ></textarea>`
         : // One line: the text is shown with white-space: pre-wrap, so template whitespace would show.
-          html`<p class="text" part="notes-text" aria-live="polite">${this.text || html`<span class="empty">No key points yet.</span>`}</p>`}
+          html`<p class="text" part="notes-text" aria-live="polite">${this.text || html`<span class="empty">${t('notesEmpty')}</span>`}</p>`}
       ${this.error ? html`<p class="error" part="notes-error" role="alert">${this.error}</p>` : nothing}
     </section>`;
   }

@@ -150,7 +150,7 @@ describe('LiveRoom (presence and notes in the widget)', () => {
       level: 4,
     });
     expect(room.access).toEqual({ canEdit: false, requiredLevel: 15 });
-    expect(room.notesError).toContain('LVL 15');
+    expect(room.notesError?.message).toContain('LVL 15');
     const resync = connection.pending('notes:sync');
     connection.answer('notes:sync', {
       update: Y.encodeStateAsUpdate(server.doc, resync.input.stateVector),

@@ -14,7 +14,7 @@
  *   [W-L3] a refused edit (gate) makes the notes read-only and puts back the server's text.
  *   [W-L4] when the connection drops, other readers' presence is cleared until the next join.
  */
-import { ErrorCodes, NOTES_TEXT, PresenceView, RealtimeLimits, type Typing } from '@parley/protocol';
+import { ErrorCodes, NOTES_TEXT, PresenceView, RealtimeLimits, type ParleyError, type Typing } from '@parley/protocol';
 import * as Y from 'yjs';
 import type { ThreadConnection } from '../state/connection.js';
 import type { TextEdit } from './text-diff.js';
@@ -36,8 +36,8 @@ export class LiveRoom {
   text!: Y.Text;
   /** Null until the first notes sync answers. */
   access: NotesAccess | null = null;
-  /** The last refusal of a notes edit, for the panel to show. */
-  notesError: string | null = null;
+  /** The last refusal of a notes edit, for the panel to show (in the reader's words: I18N-6). */
+  notesError: ParleyError | null = null;
 
   private joined = false;
   private pending: Uint8Array[] = [];
@@ -179,7 +179,7 @@ export class LiveRoom {
         }
         return;
       }
-      this.notesError = ack.error.message;
+      this.notesError = ack.error;
       if (ack.error.code === ErrorCodes.levelRequired || ack.error.code === ErrorCodes.authRequired) {
         this.access = { canEdit: false, requiredLevel: numberOr(ack.error.required) };
         this.resetNotes(); // [W-L3]

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PresenceView } from '@parley/protocol';
 import { readingNow, typingMap } from './room-view.js';
 import { typingSentence } from './typing-sentence.js';
+import { englishOnly } from '../i18n/translator.js';
 
 const view = (readers: number, typing: { key: string; name: string; parentId: string | null }[] = []): PresenceView => {
   const presence = new PresenceView('t');
@@ -40,9 +41,9 @@ describe('what presence shows', () => {
   });
 
   it('says it in words', () => {
-    expect(typingSentence(['Bella Ciao'], true)).toBe('Bella Ciao is typing a reply…');
-    expect(typingSentence(['Bella Ciao'], false)).toBe('Bella Ciao is typing a comment…');
-    expect(typingSentence(['Ann', 'Bob'], true)).toBe('Ann and Bob are typing…');
-    expect(typingSentence(['Ann', 'Bob', 'Cy'], false)).toBe('Ann and 2 others are typing…');
+    expect(typingSentence(englishOnly, ['Bella Ciao'], true)).toBe('Bella Ciao is typing a reply…');
+    expect(typingSentence(englishOnly, ['Bella Ciao'], false)).toBe('Bella Ciao is typing a comment…');
+    expect(typingSentence(englishOnly, ['Ann', 'Bob'], true)).toBe('Ann and Bob are typing…');
+    expect(typingSentence(englishOnly, ['Ann', 'Bob', 'Cy'], false)).toBe('Ann and 2 others are typing…');
   });
 });

@@ -50,7 +50,8 @@ export class AuthUrlTokenSource {
   constructor(
     private readonly url: string,
     private readonly onToken: (tokens: HostTokens) => void,
-    private readonly onProblem: (message: string) => void,
+    /** Why fetching failed (the thread puts it in the reader's words). */
+    private readonly onProblem: (reason: string) => void,
   ) {
     void this.load();
   }
@@ -70,7 +71,7 @@ export class AuthUrlTokenSource {
       if (expiry !== null) this.schedule(Math.max(MIN_REFRESH_MS, expiry - Date.now() - REFRESH_BEFORE_MS));
     } catch (error) {
       if (this.stopped) return;
-      this.onProblem(`Signing in failed: ${(error as Error).message}`);
+      this.onProblem((error as Error).message);
       this.schedule(RETRY_MS);
     }
   }

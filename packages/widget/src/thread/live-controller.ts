@@ -12,6 +12,7 @@ import type { NotesInputEvent } from '../notes/notes.js';
 import { loadLiveRoom, type LiveRoom } from '../realtime/load-live-room.js';
 import type { TypingMap } from '../realtime/room-view.js';
 import { diffText } from '../realtime/text-diff.js';
+import type { Translate } from '../i18n/translator.js';
 
 /** Typing is shown to others until the reader has not typed for this long. */
 const TYPING_IDLE_MS = 4_000;
@@ -115,13 +116,14 @@ export class LiveController implements ReactiveController {
    * (`reader`: level and the thread's gates), empty, so the list below does not move when it fills
    * in [PAINT-10].
    */
-  renderNotes(signedIn: boolean, reader?: { level: number; gates: Gates | undefined }): TemplateResult | typeof nothing {
+  renderNotes(t: Translate, signedIn: boolean, reader?: { level: number; gates: Gates | undefined }): TemplateResult | typeof nothing {
     const live = this.live;
     if (!live?.access) {
       if (!reader || !this.placeholder) return nothing;
       const required = reader.gates?.notes ?? 0;
       return html`<parley-notes
         exportparts="notes, notes-input, notes-text, notes-lock, notes-error"
+        .t=${t}
         .text=${''}
         ?can-edit=${signedIn && reader.level >= required}
         .requiredLevel=${required}
@@ -130,11 +132,12 @@ export class LiveController implements ReactiveController {
     }
     return html`<parley-notes
       exportparts="notes, notes-input, notes-text, notes-lock, notes-error"
+      .t=${t}
       .text=${live.notes}
       ?can-edit=${live.access.canEdit}
       .requiredLevel=${live.access.requiredLevel}
       ?signed-in=${signedIn}
-      .error=${live.notesError ?? ''}
+      .error=${live.notesError ? t.error(live.notesError) : ''}
       @parley-notes-input=${this.onNotesInput}
     ></parley-notes>`;
   }

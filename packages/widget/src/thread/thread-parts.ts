@@ -1,11 +1,11 @@
 /** Render helpers of `<parley-thread>`: header, composer area, list. Pure functions of their input. */
 import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { Limits, type AuthorView, type Sort, type Vote } from '@parley/protocol';
+import { Limits, type AuthorView, type ParleyError, type Sort, type Vote } from '@parley/protocol';
 import type { ConnectionStatus } from '../state/connection.js';
 import type { DisplayComment, DisplayGroup } from '../state/display.js';
 import { chatIcon, minusIcon, plusIcon } from '../shared/icons.js';
-import { plural } from '../shared/relative-time.js';
+import type { Translate } from '../i18n/translator.js';
 import type { TypingMap } from '../realtime/room-view.js';
 import { typingSentence } from '../realtime/typing-sentence.js';
 import { availableFrom, voteLockText, type ViewerAccess } from './viewer-access.js';
@@ -23,13 +23,10 @@ export const COMMENT_PARTS = [
   'permalink', 'link', 'mention',
 ].join(', ');
 
-const STATUS_TEXT: Record<'connected' | 'reconnecting' | 'offline', string> = {
-  connected: 'Live',
-  reconnecting: 'Reconnecting…',
-  offline: 'Offline',
-};
+const STATUS_TEXT = { connected: 'live', reconnecting: 'reconnecting', offline: 'offline' } as const;
 
 export interface HeaderInput {
+  t: Translate;
   count: number | null;
   plus: number;
   minus: number;
@@ -47,11 +44,12 @@ export interface HeaderInput {
 export function renderHeader(h: HeaderInput): TemplateResult {
   // "connecting" is not in the public contract: before the first connect we are, in effect, reconnecting.
   const status = h.status === 'connecting' ? 'reconnecting' : h.status;
-  const statusText = h.status === 'connecting' ? 'Connecting…' : STATUS_TEXT[status];
-  const voteLock = voteLockText(h.access);
+  const t = h.t;
+  const statusText = t(h.status === 'connecting' ? 'connecting' : STATUS_TEXT[status]);
+  const voteLock = voteLockText(t, h.access);
   const voteButton = (value: Vote, label: string, count: number, icon: TemplateResult) => {
     const lockedFrom = h.access.signedIn ? h.access.lockedFrom(value) : 0;
-    const why = !h.access.signedIn ? 'Sign in to rate this post' : lockedFrom ? availableFrom(lockedFrom) : null;
+    const why = !h.access.signedIn ? t('signInToRate') : lockedFrom ? availableFrom(t, lockedFrom) : null;
     return html`<button
       type="button"
       class=${`vote ${value}`}
@@ -61,71 +59,74 @@ export function renderHeader(h: HeaderInput): TemplateResult {
       title=${why ?? label}
       ?disabled=${why !== null}
       @click=${() => h.onVote(h.vote === value ? null : value)}
-    >${icon}<span class="count">${count}</span></button>`;
+    >${icon}<span class="count">${t.n(count)}</span></button>`;
   };
   return html`<header class="header" part="header">
     <div class="title">
-      <h2 class="count" part="count" id="parley-heading">${h.count === null ? 'Comments' : plural(h.count, 'Comment', 'Comments')}</h2>
+      <h2 class="count" part="count" id="parley-heading">${h.count === null ? t('commentsTitle') : t('comments', { count: h.count })}</h2>
       <span class="status" part="status" data-status=${status} role="status">${statusText}</span>
-      ${h.readingNow ? html`<span class="reading-now" part="reading-now">${h.readingNow} reading now</span>` : nothing}
+      ${h.readingNow ? html`<span class="reading-now" part="reading-now">${t('readingNow', { count: h.readingNow })}</span>` : nothing}
     </div>
     <div class="tools">
-      <div class="votes" role="group" aria-label="Rate this post">
-        ${voteButton('plus', `Plus this post, ${plural(h.plus, 'plus', 'pluses')}`, h.plus, plusIcon)}
-        ${voteButton('minus', `Minus this post, ${plural(h.minus, 'minus', 'minuses')}`, h.minus, minusIcon)}
+      <div class="votes" role="group" aria-label=${t('rateThisPost')}>
+        ${voteButton('plus', t('plusLabel', { count: h.plus }), h.plus, plusIcon)}
+        ${voteButton('minus', t('minusLabel', { count: h.minus }), h.minus, minusIcon)}
       </div>
       ${voteLock ? html`<span class="vote-lock" part="vote-lock">${voteLock}</span>` : nothing}
-      <select class="sort" part="sort" aria-label="Sort comments" .value=${h.sort}
+      <select class="sort" part="sort" aria-label=${t('sortLabel')} .value=${h.sort}
         @change=${(e: Event) => h.onSort((e.target as HTMLSelectElement).value as Sort)}>
-        <option value="top" ?selected=${h.sort === 'top'}>Top</option>
-        <option value="new" ?selected=${h.sort === 'new'}>Newest</option>
-        <option value="old" ?selected=${h.sort === 'old'}>Oldest</option>
+        <option value="top" ?selected=${h.sort === 'top'}>${t('sortTop')}</option>
+        <option value="new" ?selected=${h.sort === 'new'}>${t('sortNew')}</option>
+        <option value="old" ?selected=${h.sort === 'old'}>${t('sortOld')}</option>
       </select>
     </div>
   </header>`;
 }
 
 /** What keeps the thread from working as asked: no thread id, a refused join, a refused action. */
-export function renderProblems(thread: string, joinError: { message: string } | null, problem: string, onDismiss: () => void) {
-  return html`${!thread ? html`<p class="problem" role="alert">This discussion is missing its thread id.</p>` : nothing}
+export function renderProblems(
+  t: Translate, thread: string, joinError: ParleyError | null, problem: string, onDismiss: () => void,
+) {
+  return html`${!thread ? html`<p class="problem" role="alert">${t('missingThread')}</p>` : nothing}
     ${joinError
       ? html`<div class="problem" role="alert">
-          <span>Comments could not be loaded: ${joinError.message}</span>
+          <span>${t('loadFailed', { reason: t.error(joinError) })}</span>
         </div>`
       : nothing}
     ${problem
       ? html`<div class="problem" part="problem" role="alert">
           <span>${problem}</span>
-          <button type="button" class="button" @click=${onDismiss}>Dismiss</button>
+          <button type="button" class="button" @click=${onDismiss}>${t('dismiss')}</button>
         </div>`
       : nothing}`;
 }
 
 /** A guest's prompt: a link to the host's login page when `login-url` is set, else a button (event). */
-function renderSignIn(onSignIn: () => void, loginUrl = ''): TemplateResult {
+function renderSignIn(t: Translate, onSignIn: () => void, loginUrl = ''): TemplateResult {
   return html`<div class="sign-in" part="sign-in">
-    <span class="text">Sign in to comment, reply and react.</span>
+    <span class="text">${t('signInPrompt')}</span>
     ${loginUrl
-      ? html`<a class="button primary" part="sign-in-button" href=${loginUrl} @click=${onSignIn}>Sign in</a>`
-      : html`<button type="button" class="button primary" part="sign-in-button" @click=${onSignIn}>Sign in</button>`}
+      ? html`<a class="button primary" part="sign-in-button" href=${loginUrl} @click=${onSignIn}>${t('signIn')}</a>`
+      : html`<button type="button" class="button primary" part="sign-in-button" @click=${onSignIn}>${t('signIn')}</button>`}
   </div>`;
 }
 
 /** "Add your comment — Available from LVL 13", as on the reference page: the box, visibly locked. */
-function renderLocked(user: AuthorView, requiredLevel: number): TemplateResult {
+function renderLocked(t: Translate, user: AuthorView, requiredLevel: number): TemplateResult {
   return html`<div class="locked" part="locked" role="group" aria-labelledby="parley-locked-title">
-    <p class="locked-title" id="parley-locked-title">Add your comment</p>
-    <textarea class="locked-input" aria-label="Add your comment" placeholder="Add your comment" disabled></textarea>
-    <p class="lock-reason" part="lock-reason">Available from LVL ${requiredLevel}</p>
-    <p class="lock-level">You are at <span class="level">LVL ${user.level}</span></p>
+    <p class="locked-title" id="parley-locked-title">${t('addComment')}</p>
+    <textarea class="locked-input" aria-label=${t('addComment')} placeholder=${t('addComment')} disabled></textarea>
+    <p class="lock-reason" part="lock-reason">${availableFrom(t, requiredLevel)}</p>
+    <p class="lock-level">${t('youAreAt')} <span class="level">${t('level', { level: user.level })}</span></p>
   </div>`;
 }
 
-function renderComposeAs(user: AuthorView): TemplateResult {
-  return html`<p class="compose-as">Commenting as <strong>${user.name}</strong><span class="level">LVL ${user.level}</span></p>`;
+function renderComposeAs(t: Translate, user: AuthorView): TemplateResult {
+  return html`<p class="compose-as">${t('commentingAs')} <strong>${user.name}</strong><span class="level">${t('level', { level: user.level })}</span></p>`;
 }
 
 export interface ComposeInput {
+  t: Translate;
   /** null for a guest. */
   user: AuthorView | null;
   /** 0 when the viewer may comment; otherwise the level that unlocks it. */
@@ -145,41 +146,42 @@ export function renderCompose(c: ComposeInput): TemplateResult {
   return html`<div class="compose">
     ${c.user && c.restriction
       ? html`<div class="locked" part="locked restricted" role="status">
-          <p class="locked-title">Add your comment</p>
-          <textarea class="locked-input" aria-label="Add your comment" disabled></textarea>
+          <p class="locked-title">${c.t('addComment')}</p>
+          <textarea class="locked-input" aria-label=${c.t('addComment')} disabled></textarea>
           <p class="lock-reason" part="lock-reason">${c.restriction}</p>
         </div>`
       : c.user && c.commentLock > 0
-      ? renderLocked(c.user, c.commentLock)
+      ? renderLocked(c.t, c.user, c.commentLock)
       : c.user
-      ? html`${renderComposeAs(c.user)}
+      ? html`${renderComposeAs(c.t, c.user)}
           <parley-composer
             part="composer"
             exportparts="composer-input, composer-submit, counter"
-            label="Add your comment"
-            placeholder="Add your comment"
+            .t=${c.t}
+            label=${c.t('addComment')}
+            placeholder=${c.t('addComment')}
             max-length=${Limits.maxBodyLength}
             @parley-composer-submit=${c.onSubmit}
           ></parley-composer>
           ${renderCommentPrice(c.economy)}`
-      : renderSignIn(c.onSignIn, c.loginUrl)}
-    ${renderTyping(c.typing, '')}
+      : renderSignIn(c.t, c.onSignIn, c.loginUrl)}
+    ${renderTyping(c.t, c.typing, '')}
   </div>`;
 }
 
-export function renderSkeleton(): TemplateResult {
+export function renderSkeleton(t: Translate): TemplateResult {
   const row = (a: string, b: string) => html`<div class="skeleton" aria-hidden="true">
     <div class="circle"></div>
     <div><div class="line short"></div><div class=${`line ${a}`}></div><div class=${`line ${b}`}></div></div>
   </div>`;
   return html`<div class="skeleton-composer" aria-hidden="true"></div>
-    <div role="status" class="sr-only">Loading comments…</div>
+    <div role="status" class="sr-only">${t('loadingComments')}</div>
     ${row('long', 'mid')}${row('mid', 'long')}${row('long', 'short')}`;
 }
 
-export function renderEmpty(): TemplateResult {
+export function renderEmpty(t: Translate): TemplateResult {
   return html`<div class="empty" part="empty">
-    ${chatIcon}<strong>Be the first to comment</strong><span>Start the conversation — it shows up here live.</span>
+    ${chatIcon}<strong>${t('emptyTitle')}</strong><span>${t('emptyText')}</span>
   </div>`;
 }
 
@@ -189,6 +191,7 @@ type ListItem =
   | { kind: 'more'; key: string; rootId: string; count: number };
 
 export interface ListInput {
+  t: Translate;
   groups: DisplayGroup[];
   now: number;
   signedIn: boolean;
@@ -208,17 +211,17 @@ export interface ListInput {
 }
 
 /** "Load more comments" while the server has more roots. */
-export function renderLoadMore(loading: boolean, onLoad: () => void): TemplateResult {
+export function renderLoadMore(t: Translate, loading: boolean, onLoad: () => void): TemplateResult {
   return html`<button type="button" class="button load-more" part="load-more" ?disabled=${loading} @click=${onLoad}>
-    ${loading ? 'Loading…' : 'Load more comments'}
+    ${t(loading ? 'loading' : 'loadMore')}
   </button>`;
 }
 
 /** "Bella Ciao is typing a reply…" under the comment being answered, or in the main composer. */
-export function renderTyping(names: readonly string[] | undefined, parentId: string): TemplateResult | typeof nothing {
+export function renderTyping(t: Translate, names: readonly string[] | undefined, parentId: string): TemplateResult | typeof nothing {
   if (!names?.length) return nothing;
   return html`<div class="typing" part="typing" data-parent=${parentId} aria-live="polite">
-    ${typingSentence(names, parentId !== '')}
+    ${typingSentence(t, names, parentId !== '')}
   </div>`;
 }
 
@@ -234,7 +237,7 @@ export function renderList(l: ListInput): TemplateResult {
   return html`<div class="list" part="list" role="list" aria-labelledby="parley-heading" aria-busy=${l.busy ? 'true' : 'false'}>
     ${repeat(items, (item) => item.key, (item) =>
       item.kind === 'typing'
-        ? html`<div role="listitem" class="typing-row" data-depth="1">${renderTyping(item.names, item.parentId)}</div>`
+        ? html`<div role="listitem" class="typing-row" data-depth="1">${renderTyping(l.t, item.names, item.parentId)}</div>`
         : item.kind === 'comment'
         ? html`<parley-comment
             role="listitem"
@@ -246,6 +249,7 @@ export function renderList(l: ListInput): TemplateResult {
             data-deleted=${item.comment.deleted ? 'true' : nothing}
             data-new=${l.freshIds.has(item.comment.id) ? '' : nothing}
             .comment=${item.comment}
+            .t=${l.t}
             .now=${l.now}
             ?signed-in=${l.signedIn}
             ?can-moderate=${l.canModerate}
@@ -259,7 +263,7 @@ export function renderList(l: ListInput): TemplateResult {
         : html`<div class="more-replies" role="listitem" data-depth="1">
             <button type="button" class="link-button" part="more-replies" ?disabled=${l.loadingReplies.has(item.rootId)}
               @click=${() => l.onMoreReplies(item.rootId)}>
-              ${l.loadingReplies.has(item.rootId) ? 'Loading replies…' : `Show ${plural(item.count, 'more reply', 'more replies')}`}
+              ${l.loadingReplies.has(item.rootId) ? l.t('loadingReplies') : l.t('moreReplies', { count: item.count })}
             </button>
           </div>`,
     )}

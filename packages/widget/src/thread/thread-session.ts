@@ -103,16 +103,16 @@ export class ThreadSession {
   private explain(outcome: Extract<ThreadPageOutcome, { ok: false }>, host: ThreadSessionHost): void {
     const { error, status } = outcome;
     if (error?.code === ErrorCodes.originNotAllowed || error?.code === ErrorCodes.unknownSite) {
-      host.setupProblem?.(`This discussion cannot be shown here: ${error.message}`, error.message);
+      host.setupProblem?.(this.economy.t('setupCannotShow', { reason: error.message }), error.message);
     } else if (error?.code === ErrorCodes.invalidPayload) {
       const thread = JSON.stringify(this.store.thread.slice(0, 80));
       host.setupProblem?.(
-        `This discussion's thread id ${thread} is not valid.`,
+        this.economy.t('setupBadThread', { thread }),
         `the thread attribute ${thread} is not a thread id: use letters, digits and . _ : / - only, at most ${Limits.maxIdLength} characters (${error.message}).`,
       );
     } else if (status === 0) {
       host.setupProblem?.(
-        'The discussion server could not be reached; trying again.',
+        this.economy.t('setupUnreachable'),
         `the Parley server at ${this.server} could not be reached: check that it is running and that the widget's \`server\` attribute (default: where parley.js came from) names it.`,
       );
     }

@@ -1,5 +1,6 @@
 import { css } from 'lit';
 
+/** Logical properties throughout; right to left, the sort select's arrow sits at its start [I18N-7]. */
 export const threadStyles = css`
   :host {
     display: block;
@@ -94,7 +95,8 @@ export const threadStyles = css`
   .sort {
     appearance: none;
     min-height: 2.125rem;
-    padding: 0.25rem 2rem 0.25rem 0.8rem;
+    padding-block: 0.25rem;
+    padding-inline: 0.8rem 2rem;
     border: 1px solid var(--_border);
     border-radius: 999px;
     background-color: var(--_bg);
@@ -108,6 +110,9 @@ export const threadStyles = css`
     font-size: 0.875rem;
     font-weight: 600;
     cursor: pointer;
+  }
+  .sort:dir(rtl) {
+    background-position: 10px 50%, 15px 50%;
   }
   /* Presence: quiet, beside the live status; typing sits right under the comment answered. */
   .reading-now {
@@ -294,7 +299,8 @@ export const threadStyles = css`
     margin-inline-start: calc(var(--_indent) * 2);
   }
   .more-replies {
-    padding: 0.25rem 0 0.75rem 0.875rem;
+    padding-block: 0.25rem 0.75rem;
+    padding-inline: 0.875rem 0;
   }
   .link-button {
     border: 0;

@@ -69,6 +69,18 @@ import { viewerAccess } from './viewer-access.js';
 import { applyCommentAction } from './comment-actions.js';
 import { ThreadSession } from './thread-session.js';
 import { SCRIPT_ORIGIN } from './script-origin.js';
+import { englishOnly, translator, type Catalog, type Translate } from '../i18n/translator.js';
+import { hostStrings, loadCatalog, loadedCatalog, matchLocale, requestedLanguage } from '../i18n/locale.js';
+
+/** The `strings` attribute: JSON, or nothing (with a console warning saying why) when it is not. */
+function parseStrings(value: string | null): Catalog | null {
+  try {
+    return value ? (JSON.parse(value) as Catalog) : null;
+  } catch {
+    console.warn('<parley-thread>: the strings attribute is not valid JSON; its strings are ignored.');
+    return null;
+  }
+}
 
 /** How long the first paint waits for `auth-url`'s answer before it draws the thread for a guest. */
 const AUTH_URL_PAINT_WAIT_MS = 1_000;
@@ -92,6 +104,8 @@ export class ParleyThread extends LitElement {
     threadToken: { type: String, attribute: 'thread-token' },
     fetchedThreadToken: { state: true },
     url: { type: String, attribute: 'url' },
+    lang: { type: String, reflect: true },
+    strings: { attribute: 'strings', converter: { fromAttribute: parseStrings } },
     connector: { attribute: false },
     now: { state: true },
     announcement: { state: true },
@@ -126,6 +140,8 @@ export class ParleyThread extends LitElement {
   declare private fetchedThreadToken: string;
   /** Sent on join, for paste-and-go creation only. @default location.href without its hash */
   declare url: string;
+  /** [I18N-5] The host's words for any message key (see i18n/en.ts), over the language's own. */
+  declare strings: Catalog | null;
   /** How to reach the server; tests pass a fake. @default Socket.IO, loaded after the first page is shown */
   declare connector: Connector;
   declare private now: number;
@@ -147,6 +163,14 @@ export class ParleyThread extends LitElement {
   private readonly liveRoom = new LiveController(this);
   /** `#comment-<id>`: scroll to, highlight and focus the linked comment, loading it if need be. */
   private readonly permalinks = new PermalinkController(this, () => this.session?.store ?? null);
+  /** The words of the language resolved for this thread ([I18N-1]); English until its catalog is here. */
+  private t: Translate = englishOnly;
+  private i18nKey = '';
+  /** The host's strings as last parsed, with what they were parsed from (a child may arrive after connecting). */
+  private hostStrings: { given: unknown; script: string | undefined; strings: Catalog | null } | null = null;
+  /** The language's catalog is on its way: the skeleton stays rather than English flashing by. */
+  private i18nPending = false;
+  private readonly pageLang = new MutationObserver(() => this.requestUpdate());
 
   constructor() {
     super();
@@ -163,6 +187,7 @@ export class ParleyThread extends LitElement {
     this.threadToken = '';
     this.fetchedThreadToken = '';
     this.url = '';
+    this.strings = null;
     this.connector = connectLazily;
     this.now = Date.now();
     this.announcement = '';
@@ -172,12 +197,15 @@ export class ParleyThread extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.clock = setInterval(() => (this.now = Date.now()), CLOCK_TICK_MS);
+    // The page's language may change under the thread (a language switch without a reload).
+    this.pageLang.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
     this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.clock);
+    this.pageLang.disconnect();
     this.tokenSource?.source.stop();
     this.tokenSource = null;
     this.endSession();
@@ -185,6 +213,7 @@ export class ParleyThread extends LitElement {
 
   /** Sessions start here (not in `updated`), so their first state renders in this same update. */
   protected override willUpdate(changed: PropertyValues<this>): void {
+    this.ensureLanguage();
     this.ensureTokenSource();
     this.ensureSession();
     // A setup problem the first page revealed is over once the thread has joined (e.g. the server is back).
@@ -198,6 +227,29 @@ export class ParleyThread extends LitElement {
 
   private get effectiveSort(): Sort {
     return (Sorts as readonly string[]).includes(this.sort) ? this.sort : 'top';
+  }
+
+  /** [I18N-1] [I18N-2] [I18N-5] The translator for the thread's language and the host's strings. */
+  private ensureLanguage(): void {
+    const { locale, catalog } = matchLocale(requestedLanguage(this));
+    const script = this.querySelector(':scope > script[data-parley-strings]')?.textContent;
+    if (this.hostStrings?.given !== this.strings || this.hostStrings.script !== script) {
+      this.hostStrings = { given: this.strings, script, strings: hostStrings(this, this.strings) };
+    }
+    const strings = this.hostStrings.strings;
+    const key = JSON.stringify([locale, strings]);
+    if (key === this.i18nKey) return;
+    this.i18nKey = key;
+    const ready = loadedCatalog(catalog);
+    this.i18nPending = ready === undefined;
+    this.t = translator(ready === undefined ? 'en' : locale, ready ?? null, strings);
+    if (ready !== undefined) return;
+    void loadCatalog(catalog).then((loaded) => {
+      if (this.i18nKey !== key) return;
+      this.i18nPending = false;
+      this.t = translator(loaded ? locale : 'en', loaded, strings);
+      this.requestUpdate();
+    });
   }
 
   private ensureTokenSource(): void {
@@ -220,9 +272,9 @@ export class ParleyThread extends LitElement {
         this.fetchedToken = token;
         if (threadToken) this.fetchedThreadToken = threadToken;
       },
-      (message) => {
+      (reason) => {
         answered(undefined);
-        this.problem = message;
+        this.problem = this.t('signInFailed', { reason });
       },
     );
     this.tokenSource = { url, source };
@@ -296,15 +348,15 @@ export class ParleyThread extends LitElement {
     if (notice.type === 'posted') this.dispatchEvent(new ParleyCommentPostedEvent(notice.comment));
     else if (notice.type === 'error' && notice.action === 'connect' && notice.error.code === ErrorCodes.invalidToken) {
       // [PAINT-14] Read on as a guest; the publisher is told why in the console.
-      this.problem = 'Your sign-in has expired or is not valid: you are reading as a guest.';
+      this.problem = this.t('readingAsGuest');
       console.warn(`<parley-thread>: the server refused the reader's token (${notice.error.message}); reading as a guest. Give the widget a fresh token (auth-url is refreshed before its exp).`);
       this.dispatchEvent(new ParleyErrorEvent(notice.error, notice.action));
     } else if (notice.type === 'error') {
-      if (!['post', 'edit', 'delete', 'react', 'join'].includes(notice.action)) this.problem = notice.error.message;
+      if (!['post', 'edit', 'delete', 'react', 'join'].includes(notice.action)) this.problem = this.t.error(notice.error);
       this.dispatchEvent(new ParleyErrorEvent(notice.error, notice.action));
     } else {
       this.freshIds.add(notice.comment.id);
-      this.announcement = `New comment by ${notice.comment.author.name}`;
+      this.announcement = this.t('newCommentBy', { name: notice.comment.author.name });
     }
   }
 
@@ -312,13 +364,18 @@ export class ParleyThread extends LitElement {
     const session = this.session;
     const store = session?.store ?? null;
     const economy = session?.economy ?? null;
-    const loaded = store?.loaded ?? false;
+    const loaded = (store?.loaded ?? false) && !this.i18nPending;
+    const t = this.t;
+    if (economy) economy.t = t;
+    // The language's words are on their way (a chunk, usually faster than connecting): no English meanwhile.
+    if (this.i18nPending) return html`<section class="thread loading" part="base" aria-busy="true">${renderSkeleton(t)}</section>`;
     const viewer = store?.viewer ?? null;
     const access = viewerAccess(viewer);
     const votes = store?.postVotes() ?? { plus: 0, minus: 0, vote: null };
     const groups = loaded ? store!.groups() : [];
     const header = () =>
       renderHeader({
+        t,
         count: loaded ? store!.threadView!.commentCount : null,
         ...votes,
         access,
@@ -328,21 +385,22 @@ export class ParleyThread extends LitElement {
         onSort: (sort: Sort) => (this.sort = sort),
         readingNow: this.liveRoom.readingNow,
       });
-    const problems = () => renderProblems(this.thread, store?.joinError ?? null, this.problem, () => (this.problem = ''));
+    const problems = () => renderProblems(t, this.thread, store?.joinError ?? null, this.problem, () => (this.problem = ''));
     // [PAINT-10] Until the first page is in, a template of its own that holds a screen's height: what
     // follows the widget is not on screen yet, so it does not move when the thread arrives (and
     // nothing of the skeleton moves either — it is replaced, not pushed).
     if (!loaded) {
-      return html`<section class="thread loading" part="base" aria-labelledby="parley-heading" aria-busy="true">
-        ${header()} ${problems()} ${renderSkeleton()}
+      return html`<section class="thread loading" part="base" aria-labelledby="parley-heading" aria-busy="true" lang=${t.locale} dir=${t.dir}>
+        ${header()} ${problems()} ${renderSkeleton(t)}
         <div class="sr-only" aria-live="polite">${this.announcement}</div>
       </section>`;
     }
-    return html`<section class="thread" part="base" aria-labelledby="parley-heading">
+    return html`<section class="thread" part="base" aria-labelledby="parley-heading" lang=${t.locale} dir=${t.dir}>
       ${renderEconomy(economy, Boolean(viewer?.user))}
       ${header()}
       ${problems()}
       ${renderCompose({
+              t,
               user: viewer?.user ?? null,
               commentLock: access.lockedFrom('comment'),
               restriction: viewer?.restriction?.message ?? null,
@@ -352,10 +410,11 @@ export class ParleyThread extends LitElement {
               onSubmit: this.onComposerSubmit,
               onSignIn: () => this.dispatchEvent(new ParleySignInEvent()),
             })}
-            ${this.liveRoom.renderNotes(Boolean(viewer?.user), { level: viewer?.level ?? 0, gates: viewer?.gates })}
+            ${this.liveRoom.renderNotes(t, Boolean(viewer?.user), { level: viewer?.level ?? 0, gates: viewer?.gates })}
             ${groups.length === 0
-              ? renderEmpty()
+              ? renderEmpty(t)
               : renderList({
+                  t,
                   groups,
                   now: this.now,
                   signedIn: Boolean(viewer?.user),
@@ -370,7 +429,7 @@ export class ParleyThread extends LitElement {
                   onMoreReplies: (rootId) => store?.loadReplies(rootId),
                   typing: this.liveRoom.typing,
                 })}
-            ${store!.nextCursor ? renderLoadMore(store!.loadingMore, () => this.loadMore()) : nothing}
+            ${store!.nextCursor ? renderLoadMore(t, store!.loadingMore, () => this.loadMore()) : nothing}
       <div class="sr-only" aria-live="polite">${this.announcement}</div>
     </section>`;
   }
