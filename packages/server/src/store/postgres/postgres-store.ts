@@ -70,6 +70,9 @@ const errorCode = (error: unknown): string | undefined =>
  * through `tx` (it is re-run in a fresh transaction; nothing of a failed run is kept). Reads run
  * in a READ ONLY REPEATABLE READ transaction: one consistent snapshot, never a failure to retry.
  */
+/** Shards per treasury account (`treasury_shards.shard`), as the migrations' `% 16`. */
+const TREASURY_SHARDS = 16;
+
 export class PostgresStore implements Store {
   readonly stats: PostgresWriteStats = { transactions: 0, retries: 0, alone: 0, deadlocks: 0, turns: 0 };
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -103,6 +106,13 @@ export class PostgresStore implements Store {
     });
     // An idle connection that dies (a restarted server) must not crash the process.
     pool.on('error', () => undefined);
+    // Each connection of the pool writes its own treasury shard (ST-27, migration 12): numbered in
+    // turn from a random start, so a node's connections never share one and two nodes rarely do.
+    let nextShard = Math.floor(Math.random() * TREASURY_SHARDS);
+    pool.on('connect', (client) => {
+      const shard = nextShard++ % TREASURY_SHARDS;
+      client.query(`SET parley.shard = '${shard}'`).catch(() => undefined);
+    });
     try {
       if (options.migrate === false) await checkSchema(pool);
       else await migrate(pool, options.schema);
