@@ -98,7 +98,11 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     throw error;
   });
   // `io` is read lazily: nothing is scraped before listen(), long after it exists.
-  const metrics = new ServerMetrics({ connections: () => io.engine.clientsCount });
+  const metrics = new ServerMetrics({
+    connections: () => io.engine.clientsCount,
+    heldComments: () =>
+      store.read(async (tx) => Object.fromEntries(await Promise.all(config.sites.sites.map(async (site) => [site.id, await tx.mod.countHeld(site.id)] as const)))),
+  });
   const reading = config.readFlushEveryMs > 0 ? new ReadingClocks({ flushEveryMs: config.readFlushEveryMs }) : undefined;
   const moderation = new ModerationHub((what, error) => logger.error(what, { error }));
   // Every node's moderation events, for the console's live queue and the banned reader's sockets.

@@ -13,6 +13,8 @@ const KNOWN_CODES = new Set<string>(Object.values(ErrorCodes));
 
 export interface MetricsSources {
   connections: () => number;
+  /** Comments held for review, by site (the console's review queue); read at scrape time. */
+  heldComments?: () => Promise<Record<string, number>>;
 }
 
 export class ServerMetrics {
@@ -48,6 +50,18 @@ export class ServerMetrics {
       registers,
     });
     new Gauge({ name: 'parley_connections', help: 'Open Socket.IO connections.', registers, collect() { this.set(sources.connections()); } });
+    const held = sources.heldComments;
+    if (held) {
+      new Gauge({
+        name: 'parley_moderation_queue_depth',
+        help: 'Comments held for review and not yet decided, by site (the console\'s "Held" queue).',
+        labelNames: ['site'],
+        registers,
+        async collect() {
+          for (const [site, n] of Object.entries(await held())) this.set({ site }, n);
+        },
+      });
+    }
     const waiting = (): number => this.writesWaiting;
     new Gauge({
       name: 'parley_store_writes_waiting',

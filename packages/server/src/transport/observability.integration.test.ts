@@ -5,7 +5,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { jsonLogger, type Logger } from '../logger.js';
-import { call, okData, rid, startTestServer } from '../test-helpers.js';
+import { call, okData, rid, startTestServer, TEST_SECRET, TEST_SITE } from '../test-helpers.js';
 import { ActivityLog } from './activity-log.js';
 
 function captured(): { logger: Logger; lines: () => Record<string, unknown>[] } {
@@ -65,5 +65,19 @@ describe('logs and metrics a host can use', () => {
     expect(text).toMatch(/^parley_store_duration_seconds_count\{kind="write"\} [1-9]/m);
     expect(text).toMatch(/^parley_store_writes_waiting 0$/m);
     expect(text).toMatch(/^parley_process_resident_memory_bytes /m);
+  });
+
+  it('[OPS-1] /metrics shows the review queue: held comments by site', async () => {
+    const server = await startTestServer({
+      threads: [],
+      sites: [{ id: TEST_SITE, secret: TEST_SECRET, origins: ['same-origin'], premoderation: { all: true } }],
+    });
+    const thread = await server.thread('queued');
+    const ann = await server.connect(await server.token('ann', { lvl: 20 }));
+    okData(await call(ann, 'thread:join', { thread }));
+    okData(await call(ann, 'comment:post', { requestId: rid(), thread, body: 'Held for a moderator' }));
+    okData(await call(ann, 'comment:post', { requestId: rid(), thread, body: 'And this one too' }));
+    const depth = async () => (await (await fetch(`${server.url}/metrics`)).text()).match(/^parley_moderation_queue_depth\{site="test-site"\} (\d+)$/m)?.[1];
+    expect(await depth()).toBe('2');
   });
 });
