@@ -105,6 +105,10 @@ export function installFilters(deps: FilterDeps): InstalledFilters {
   if (notifier) {
     off.push(hub.events.on('comment.flagged', (event) => enqueue('comment.flagged', notifier.flagged(event))));
     off.push(hub.events.on('comment.created', (event) => enqueue('comment.created', notifier.replied(event))));
+    off.push(hub.events.on('comment.created', (event) => enqueue('comment.created', notifier.mentioned(event))));
+    // A held comment reaches the people it answers and mentions when a moderator approves it.
+    off.push(hub.events.on('comment.approved', (event) => enqueue('comment.approved', notifier.replied(event))));
+    off.push(hub.events.on('comment.approved', (event) => enqueue('comment.approved', notifier.mentioned(event))));
   }
   worker.start();
 

@@ -130,6 +130,39 @@ describe('[MAIL-2] readers who opted in hear of replies', () => {
   });
 });
 
+describe('[MAIL-5] readers hear of @mentions', () => {
+  it('[MAIL-5] a mention emails the opted-in reader it names, once; the writer, the parent\'s author (told of the reply) and readers who did not opt in get no mention email', async () => {
+    const { server, smtp } = await mailingServer();
+    const ann = await server.connect(await server.token('ann', { name: 'Ann', email: 'ann@example.com', email_replies: true } as never));
+    const carl = await server.connect(await server.token('carl', { name: 'Carl', email: 'carl@example.com' } as never));
+    const bob = await server.connect(await server.token('bob', { name: 'Bob', email: 'bob@example.com', email_replies: true } as never));
+    okData(await call(ann, 'comment:post', { requestId: rid(), thread: 't', body: 'Ann was here first' }));
+    okData(await call(carl, 'comment:post', { requestId: rid(), thread: 't', body: 'Carl too' }));
+    const said = okData(await call<{ comment: CommentView }>(bob, 'comment:post', { requestId: rid(), thread: 't', body: 'Good points @Ann and @Carl, says @Bob' }));
+    const [mail] = await smtp.waitFor(1);
+    expect(mail!.to).toEqual(['ann@example.com']);
+    expect(mail!.subject).toBe('Bob mentioned you on "t"');
+    expect(mail!.raw).toContain('Good points');
+    expect(mail!.header('List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    // Mentioned again in a reply to Bob's comment: a second mention email.
+    okData(await call(bob, 'comment:post', { requestId: rid(), thread: 't', parentId: said.comment.id, body: 'And @Ann once more' }));
+    await smtp.waitFor(2);
+    // A reply to Ann that also mentions her: one email (the reply's), not two.
+    const annSays = okData(await call<{ comment: CommentView }>(ann, 'comment:post', { requestId: rid(), thread: 't', body: 'Ann again' }));
+    okData(await call(bob, 'comment:post', { requestId: rid(), thread: 't', parentId: annSays.comment.id, body: 'Replying to @Ann' }));
+    await smtp.waitFor(3);
+    // Sentinel: one more mention of Ann; exactly four mails ever arrive, all to Ann.
+    okData(await call(carl, 'comment:post', { requestId: rid(), thread: 't', body: 'I agree with @Ann' }));
+    await smtp.waitFor(4);
+    expect(smtp.mails.map((m) => [m.to[0], m.subject])).toEqual([
+      ['ann@example.com', 'Bob mentioned you on "t"'],
+      ['ann@example.com', 'Bob mentioned you on "t"'],
+      ['ann@example.com', 'Bob replied to you on "t"'],
+      ['ann@example.com', 'Carl mentioned you on "t"'],
+    ]);
+  });
+});
+
 describe('[MAIL-3] one-click unsubscribe', () => {
   it('[MAIL-3] GET shows a button and changes nothing; the RFC 8058 POST unsubscribes; later replies send nothing', async () => {
     const { server, smtp } = await mailingServer();

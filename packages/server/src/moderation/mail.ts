@@ -142,6 +142,47 @@ export class MailNotifier {
     const mail: StoredMail = { to: reader.address, subject: `${event.authorName} replied to you on "${threadTitle}"`, text, unsubscribeUrl };
     return [mailDelivery(event.site, 'reply', mail, event.at, `ml_reply_${event.site}_${event.commentId}`)];
   }
+
+  /**
+   * `@mentions` (MD-*): an email to each reader the comment mentions who opted in (the same opt-in
+   * and unsubscribe as replies), never the writer, and not the parent's author, whom `replied` tells.
+   */
+  async mentioned(event: CommentRef): Promise<NewDelivery[]> {
+    const site = this.sites.get(event.site);
+    if (!site?.email?.replies) return [];
+    const found = await this.store.read(async (tx) => {
+      const key = threadKey(event.site, event.thread);
+      const comment = await tx.getComment(key, event.commentId);
+      if (!comment?.mentions?.length || comment.deletedAt !== null) return null;
+      const parent = event.parentId ? await tx.getComment(key, event.parentId) : null;
+      const told = new Set([event.authorId, ...(parent ? [parent.author.id] : [])]);
+      const readers = [];
+      for (const mention of comment.mentions) {
+        if (told.has(mention.id)) continue;
+        told.add(mention.id);
+        const reader = await tx.deliveries.getReaderEmail(event.site, mention.id);
+        if (reader?.replies && reader.unsubscribedAt === null) readers.push(reader);
+      }
+      const thread = await tx.getThread(key);
+      return { readers, threadTitle: thread?.title ?? event.thread, threadUrl: thread?.url ?? null };
+    });
+    if (!found) return [];
+    return found.readers.map((reader) => {
+      const unsubscribeUrl = `${this.options.publicUrl}${UNSUBSCRIBE_PATH}?t=${unsubscribeToken(site.email!.unsubscribeSecret, site.id, reader.userId, reader.address)}`;
+      const text = [
+        `${event.authorName} mentioned you on "${found.threadTitle}":`,
+        '',
+        excerpt(event.body),
+        '',
+        found.threadUrl ? `Read the discussion: ${found.threadUrl}` : null,
+        `Stop these emails: ${unsubscribeUrl}`,
+      ]
+        .filter((line) => line !== null)
+        .join('\n');
+      const mail: StoredMail = { to: reader.address, subject: `${event.authorName} mentioned you on "${found.threadTitle}"`, text, unsubscribeUrl };
+      return mailDelivery(event.site, 'mention', mail, event.at, `ml_mention_${event.site}_${event.commentId}_${reader.userId}`);
+    });
+  }
 }
 
 /** Sends an email delivery through SMTP; throws when the server does not accept it. */
