@@ -106,13 +106,6 @@ export class PostgresStore implements Store {
     });
     // An idle connection that dies (a restarted server) must not crash the process.
     pool.on('error', () => undefined);
-    // Each connection of the pool writes its own treasury shard (ST-27, migration 12): numbered in
-    // turn from a random start, so a node's connections never share one and two nodes rarely do.
-    let nextShard = Math.floor(Math.random() * TREASURY_SHARDS);
-    pool.on('connect', (client) => {
-      const shard = nextShard++ % TREASURY_SHARDS;
-      client.query(`SET parley.shard = '${shard}'`).catch(() => undefined);
-    });
     try {
       if (options.migrate === false) await checkSchema(pool);
       else await migrate(pool, options.schema);
@@ -121,6 +114,28 @@ export class PostgresStore implements Store {
       throw error;
     }
     return new PostgresStore(pool, options.maxAttempts ?? 10, options.aloneAfter ?? 3);
+  }
+
+  /**
+   * Each connection of the pool writes its own treasury shard (ST-27, migration 12): numbered in
+   * turn from a random start when first checked out, so a node's connections never share one and
+   * two nodes rarely do. Set before the connection's first transaction, awaited.
+   */
+  private readonly sharded = new WeakSet<pg.PoolClient>();
+  private nextShard = Math.floor(Math.random() * TREASURY_SHARDS);
+
+  private async connect(): Promise<pg.PoolClient> {
+    const client = await this.pool.connect();
+    if (!this.sharded.has(client)) {
+      try {
+        await client.query(`SET parley.shard = '${this.nextShard++ % TREASURY_SHARDS}'`);
+      } catch (error) {
+        client.release(error instanceof Error ? error : true);
+        throw error;
+      }
+      this.sharded.add(client);
+    }
+    return client;
   }
 
   read<T>(work: (tx: ReadTx) => Promise<T>): Promise<T> {
@@ -154,7 +169,7 @@ export class PostgresStore implements Store {
     this.turns.set(key, tail);
     await previous;
     try {
-      const client = await this.pool.connect();
+      const client = await this.connect();
       const held: HeldConnection = { client, broken: undefined };
       try {
         await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [TURN_LOCK_CLASS, key]);
@@ -240,7 +255,7 @@ export class PostgresStore implements Store {
     work: (tx: PostgresTx) => Promise<T>,
     held?: HeldConnection,
   ): Promise<{ ok: true; value: T } | { ok: false; error: unknown; retryable: boolean }> {
-    const client = held?.client ?? (await this.pool.connect());
+    const client = held?.client ?? (await this.connect());
     let retryable = false;
     let broken: unknown = undefined;
     const query: Query = async (text, values) => {
