@@ -3,6 +3,9 @@
  * measures its own CPU with `process.cpuUsage()` — exact to the microsecond and including every
  * thread — and reports it on request, so the parent never has to guess from outside.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { writeHeapSnapshot } from 'node:v8';
 
 export interface ChildReady {
   kind: 'ready';
@@ -64,6 +67,27 @@ export function serveParent(url: string, handlers: Map<string, CommandHandler>, 
     for (let n = 0; n < 3; n++) gc?.();
     const usage = process.memoryUsage();
     return { rss: usage.rss, heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers, collected: gc !== undefined };
+  });
+  // A heap snapshot after a full collection, for a script to sum by constructor (README, "Profiling").
+  all.set('heapSnapshot', async (args: unknown): Promise<string> => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    for (let n = 0; n < 3; n++) gc?.();
+    return writeHeapSnapshot(String(args));
+  });
+  // A CPU profile of a window only (BENCH_PROFILE_DIR): started and stopped by the parent around it.
+  const profiler = new Session();
+  all.set('profileStart', async (): Promise<null> => {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+    await profiler.post('Profiler.start');
+    return null;
+  });
+  all.set('profileStop', async (args: unknown): Promise<string> => {
+    const { profile } = await profiler.post('Profiler.stop');
+    profiler.disconnect();
+    writeFileSync(String(args), JSON.stringify(profile));
+    return String(args);
   });
   all.set('stop', async () => {
     await stop();

@@ -4,7 +4,7 @@ import { widgetCadence } from './readers.js';
 import { variantLabel, type HotThreadResult } from './scenarios/hot-thread.js';
 import type { JoinCostResult } from './scenarios/join-cost.js';
 import type { JoinStormResult } from './scenarios/join-storm.js';
-import type { IdleReadersResult } from './scenarios/idle-readers.js';
+import type { HeartbeatCost, IdleReadersResult } from './scenarios/idle-readers.js';
 import type { GrownDbResult } from './scenarios/grown-db.js';
 import type { SustainedPostsResult } from './scenarios/sustained-posts.js';
 import type { WidgetSizeResult } from './scenarios/widget-size.js';
@@ -219,15 +219,24 @@ export function idleSection(result: IdleReadersResult | null): string {
       `  Parley ÷ bare Socket.IO per idle reader: heap ${times(parleyRow.heapPerReader / baseRow.heapPerReader)}, RSS ${times(parleyRow.rssPerReader / baseRow.rssPerReader)} (goal ≤ 1.2×)`,
     );
   }
-  const hb = result.heartbeats;
-  if (hb) {
+  const heartbeatLine = (title: string, hb: HeartbeatCost): void => {
     const neighbours = hb.neighbourLoadPercent ? hb.neighbourLoadPercent.map((p) => p.toFixed(0)).join('/') : '—';
     lines.push(
-      `  heartbeats of ${count(hb.readers)} reading readers: ${fixed(hb.beatsPerSecond, 0)}/s cost ${fixed(hb.cpuPercent - hb.idleCpuPercent, 1)} % of a core ` +
+      `  ${title}: ${fixed(hb.beatsPerSecond, 0)}/s cost ${fixed(hb.cpuPercent - hb.idleCpuPercent, 1)} % of a core ` +
         `(goal ≤ 10 %; ${fixed(hb.cpuPercent, 1)} % with them, ${fixed(hb.idleCpuPercent, 1)} % without), ${fixed(hb.microsPerBeat, 0)} µs per beat, ` +
         `${hb.refused} refused, others % ${neighbours}`,
     );
     if (Math.max(...(hb.neighbourLoadPercent ?? [0])) > 10) lines.push('  ! other processes used the cores during the heartbeat window — figures are contaminated');
+  };
+  const hb = result.heartbeats;
+  if (hb) heartbeatLine(`heartbeats of ${count(hb.readers)} reading readers, steady (one 60 s flush cycle)`, hb);
+  if (result.firstCreditHeartbeats) heartbeatLine('  the lap in which all of them earn their first Twei at once', result.firstCreditHeartbeats);
+  const floor = result.baselineHeartbeats;
+  if (floor) {
+    lines.push(
+      `  the same heartbeats on bare Socket.IO (receive + a fixed ack): ${fixed(floor.cpuPercent - floor.idleCpuPercent, 1)} % of a core, ${fixed(floor.microsPerBeat, 0)} µs per beat` +
+        (hb?.microsPerBeat && floor.microsPerBeat ? `; Parley adds ${fixed(hb.microsPerBeat - floor.microsPerBeat, 0)} µs` : ''),
+    );
   }
   return lines.join('\n');
 }

@@ -3,10 +3,13 @@
  *
  * - Memory: the server's heap and RSS after a full GC, before the readers and with them, ÷ N —
  *   Parley and the bare Socket.IO baseline with the same readers (heartbeats off, no presence).
- * - Heartbeats (Parley): the server's CPU while every reader sends `read:heartbeat` at the widget's
+ * - Heartbeats: the server's CPU while every reader sends `read:heartbeat` at the widget's
  *   cadence, minus its CPU with the same readers and none — after a warm-up lap, so each reader's
- *   first beat on the node (which reads its durable clock) is not in the window.
+ *   first beat on the node (which reads its durable clock) is not in the window; then the lap of
+ *   first credits and one steady flush cycle (see `firstCreditWindow`). The baseline answers the
+ *   same beats with a fixed ack: Socket.IO's own cost per beat.
  */
+import { join } from 'node:path';
 import type { ChildHandle } from '../child-handle.js';
 import { delay } from '../child-handle.js';
 import type { ChildMemory } from '../child-rpc.js';
@@ -43,7 +46,15 @@ export interface HeartbeatCost {
 
 export interface IdleReadersResult {
   memory: IdleMemory[];
+  /** Steady reading: one full flush cycle (see `steadyWindowSeconds`). */
   heartbeats: HeartbeatCost | null;
+  /** The lap in which every reader's first Twei of the post is written (see `firstCreditWindow`). */
+  firstCreditHeartbeats?: HeartbeatCost | null;
+  /**
+   * The same heartbeats answered by the bare Socket.IO baseline (a fixed ack, nothing else): what
+   * Socket.IO's receive and ack cost alone, the floor under Parley's figure.
+   */
+  baselineHeartbeats?: HeartbeatCost | null;
 }
 
 const windowSeconds = 20;
@@ -52,6 +63,8 @@ export async function runIdleReaders(config: BenchConfig, pinning: PinningState,
   const readers = config.idleReaders;
   const memory: IdleMemory[] = [];
   let heartbeats: HeartbeatCost | null = null;
+  let baselineHeartbeats: HeartbeatCost | null = null;
+  let firstCreditHeartbeats: HeartbeatCost | null = null;
   for (const target of [parley, baseline]) {
     const server = await target.start(pinning);
     const fleet = new ReaderFleet(server.url, benchThreads.hot, new CommentLatency(), {
@@ -67,12 +80,14 @@ export async function runIdleReaders(config: BenchConfig, pinning: PinningState,
       const tokens = await target.tokens(server, users);
       await delay(1000);
       const before = await server.call<ChildMemory>('memory');
+      await snapshot(server, `${target.name}-before`);
       fleet.heartbeatsOn = false;
       await fleet.open(tokens, config.connectBatchSize, (opened) => {
         if (opened % 5000 === 0 || opened === readers) log(`  ${target.name}: ${opened}/${readers} idle readers tried, ${fleet.size} joined`);
       }, 120_000);
       await delay(3000);
       const after = await server.call<ChildMemory>('memory');
+      await snapshot(server, `${target.name}-after`);
       const joined = fleet.size;
       memory.push({
         server: target.name,
@@ -84,16 +99,39 @@ export async function runIdleReaders(config: BenchConfig, pinning: PinningState,
         rssPerReader: (after.rss - before.rss) / joined,
       });
       log(`  ${target.name}: ${((after.heapUsed - before.heapUsed) / joined).toFixed(0)} B heap and ${((after.rss - before.rss) / joined).toFixed(0)} B RSS per idle reader`);
-      if (target === parley) heartbeats = await heartbeatCost(server, fleet, config, pinning, log);
+      const cost = await heartbeatCost(target.name, server, fleet, config, pinning, log);
+      if (target === parley) {
+        heartbeats = cost.steady;
+        firstCreditHeartbeats = cost.firstCredit;
+      } else baselineHeartbeats = cost.steady;
     } finally {
       fleet.close();
       await server.stop();
     }
   }
-  return { memory, heartbeats };
+  return { memory, heartbeats, firstCreditHeartbeats, baselineHeartbeats };
 }
 
-async function heartbeatCost(server: ChildHandle, fleet: ReaderFleet, config: BenchConfig, pinning: PinningState, log: (line: string) => void): Promise<HeartbeatCost> {
+/** With BENCH_HEAP_SNAPSHOT_DIR set: the server's heap, before and with the readers, for a by-constructor diff. */
+async function snapshot(server: ChildHandle, name: string): Promise<void> {
+  const dir = process.env.BENCH_HEAP_SNAPSHOT_DIR;
+  if (dir) await server.call('heapSnapshot', join(dir, `${name}.heapsnapshot`));
+}
+
+/**
+ * Heartbeat windows, from the moment every reader starts beating (readers beat every 10 s, at a
+ * phase of their own): lap 1 only starts the clocks (each reader's first beat on the node reads
+ * its durable clock) and is not measured; the first window is the lap in which every reader's
+ * first Twei of the post is written at once (the shipped `readMsPerTwei` is 20 s: the third beat),
+ * a synchronized wave of 10,000 writes that real readers, arriving over time, spread out; the
+ * steady window is one full `readFlushEveryMs` (the server's default, 60 s) after it, in which each
+ * reader's waiting reading is written once and every other beat is answered from memory — what
+ * 10,000 reading readers cost for as long as they read.
+ */
+const firstCreditWindow = { startsAfterMs: widgetCadence.heartbeatMs + 2000, seconds: 20 };
+const steadyWindowSeconds = 60;
+
+async function heartbeatCost(name: string, server: ChildHandle, fleet: ReaderFleet, config: BenchConfig, pinning: PinningState, log: (line: string) => void): Promise<{ steady: HeartbeatCost; firstCredit: HeartbeatCost | null }> {
   const ownCpu = async (): Promise<number[]> => {
     const usage = process.cpuUsage();
     return [(await server.cpuClock()).micros, usage.user + usage.system];
@@ -106,33 +144,45 @@ async function heartbeatCost(server: ChildHandle, fleet: ReaderFleet, config: Be
     return ((after.micros - before.micros) / 1000 / Math.max(1, after.atMs - before.atMs)) * 100;
   };
   const idleCpuPercent = await cpuPercentOver(windowSeconds / 2);
-  fleet.heartbeatsOn = true;
-  // One lap of the wheel: every reader's first beat on this node, outside the window.
-  log(`  parley: heartbeats on; a ${widgetCadence.heartbeatMs / 1000} s warm-up lap, then ${windowSeconds} s measured`);
-  await delay(widgetCadence.heartbeatMs + 2000);
-  const refusedBefore = refusals(fleet);
-  fleet.resetCadence();
-  const coresBefore = readCoreTimes();
-  const clientBefore = process.cpuUsage();
-  const started = performance.now();
-  const cpuPercent = await cpuPercentOver(windowSeconds);
-  const elapsedMs = performance.now() - started;
-  const client = process.cpuUsage(clientBefore);
-  const busy = busyPercentSince(coresBefore);
-  const beats = fleet.cadence().heartbeats;
-  const beatsPerSecond = beats / (elapsedMs / 1000);
-  const clientPercent = ((client.user + client.system) / 1000 / elapsedMs) * 100;
-  const result: HeartbeatCost = {
-    readers: fleet.size,
-    beatsPerSecond,
-    cpuPercent,
-    idleCpuPercent,
-    microsPerBeat: beats > 0 ? (((cpuPercent - idleCpuPercent) / 100) * elapsedMs * 1000) / beats : null,
-    refused: refusals(fleet) - refusedBefore,
-    neighbourLoadPercent: pinning.pinned && busy ? [Math.max(0, (busy[0] ?? 0) - cpuPercent), Math.max(0, (busy[1] ?? 0) - clientPercent)] : null,
+  const measure = async (window: string, seconds: number): Promise<HeartbeatCost> => {
+    const refusedBefore = refusals(fleet);
+    fleet.resetCadence();
+    const coresBefore = readCoreTimes();
+    const clientBefore = process.cpuUsage();
+    const started = performance.now();
+    const profileDir = process.env.BENCH_PROFILE_DIR;
+    if (profileDir) await server.call('profileStart');
+    const cpuPercent = await cpuPercentOver(seconds);
+    if (profileDir) log(`  ${name}: ${window} window profiled: ${await server.call<string>('profileStop', join(profileDir, `heartbeats-${name}-${window}.cpuprofile`))}`);
+    const elapsedMs = performance.now() - started;
+    const client = process.cpuUsage(clientBefore);
+    const busy = busyPercentSince(coresBefore);
+    const beats = fleet.cadence().heartbeats;
+    const beatsPerSecond = beats / (elapsedMs / 1000);
+    const clientPercent = ((client.user + client.system) / 1000 / elapsedMs) * 100;
+    const result: HeartbeatCost = {
+      readers: fleet.size,
+      beatsPerSecond,
+      cpuPercent,
+      idleCpuPercent,
+      microsPerBeat: beats > 0 ? (((cpuPercent - idleCpuPercent) / 100) * elapsedMs * 1000) / beats : null,
+      refused: refusals(fleet) - refusedBefore,
+      neighbourLoadPercent: pinning.pinned && busy ? [Math.max(0, (busy[0] ?? 0) - cpuPercent), Math.max(0, (busy[1] ?? 0) - clientPercent)] : null,
+    };
+    log(`  ${name} (${window}): ${beatsPerSecond.toFixed(0)} heartbeats/s cost ${(cpuPercent - idleCpuPercent).toFixed(1)} % of a core (${result.microsPerBeat?.toFixed(0) ?? '—'} µs each)`);
+    return result;
   };
-  log(`  parley: ${beatsPerSecond.toFixed(0)} heartbeats/s cost ${(cpuPercent - idleCpuPercent).toFixed(1)} % of a core (${result.microsPerBeat?.toFixed(0) ?? '—'} µs each)`);
-  return result;
+  fleet.heartbeatsOn = true;
+  if (name !== 'parley') {
+    // Nothing to warm: the baseline answers every beat the same.
+    await delay(2000);
+    return { steady: await measure('steady', windowSeconds), firstCredit: null };
+  }
+  log(`  ${name}: heartbeats on; a ${firstCreditWindow.startsAfterMs / 1000} s warm-up lap, ${firstCreditWindow.seconds} s of first credits, then ${steadyWindowSeconds} s steady`);
+  await delay(firstCreditWindow.startsAfterMs);
+  const firstCredit = await measure('first-credit', firstCreditWindow.seconds);
+  const steady = await measure('steady', steadyWindowSeconds);
+  return { steady, firstCredit };
 }
 
 function refusals(fleet: ReaderFleet): number {

@@ -4,6 +4,7 @@
  * the widget does (thread:join, presence:set, presence:sync, economy:state). Per reader: connect
  * start → join ack, and connected → join ack. Goal: join p99 ≤ 1 s.
  */
+import { join } from 'node:path';
 import { CommentLatency } from '../comment-latency.js';
 import type { BenchConfig } from '../config.js';
 import type { PinningState } from '../cpu-pinning.js';
@@ -50,7 +51,10 @@ export async function runJoinStorm(config: BenchConfig, pinning: PinningState, l
     const clientBefore = process.cpuUsage();
     const coresBefore = readCoreTimes();
     const started = performance.now();
+    const profileDir = process.env.BENCH_PROFILE_DIR;
+    if (profileDir) await server.call('profileStart');
     const storm = await fleet.storm(tokens, config.stormSeconds * 1000);
+    if (profileDir) log(`  storm profiled: ${await server.call<string>('profileStop', join(profileDir, 'storm.cpuprofile'))}`);
     const elapsedMs = performance.now() - started;
     const client = process.cpuUsage(clientBefore);
     const busy = busyPercentSince(coresBefore);
