@@ -194,7 +194,8 @@ export interface ParleyServerOptions {
   /**
    * The Socket.IO adapter joining this node to others (e.g. `@socket.io/redis-streams-adapter`).
    * Room broadcasts, presence relays and `fetchSockets()` then span every node.
-   * @default Socket.IO's in-memory adapter — one node.
+   * @default Socket.IO's in-memory recovery adapter less the readers' own pushes
+   * (transport/replay-adapter.ts, BEAT-6) — one node.
    */
   adapter?: AdapterConstructor;
   /**

@@ -26,6 +26,7 @@ import { settleDue, SETTLE_BATCH } from './economy/settlement.js';
 import { ReadingClocks } from './economy/reading-clocks.js';
 import { walletRoom } from './economy/accounts.js';
 import { roomOf, type ParleyIo } from './transport/types.js';
+import { ReplayAdapter } from './transport/replay-adapter.js';
 import { ModerationHub } from './moderation/hub.js';
 import { installFilters } from './moderation/filters.js';
 import type { ModerationEvent } from './moderation/events.js';
@@ -161,7 +162,8 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     cors: { origin: origins.cors },
     allowRequest: origins.allowRequest,
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
-    ...(adapter ? { adapter } : {}),
+    // One node: Socket.IO's recovery adapter, less the readers' own pushes (BEAT-6).
+    adapter: adapter ?? ReplayAdapter,
   });
   // allowRequest sees only handshakes; this guards every poll and upgrade against its session's own site.
   origins.attach(io.engine);
@@ -204,6 +206,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     address = await listen(http, config.port, config.host);
   } catch (error) {
     realtime.close();
+    origins.close();
     io.close();
     await filters.close();
     await store.close();
@@ -299,6 +302,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
         if (readingTimer) clearInterval(readingTimer);
         dispatcher.close();
         realtime.close();
+        origins.close();
         const closed = io.close();
         // io.close() disconnects sockets then closes the HTTP server; keep-alive connections
         // from plain HTTP clients would otherwise hold that open until they time out.

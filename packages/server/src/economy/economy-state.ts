@@ -26,15 +26,17 @@ export async function economyState(
   const rules = ctx.economy.rulesFor(site);
   let wallets: CommandOutput<EconomyState>['wallets'] = [];
   if (identity) {
-    // Due rewards are paid before the wallet is read (SETTLE-5), so a reader never waits for the timer.
-    wallets = await settleReader(ctx, site, identity.id);
     const account = readerAccount(site, identity.id);
-    const opened = await ctx.store.read((tx) => tx.ledger.balance(account));
-    if (opened === null) {
-      wallets = await ctx.store.write(async (tx) => {
-        const book = openBook(ctx, tx, site, ctx.now(), null);
-        await book.ensureReader(identity.id);
-        return book.walletUpdates();
+    const { balance, pending } = await ctx.store.read(async (tx) => ({ balance: await tx.ledger.balance(account), pending: await tx.ledger.pendingTotal(account) }));
+    // Due rewards are paid before the wallet is read (SETTLE-5), so a reader never waits for the
+    // timer; a reader with nothing pending has nothing due.
+    if (pending > 0) wallets = await settleReader(ctx, site, identity.id);
+    if (balance === null) {
+      // [BEAT-7] A new reader's wallet opens with the starting grant, told in this answer alone: no
+      // tab of theirs shows a wallet before it exists (each asks economy:state), so a push to their
+      // sockets would tell nobody anything — in a join storm, one message per new reader.
+      await ctx.store.write(async (tx) => {
+        await openBook(ctx, tx, site, ctx.now(), null).ensureReader(identity.id);
       });
     }
   }

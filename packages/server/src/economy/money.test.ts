@@ -20,7 +20,8 @@ describe('the starting grant and economy:state', () => {
     expect(guest).toMatchObject({ wallet: null, author: 'staff', reports: [], rules: { amounts: defaultAmounts } });
     const first = await economyState(ctx, ann, { thread });
     expect(first.result.wallet).toEqual({ balance: grant, readEarned: 0, readMs: 0, pending: 0, debt: 0, earnedToday: 0, dailyEarnCap: 60 });
-    expect(first.wallets).toEqual([{ site: 'default', userId: 'ann', update: expect.objectContaining({ balance: grant, thread: null, readEarned: null }) }]);
+    // [BEAT-7] The opening is told in the answer alone, not pushed to the reader's sockets.
+    expect(first.wallets).toEqual([]);
     const again = await economyState(ctx, ann, { thread });
     expect(again.result.wallet?.balance).toBe(grant);
     expect(again.wallets).toEqual([]);

@@ -94,7 +94,6 @@ function noSiteMessage(origin: string | undefined): string {
 /** An Engine.IO session's connection (`socket.conn`): its handshake request, and its end. */
 export interface EngineConnection {
   request: { headers: IncomingHttpHeaders };
-  once(event: 'close', listener: () => void): unknown;
 }
 
 /**
@@ -120,7 +119,8 @@ interface EngineRequest {
 /** A session's site once socketAuth accepted it; until then, the (origin, host) pairs its requests carried. */
 interface SessionOrigins {
   site: Site | null;
-  seen: Map<string, { origin: string | undefined; host: string | undefined }>;
+  /** Made on the first request that needs it and dropped once bound: most sessions never need one (BEAT-5). */
+  seen: Map<string, { origin: string | undefined; host: string | undefined }> | null;
 }
 
 /**
@@ -128,6 +128,8 @@ interface SessionOrigins {
  * without Origin, and the rest with it); more is a client trying origins, and is refused.
  */
 const MAX_ORIGINS_BEFORE_SITE = 4;
+/** How often closed sessions are forgotten. */
+const SESSION_SWEEP_MS = 10_000;
 
 /** Why a connection was refused, for socketAuth to answer and log. */
 export interface OriginRefusal {
@@ -139,6 +141,7 @@ export interface OriginRefusal {
 export function originGuards(sites: SiteDirectory, logger: Logger) {
   // By Engine.IO session id, from the engine's `connection` until the session closes.
   const sessions = new Map<string, SessionOrigins>();
+  let sweeper: ReturnType<typeof setInterval> | undefined;
 
   const refuse = (res: unknown, next: (error?: Error) => void, refusal: { site: string | null; origin: string | undefined; message: string }, phase: string): void => {
     logger.warn('connection refused', { reason: 'origin_not_allowed', site: refusal.site, origin: refusal.origin ?? null, phase });
@@ -171,10 +174,11 @@ export function originGuards(sites: SiteDirectory, logger: Logger) {
     // An unknown sid is Engine.IO's to refuse; a known one remembers what it carried until bound.
     if (session) {
       const key = `${origin ?? ''}\n${host ?? ''}`;
-      if (!session.seen.has(key) && session.seen.size >= MAX_ORIGINS_BEFORE_SITE) {
+      const seen = (session.seen ??= new Map());
+      if (!seen.has(key) && seen.size >= MAX_ORIGINS_BEFORE_SITE) {
         return refuse(res, next, { site: null, origin, message: 'This connection has sent too many different origins.' }, phase);
       }
-      session.seen.set(key, { origin, host });
+      seen.set(key, { origin, host });
     }
     next();
   };
@@ -190,10 +194,19 @@ export function originGuards(sites: SiteDirectory, logger: Logger) {
     /** Guards every request of `engine` (handshakes, polls, upgrades): call once, on `io.engine`. */
     attach(engine: EngineLike): void {
       engine.on('connection', (conn) => {
-        const sid = sessionIdOf(conn);
-        sessions.set(sid, { site: null, seen: new Map() });
-        conn.once('close', () => sessions.delete(sid));
+        sessions.set(sessionIdOf(conn), { site: null, seen: null });
       });
+      // Closed sessions are forgotten by a sweep, not by a `close` listener on each: one more
+      // listener grows every connection's listener array by a hundred-odd bytes (BEAT-5). Until
+      // swept, a closed session's id is refused by Engine.IO itself, whatever it is remembered as.
+      // Engine.IO's open sessions by id (typed protected, public at run time): it deletes an entry
+      // when its session closes.
+      const open = (engine as unknown as { clients: Record<string, unknown> }).clients;
+      clearInterval(sweeper);
+      sweeper = setInterval(() => {
+        for (const sid of sessions.keys()) if (!(sid in open)) sessions.delete(sid);
+      }, SESSION_SWEEP_MS);
+      sweeper.unref();
       engine.use(check);
     },
 
@@ -210,12 +223,18 @@ export function originGuards(sites: SiteDirectory, logger: Logger) {
         return { origin: header(conn.request.headers.origin), message: `This connection belongs to site "${session.site.id}"; open another one for site "${site.id}".` };
       }
       const handshake = { origin: header(conn.request.headers.origin), host: header(conn.request.headers.host) };
-      for (const { origin, host } of [handshake, ...session.seen.values()]) {
+      for (const { origin, host } of [handshake, ...(session.seen?.values() ?? [])]) {
         if (!originAllowed(site, origin, host)) return { origin, message: originRefusalMessage(site, origin) };
       }
       session.site = site;
-      session.seen.clear();
+      session.seen = null;
       return null;
+    },
+
+    /** Stops the sweep of closed sessions (the server is closing). */
+    close(): void {
+      clearInterval(sweeper);
+      sessions.clear();
     },
 
     /** CORS for polling: reflect an origin some site allows, never `*` with a list configured. */

@@ -29,6 +29,7 @@ const OPEN_RETRY_MS = 10_000;
 interface EngineConnection {
   remoteAddress: string;
   request: { headers: IncomingHttpHeaders };
+  on(event: 'close', listener: (this: EngineConnection) => void): void;
   once(event: 'close', listener: () => void): void;
   /** `discard`: drop what is unsent and end at once (a polling session would otherwise wait for its next poll). */
   close(discard?: boolean): void;
@@ -56,15 +57,18 @@ export function connectionLimits({ io, addresses, limits }: ConnectionLimitsDeps
   const decisions = new WeakMap<object, Promise<ParleyError | null>>();
   if (limits) {
     const open = new Map<string, number>();
+    // One listener for every session (with `this` the session): nothing made per connection (BEAT-5).
+    function closed(this: EngineConnection): void {
+      const key = addressKey(addresses.of(this));
+      const left = (open.get(key) ?? 1) - 1;
+      if (left > 0) open.set(key, left);
+      else open.delete(key);
+    }
     io.engine.on('connection', (conn: EngineConnection) => {
       const key = addressKey(addresses.of(conn));
       const count = (open.get(key) ?? 0) + 1;
       open.set(key, count);
-      conn.once('close', () => {
-        const left = (open.get(key) ?? 1) - 1;
-        if (left > 0) open.set(key, left);
-        else open.delete(key);
-      });
+      conn.on('close', closed);
       if (count > limits.connectionsPerIp + REFUSED_SLACK) return conn.close(true);
       // Too many open: refused without spending a handshake of the address's budget.
       const decision =
@@ -99,7 +103,12 @@ export function connectionLimits({ io, addresses, limits }: ConnectionLimitsDeps
     } catch {
       refused = rateLimited('The server could not check its connection limits; try again in {s} s.', 1000);
     }
-    if (!refused) return next();
+    if (!refused) {
+      // An admitted session's decision is not kept for its life (BEAT-5): a later CONNECT on the
+      // same session would be admitted all the same, and a refused session is closed right below.
+      decisions.delete(socket.conn);
+      return next();
+    }
     next(refusal(refused));
     // The refusal is queued by then (Socket.IO sends it on the next tick); closing flushes it first.
     setImmediate(() => socket.conn.close());

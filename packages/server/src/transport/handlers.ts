@@ -39,7 +39,7 @@ import { verifyThreadClaim } from '../sites/thread-claims.js';
 import { sessionAuth } from './session-auth.js';
 import { listAround } from '../commands/list-around.js';
 import { economyHandlers, economyMutatingEvents } from './economy-handlers.js';
-import { roomOf, type Caller } from './types.js';
+import { joinedAtOf, noteJoined, roomOf, type Caller } from './types.js';
 import { withHeldReactions } from './join-reactions.js';
 
 /** A handler gets input already validated against the event's schema. */
@@ -95,10 +95,7 @@ async function joinHandler(ctx: CommandContext, caller: Caller, input: ThreadJoi
   await caller.socket?.join(room);
   try {
     const joined = await joinThread(ctx, caller.identity, input, site.id, { claim, autoCreate });
-    if (caller.socket) {
-      const joinedAt = (caller.socket.data.joinedAt ??= new Map());
-      if (!joinedAt.has(input.thread) && joinedAt.size < 100) joinedAt.set(input.thread, ctx.now());
-    }
+    if (caller.socket) noteJoined(caller.socket.data, input.thread, ctx.now());
     return { ...joined, result: await withHeldReactions(ctx, caller.identity, input, site.id, joined.result) };
   } catch (error) {
     await caller.socket?.leave(room);
@@ -113,7 +110,7 @@ async function joinHandler(ctx: CommandContext, caller: Caller, input: ThreadJoi
  */
 function boundComposeTime(ctx: CommandContext, caller: Caller, input: CommentPostInput): CommentPostInput {
   if (!caller.socket) return input;
-  const joinedAt = caller.socket.data.joinedAt?.get(input.thread);
+  const joinedAt = joinedAtOf(caller.socket.data, input.thread);
   const bound = joinedAt === undefined ? 0 : Math.max(0, ctx.now() - joinedAt);
   return { ...input, composeMs: Math.min(input.composeMs ?? bound, bound) };
 }

@@ -7,14 +7,12 @@
 import type { ViewerSession } from '@parley/protocol';
 import { canModerate } from '../domain/gates.js';
 import type { Identity } from '../domain/identity.js';
-import { GUEST, levelOf, type Session } from '../sites/authenticate.js';
+import { GUEST, identityWith, levelOf, type Session } from '../sites/authenticate.js';
 import type { SiteDirectory } from '../sites/site-config.js';
 import type { Store } from '../store/types.js';
 import type { ParleyIo, ParleySocket } from './types.js';
 import { restrictionOf } from '../moderation/bans.js';
-
-/** setTimeout's limit (~24.8 days); a later expiry is still checked on every mutation. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+import { ExpiryWheel } from './expiry-wheel.js';
 
 export const userRoom = (site: string, userId: string): string => `user:${site}:${userId}`;
 
@@ -27,9 +25,13 @@ export function toViewerSession(identity: Identity | null, expiresAt: number | n
   return { user: { id, name, avatar, level }, role, level, expiresAt };
 }
 
-const expiryTimers = new WeakMap<ParleySocket, ReturnType<typeof setTimeout>>();
+/**
+ * Every socket's token expiry, on one timer for the process (BEAT-4): at its time, a socket still
+ * connected with that token's identity reads on as a guest.
+ */
+const expiries = new ExpiryWheel<ParleySocket>((socket, at) => void expire(socket, at));
 
-/** Makes `session` the socket's identity: data, per-user room, expiry timer. */
+/** Makes `session` the socket's identity: data, per-user room, expiry. */
 export async function applySession(socket: ParleySocket, session: Session): Promise<void> {
   const before = socket.data.identity;
   if (before) await socket.leave(userRoom(socket.data.site, before.id));
@@ -39,31 +41,34 @@ export async function applySession(socket: ParleySocket, session: Session): Prom
   // Re-decided on every (re)authentication: a token without the role stops hearing notices at once.
   if (session.identity && canModerate(session.identity)) await socket.join(moderatorsRoom(socket.data.site));
   else await socket.leave(moderatorsRoom(socket.data.site));
-  clearTimeout(expiryTimers.get(socket));
-  if (session.expiresAt !== null) {
-    const delay = session.expiresAt - Date.now();
-    if (delay <= MAX_TIMER_MS) {
-      const timer = setTimeout(() => void expire(socket, session), Math.max(0, delay));
-      timer.unref?.();
-      expiryTimers.set(socket, timer);
-    }
-  }
+  if (session.expiresAt !== null && session.identity && socket.connected) expiries.add(socket, session.expiresAt);
+  else expiries.remove(socket);
 }
 
 /** The token ran out and was not refreshed: the socket reads on as a guest, and is told so. */
-async function expire(socket: ParleySocket, session: Session): Promise<void> {
-  if (socket.data.identity !== session.identity || !socket.connected) return;
+async function expire(socket: ParleySocket, at: number): Promise<void> {
+  if (!socket.data.identity || socket.data.tokenExpiresAt !== at || !socket.connected) return;
   await applySession(socket, GUEST);
   // Kept, so a mutation still in flight hears "your sign-in expired" rather than "sign in".
-  socket.data.tokenExpiresAt = session.expiresAt;
+  socket.data.tokenExpiresAt = at;
   socket.emit('viewer:update', toViewerSession(null, null));
+}
+
+/** One listener for every socket (it runs with `this` the socket): nothing is made per connection. */
+function forgetExpiry(this: ParleySocket): void {
+  expiries.remove(this);
 }
 
 export function watchSessions(io: ParleyIo): void {
   io.on('connection', (socket) => {
     void applySession(socket, { identity: socket.data.identity, expiresAt: socket.data.tokenExpiresAt });
-    socket.on('disconnect', () => clearTimeout(expiryTimers.get(socket)));
+    socket.on('disconnect', forgetExpiry);
   });
+}
+
+/** Sockets whose token expiry is waiting (for tests: it follows connections, not a timer each). */
+export function expiriesWaiting(): number {
+  return expiries.size;
 }
 
 /**
@@ -98,7 +103,7 @@ async function refreshLocalViewer(io: ParleyIo, sites: SiteDirectory, store: Sto
     const local = io.sockets.sockets.get(id);
     const identity = local?.data.identity;
     if (!local || !identity || identity.level === level) continue;
-    local.data.identity = { ...identity, level };
+    local.data.identity = identityWith(identity, level);
     local.emit('viewer:update', toViewerSession(local.data.identity, local.data.tokenExpiresAt));
   }
 }

@@ -66,6 +66,9 @@ export function socketAuth(deps: SocketAuthDeps) {
       socket.data.site = site.id;
       socket.data.identity = session.identity;
       socket.data.tokenExpiresAt = session.expiresAt;
+      // Verified: the token is not kept in the handshake for the connection's life (BEAT-5) — a
+      // reconnect sends its own, and nothing reads it again.
+      socket.handshake.auth = { site: site.id };
       next();
     } catch (error) {
       if (error instanceof InvalidTokenError) return refused(ErrorCodes.invalidToken, error.message, site.id);

@@ -31,10 +31,30 @@ export interface SocketData {
    */
   clientAddress?: string;
   /**
-   * When this connection first joined each thread (server clock, ms), by thread id: the bound of a
-   * post's `composeMs` (moderation/spam.ts) — a reader cannot have been writing longer than that.
+   * When this connection first joined each thread (server clock, ms): the bound of a post's
+   * `composeMs` (moderation/spam.ts) — a reader cannot have been writing longer than that. Pairs
+   * `[thread, ms, thread, ms, …]` in one small array rather than a Map per socket (BEAT-5);
+   * read and written only through `joinedAtOf` / `noteJoined`.
    */
-  joinedAt?: Map<string, number>;
+  joinedAt?: (string | number)[];
+}
+
+/** Threads whose first join time a connection keeps, at most. */
+const JOIN_TIMES_KEPT = 100;
+
+/** When `socket` first joined `thread` (ms), or undefined. */
+export function joinedAtOf(data: SocketData, thread: string): number | undefined {
+  const pairs = data.joinedAt;
+  if (!pairs) return undefined;
+  for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === thread) return pairs[i + 1] as number;
+  return undefined;
+}
+
+/** Records the first join of `thread` at `at` (a later join keeps the first time). */
+export function noteJoined(data: SocketData, thread: string, at: number): void {
+  if (joinedAtOf(data, thread) !== undefined) return;
+  if (!data.joinedAt) data.joinedAt = [thread, at];
+  else if (data.joinedAt.length < 2 * JOIN_TIMES_KEPT) data.joinedAt.push(thread, at);
 }
 
 export type ParleyIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
