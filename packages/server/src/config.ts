@@ -180,8 +180,10 @@ export interface ParleyServerOptions {
   settleEveryMs?: number;
   /**
    * How long reading time proven by heartbeats may wait in memory before it is written (SPEC
-   * PERF-1, economy/reading-clocks.ts). A beat that credits a Twei is written at once whatever this
-   * says; the rest is what a crash may lose. 0 writes every beat.
+   * PERF-1, economy/reading-clocks.ts). A post's first Twei is written by its beat at once whatever
+   * this says; the rest waits (later Twei until three are owed or this is reached), written by the
+   * node's reading tick each second, every due reader at once (BEAT-8). The rest is what a crash
+   * may lose. 0 writes every beat.
    * @default 60 s — one write per reader a minute instead of six; a crash loses at most a minute of
    * reading that had not earned a Twei yet.
    */

@@ -33,6 +33,7 @@ import type { ModerationEvent } from './moderation/events.js';
 import { ConsoleRoutes } from './transport/console-routes.js';
 import { pushRestriction } from './transport/session.js';
 import { readThreadGates } from './commands/admin-gates.js';
+import { layeredIntervalGate } from './commands/interval-gate.js';
 import { EventEmitter } from 'node:events';
 
 export interface ParleyServer {
@@ -64,6 +65,12 @@ const PRUNE_EVERY_MS = 60 * 60 * 1000;
  * statement's own snapshot), so twice that, and never fewer.
  */
 const EVENTS_KEPT_PER_THREAD = 2 * Limits.maxReplayEvents;
+
+/**
+ * How often reading waiting in memory is looked at (BEAT-8): a second late at most, and each tick's
+ * writes — a sixtieth of the reading readers, with the default one-minute flush — share commits.
+ */
+const READING_TICK_MS = 1000;
 
 /** How long a dropped connection may come back with its rooms and missed packets intact. */
 const RECOVERY_WINDOW_MS = 2 * 60 * 1000;
@@ -113,7 +120,8 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     sites: config.sites,
     economy: config.economy,
     moderation,
-    ...(redis && { gate: redis.gate }),
+    // The cluster's heartbeat gate, with this node's memory in front (BEAT-3).
+    ...(redis && { gate: layeredIntervalGate(redis.gate) }),
     ...(reading && { reading }),
   });
   const origins = originGuards(config.sites, logger);
@@ -253,9 +261,13 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   const settleTimer = config.settleEveryMs > 0 ? setInterval(() => void settle(), config.settleEveryMs) : null;
   settleTimer?.unref();
 
-  // Reading time waiting in memory is written once it is old or its reader stopped (PERF-1).
+  // Reading time waiting in memory is written once it is old or its reader stopped (PERF-1), by a
+  // tick each second that writes every due reader at once, so their writes share commits (BEAT-8).
+  // One tick at a time; the last one (closing) writes everything.
+  let flushing = false;
   const flushReading = async (all: boolean): Promise<void> => {
-    if (!reading) return;
+    if (!reading || (flushing && !all)) return;
+    flushing = true;
     try {
       for (const wallet of await reading.sweep(ctx, all)) {
         io.to(walletRoom(wallet.site, wallet.userId)).emit('wallet:update', wallet.update);
@@ -263,9 +275,11 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
       }
     } catch (error) {
       logger.error('writing reading time failed', { error });
+    } finally {
+      flushing = false;
     }
   };
-  const readingTimer = reading ? setInterval(() => void flushReading(false), Math.min(10_000, config.readFlushEveryMs)) : null;
+  const readingTimer = reading ? setInterval(() => void flushReading(false), Math.min(READING_TICK_MS, config.readFlushEveryMs)) : null;
   readingTimer?.unref();
 
   let closing: Promise<void> | null = null;

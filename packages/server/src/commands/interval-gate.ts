@@ -29,3 +29,31 @@ export function memoryIntervalGate(now: () => number = Date.now): IntervalGate {
     },
   };
 }
+
+/**
+ * [BEAT-3] A shared gate (Redis) with this node's memory in front: a claim this node knows is
+ * taken — it claimed it itself, or the shared gate said so — is refused from memory, without a
+ * round trip; only a claim that may be free is asked of the shared gate. Never stricter than the
+ * shared gate alone: memory holds a key only until the end the shared gate reported (or its own
+ * claim's end), and is never more lenient, since a claim memory lets through is still the shared
+ * gate's to grant. A reader's second tab on the same node costs the cluster nothing.
+ */
+export function layeredIntervalGate(shared: IntervalGate, now: () => number = Date.now): IntervalGate {
+  const until = new Map<string, number>();
+  let sweptAt = now();
+  return {
+    async claim(key, forMs) {
+      const at = now();
+      if (at - sweptAt > FORGET_AFTER_MS) {
+        sweptAt = at;
+        for (const [k, end] of until) if (end <= at) until.delete(k);
+      }
+      const known = until.get(key);
+      if (known !== undefined && known > at) return known - at;
+      const wait = await shared.claim(key, forMs);
+      // What the shared gate said, as of when it answered: taken for `wait` more, or ours for `forMs`.
+      until.set(key, at + (wait > 0 ? wait : forMs));
+      return wait;
+    },
+  };
+}

@@ -4,7 +4,10 @@ import { readerAccount } from './accounts.js';
 import { readHeartbeat } from './read-heartbeat.js';
 import { ReadingClocks } from './reading-clocks.js';
 import { defaultEconomyRules } from './rules.js';
-import { balanceOf, economyContext, expectLedgerAddsUp, publishedThread, SITE } from './testing.js';
+import { postComment } from '../commands/post-comment.js';
+import { rid } from '../test-helpers.js';
+import { publishThread } from './publish-thread.js';
+import { balanceOf, economyContext, expectLedgerAddsUp, openThread, publishedThread, SITE, staff } from './testing.js';
 
 const ann = identity('ann');
 const rules = { ...defaultEconomyRules, heartbeatMs: 1000, readMsPerTwei: 3000, readCapPerPost: 5 };
@@ -97,7 +100,7 @@ describe('reading clocks in memory', () => {
     await expectLedgerAddsUp(base);
   });
 
-  it('[PERF-3][CAP-1] a credit the daily cap cuts is tried once, then not again on every beat', async () => {
+  it('[PERF-3][CAP-1] a credit the daily cap cuts is tried once, then not again on every beat or tick', async () => {
     const base = economyContext({ ...rules, readMsPerTwei: 1000, readCapPerPost: 1000, dailyEarnCap: 1 });
     const thread = await publishedThread(base);
     const { ctx, clocks } = node(base, 10_000);
@@ -107,10 +110,89 @@ describe('reading clocks in memory', () => {
     const writes = clocks.stats.writes;
     for (let i = 1; i <= 8; i++) {
       ctx.advance(1000);
-      // Three more Twei are owed after 3 s of unwritten reading: one write finds the cap, then none.
+      // Three more Twei are owed after 3 s of unwritten reading: one write (the tick's, BEAT-8)
+      // finds the cap, then none.
       expect((await readHeartbeat(ctx, ann, { thread })).result).toMatchObject({ readMs: 1000 + i * 1000, readEarned: 1, credited: 0 });
+      await clocks.sweep(ctx);
     }
     expect(clocks.stats.writes).toBe(writes + 1);
+    await expectLedgerAddsUp(ctx);
+  });
+
+  it('[BEAT-1] a post published while its reader beats pays from then on: a post not published is read again on every beat', async () => {
+    const base = economyContext(rules);
+    const thread = await openThread(base);
+    const { ctx } = node(base);
+    const beat = async () => (await readHeartbeat(ctx, ann, { thread })).result;
+    await beat();
+    ctx.advance(1000);
+    expect(await beat()).toMatchObject({ readMs: 0, credited: 0 });
+    await publishThread(ctx, staff, { requestId: rid(), thread });
+    ctx.advance(1000);
+    await beat(); // the clock starts with the first beat on the published post (READ-3)
+    for (let i = 1; i <= 3; i++) {
+      ctx.advance(1000);
+      expect(await beat()).toMatchObject({ readMs: i * 1000 });
+    }
+    expect(await balanceOf(ctx, 'ann')).toBe(defaultEconomyRules.startingGrant + 1);
+    await expectLedgerAddsUp(ctx);
+  });
+
+  it('[BEAT-1][SETTLE-5] a reward that falls due while its reader beats is settled with the next beat, from the clocks in memory', async () => {
+    const base = economyContext(rules);
+    const thread = await publishedThread(base);
+    const { ctx, clocks } = node(base);
+    const beat = () => readHeartbeat(ctx, ann, { thread });
+    await beat();
+    await postComment(ctx, ann, { requestId: rid(), thread, body: 'a comment that earns once it has stood' });
+    const afterPost = await balanceOf(ctx, 'ann');
+    ctx.advance(1000);
+    const waiting = await beat();
+    expect(waiting.wallets ?? []).toEqual([]);
+    expect(waiting.result.balance).toBe(afterPost);
+    const writes = clocks.stats.writes;
+    ctx.advance(defaultEconomyRules.settleWindowMs);
+    const settled = await beat();
+    expect(clocks.stats.writes).toBe(writes + 1);
+    expect(settled.result.balance).toBe(afterPost + defaultEconomyRules.amounts.commentRewards);
+    expect(settled.wallets).toEqual([{ site: SITE, userId: 'ann', update: expect.objectContaining({ pending: 0, balance: settled.result.balance }) }]);
+    await expectLedgerAddsUp(ctx);
+  });
+
+  it('[BEAT-8][PERF-1] reading due for writing is written by the tick, every due reader at once, not by their beats', async () => {
+    const base = economyContext({ ...rules, readCapPerPost: 1000 });
+    const thread = await publishedThread(base);
+    const { ctx, clocks } = node(base, 5000);
+    const readers = ['ann', 'bob', 'cy', 'dee'].map((id) => identity(id));
+    const beatAll = () => Promise.all(readers.map((reader) => readHeartbeat(ctx, reader, { thread })));
+    await beatAll();
+    ctx.advance(1000);
+    await beatAll();
+    ctx.advance(1000);
+    await beatAll();
+    ctx.advance(1000);
+    // 3 s read: each reader's first Twei, written by their beat at once (they see read-to-earn work).
+    expect((await beatAll()).map((beat) => beat.result.credited)).toEqual([1, 1, 1, 1]);
+    const writes = clocks.stats.writes;
+    for (let i = 0; i < 6; i++) {
+      ctx.advance(1000);
+      // Owed again from 6 s, old from 5 s: the beats still answer from memory.
+      const beats = await beatAll();
+      expect(beats.map((beat) => beat.result.credited)).toEqual([0, 0, 0, 0]);
+      expect(beats.map((beat) => beat.result.readMs)).toEqual(readers.map(() => 4000 + i * 1000));
+    }
+    expect(clocks.stats.writes).toBe(writes);
+    const transactions = ctx.store.writeStats.transactions;
+    const told = await clocks.sweep(ctx);
+    expect(clocks.stats.writes).toBe(writes + 4);
+    // One tick's writes share their commits (group commit: one transaction here).
+    expect(ctx.store.writeStats.transactions - transactions).toBe(1);
+    // A credit so written is told by wallet:update, with what was read and earned on the post.
+    expect(told.map((wallet) => [wallet.userId, wallet.update.readEarned])).toEqual(readers.map((reader) => [reader.id, 3]));
+    for (const reader of readers) {
+      const session = await ctx.store.read((tx) => tx.ledger.readSession(readerAccount(SITE, reader.id), `${SITE}:${thread}`));
+      expect(session).toEqual({ readMs: 9000, credited: 3 });
+    }
     await expectLedgerAddsUp(ctx);
   });
 });

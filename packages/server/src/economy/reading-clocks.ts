@@ -26,6 +26,7 @@ import { readerAccount } from './accounts.js';
 import { openBook } from './book.js';
 import type { WalletDelivery } from './ledger-book.js';
 import { readEarnings, readingStep } from './reading.js';
+import type { EconomyRules } from './rules.js';
 import { settleAccountWith } from './settlement.js';
 import { requireThread } from './thread-access.js';
 
@@ -58,6 +59,9 @@ interface Beat {
   at: number;
 }
 
+/** Published posts remembered (BEAT-1); one forgotten is read again on its next beat. */
+const PUBLISHED_KEPT = 10_000;
+
 export interface ReadingClocksOptions {
   /** @default 60 s — a crash loses at most a minute of uncredited reading; one write a reader a minute. */
   flushEveryMs?: number;
@@ -72,6 +76,9 @@ export class ReadingClocks {
   constructor(options: ReadingClocksOptions = {}) {
     this.flushEveryMs = options.flushEveryMs ?? 60_000;
   }
+
+  /** Posts (thread keys) seen published, newest last; at most `PUBLISHED_KEPT` (BEAT-1). */
+  private readonly published = new Set<string>();
 
   /** Readers with a clock on this node. */
   get size(): number {
@@ -94,16 +101,22 @@ export class ReadingClocks {
   }
 
   /**
-   * Writes the reading waiting for `flushEveryMs`, and that of readers who stopped beating (then
-   * forgets them). The wallets the writes changed, for `wallet:update`.
+   * The node's reading tick (the server runs it every second, `TICK_MS`): writes the reading that
+   * waited `flushEveryMs`, the Twei owed once the unwritten reading is min(`flushEveryMs`, 3 ×
+   * readMsPerTwei) old, and the reading of readers who stopped beating (then forgets them) — all
+   * due readers' writes at once, so they share commits (BEAT-8). The wallets the writes changed,
+   * for `wallet:update`.
    */
   async sweep(ctx: CommandContext, all = false): Promise<WalletDelivery[]> {
     const now = ctx.now();
     const writes: Promise<CommandOutput<ReadProgress | null>>[] = [];
     for (const [account, state] of this.accounts) {
-      const idle = now - state.lastBeatAt > 2 * ctx.economy.rulesFor(state.site).heartbeatMs;
-      const old = state.segments.length > 0 && now - state.segments[0]!.from >= this.flushEveryMs;
-      if (state.segments.length > 0 && (all || idle || old)) {
+      const rules = ctx.economy.rulesFor(state.site);
+      const idle = now - state.lastBeatAt > 2 * rules.heartbeatMs;
+      const waitedMs = state.segments.length > 0 ? now - state.segments[0]!.from : 0;
+      const old = waitedMs >= this.flushEveryMs;
+      const credit = waitedMs >= Math.min(this.flushEveryMs, 3 * rules.readMsPerTwei) && now >= state.retryCreditAt && owesTwei(state, rules);
+      if (state.segments.length > 0 && (all || idle || old || credit)) {
         writes.push(this.inTurn(state, () => this.write(ctx, account, state, null)));
       }
       if (idle) {
@@ -119,6 +132,12 @@ export class ReadingClocks {
     return done.flatMap((outcome) => (outcome.status === 'fulfilled' ? (outcome.value.wallets ?? []) : []));
   }
 
+  private notePublished(key: string): void {
+    if (this.published.has(key)) return;
+    if (this.published.size >= PUBLISHED_KEPT) this.published.delete(this.published.values().next().value as string);
+    this.published.add(key);
+  }
+
   private inTurn<T>(state: AccountClock, work: () => Promise<T>): Promise<T> {
     const run = state.turn.then(work, work);
     state.turn = run.catch(() => undefined);
@@ -130,10 +149,15 @@ export class ReadingClocks {
     const known = state.sessions.get(thread.key);
     const fresh = state.fresh;
     const look = await ctx.store.read(async (tx) => {
-      const record = await requireThread(tx, thread);
+      // [BEAT-1] A thread once created is never removed and a published post never unpublished: a
+      // post seen published is not read again. One that was not is read on every beat (it may be
+      // published since; reading pays only on a published post, THREAD-6).
+      const published = this.published.has(thread.key) || (await requireThread(tx, thread)).publishedAt !== null;
       return {
-        published: record.publishedAt !== null,
-        due: (await tx.ledger.duePending(at, 1, account)).length > 0,
+        published,
+        // Rewards pend only with an amount above zero, so a reader with nothing pending (the sum,
+        // by index) has nothing due; only one with something pending looks for the due rows.
+        due: (await tx.ledger.pendingTotal(account)) > 0 && (await tx.ledger.duePending(at, 1, account)).length > 0,
         session: known ?? (await tx.ledger.readSession(account, thread.key)) ?? { readMs: 0, credited: 0 },
         balance: await tx.ledger.balance(account),
         // This node's first beat of the reader: the durable clock is their previous beat (READ-1…3).
@@ -144,6 +168,7 @@ export class ReadingClocks {
       state.fresh = false;
       state.lastBeatAt = look.clock ?? 0;
     }
+    if (look.published) this.notePublished(thread.key);
     state.sessions.set(thread.key, look.session);
     const rules = ctx.economy.rulesFor(thread.site.id);
     let readMs = look.session.readMs;
@@ -154,15 +179,13 @@ export class ReadingClocks {
       state.lastBeatAt = step.clock;
       if (step.addMs > 0) addSegment(state.segments, { thread: thread.key, from: at - step.addMs, to: at });
       readMs += pendingOn(state.segments, thread.key);
-      // The first Twei of a post is written at once (the reader sees read-to-earn work); later ones
-      // wait until the unwritten reading is three Twei or `flushEveryMs` old — a few at a time (PERF-1).
+      // The first Twei of a post is written at once, by this beat (the reader sees read-to-earn
+      // work). Later ones, and reading that waited `flushEveryMs`, are the tick's (`sweep`, BEAT-8).
       const earned = readEarnings(readMs, rules) - look.session.credited;
-      const waited = at - (state.segments[0]?.from ?? at) >= Math.min(this.flushEveryMs, 3 * rules.readMsPerTwei);
-      owed = at >= state.retryCreditAt && earned > 0 && (look.session.credited === 0 || waited) ? earned : 0;
+      owed = at >= state.retryCreditAt && earned > 0 && look.session.credited === 0 ? earned : 0;
     }
-    const stale = state.segments.length > 0 && at - state.segments[0]!.from >= this.flushEveryMs;
     // Due rewards are paid when a reader reads (SETTLE-5); a new reader's account opens with a write.
-    if (look.due || look.balance === null || owed > 0 || stale) {
+    if (look.due || look.balance === null || owed > 0) {
       return this.write(ctx, account, state, { thread, at }) as Promise<CommandOutput<ReadProgress>>;
     }
     this.stats.fromMemory += 1;
@@ -179,7 +202,8 @@ export class ReadingClocks {
       const at = beat?.at ?? ctx.now();
       const book = openBook(ctx, tx, state.site, at, null);
       await book.ensureReader(state.userId);
-      await settleAccountWith(book, account, 50);
+      // Due rewards are paid when a reader reads (SETTLE-5); nothing pending, nothing to look for.
+      if ((await tx.ledger.pendingTotal(account)) > 0) await settleAccountWith(book, account, 50);
       let clock = await tx.ledger.readClock(account);
       const added = new Map<string, number>();
       for (const segment of segments) {
@@ -219,6 +243,17 @@ export class ReadingClocks {
     if (done.cut) state.retryCreditAt = done.at + this.flushEveryMs;
     return { result: done.result, events: [], wallets: done.wallets };
   }
+}
+
+/** Whether the reading waiting in memory earns a Twei the durable sessions have not credited. */
+function owesTwei(state: AccountClock, rules: EconomyRules): boolean {
+  const waiting = new Map<string, number>();
+  for (const segment of state.segments) waiting.set(segment.thread, (waiting.get(segment.thread) ?? 0) + segment.to - segment.from);
+  for (const [thread, ms] of waiting) {
+    const session = state.sessions.get(thread) ?? { readMs: 0, credited: 0 };
+    if (readEarnings(session.readMs + ms, rules) > session.credited) return true;
+  }
+  return false;
 }
 
 function newClock(site: string, userId: string): AccountClock {

@@ -11,6 +11,12 @@ import type { Store } from '../store/types.js';
 const KNOWN_EVENTS = new Set<string>(ClientEventNames);
 const KNOWN_CODES = new Set<string>(Object.values(ErrorCodes));
 
+interface EventSeries {
+  received: { inc(): void };
+  ok: { inc(): void };
+  seconds: { observe(value: number): void };
+}
+
 export interface MetricsSources {
   connections: () => number;
   /** Comments held for review, by site (the console's review queue); read at scrape time. */
@@ -24,6 +30,8 @@ export class ServerMetrics {
   private readonly eventSeconds: Histogram<'event'>;
   private readonly storeSeconds: Histogram<'kind'>;
   private writesWaiting = 0;
+  /** Each event's series, found once (BEAT-2): a labelled call hashes its labels on every call. */
+  private readonly perEvent = new Map<string, EventSeries>();
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -76,15 +84,22 @@ export class ServerMetrics {
   /** One client event, acknowledged after `seconds` with `error` (a code) or success. */
   observe(event: unknown, seconds: number, error: string | null): void {
     const name = typeof event === 'string' && KNOWN_EVENTS.has(event) ? event : 'unknown';
-    this.events.inc({ event: name });
-    this.acks.inc({ event: name, outcome: error ? 'error' : 'ok', code: error ? (KNOWN_CODES.has(error) ? error : 'other') : '' });
-    this.eventSeconds.observe({ event: name }, seconds);
+    let series = this.perEvent.get(name);
+    if (!series) {
+      series = { received: this.events.labels({ event: name }), ok: this.acks.labels({ event: name, outcome: 'ok', code: '' }), seconds: this.eventSeconds.labels({ event: name }) };
+      this.perEvent.set(name, series);
+    }
+    series.received.inc();
+    if (error) this.acks.inc({ event: name, outcome: 'error', code: KNOWN_CODES.has(error) ? error : 'other' });
+    else series.ok.inc();
+    series.seconds.observe(seconds);
   }
 
   /** The store with every transaction timed (and writes counted while they wait). */
   instrument(store: Store): Store {
+    const timers = { read: this.storeSeconds.labels({ kind: 'read' }), write: this.storeSeconds.labels({ kind: 'write' }) };
     const time = async <T>(kind: 'read' | 'write', run: () => Promise<T>): Promise<T> => {
-      const end = this.storeSeconds.startTimer({ kind });
+      const end = timers[kind].startTimer();
       if (kind === 'write') this.writesWaiting++;
       try {
         return await run();
