@@ -1,4 +1,5 @@
 import { Limits } from '@parley/protocol';
+import { webcrypto } from 'node:crypto';
 import { decodeProtectedHeader, importJWK, importSPKI, jwtVerify, SignJWT, errors as joseErrors, type JWK, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import type { Identity } from '../domain/identity.js';
@@ -81,6 +82,10 @@ interface SiteKey {
   key: VerifyKey;
 }
 
+/** A site secret as a WebCrypto HMAC-SHA-256 key that can only verify (BEAT-9). */
+const importHmacKey = (secret: string): Promise<webcrypto.CryptoKey> =>
+  webcrypto.subtle.importKey('raw', key(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+
 /** Imported keys per policy: importing a PEM costs far more than a verification. */
 const importedKeys = new WeakMap<TokenPolicy, Promise<SiteKey[]>>();
 
@@ -88,7 +93,8 @@ function keysOf(policy: TokenPolicy): Promise<SiteKey[]> {
   let keys = importedKeys.get(policy);
   if (!keys) {
     keys = Promise.all([
-      ...policy.secrets.map(({ secret, kid }): SiteKey => ({ alg: 'HS256', kid, key: key(secret) })),
+      // Imported once, not on every verification (jose imports raw bytes each time it is given them).
+      ...policy.secrets.map(async ({ secret, kid }): Promise<SiteKey> => ({ alg: 'HS256', kid, key: await importHmacKey(secret) })),
       ...policy.publicKeys.map(async ({ alg, key: material, kid }): Promise<SiteKey> => ({
         alg,
         kid,
