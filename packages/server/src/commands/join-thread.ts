@@ -1,7 +1,7 @@
 import { Limits, type Gates, type JoinResult, type ThreadEvent, type ThreadJoinInput, type ViewerState } from '@parley/protocol';
 import { effectiveGates } from '../domain/gates.js';
 import type { Identity } from '../domain/identity.js';
-import type { ReadTx } from '../store/types.js';
+import type { ReadTx, ThreadRecord } from '../store/types.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { firstPages } from './first-pages.js';
 import { redactReplay } from './redact-events.js';
@@ -80,9 +80,17 @@ export async function joinThread(
 ): Promise<CommandOutput<JoinResult>> {
   const ref = threadRef(ctx, identity, input.thread, siteId);
   const site = ref.site;
-  const existing = await ctx.store.read((tx) => tx.getThread(ref.key));
-  let output: Omit<CommandOutput<JoinResult>, 'result'> = { events: [] };
   const { claim, autoCreate } = options;
+  // [BEAT-10] The common join — the thread exists and carries no claim newer than it applied — is
+  // one read: the thread, then what the reader sees, in the same transaction.
+  const first = await ctx.store.read(async (tx) => {
+    const thread = await tx.getThread(ref.key);
+    if (!thread || (claim && (thread.claimIat === null || claim.iat > thread.claimIat))) return { existing: thread, joined: null };
+    return { existing: thread, joined: await readJoin(ctx, tx, ref, thread, identity, input) };
+  });
+  if (first.joined) return { result: first.joined, events: [] };
+  const existing = first.existing;
+  let output: Omit<CommandOutput<JoinResult>, 'result'> = { events: [] };
   if (claim && (!existing || existing.claimIat === null || claim.iat > existing.claimIat)) {
     const applied = await ctx.store.write((tx) => applyThreadSpec(ctx, tx, site, claim.spec, 'claim', ctx.now(), claim.iat));
     output = {
@@ -97,25 +105,27 @@ export async function joinThread(
     await ctx.store.write((tx) => applyThreadSpec(ctx, tx, site, { id: ref.id, url: autoCreate.url }, 'auto', ctx.now()));
   }
   const gateUpdates = output.gateUpdates;
-  const result = await ctx.store.read(async (tx): Promise<JoinResult> => {
-    const thread = await requireThreadRecord(tx, ref);
-    const gates = await threadGates(tx, ref);
-    const view = toThreadView(thread);
-    const since = input.since;
-    if (since !== undefined && since <= thread.seq && thread.seq - since <= Limits.maxReplayEvents) {
-      const events = await redactReplay(tx, ref.key, await tx.listEvents(ref.key, since, Limits.maxReplayEvents));
-      return { mode: 'events', thread: view, events, viewer: await viewerState(tx, ref.key, identity, commentIdsOf(events), gates) };
-    }
-    const pageSize = input.pageSize ?? Limits.defaultPageSize;
-    const commentView = commentViewFor(identity);
-    // Readers' joins at one seq share one read of the page (PERF-6).
-    const page = await firstPages.get(ctx.store, tx, ref.key, thread.seq, input.sort ?? 'top', pageSize, commentView, commentView === toCommentView);
-    const ids = page.comments.map((c) => c.id);
-    const own = identity ? await ownHeldViews(tx, ref, identity.id) : [];
-    const viewer = await viewerState(tx, ref.key, identity, ids, gates);
-    return { mode: 'snapshot', thread: view, page, viewer, ...(own.length > 0 && { own }) };
-  });
+  const result = await ctx.store.read(async (tx) => readJoin(ctx, tx, ref, await requireThreadRecord(tx, ref), identity, input));
   return { result, events: [], ...(output.wallets && { wallets: output.wallets }), ...(gateUpdates && { gateUpdates }) };
+}
+
+/** What the reader sees of `thread`, read in `tx`: the events since theirs, or a snapshot. */
+async function readJoin(ctx: CommandContext, tx: ReadTx, ref: ThreadRef, thread: ThreadRecord, identity: Identity | null, input: ThreadJoinInput): Promise<JoinResult> {
+  const gates = await threadGates(tx, ref);
+  const view = toThreadView(thread);
+  const since = input.since;
+  if (since !== undefined && since <= thread.seq && thread.seq - since <= Limits.maxReplayEvents) {
+    const events = await redactReplay(tx, ref.key, await tx.listEvents(ref.key, since, Limits.maxReplayEvents));
+    return { mode: 'events', thread: view, events, viewer: await viewerState(tx, ref.key, identity, commentIdsOf(events), gates) };
+  }
+  const pageSize = input.pageSize ?? Limits.defaultPageSize;
+  const commentView = commentViewFor(identity);
+  // Readers' joins at one seq share one read of the page (PERF-6).
+  const page = await firstPages.get(ctx.store, tx, ref.key, thread.seq, input.sort ?? 'top', pageSize, commentView, commentView === toCommentView);
+  const ids = page.comments.map((c) => c.id);
+  const own = identity ? await ownHeldViews(tx, ref, identity.id) : [];
+  const viewer = await viewerState(tx, ref.key, identity, ids, gates);
+  return { mode: 'snapshot', thread: view, page, viewer, ...(own.length > 0 && { own }) };
 }
 
 /** A thread that will exist once a signed-in reader opens it (paste-and-go): empty, site gates. */

@@ -2,7 +2,7 @@
  * The heartbeat's path through the transport (SPEC BEAT-2): leaner per beat, and still counted and
  * bounded like before.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { call, okData, startTestServer } from '../test-helpers.js';
 
 const metric = (text: string, line: RegExp): number => Number(text.match(line)?.[1] ?? Number.NaN);
@@ -39,5 +39,26 @@ describe('[BEAT-2] heartbeats through the transport', () => {
     const listeners = [...server.io.sockets.sockets.values()].map((socket) => socket.listenersAny());
     expect(listeners.every((own) => own.length === 1 && own[0] === listeners[0]![0])).toBe(true);
     expect(await call(sockets[0]!, 'read:heartbeat', { thread: 't' })).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+  });
+});
+
+describe('[BEAT-10] a join in a storm', () => {
+  it('[BEAT-10] joining a thread that exists is one read of the store, snapshot and rejoin alike; a newer host claim still applies first', async () => {
+    const server = await startTestServer({ settleEveryMs: 0 });
+    const ann = await server.connect(await server.token('ann'));
+    const writer = await server.connect(await server.token('bob', { lvl: 20 }));
+    okData(await call(writer, 'comment:post', { requestId: `r-${Date.now()}`, thread: 't', body: 'first' }));
+    const read = vi.spyOn(server.store, 'read');
+    const reads = async (): Promise<number> => read.mock.calls.length;
+    const before = await reads();
+    const joined = okData(await call<{ mode: string; thread: { seq: number }; page: { comments: unknown[] } }>(ann, 'thread:join', { thread: 't' }));
+    expect(joined).toMatchObject({ mode: 'snapshot', thread: { seq: 1 } });
+    expect(joined.page.comments).toHaveLength(1);
+    expect((await reads()) - before).toBe(1);
+    const rejoined = okData(await call<{ mode: string; events: unknown[] }>(ann, 'thread:join', { thread: 't', since: 0 }));
+    expect(rejoined).toMatchObject({ mode: 'events' });
+    expect(rejoined.events).toHaveLength(1);
+    expect((await reads()) - before).toBe(2);
+    expect(await call(ann, 'thread:join', { thread: 'no-such-thread' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 });
