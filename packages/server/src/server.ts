@@ -169,11 +169,11 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   const rateLimit = config.rateLimit && redis && config.rateLimit.store === memoryLimiters ? { ...config.rateLimit, store: redis.limiters } : config.rateLimit;
   const limits = rateLimit ? new RateLimits(rateLimit) : null;
   // First: the client address (trustProxy) and the connection limits, before any token is verified.
-  io.use(connectionLimits({ io, addresses: new ClientAddresses(config.trustProxy), limits }));
+  io.use(connectionLimits({ io, addresses: new ClientAddresses(config.trustProxy), limits, ...(redis && { openConnections: redis.openConnections }) }));
   io.use(socketAuth({ sites: config.sites, store, logger, origins }));
   watchSessions(io);
   if (adapter) listenForViewerRefreshes(io, config.sites, store, (error) => logger.error('level refresh failed', { error }));
-  const realtime = attachRealtime(io, ctx, logger, config.presence, Boolean(adapter));
+  const realtime = attachRealtime(io, ctx, logger, config.presence, Boolean(adapter), redis?.limiters);
   const dispatcher = new Dispatcher({
     ctx,
     io,
