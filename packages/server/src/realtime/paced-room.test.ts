@@ -25,7 +25,7 @@ async function roomOf(readers: number): Promise<{ io: ParleyIo; clients: Socket[
     const client = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false });
     const log: string[] = [];
     client.onAny((event: string, payload: { readers?: number }) => log.push(event === 'presence:state' ? `presence ${payload.readers}` : event));
-    await new Promise((connected) => client.once('connect', connected));
+    await new Promise<void>((connected) => client.once('connect', () => connected()));
     clients.push(client);
     heard.push(log);
   }
