@@ -422,7 +422,7 @@ export class ParleyThread extends LitElement {
                   replyLockedFrom: access.lockedFrom('reply'),
                   reactLockedFrom: access.lockedFrom('react'),
                   flagLockedFrom: access.lockedFrom('flag'),
-                  moderation: session!.desk,
+                  moderation: session!.moderation,
                   busy: store!.joining,
                   freshIds: this.freshIds,
                   loadingReplies: store!.loadingReplies,
@@ -441,7 +441,7 @@ export class ParleyThread extends LitElement {
 
   /** Actions from `<parley-comment>` elements bubble up to the list. */
   private readonly onCommentAction = (event: CommentActionEvent): void => {
-    if (this.session) applyCommentAction(this.session.store, this.session.desk, event, () => this.liveRoom.stopTyping());
+    if (this.session) applyCommentAction(this.session, event, () => this.liveRoom.stopTyping());
   };
 
   /** The last root shown when "Load more" was pressed: focus moves to the first one after it [W-C3]. */
