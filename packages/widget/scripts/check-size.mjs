@@ -34,6 +34,8 @@ const LIVE_PARTS = [
   'src/realtime/follow-room.ts',
   'src/i18n/en-live.ts',
   'src/i18n/en-shortfall.ts',
+  'src/thread/comment-actions.ts',
+  'src/thread/gate-attributes.ts',
 ];
 const dist = new URL('../dist/', import.meta.url);
 const manifest = JSON.parse(readFileSync(new URL('.vite/manifest.json', dist), 'utf8'));

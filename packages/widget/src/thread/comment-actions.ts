@@ -3,7 +3,7 @@ import type { ThreadStore } from '../state/thread-store.js';
 import type { ModerationDesk } from './moderation-desk.js';
 import { withLiveParts } from './live-parts-loader.js';
 
-/** What a `<parley-comment>` asked for, done on the thread's store (or its desk, which comes with the live parts). */
+/** What a `<parley-comment>` asked for, done on the thread's store or its desk (in the live parts, PAINT-15). */
 export function applyCommentAction(
   session: { store: ThreadStore; readonly desk: ModerationDesk | null },
   event: CommentActionEvent,

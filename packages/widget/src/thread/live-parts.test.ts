@@ -4,44 +4,58 @@
  * comment's inline forms) are not needed for a first paint: this file does not import their chunk,
  * as parley.js does not, and loads it the way the widget does.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import '../index.js';
-import type { ParleyComment } from '../comment/comment.js';
-import type { DisplayComment } from '../state/display.js';
+import { DeferredConnection } from '../transport/deferred-connection.js';
 import { ThreadEconomy } from '../economy/thread-economy.js';
 import { EconomyStore } from '../economy/economy-store.js';
 import { WalletFakeConnection, state } from '../economy/testing.js';
 import { FakeConnection } from '../state/testing/fake-connection.js';
-import { THREAD, bella, comment, omar, snapshot, viewer } from '../state/testing/fixtures.js';
+import { THREAD, bella, comment, snapshot, viewer } from '../state/testing/fixtures.js';
 import { loadLiveParts, loadedLiveParts } from './live-parts-loader.js';
 
-const display = (overrides: Partial<DisplayComment> = {}): DisplayComment => ({
-  id: 'c1', requestId: null, rootId: 'c1', parentId: null, depth: 0, replyToName: null, author: omar,
-  body: 'Hello', createdAt: Date.now() - 60_000, edited: false, deleted: false, likes: 0, dislikes: 0,
-  myReaction: null, state: 'sent', error: null, own: false, ...overrides,
-});
-
 afterEach(() => {
+  vi.restoreAllMocks();
   document.body.replaceChildren();
   sessionStorage.clear();
 });
 
 describe('[PAINT-15] the live parts load after the first paint', () => {
-  it('[PAINT-15] a comment\'s form opened before the live parts are in shows once they are', async () => {
+  it('[PAINT-15] a like and a reply form taken before the live parts are in are done and shown once they are', async () => {
     expect(loadedLiveParts()).toBeNull();
-    const el = document.createElement('parley-comment') as ParleyComment;
-    el.comment = display();
-    el.signedIn = true;
+    // The widget's own path: a DeferredConnection (its loader held here, so the parts do not come with
+    // it), a first page that cannot be had (nothing listens on port 9), then the socket's join.
+    let connection!: FakeConnection;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const el = document.createElement('parley-thread');
+    el.server = 'http://127.0.0.1:9';
+    el.connector = (server, token, site) =>
+      new DeferredConnection(server, token, site, async () => {
+        await held;
+        return () => (connection = new FakeConnection());
+      });
+    el.thread = THREAD;
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     document.body.append(el);
+    await vi.waitFor(() => expect(el.shadowRoot!.querySelector('[part~="problem"]')).not.toBeNull());
+    release();
+    await vi.waitFor(() => expect(connection).toBeDefined());
+    connection.setStatus('connected');
+    connection.answer('thread:join', snapshot([comment('a', { seq: 1 })], { viewer: viewer(bella) }));
     await el.updateComplete;
-    el.shadowRoot!.querySelector<HTMLButtonElement>('button[part~="reply"]')!.click();
+    const inComment = (selector: string) =>
+      el.shadowRoot!.querySelector('parley-comment')!.shadowRoot!.querySelector<HTMLElement>(selector);
+    await vi.waitFor(() => expect(inComment('button[part~="like"]')).not.toBeNull());
+    inComment('button[part~="like"]')!.click();
+    inComment('button[part~="reply"]')!.click();
     await el.updateComplete;
-    expect(el.shadowRoot!.querySelector('[part~="reply-composer"]')).toBeNull();
-    expect(customElements.get('parley-composer')).toBeUndefined();
+    expect(connection.requests('comment:react')).toHaveLength(0);
+    expect(inComment('[part~="reply-composer"]')).toBeNull();
+
     await loadLiveParts();
-    await el.updateComplete;
-    await el.updateComplete;
-    expect(el.shadowRoot!.querySelector('[part~="reply-composer"]')).not.toBeNull();
+    expect(connection.requests('comment:react').map((r) => r.input)).toMatchObject([{ commentId: 'a', value: 'like' }]);
+    await vi.waitFor(() => expect(inComment('[part~="reply-composer"]')).not.toBeNull());
     expect(customElements.get('parley-composer')).toBeDefined();
   });
 
