@@ -61,6 +61,8 @@ export interface Credit {
 export class LedgerBook {
   private readonly touched = new Map<string, { userId: string; thread: string | null; readEarned: number | null }>();
   private readonly treasury: string;
+  /** Reader accounts this book already opened or found open: the book lives in one transaction, so they stay open. */
+  private readonly ensured = new Set<string>();
 
   constructor(
     readonly tx: WriteTx,
@@ -77,6 +79,7 @@ export class LedgerBook {
   /** Opens the reader's account (with the starting grant, within the mint budget) the first time they are paid or charged. */
   async ensureReader(userId: string): Promise<string> {
     const account = readerAccount(this.site, userId);
+    if (this.ensured.has(account)) return account;
     if (await this.tx.ledger.openAccount(account, 'reader', this.at)) {
       await this.tx.ledger.openAccount(this.treasury, 'treasury', this.at);
       const grant = this.off ? 0 : await this.mintable(account, this.rules.startingGrant, false);
@@ -85,6 +88,7 @@ export class LedgerBook {
         this.touch(userId, null);
       }
     }
+    this.ensured.add(account);
     return account;
   }
 
@@ -220,11 +224,11 @@ export class LedgerBook {
   /** A reader's balance, and what is pending, owed and earned today (the wallet's optional fields). */
   async walletFigures(userId: string): Promise<{ balance: number; extra: { pending: number; debt: number; earnedToday: number; dailyEarnCap: number } }> {
     const account = readerAccount(this.site, userId);
-    const balance = (await this.tx.ledger.balance(account)) ?? 0;
-    const pending = await this.tx.ledger.pendingTotal(account);
-    const debt = await this.debtOf(userId);
-    const earnedToday = (await this.tx.ledger.earnedOn(account, dayOf(this.at)))?.amount ?? 0;
-    return { balance, extra: { pending, debt, earnedToday, dailyEarnCap: this.rules.dailyEarnCap } };
+    const figures = await this.tx.ledger.walletFigures(account, debtAccount(this.site, userId), dayOf(this.at));
+    return {
+      balance: figures.balance,
+      extra: { pending: figures.pending, debt: Math.max(0, -figures.debtBalance), earnedToday: figures.earned, dailyEarnCap: this.rules.dailyEarnCap },
+    };
   }
 
   private touch(userId: string, thread: string | null): void {

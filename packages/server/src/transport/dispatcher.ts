@@ -126,7 +126,7 @@ export class Dispatcher {
     await this.admit(caller, event as string, parsed.data);
     let succeeded = false;
     try {
-      const turnKey = sequencedEvents.has(event as string) ? this.turnKeyOf(caller, parsed.data) : null;
+      const turnKey = sequencedEvents.has(event as string) && !this.deps.ctx.store.ignoresWriteScope ? this.turnKeyOf(caller, parsed.data) : null;
       const run = () => handler(this.deps.ctx, caller, parsed.data);
       // [CLUSTER-12] Writers of one thread take turns before their transaction (PostgreSQL; SQLite ignores it).
       const output = await (turnKey === null ? run() : writeScope.run({ turnKey }, run));
