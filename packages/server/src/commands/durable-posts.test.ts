@@ -15,6 +15,7 @@ import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { applyThreadSpec } from './threads.js';
 import { writeScope } from '../store/write-scope.js';
 import { startTestServer } from '../test-helpers.js';
+import { encodeAhead } from '../transport/encoded-packets.js';
 
 const ann = identity('ann', { level: 20 });
 
@@ -86,6 +87,36 @@ describe('durable posts', () => {
     expect(JSON.stringify(again.result)).toBe(request.result);
   });
 
+  it('[DUR-3] the ack and the broadcast carry that string: the same bytes Socket.IO would write, and a poster hears its comment', async () => {
+    const server = await startTestServer();
+    // An encoder as Socket.IO makes it, without the server's use of JSON encoded ahead.
+    const Encoder = Object.getPrototypeOf(server.io.encoder).constructor as new () => { encode(packet: unknown): unknown[] };
+    const plain = new Encoder();
+    const ctx = await contextWithThread();
+    const output = await postComment(ctx, ann, { requestId: rid(), thread: 't', body: 'Encoded *once*' });
+    const packets = [
+      { type: 2, nsp: '/', data: ['thread:events', output.events, 'offset-1'] },
+      { type: 2, nsp: '/admin', data: ['thread:events', output.events] },
+      { type: 3, nsp: '/', id: 12, data: [{ ok: true, data: output.result }] },
+    ];
+    for (const packet of packets) {
+      expect(encodeAhead(packet)).toBeDefined();
+      expect([encodeAhead(packet)]).toEqual(plain.encode(packet));
+      expect(server.io.encoder.encode(packet as never)).toEqual(plain.encode(packet));
+    }
+    // Anything not encoded ahead goes Socket.IO's own way.
+    expect(encodeAhead({ type: 2, nsp: '/', data: ['thread:events', [{ ...output.events[0] }]] })).toBeUndefined();
+    expect(encodeAhead({ type: 3, nsp: '/', id: 1, data: [{ ok: false, error: { code: 'x' } }] })).toBeUndefined();
+
+    const token = await server.token('dee');
+    const [poster, reader] = [await server.connect(token), await server.connect()];
+    await new Promise((resolve) => reader.emit('thread:join', { thread: 't' }, resolve));
+    const heard = new Promise<unknown>((resolve) => reader.once('thread:events', resolve));
+    const ack = (await poster.emitWithAck('comment:post', { requestId: rid(), thread: 't', body: 'over the wire' })) as { ok: boolean; data: { comment: unknown } };
+    expect(ack.ok).toBe(true);
+    expect(await heard).toEqual([{ type: 'comment.created', thread: 't', seq: expect.any(Number), at: expect.any(Number), comment: ack.data.comment }]);
+  });
+
   it('[DUR-4] ids: 16 URL-safe characters, unique, one second sharing its first five', () => {
     const at = Date.UTC(2026, 11, 1, 16, 0, 0);
     const ids = Array.from({ length: 5000 }, (_, n) => timeOrderedId(at + (n % 1000)));
@@ -98,7 +129,7 @@ describe('durable posts', () => {
   it('[DUR-1] a worker checkpoints the WAL: it restarts instead of growing, and every write survives reopening', async () => {
     const dir = tempDir();
     const path = join(dir, 'wal.db');
-    const store = SqliteStore.open({ path, checkpoint: { restartFrames: 20 } });
+    const store = SqliteStore.open({ path, checkpoint: { restartFrames: 20, everyMs: 0 } });
     await store.write((tx) => tx.ensureThread('t', null, null, 1));
     // The worker starts in the background: once it has checkpointed, the WAL is its business.
     for (let wait = 0; (store.checkpointStats?.checkpoints ?? 0) === 0 && wait < 500; wait++) {
@@ -129,7 +160,7 @@ describe('durable posts', () => {
     expect(await reopened.read((tx) => tx.getThread('t'))).toMatchObject({ seq: 480 });
   });
 
-  it('[DUR-7] a clean group runs without savepoints; after a failure the group runs again with them, then clean groups without', async () => {
+  it('[DUR-7] a clean group runs without savepoints; after a failure the rest of the group runs again with them, then clean groups without', async () => {
     const store = SqliteStore.open({ path: ':memory:' });
     onTestFinished(() => store.close());
     await store.write((tx) => tx.ensureThread('t', null, null, 1));
@@ -150,7 +181,8 @@ describe('durable posts', () => {
     store.countStatements({});
     const failed = await three(true);
     expect(failed.map((r) => (r.status === 'fulfilled' ? r.value : 'refused'))).toEqual([4, 'refused', 5]);
-    expect(store.statementCounts.byName.txSavepoint?.runs).toBe(3);
+    // The failing command is not run again: the other two are, each in its savepoint.
+    expect(store.statementCounts.byName.txSavepoint?.runs).toBe(2);
     expect(store.statementCounts.byName.txRollback?.runs).toBe(1);
 
     store.countStatements({});

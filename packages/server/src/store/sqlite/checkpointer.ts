@@ -5,8 +5,8 @@
  * every reader and writer of the server waits (measured: most of a sustained post's wall time).
  *
  * Here the writer's connection never checkpoints (`wal_autocheckpoint = 0`); a worker thread with a
- * connection of its own runs `PRAGMA wal_checkpoint(PASSIVE)` after commits (one at a time), which
- * never blocks the writer. A passive checkpoint cannot restart the WAL while writes keep coming, so
+ * connection of its own runs `PRAGMA wal_checkpoint(PASSIVE)` after commits — one at a time, at most
+ * one every `everyMs`, so a page many commits rewrite is copied once — which never blocks the writer. A passive checkpoint cannot restart the WAL while writes keep coming, so
  * when the WAL has grown past `restartFrames` the store holds its next write group until a
  * checkpoint has caught up with everything (at most `catchUpMs`): the next write then starts the
  * WAL from its beginning again, and the file stops growing. Durability is unchanged: a COMMIT still
@@ -66,12 +66,15 @@ export class BackgroundCheckpointer {
   private dirty = false;
   private failed = false;
   private closed = false;
+  private lastStartedAt = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
 
   private constructor(
     private readonly worker: Worker,
     private readonly db: Database.Database,
     private readonly restartFrames: number,
     private readonly catchUpMs: number,
+    private readonly everyMs: number,
   ) {
     worker.unref();
     worker.on('error', () => this.fallBack());
@@ -79,7 +82,7 @@ export class BackgroundCheckpointer {
   }
 
   /** For a WAL database file: the writer's connection stops checkpointing, a worker does it. */
-  static start(db: Database.Database, path: string, options: { restartFrames?: number; catchUpMs?: number } = {}): BackgroundCheckpointer | null {
+  static start(db: Database.Database, path: string, options: { restartFrames?: number; catchUpMs?: number; everyMs?: number } = {}): BackgroundCheckpointer | null {
     let worker: Worker;
     try {
       const driver = createRequire(import.meta.url).resolve('better-sqlite3');
@@ -88,13 +91,28 @@ export class BackgroundCheckpointer {
       return null;
     }
     db.pragma('wal_autocheckpoint = 0');
-    return new BackgroundCheckpointer(worker, db, options.restartFrames ?? 4000, options.catchUpMs ?? 1000);
+    return new BackgroundCheckpointer(worker, db, options.restartFrames ?? 10_000, options.catchUpMs ?? 1000, options.everyMs ?? 50);
   }
 
-  /** After a COMMIT: start a checkpoint unless one is running (the one after it picks this up). */
+  /** After a COMMIT: a checkpoint soon, unless one is running (the one after it picks this up). */
   committed(): void {
     this.dirty = true;
-    if (!this.inFlight) void this.checkpoint();
+    this.soon();
+  }
+
+  /** Starts a checkpoint now, or at the end of the `everyMs` since the last one started. */
+  private soon(): void {
+    if (this.inFlight || this.timer || this.closed || this.failed) return;
+    const wait = this.lastStartedAt + this.everyMs - Date.now();
+    if (wait <= 0) {
+      void this.checkpoint();
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.dirty && !this.inFlight) void this.checkpoint();
+    }, wait);
+    this.timer.unref();
   }
 
   /**
@@ -117,6 +135,7 @@ export class BackgroundCheckpointer {
 
   private checkpoint(): Promise<CheckpointReply> {
     this.dirty = false;
+    this.lastStartedAt = Date.now();
     const reply = new Promise<CheckpointReply>((resolve) => {
       const settle = (message: CheckpointReply) => {
         this.worker.off('exit', exited);
@@ -136,7 +155,7 @@ export class BackgroundCheckpointer {
         this.stats.checkpoints += 1;
         this.stats.walFrames = message.log ?? 0;
         // Commits came in while it ran: their frames are the next checkpoint's.
-        if (this.dirty && !this.closed) void this.checkpoint();
+        if (this.dirty) this.soon();
       }
       return message;
     });
@@ -157,6 +176,8 @@ export class BackgroundCheckpointer {
   /** Closes the worker's connection and the worker; the writer's connection's close checkpoints the rest. */
   async close(): Promise<void> {
     if (this.closed) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     await this.inFlight;
     this.closed = true;
     if (this.failed) return;

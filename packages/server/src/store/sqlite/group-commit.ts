@@ -28,7 +28,7 @@ type Outcome = { job: WriteJob; ok: true; value: unknown } | { job: WriteJob; ok
 export interface GroupCommitStats {
   /** Write transactions committed or rolled back (groups, each one BEGIN … COMMIT). */
   transactions: number;
-  /** Write calls those transactions carried (and answered). */
+  /** Write calls those transactions carried to their end (not one refused in a group's first pass). */
   writes: number;
   /** Groups run again with savepoints after a command of theirs failed without (DUR-7). */
   reruns: number;
@@ -49,7 +49,7 @@ export class GroupCommitter {
     private readonly statements: () => Statements,
     /** Around each group: wait before its BEGIN (the checkpointer catching up), told after its COMMIT. */
     private readonly hooks: { beforeGroup?: () => Promise<void>; committed?: () => void } = {},
-    /** @default 64 — the fsync is amortised long before that; a cap bounds the latency of the last. */
+    /** @default 64 — a cap bounds the latency of the group's last write (the store passes 128). */
     private readonly maxGroup = 64,
   ) {}
 
@@ -74,11 +74,18 @@ export class GroupCommitter {
     });
   }
 
-  private async run(group: WriteJob[]): Promise<void> {
+  private async run(jobs: WriteJob[]): Promise<void> {
+    let group = jobs;
     if (group.length > 1 && !this.careful) {
-      if (await this.runWithoutSavepoints(group)) return;
+      const failure = await this.runWithoutSavepoints(group);
+      if (!failure) return;
+      // The command that threw is refused with its error, never run again (ST-21); the ones before
+      // it run again (their work was rolled back, nobody was answered), the ones after it for the first time.
+      failure.job.reject(failure.error);
+      group = group.filter((job) => job !== failure.job);
       this.stats.reruns += 1;
       this.careful = true;
+      if (group.length === 0) return;
     }
     this.stats.transactions += 1;
     this.stats.writes += group.length;
@@ -121,10 +128,10 @@ export class GroupCommitter {
   }
 
   /**
-   * The group in one transaction without savepoints. False when a command threw: everything was
-   * rolled back and nobody answered (the caller runs the group again with savepoints).
+   * The group in one transaction without savepoints. When a command throws: everything is rolled
+   * back, nobody is answered, and the failing command and its error are returned.
    */
-  private async runWithoutSavepoints(group: WriteJob[]): Promise<boolean> {
+  private async runWithoutSavepoints(group: WriteJob[]): Promise<{ job: WriteJob; error: unknown } | null> {
     const st = this.statements();
     this.stats.transactions += 1;
     try {
@@ -132,16 +139,16 @@ export class GroupCommitter {
     } catch (error) {
       this.stats.writes += group.length;
       for (const job of group) job.reject(error);
-      return true;
+      return null;
     }
     const values: unknown[] = [];
     for (const job of group) {
       const tx = this.newTx();
       try {
         values.push(await job.work(tx));
-      } catch {
+      } catch (error) {
         if (this.db.inTransaction) st.txRollback.run();
-        return false;
+        return { job, error };
       } finally {
         tx.end();
       }
@@ -152,11 +159,11 @@ export class GroupCommitter {
     } catch (error) {
       if (this.db.inTransaction) st.txRollback.run();
       for (const job of group) job.reject(error);
-      return true;
+      return null;
     }
     this.hooks.committed?.();
     group.forEach((job, index) => job.resolve(values[index]));
-    return true;
+    return null;
   }
 
   private async runOne(st: Statements, job: WriteJob, alone: boolean): Promise<Outcome> {

@@ -13,7 +13,7 @@ export interface SqliteStoreOptions {
   /** A file path (parent directories are created) or `':memory:'`. */
   path: string;
   /** The background checkpointer's thresholds (checkpointer.ts; tests make them small). */
-  checkpoint?: { restartFrames?: number; catchUpMs?: number };
+  checkpoint?: { restartFrames?: number; catchUpMs?: number; everyMs?: number };
 }
 
 /**
@@ -41,7 +41,7 @@ export class SqliteStore implements Store {
     this.prepared = this.st = prepareStatements(db);
     this.groups = new GroupCommitter(db, this.queue, () => new SqliteTx(this.st, true), () => this.st, {
       ...(checkpointer && { beforeGroup: () => checkpointer.beforeWrite(), committed: () => checkpointer.committed() }),
-    });
+    }, WRITES_PER_GROUP);
   }
 
   /** The background checkpointer's figures (DUR-1); null for an in-memory database or when it could not start. */
@@ -159,6 +159,13 @@ export class SqliteStore implements Store {
     this.db.close();
   }
 }
+
+/**
+ * [DUR-7] At most this many write calls a COMMIT. 64 → 128 cut the CPU of a sustained post by ~10 %
+ * (a group's hot pages — the thread's row, index tails, the treasury — are written to the WAL once
+ * for twice the posts) at ~150 µs of commands a write: a group of 128 holds the writer ~20 ms.
+ */
+const WRITES_PER_GROUP = 128;
 
 /** Threads per pruning transaction: short enough not to hold the writer up for long. */
 const PRUNE_PAGE = 100;
