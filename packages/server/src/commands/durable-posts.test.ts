@@ -193,6 +193,31 @@ describe('durable posts', () => {
     store.countStatements(false);
   });
 
+  it('[DUR-8] a post reads the ban in its write transaction: no read transaction of its own, and a banned reader is still refused', async () => {
+    const server = await startTestServer();
+    const store = server.store as SqliteStore;
+    const site = 'test-site';
+    const eve = identity('eve', { site });
+    await server.dispatch(eve, 'comment:post', { requestId: rid(), thread: 't', body: 'before' });
+    store.countStatements({});
+    expect((await server.dispatch(eve, 'comment:post', { requestId: rid(), thread: 't', body: 'no read first' })).ok).toBe(true);
+    expect(store.statementCounts.byName.txReadBegin).toBeUndefined();
+    expect(store.statementCounts.byName.mod_getBan?.runs).toBe(1);
+    store.countStatements(false);
+
+    const requestId = rid();
+    expect((await server.dispatch(eve, 'comment:post', { requestId, thread: 't', body: 'posted, then banned' })).ok).toBe(true);
+    await store.write((tx) => tx.mod.setBan({ site, userId: 'eve', kind: 'ban', until: null, reason: 'spam', byId: 'mod', byName: 'Mod', at: 1 }));
+    for (const input of [{ requestId: rid(), thread: 't', body: 'after the ban' }, { requestId, thread: 't', body: 'posted, then banned' }, { requestId: rid(), thread: 'no-such-thread', body: 'x' }]) {
+      const ack = await server.dispatch(eve, 'comment:post', input);
+      expect(ack.ok ? null : ack.error.code).toBe('banned');
+    }
+    const muted = identity('mo', { site });
+    await store.write((tx) => tx.mod.setBan({ site, userId: 'mo', kind: 'mute', until: null, reason: null, byId: 'mod', byName: 'Mod', at: 1 }));
+    const ack = await server.dispatch(muted, 'comment:post', { requestId: rid(), thread: 't', body: 'kept aside' });
+    expect(ack.ok && (ack.data as { seq: number | null }).seq).toBe(null);
+  });
+
   it('[DUR-2] the dispatcher sets no write scope on SQLite', async () => {
     const server = await startTestServer();
     const run = vi.spyOn(writeScope, 'run');

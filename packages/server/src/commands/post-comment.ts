@@ -15,6 +15,7 @@ import { decideInTx, holdComment } from '../moderation/hold.js';
 import { commentRef } from '../moderation/events.js';
 import { formatComment, parseAhead, recordAuthor } from './comment-format.js';
 import { withJson } from '../domain/encoded-json.js';
+import type { BanRecord } from '../store/mod-queries.js';
 
 /** A reader posts a root comment, or a reply when `parentId` is given. */
 export async function postComment(
@@ -25,8 +26,11 @@ export async function postComment(
 ): Promise<CommandOutput<PostCommentResult>> {
   const parentId = input.parentId ?? null;
   const thread = threadRef(ctx, identity, input.thread, siteId);
+  // [DUR-8] The author's ban is read first in the write transaction (the dispatcher may skip its own read).
+  const standing = { ban: null as BanRecord | null };
   const request = {
     identity,
+    standing,
     gate: { thread, action: parentId ? ('reply' as const) : ('comment' as const) },
     requestId: input.requestId,
     action: 'comment:post',
@@ -52,7 +56,7 @@ export async function postComment(
       parent && { id: parent.id, rootId: parent.rootId, parentId: parent.parentId, depth: parent.depth, authorName: parent.author.name },
     );
     // Pre-moderation, bans and shadow mutes (moderation/): a held comment takes no seq and pays nothing.
-    const decision = await decideInTx(tx, thread.site, thread.key, user, body, screened, at);
+    const decision = await decideInTx(tx, thread.site, thread.key, user, body, screened, at, standing);
     if (decision.action !== 'publish') {
       return holdComment(ctx, tx, { site: thread.site, threadKey: thread.key, threadId: input.thread, id, placement, author: user, body, at, requestId: input.requestId, decision });
     }

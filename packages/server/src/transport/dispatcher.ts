@@ -157,8 +157,19 @@ export class Dispatcher {
     if ((mutating || restrictedEvents.has(event)) && caller.identity) {
       const identity = caller.identity;
       const site = caller.site ?? identity.site ?? this.deps.ctx.sites.only?.id ?? '';
+      if (this.bansCheckedInTransaction(event, site)) return;
       await this.deps.ctx.store.read((tx) => assertMayAct(tx, site, identity, this.deps.ctx.now()));
     }
+  }
+
+  /**
+   * [DUR-8] `comment:post` reads the author's ban first in its own write transaction, so a read
+   * transaction of its own here is only needed when something runs before that transaction which
+   * a banned reader must not reach first: the site's word lists (their own error) or a screener.
+   */
+  private bansCheckedInTransaction(event: string, site: string): boolean {
+    if (event !== 'comment:post' || this.deps.ctx.moderation.screens) return false;
+    return this.deps.ctx.sites.get(site)?.words.empty ?? false;
   }
 
   /** A host claim changed a thread's gates: open widgets re-lock or unlock at once. */
