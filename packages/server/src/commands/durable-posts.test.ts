@@ -13,6 +13,8 @@ import { rememberedJson } from '../domain/encoded-json.js';
 import { createCommandContext, timeOrderedId } from './context.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { applyThreadSpec } from './threads.js';
+import { openBook } from '../economy/book.js';
+import { levelUnchanged } from '../economy/ledger-book.js';
 import { writeScope } from '../store/write-scope.js';
 import { startTestServer } from '../test-helpers.js';
 import { encodeAhead } from '../transport/encoded-packets.js';
@@ -216,6 +218,31 @@ describe('durable posts', () => {
     await store.write((tx) => tx.mod.setBan({ site, userId: 'mo', kind: 'mute', until: null, reason: null, byId: 'mod', byName: 'Mod', at: 1 }));
     const ack = await server.dispatch(muted, 'comment:post', { requestId: rid(), thread: 't', body: 'kept aside' });
     expect(ack.ok && (ack.data as { seq: number | null }).seq).toBe(null);
+  });
+
+  it('[DUR-9] a post that moves no XP re-reads no level; a credit still does', async () => {
+    const ctx = await contextWithThread();
+    await postComment(ctx, ann, { requestId: rid(), thread: 't', body: 'warm' });
+    const post = await postComment(ctx, ann, { requestId: rid(), thread: 't', body: 'a tribute, a pending reward' });
+    expect(post.wallets).toMatchObject([{ userId: 'ann' }]);
+    expect(levelUnchanged.has(post.wallets?.[0] as never)).toBe(true);
+    const credited = await ctx.store.write(async (tx) => {
+      const paying = openBook(ctx, tx, 'default', ctx.now(), null);
+      await paying.pay('ann', 5, { category: 'reading', thread: 'default:t', ref: null });
+      return paying.walletUpdates();
+    });
+    expect(credited).toHaveLength(1);
+    expect(levelUnchanged.has(credited[0] as never)).toBe(false);
+
+    const server = await startTestServer();
+    const store = server.store as SqliteStore;
+    const socket = await server.connect(await server.token('dee'));
+    expect(((await socket.emitWithAck('comment:post', { requestId: rid(), thread: 't', body: 'first' })) as { ok: boolean }).ok).toBe(true);
+    store.countStatements({});
+    expect(((await socket.emitWithAck('comment:post', { requestId: rid(), thread: 't', body: 'second' })) as { ok: boolean }).ok).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(store.statementCounts.byName.getXp).toBeUndefined();
+    store.countStatements(false);
   });
 
   it('[DUR-2] the dispatcher sets no write scope on SQLite', async () => {

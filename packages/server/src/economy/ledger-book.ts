@@ -12,6 +12,13 @@ export interface WalletDelivery {
   update: WalletUpdate;
 }
 
+/**
+ * [DUR-9] Deliveries whose action moved no XP of their reader (a charge, a pending reward): the
+ * level, which XP alone decides, cannot have changed, so nobody need re-derive it. A delivery not
+ * in here (made elsewhere, or copied) is re-derived as before.
+ */
+export const levelUnchanged = new WeakSet<WalletDelivery>();
+
 export const insufficientFunds = (need: number, balance: number): ParleyError =>
   new ParleyError(
     ErrorCodes.insufficientFunds,
@@ -61,6 +68,8 @@ export interface Credit {
 export class LedgerBook {
   private readonly touched = new Map<string, { userId: string; thread: string | null; readEarned: number | null }>();
   private readonly treasury: string;
+  /** Readers this book added XP to (`pay`). */
+  private readonly earnedXp = new Set<string>();
   /** Reader accounts this book already opened or found open: the book lives in one transaction, so they stay open. */
   private readonly ensured = new Set<string>();
 
@@ -114,7 +123,10 @@ export class LedgerBook {
     this.touch(userId, movement.thread);
     // XP is lifetime Twei earned (levels). Not for curation likes: a like is for the comment, not a
     // way to level up; a like pays once ever anyway (REACT-1).
-    if (movement.category !== 'likesCommenter') await this.tx.addXp(this.site, userId, paid);
+    if (movement.category !== 'likesCommenter') {
+      await this.tx.addXp(this.site, userId, paid);
+      this.earnedXp.add(userId);
+    }
     await this.repayDebt(userId, account, paid);
     return { paid, transferId: transfer.id };
   }
@@ -216,7 +228,9 @@ export class LedgerBook {
       const figures = await this.walletFigures(userId);
       // The wire names the thread by its public id, never its key.
       const update = { balance: figures.balance, thread: thread === null ? null : threadIdOf(thread), readEarned, ...figures.extra };
-      deliveries.push({ site: this.site, userId, update });
+      const delivery = { site: this.site, userId, update };
+      if (!this.earnedXp.has(userId)) levelUnchanged.add(delivery);
+      deliveries.push(delivery);
     }
     return deliveries;
   }
