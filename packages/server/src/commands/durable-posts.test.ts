@@ -228,7 +228,7 @@ describe('durable posts', () => {
     expect(levelUnchanged.has(post.wallets?.[0] as never)).toBe(true);
     const credited = await ctx.store.write(async (tx) => {
       const paying = openBook(ctx, tx, 'default', ctx.now(), null);
-      await paying.pay('ann', 5, { category: 'reading', thread: 'default:t', ref: null });
+      await paying.pay('ann', 5, { category: 'read', thread: 'default:t', ref: null });
       return paying.walletUpdates();
     });
     expect(credited).toHaveLength(1);

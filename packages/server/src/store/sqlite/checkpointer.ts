@@ -178,12 +178,17 @@ export class BackgroundCheckpointer {
     if (this.closed) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    // Held referenced while it closes: an unreferenced worker would let the process end while this
+    // waits for it, before whatever the caller does after `close()` (a CLI's last line).
+    if (!this.failed) this.worker.ref();
     await this.inFlight;
     this.closed = true;
     if (this.failed) return;
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.postMessage('close');
-    await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 2000).unref())]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000)))]);
+    clearTimeout(timer);
     await this.worker.terminate();
   }
 }
