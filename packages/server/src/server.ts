@@ -10,6 +10,7 @@ import { openStore } from './store/open-store.js';
 import type { Store } from './store/types.js';
 import { attachRealtime } from './realtime/index.js';
 import { Dispatcher } from './transport/dispatcher.js';
+import { useEncodedAhead } from './transport/encoded-packets.js';
 import { createHttpHandler } from './transport/http-routes.js';
 import { threadPageHandler } from './transport/thread-page.js';
 import { originGuards } from './sites/origins.js';
@@ -163,6 +164,8 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
     ...(adapter ? { adapter } : {}),
   });
+  // [DUR-3] A posted comment's ack and broadcast reuse the JSON its command encoded.
+  useEncodedAhead(io);
   // allowRequest sees only handshakes; this guards every poll and upgrade against its session's own site.
   origins.attach(io.engine);
   // With Redis, budgets are cluster-wide (unless the embedder brought its own store).

@@ -15,8 +15,10 @@ import type {
   ReadSession,
   RewardKind,
   TransferRecord,
+  WalletFigures,
 } from '../ledger-types.js';
 import type { FlagRecord } from '../moderation-store.js';
+import { toJson } from '../../domain/encoded-json.js';
 import { ModQueries, modSql } from '../mod-queries.js';
 import type { NotesStats } from '../notes-store.js';
 import { isReaction, isVote, toComment, toThread, type CommentRow, type ThreadRow } from '../sqlite/rows.js';
@@ -227,6 +229,15 @@ class PgLedger implements LedgerWriteTx {
       [account],
     );
     return row?.total ?? 0;
+  }
+
+  /** [DUR-6] The same four reads as before, one after another (one statement is SQLite's gain). */
+  async walletFigures(account: string, debt: string, day: number): Promise<WalletFigures> {
+    const balance = (await this.balance(account)) ?? 0;
+    const pending = await this.pendingTotal(account);
+    const debtBalance = (await this.balance(debt)) ?? 0;
+    const earned = (await this.earnedOn(account, day))?.amount ?? 0;
+    return { balance, pending, debtBalance, earned };
   }
 
   async reactionRewarded(site: string, giver: string, target: string, kind: RewardKind): Promise<boolean> {
@@ -547,8 +558,14 @@ export class PostgresTx implements WriteTx {
     return rowCount === 1;
   }
 
-  async nextSeq(thread: string): Promise<number> {
-    const row = await this.one<{ seq: number }>(true, 'UPDATE threads SET seq = seq + 1 WHERE id = $1 RETURNING seq', [thread]);
+  async nextSeq(thread: string, counts?: CountDelta): Promise<number> {
+    const row = counts
+      ? await this.one<{ seq: number }>(
+          true,
+          'UPDATE threads SET seq = seq + 1, comment_count = comment_count + $2, plus = plus + $3, minus = minus + $4 WHERE id = $1 RETURNING seq',
+          [thread, counts.comments ?? 0, counts.plus ?? 0, counts.minus ?? 0],
+        )
+      : await this.one<{ seq: number }>(true, 'UPDATE threads SET seq = seq + 1 WHERE id = $1 RETURNING seq', [thread]);
     if (!row) throw new Error(`nextSeq: thread ${thread} does not exist`);
     return row.seq;
   }
@@ -558,7 +575,7 @@ export class PostgresTx implements WriteTx {
       thread,
       event.seq,
       event.type,
-      JSON.stringify(event),
+      toJson(event),
       event.at,
     ]);
   }
@@ -654,7 +671,7 @@ export class PostgresTx implements WriteTx {
       userId,
       requestId,
       request.fingerprint,
-      JSON.stringify(request.result ?? null),
+      toJson(request.result),
       request.createdAt,
     ]);
   }
