@@ -3,7 +3,7 @@
  * post and like through the real commands, against the real PostgreSQL, in a database of its own.
  *
  *   node packages/server/dist/store/postgres/hot-rows-bench.js [--seconds 5] [--nodes 2] [--inflight 4]
- *     [--designs "no turns,turns (unfolded),turns"] [--shapes "one thread,a thread each"]
+ *     [--designs "no turns,turns (unfolded),turns"] [--shapes "one thread,a thread each"] [--warm]
  *
  * Designs: "one treasury row" (the balance of a site's treasury on one row and the transfer trigger
  * locking accounts in from→to order, as SQLite's design), "no turns" (this store's schema:
@@ -76,6 +76,8 @@ export interface BenchResult {
 const percentile = (sorted: readonly number[], p: number): number =>
   sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
+/** Readers the writers act as, at random. */
+const READERS = 500;
 const reader = (n: number): Identity => ({ id: `u${n}`, name: `U${n}`, avatar: null, level: 13, role: 'reader' });
 
 async function scenario(url: string, design: Design, shape: Shape, options: BenchOptions): Promise<BenchResult> {
@@ -111,6 +113,14 @@ async function scenario(url: string, design: Design, shape: Shape, options: Benc
     const { result } = await postComment(first, reader(0), { requestId: `seed-${id}`, thread: id, body: 'first' });
     comments.get(id)!.push(result.comment.id);
   }
+  // --warm: every reader has acted once (their accounts, grants and first rows exist), as on a site
+  // past its first day; without it the run includes every reader's first action.
+  if (options.warm) {
+    const seedThread = threads[0]!;
+    for (let n = 1; n <= READERS; n += 1) {
+      await reactComment(first, reader(n), { requestId: `warm-${n}`, thread: seedThread, commentId: comments.get(seedThread)![0]!, value: 'like' });
+    }
+  }
 
   const failureCodes: Record<string, number> = {};
   let done = 0;
@@ -127,7 +137,7 @@ async function scenario(url: string, design: Design, shape: Shape, options: Benc
       const thread = threads[w % threads.length]!;
       while (Date.now() < until) {
         // Many readers, so no reader's own rows are the hot ones.
-        const who = reader(1 + Math.floor(Math.random() * 500));
+        const who = reader(1 + Math.floor(Math.random() * READERS));
         const requestId = `w${w}-${++requests}`;
         try {
           const pool = comments.get(thread)!;
@@ -187,6 +197,8 @@ export interface BenchOptions {
   mintShards?: number;
   /** Sessions with enable_seqscan=off: on tiny tables a sequential scan takes a predicate lock on the whole table. */
   indexScans?: boolean;
+  /** Every reader acts once before the clock starts (accounts and first rows exist). */
+  warm?: boolean;
   /** @default no turns, turns (unfolded), turns */
   designs?: readonly Design[];
   /** @default one thread (on 1 node and on `nodes`), a thread each */
@@ -232,6 +244,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       'index-scans': { type: 'boolean' },
       designs: { type: 'string' },
       shapes: { type: 'string' },
+      warm: { type: 'boolean' },
     },
   });
   const list = <T extends string>(value: string | undefined, allowed: readonly T[]): T[] | undefined => {
@@ -249,6 +262,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     inflight: Number(values.inflight ?? 4),
     ...(values['mint-shards'] !== undefined && { mintShards: Number(values['mint-shards']) }),
     ...(values['index-scans'] && { indexScans: true }),
+    ...(values.warm && { warm: true }),
     ...(values.designs !== undefined && { designs: list(values.designs, designs) }),
     ...(values.shapes !== undefined && { shapes: list(values.shapes, ['one thread', 'a thread each'] as const) }),
   });

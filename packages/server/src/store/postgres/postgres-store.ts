@@ -376,7 +376,7 @@ export class PostgresStore implements Store {
             return { rows: result.rows, rowCount: result.rowCount ?? 0 };
           }
         : undefined;
-    const tx = new PostgresTx(query, writable, writable && this.fold, committed);
+    const tx = new PostgresTx(query, writable, this.fold, committed);
     try {
       if (!this.fold) {
         const first = prelude!;
