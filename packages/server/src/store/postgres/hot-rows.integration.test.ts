@@ -121,6 +121,15 @@ describe('a thread turn on PostgreSQL', () => {
     });
     expect(back.events.map((e) => (e as unknown as { commentId: string }).commentId)).toEqual(nasty);
     expect(back.requests.map((r) => [r?.fingerprint, r?.result])).toEqual(nasty.map((text) => [text, { text }]));
+    // A NUL cannot be written into a statement: it goes as a parameter, refused cleanly, and the store goes on.
+    const nul = store.write(async (tx) => {
+      const seq = await tx.nextSeq('t');
+      await tx.appendEvent('t', event(seq));
+      await tx.saveRequest('ann', 'nul', { fingerprint: 'a\u0000b', result: null, createdAt: 1 });
+    });
+    await expect(nul).rejects.toMatchObject({ code: '22021' });
+    expect(await store.read((tx) => tx.getRequest('ann', 'nul'))).toBeNull();
+    expect(() => inlineStatement('SELECT $1', ['a\u0000b'])).toThrow(/not an inlineable value/);
     // A placeholder inside a quoted string of the statement is text, not a parameter.
     expect(inlineStatement("SELECT '$1 it''s', $1, $2", ["o'k", null])).toBe(`SELECT '$1 it''s', 'o''k', NULL`);
   });

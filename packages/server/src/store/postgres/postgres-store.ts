@@ -387,8 +387,10 @@ export class PostgresStore implements Store {
       try {
         const value = await work(tx);
         const unlocking = held !== undefined && this.fold;
-        await query([...tx.takePending(), 'COMMIT', ...(unlocking ? [held.unlockSql] : [])].join(';\n'));
+        const pending = tx.takePending();
+        // Ended before COMMIT is sent: a call `work` left running cannot slip a statement in.
         tx.end();
+        await query([...pending, 'COMMIT', ...(unlocking ? [held.unlockSql] : [])].join(';\n'));
         if (unlocking) held.locked = false;
         return { ok: true, value };
       } catch (error) {

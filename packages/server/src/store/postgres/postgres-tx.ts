@@ -42,8 +42,15 @@ export type Query = <R extends QueryResultRow>(text: string, values?: unknown[])
 /** A statement whose result the command does not need: sent with the transaction's next round trip (HOT-1). */
 export type Blind = (text: string, values: unknown[]) => Promise<void>;
 
+/**
+ * A NUL cannot be written into a statement's text (the protocol ends the text at it); such a string
+ * goes as a parameter, which PostgreSQL refuses cleanly, as before.
+ */
 const inlineable = (value: unknown): boolean =>
-  value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+  value === null ||
+  (typeof value === 'string' && !value.includes('\u0000')) ||
+  typeof value === 'boolean' ||
+  (typeof value === 'number' && Number.isFinite(value));
 
 /** Whether `inlineStatement` can write these values into a statement (strings, finite numbers, booleans, null). */
 export const inlineableValues = (values: readonly unknown[]): boolean => values.every(inlineable);
