@@ -52,10 +52,13 @@ export interface PostgresWriteStats {
   conflicts: Map<string, number>;
 }
 
-/** `statement … | reason`, short: where a retryable failure struck. */
+/** Distinct places kept in `stats.conflicts` (a bounded map: values are blanked, but a store runs for months). */
+const CONFLICT_PLACES = 200;
+
+/** `statement … | reason`, short, values blanked: where a retryable failure struck. */
 const conflictKey = (text: string, error: unknown): string => {
   // A message of several statements (HOT-1) is named by each one's first words.
-  const parts = text.split(';\n').map((part) => part.replace(/\s+/g, ' ').trim());
+  const parts = text.split(';\n').map((part) => part.replace(/E?'(?:[^']|'')*'/g, '?').replace(/\s+/g, ' ').trim());
   const statement = parts.length === 1 ? parts[0]!.slice(0, 70) : parts.map((part) => part.split(' ').slice(0, 3).join(' ')).join(' + ');
   const message = error instanceof Error ? error.message.replace(/^could not serialize access due to /, '') : String(error);
   const detail = (error as { detail?: string }).detail?.replace(/^Reason code: /, '') ?? '';
@@ -82,6 +85,11 @@ const types = {
  * [HOT-3] A duplicate request record: when the run looked for it (outside its transaction) and found
  * none, a concurrent run of the same request committed it since — run again, and the look finds it.
  */
+function countConflict(conflicts: Map<string, number>, text: string, error: unknown): void {
+  const key = conflictKey(text, error);
+  if (conflicts.has(key) || conflicts.size < CONFLICT_PLACES) conflicts.set(key, (conflicts.get(key) ?? 0) + 1);
+}
+
 const isRequestRace = (error: unknown): boolean => errorCode(error) === '23505' && (error as { constraint?: string }).constraint === 'requests_pkey';
 
 const errorCode = (error: unknown): string | undefined =>
@@ -335,8 +343,7 @@ export class PostgresStore implements Store {
         if (isRequestRace(error)) requestRace = true;
         if (RETRYABLE.has(errorCode(error) ?? '')) {
           retryable = true;
-          const key = conflictKey(text, error);
-          this.stats.conflicts.set(key, (this.stats.conflicts.get(key) ?? 0) + 1);
+          countConflict(this.stats.conflicts, text, error);
         }
         if (errorCode(error) === '40P01') this.stats.deadlocks += 1;
         throw error;
@@ -404,8 +411,7 @@ export class PostgresStore implements Store {
         // [HOT-3] A request record committed meanwhile by a concurrent run: the next run finds it.
         if (requestRace && tx.lookedForRequest) {
           retryable = true;
-          const key = conflictKey('INSERT INTO requests', error);
-          this.stats.conflicts.set(key, (this.stats.conflicts.get(key) ?? 0) + 1);
+          countConflict(this.stats.conflicts, 'INSERT INTO requests', error);
         }
         return { ok: false, error, retryable };
       }
