@@ -162,6 +162,8 @@ const NOTE_STATS = `SELECT COUNT(*)::bigint AS updates, COALESCE(SUM(octet_lengt
 
 /** The ledger of one PostgreSQL transaction; `use` refuses after the transaction ended. */
 class PgLedger implements LedgerWriteTx {
+  private readonly opened = new Set<string>();
+
   constructor(
     private readonly use: (write: boolean) => Query,
     private readonly blind: Blind,
@@ -317,11 +319,20 @@ class PgLedger implements LedgerWriteTx {
     return new Map(rows.map((row) => [row.id, row.balance]));
   }
 
+  /**
+   * [HOT-1] An account this transaction already opened (or found open) exists for the rest of it —
+   * accounts are never deleted — so asking again costs no statement: a post opens its author's
+   * account for the tribute and again for the pending reward.
+   */
   async openAccount(account: string, kind: 'reader' | 'treasury', at: number): Promise<boolean> {
-    const { rowCount } = await this.use(true)(
-      'INSERT INTO accounts (id, kind, balance, created_at) VALUES ($1, $2, 0, $3) ON CONFLICT (id) DO NOTHING',
-      [account, kind, at],
-    );
+    const q = this.use(true);
+    if (this.opened.has(account)) return false;
+    const { rowCount } = await q('INSERT INTO accounts (id, kind, balance, created_at) VALUES ($1, $2, 0, $3) ON CONFLICT (id) DO NOTHING', [
+      account,
+      kind,
+      at,
+    ]);
+    this.opened.add(account);
     return rowCount === 1;
   }
 
