@@ -89,6 +89,29 @@ describe('a thread turn on PostgreSQL', () => {
     expect(unfolded[0]!.stats.roundTrips - start).toBe(7);
   });
 
+  it('[HOT-1] a gate check reads the thread and its settings in one round trip; an account opened once is not opened again', async () => {
+    const { stores } = await nodes(1);
+    const store = stores[0]!;
+    await store.write((tx) => tx.recordThreadSettings('t', 'default', { comment: 5 }, 1));
+    const before = store.stats.roundTrips;
+    const seen = await store.write(async (tx) => {
+      const thread = await tx.getThread('t');
+      const settings = await tx.getThreadSettings('t');
+      const opened = [await tx.ledger.openAccount('r:x', 'reader', 1), await tx.ledger.openAccount('r:x', 'reader', 1)];
+      return { thread: thread?.id, gates: settings?.gates, opened };
+    });
+    expect(seen).toEqual({ thread: 't', gates: { comment: 5 }, opened: [true, false] });
+    // BEGIN with the thread and its settings; one INSERT for the account; COMMIT.
+    expect(store.stats.roundTrips - before).toBe(3);
+    // Settings written in the transaction are read back as written, not from the read-ahead.
+    const changed = await store.write(async (tx) => {
+      await tx.getThread('t');
+      await tx.setThreadGates('t', 'default', { comment: 9 }, 2);
+      return (await tx.getThreadSettings('t'))?.gates;
+    });
+    expect(changed).toEqual({ comment: 9 });
+  });
+
   it('[HOT-1] a result-less write that fails fails its transaction whole, at the round trip it travels with', async () => {
     const { stores } = await nodes(1);
     const store = stores[0]!;
