@@ -124,6 +124,7 @@ export class Api {
   signIn = (site: string | undefined, credential: string): Promise<Session> => this.call('POST', '/session', { ...(site && { site }), credential });
   signOut = (): Promise<Session> => this.call('DELETE', '/session');
   queue = (name: string): Promise<{ items: Item[]; total?: number }> => this.call('GET', `/queue/${name}?limit=100`);
+  counts = (): Promise<{ held: number; flagged: number; readers: number; bans: number }> => this.call('GET', '/counts');
   act = (items: Action[]): Promise<{ results: ActionResult[] }> => this.call('POST', '/actions', { items });
   log = (): Promise<{ entries: LogEntry[] }> => this.call('GET', '/log?limit=100');
   reader = (id: string): Promise<{ userId: string; ban: Ban | null; comments: CommentItem[]; log: LogEntry[] }> => this.call('GET', `/readers/${encodeURIComponent(id)}`);

@@ -191,6 +191,55 @@ describe.each(stores)('moderation on %s', (_name, database) => {
     expect((await fetch(`${server.url}/admin/api/queue/held`, { headers: { cookie: forged } })).status).toBe(401);
   });
 
+  it('[CON-7] the console counts each queue, and its stream sends the counts when it opens and after each change', async () => {
+    const { server, newbie, regular, post, regularId, thread } = await setUp();
+    const admin = await signIn(server);
+    type Counts = { held: number; flagged: number; readers: number; bans: number };
+    const before = await admin.get<Counts>('/counts');
+    const frames: Counts[] = [];
+    const abort = new AbortController();
+    const response = await fetch(`${server.url}/admin/api/stream`, { headers: { cookie: admin.cookie }, signal: abort.signal });
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      let text = '';
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        text += decoder.decode(chunk, { stream: true });
+        for (let end = text.indexOf('\n\n'); end >= 0; end = text.indexOf('\n\n')) {
+          const frame = text.slice(0, end);
+          text = text.slice(end + 2);
+          const data = /^event: counts\ndata: (.*)$/m.exec(frame)?.[1];
+          if (data) frames.push(JSON.parse(data) as Counts);
+        }
+      }
+    })().catch(() => undefined);
+    const framed = async (predicate: (c: Counts) => boolean): Promise<Counts> => {
+      for (let i = 0; i < 200; i++) {
+        const found = frames.find(predicate);
+        if (found) return found;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error(`no counts frame matched: ${JSON.stringify(frames)}`);
+    };
+    expect(await framed(() => true)).toEqual(before);
+    frames.length = 0;
+
+    okData(await post(newbie, 'Waiting in line'));
+    const target = okData(await post(regular, 'Flag me'));
+    okData(await call(newbie, 'comment:flag', { requestId: rid(), thread, commentId: target.comment.id, reason: 'spam' }));
+    await admin.post('/actions', { items: [{ action: 'ban', userId: regularId, kind: 'mute' }] });
+    const after: Counts = { held: before.held + 1, flagged: before.flagged + 1, readers: before.readers + 1, bans: before.bans + 1 };
+    expect(await admin.get<Counts>('/counts')).toEqual(after);
+    expect(await framed((c) => c.held === after.held && c.flagged === after.flagged && c.bans === after.bans)).toEqual(after);
+
+    frames.length = 0;
+    await admin.post('/actions', { items: [{ action: 'keep', thread, commentId: target.comment.id }, { action: 'unban', userId: regularId }] });
+    const kept = { ...after, flagged: before.flagged, bans: before.bans };
+    expect(await framed((c) => c.flagged === before.flagged && c.bans === before.bans)).toEqual(kept);
+    expect(await admin.get<Counts>('/counts')).toEqual(kept);
+    abort.abort();
+    await reading;
+  });
+
   it('[MODLOG-1] hides and deletes from the widget land in the audit log with who and what', async () => {
     const { server, regular, post } = await setUp({});
     const posted = okData(await post(regular, 'Rude words'));

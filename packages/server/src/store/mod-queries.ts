@@ -82,6 +82,14 @@ export interface ReportedReader {
   flaggedComments: number;
 }
 
+/** The console's queue counts (`recent` has none: it is every comment). */
+export interface QueueCounts {
+  held: number;
+  flagged: number;
+  readers: number;
+  bans: number;
+}
+
 export interface ModReadTx {
   getHeld(id: string): Promise<HeldComment | null>;
   /** The author's own held and muted comments of one thread, oldest first. */
@@ -89,6 +97,8 @@ export interface ModReadTx {
   /** A site's held comments in `state`, oldest first (the queue is worked in order). */
   listHeld(site: string, state: HeldState, limit: number): Promise<HeldComment[]>;
   countHeld(site: string): Promise<number>;
+  /** How many items each console queue holds now (SPEC CON-7): one indexed COUNT each. */
+  countQueues(site: string, now: number): Promise<QueueCounts>;
   getBan(site: string, userId: string): Promise<BanRecord | null>;
   listBans(site: string, limit: number): Promise<BanRecord[]>;
   /** Newest first, strictly before `beforeId` when given. */
@@ -128,6 +138,11 @@ export const modSql = {
     ORDER BY created_at, id LIMIT 200`,
   listHeld: 'SELECT * FROM held_comments WHERE site = $1 AND state = $2 ORDER BY created_at, id LIMIT $3',
   countHeld: "SELECT COUNT(*) AS n FROM held_comments WHERE site = $1 AND state = 'held'",
+  countFlagged: `SELECT COUNT(*) AS n FROM comments c JOIN threads t ON t.id = c.thread
+    WHERE t.site = $1 AND c.flag_count > c.flags_reviewed AND c.deleted_at IS NULL`,
+  countReported: `SELECT COUNT(DISTINCT c.author_id) AS n FROM comments c JOIN threads t ON t.id = c.thread
+    WHERE t.site = $1 AND c.flag_count > 0`,
+  countBans: 'SELECT COUNT(*) AS n FROM bans WHERE site = $1 AND (until_at IS NULL OR until_at > $2)',
   decideHeld: 'UPDATE held_comments SET state = $1, decided_at = $2, decided_by = $3 WHERE id = $4 AND state = $5',
   getBan: 'SELECT * FROM bans WHERE site = $1 AND user_id = $2',
   listBans: 'SELECT * FROM bans WHERE site = $1 ORDER BY at DESC LIMIT $2',
@@ -245,6 +260,16 @@ export class ModQueries implements ModWriteTx {
 
   async countHeld(site: string): Promise<number> {
     return num((await this.rows('countHeld', [site]))[0]?.n ?? 0);
+  }
+
+  async countQueues(site: string, now: number): Promise<QueueCounts> {
+    const count = async (name: ModStatement, params: unknown[]): Promise<number> => num((await this.rows(name, params))[0]?.n ?? 0);
+    return {
+      held: await count('countHeld', [site]),
+      flagged: await count('countFlagged', [site]),
+      readers: await count('countReported', [site]),
+      bans: await count('countBans', [site, now]),
+    };
   }
 
   async getBan(site: string, userId: string): Promise<BanRecord | null> {

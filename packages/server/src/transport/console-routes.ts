@@ -53,6 +53,8 @@ export interface ConsoleDeps {
 
 const MAX_BODY_BYTES = 64 * 1024;
 const MAX_BATCH = 100;
+/** A burst of moderation events is counted once, this long after its first (SPEC CON-7). */
+const COUNTS_DEBOUNCE_MS = 150;
 
 class Problem extends Error {
   constructor(
@@ -241,6 +243,10 @@ export class ConsoleRoutes {
     const actor = session.identity;
 
     if (path === '/stream' && method === 'GET') return this.stream(req, res, site);
+    if (path === '/counts' && method === 'GET') {
+      sendJson(res, 200, await this.counts(site));
+      return;
+    }
     if (path === '/actions' && method === 'POST') {
       const { items } = parse(Batch, await readJson(req), 'The actions');
       const results = [];
@@ -472,18 +478,42 @@ export class ConsoleRoutes {
     return { signedIn: true, site: site.id, moderator: { id, name, role: id === 'admin-key' ? 'key' : role }, csrf: csrfToken(site, session), expiresAt: session.exp };
   }
 
-  /** Server-sent events: the site's moderation events as they happen, on every node. */
+  /** How many items each queue holds (SPEC CON-7): one indexed COUNT per queue. */
+  private counts(site: Site) {
+    return this.deps.ctx.store.read((tx) => tx.mod.countQueues(site.id, this.deps.ctx.now()));
+  }
+
+  /**
+   * Server-sent events: the site's moderation events as they happen, on every node, and the queue
+   * counts (`event: counts`) when the stream opens and after each change — a burst of changes is
+   * counted once, {@link COUNTS_DEBOUNCE_MS} after its first.
+   */
   private stream(req: IncomingMessage, res: ServerResponse, site: Site): void {
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write(': parley console stream\n\n');
+    let closed = false;
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const sendCounts = (): void => {
+      pending = undefined;
+      this.counts(site).then(
+        (counts) => {
+          if (!closed) res.write(`event: counts\ndata: ${JSON.stringify(counts)}\n\n`);
+        },
+        (error: unknown) => this.deps.logger.warn('console counts failed', { site: site.id, error: String(error) }),
+      );
+    };
+    sendCounts();
     const off = this.deps.subscribe((event) => {
       if (event.payload.site !== site.id) return;
       res.write(`event: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`);
+      if (event.name !== 'comment.created') pending ??= setTimeout(sendCounts, COUNTS_DEBOUNCE_MS);
     });
     const ping = setInterval(() => res.write(': ping\n\n'), 25_000);
     ping.unref();
     const close = (): void => {
+      closed = true;
       clearInterval(ping);
+      clearTimeout(pending);
       off();
     };
     req.on('close', close);
