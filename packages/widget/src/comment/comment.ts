@@ -100,9 +100,11 @@ export class ParleyComment extends LitElement {
   }
 
   protected override render() {
-    const c = this.comment;
     const t = this.t;
-    if (!c) return nothing;
+    const shown = this.comment;
+    if (!shown) return nothing;
+    // [I18N-9] An erased author is signed in the widget's language.
+    const c = shown.erased ? { ...shown, author: { ...shown.author, name: t('formerReader') } } : shown;
     // [PAINT-15] The inline forms come with the live parts: a form opened (or a problem to show)
     // before they are here renders once they are.
     const forms = loadedLiveParts()?.forms;

@@ -86,6 +86,7 @@ const ar: Catalog = {
   deleted: 'حُذف هذا التعليق',
   hiddenByModerator: 'أخفاه أحد المشرفين',
   awaitingReview: 'بانتظار المراجعة',
+  formerReader: 'قارئ سابق',
   editYourComment: 'تعديل تعليقك',
   save: 'حفظ',
   replyTo: 'ردّ على {name}',

@@ -68,6 +68,7 @@ const es: Catalog = {
   deleted: 'Este comentario se ha eliminado',
   hiddenByModerator: 'Ocultado por la moderación',
   awaitingReview: 'Pendiente de revisión',
+  formerReader: 'Antiguo lector',
   editYourComment: 'Editar tu comentario',
   save: 'Guardar',
   replyTo: 'Responder a {name}',

@@ -72,6 +72,7 @@ const fr: Catalog = {
   deleted: 'Ce commentaire a été supprimé',
   hiddenByModerator: 'Masqué par la modération',
   awaitingReview: 'En attente de validation',
+  formerReader: 'Ancien lecteur',
   editYourComment: 'Modifier votre commentaire',
   save: 'Enregistrer',
   replyTo: 'Répondre à {name}',
