@@ -191,6 +191,29 @@ describe.each(stores)('moderation on %s', (_name, database) => {
     expect((await fetch(`${server.url}/admin/api/queue/held`, { headers: { cookie: forged } })).status).toBe(401);
   });
 
+  it('[PREMOD-7] a rejected held comment is told to its author\'s open sockets, with the reason; a muted reader\'s never is', async () => {
+    const { server, newbie, regular, join, post, regularId, thread } = await setUp();
+    const heard: { who: string; commentId: string; reason: string | null; thread: string }[] = [];
+    newbie.on('own:rejected', (n: { commentId: string; reason: string | null; thread: string }) => heard.push({ who: 'newbie', ...n }));
+    regular.on('own:rejected', (n: { commentId: string; reason: string | null; thread: string }) => heard.push({ who: 'regular', ...n }));
+    const admin = await signIn(server);
+    const held = okData(await post(newbie, 'Awaiting a verdict'));
+    await admin.post('/actions', { items: [{ action: 'ban', userId: regularId, kind: 'mute' }] });
+    const muted = okData(await post(regular, 'Shouting into the void'));
+    const told = new Promise((resolve) => newbie.once('own:rejected', resolve));
+    const done = await admin.post<{ results: { ok: boolean }[] }>('/actions', {
+      items: [
+        { action: 'reject', commentId: muted.comment.id },
+        { action: 'reject', commentId: held.comment.id, reason: 'off-topic' },
+      ],
+    });
+    expect(done.body.results.map((r) => r.ok)).toEqual([true, true]);
+    await told;
+    await join(regular);
+    expect(heard).toEqual([{ who: 'newbie', thread, commentId: held.comment.id, reason: 'off-topic' }]);
+    expect((await join(newbie)).own).toBeUndefined();
+  });
+
   it('[CON-7] the console counts each queue, and its stream sends the counts when it opens and after each change', async () => {
     const { server, newbie, regular, post, regularId, thread } = await setUp();
     const admin = await signIn(server);

@@ -116,6 +116,8 @@ const ar: Catalog = {
   cancel: 'إلغاء',
   flag: 'إبلاغ',
   flagging: 'جارٍ الإبلاغ…',
+  rejectedByModerator: 'لم يُنشر: رفض أحد المشرفين هذا التعليق',
+  rejectedBecause: 'لم يُنشر: رفض أحد المشرفين هذا التعليق. السبب: {reason}',
   flagged: 'تم الإبلاغ، شكرًا لك',
   flagTitle: 'أبلغ المشرفين عن هذا التعليق',
   flagBy: 'إبلاغ عن تعليق {name}',

@@ -106,6 +106,8 @@ const es: Catalog = {
   cancel: 'Cancelar',
   flag: 'Denunciar',
   flagging: 'Denunciando…',
+  rejectedByModerator: 'No publicado: la moderación rechazó este comentario',
+  rejectedBecause: 'No publicado: la moderación rechazó este comentario. Motivo: {reason}',
   flagged: 'Denunciado, gracias',
   flagTitle: 'Avisar a la moderación sobre este comentario',
   flagBy: 'Denunciar el comentario de {name}',

@@ -110,6 +110,8 @@ const fr: Catalog = {
   cancel: 'Annuler',
   flag: 'Signaler',
   flagging: 'Signalement…',
+  rejectedByModerator: 'Non publié : la modération a refusé ce commentaire',
+  rejectedBecause: 'Non publié : la modération a refusé ce commentaire. Motif : {reason}',
   flagged: 'Signalé — merci',
   flagTitle: 'Signaler ce commentaire à la modération',
   flagBy: 'Signaler le commentaire de {name}',
