@@ -137,4 +137,13 @@ describe('the moderators console', () => {
       }
     }
   });
+
+  it('[CON-8] "Sign out" revokes the session on the server: its cookie, replayed, is refused', async () => {
+    const cookie = (await console.context().cookies()).find((c) => c.name === 'parley_console')!;
+    await console.goto(`${server.url}/admin/#held`);
+    await console.locator('parley-console header button', { hasText: 'Sign out' }).click();
+    await console.locator('parley-console textarea#credential').waitFor();
+    const replayed = await fetch(`${server.url}/admin/api/queue/held`, { headers: { cookie: `${cookie.name}=${cookie.value}` } });
+    expect(replayed.status).toBe(401);
+  });
 });

@@ -389,8 +389,8 @@ export class ParleyConsole extends LitElement {
     }
   }
 
-  private async signOut(): Promise<void> {
-    await this.api.signOut().catch(() => undefined);
+  private async signOut(everywhere = false): Promise<void> {
+    await (everywhere ? this.api.revokeSessions() : this.api.signOut()).catch(() => undefined);
     this.stream?.close();
     this.session = { signedIn: false, sites: this.session?.sites ?? [] };
     this.items = [];
@@ -723,6 +723,11 @@ export class ParleyConsole extends LitElement {
           <p class="muted small">From the config file: ${JSON.stringify(settings.premoderation.config)}. A thread's own settings win over these.</p>
           <button class="primary" type="submit">Save site settings</button>
         </form>
+      </section>
+      <section class="card">
+        <h2>Your console sessions</h2>
+        <p class="muted small">Sign out revokes this session on every node. Signed in elsewhere too (another browser, a lost laptop)? End them all.</p>
+        <button class="danger" id="sign-out-everywhere" @click=${() => void this.signOut(true)}>Sign out everywhere</button>
       </section>
       <section class="card">
         <h2>Site gates</h2>

@@ -110,4 +110,15 @@ describe('moderation across nodes (real Redis)', () => {
     const notice = { thread: 't', commentId: held.comment.id, reason: 'off-topic' };
     expect(Object.fromEntries(heard)).toEqual({ a: [notice], b: [notice], other: [] });
   });
+
+  it('[CON-8] a console session signed out on node A is refused on node B', async () => {
+    const [a, b] = await twoNodes();
+    const signIn = await fetch(`${a.url}/admin/api/session`, { method: 'POST', body: JSON.stringify({ credential: ADMIN_KEY }) });
+    const { csrf } = (await signIn.json()) as { csrf: string };
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const onB = async () => (await fetch(`${b.url}/admin/api/counts`, { headers: { cookie } })).status;
+    expect(await onB()).toBe(200);
+    expect((await fetch(`${a.url}/admin/api/session`, { method: 'DELETE', headers: { cookie, 'X-Parley-CSRF': csrf } })).status).toBe(200);
+    expect(await onB()).toBe(401);
+  });
 });

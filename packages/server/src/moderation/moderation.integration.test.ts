@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { call, nextThreadEvent, okData, rid, startTestServer, TEST_SECRET, TEST_SITE, type ClientSocket, type TestServer } from '../test-helpers.js';
 import { testDatabase } from '../store/postgres/test-database.js';
 import type { ModerationEvent } from './events.js';
+import { consoleCommand } from '../cli-console.js';
 
 const ADMIN_KEY = 'console-admin-key-0123456789';
 const pg = testDatabase('parley_mod');
@@ -261,6 +262,65 @@ describe.each(stores)('moderation on %s', (_name, database) => {
     expect(await admin.get<Counts>('/counts')).toEqual(kept);
     abort.abort();
     await reading;
+  });
+
+  it('[CON-8] signing out revokes the session itself; an admin ends every session of a moderator; a new sign-in works', async () => {
+    const { server } = await setUp({});
+    const status = async (cookie: string) => (await fetch(`${server.url}/admin/api/queue/held`, { headers: { cookie } })).status;
+    const leaving = await signIn(server, await server.token('mo-out', { role: 'moderator' }));
+    const signedOut = await fetch(`${server.url}/admin/api/session`, { method: 'DELETE', headers: { cookie: leaving.cookie, 'X-Parley-CSRF': leaving.csrf } });
+    expect(signedOut.headers.get('set-cookie')).toContain('Max-Age=0');
+    expect(await status(leaving.cookie)).toBe(401);
+    expect(await (await fetch(`${server.url}/admin/api/session`, { headers: { cookie: leaving.cookie } })).json()).toMatchObject({ signedIn: false });
+
+    const moToken = await server.token('mo-many', { role: 'moderator' });
+    const [first, second] = [await signIn(server, moToken), await signIn(server, moToken)];
+    const colleague = await signIn(server, await server.token('mo-stays', { role: 'moderator' }));
+    expect((await colleague.post('/sessions/revoke', { moderator: 'mo-many' })).status).toBe(403);
+    const admin = await signIn(server);
+    expect((await admin.post('/sessions/revoke', { moderator: 'mo-many' })).body).toEqual({ revoked: 'mo-many' });
+    expect([await status(first.cookie), await status(second.cookie), await status(colleague.cookie), await status(admin.cookie)]).toEqual([401, 401, 200, 200]);
+    const log = await admin.get<{ entries: { action: string; userId: string | null; actorRole: string }[] }>('/log');
+    expect(log.entries[0]).toMatchObject({ action: 'revoke-sessions', userId: 'mo-many', actorRole: 'admin' });
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    expect(await status((await signIn(server, moToken)).cookie)).toBe(200);
+    // Signing oneself out everywhere needs no admin.
+    expect((await colleague.post('/sessions/revoke', {})).body).toEqual({ revoked: 'mo-stays' });
+    expect(await status(colleague.cookie)).toBe(401);
+  });
+
+  it('[CON-8] `parley console revoke <moderator>` ends their sessions through the admin API; a reader\'s token may not', async () => {
+    const { server } = await setUp({});
+    const status = async (cookie: string) => (await fetch(`${server.url}/admin/api/counts`, { headers: { cookie } })).status;
+    const mo = await signIn(server, await server.token('mo-cli', { role: 'moderator' }));
+    const refused = await fetch(`${server.url}/admin/sites/${TEST_SITE}/moderators/mo-cli/revoke-console`, { method: 'POST', headers: { Authorization: `Bearer ${await server.token('zoe')}` } });
+    expect(refused.status).toBe(403);
+    expect(await status(mo.cookie)).toBe(200);
+    const printed: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => printed.push(chunk) > 0) as typeof process.stdout.write;
+    try {
+      await consoleCommand(['revoke', 'mo-cli', '--server', server.url, '--site', TEST_SITE], { PARLEY_ADMIN_KEY: ADMIN_KEY });
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(JSON.parse(printed.join(''))).toEqual({ revoked: 'mo-cli' });
+    expect(await status(mo.cookie)).toBe(401);
+  });
+
+  it('[CON-8] a session opened with the admin key ends when the site\'s adminKey changes', async () => {
+    const { server } = await setUp({});
+    const admin = await signIn(server);
+    const withKey = async (adminKey: string) => {
+      const node = await startTestServer({ ...database(), threads: [], sites: [{ id: TEST_SITE, secret: TEST_SECRET, origins: ['same-origin'], adminKey }] });
+      try {
+        return (await fetch(`${node.url}/admin/api/queue/held`, { headers: { cookie: admin.cookie } })).status;
+      } finally {
+        await node.close();
+      }
+    };
+    expect(await withKey(ADMIN_KEY)).toBe(200);
+    expect(await withKey('a-rotated-admin-key-9876543210')).toBe(401);
   });
 
   it('[MODLOG-1] hides and deletes from the widget land in the audit log with who and what', async () => {

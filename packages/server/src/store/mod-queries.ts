@@ -113,6 +113,11 @@ export interface ModReadTx {
   countByAuthor(site: string, userId: string): Promise<number>;
   reportedReaders(site: string, limit: number): Promise<ReportedReader[]>;
   getPolicy(site: string, thread: string): Promise<PremodPolicy | null>;
+  /**
+   * The latest revocation time of any of `subjects` (`sid:<id>`, `mod:<moderator>`: a console
+   * session, SPEC CON-8; store/console-sessions-sql.ts), or null when none is revoked.
+   */
+  consoleRevokedAt(site: string, subjects: readonly [string, string]): Promise<number | null>;
 }
 
 export interface ModWriteTx extends ModReadTx {
@@ -126,6 +131,8 @@ export interface ModWriteTx extends ModReadTx {
   /** A moderator looked at the comment's flags: it leaves the flagged queue until flagged again. */
   reviewFlags(thread: string, commentId: string): Promise<void>;
   setPolicy(site: string, thread: string, policy: PremodPolicy | null, at: number): Promise<void>;
+  /** Revokes the console sessions of `subject` signed in at or before `at`; forgets rows past their expiry. */
+  revokeConsole(site: string, subject: string, at: number, expiresAt: number): Promise<void>;
 }
 
 /** The statements, by name. Columns by name, never `*` across a join. */
@@ -171,6 +178,10 @@ export const modSql = {
   setPolicy: `INSERT INTO moderation_settings (site, thread, policy, updated_at) VALUES ($1, $2, $3, $4)
     ON CONFLICT (site, thread) DO UPDATE SET policy = excluded.policy, updated_at = excluded.updated_at`,
   deletePolicy: 'DELETE FROM moderation_settings WHERE site = $1 AND thread = $2',
+  consoleRevokedAt: 'SELECT MAX(before_at) AS at FROM console_revocations WHERE site = $1 AND subject IN ($2, $3)',
+  revokeConsole: `INSERT INTO console_revocations (site, subject, before_at, expires_at) VALUES ($1, $2, $3, $4)
+    ON CONFLICT (site, subject) DO UPDATE SET before_at = excluded.before_at, expires_at = excluded.expires_at`,
+  forgetConsoleRevocations: 'DELETE FROM console_revocations WHERE expires_at < $1',
 } as const;
 
 export type ModStatement = keyof typeof modSql;
@@ -310,6 +321,15 @@ export class ModQueries implements ModWriteTx {
       flags: num(r.flags),
       flaggedComments: num(r.flagged),
     }));
+  }
+
+  async consoleRevokedAt(site: string, subjects: readonly [string, string]): Promise<number | null> {
+    return numOrNull((await this.rows('consoleRevokedAt', [site, subjects[0], subjects[1]]))[0]?.at);
+  }
+
+  async revokeConsole(site: string, subject: string, at: number, expiresAt: number): Promise<void> {
+    await this.change('forgetConsoleRevocations', [at]);
+    await this.change('revokeConsole', [site, subject, at, expiresAt]);
   }
 
   async getPolicy(site: string, thread: string): Promise<PremodPolicy | null> {

@@ -12,6 +12,7 @@ import { portingMigration } from './migration-porting.js';
 import { settlementMigration } from './migration-settlement.js';
 import { threadsMigration } from './migration-threads.js';
 import { formatMigration } from './migration-format.js';
+import { consoleMigration } from './migration-console.js';
 
 export interface Migration {
   version: number;
@@ -112,6 +113,8 @@ CREATE INDEX requests_created_at ON requests (created_at);
   notifyMigration,
   formatMigration,
   portingMigration,
+  // 12 is pending totals (branch posts); 13 the console's session revocations (branch polish).
+  consoleMigration,
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);
