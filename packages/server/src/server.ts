@@ -32,6 +32,7 @@ import { installFilters } from './moderation/filters.js';
 import type { ModerationEvent } from './moderation/events.js';
 import { ConsoleRoutes } from './transport/console-routes.js';
 import { pushRestriction } from './transport/session.js';
+import { tellAuthorRejected } from './transport/own-rejected.js';
 import { readThreadGates } from './commands/admin-gates.js';
 import { EventEmitter } from 'node:events';
 
@@ -198,6 +199,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   });
   if (adapter) io.on('parley:moderation', (event: ModerationEvent) => modBus.emit('event', event));
   modBus.on('event', (event: ModerationEvent) => {
+    if (event.name === 'comment.rejected') return tellAuthorRejected(io, event.payload);
     if (event.name !== 'reader.banned' && event.name !== 'reader.unbanned') return;
     pushRestriction(io, store, event.payload.site, event.payload.userId).catch((error: unknown) => logger.error('pushing a ban failed', { error }));
   });

@@ -90,7 +90,11 @@ export function renderFlagChooser(t: Translate, onPick: (reason: FlagReason) => 
 }
 
 /** A comment not sent (with Retry and Discard), or a refused edit, reaction or delete. */
-export function renderProblem(t: Translate, c: DisplayComment, act: (action: CommentAction) => void): TemplateResult | typeof nothing {
+export function renderProblem(t: Translate, c: DisplayComment, act: (action: CommentAction) => void, rejected?: string | null): TemplateResult | typeof nothing {
+  // [PREMOD-7] The reader's own held comment, rejected by a moderator (with their reason, when given).
+  if (rejected !== undefined && c.held) {
+    return html`<div class="notice error" part="rejected" role="status">${rejected ? t('rejectedBecause', { reason: rejected }) : t('rejectedByModerator')}</div>`;
+  }
   if (c.state === 'failed') {
     return html`<div class="notice error" part="error" role="alert">
       <span>${c.error ? t('notSentBecause', { reason: t.error(c.error) }) : t('notSent')}</span>

@@ -49,6 +49,7 @@ export class ParleyComment extends LitElement {
     flagState: { attribute: false },
     flags: { attribute: false },
     hiddenBody: { attribute: false },
+    rejected: { attribute: false },
     t: { attribute: false },
     mode: { state: true },
     avatarFailed: { state: true },
@@ -70,6 +71,8 @@ export class ParleyComment extends LitElement {
   declare flags: number | undefined;
   /** Moderators only: a hidden comment's words once fetched (null while on their way). */
   declare hiddenBody: HiddenBody | undefined;
+  /** Its author's own held comment was rejected: the moderator's reason, or null (SPEC PREMOD-7). */
+  declare rejected: string | null | undefined;
   /** The thread's words. */
   declare t: Translate;
   declare private mode: 'view' | 'reply' | 'edit' | 'confirm-delete' | 'flag';
@@ -100,13 +103,15 @@ export class ParleyComment extends LitElement {
   }
 
   protected override render() {
-    const c = this.comment;
     const t = this.t;
-    if (!c) return nothing;
+    const shown = this.comment;
+    if (!shown) return nothing;
+    // [I18N-9] An erased author is signed in the widget's language.
+    const c = shown.erased ? { ...shown, author: { ...shown.author, name: t('formerReader') } } : shown;
     // [PAINT-15] The inline forms come with the live parts: a form opened (or a problem to show)
     // before they are here renders once they are.
     const forms = loadedLiveParts()?.forms;
-    if (!forms && (this.mode !== 'view' || c.state === 'failed' || c.error || typeof this.hiddenBody === 'string')) this.awaitForms();
+    if (!forms && (this.mode !== 'view' || c.state === 'failed' || c.error || typeof this.hiddenBody === 'string' || this.rejected !== undefined)) this.awaitForms();
     return html`
       <article class="comment" part="comment-main" aria-label=${t('commentBy', { name: c.author.name })}>
         ${this.renderAvatar(c)}
@@ -119,7 +124,7 @@ export class ParleyComment extends LitElement {
               ? html`<p class="tombstone" part="tombstone" data-hidden="true">${t('hiddenByModerator')}</p>${forms ? forms.renderHiddenBody(this.hiddenBody) : nothing}`
               : renderBody(this, c.body, c.doc, this.mode === 'edit')}
           ${this.mode === 'edit' && !c.deleted && forms ? forms.renderEditForm(t, c, this.finishForm) : nothing}
-          ${forms ? forms.renderProblem(t, c, this.actOn) : nothing}
+          ${forms ? forms.renderProblem(t, c, this.actOn, this.rejected) : nothing}
           ${c.state === 'sent' && !c.deleted && !c.held && this.mode !== 'edit' ? this.renderActions(c) : nothing}
           ${this.mode === 'confirm-delete' && forms ? forms.renderDeleteConfirmation(t, this.finishForm) : nothing}
           ${this.mode === 'flag' && forms ? forms.renderFlagChooser(t, (reason) => this.finish({ type: 'flag', reason }), () => this.finish(null)) : nothing}
@@ -147,7 +152,7 @@ export class ParleyComment extends LitElement {
       </time>`)}
       ${c.edited && !c.deleted ? html`<span class="dot" aria-hidden="true"></span><span part="edited">${t('edited')}</span>` : nothing}
       ${this.canModerate ? renderFlagCount(t, this.flags) : nothing}
-      ${c.held ? html`<span class="dot" aria-hidden="true"></span><span class="delivery" part="awaiting-review">${t('awaitingReview')}</span>` : nothing}
+      ${c.held && this.rejected === undefined ? html`<span class="dot" aria-hidden="true"></span><span class="delivery" part="awaiting-review">${t('awaitingReview')}</span>` : nothing}
       ${c.state === 'pending'
         ? html`<span class="dot" aria-hidden="true"></span><span class="delivery" part="delivery">${t('sending')}</span>`
         : nothing}

@@ -22,6 +22,8 @@ export const enLive = {
   typingMany: { one: '{name} and {count} other are typing…', other: '{name} and {count} others are typing…' },
   newCommentBy: 'New comment by {name}',
   flagging: 'Flagging…',
+  rejectedByModerator: 'Not published — a moderator declined this comment',
+  rejectedBecause: 'Not published — a moderator declined this comment: {reason}',
   flagged: 'Flagged — thank you',
   putHiddenAway: 'Put hidden text away',
   save: 'Save',

@@ -50,6 +50,7 @@ export const en = {
   deleted: 'This comment was deleted',
   hiddenByModerator: 'Hidden by a moderator',
   awaitingReview: 'Awaiting review',
+  formerReader: 'Former reader',
   editYourComment: 'Edit your comment',
   replyTo: 'Reply to {name}',
   replyToLocked: 'Reply to {name}, available from LVL {level}',

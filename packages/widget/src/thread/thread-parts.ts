@@ -261,6 +261,7 @@ export function renderList(l: ListInput): TemplateResult {
             .flagState=${l.moderation.flagState(item.comment.id)}
             .flags=${l.moderation.flags(item.comment.id)}
             .hiddenBody=${l.moderation.hiddenBody(item.comment.id)}
+            .rejected=${l.moderation.rejected(item.comment.id)}
           ></parley-comment>`
         : html`<div class="more-replies" role="listitem" data-depth="1">
             <button type="button" class="link-button" part="more-replies" ?disabled=${l.loadingReplies.has(item.rootId)}

@@ -53,6 +53,7 @@ export class ThreadSession {
     flagState: () => undefined,
     flags: (id) => this.store.comments.get(id)?.flags,
     hiddenBody: () => undefined,
+    rejected: () => undefined,
   };
 
   /** Why the first page could not be had over HTTP (the socket still tries); null when it came. */

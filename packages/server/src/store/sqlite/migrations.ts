@@ -13,6 +13,7 @@ import { settlementMigration } from './migration-settlement.js';
 import { threadsMigration } from './migration-threads.js';
 import { formatMigration } from './migration-format.js';
 import { durableMigration } from './migration-durable.js';
+import { consoleMigration } from './migration-console.js';
 
 export interface Migration {
   version: number;
@@ -114,6 +115,7 @@ CREATE INDEX requests_created_at ON requests (created_at);
   formatMigration,
   portingMigration,
   durableMigration,
+  consoleMigration,
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);
