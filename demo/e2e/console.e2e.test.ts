@@ -58,7 +58,13 @@ describe('the moderators console', () => {
     expect(status).toBe(403);
   });
 
-  it('[PREMOD-4] [CON-3] [CON-5] a held comment shows "Awaiting review" to its author only; approved from the keyboard, it appears in both windows', async () => {
+  it('[PREMOD-4] [CON-3] [CON-5] [CON-7] a held comment shows "Awaiting review" to its author only and counts live in the queue; approved from the keyboard, it appears in both windows', async () => {
+    const heldCount = console.locator('parley-console .side .count[data-queue="held"]');
+    const held = () => heldCount.textContent({ timeout: 500 }).then((t) => t?.replace(/\s+/g, ' ').trim() ?? null, () => null);
+    await eventually(held).toBe('0 items');
+    // the shortcut is a key beside the count, not a count
+    expect(await textOf(console.locator('parley-console .side a[href="#held"] kbd.key'))).toBe('1');
+    expect(await console.locator('parley-console .side a[href="#flagged"]').getAttribute('aria-keyshortcuts')).toBe('2');
     await console.locator('parley-console a[href="#settings"]').click();
     await console.locator('parley-console input#site-below').fill('14');
     await console.locator('parley-console section.card button.primary').first().click();
@@ -74,6 +80,7 @@ describe('the moderators console', () => {
     await item.waitFor();
     expect(await item.textContent()).toContain('below LVL 14');
     expect(await muchacha.page.getByText(HELD).count()).toBe(0);
+    await eventually(held).toBe('1 item');
 
     if (shots) {
       await console.screenshot({ path: `${shots}/console-desktop.png`, fullPage: true });
@@ -90,6 +97,7 @@ describe('the moderators console', () => {
     await eventually(() => commentByText(muchacha.page, HELD).count()).toBe(1);
     await eventually(() => commentByText(writer.page, HELD).locator('[part~="awaiting-review"]').count()).toBe(0);
     expect(await commentByText(writer.page, HELD).count()).toBe(1);
+    await eventually(held).toBe('0 items');
   });
 
   it('[BAN-4] [CON-4] a ban from the console takes effect in the banned reader\'s open widget at once', async () => {
@@ -128,5 +136,14 @@ describe('the moderators console', () => {
         expect({ view, scheme, violations: await seriousViolations(console) }).toEqual({ view, scheme, violations: [] });
       }
     }
+  });
+
+  it('[CON-8] "Sign out" revokes the session on the server: its cookie, replayed, is refused', async () => {
+    const cookie = (await console.context().cookies()).find((c) => c.name === 'parley_console')!;
+    await console.goto(`${server.url}/admin/#held`);
+    await console.locator('parley-console header button', { hasText: 'Sign out' }).click();
+    await console.locator('parley-console textarea#credential').waitFor();
+    const replayed = await fetch(`${server.url}/admin/api/queue/held`, { headers: { cookie: `${cookie.name}=${cookie.value}` } });
+    expect(replayed.status).toBe(401);
   });
 });

@@ -79,6 +79,111 @@ function minifyCssLiterals(): Plugin {
 }
 
 /**
+ * Lit's html`` and svg`` literals are shipped as written too, indentation and all. This drops the
+ * indentation of their static parts: a run of whitespace holding a line break becomes just its line
+ * breaks (so line numbers, and the sourcemap's lines, stay). Rendering is unchanged — outside
+ * `white-space: pre*` a line break and spaces are one space, and the widget's pre-wrap elements are
+ * written on one line — and ≈ 0.25 KB of brotli leaves parley.js (scripts/check-size.mjs).
+ * A small scanner finds the literals (strings, comments, regular expressions and `${…}` nesting);
+ * where it could misread, it would only ever take indentation out of code, which changes nothing.
+ */
+export function squeezeHtmlLiterals(code: string): string {
+  let out = '';
+  let i = 0;
+  // What encloses the scanner: a template literal (html or not), or code inside a `${`, with its braces.
+  const stack: ({ kind: 'template'; html: boolean } | { kind: 'code'; braces: number })[] = [{ kind: 'code', braces: 0 }];
+  let lastSignificant = '';
+  const regexAfter = /[(,=:[!&|?{};+\-*%<>~^]|^$/;
+  while (i < code.length) {
+    const top = stack[stack.length - 1]!;
+    const c = code[i]!;
+    if (top.kind === 'template') {
+      if (c === '\\') {
+        out += code.slice(i, i + 2);
+        i += 2;
+      } else if (c === '`') {
+        stack.pop();
+        out += c;
+        i++;
+        lastSignificant = '`';
+      } else if (c === '$' && code[i + 1] === '{') {
+        stack.push({ kind: 'code', braces: 0 });
+        out += '${';
+        i += 2;
+        lastSignificant = '{';
+      } else if (top.html && /\s/.test(c)) {
+        let end = i;
+        while (end < code.length && /\s/.test(code[end]!)) end++;
+        const run = code.slice(i, end);
+        out += run.includes('\n') ? run.replace(/[^\n]/g, '') : run;
+        i = end;
+      } else {
+        out += c;
+        i++;
+      }
+      continue;
+    }
+    if (c === '/' && code[i + 1] === '/') {
+      const end = code.indexOf('\n', i);
+      const stop = end < 0 ? code.length : end;
+      out += code.slice(i, stop);
+      i = stop;
+    } else if (c === '/' && code[i + 1] === '*') {
+      const end = code.indexOf('*/', i + 2);
+      const stop = end < 0 ? code.length : end + 2;
+      out += code.slice(i, stop);
+      i = stop;
+    } else if (c === "'" || c === '"' || (c === '/' && regexAfter.test(lastSignificant))) {
+      // A string, or a regular expression (after an operator or a bracket): to its unescaped end.
+      let j = i + 1;
+      let inClass = false;
+      while (j < code.length && code[j] !== '\n') {
+        if (code[j] === '\\') j++;
+        else if (c === '/' && code[j] === '[') inClass = true;
+        else if (c === '/' && code[j] === ']') inClass = false;
+        else if (code[j] === c && !inClass) break;
+        j++;
+      }
+      out += code.slice(i, j + 1);
+      i = j + 1;
+      lastSignificant = c;
+    } else if (c === '`') {
+      stack.push({ kind: 'template', html: /(^|[^\w$.])(html|svg)$/.test(code.slice(Math.max(0, i - 5), i)) });
+      out += c;
+      i++;
+    } else {
+      if (c === '{') top.braces++;
+      else if (c === '}') {
+        if (top.braces === 0 && stack.length > 1) {
+          stack.pop();
+          out += c;
+          i++;
+          continue;
+        }
+        top.braces--;
+      }
+      if (!/\s/.test(c)) lastSignificant = /[\w$]/.test(c) ? 'a' : c;
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+function minifyHtmlLiterals(): Plugin {
+  return {
+    name: 'parley:minify-html-literals',
+    apply: 'build',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/\/widget\/src\/.*\.ts$/.test(id) || id.endsWith('.test.ts')) return null;
+      const out = squeezeHtmlLiterals(code);
+      return out === code ? null : { code: out, map: null };
+    },
+  };
+}
+
+/**
  * parley.js is one ES module (Lit + the app's first paint): a publisher adds one script tag, no
  * import map. Socket.IO with <parley-composer>, Yjs (presence and notes) and the words of a Twei
  * refusal are split into `chunks/`, imported lazily after the first comments are painted; the
@@ -88,7 +193,7 @@ function minifyCssLiterals(): Plugin {
  * (packages/server/src/transport/widget-files.ts), so keep `[hash]` in `chunkFileNames`.
  */
 export default defineConfig({
-  plugins: [withoutWebTransport(), minifyCssLiterals(), precompress()],
+  plugins: [withoutWebTransport(), minifyCssLiterals(), minifyHtmlLiterals(), precompress()],
   resolve: { conditions: ['source', 'browser', 'module', 'import', 'production', 'default'] },
   build: {
     target: 'es2022',

@@ -28,7 +28,10 @@ export interface BenchConfig {
   /** Seconds readers get to receive everything after the last write before misses count as lost. */
   drainSeconds: number;
   sustainedSeconds: number;
+  /** Closed-loop writers of the sustained row (issue 10 item 4: acknowledged posts/s at ack p99 ≤ 50 ms). */
   sustainedWriters: number;
+  /** The same writers spread over this many client threads too (1: the one-thread row only). */
+  sustainedThreads: number;
   joinThreadComments: number;
   joinSamples: number;
   /** Join storm: readers arriving within `stormSeconds` at a thread of `joinThreadComments`. */
@@ -64,7 +67,8 @@ const fullRun: BenchConfig = {
   reactionsPerSecond: 20,
   drainSeconds: 20,
   sustainedSeconds: 10,
-  sustainedWriters: 20,
+  sustainedWriters: 200,
+  sustainedThreads: 4,
   joinThreadComments: 10_000,
   joinSamples: 20,
   stormReaders: 5000,
@@ -112,7 +116,7 @@ export const usage = `Usage: node dist/run.js [options]   (every option also rea
   --hot-seconds=20          length of each hot-thread run
   --comments-per-second=2   --reactions-per-second=20
   --drain-seconds=20        grace for deliveries after the last write
-  --sustained-seconds=10    --sustained-writers=20
+  --sustained-seconds=10    --sustained-writers=200   --sustained-threads=4   (client threads of the second socket row)
   --join-comments=10000     --join-samples=20
   --storm-readers=5000      --storm-seconds=10   (join storm at the join-comments thread)
   --idle-readers=10000      (memory per idle reader vs bare Socket.IO; heartbeat cost)
@@ -173,6 +177,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
     drainSeconds: number('drain-seconds', base.drainSeconds),
     sustainedSeconds: number('sustained-seconds', base.sustainedSeconds),
     sustainedWriters: Math.round(number('sustained-writers', base.sustainedWriters)),
+    sustainedThreads: Math.round(number('sustained-threads', base.sustainedThreads)),
     joinThreadComments: Math.round(number('join-comments', base.joinThreadComments)),
     joinSamples: Math.round(number('join-samples', base.joinSamples)),
     stormReaders: Math.round(number('storm-readers', base.stormReaders)),
@@ -192,7 +197,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
 
 const knownFlags = new Set([
   'quick', 'readers', 'hot-runs', 'signed-in', 'typing', 'hot-seconds', 'comments-per-second', 'reactions-per-second', 'drain-seconds',
-  'sustained-seconds', 'sustained-writers', 'join-comments', 'join-samples', 'batch', 'only', 'wait-quiet', 'help',
+  'sustained-seconds', 'sustained-writers', 'sustained-threads', 'join-comments', 'join-samples', 'batch', 'only', 'wait-quiet', 'help',
   'cluster-readers', 'cluster-seconds', 'failover-readers',
   'storm-readers', 'storm-seconds', 'idle-readers', 'grown-transfers', 'grown-comments', 'grown-threads',
 ]);

@@ -34,7 +34,22 @@ export interface DispatchPostsRequest {
   thread: string;
   writers: number;
   seconds: number;
+  /** Makes the run's request ids its own (a second run on the same thread must not retry the first's). */
+  tag?: string;
 }
+
+/**
+ * The SQLite store's counters (store/sqlite: `writeStats`, `statementCounts`): write calls and the
+ * transactions (COMMITs) that carried them; statements run while counting was on (`countStatements`).
+ */
+export interface StoreStats {
+  writes: number;
+  transactions: number;
+  statements: { total: number; control: number; byName: Record<string, { runs: number; ms: number }> };
+}
+
+/** Turns the store's statement counting on (afresh; `time` also times each statement) or off. */
+export type CountStatementsRequest = { time: boolean } | false;
 
 export interface ActionCostsRequest {
   thread: string;

@@ -5,10 +5,20 @@
  * minting tokens with its secret, seeding big threads and posting through `dispatch` in-process.
  */
 import type { ClientEventName } from '@parley/protocol';
-import { signToken, startParleyServer, type Identity } from '@parley/server';
+import { signToken, SqliteStore, startParleyServer, type Identity } from '@parley/server';
 import { childConfig, serveParent, type CommandHandler } from './child-rpc.js';
 import { cpuShare, runClosedLoop } from './closed-loop.js';
-import type { ActionCost, ActionCostsRequest, DispatchPostsRequest, DispatchPostsResult, ParleyChildConfig, SeedRequest, TokenRequest } from './parley-child-api.js';
+import type {
+  ActionCost,
+  ActionCostsRequest,
+  CountStatementsRequest,
+  DispatchPostsRequest,
+  DispatchPostsResult,
+  ParleyChildConfig,
+  SeedRequest,
+  StoreStats,
+  TokenRequest,
+} from './parley-child-api.js';
 
 const config = childConfig<ParleyChildConfig>();
 const server = await startParleyServer({
@@ -60,14 +70,30 @@ async function seedComments(args: unknown): Promise<{ seconds: number; comments:
 
 /** The store's own ceiling: posts through `dispatch`, no sockets, one identity per writer. */
 async function dispatchPosts(args: unknown): Promise<DispatchPostsResult> {
-  const { thread, writers, seconds } = args as DispatchPostsRequest;
+  const { thread, writers, seconds, tag = 'direct' } = args as DispatchPostsRequest;
   const cpuBefore = process.cpuUsage();
   const result = await runClosedLoop(writers, seconds, async (worker, iteration) => {
-    const input = { requestId: `direct-${thread}-${worker}-${iteration}`, thread, body: `Direct post ${iteration} by writer ${worker}.` };
+    const input = { requestId: `${tag}-${thread}-${worker}-${iteration}`, thread, body: `Direct post ${iteration} by writer ${worker}.` };
     const ack = await server.dispatch(writer(1000 + worker), 'comment:post', input);
     return ack.ok ? null : ack.error.code;
   });
   return { ...result, serverCpu: cpuShare(process.cpuUsage(cpuBefore), result.seconds, result.completed) };
+}
+
+/** The bench's server always runs on a SQLite file (config.dbPath). */
+const sqlite = (): SqliteStore => {
+  if (!(server.store instanceof SqliteStore)) throw new Error('the bench server is not on SQLite');
+  return server.store;
+};
+
+async function storeStats(): Promise<StoreStats> {
+  const store = sqlite();
+  return { ...store.writeStats, statements: store.statementCounts };
+}
+
+async function countStatements(args: unknown): Promise<null> {
+  sqlite().countStatements(args as CountStatementsRequest);
+  return null;
 }
 
 const reader = (name: string): Identity => ({ id: name, name, avatar: null, level: 50, role: 'reader' });
@@ -121,5 +147,7 @@ const handlers = new Map<string, CommandHandler>([
   ['mintTokens', mintTokens],
   ['seedComments', seedComments],
   ['dispatchPosts', dispatchPosts],
+  ['storeStats', storeStats],
+  ['countStatements', countStatements],
 ]);
 serveParent(server.url, handlers, () => server.close());

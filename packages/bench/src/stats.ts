@@ -30,6 +30,15 @@ export class SampleSet {
     return this.length;
   }
 
+  /** A copy of the samples (to send to another thread, or merge into another set). */
+  toArray(): Float64Array {
+    return this.values.slice(0, this.length);
+  }
+
+  addAll(values: ArrayLike<number>): void {
+    for (let i = 0; i < values.length; i++) this.add(values[i] as number);
+  }
+
   summary(): LatencySummary {
     return summarize(this.values.subarray(0, this.length));
   }

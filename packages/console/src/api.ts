@@ -122,8 +122,12 @@ export class Api {
 
   session = (): Promise<Session> => this.call('GET', '/session');
   signIn = (site: string | undefined, credential: string): Promise<Session> => this.call('POST', '/session', { ...(site && { site }), credential });
+  /** Signs out: the server revokes this session on every node (SPEC CON-8). */
   signOut = (): Promise<Session> => this.call('DELETE', '/session');
+  /** Ends every console session of `moderator` (default: one's own, everywhere). */
+  revokeSessions = (moderator?: string): Promise<{ revoked: string }> => this.call('POST', '/sessions/revoke', moderator ? { moderator } : {});
   queue = (name: string): Promise<{ items: Item[]; total?: number }> => this.call('GET', `/queue/${name}?limit=100`);
+  counts = (): Promise<{ held: number; flagged: number; readers: number; bans: number }> => this.call('GET', '/counts');
   act = (items: Action[]): Promise<{ results: ActionResult[] }> => this.call('POST', '/actions', { items });
   log = (): Promise<{ entries: LogEntry[] }> => this.call('GET', '/log?limit=100');
   reader = (id: string): Promise<{ userId: string; ban: Ban | null; comments: CommentItem[]; log: LogEntry[] }> => this.call('GET', `/readers/${encodeURIComponent(id)}`);

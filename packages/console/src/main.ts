@@ -16,6 +16,8 @@ type View =
   | { name: 'log' }
   | { name: 'settings' };
 type QueueName = 'held' | 'flagged' | 'recent' | 'readers' | 'bans';
+/** Items per queue (`recent` has none: it is every comment). */
+type Counts = Partial<Record<QueueName, number>>;
 
 const QUEUES: { id: QueueName; label: string; hint: string }[] = [
   { id: 'held', label: 'Held for review', hint: 'Comments pre-moderation keeps aside until you decide' },
@@ -85,7 +87,7 @@ export class ParleyConsole extends LitElement {
   loading = false;
   error: string | null = null;
   toast: string | null = null;
-  counts: Partial<Record<QueueName, number>> = {};
+  counts: Counts = {};
   detail: unknown = null;
   help = false;
   dialog: { title: string; items: Item[]; ban: boolean } | null = null;
@@ -127,9 +129,15 @@ export class ParleyConsole extends LitElement {
     const stream = new EventSource('/admin/api/stream');
     const refresh = (message: string) => () => {
       this.notify(message);
-      void this.refreshCounts();
       if (this.view.name === 'queue' || this.view.name === 'thread') void this.load(true);
     };
+    stream.addEventListener('counts', (event) => {
+      try {
+        this.counts = JSON.parse((event as MessageEvent<string>).data) as Counts;
+      } catch {
+        // a malformed frame changes nothing
+      }
+    });
     stream.addEventListener('comment.held', refresh('A new comment is waiting for review'));
     stream.addEventListener('comment.flagged', refresh('A comment was flagged'));
     stream.addEventListener('comment.created', () => {
@@ -137,7 +145,6 @@ export class ParleyConsole extends LitElement {
     });
     for (const name of ['comment.approved', 'comment.rejected', 'comment.moderated', 'reader.banned', 'reader.unbanned']) {
       stream.addEventListener(name, () => {
-        void this.refreshCounts();
         void this.load(true);
       });
     }
@@ -161,10 +168,10 @@ export class ParleyConsole extends LitElement {
     location.hash = hash;
   }
 
+  /** The queue counts (SPEC CON-7): at sign-in and after an action; the stream keeps them live. */
   private async refreshCounts(): Promise<void> {
     try {
-      const [held, flagged] = await Promise.all([this.api.queue('held'), this.api.queue('flagged')]);
-      this.counts = { held: held.total ?? held.items.length, flagged: flagged.items.length };
+      this.counts = await this.api.counts();
     } catch {
       // counts are a convenience; the queue itself reports errors
     }
@@ -382,8 +389,8 @@ export class ParleyConsole extends LitElement {
     }
   }
 
-  private async signOut(): Promise<void> {
-    await this.api.signOut().catch(() => undefined);
+  private async signOut(everywhere = false): Promise<void> {
+    await (everywhere ? this.api.revokeSessions() : this.api.signOut()).catch(() => undefined);
     this.stream?.close();
     this.session = { signedIn: false, sites: this.session?.sites ?? [] };
     this.items = [];
@@ -435,11 +442,22 @@ export class ParleyConsole extends LitElement {
         <nav class="side" aria-label="Queues">
           <ul>
             ${QUEUES.map(
-              (q, i) => html`<li>
-                <a href="#${q.id}" title=${q.hint} aria-current=${this.view.name === 'queue' && this.view.queue === q.id ? 'page' : 'false'}
-                  ><span>${q.label}</span>${this.counts[q.id] ? html`<span class="count" aria-label="${this.counts[q.id]} items">${this.counts[q.id]}</span>` : html`<kbd aria-hidden="true">${i + 1}</kbd>`}</a
-                >
-              </li>`,
+              (q, i) => {
+                const count = this.counts[q.id];
+                return html`<li>
+                  <a href="#${q.id}" title=${q.hint} aria-keyshortcuts=${String(i + 1)} aria-current=${this.view.name === 'queue' && this.view.queue === q.id ? 'page' : 'false'}
+                    ><span class="label">${q.label}</span
+                    ><span class="meta"
+                      >${count === undefined ? nothing : html`<span class="count${count === 0 ? ' zero' : ''}" data-queue=${q.id}>${count}<span class="visually-hidden"> ${count === 1 ? 'item' : 'items'}</span></span>`}<kbd
+                        class="key"
+                        title="Shortcut: press ${i + 1}"
+                        aria-hidden="true"
+                        >${i + 1}</kbd
+                      ></span
+                    ></a
+                  >
+                </li>`;
+              },
             )}
             <li class="sep"></li>
             <li><a href="#log" aria-current=${this.view.name === 'log' ? 'page' : 'false'}>Audit log</a></li>
@@ -707,6 +725,11 @@ export class ParleyConsole extends LitElement {
         </form>
       </section>
       <section class="card">
+        <h2>Your console sessions</h2>
+        <p class="muted small">Sign out revokes this session on every node. Signed in elsewhere too (another browser, a lost laptop)? End them all.</p>
+        <button class="danger" id="sign-out-everywhere" @click=${() => void this.signOut(true)}>Sign out everywhere</button>
+      </section>
+      <section class="card">
         <h2>Site gates</h2>
         <p class="muted small">From the config file (minimum level per action): ${Object.entries(settings.gates).map(([a, l]) => `${a} ${l}`).join(' · ')}. Tighten a thread's gates from its page below.</p>
       </section>
@@ -730,7 +753,7 @@ export class ParleyConsole extends LitElement {
       ['b', 'ban, suspend or mute the author'],
       ['Enter', 'open the thread'],
       ['u', "open the author's history"],
-      ['1 – 5', 'switch queue'],
+      ['1 – 5', 'switch queue (the key beside each queue; the number before it is how many items it holds)'],
       ['Esc', 'close'],
     ];
     return html`<div class="overlay" @click=${() => (this.help = false)}>

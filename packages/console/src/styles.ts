@@ -316,6 +316,29 @@ export const styles = css`
     border-top: 1px solid var(--line);
     margin: 0.6rem 0.4rem;
   }
+  .side .meta {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.45rem;
+  }
+  .side kbd.key {
+    font-size: 0.68rem;
+    line-height: 1.2;
+    min-width: 1.15rem;
+    text-align: center;
+    padding: 0.05em 0.3em;
+    border-radius: 4px;
+    border: 1px solid var(--line);
+    box-shadow: 0 1px 0 var(--line);
+    color: var(--muted);
+    background: transparent;
+    opacity: 0.75;
+  }
+  .count.zero {
+    background: transparent;
+    color: var(--muted);
+    font-weight: 500;
+  }
   .count {
     background: var(--accent);
     color: var(--accent-text);

@@ -219,6 +219,16 @@ export interface CommentHeldNotice {
 export type ModerationNotice = CommentFlaggedNotice | CommentHeldNotice;
 
 /**
+ * A moderator rejected one of the viewer's own comments that was awaiting review (SPEC PREMOD-7):
+ * sent to that reader's sockets only, on every node. `reason` is the moderator's, when given.
+ */
+export interface OwnCommentRejected {
+  thread: string;
+  commentId: string;
+  reason: string | null;
+}
+
+/**
  * What a permalink opens (`comments:around`): the comment's root, the first replies under it (as a
  * page shows them) and, for a reply, its parent and the replies from it on — so the reply is there
  * to scroll to whatever page its root is on.
@@ -292,6 +302,8 @@ export interface ServerToClientEvents {
   'wallet:update': (update: WalletUpdate) => void;
   /** Moderators and admins of the site only (e.g. a comment was flagged, with its new count). */
   'moderation:notice': (notice: ModerationNotice) => void;
+  /** The author's own held comment was rejected (only to its author's sockets). */
+  'own:rejected': (notice: OwnCommentRejected) => void;
 }
 
 /** The names a client may emit; anything else is answered with `unknown_event`. */

@@ -6,6 +6,7 @@ import { gatesCommand, GatesRefused, gatesUsage, GatesUsageError } from './cli-g
 import { auditCommand } from './cli-audit.js';
 import { threadsCommand, threadsUsage } from './cli-threads.js';
 import { readerUsage } from './cli-reader.js';
+import { consoleUsage } from './cli-console.js';
 import { exportUsage, importUsage, PortingUsageError } from './cli-porting.js';
 import { DEV_SECRET, type ParleyServerOptions } from './config.js';
 import { ConfigFileError, loadConfigFile, secretOf } from './sites/config-file.js';
@@ -30,6 +31,7 @@ Commands:
   import    read a Disqus, WordPress or Parley export into a site (no Twei moves)
   export    write a site's discussions as a parley-export file
   reader    export everything held about a reader, or erase them (admin)
+  console   end every console session of a moderator (admin)
 
 Run "parley <command> --help" for a command's options.`,
   serve: `Usage: parley serve [options]
@@ -64,6 +66,7 @@ Run "parley <command> --help" for a command's options.`,
   import: importUsage,
   export: exportUsage,
   reader: readerUsage,
+  console: consoleUsage,
   migrate: `Usage: parley migrate [--db <file> | --database-url <url>]
 
   --db <file>          SQLite database file (env PARLEY_DB, default ./data/parley.db)
@@ -202,6 +205,7 @@ const commands = new Map<string, (args: string[]) => Promise<void>>([
   ['import', async (args) => void (await (await import('./cli-porting-run.js')).importCommand(args))],
   ['export', async (args) => (await import('./cli-porting-run.js')).exportCommand(args)],
   ['reader', async (args) => (await import('./cli-reader.js')).readerCommand(args)],
+  ['console', async (args) => (await import('./cli-console.js')).consoleCommand(args)],
 ]);
 
 async function main(argv: string[]): Promise<void> {

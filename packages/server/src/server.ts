@@ -10,6 +10,7 @@ import { openStore } from './store/open-store.js';
 import type { Store } from './store/types.js';
 import { attachRealtime } from './realtime/index.js';
 import { Dispatcher } from './transport/dispatcher.js';
+import { useEncodedAhead } from './transport/encoded-packets.js';
 import { createHttpHandler } from './transport/http-routes.js';
 import { threadPageHandler } from './transport/thread-page.js';
 import { originGuards } from './sites/origins.js';
@@ -32,6 +33,7 @@ import { installFilters } from './moderation/filters.js';
 import type { ModerationEvent } from './moderation/events.js';
 import { ConsoleRoutes } from './transport/console-routes.js';
 import { pushRestriction } from './transport/session.js';
+import { tellAuthorRejected } from './transport/own-rejected.js';
 import { readThreadGates } from './commands/admin-gates.js';
 import { layeredIntervalGate } from './commands/interval-gate.js';
 import { EventEmitter } from 'node:events';
@@ -173,17 +175,19 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     // One node: Socket.IO's recovery adapter, less the readers' own pushes (BEAT-6).
     adapter: adapter ?? ReplayAdapter,
   });
+  // [DUR-3] A posted comment's ack and broadcast reuse the JSON its command encoded.
+  useEncodedAhead(io);
   // allowRequest sees only handshakes; this guards every poll and upgrade against its session's own site.
   origins.attach(io.engine);
   // With Redis, budgets are cluster-wide (unless the embedder brought its own store).
   const rateLimit = config.rateLimit && redis && config.rateLimit.store === memoryLimiters ? { ...config.rateLimit, store: redis.limiters } : config.rateLimit;
   const limits = rateLimit ? new RateLimits(rateLimit) : null;
   // First: the client address (trustProxy) and the connection limits, before any token is verified.
-  io.use(connectionLimits({ io, addresses: new ClientAddresses(config.trustProxy), limits }));
+  io.use(connectionLimits({ io, addresses: new ClientAddresses(config.trustProxy), limits, ...(redis && { openConnections: redis.openConnections }) }));
   io.use(socketAuth({ sites: config.sites, store, logger, origins }));
   watchSessions(io);
   if (adapter) listenForViewerRefreshes(io, config.sites, store, (error) => logger.error('level refresh failed', { error }));
-  const realtime = attachRealtime(io, ctx, logger, config.presence, Boolean(adapter));
+  const realtime = attachRealtime(io, ctx, logger, config.presence, Boolean(adapter), redis?.limiters);
   const dispatcher = new Dispatcher({
     ctx,
     io,
@@ -205,6 +209,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   });
   if (adapter) io.on('parley:moderation', (event: ModerationEvent) => modBus.emit('event', event));
   modBus.on('event', (event: ModerationEvent) => {
+    if (event.name === 'comment.rejected') return tellAuthorRejected(io, event.payload);
     if (event.name !== 'reader.banned' && event.name !== 'reader.unbanned') return;
     pushRestriction(io, store, event.payload.site, event.payload.userId).catch((error: unknown) => logger.error('pushing a ban failed', { error }));
   });

@@ -8,10 +8,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PresenceView, type JoinResult, type ThreadEvent, type ViewerSession } from '@parley/protocol';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { call, okData, rid, startTestServer, type ClientSocket, type TestServer } from '../test-helpers.js';
+import { call, identity, okData, rid, startTestServer, type ClientSocket, type TestServer } from '../test-helpers.js';
+import { NOTES_TEXT } from '@parley/protocol';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
+import * as Y from 'yjs';
+import type { Identity } from '../domain/identity.js';
+import type { ParleyError } from '../errors.js';
+import { Notes } from '../realtime/notes.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { Caller, ParleyIo } from '../transport/types.js';
 import { refreshViewer } from '../transport/session.js';
 import { signToken } from '../transport/tokens.js';
 import { Redis } from 'ioredis';
+import { io as connectSocket } from 'socket.io-client';
+import { NODE_ALIVE_MS } from './open-connections.js';
 import { resolveSite, SiteDirectory } from '../sites/site-config.js';
 
 const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
@@ -91,5 +101,73 @@ describe('nodes joined by Redis (integration, real Redis)', () => {
     const [onA, onB] = await Promise.all(updates);
     expect(onA?.level).toBeGreaterThan(1);
     expect(onB?.level).toBe(onA?.level);
+  });
+
+  it('[CLUSTER-13] open connections per address are counted across nodes; a node that stops takes its share away', async () => {
+    const [a, b] = await twoNodes({ rateLimit: { connectionsPerIp: 2 } });
+    const open = (url: string) => {
+      const socket = connectSocket(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+      onTestFinished(() => void socket.disconnect());
+      return new Promise<{ socket: typeof socket; refused?: { code?: string; message?: string } }>((resolve) => {
+        socket.once('connect', () => resolve({ socket }));
+        socket.once('connect_error', (error: Error & { data?: { code?: string; message?: string } }) => resolve({ socket, refused: error.data ?? { message: error.message } }));
+      });
+    };
+    const first = await open(a.url);
+    const second = await open(b.url);
+    expect([first.refused, second.refused]).toEqual([undefined, undefined]);
+    // The address holds two, one on each node: a third is refused on either.
+    expect((await open(a.url)).refused).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/Too many connections from your network/) });
+    expect((await open(b.url)).refused).toMatchObject({ code: 'rate_limited' });
+    // One closed on A lets one in on B.
+    first.socket.disconnect();
+    let third = await open(b.url);
+    for (let i = 0; i < 50 && third.refused; i++) {
+      third.socket.disconnect();
+      await new Promise((next) => setTimeout(next, 40));
+      third = await open(b.url);
+    }
+    expect(third.refused).toBeUndefined();
+    // B holds two now. A node that dies stops counting once its liveness key lapses (NODE_ALIVE_MS):
+    // here its key is removed by hand, as if it had expired.
+    expect(NODE_ALIVE_MS).toBeLessThanOrEqual(30_000);
+    const redis = new Redis(REDIS_URL);
+    onTestFinished(() => void redis.quit());
+    const prefix = (await redis.keys(`parley-test-${process.pid}-*:conns:*`))[0]?.split(':conns:')[0];
+    expect(prefix).toBeDefined();
+    const liveness = await redis.keys(`${prefix}:node:*`);
+    expect(liveness).toHaveLength(2);
+    await redis.del(...liveness);
+    const again = [await open(a.url), await open(a.url)];
+    expect(again.map((o) => o.refused)).toEqual([undefined, undefined]);
+    expect((await open(a.url)).refused).toMatchObject({ code: 'rate_limited' });
+  });
+
+  it('[CLUSTER-14] a reader\'s notes updates share one budget across nodes (beside each node\'s bucket)', async () => {
+    const redis = new Redis(REDIS_URL);
+    onTestFinished(() => void redis.quit());
+    const keyPrefix = `parley-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}:notes`;
+    onTestFinished(async () => {
+      const keys = await redis.keys(`${keyPrefix}*`);
+      if (keys.length) await redis.del(...keys);
+    });
+    const store = SqliteStore.open({ path: ':memory:' });
+    onTestFinished(() => store.close());
+    // Two nodes' notes services, one budget of 5 in Redis; each node's own bucket would allow 30.
+    const budget = new RateLimiterRedis({ storeClient: redis, keyPrefix, points: 5, duration: 30 });
+    const relays = { to: () => ({ emit: () => undefined }) } as unknown as ParleyIo;
+    const site = resolveSite({ id: 'default', secret: 'unused' }, { development: true });
+    const options = { io: relays, store, gate: async (who: Identity | null) => who!, resolve: (_c: Caller, id: string) => ({ site, id, key: `default:${id}` }), clusterBudget: budget };
+    const nodes = [new Notes(options), new Notes(options)];
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on('update', (update: Uint8Array) => updates.push(update));
+    const caller: Caller = { identity: identity('ann'), socket: null, ip: null, tokenExpiresAt: null, site: null };
+    const outcomes: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      doc.getText(NOTES_TEXT).insert(0, 'k');
+      outcomes.push(await nodes[i % 2]!.update(caller, { thread: 'n', update: updates.at(-1)! }).then(() => 'ok', (error: ParleyError) => `${error.code}:${error.details?.retryAfterMs ? 'wait' : 'none'}`));
+    }
+    expect(outcomes).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'rate_limited:wait', 'rate_limited:wait', 'rate_limited:wait']);
   });
 });

@@ -25,6 +25,7 @@ import type { Logger } from '../logger.js';
 import type { LimiterFactory } from '../transport/rate-limit.js';
 import type { IntervalGate } from '../commands/interval-gate.js';
 import { redactUrl } from '../store/open-store.js';
+import { redisOpenConnections, type OpenConnections } from './open-connections.js';
 
 
 export interface RedisCluster {
@@ -32,6 +33,8 @@ export interface RedisCluster {
   limiters: LimiterFactory;
   /** Cluster-wide "once per interval" (read heartbeats, CLUSTER-8). */
   gate: IntervalGate;
+  /** Open connections per address for the whole cluster (CLUSTER-13). */
+  openConnections: OpenConnections;
   /** Readiness: Redis answers PING. */
   ready(): Promise<boolean>;
   close(): Promise<void>;
@@ -52,8 +55,12 @@ export async function connectRedis(url: string, prefix: string, logger: Logger):
     channelPrefix: `${prefix}:socket.io`,
     sessionKeyPrefix: `${prefix}:sio:session:`,
   });
+  const openConnections = redisOpenConnections(client, prefix, (error) =>
+    logger.error('redis open-connection count failed', { error: (error as Error).message }),
+  );
   return {
     adapter,
+    openConnections,
     limiters: (name, budget) =>
       new RateLimiterRedis({ storeClient: client, keyPrefix: `${prefix}:limit:${name}`, points: budget.points, duration: budget.duration }),
     gate: {
@@ -73,6 +80,7 @@ export async function connectRedis(url: string, prefix: string, logger: Logger):
       }
     },
     async close() {
+      await openConnections.stop();
       await client.quit().catch(() => client.disconnect());
     },
   };

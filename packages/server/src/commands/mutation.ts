@@ -7,6 +7,8 @@ import { requestOwner, threadKey } from '../domain/thread-key.js';
 import type { WriteTx } from '../store/types.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { threadGates, type ThreadRef } from './thread-gates.js';
+import { assertMayAct } from '../moderation/bans.js';
+import type { BanRecord } from '../store/mod-queries.js';
 
 export interface MutationRequest {
   identity: Identity;
@@ -42,6 +44,11 @@ export interface GatedMutationRequest extends Omit<MutationRequest, 'identity' |
   /** Null (a guest) is refused by the gate with `auth_required`. */
   identity: Identity | null;
   gate: ThreadGate;
+  /**
+   * [DUR-8] Refuse a banned or suspended reader first, in this transaction (BAN-2), and hand `apply`
+   * the ban read (a mute refuses nothing). For a command the dispatcher lets check it here.
+   */
+  standing?: { ban: BanRecord | null };
 }
 
 /**
@@ -56,6 +63,7 @@ export function runGatedMutation<T>(
   apply: (tx: WriteTx, at: number, user: Identity) => Promise<CommandOutput<T>>,
 ): Promise<CommandOutput<T>> {
   return ctx.store.write(async (tx) => {
+    if (request.standing) request.standing.ban = await assertMayAct(tx, request.gate.thread.site.id, request.identity, ctx.now());
     const user = authorize(request.identity, request.gate.action, await threadGates(tx, request.gate.thread));
     const site = request.gate.thread.site.id;
     return applyOnce(ctx, tx, { ...request, identity: user, site }, (tx, at) => apply(tx, at, user));

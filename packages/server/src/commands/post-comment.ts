@@ -14,6 +14,8 @@ import { screenComment } from '../moderation/screen.js';
 import { decideInTx, holdComment } from '../moderation/hold.js';
 import { commentRef } from '../moderation/events.js';
 import { formatComment, parseAhead, recordAuthor } from './comment-format.js';
+import { withJson } from '../domain/encoded-json.js';
+import type { BanRecord } from '../store/mod-queries.js';
 
 /** A reader posts a root comment, or a reply when `parentId` is given. */
 export async function postComment(
@@ -24,8 +26,11 @@ export async function postComment(
 ): Promise<CommandOutput<PostCommentResult>> {
   const parentId = input.parentId ?? null;
   const thread = threadRef(ctx, identity, input.thread, siteId);
+  // [DUR-8] The author's ban is read first in the write transaction (the dispatcher may skip its own read).
+  const standing = { ban: null as BanRecord | null };
   const request = {
     identity,
+    standing,
     gate: { thread, action: parentId ? ('reply' as const) : ('comment' as const) },
     requestId: input.requestId,
     action: 'comment:post',
@@ -51,12 +56,13 @@ export async function postComment(
       parent && { id: parent.id, rootId: parent.rootId, parentId: parent.parentId, depth: parent.depth, authorName: parent.author.name },
     );
     // Pre-moderation, bans and shadow mutes (moderation/): a held comment takes no seq and pays nothing.
-    const decision = await decideInTx(tx, thread.site, thread.key, user, body, screened, at);
+    const decision = await decideInTx(tx, thread.site, thread.key, user, body, screened, at, standing);
     if (decision.action !== 'publish') {
       return holdComment(ctx, tx, { site: thread.site, threadKey: thread.key, threadId: input.thread, id, placement, author: user, body, at, requestId: input.requestId, decision });
     }
     const { doc, mentions } = await formatComment(tx, thread.key, body, parent);
-    const seq = await tx.nextSeq(thread.key);
+    // The seq and the thread's comment count in one UPDATE of its row.
+    const seq = await tx.nextSeq(thread.key, { comments: 1 });
     const stored = await tx.insertComment({
       id,
       thread: thread.key,
@@ -70,7 +76,6 @@ export async function postComment(
     });
     await recordAuthor(tx, thread.key, user);
     if (placement.depth > 0) await tx.adjustReplyCount(thread.key, placement.rootId, 1);
-    await tx.adjustThreadCounts(thread.key, { comments: 1 });
 
     // The tribute moves and the reward is recorded (pending, SETTLE-1) in this same transaction.
     const book = openBook(ctx, tx, thread.site.id, at, input.requestId);
@@ -79,9 +84,16 @@ export async function postComment(
     // The host's token states the reader's address and opt-in now; reply emails read it (moderation/mail.ts).
     if (user.email) await tx.deliveries.recordReaderEmail(thread.site.id, user.id, user.email.address, user.email.replies, at);
 
-    const comment = toCommentView(stored);
-    const event: CommentCreatedEvent = { type: 'comment.created', thread: input.thread, seq, at, comment };
+    // [DUR-3] The comment is encoded once: the event row, the request record, the broadcast and the
+    // ack all carry this one string (domain/encoded-json.ts).
+    const comment = Object.freeze(toCommentView(stored));
+    const json = JSON.stringify(comment);
+    const event = withJson<CommentCreatedEvent>(
+      { type: 'comment.created', thread: input.thread, seq, at, comment },
+      `{"type":"comment.created","thread":${JSON.stringify(input.thread)},"seq":${seq},"at":${at},"comment":${json}}`,
+    );
+    const result = withJson<PostCommentResult>({ seq, comment }, `{"seq":${seq},"comment":${json}}`);
     const created = { name: 'comment.created' as const, payload: commentRef(thread.site.id, input.thread, stored, at) };
-    return { result: { seq, comment }, events: [event], wallets: await book.walletUpdates(), moderation: [created] };
+    return { result, events: [event], wallets: await book.walletUpdates(), moderation: [created] };
   });
 }

@@ -12,6 +12,13 @@ export interface WalletDelivery {
   update: WalletUpdate;
 }
 
+/**
+ * [DUR-9] Deliveries whose action moved no XP of their reader (a charge, a pending reward): the
+ * level, which XP alone decides, cannot have changed, so nobody need re-derive it. A delivery not
+ * in here (made elsewhere, or copied) is re-derived as before.
+ */
+export const levelUnchanged = new WeakSet<WalletDelivery>();
+
 export const insufficientFunds = (need: number, balance: number): ParleyError =>
   new ParleyError(
     ErrorCodes.insufficientFunds,
@@ -61,6 +68,10 @@ export interface Credit {
 export class LedgerBook {
   private readonly touched = new Map<string, { userId: string; thread: string | null; readEarned: number | null }>();
   private readonly treasury: string;
+  /** Readers this book added XP to (`pay`). */
+  private readonly earnedXp = new Set<string>();
+  /** Reader accounts this book already opened or found open: the book lives in one transaction, so they stay open. */
+  private readonly ensured = new Set<string>();
 
   constructor(
     readonly tx: WriteTx,
@@ -77,6 +88,7 @@ export class LedgerBook {
   /** Opens the reader's account (with the starting grant, within the mint budget) the first time they are paid or charged. */
   async ensureReader(userId: string): Promise<string> {
     const account = readerAccount(this.site, userId);
+    if (this.ensured.has(account)) return account;
     if (await this.tx.ledger.openAccount(account, 'reader', this.at)) {
       await this.tx.ledger.openAccount(this.treasury, 'treasury', this.at);
       const grant = this.off ? 0 : await this.mintable(account, this.rules.startingGrant, false);
@@ -85,6 +97,7 @@ export class LedgerBook {
         this.touch(userId, null);
       }
     }
+    this.ensured.add(account);
     return account;
   }
 
@@ -110,7 +123,10 @@ export class LedgerBook {
     this.touch(userId, movement.thread);
     // XP is lifetime Twei earned (levels). Not for curation likes: a like is for the comment, not a
     // way to level up; a like pays once ever anyway (REACT-1).
-    if (movement.category !== 'likesCommenter') await this.tx.addXp(this.site, userId, paid);
+    if (movement.category !== 'likesCommenter') {
+      await this.tx.addXp(this.site, userId, paid);
+      this.earnedXp.add(userId);
+    }
     await this.repayDebt(userId, account, paid);
     return { paid, transferId: transfer.id };
   }
@@ -212,7 +228,9 @@ export class LedgerBook {
       const figures = await this.walletFigures(userId);
       // The wire names the thread by its public id, never its key.
       const update = { balance: figures.balance, thread: thread === null ? null : threadIdOf(thread), readEarned, ...figures.extra };
-      deliveries.push({ site: this.site, userId, update });
+      const delivery = { site: this.site, userId, update };
+      if (!this.earnedXp.has(userId)) levelUnchanged.add(delivery);
+      deliveries.push(delivery);
     }
     return deliveries;
   }
@@ -220,11 +238,11 @@ export class LedgerBook {
   /** A reader's balance, and what is pending, owed and earned today (the wallet's optional fields). */
   async walletFigures(userId: string): Promise<{ balance: number; extra: { pending: number; debt: number; earnedToday: number; dailyEarnCap: number } }> {
     const account = readerAccount(this.site, userId);
-    const balance = (await this.tx.ledger.balance(account)) ?? 0;
-    const pending = await this.tx.ledger.pendingTotal(account);
-    const debt = await this.debtOf(userId);
-    const earnedToday = (await this.tx.ledger.earnedOn(account, dayOf(this.at)))?.amount ?? 0;
-    return { balance, extra: { pending, debt, earnedToday, dailyEarnCap: this.rules.dailyEarnCap } };
+    const figures = await this.tx.ledger.walletFigures(account, debtAccount(this.site, userId), dayOf(this.at));
+    return {
+      balance: figures.balance,
+      extra: { pending: figures.pending, debt: Math.max(0, -figures.debtBalance), earnedToday: figures.earned, dailyEarnCap: this.rules.dailyEarnCap },
+    };
   }
 
   private touch(userId: string, thread: string | null): void {

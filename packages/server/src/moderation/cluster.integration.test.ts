@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JoinResult, ViewerSession } from '@parley/protocol';
+import type { JoinResult, OwnCommentRejected, PostCommentResult, ViewerSession } from '@parley/protocol';
 import { Redis } from 'ioredis';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { call, okData, startTestServer, TEST_SECRET, TEST_SITE, type TestServer } from '../test-helpers.js';
@@ -21,7 +21,7 @@ async function twoNodes(): Promise<[TestServer, TestServer]> {
     dbPath: join(dir, 'parley.db'),
     redisUrl: REDIS_URL,
     redisPrefix,
-    sites: [{ id: TEST_SITE, secret: TEST_SECRET, origins: ['same-origin'], adminKey: ADMIN_KEY }],
+    sites: [{ id: TEST_SITE, secret: TEST_SECRET, origins: ['same-origin'], adminKey: ADMIN_KEY, premoderation: { belowLevel: 10 } }],
   };
   const a = await startTestServer(options);
   const b = await startTestServer({ ...options, threads: [] });
@@ -78,5 +78,47 @@ describe('moderation across nodes (real Redis)', () => {
     expect(await stream.event).toMatchObject({ site: TEST_SITE, userId: 'zed', kind: 'suspend', by: { role: 'key' } });
     const refused = await call(reader, 'comment:post', { requestId: 'r-zed-1', thread: 't', body: 'still here' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'suspended' } });
+  });
+
+  it('[PREMOD-7] a held comment rejected through node A is told to its author\'s sockets on both nodes, once each', async () => {
+    const [a, b] = await twoNodes();
+    const token = await b.token('newbie', { lvl: 3 });
+    const onB = await b.connect(token);
+    const onA = await a.connect(token);
+    const other = await b.connect(await b.token('zoe', { lvl: 20 }));
+    for (const socket of [onB, onA, other]) okData(await call<JoinResult>(socket, 'thread:join', { thread: 't' }));
+    const held = okData(await call<PostCommentResult>(onB, 'comment:post', { requestId: 'r-newbie-1', thread: 't', body: 'Please let me in' }));
+    expect(held.comment.status).toBe('held');
+    const heard = new Map<string, OwnCommentRejected[]>([['a', []], ['b', []], ['other', []]]);
+    onA.on('own:rejected', (n: OwnCommentRejected) => heard.get('a')!.push(n));
+    onB.on('own:rejected', (n: OwnCommentRejected) => heard.get('b')!.push(n));
+    other.on('own:rejected', (n: OwnCommentRejected) => heard.get('other')!.push(n));
+    const told = Promise.all([onA, onB].map((socket) => new Promise((resolve) => socket.once('own:rejected', resolve))));
+
+    const signIn = await fetch(`${a.url}/admin/api/session`, { method: 'POST', body: JSON.stringify({ credential: ADMIN_KEY }) });
+    const { csrf } = (await signIn.json()) as { csrf: string };
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const rejected = await fetch(`${a.url}/admin/api/actions`, {
+      method: 'POST',
+      headers: { cookie, 'X-Parley-CSRF': csrf, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ items: [{ action: 'reject', commentId: held.comment.id, reason: 'off-topic' }] }),
+    });
+    expect(rejected.status).toBe(200);
+    await told;
+    // A round trip on every socket after the notice: a second copy would have arrived before it.
+    for (const socket of [onA, onB, other]) okData(await call<JoinResult>(socket, 'thread:join', { thread: 't' }));
+    const notice = { thread: 't', commentId: held.comment.id, reason: 'off-topic' };
+    expect(Object.fromEntries(heard)).toEqual({ a: [notice], b: [notice], other: [] });
+  });
+
+  it('[CON-8] a console session signed out on node A is refused on node B', async () => {
+    const [a, b] = await twoNodes();
+    const signIn = await fetch(`${a.url}/admin/api/session`, { method: 'POST', body: JSON.stringify({ credential: ADMIN_KEY }) });
+    const { csrf } = (await signIn.json()) as { csrf: string };
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const onB = async () => (await fetch(`${b.url}/admin/api/counts`, { headers: { cookie } })).status;
+    expect(await onB()).toBe(200);
+    expect((await fetch(`${a.url}/admin/api/session`, { method: 'DELETE', headers: { cookie, 'X-Parley-CSRF': csrf } })).status).toBe(200);
+    expect(await onB()).toBe(401);
   });
 });

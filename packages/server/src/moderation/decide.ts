@@ -85,7 +85,7 @@ export async function rejectHeld(ctx: CommandContext, actor: Identity, site: Sit
     const threadId = threadIdOf(held.thread);
     await logAction(tx, { site: site.id, at, actor, action: 'reject', thread: threadId, commentId: id, userId: held.author.id, reason });
     const ref = commentRef(site.id, threadId, { ...held, seq: 0 }, at, null);
-    return { result: { rejected: id }, events: [], moderation: [{ name: 'comment.rejected', payload: { ...ref, by: actorOf(actor), reason } }] };
+    return { result: { rejected: id }, events: [], moderation: [{ name: 'comment.rejected', payload: { ...ref, by: actorOf(actor), reason, ...(from === 'muted' && { muted: true as const }) } }] };
   });
 }
 

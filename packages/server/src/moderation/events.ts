@@ -42,8 +42,11 @@ export interface ModerationEventMap {
   'comment.held': CommentRef & { reasons: string[]; tags: string[] };
   /** A moderator approved a held comment; it is now live with `seq`. */
   'comment.approved': CommentRef & { by: ActorRef };
-  /** A moderator rejected a held comment; it is never shown nor paid. */
-  'comment.rejected': CommentRef & { by: ActorRef; reason: string | null };
+  /**
+   * A moderator rejected a held comment; it is never shown nor paid. `muted`: it was a shadow-muted
+   * reader's, who is never told (otherwise its author's open widgets are, SPEC PREMOD-7).
+   */
+  'comment.rejected': CommentRef & { by: ActorRef; reason: string | null; muted?: true };
   /** A moderator hid, unhid or deleted a published comment. */
   'comment.moderated': CommentRef & { by: ActorRef; action: 'hide' | 'unhide' | 'delete'; reason: string | null };
   /** A reader was banned, suspended (until `until`) or shadow-muted site-wide. */

@@ -7,7 +7,7 @@ import type { CommandContext, CommandOutput } from '../commands/context.js';
 import type { Identity } from '../domain/identity.js';
 import type { Placement } from '../domain/threading.js';
 import type { Site } from '../sites/site-config.js';
-import type { HeldComment } from '../store/mod-queries.js';
+import type { BanRecord, HeldComment } from '../store/mod-queries.js';
 import type { WriteTx } from '../store/types.js';
 import { assertMayAct } from './bans.js';
 import { commentRef } from './events.js';
@@ -17,9 +17,21 @@ import { rejected } from './screen.js';
 
 export type Decision = ScreenVerdict | { action: 'mute'; reasons: string[]; tags?: string[] };
 
-/** The screeners' verdict with the policy's and the author's standing: publish, hold, mute (or throws). */
-export async function decideInTx(tx: WriteTx, site: Site, threadKey: string, author: Identity, body: string, screened: ScreenVerdict, at: number): Promise<Decision> {
-  const ban = await assertMayAct(tx, site.id, author, at);
+/**
+ * The screeners' verdict with the policy's and the author's standing: publish, hold, mute (or throws).
+ * `standing`: the author's ban as this transaction already read it (`assertMayAct`), else read here.
+ */
+export async function decideInTx(
+  tx: WriteTx,
+  site: Site,
+  threadKey: string,
+  author: Identity,
+  body: string,
+  screened: ScreenVerdict,
+  at: number,
+  standing?: { ban: BanRecord | null },
+): Promise<Decision> {
+  const ban = standing ? standing.ban : await assertMayAct(tx, site.id, author, at);
   if (ban?.kind === 'mute') return { action: 'mute', reasons: ['shadow muted'] };
   const verdict = combineVerdicts([screened, await policyVerdict(tx, site, threadKey, author, body)]);
   if (verdict.action === 'reject') throw rejected(verdict);

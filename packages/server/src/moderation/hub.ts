@@ -17,6 +17,11 @@ export class ModerationHub {
     this.events = new ModerationEvents((name, error) => onError(`moderation listener for ${name} threw`, error));
   }
 
+  /** Whether any screener is registered (a post with none is screened by nothing before its transaction). */
+  get screens(): boolean {
+    return this.screeners.length > 0;
+  }
+
   /** Adds a screener (run in registration order, all of them, concurrently). Returns a function removing it. */
   registerScreener(name: string, screen: Screener): () => void {
     const entry = { name, screen };

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { call, nextThreadEvent, okData, rid, startTestServer, TEST_SECRET, TEST_SITE, type ClientSocket, type TestServer } from '../test-helpers.js';
 import { testDatabase } from '../store/postgres/test-database.js';
 import type { ModerationEvent } from './events.js';
+import { consoleCommand } from '../cli-console.js';
 
 const ADMIN_KEY = 'console-admin-key-0123456789';
 const pg = testDatabase('parley_mod');
@@ -189,6 +190,137 @@ describe.each(stores)('moderation on %s', (_name, database) => {
     expect((await moderator.post('/actions', { items: [{ action: 'unban', userId: 'x' }] })).status).toBe(200);
     const forged = `${moderator.cookie.slice(0, -3)}abc`;
     expect((await fetch(`${server.url}/admin/api/queue/held`, { headers: { cookie: forged } })).status).toBe(401);
+  });
+
+  it('[PREMOD-7] a rejected held comment is told to its author\'s open sockets, with the reason; a muted reader\'s never is', async () => {
+    const { server, newbie, regular, join, post, regularId, thread } = await setUp();
+    const heard: { who: string; commentId: string; reason: string | null; thread: string }[] = [];
+    newbie.on('own:rejected', (n: { commentId: string; reason: string | null; thread: string }) => heard.push({ who: 'newbie', ...n }));
+    regular.on('own:rejected', (n: { commentId: string; reason: string | null; thread: string }) => heard.push({ who: 'regular', ...n }));
+    const admin = await signIn(server);
+    const held = okData(await post(newbie, 'Awaiting a verdict'));
+    await admin.post('/actions', { items: [{ action: 'ban', userId: regularId, kind: 'mute' }] });
+    const muted = okData(await post(regular, 'Shouting into the void'));
+    const told = new Promise((resolve) => newbie.once('own:rejected', resolve));
+    const done = await admin.post<{ results: { ok: boolean }[] }>('/actions', {
+      items: [
+        { action: 'reject', commentId: muted.comment.id },
+        { action: 'reject', commentId: held.comment.id, reason: 'off-topic' },
+      ],
+    });
+    expect(done.body.results.map((r) => r.ok)).toEqual([true, true]);
+    await told;
+    await join(regular);
+    expect(heard).toEqual([{ who: 'newbie', thread, commentId: held.comment.id, reason: 'off-topic' }]);
+    expect((await join(newbie)).own).toBeUndefined();
+  });
+
+  it('[CON-7] the console counts each queue, and its stream sends the counts when it opens and after each change', async () => {
+    const { server, newbie, regular, post, regularId, thread } = await setUp();
+    const admin = await signIn(server);
+    type Counts = { held: number; flagged: number; readers: number; bans: number };
+    const before = await admin.get<Counts>('/counts');
+    const frames: Counts[] = [];
+    const abort = new AbortController();
+    const response = await fetch(`${server.url}/admin/api/stream`, { headers: { cookie: admin.cookie }, signal: abort.signal });
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      let text = '';
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        text += decoder.decode(chunk, { stream: true });
+        for (let end = text.indexOf('\n\n'); end >= 0; end = text.indexOf('\n\n')) {
+          const frame = text.slice(0, end);
+          text = text.slice(end + 2);
+          const data = /^event: counts\ndata: (.*)$/m.exec(frame)?.[1];
+          if (data) frames.push(JSON.parse(data) as Counts);
+        }
+      }
+    })().catch(() => undefined);
+    const framed = async (predicate: (c: Counts) => boolean): Promise<Counts> => {
+      for (let i = 0; i < 200; i++) {
+        const found = frames.find(predicate);
+        if (found) return found;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error(`no counts frame matched: ${JSON.stringify(frames)}`);
+    };
+    expect(await framed(() => true)).toEqual(before);
+    frames.length = 0;
+
+    okData(await post(newbie, 'Waiting in line'));
+    const target = okData(await post(regular, 'Flag me'));
+    okData(await call(newbie, 'comment:flag', { requestId: rid(), thread, commentId: target.comment.id, reason: 'spam' }));
+    await admin.post('/actions', { items: [{ action: 'ban', userId: regularId, kind: 'mute' }] });
+    const after: Counts = { held: before.held + 1, flagged: before.flagged + 1, readers: before.readers + 1, bans: before.bans + 1 };
+    expect(await admin.get<Counts>('/counts')).toEqual(after);
+    expect(await framed((c) => c.held === after.held && c.flagged === after.flagged && c.bans === after.bans)).toEqual(after);
+
+    frames.length = 0;
+    await admin.post('/actions', { items: [{ action: 'keep', thread, commentId: target.comment.id }, { action: 'unban', userId: regularId }] });
+    const kept = { ...after, flagged: before.flagged, bans: before.bans };
+    expect(await framed((c) => c.flagged === before.flagged && c.bans === before.bans)).toEqual(kept);
+    expect(await admin.get<Counts>('/counts')).toEqual(kept);
+    abort.abort();
+    await reading;
+  });
+
+  it('[CON-8] signing out revokes the session itself; an admin ends every session of a moderator; a new sign-in works', async () => {
+    const { server } = await setUp({});
+    const status = async (cookie: string) => (await fetch(`${server.url}/admin/api/queue/held`, { headers: { cookie } })).status;
+    const leaving = await signIn(server, await server.token('mo-out', { role: 'moderator' }));
+    const signedOut = await fetch(`${server.url}/admin/api/session`, { method: 'DELETE', headers: { cookie: leaving.cookie, 'X-Parley-CSRF': leaving.csrf } });
+    expect(signedOut.headers.get('set-cookie')).toContain('Max-Age=0');
+    expect(await status(leaving.cookie)).toBe(401);
+    expect(await (await fetch(`${server.url}/admin/api/session`, { headers: { cookie: leaving.cookie } })).json()).toMatchObject({ signedIn: false });
+
+    const moToken = await server.token('mo-many', { role: 'moderator' });
+    const [first, second] = [await signIn(server, moToken), await signIn(server, moToken)];
+    const colleague = await signIn(server, await server.token('mo-stays', { role: 'moderator' }));
+    expect((await colleague.post('/sessions/revoke', { moderator: 'mo-many' })).status).toBe(403);
+    const admin = await signIn(server);
+    expect((await admin.post('/sessions/revoke', { moderator: 'mo-many' })).body).toEqual({ revoked: 'mo-many' });
+    expect([await status(first.cookie), await status(second.cookie), await status(colleague.cookie), await status(admin.cookie)]).toEqual([401, 401, 200, 200]);
+    const log = await admin.get<{ entries: { action: string; userId: string | null; actorRole: string }[] }>('/log');
+    expect(log.entries[0]).toMatchObject({ action: 'revoke-sessions', userId: 'mo-many', actorRole: 'admin' });
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    expect(await status((await signIn(server, moToken)).cookie)).toBe(200);
+    // Signing oneself out everywhere needs no admin.
+    expect((await colleague.post('/sessions/revoke', {})).body).toEqual({ revoked: 'mo-stays' });
+    expect(await status(colleague.cookie)).toBe(401);
+  });
+
+  it('[CON-8] `parley console revoke <moderator>` ends their sessions through the admin API; a reader\'s token may not', async () => {
+    const { server } = await setUp({});
+    const status = async (cookie: string) => (await fetch(`${server.url}/admin/api/counts`, { headers: { cookie } })).status;
+    const mo = await signIn(server, await server.token('mo-cli', { role: 'moderator' }));
+    const refused = await fetch(`${server.url}/admin/sites/${TEST_SITE}/moderators/mo-cli/revoke-console`, { method: 'POST', headers: { Authorization: `Bearer ${await server.token('zoe')}` } });
+    expect(refused.status).toBe(403);
+    expect(await status(mo.cookie)).toBe(200);
+    const printed: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => printed.push(chunk) > 0) as typeof process.stdout.write;
+    try {
+      await consoleCommand(['revoke', 'mo-cli', '--server', server.url, '--site', TEST_SITE], { PARLEY_ADMIN_KEY: ADMIN_KEY });
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(JSON.parse(printed.join(''))).toEqual({ revoked: 'mo-cli' });
+    expect(await status(mo.cookie)).toBe(401);
+  });
+
+  it('[CON-8] a session opened with the admin key ends when the site\'s adminKey changes', async () => {
+    const { server } = await setUp({});
+    const admin = await signIn(server);
+    const withKey = async (adminKey: string) => {
+      const node = await startTestServer({ ...database(), threads: [], sites: [{ id: TEST_SITE, secret: TEST_SECRET, origins: ['same-origin'], adminKey }] });
+      try {
+        return (await fetch(`${node.url}/admin/api/queue/held`, { headers: { cookie: admin.cookie } })).status;
+      } finally {
+        await node.close();
+      }
+    };
+    expect(await withKey(ADMIN_KEY)).toBe(200);
+    expect(await withKey('a-rotated-admin-key-9876543210')).toBe(401);
   });
 
   it('[MODLOG-1] hides and deletes from the widget land in the audit log with who and what', async () => {

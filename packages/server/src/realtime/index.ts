@@ -9,7 +9,8 @@ import type { Logger } from '../logger.js';
 import type { Handler } from '../transport/handlers.js';
 import type { ParleyIo } from '../transport/types.js';
 import { realtimeHandlers } from './handlers.js';
-import { Notes } from './notes.js';
+import { Notes, NOTES_CLUSTER_BUDGET } from './notes.js';
+import type { LimiterFactory } from '../transport/rate-limit.js';
 import { Presence } from './presence.js';
 
 export interface Realtime {
@@ -17,7 +18,15 @@ export interface Realtime {
   close(): void;
 }
 
-export function attachRealtime(io: ParleyIo, ctx: CommandContext, logger: Logger, timing: PresenceTiming = {}, clustered = false): Realtime {
+/** `clusterLimiters`: the cluster's limiter store (Redis), for the budgets one node cannot keep alone. */
+export function attachRealtime(
+  io: ParleyIo,
+  ctx: CommandContext,
+  logger: Logger,
+  timing: PresenceTiming = {},
+  clustered = false,
+  clusterLimiters?: LimiterFactory,
+): Realtime {
   const presence = new Presence({ io, logger, now: ctx.now, ...timing, clustered });
   const notes = new Notes({
     io,
@@ -25,6 +34,7 @@ export function attachRealtime(io: ParleyIo, ctx: CommandContext, logger: Logger
     now: ctx.now,
     gate: (identity, thread) => authorizeInThread(ctx, identity, thread, 'notes'),
     resolve: (caller, thread) => threadRef(ctx, caller.identity, thread, caller.site ?? undefined),
+    ...(clusterLimiters && { clusterBudget: clusterLimiters('notes', NOTES_CLUSTER_BUDGET) }),
   });
   return { handlers: realtimeHandlers(presence, notes), close: () => presence.close() };
 }

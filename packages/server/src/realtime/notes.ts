@@ -27,6 +27,7 @@ import type { Identity } from '../domain/identity.js';
 import { ParleyError } from '../errors.js';
 import type { Store } from '../store/types.js';
 import { TokenBuckets } from '../transport/rate-limit.js';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { roomOf, type Caller, type ParleyIo } from '../transport/types.js';
 import { checkNotesUpdate, InvalidNotesUpdate } from './notes-rules.js';
 import { isEmptyStateVector, NotesSnapshots } from './notes-snapshots.js';
@@ -45,6 +46,11 @@ export interface NotesOptions {
   compactEvery?: number;
   /** @default RealtimeLimits.maxNotesBytes */
   maxNotesBytes?: number;
+  /**
+   * With several nodes, one budget per (site, reader) for the cluster (Redis, CLUSTER-14) beside
+   * this node's bucket: N nodes then allow the burst N times but the sustained rate once.
+   */
+  clusterBudget?: RateLimiterAbstract;
 }
 
 /**
@@ -52,6 +58,8 @@ export interface NotesOptions {
  * a steady typist uses about 7 a second; the burst absorbs a reconnect's catch-up.
  */
 const NOTES_BUCKET = { burst: 30, perSecond: 10 };
+/** The cluster's budget per reader: the bucket's rate over a 30 s window. */
+export const NOTES_CLUSTER_BUDGET = { points: 300, duration: 30 };
 
 export class Notes {
   private readonly now: () => number;
@@ -65,6 +73,18 @@ export class Notes {
     this.buckets = new TokenBuckets(NOTES_BUCKET, this.now);
     this.compactEvery = options.compactEvery ?? 50;
     this.maxNotesBytes = options.maxNotesBytes ?? RealtimeLimits.maxNotesBytes;
+  }
+
+  /** 0 when the cluster's budget has room (it is then spent), else how long to wait. */
+  private async clusterWait(key: string): Promise<number> {
+    if (!this.options.clusterBudget) return 0;
+    try {
+      await this.options.clusterBudget.consume(key);
+      return 0;
+    } catch (refusal) {
+      if (refusal instanceof RateLimiterRes) return Math.max(1, refusal.msBeforeNext);
+      throw refusal;
+    }
   }
 
   async sync(caller: Caller, input: NotesSyncInput): Promise<NotesSyncResult> {
@@ -89,7 +109,8 @@ export class Notes {
       throw new ParleyError(ErrorCodes.invalidToken, 'The sign-in token has expired; sign in again.');
     }
     const identity = await this.options.gate(caller.identity, ref);
-    const wait = this.buckets.take(`${ref.site.id}:${identity.id}`);
+    const key = `${ref.site.id}:${identity.id}`;
+    const wait = this.buckets.take(key) || (await this.clusterWait(key));
     if (wait > 0) throw new ParleyError(ErrorCodes.rateLimited, 'Notes are changing too fast; slow down a little.', { retryAfterMs: wait });
     let checked;
     try {

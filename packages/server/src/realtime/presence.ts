@@ -26,6 +26,7 @@ import type { Logger } from '../logger.js';
 import { TokenBuckets } from '../transport/rate-limit.js';
 import { roomOfKey, type Caller, type ParleyIo, type ParleySocket } from '../transport/types.js';
 import { ThreadPresence } from './presence-room.js';
+import { PacedRoom } from './paced-room.js';
 
 export interface PresenceOptions {
   io: ParleyIo;
@@ -43,6 +44,8 @@ export interface PresenceOptions {
   refreshMs?: number;
   /** Other nodes share the rooms (a cluster adapter): a sync asks them for their state. @default false */
   clustered?: boolean;
+  /** A room message leaves in slices of this many of this node's sockets (PERF-7). @default PRESENCE_SLICE */
+  sliceSockets?: number;
 }
 
 /** Above this many syncing sockets in one tick, the nodes answer the whole room (one message) instead. */
@@ -67,8 +70,11 @@ export class Presence {
   private readonly timers: ReturnType<typeof setInterval>[];
   /** Sockets that synced a thread this tick (by key), for the other nodes to answer [CLUSTER-7]. */
   private readonly asks = new Map<string, string[]>();
+  /** Room messages, paced so they never hold a comment back [PERF-7]. */
+  private readonly paced: PacedRoom;
 
   constructor(private readonly options: PresenceOptions) {
+    this.paced = new PacedRoom(options.io, options.clustered ?? false, options.sliceSockets);
     this.now = options.now ?? Date.now;
     this.timeoutMs = options.timeoutMs ?? RealtimeLimits.presenceTimeoutMs;
     this.countEveryMs = options.countEveryMs ?? RealtimeLimits.presenceCountEveryMs;
@@ -129,7 +135,7 @@ export class Presence {
     this.asks.clear();
     for (const [key, room] of this.rooms) {
       const change = room.takeChange(this.node, now);
-      if (change) this.options.io.to(roomOfKey(key)).emit('presence:state', change);
+      if (change) this.paced.emit(roomOfKey(key), change);
       if (room.empty && !room.pendingCount) this.rooms.delete(key);
     }
   }
@@ -148,8 +154,9 @@ export class Presence {
     if (!room || room.empty) return;
     const { readers, typing } = room.snapshot(this.node);
     const ids = socketIds.filter((id): id is string => typeof id === 'string');
-    const target = ids.length === 0 || ids.length > ASK_SOCKETS_MAX ? roomOfKey(key) : ids;
-    this.options.io.to(target).emit('presence:state', { thread: threadIdOf(key), node: this.node, readers, typing: { set: typing }, full: true });
+    const state = { thread: threadIdOf(key), node: this.node, readers, typing: { set: typing }, full: true };
+    if (ids.length === 0 || ids.length > ASK_SOCKETS_MAX) this.paced.emit(roomOfKey(key), state);
+    else this.options.io.to(ids).emit('presence:state', state);
   }
 
   /** [PRES-5] */
@@ -166,7 +173,7 @@ export class Presence {
   private refresh(): void {
     const now = this.now();
     for (const [key, room] of this.rooms) {
-      if (!room.empty) this.options.io.to(roomOfKey(key)).emit('presence:state', room.full(this.node, now));
+      if (!room.empty) this.paced.emit(roomOfKey(key), room.full(this.node, now));
     }
   }
 }

@@ -178,6 +178,33 @@ export function describeLedgerConformance(name: string, open: () => Promise<Stor
       expect(await store.read((tx) => tx.ledger.duePending(AT + 99, 10))).toEqual([]);
     });
 
+    it('[DUR-5][DUR-6] the pending total follows every state change; a wallet read says balance, pending, debt and earned at once', async () => {
+      const store = await openLedger();
+      const reward = (comment: string, amount: number) => ({ site: 'site', account: 'r:site:ann', category: 'commentRewards' as const, thread: 't', comment, ref: `comment:t:${comment}`, amount, createdAt: AT, dueAt: AT + 10 });
+      const ids = await store.write(async (tx) => [await tx.ledger.addPending(reward('c1', 3)), await tx.ledger.addPending(reward('c2', 4)), await tx.ledger.addPending(reward('c3', 5))]);
+      const pending = () => store.read((tx) => tx.ledger.pendingTotal('r:site:ann'));
+      expect(await pending()).toBe(12);
+      await store.write((tx) => tx.ledger.setPendingState(ids[0] as number, 'pending', 'paid', 3, null, AT + 10));
+      expect(await pending()).toBe(9);
+      await store.write((tx) => tx.ledger.setPendingState(ids[1] as number, 'pending', 'cancelled', 0, null, AT + 10));
+      expect(await pending()).toBe(5);
+      // A change that fails changes nothing, and a rolled-back one is not counted.
+      expect(await store.write((tx) => tx.ledger.setPendingState(ids[1] as number, 'pending', 'paid', 0, null, AT + 10))).toBe(false);
+      await expect(store.write(async (tx) => {
+        await tx.ledger.addPending(reward('c4', 6));
+        throw new Error('rolled back');
+      })).rejects.toThrow('rolled back');
+      expect(await pending()).toBe(5);
+      expect(await store.read((tx) => tx.ledger.pendingTotal('r:site:bob'))).toBe(0);
+      await store.write(async (tx) => {
+        await tx.ledger.openAccount('d:site:ann', 'treasury', AT);
+        await tx.ledger.transfer(move('d:site:ann', 'r:site:ann', 2, { category: 'debt' }));
+        await tx.ledger.addEarned('r:site:ann', 3, 7, 50);
+      });
+      expect(await store.read((tx) => tx.ledger.walletFigures('r:site:ann', 'd:site:ann', 3))).toEqual({ balance: 7, pending: 5, debtBalance: -2, earned: 7 });
+      expect(await store.read((tx) => tx.ledger.walletFigures('r:site:bob', 'd:site:bob', 3))).toEqual({ balance: 0, pending: 0, debtBalance: 0, earned: 0 });
+    });
+
     it('[REACT-1][REACT-2] a reaction reward is recorded once ever; pair counts add up per period', async () => {
       const store = await openLedger();
       const once = await Promise.all([1, 2].map(() => store.write((tx) => tx.ledger.recordReactionReward('site', 'bob', 'c:t:c1', 'like', AT))));

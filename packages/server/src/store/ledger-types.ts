@@ -73,6 +73,13 @@ export interface DailyCounter {
   limit: number;
 }
 
+export interface WalletFigures {
+  balance: number;
+  pending: number;
+  debtBalance: number;
+  earned: number;
+}
+
 export interface LedgerReadTx {
   /** null when the account was never opened. */
   balance(account: string): Promise<number | null>;
@@ -93,6 +100,11 @@ export interface LedgerReadTx {
   pendingOfComment(thread: string, comment: string): Promise<PendingReward[]>;
   /** Sum of a reader's rewards still pending. */
   pendingTotal(account: string): Promise<number>;
+  /**
+   * [DUR-6] What a wallet update shows, in one read: the account's balance (0 unopened), its pending
+   * total, the balance of its debt account `debtAccount` (≤ 0; 0 unopened), and what it earned on `day`.
+   */
+  walletFigures(account: string, debtAccount: string, day: number): Promise<WalletFigures>;
   /** True when this giver already gave this kind of reaction to this target, ever. */
   reactionRewarded(site: string, giver: string, target: string, kind: RewardKind): Promise<boolean>;
   /** Reactions `giver` gave `receiver` in `period`. */

@@ -82,6 +82,14 @@ export interface ReportedReader {
   flaggedComments: number;
 }
 
+/** The console's queue counts (`recent` has none: it is every comment). */
+export interface QueueCounts {
+  held: number;
+  flagged: number;
+  readers: number;
+  bans: number;
+}
+
 export interface ModReadTx {
   getHeld(id: string): Promise<HeldComment | null>;
   /** The author's own held and muted comments of one thread, oldest first. */
@@ -89,6 +97,8 @@ export interface ModReadTx {
   /** A site's held comments in `state`, oldest first (the queue is worked in order). */
   listHeld(site: string, state: HeldState, limit: number): Promise<HeldComment[]>;
   countHeld(site: string): Promise<number>;
+  /** How many items each console queue holds now (SPEC CON-7): one indexed COUNT each. */
+  countQueues(site: string, now: number): Promise<QueueCounts>;
   getBan(site: string, userId: string): Promise<BanRecord | null>;
   listBans(site: string, limit: number): Promise<BanRecord[]>;
   /** Newest first, strictly before `beforeId` when given. */
@@ -103,6 +113,11 @@ export interface ModReadTx {
   countByAuthor(site: string, userId: string): Promise<number>;
   reportedReaders(site: string, limit: number): Promise<ReportedReader[]>;
   getPolicy(site: string, thread: string): Promise<PremodPolicy | null>;
+  /**
+   * The latest revocation time of any of `subjects` (`sid:<id>`, `mod:<moderator>`: a console
+   * session, SPEC CON-8; store/console-sessions-sql.ts), or null when none is revoked.
+   */
+  consoleRevokedAt(site: string, subjects: readonly [string, string]): Promise<number | null>;
 }
 
 export interface ModWriteTx extends ModReadTx {
@@ -116,6 +131,8 @@ export interface ModWriteTx extends ModReadTx {
   /** A moderator looked at the comment's flags: it leaves the flagged queue until flagged again. */
   reviewFlags(thread: string, commentId: string): Promise<void>;
   setPolicy(site: string, thread: string, policy: PremodPolicy | null, at: number): Promise<void>;
+  /** Revokes the console sessions of `subject` signed in at or before `at`; forgets rows past their expiry. */
+  revokeConsole(site: string, subject: string, at: number, expiresAt: number): Promise<void>;
 }
 
 /** The statements, by name. Columns by name, never `*` across a join. */
@@ -128,6 +145,11 @@ export const modSql = {
     ORDER BY created_at, id LIMIT 200`,
   listHeld: 'SELECT * FROM held_comments WHERE site = $1 AND state = $2 ORDER BY created_at, id LIMIT $3',
   countHeld: "SELECT COUNT(*) AS n FROM held_comments WHERE site = $1 AND state = 'held'",
+  countFlagged: `SELECT COUNT(*) AS n FROM comments c JOIN threads t ON t.id = c.thread
+    WHERE t.site = $1 AND c.flag_count > c.flags_reviewed AND c.deleted_at IS NULL`,
+  countReported: `SELECT COUNT(DISTINCT c.author_id) AS n FROM comments c JOIN threads t ON t.id = c.thread
+    WHERE t.site = $1 AND c.flag_count > 0`,
+  countBans: 'SELECT COUNT(*) AS n FROM bans WHERE site = $1 AND (until_at IS NULL OR until_at > $2)',
   decideHeld: 'UPDATE held_comments SET state = $1, decided_at = $2, decided_by = $3 WHERE id = $4 AND state = $5',
   getBan: 'SELECT * FROM bans WHERE site = $1 AND user_id = $2',
   listBans: 'SELECT * FROM bans WHERE site = $1 ORDER BY at DESC LIMIT $2',
@@ -156,6 +178,10 @@ export const modSql = {
   setPolicy: `INSERT INTO moderation_settings (site, thread, policy, updated_at) VALUES ($1, $2, $3, $4)
     ON CONFLICT (site, thread) DO UPDATE SET policy = excluded.policy, updated_at = excluded.updated_at`,
   deletePolicy: 'DELETE FROM moderation_settings WHERE site = $1 AND thread = $2',
+  consoleRevokedAt: 'SELECT MAX(before_at) AS at FROM console_revocations WHERE site = $1 AND subject IN ($2, $3)',
+  revokeConsole: `INSERT INTO console_revocations (site, subject, before_at, expires_at) VALUES ($1, $2, $3, $4)
+    ON CONFLICT (site, subject) DO UPDATE SET before_at = excluded.before_at, expires_at = excluded.expires_at`,
+  forgetConsoleRevocations: 'DELETE FROM console_revocations WHERE expires_at < $1',
 } as const;
 
 export type ModStatement = keyof typeof modSql;
@@ -247,6 +273,16 @@ export class ModQueries implements ModWriteTx {
     return num((await this.rows('countHeld', [site]))[0]?.n ?? 0);
   }
 
+  async countQueues(site: string, now: number): Promise<QueueCounts> {
+    const count = async (name: ModStatement, params: unknown[]): Promise<number> => num((await this.rows(name, params))[0]?.n ?? 0);
+    return {
+      held: await count('countHeld', [site]),
+      flagged: await count('countFlagged', [site]),
+      readers: await count('countReported', [site]),
+      bans: await count('countBans', [site, now]),
+    };
+  }
+
   async getBan(site: string, userId: string): Promise<BanRecord | null> {
     const [row] = await this.rows('getBan', [site, userId]);
     return row ? toBan(row) : null;
@@ -285,6 +321,15 @@ export class ModQueries implements ModWriteTx {
       flags: num(r.flags),
       flaggedComments: num(r.flagged),
     }));
+  }
+
+  async consoleRevokedAt(site: string, subjects: readonly [string, string]): Promise<number | null> {
+    return numOrNull((await this.rows('consoleRevokedAt', [site, subjects[0], subjects[1]]))[0]?.at);
+  }
+
+  async revokeConsole(site: string, subject: string, at: number, expiresAt: number): Promise<void> {
+    await this.change('forgetConsoleRevocations', [at]);
+    await this.change('revokeConsole', [site, subject, at, expiresAt]);
   }
 
   async getPolicy(site: string, thread: string): Promise<PremodPolicy | null> {

@@ -122,8 +122,12 @@ export interface WriteTx extends ReadTx, NotesWriteTx, IdentityWriteTx, Moderati
   updateThread(id: string, meta: ThreadMetaUpdate): Promise<ThreadRecord | null>;
   /** Marks the thread published at `at`; false when it already was (or does not exist). */
   publishThread(id: string, at: number): Promise<boolean>;
-  /** Takes the thread's next seq. Inside the transaction, so seqs have no gaps even on rollback. */
-  nextSeq(thread: string): Promise<number>;
+  /**
+   * Takes the thread's next seq. Inside the transaction, so seqs have no gaps even on rollback.
+   * [DUR-6] With `counts`, moves the thread's counts in the same statement (a post: one UPDATE of
+   * the thread's row, not two).
+   */
+  nextSeq(thread: string, counts?: CountDelta): Promise<number>;
   /** Appends the event to the log of the thread `thread` (a key; the event itself carries the public id). */
   appendEvent(thread: string, event: ThreadEvent): Promise<void>;
   adjustThreadCounts(thread: string, delta: CountDelta): Promise<ThreadRecord>;
@@ -143,6 +147,12 @@ export interface WriteTx extends ReadTx, NotesWriteTx, IdentityWriteTx, Moderati
 }
 
 export interface Store {
+  /**
+   * [DUR-2] True when the store runs one write at a time anyway and never reads `writeScope`
+   * (SQLite): the dispatcher then sets none — an AsyncLocalStorage, once run, taxes every promise
+   * of the process with async hooks.
+   */
+  readonly ignoresWriteScope?: boolean;
   /** Runs `work` over a consistent view of committed data. */
   read<T>(work: (tx: ReadTx) => Promise<T>): Promise<T>;
   /**

@@ -7,8 +7,10 @@
  * session is closed right after. A session that never asks to connect (a raw client) is closed
  * after REFUSED_GRACE_MS, and beyond REFUSED_SLACK of those an address's sessions are closed at once.
  *
- * Open connections are this node's (with several nodes, each bounds its own); handshakes are
- * counted in the limiter store, shared once it is Redis.
+ * Open connections are counted by `OpenConnections`: this node's in memory, the cluster's once nodes
+ * share a Redis (cluster/open-connections.ts, SPEC CLUSTER-13); handshakes are counted in the
+ * limiter store, shared once it is Redis. Each node still closes at once what is beyond the limit
+ * plus REFUSED_SLACK of its own sessions, so a slow Redis never lets a flood pile up on a node.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ExtendedError } from 'socket.io';
@@ -17,6 +19,7 @@ import { addressKey, type ClientAddresses } from './client-address.js';
 import type { RateLimits } from './limits.js';
 import { Charges, rateLimited } from './rate-limit.js';
 import type { ParleyIo, ParleySocket } from './types.js';
+import { memoryOpenConnections, type OpenConnections } from '../cluster/open-connections.js';
 
 /** How long a refused session may stay open waiting to hear why. */
 const REFUSED_GRACE_MS = 2000;
@@ -29,7 +32,6 @@ const OPEN_RETRY_MS = 10_000;
 interface EngineConnection {
   remoteAddress: string;
   request: { headers: IncomingHttpHeaders };
-  on(event: 'close', listener: (this: EngineConnection) => void): void;
   once(event: 'close', listener: () => void): void;
   /** `discard`: drop what is unsent and end at once (a polling session would otherwise wait for its next poll). */
   close(discard?: boolean): void;
@@ -40,6 +42,8 @@ export interface ConnectionLimitsDeps {
   addresses: ClientAddresses;
   /** null with `rateLimit: false`: addresses are still recorded, nothing is limited. */
   limits: RateLimits | null;
+  /** Where open connections are counted: this node's memory unless given (Redis, in a cluster). */
+  openConnections?: OpenConnections;
 }
 
 function refusal(error: ParleyError): ExtendedError {
@@ -53,36 +57,35 @@ function refusal(error: ParleyError): ExtendedError {
  * Returns the first Socket.IO middleware: it records the connection's client address
  * (`socket.data.clientAddress`) and refuses a connection over its address's limits.
  */
-export function connectionLimits({ io, addresses, limits }: ConnectionLimitsDeps) {
+export function connectionLimits({ io, addresses, limits, openConnections = memoryOpenConnections() }: ConnectionLimitsDeps) {
   const decisions = new WeakMap<object, Promise<ParleyError | null>>();
   if (limits) {
-    const open = new Map<string, number>();
-    // One listener for every session (with `this` the session): nothing made per connection (BEAT-5).
-    function closed(this: EngineConnection): void {
-      const key = addressKey(addresses.of(this));
-      const left = (open.get(key) ?? 1) - 1;
-      if (left > 0) open.set(key, left);
-      else open.delete(key);
-    }
+    const here = new Map<string, number>();
     io.engine.on('connection', (conn: EngineConnection) => {
       const key = addressKey(addresses.of(conn));
-      const count = (open.get(key) ?? 0) + 1;
-      open.set(key, count);
-      conn.on('close', closed);
-      if (count > limits.connectionsPerIp + REFUSED_SLACK) return conn.close(true);
+      const local = (here.get(key) ?? 0) + 1;
+      here.set(key, local);
+      // Counted everywhere once the count resolves; uncounted when it closes (after that, never before).
+      const counted = openConnections.open(key);
+      conn.once('close', () => {
+        const left = (here.get(key) ?? 1) - 1;
+        if (left > 0) here.set(key, left);
+        else here.delete(key);
+        counted.then(() => openConnections.close(key), () => undefined);
+      });
+      if (local > limits.connectionsPerIp + REFUSED_SLACK) return conn.close(true);
       // Too many open: refused without spending a handshake of the address's budget.
-      const decision =
+      const decision = counted.then((count) =>
         count > limits.connectionsPerIp
-          ? Promise.resolve(
-              rateLimited(`Too many connections from your network at once (${limits.connectionsPerIp}); close a tab or try again in {s} s.`, OPEN_RETRY_MS),
-            )
+          ? rateLimited(`Too many connections from your network at once (${limits.connectionsPerIp}); close a tab or try again in {s} s.`, OPEN_RETRY_MS)
           : new Charges().take(limits.connectAttemptsPerIp, key).then(
               () => null,
               (error: unknown) => {
                 if (error instanceof ParleyError) return error;
                 throw error;
               },
-            );
+            ),
+      );
       decisions.set(conn, decision);
       decision.then(
         (refused) => {

@@ -32,11 +32,17 @@ import {
   csrfToken,
   isSecure,
   readSession,
+  revocationSubjects,
+  SESSION_TTL_MS,
   sessionCookie,
+  signedInAt,
   signIn,
   type ConsoleSession,
 } from './console-session.js';
 import { sendJson } from './http-json.js';
+import { requireAdmin, sendAdminError } from './admin-routes.js';
+import type { Identity } from '../domain/identity.js';
+import { adminKeyIdentity } from '../moderation/audit.js';
 
 export interface ConsoleDeps {
   ctx: CommandContext;
@@ -52,7 +58,10 @@ export interface ConsoleDeps {
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
+const REVOKE_ROUTE = /^\/admin\/sites\/([^/]+)\/moderators\/([^/]+)\/revoke-console$/;
 const MAX_BATCH = 100;
+/** A burst of moderation events is counted once, this long after its first (SPEC CON-7). */
+const COUNTS_DEBOUNCE_MS = 150;
 
 class Problem extends Error {
   constructor(
@@ -120,6 +129,7 @@ const Action = z.discriminatedUnion('action', [
 ]);
 type ActionInput = z.infer<typeof Action>;
 const Batch = z.strictObject({ items: z.array(Action).min(1).max(MAX_BATCH) });
+const Revoke = z.strictObject({ moderator: userId.optional() });
 const SignIn = z.strictObject({ site: z.string().min(1).max(64).optional(), credential: z.string().min(1).max(8192) });
 const Policy = z.strictObject({
   all: z.boolean().optional(),
@@ -183,6 +193,11 @@ export class ConsoleRoutes {
       await this.serveFile(req, res, pathname);
       return true;
     }
+    const revokeRoute = REVOKE_ROUTE.exec(pathname);
+    if (revokeRoute) {
+      await this.revokeByAdmin(req, res, revokeRoute);
+      return true;
+    }
     if (!pathname.startsWith('/admin/api/')) return false;
     try {
       await this.api(req, res, pathname.slice('/admin/api'.length));
@@ -229,7 +244,7 @@ export class ConsoleRoutes {
     const { ctx } = this.deps;
     const method = req.method ?? 'GET';
     if (path === '/session') return this.session(req, res, method);
-    const found = readSession(req, (id) => ctx.sites.get(id), ctx.now());
+    const found = await this.findSession(req);
     if (!found) throw new Problem(401, ErrorCodes.authRequired, 'Sign in to the console first.');
     const { site, session } = found;
     const mutation = method !== 'GET' && method !== 'HEAD';
@@ -240,7 +255,19 @@ export class ConsoleRoutes {
     const limit = Math.min(200, Math.max(1, Number(url.searchParams.get('limit')) || 50));
     const actor = session.identity;
 
-    if (path === '/stream' && method === 'GET') return this.stream(req, res, site);
+    if (path === '/stream' && method === 'GET') return this.stream(req, res, site, session);
+    if (path === '/sessions/revoke' && method === 'POST') {
+      const { moderator = actor.id } = parse(Revoke, await readJson(req), 'The revocation');
+      // A moderator signs themself out everywhere; only an admin (or the admin key) ends another's sessions.
+      if (moderator !== actor.id && actor.role !== 'admin') throw new Problem(403, ErrorCodes.forbidden, 'Only an admin may end another moderator\'s sessions.');
+      await this.revoke(site, actor, `mod:${moderator}`, moderator);
+      sendJson(res, 200, { revoked: moderator }, moderator === actor.id ? { 'Set-Cookie': clearedCookie(isSecure(req)) } : {});
+      return;
+    }
+    if (path === '/counts' && method === 'GET') {
+      sendJson(res, 200, await this.counts(site));
+      return;
+    }
     if (path === '/actions' && method === 'POST') {
       const { items } = parse(Batch, await readJson(req), 'The actions');
       const results = [];
@@ -435,11 +462,66 @@ export class ConsoleRoutes {
     });
   }
 
+  /**
+   * `POST /admin/sites/:site/moderators/:user/revoke-console` with the admin key or an admin token
+   * (`parley console revoke`): the host's backend ends a moderator's every console session (CON-8).
+   */
+  private async revokeByAdmin(req: IncomingMessage, res: ServerResponse, route: RegExpExecArray): Promise<void> {
+    try {
+      if (req.method !== 'POST') throw new Problem(405, 'method_not_allowed', 'Use POST.');
+      const site = this.deps.ctx.sites.get(decodeURIComponent(route[1] ?? ''));
+      if (!site) throw new Problem(404, ErrorCodes.unknownSite, 'This site is not hosted on this server.');
+      const who = await requireAdmin(req, site);
+      const moderator = parse(userId, decodeURIComponent(route[2] ?? ''), 'The moderator id');
+      const by: Identity = who === 'admin key' ? adminKeyIdentity(site.id) : { id: who, name: who, avatar: null, level: 0, role: 'admin', site: site.id };
+      await this.revoke(site, by, `mod:${moderator}`, moderator);
+      sendJson(res, 200, { revoked: moderator });
+    } catch (error) {
+      if (error instanceof Problem) sendJson(res, error.status, { error: error.code, message: error.message });
+      else if (error instanceof URIError) sendJson(res, 400, { error: ErrorCodes.invalidPayload, message: 'The path is not valid percent-encoding.' });
+      else if (!sendAdminError(res, error)) throw error;
+    }
+  }
+
+  /** The request's session: signed, unexpired, and not revoked in the store (SPEC CON-8: every node agrees). */
+  private async findSession(req: IncomingMessage): Promise<{ site: Site; session: ConsoleSession } | null> {
+    const { ctx } = this.deps;
+    const found = readSession(req, (id) => ctx.sites.get(id), ctx.now());
+    if (!found) return null;
+    const revokedAt = await ctx.store.read((tx) => tx.mod.consoleRevokedAt(found.site.id, revocationSubjects(found.session)));
+    return revokedAt !== null && revokedAt >= signedInAt(found.session) ? null : found;
+  }
+
+  /** Revokes `subject`'s console sessions signed in until now; ending a moderator's sessions is audited (MODLOG-1). */
+  private async revoke(site: Site, by: Identity, subject: string, userId: string | null): Promise<void> {
+    const { ctx } = this.deps;
+    const at = ctx.now();
+    const signOut = subject.startsWith('sid:');
+    await ctx.store.write(async (tx) => {
+      await tx.mod.revokeConsole(site.id, subject, at, at + SESSION_TTL_MS);
+      if (signOut) return;
+      await tx.mod.appendLog({
+        site: site.id,
+        at,
+        actorId: by.id,
+        actorName: by.name,
+        actorRole: by.role,
+        action: 'revoke-sessions',
+        thread: null,
+        commentId: null,
+        userId,
+        reason: null,
+        detail: {},
+      });
+    });
+    this.deps.logger.info('moderation action', { via: 'console', action: signOut ? 'sign-out' : 'revoke-sessions', site: site.id, moderator: by.id, role: by.role, userId });
+  }
+
   private async session(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
     const { ctx } = this.deps;
     const secure = isSecure(req);
     if (method === 'GET') {
-      const found = readSession(req, (id) => ctx.sites.get(id), ctx.now());
+      const found = await this.findSession(req);
       if (!found) {
         sendJson(res, 200, { signedIn: false, sites: ctx.sites.sites.map((s) => s.id) });
         return;
@@ -461,6 +543,9 @@ export class ConsoleRoutes {
       return;
     }
     if (method === 'DELETE') {
+      // Signing out revokes this session on every node, not only the browser's copy of the cookie.
+      const found = await this.findSession(req);
+      if (found) await this.revoke(found.site, found.session.identity, `sid:${found.session.sid}`, null);
       sendJson(res, 200, { signedIn: false }, { 'Set-Cookie': clearedCookie(secure) });
       return;
     }
@@ -472,18 +557,51 @@ export class ConsoleRoutes {
     return { signedIn: true, site: site.id, moderator: { id, name, role: id === 'admin-key' ? 'key' : role }, csrf: csrfToken(site, session), expiresAt: session.exp };
   }
 
-  /** Server-sent events: the site's moderation events as they happen, on every node. */
-  private stream(req: IncomingMessage, res: ServerResponse, site: Site): void {
+  /** How many items each queue holds (SPEC CON-7): one indexed COUNT per queue. */
+  private counts(site: Site) {
+    return this.deps.ctx.store.read((tx) => tx.mod.countQueues(site.id, this.deps.ctx.now()));
+  }
+
+  /**
+   * Server-sent events: the site's moderation events as they happen, on every node, and the queue
+   * counts (`event: counts`) when the stream opens and after each change — a burst of changes is
+   * counted once, {@link COUNTS_DEBOUNCE_MS} after its first.
+   */
+  private stream(req: IncomingMessage, res: ServerResponse, site: Site, session: ConsoleSession): void {
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write(': parley console stream\n\n');
+    let closed = false;
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const sendCounts = (): void => {
+      pending = undefined;
+      this.counts(site).then(
+        (counts) => {
+          if (!closed) res.write(`event: counts\ndata: ${JSON.stringify(counts)}\n\n`);
+        },
+        (error: unknown) => this.deps.logger.warn('console counts failed', { site: site.id, error: String(error) }),
+      );
+    };
+    sendCounts();
     const off = this.deps.subscribe((event) => {
       if (event.payload.site !== site.id) return;
       res.write(`event: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`);
+      if (event.name !== 'comment.created') pending ??= setTimeout(sendCounts, COUNTS_DEBOUNCE_MS);
     });
-    const ping = setInterval(() => res.write(': ping\n\n'), 25_000);
+    // Each ping also asks whether the session was revoked meanwhile (CON-8): then the stream ends.
+    const ping = setInterval(() => {
+      res.write(': ping\n\n');
+      this.deps.ctx.store.read((tx) => tx.mod.consoleRevokedAt(site.id, revocationSubjects(session))).then(
+        (at) => {
+          if (at !== null && at >= signedInAt(session)) res.end();
+        },
+        () => undefined,
+      );
+    }, 25_000);
     ping.unref();
     const close = (): void => {
+      closed = true;
       clearInterval(ping);
+      clearTimeout(pending);
       off();
     };
     req.on('close', close);

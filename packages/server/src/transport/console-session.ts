@@ -12,8 +12,12 @@
  *   SameSite alone is a browser promise; the header is the server's own check.
  * - Stateless and signed (HMAC-SHA256 over the claims with a key derived from the site's secret or
  *   admin key), so every node of a cluster accepts it without shared session storage. It expires
- *   after {@link SESSION_TTL_MS}; signing out clears the cookie. A site with only public keys and no
- *   admin key gets a per-process key: sessions then last until that node restarts.
+ *   after {@link SESSION_TTL_MS}. A site with only public keys and no admin key gets a per-process
+ *   key: sessions then last until that node restarts.
+ * - Revocable (SPEC CON-8): signing out revokes the session in the store, and a moderator's every
+ *   session can be revoked at once (console-routes.ts checks `console_revocations` on every request,
+ *   so every node refuses them); a session opened with the admin key carries a fingerprint of that
+ *   key and ends when the site's `adminKey` changes.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -32,7 +36,11 @@ export interface ConsoleSession {
   sid: string;
   site: string;
   identity: Identity;
+  /** Signed in at (ms); revocations are "every session signed in at or before". */
+  iat: number;
   exp: number;
+  /** Admin-key sessions: a fingerprint of the key, so rotating the key ends them. */
+  akf?: string;
 }
 
 const processKey = randomBytes(32);
@@ -51,17 +59,25 @@ function equal(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+const fingerprint = (adminKey: string): string => createHash('sha256').update(`parley-console-admin-key\0${adminKey}`).digest('base64url').slice(0, 22);
+
+/** What a revocation names (SPEC CON-8): this one session, or every session of its moderator. */
+export const revocationSubjects = (session: ConsoleSession): readonly [string, string] => [`sid:${session.sid}`, `mod:${session.identity.id}`];
+
+/** When the session was signed in (sessions from before `iat` existed: their expiry less the lifetime). */
+export const signedInAt = (session: ConsoleSession): number => (typeof session.iat === 'number' ? session.iat : session.exp - SESSION_TTL_MS);
+
 /** Checks a sign-in credential: the site's admin key, or a verified token whose role moderates. */
 export async function signIn(site: Site, credential: string, now: number): Promise<ConsoleSession | { error: string; message: string }> {
   const given = credential.trim();
   if (!given) return { error: 'auth_required', message: 'Paste a moderator token or the site admin key.' };
   if (site.adminKey !== null && equal(given, site.adminKey)) {
-    return { sid: randomBytes(16).toString('base64url'), site: site.id, identity: adminKeyIdentity(site.id), exp: now + SESSION_TTL_MS };
+    return { sid: randomBytes(16).toString('base64url'), site: site.id, identity: adminKeyIdentity(site.id), iat: now, exp: now + SESSION_TTL_MS, akf: fingerprint(site.adminKey) };
   }
   try {
     const { identity } = await verifySiteToken(given, site);
     if (!canModerate(identity)) return { error: 'forbidden', message: `This token is a reader's; only moderators and admins of ${site.id} may sign in here.` };
-    return { sid: randomBytes(16).toString('base64url'), site: site.id, identity: { ...identity, site: site.id }, exp: now + SESSION_TTL_MS };
+    return { sid: randomBytes(16).toString('base64url'), site: site.id, identity: { ...identity, site: site.id }, iat: now, exp: now + SESSION_TTL_MS };
   } catch (error) {
     if (error instanceof InvalidTokenError) return { error: 'invalid_token', message: `That token was refused: ${error.message}` };
     throw error;
@@ -100,6 +116,8 @@ export function readSession(req: IncomingMessage, siteOf: (id: string) => Site |
   if (typeof session?.site !== 'string' || typeof session.exp !== 'number' || typeof session.sid !== 'string') return null;
   const site = siteOf(session.site);
   if (!site || !equal(signature, mac(keyOf(site), body)) || session.exp <= now) return null;
+  // The admin key changed since this session signed in with it.
+  if (session.identity?.id === adminKeyIdentity(site.id).id && (site.adminKey === null || session.akf !== fingerprint(site.adminKey))) return null;
   return { site, session };
 }
 

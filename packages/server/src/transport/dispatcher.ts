@@ -13,6 +13,7 @@ import type { Logger } from '../logger.js';
 import { handlers, mutatingEvents, type Handler } from './handlers.js';
 import { ThreadEventOutbox } from './event-outbox.js';
 import { walletRoom } from '../economy/index.js';
+import { levelUnchanged } from '../economy/ledger-book.js';
 import { moderatorsRoom } from './session.js';
 import { roomOf, type Caller, type ParleyIo } from './types.js';
 
@@ -103,7 +104,7 @@ export class Dispatcher {
     // Balances are absolute, so a reader's tabs converge whatever order updates arrive in.
     for (const wallet of output.wallets ?? []) {
       this.deps.io.to(walletRoom(wallet.site, wallet.userId)).emit('wallet:update', wallet.update);
-      this.deps.onCredited?.(wallet.site, wallet.userId);
+      if (!levelUnchanged.has(wallet)) this.deps.onCredited?.(wallet.site, wallet.userId);
     }
     // Flags and the like: the site's moderators only, never a thread's room (readers must not learn who flagged).
     for (const { site: of, notice } of output.notices ?? []) this.deps.io.to(moderatorsRoom(of)).emit('moderation:notice', notice);
@@ -126,7 +127,7 @@ export class Dispatcher {
     await this.admit(caller, event as string, parsed.data);
     let succeeded = false;
     try {
-      const turnKey = sequencedEvents.has(event as string) ? this.turnKeyOf(caller, parsed.data) : null;
+      const turnKey = sequencedEvents.has(event as string) && !this.deps.ctx.store.ignoresWriteScope ? this.turnKeyOf(caller, parsed.data) : null;
       const run = () => handler(this.deps.ctx, caller, parsed.data);
       // [CLUSTER-12] Writers of one thread take turns before their transaction (PostgreSQL; SQLite ignores it).
       const output = await (turnKey === null ? run() : writeScope.run({ turnKey }, run));
@@ -157,8 +158,19 @@ export class Dispatcher {
     if ((mutating || restrictedEvents.has(event)) && caller.identity) {
       const identity = caller.identity;
       const site = caller.site ?? identity.site ?? this.deps.ctx.sites.only?.id ?? '';
+      if (this.bansCheckedInTransaction(event, site)) return;
       await this.deps.ctx.store.read((tx) => assertMayAct(tx, site, identity, this.deps.ctx.now()));
     }
+  }
+
+  /**
+   * [DUR-8] `comment:post` reads the author's ban first in its own write transaction, so a read
+   * transaction of its own here is only needed when something runs before that transaction which
+   * a banned reader must not reach first: the site's word lists (their own error) or a screener.
+   */
+  private bansCheckedInTransaction(event: string, site: string): boolean {
+    if (event !== 'comment:post' || this.deps.ctx.moderation.screens) return false;
+    return this.deps.ctx.sites.get(site)?.words.empty ?? false;
   }
 
   /** A host claim changed a thread's gates: open widgets re-lock or unlock at once. */

@@ -109,6 +109,7 @@ export class ServerMetrics {
       }
     };
     return {
+      ...(store.ignoresWriteScope && { ignoresWriteScope: true }),
       read: (work) => time('read', () => store.read(work)),
       write: (work) => time('write', () => store.write(work)),
       pruneRequests: (before) => store.pruneRequests(before),

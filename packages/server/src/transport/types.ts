@@ -1,5 +1,5 @@
 import type { ModerationEvent } from '../moderation/events.js';
-import type { ClientToServerEvents, ServerToClientEvents } from '@parley/protocol';
+import type { ClientToServerEvents, PresenceChange, ServerToClientEvents } from '@parley/protocol';
 import type { Server, Socket } from 'socket.io';
 import type { Identity } from '../domain/identity.js';
 import { threadKey } from '../domain/thread-key.js';
@@ -16,6 +16,8 @@ export interface InterServerEvents {
    * the answers, so a dead node delays nothing.
    */
   'parley:presence-ask': (key: string, socketIds: string[]) => void;
+  /** A presence message for a thread's room (`thread:<key>`): each node sends it to its own sockets there, paced (PERF-7). */
+  'parley:presence-relay': (room: string, change: PresenceChange) => void;
 }
 
 /** What the auth middleware learns about a connection, re-established on every (re)connect. */

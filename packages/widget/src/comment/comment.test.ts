@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
 import '../index.js';
-import '../composer/define-composer.js';
+import '../thread/live-parts.js'; // <parley-composer>, the economy's store, the desk, the inline forms [PAINT-15]
 import type { ParleyComment } from './comment.js';
 import type { CommentActionEvent } from './comment-action.js';
 import type { DisplayComment } from '../state/display.js';

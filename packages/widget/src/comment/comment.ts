@@ -22,7 +22,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { Reaction } from '@parley/protocol';
 import type { DisplayComment } from '../state/display.js';
-import type { ComposerSubmitEvent } from '../composer/composer.js';
 import { avatarColor, initials } from '../shared/avatar-style.js';
 import { editIcon, replyIcon, thumbDownIcon, thumbUpIcon, trashIcon } from '../shared/icons.js';
 import { absoluteTime, relativeTime } from '../shared/relative-time.js';
@@ -31,12 +30,11 @@ import { levelBadgeStyles } from '../shared/level-badge.styles.js';
 import { baseStyles } from '../shared/theme.styles.js';
 import { CommentActionEvent, type CommentAction } from './comment-action.js';
 import type { FlagState, HiddenBody } from '../thread/moderation-desk.js';
-import { renderFlagButton, renderFlagChooser, renderFlagCount, renderHiddenBody, renderShowHidden } from './comment-moderation.js';
+import { renderFlagButton, renderFlagCount, renderShowHidden } from './comment-moderation.js';
+import { loadedLiveParts, withLiveParts } from '../thread/live-parts-loader.js';
 import { commentStyles } from './comment.styles.js';
 import { commentBodyStyles, renderBody } from './comment-body.js';
 import { permalinkOf } from '../thread/permalink.js';
-
-const COMPOSER_PARTS = 'composer-input, composer-submit, composer-cancel, edit-input, edit-save, counter';
 
 export class ParleyComment extends LitElement {
   static override styles = [baseStyles, levelBadgeStyles, commentStyles, commentBodyStyles];
@@ -51,6 +49,7 @@ export class ParleyComment extends LitElement {
     flagState: { attribute: false },
     flags: { attribute: false },
     hiddenBody: { attribute: false },
+    rejected: { attribute: false },
     t: { attribute: false },
     mode: { state: true },
     avatarFailed: { state: true },
@@ -72,10 +71,14 @@ export class ParleyComment extends LitElement {
   declare flags: number | undefined;
   /** Moderators only: a hidden comment's words once fetched (null while on their way). */
   declare hiddenBody: HiddenBody | undefined;
+  /** Its author's own held comment was rejected: the moderator's reason, or null (SPEC PREMOD-7). */
+  declare rejected: string | null | undefined;
   /** The thread's words. */
   declare t: Translate;
   declare private mode: 'view' | 'reply' | 'edit' | 'confirm-delete' | 'flag';
   declare private avatarFailed: boolean;
+  /** Waiting for the live parts (the inline forms), while a form is open before they are here. */
+  private formsWaiting: (() => void) | null = null;
 
   constructor() {
     super();
@@ -100,9 +103,15 @@ export class ParleyComment extends LitElement {
   }
 
   protected override render() {
-    const c = this.comment;
     const t = this.t;
-    if (!c) return nothing;
+    const shown = this.comment;
+    if (!shown) return nothing;
+    // [I18N-9] An erased author is signed in the widget's language.
+    const c = shown.erased ? { ...shown, author: { ...shown.author, name: t('formerReader') } } : shown;
+    // [PAINT-15] The inline forms come with the live parts: a form opened (or a problem to show)
+    // before they are here renders once they are.
+    const forms = loadedLiveParts()?.forms;
+    if (!forms && (this.mode !== 'view' || c.state === 'failed' || c.error || typeof this.hiddenBody === 'string' || this.rejected !== undefined)) this.awaitForms();
     return html`
       <article class="comment" part="comment-main" aria-label=${t('commentBy', { name: c.author.name })}>
         ${this.renderAvatar(c)}
@@ -112,45 +121,14 @@ export class ParleyComment extends LitElement {
           ${c.deleted
             ? html`<p class="tombstone" part="tombstone">${t('deleted')}</p>`
             : c.hidden
-              ? html`<p class="tombstone" part="tombstone" data-hidden="true">${t('hiddenByModerator')}</p>${renderHiddenBody(this.hiddenBody)}`
+              ? html`<p class="tombstone" part="tombstone" data-hidden="true">${t('hiddenByModerator')}</p>${forms ? forms.renderHiddenBody(this.hiddenBody) : nothing}`
               : renderBody(this, c.body, c.doc, this.mode === 'edit')}
-          ${this.mode === 'edit' && !c.deleted
-              ? html`<parley-composer
-                  class="inline-composer"
-                  part="edit-composer"
-                  exportparts=${COMPOSER_PARTS}
-                  mode="edit"
-                  compact
-                  cancellable
-                  focus-on-open
-                  .t=${t}
-                  label=${t('editYourComment')}
-                  submit-label=${t('save')}
-                  .value=${c.body}
-                  @parley-composer-submit=${(e: ComposerSubmitEvent) => this.finish({ type: 'edit', body: e.body })}
-                  @parley-composer-cancel=${() => this.finish(null)}
-                ></parley-composer>`
-              : nothing}
-          ${this.renderProblem(c)}
+          ${this.mode === 'edit' && !c.deleted && forms ? forms.renderEditForm(t, c, this.finishForm) : nothing}
+          ${forms ? forms.renderProblem(t, c, this.actOn, this.rejected) : nothing}
           ${c.state === 'sent' && !c.deleted && !c.held && this.mode !== 'edit' ? this.renderActions(c) : nothing}
-          ${this.mode === 'confirm-delete' ? this.renderDeleteConfirmation() : nothing}
-          ${this.mode === 'flag' ? renderFlagChooser(t, (reason) => this.finish({ type: 'flag', reason }), () => this.finish(null)) : nothing}
-          ${this.mode === 'reply'
-            ? html`<parley-composer
-                class="inline-composer"
-                part="reply-composer"
-                exportparts=${COMPOSER_PARTS}
-                compact
-                cancellable
-                focus-on-open
-                .t=${t}
-                label=${t('replyTo', { name: c.author.name })}
-                placeholder=${t('replyTo', { name: c.author.name })}
-                submit-label=${t('reply')}
-                @parley-composer-submit=${(e: ComposerSubmitEvent) => this.finish({ type: 'reply', body: e.body, composeMs: e.composeMs })}
-                @parley-composer-cancel=${() => this.finish(null)}
-              ></parley-composer>`
-            : nothing}
+          ${this.mode === 'confirm-delete' && forms ? forms.renderDeleteConfirmation(t, this.finishForm) : nothing}
+          ${this.mode === 'flag' && forms ? forms.renderFlagChooser(t, (reason) => this.finish({ type: 'flag', reason }), () => this.finish(null)) : nothing}
+          ${this.mode === 'reply' && forms ? forms.renderReplyForm(t, c, this.finishForm) : nothing}
         </div>
       </article>
     `;
@@ -174,25 +152,11 @@ export class ParleyComment extends LitElement {
       </time>`)}
       ${c.edited && !c.deleted ? html`<span class="dot" aria-hidden="true"></span><span part="edited">${t('edited')}</span>` : nothing}
       ${this.canModerate ? renderFlagCount(t, this.flags) : nothing}
-      ${c.held ? html`<span class="dot" aria-hidden="true"></span><span class="delivery" part="awaiting-review">${t('awaitingReview')}</span>` : nothing}
+      ${c.held && this.rejected === undefined ? html`<span class="dot" aria-hidden="true"></span><span class="delivery" part="awaiting-review">${t('awaitingReview')}</span>` : nothing}
       ${c.state === 'pending'
         ? html`<span class="dot" aria-hidden="true"></span><span class="delivery" part="delivery">${t('sending')}</span>`
         : nothing}
     </div>`;
-  }
-
-  private renderProblem(c: DisplayComment) {
-    const t = this.t;
-    if (c.state === 'failed') {
-      return html`<div class="notice error" part="error" role="alert">
-        <span>${c.error ? t('notSentBecause', { reason: t.error(c.error) }) : t('notSent')}</span>
-        <span class="spacer"></span>
-        <button type="button" class="small primary" part="retry" @click=${() => this.act({ type: 'retry' })}>${t('retry')}</button>
-        <button type="button" class="small" part="discard" @click=${() => this.act({ type: 'discard' })}>${t('discard')}</button>
-      </div>`;
-    }
-    if (c.error) return html`<div class="notice error" part="error" role="alert">${t.error(c.error)}</div>`;
-    return nothing;
   }
 
   private renderActions(c: DisplayComment) {
@@ -253,19 +217,6 @@ export class ParleyComment extends LitElement {
     </button>`;
   }
 
-  private renderDeleteConfirmation() {
-    const t = this.t;
-    return html`<div class="notice confirm" part="delete-confirmation" role="group" aria-label=${t('confirmDeletion')}
-      @keydown=${(event: KeyboardEvent) => event.key === 'Escape' && (event.preventDefault(), this.finish(null))}>
-      <span>${t('deleteQuestion')}</span>
-      <span class="spacer"></span>
-      <button type="button" class="small strong" part="delete-confirm" @click=${() => this.finish({ type: 'delete' })}>
-        ${t('delete')}
-      </button>
-      <button type="button" class="small" part="delete-cancel" @click=${() => this.finish(null)}>${t('cancel')}</button>
-    </div>`;
-  }
-
   private toggle(mode: 'reply' | 'edit' | 'confirm-delete' | 'flag'): void {
     this.mode = this.mode === mode ? 'view' : mode;
     // Into the form that opened, so Escape and Tab work from the keyboard at once.
@@ -284,6 +235,22 @@ export class ParleyComment extends LitElement {
     void this.updateComplete.then(() =>
       this.renderRoot.querySelector<HTMLButtonElement>(`[part~="${target}"]`)?.focus(),
     );
+  }
+
+  private readonly finishForm = (action: CommentAction | null): void => this.finish(action);
+  private readonly actOn = (action: CommentAction): void => this.act(action);
+
+  private awaitForms(): void {
+    this.formsWaiting ??= withLiveParts(() => {
+      this.formsWaiting = null;
+      this.requestUpdate();
+    });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.formsWaiting?.();
+    this.formsWaiting = null;
   }
 
   private act(action: CommentAction): void {

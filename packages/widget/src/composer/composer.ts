@@ -15,6 +15,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { Limits } from '@parley/protocol';
 import { baseStyles } from '../shared/theme.styles.js';
 import { composerStyles } from './composer.styles.js';
+import '../i18n/en-live.js';
 import { englishOnly, type Translate } from '../i18n/translator.js';
 
 export class ComposerSubmitEvent extends Event {

@@ -2,6 +2,7 @@
 import { englishOnly } from '../i18n/translator.js';
 import { describe, expect, it } from 'vitest';
 import './define-earnings.js';
+import '../thread/live-parts.js'; // the report's status, picker and problem come with the live parts [PAINT-15]
 import type { ParleyEarnings } from './earnings.js';
 import { EconomyStore } from './economy-store.js';
 import { WalletFakeConnection, report, state } from './testing.js';

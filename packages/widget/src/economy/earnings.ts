@@ -1,7 +1,7 @@
 /**
  * `<parley-earnings>`: the reference page's economy blocks above the comments — "Read-to-Earn
  * opportunity" (Time to Read, You earned), the Post Profit / Post Loss report, and "Comment-to-Earn"
- * with what each action pays or costs before it is taken. Drawn from an EconomyStore; live.
+ * with what each action pays or costs before it is taken. Drawn from an EconomyView: the page's rules in a first paint, the live EconomyStore after.
  *
  * SELECTOR CONTRACT (browser tests depend on it):
  *   [part~=read-time] "4 min"   [part~=earned] "You earned: None" | "You earned: 3 Twei"
@@ -29,8 +29,9 @@ import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { LossCategories, ProfitCategories, type EconomyMode, type PnlCategory, type PnlReport } from '@parley/protocol';
 import { baseStyles } from '../shared/theme.styles.js';
 import { earningsStyles } from './earnings.styles.js';
-import type { EconomyStore } from './economy-store.js';
+import type { EconomyView } from './economy-view.js';
 import { reportDate, twei } from './format.js';
+import { loadedLiveParts } from '../thread/live-parts-loader.js';
 import '../i18n/en-economy.js';
 import type { Key } from '../i18n/en.js';
 import { englishOnly, type Translate } from '../i18n/translator.js';
@@ -51,7 +52,7 @@ export class ParleyEarnings extends LitElement {
   /** Compact mode: the report card is open below the line. */
   declare private reportOpen: boolean;
 
-  declare store: EconomyStore | null;
+  declare store: EconomyView | null;
   /** The article's time to read, minutes; null when the page gave no way to know. */
   declare readMinutes: number | null;
   declare signedIn: boolean;
@@ -59,7 +60,7 @@ export class ParleyEarnings extends LitElement {
   declare t: Translate;
 
   private unsubscribe: (() => void) | null = null;
-  private subscribedTo: EconomyStore | null = null;
+  private subscribedTo: EconomyView | null = null;
 
   constructor() {
     super();
@@ -122,7 +123,7 @@ export class ParleyEarnings extends LitElement {
   }
 
   /** [W-E12] One line: balance, what reading this post earned, and the report behind a button. */
-  private renderCompact(store: EconomyStore): TemplateResult {
+  private renderCompact(store: EconomyView): TemplateResult {
     const rules = store.rules!;
     const wallet = store.wallet;
     const t = this.t;
@@ -146,21 +147,17 @@ export class ParleyEarnings extends LitElement {
     </section>`;
   }
 
-  /** The Post Profit / Post Loss card, with the buy button only when a new report would differ ([W-E7]). */
-  private renderReport(store: EconomyStore): TemplateResult {
+  /**
+   * The Post Profit / Post Loss card, with the buy button only when a new report would differ
+   * ([W-E7]). What only a live store has to say — the report's freshness, the picker of bought
+   * reports, a refused purchase — comes with the live parts (report-status.ts, [PAINT-15]).
+   */
+  private renderReport(store: EconomyView): TemplateResult {
     const report = store.shownReport;
     const price = store.rules!.amounts.reports;
     const freshness = store.freshness;
-    const offer = freshness.kind !== 'current';
     const t = this.t;
-    const status =
-      freshness.kind === 'current'
-        ? t('upToDate')
-        : freshness.kind === 'changed'
-        ? t('newMovements', { count: freshness.movements })
-        : freshness.kind === 'unknown' && store.reports[0]
-        ? t('reportFrom', { date: reportDate(t, store.reports[0].boughtAt) })
-        : null;
+    const live = loadedLiveParts()?.report;
     return html`<div class="card" part="pnl" id="parley-report">
       <div class="tables">
         ${this.table(t('postProfit'), 'profit', ProfitCategories, report, t('profitSubtotal'), report?.profitSubtotal)}
@@ -168,20 +165,16 @@ export class ParleyEarnings extends LitElement {
       </div>
       <div class="summary">
         <span class="total" part="total">${t('total', { total: report ? t.n(report.total) : '...' })}</span>
-        ${store.reports.length > 1 ? this.reportPicker(store.reports, report) : nothing}
-        ${this.signedIn && offer
+        ${live ? live.picker(t, store) : nothing}
+        ${this.signedIn && freshness.kind !== 'current'
           ? html`<button type="button" class="button" part="buy-report" ?disabled=${store.buying} @click=${() => store.buyReport()}>
               ${store.buying ? t('buying') : t(freshness.kind === 'none' ? 'getReport' : 'getNewReport', { price: twei(t, price) })}
             </button>`
           : nothing}
       </div>
-      ${this.signedIn && status
-        ? html`<p class=${`report-status ${freshness.kind}`} part="report-status" role="status">${status}</p>`
-        : nothing}
+      ${live && this.signedIn ? live.status(t, store) : nothing}
       <p class="muted" part="report-price">${t('reportPrice', { price: twei(t, price) })}</p>
-      ${store.error
-        ? html`<p class="problem" part="economy-problem" role="alert">${t.error(store.error)}</p>`
-        : nothing}
+      ${live ? live.problem(t, store) : nothing}
     </div>`;
   }
 
@@ -210,15 +203,6 @@ export class ParleyEarnings extends LitElement {
         </tr>
       </tfoot>
     </table>`;
-  }
-
-  private reportPicker(reports: readonly PnlReport[], shown: PnlReport | null): TemplateResult {
-    return html`<label class="muted">
-      ${this.t('report')}
-      <select part="report-select" @change=${(e: Event) => this.store?.showReport((e.target as HTMLSelectElement).value)}>
-        ${reports.map((r) => html`<option value=${r.id} ?selected=${r.id === shown?.id}>${reportDate(this.t, r.boughtAt)}</option>`)}
-      </select>
-    </label>`;
   }
 
   /** What each action pays (+) or costs (−) the reader who takes it, before they take it. */

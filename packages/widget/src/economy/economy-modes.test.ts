@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EconomyMode } from '@parley/protocol';
 import '../index.js';
-import '../composer/define-composer.js';
+import '../thread/live-parts.js'; // <parley-composer>, the economy's store, the desk, the inline forms [PAINT-15]
 import type { ParleyThread } from '../thread/thread.js';
 import { THREAD, bella, comment, snapshot, viewer } from '../state/testing/fixtures.js';
 import { WalletFakeConnection, state } from './testing.js';

@@ -20,18 +20,14 @@
 import type { EconomyMode, EconomyRulesView, ParleyError, PnlReport, WalletView } from '@parley/protocol';
 import type { ThreadConnection } from '../state/connection.js';
 import { newRequestId } from '../state/request-id.js';
+import type { EconomyView, ReportFreshness } from './economy-view.js';
 
 export interface EconomyStoreOptions {
   thread: string;
   makeRequestId?: () => string;
 }
 
-/** What is known of the newest report's freshness ([W-E7], [W-E8]). */
-export type ReportFreshness =
-  | { kind: 'none' }
-  | { kind: 'current' }
-  | { kind: 'changed'; movements: number }
-  | { kind: 'unknown' };
+export type { ReportFreshness } from './economy-view.js';
 
 interface Tracking {
   reportId: string;
@@ -40,7 +36,8 @@ interface Tracking {
   echo: number | null;
 }
 
-export class EconomyStore {
+/** In the live parts' chunk [PAINT-15]; the first paint draws from the page's rules (economy-view.ts). */
+export class EconomyStore implements EconomyView {
   rules: EconomyRulesView | null = null;
   /** The site's economy mode, as `economy:state` said; undefined = an older server (full). */
   mode: EconomyMode | undefined = undefined;

@@ -13,7 +13,7 @@
  * refusal arrives, and are fetched then.
  */
 import { ErrorCodes, type ClientEventName, type ParleyError } from '@parley/protocol';
-import '../i18n/en-economy.js';
+import '../i18n/en-shortfall.js';
 import type { Key } from '../i18n/en.js';
 import { duration, twei } from './format.js';
 import type { ShortfallContext } from './shortfall.js';

@@ -1,6 +1,6 @@
 /**
- * No dead ends ([W-E5], [W-E6]; the words are in shortfall-words.ts, inside the `<parley-earnings>`
- * chunk): the session's connection explains a refusal for want of Twei as it arrives.
+ * No dead ends ([W-E5], [W-E6]; the words are in shortfall-words.ts, a chunk of its own with its
+ * English, i18n/en-shortfall.ts): the session's connection explains a refusal for want of Twei as it arrives.
  */
 import { ErrorCodes, type EconomyRulesView, type WalletView } from '@parley/protocol';
 import type { ThreadConnection } from '../state/connection.js';

@@ -1,60 +1,38 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { EconomyMode } from '@parley/protocol';
-import type { ThreadConnection } from '../state/connection.js';
-import { EconomyStore } from './economy-store.js';
+import { PrimedEconomy, type EconomyView } from './economy-view.js';
 import { duration, twei } from './format.js';
 import { effectiveEconomyMode, parseEconomyMode } from './mode.js';
 import type { ShortfallContext } from './shortfall.js';
 import { articleReadMinutes } from './read-time.js';
-import { ReadTracker } from './read-tracker.js';
 import { englishOnly, type Translate } from '../i18n/translator.js';
 
-/** What the economy needs of the thread store: who the viewer is, and when that changes. */
-export interface ViewerSource {
-  readonly viewer: { user: { id: string } | null } | null;
-  subscribe(listener: () => void): () => void;
-}
-
 /**
- * The economy part of one `<parley-thread>` session: the store, the read-time estimate from the
- * page's `article` / `read-time` attributes, and the read tracker — which starts only once the
- * server's rules say how often to beat and the reader has a wallet (guests earn nothing).
+ * The economy part of one `<parley-thread>` session: what it draws from (the page's rules in a first
+ * paint, then the live store), the read-time estimate from the page's `article` / `read-time`
+ * attributes, and the page's `economy` mode. What talks to the server — the store, the wallet checks,
+ * the read tracker — comes with the live parts (economy-driver.ts, [PAINT-15]) and takes over here.
  */
 export class ThreadEconomy {
-  readonly store: EconomyStore;
+  /** The primed rules until the live parts are in, then the EconomyStore. */
+  store: EconomyView = new PrimedEconomy();
   readonly readMinutes: number | null;
   /** The thread's words (set by `<parley-thread>` as it renders): the blocks and refusals speak them. */
   t: Translate = englishOnly;
-  private tracker: ReadTracker | null = null;
-  private readonly off: (() => void)[];
-  private viewerId: string | null | undefined = undefined;
-  /** The viewer a mismatched wallet was refetched for, so a refetch happens once, never in a loop. */
-  private refetchedFor: string | null | undefined = undefined;
   private pageMode: EconomyMode;
   private readonly listeners = new Set<() => void>();
+  private readonly off: (() => void)[];
+  private storeOff: () => void;
 
-  /** `viewer` follows the thread store: a sign-in, sign-out or new token there refetches the wallet. */
-  constructor(connection: ThreadConnection, thread: string, host: Element, viewer: ViewerSource) {
-    this.store = new EconomyStore(connection, { thread });
+  constructor(host: Element) {
     this.readMinutes = articleReadMinutes(host.ownerDocument, host.getAttribute('article'), host.getAttribute('read-time'));
     this.pageMode = parseEconomyMode(host.getAttribute('economy'));
     // The page may change `economy` at any time (a settings toggle): follow it without a new session.
     const view = host.ownerDocument.defaultView as (Window & typeof globalThis) | null;
     const observer = view?.MutationObserver ? new view.MutationObserver(() => this.setPageMode(host.getAttribute('economy'))) : null;
     observer?.observe(host, { attributes: true, attributeFilter: ['economy'] });
-    this.off = [
-      () => observer?.disconnect(),
-      this.store.subscribe(() => this.followStore()),
-      viewer.subscribe(() => {
-        const id = viewer.viewer?.user?.id ?? null;
-        if (viewer.viewer && id !== this.viewerId) {
-          // The first join's viewer matches what the connect-time fetch saw; later ones are changes.
-          if (this.viewerId !== undefined) this.store.refresh();
-          this.viewerId = id;
-          this.checkWallet();
-        }
-      }),
-    ];
+    this.off = [() => observer?.disconnect()];
+    this.storeOff = this.store.subscribe(() => this.emit());
   }
 
   /** [W-E9] What this widget shows: the lesser of the site's mode and the page's `economy` attribute. */
@@ -71,49 +49,35 @@ export class ThreadEconomy {
     const mode = parseEconomyMode(value);
     if (mode === this.pageMode) return;
     this.pageMode = mode;
-    this.listeners.forEach((listener) => listener());
+    this.emit();
+  }
+
+  /** [PAINT-15] The live store takes over from the primed rules (it keeps them until `economy:state` answers). */
+  useStore(store: EconomyView, stop: () => void): void {
+    const primed = this.store;
+    if (primed.rules) store.prime({ rules: primed.rules, mode: primed.mode });
+    this.storeOff();
+    primed.dispose();
+    this.store = store;
+    this.storeOff = store.subscribe(() => this.emit());
+    this.off.push(stop);
+    this.emit();
   }
 
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
-    const off = this.store.subscribe(listener);
-    return () => {
-      this.listeners.delete(listener);
-      off();
-    };
+    return () => this.listeners.delete(listener);
   }
 
   dispose(): void {
     this.off.forEach((off) => off());
-    this.tracker?.dispose();
-    this.tracker = null;
+    this.storeOff();
     this.store.dispose();
+    this.listeners.clear();
   }
 
-  /**
-   * [W-E1] The wallet must be the viewer's: when a sign-in is answered before the first join is, the
-   * first viewer seen is already the reader while the connect-time fetch answered for a guest (no
-   * wallet) — or the other way round. Then fetch again, once for that viewer.
-   */
-  private checkWallet(): void {
-    const { rules, wallet, answered } = this.store;
-    if (!rules || !answered || this.viewerId === undefined || this.refetchedFor === this.viewerId) return;
-    if ((this.viewerId !== null) === (wallet !== null)) return;
-    this.refetchedFor = this.viewerId;
-    this.store.refresh();
-  }
-
-  private followStore(): void {
-    this.checkWallet();
-    const { rules, wallet, mode } = this.store;
-    // [W-E10] A site with the economy off pays nothing for reading: no heartbeats. A page that only
-    // hides the blocks (`economy="off"` on a site that runs it) still earns, as the site's rules say.
-    if (!rules || !wallet || mode === 'off') {
-      this.tracker?.dispose();
-      this.tracker = null;
-    } else if (!this.tracker) {
-      this.tracker = new ReadTracker({ beat: () => this.store.heartbeat(), intervalMs: rules.heartbeatMs });
-    }
+  private emit(): void {
+    this.listeners.forEach((listener) => listener());
   }
 }
 

@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '@parley/protocol';
 import { en } from './en.js';
 import { enEconomy } from './en-economy.js';
+import { enLive } from './en-live.js';
+import { enShortfall } from './en-shortfall.js';
 import es from './es.js';
 import fr from './fr.js';
 import ar from './ar.js';
 import { translator, type Catalog, type Message } from './translator.js';
 import { Locales, matchLocale } from './locale.js';
 
-const english: Record<string, Message> = { ...en, ...enEconomy };
+const english: Record<string, Message> = { ...en, ...enEconomy, ...enLive, ...enShortfall };
 const locales: Record<string, Catalog> = { es, fr, ar };
 /** The refusals a reader can meet; the setup errors (origin, site, payload…) are the publisher's, in English. */
 const READER_ERRORS = [

@@ -1,7 +1,7 @@
 /**
- * English words of the Twei blocks and of a refusal for want of Twei. They live in the
- * `<parley-earnings>` chunk with the code that says them (economy/define-earnings.ts), not in
- * parley.js; loading this module adds them to the English every translator falls back to.
+ * English words of the Twei blocks, in parley.js with `<parley-earnings>` (the blocks draw in the
+ * first paint, PAINT-9); a refusal's words are en-shortfall.ts, in the refusal's own chunk. Loading
+ * this module adds them to the English every translator falls back to.
  */
 import { english } from './translator.js';
 
@@ -22,15 +22,11 @@ export const enEconomy = {
   ofCap: 'of {cap}',
   reportLabel: 'Your Post Profit and Loss report',
   report: 'Report',
-  upToDate: 'Up to date — nothing has moved on this post since this report',
-  newMovements: { one: '{count} new movement since your last report', other: '{count} new movements since your last report' },
-  reportFrom: 'This report is from {date} — a new one shows anything that moved since',
   postProfit: 'Post Profit',
   postLoss: 'Post Loss',
   profitSubtotal: 'Profit Subtotal, Twei',
   lossSubtotal: 'Loss Subtotal, Twei',
   total: 'Total Twei Earned: {total}',
-  buying: 'Buying…',
   getReport: 'Get report — {price}',
   getNewReport: 'Get new report — {price}',
   reportPrice: 'Price for report instance: {price}',
@@ -56,22 +52,6 @@ export const enEconomy = {
   'category.dislikesCommenter': 'Dislikes Commenter',
   'category.publishTribute': 'Post Publish Tribute',
   'category.reports': 'PnL Reports',
-  paidPost: 'Posting a comment',
-  paidReact: 'This reaction',
-  paidVote: 'This vote',
-  paidReport: 'A report',
-  paidOther: 'This',
-  shortHead: '{what} costs {need} and you have {balance}.',
-  shortKept: 'Your comment is kept here: send it again once you have.',
-  shortNoRules: 'Reading articles here earns Twei.',
-  shortOwed: 'You owe {debt}, which credits repay first.',
-  shortToday: "You have earned today's most on this site ({cap}); reading pays again from tomorrow (UTC).",
-  shortPace: '{one} for every {time} you read, up to {cap}',
-  shortLength: ' (about {count} min to read)',
-  shortCapDone: 'You have earned the {cap} reading this article pays; other articles here pay {pace} each.',
-  shortTodayPart: "Reading this article{length} earns {amount} more in about {time}, the rest of today's most on this site; reading pays again from tomorrow (UTC).",
-  shortRest: 'Reading the rest of this article{length} earns {amount} more in about {time}; other articles here pay for reading too.',
-  shortEnough: 'Reading this article{length} earns {pace}: about {time} more reading earns what this needs.',
 };
 
 Object.assign(english, enEconomy);

@@ -1,9 +1,12 @@
 /**
  * English: the widget's words, in parley.js. Every other locale has every key of this catalog (and
- * of en-economy.ts) with the same placeholders (catalogs.test.ts). `{count}` picks a plural form.
+ * of en-economy.ts, and of en-live.ts and en-shortfall.ts, which come with the lazy chunks that say
+ * them) with the same placeholders (catalogs.test.ts). `{count}` picks a plural form.
  * Error codes (`error.<code>`) are absent here: in English the server's own message is shown.
  */
 import type { enEconomy } from './en-economy.js';
+import type { enLive } from './en-live.js';
+import type { enShortfall } from './en-shortfall.js';
 
 export const en = {
   justNow: 'just now',
@@ -13,7 +16,6 @@ export const en = {
   connecting: 'Connecting…',
   comments: { one: '{count} Comment', other: '{count} Comments' },
   commentsTitle: 'Comments',
-  readingNow: { one: '{count} reading now', other: '{count} reading now' },
   rateThisPost: 'Rate this post',
   signInToRate: 'Sign in to rate this post',
   plusLabel: { one: 'Plus this post, {count} plus', other: 'Plus this post, {count} pluses' },
@@ -28,9 +30,7 @@ export const en = {
   sortNew: 'Newest',
   sortOld: 'Oldest',
   missingThread: 'This discussion is missing its thread id.',
-  loadFailed: 'Comments could not be loaded: {reason}',
   signInFailed: 'Signing in failed: {reason}',
-  readingAsGuest: 'Your sign-in has expired or is not valid: you are reading as a guest.',
   setupCannotShow: 'This discussion cannot be shown here: {reason}',
   setupBadThread: "This discussion's thread id {thread} is not valid.",
   setupUnreachable: 'The discussion server could not be reached; trying again.',
@@ -45,28 +45,18 @@ export const en = {
   emptyText: 'Start the conversation — it shows up here live.',
   loading: 'Loading…',
   loadMore: 'Load more comments',
-  loadingReplies: 'Loading replies…',
   moreReplies: { one: 'Show {count} more reply', other: 'Show {count} more replies' },
-  typingComment: '{name} is typing a comment…',
-  typingReply: '{name} is typing a reply…',
-  typingTwo: '{name} and {other} are typing…',
-  typingMany: { one: '{name} and {count} other are typing…', other: '{name} and {count} others are typing…' },
-  newCommentBy: 'New comment by {name}',
   commentBy: 'Comment by {name}',
   deleted: 'This comment was deleted',
   hiddenByModerator: 'Hidden by a moderator',
   awaitingReview: 'Awaiting review',
+  formerReader: 'Former reader',
   editYourComment: 'Edit your comment',
-  save: 'Save',
   replyTo: 'Reply to {name}',
   replyToLocked: 'Reply to {name}, available from LVL {level}',
   reply: 'Reply',
   edited: 'edited',
   sending: 'Sending…',
-  notSent: 'Not sent',
-  notSentBecause: 'Not sent — {reason}',
-  retry: 'Retry',
-  discard: 'Discard',
   likeLabel: { one: 'Like comment by {name}, {count} like', other: 'Like comment by {name}, {count} likes' },
   dislikeLabel: { one: 'Dislike comment by {name}, {count} dislike', other: 'Dislike comment by {name}, {count} dislikes' },
   like: 'Like',
@@ -80,31 +70,13 @@ export const en = {
   deleteYours: 'Delete your comment',
   deleteBy: 'Delete comment by {name}',
   delete: 'Delete',
-  confirmDeletion: 'Confirm deletion',
-  deleteQuestion: 'Delete this comment? Replies stay visible.',
-  cancel: 'Cancel',
   flag: 'Flag',
-  flagging: 'Flagging…',
-  flagged: 'Flagged — thank you',
   flagTitle: 'Report this comment to the moderators',
   flagBy: 'Flag comment by {name}',
   flagByLocked: 'Flag comment by {name}, available from LVL {level}',
-  whyFlag: 'Why flag this comment?',
-  flagSpam: 'Spam',
-  flagAbuse: 'Abuse',
-  flagOffTopic: 'Off-topic',
-  flagOther: 'Other',
   flags: { one: '{count} flag', other: '{count} flags' },
   flaggedBy: { one: 'Flagged by {count} reader', other: 'Flagged by {count} readers' },
   showHidden: 'Show hidden text',
-  putHiddenAway: 'Put hidden text away',
-  post: 'Post',
-  toSend: 'to send',
-  counter: '{count} / {max}',
-  overLimit: {
-    one: '{count} character over the {max}-character limit: shorten it to post.',
-    other: '{count} characters over the {max}-character limit: shorten it to post.',
-  },
   keyPoints: 'Key points',
   notesHint: 'Written together by readers, live',
   notesLocked: 'Editing available from LVL {level}',
@@ -120,4 +92,4 @@ export const en = {
   commentPriceShortReading: 'You have {balance}: reading this article pays {amount} every {time}.',
 };
 
-export type Key = keyof typeof en | keyof typeof enEconomy;
+export type Key = keyof typeof en | keyof typeof enEconomy | keyof typeof enLive | keyof typeof enShortfall;

@@ -107,4 +107,25 @@ describe('<parley-thread> languages', () => {
     await (comment as unknown as { updateComplete: Promise<unknown> }).updateComplete;
     expect(comment.shadowRoot!.querySelector('[part~="reply"]')?.textContent?.trim()).toBe('Répondre');
   });
+
+  it('[I18N-9] an erased author is "Former reader" in every language: "Ancien lecteur" in French, "قارئ سابق" in Arabic', async () => {
+    const erased = comment('e', { seq: 1, author: { ...omar, name: '', avatar: null }, body: '', deletedAt: 1 });
+    for (const [lang, word] of [['fr', 'Ancien lecteur'], ['ar', 'قارئ سابق'], ['es', 'Antiguo lector'], ['en', 'Former reader']] as const) {
+      const el = document.createElement('parley-thread');
+      let connection: FakeConnection | undefined;
+      el.connector = () => (connection = new FakeConnection());
+      el.thread = THREAD;
+      el.setAttribute('lang', lang);
+      document.body.append(el);
+      await settle(el);
+      connection!.setStatus('connected');
+      connection!.answer('thread:join', snapshot([erased]));
+      await settle(el);
+      const shown = el.shadowRoot!.querySelector('parley-comment')!;
+      await (shown as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+      expect({ lang, name: shown.shadowRoot!.querySelector('[part~="author-name"]')?.textContent?.trim() }).toEqual({ lang, name: word });
+      expect(shown.shadowRoot!.querySelector('[part~="comment-main"]')?.getAttribute('aria-label')).toContain(word);
+      el.remove();
+    }
+  });
 });

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
 import '../index.js';
-import '../composer/define-composer.js';
+import '../thread/live-parts.js'; // <parley-composer>, the economy's store, the desk, the inline forms [PAINT-15]
 import type { ParleyNotes } from './notes.js';
 
 async function mount(setup: (el: ParleyNotes) => void = () => {}) {

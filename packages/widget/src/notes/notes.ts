@@ -12,7 +12,7 @@
  */
 import { LitElement, html, nothing } from 'lit';
 import { RealtimeLimits } from '@parley/protocol';
-import { moveCaret } from '../realtime/text-diff.js';
+import { loadedLiveParts } from '../thread/live-parts-loader.js';
 import { baseStyles } from '../shared/theme.styles.js';
 import { notesStyles } from './notes.styles.js';
 import { englishOnly, type Translate } from '../i18n/translator.js';
@@ -80,17 +80,16 @@ export class ParleyNotes extends LitElement {
     </section>`;
   }
 
-  /** The textarea is not bound with `.value`: a re-render would throw the caret to the end. */
+  /**
+   * The textarea is not bound with `.value`: a re-render would throw the caret to the end. The caret
+   * is kept by the live parts (realtime/follow-room.ts): text changes under it only once live.
+   */
   protected override updated(): void {
     const box = this.renderRoot.querySelector('textarea');
     if (!box || box.value === this.text) return;
-    const before = box.value;
-    const focused = this.shadowRoot?.activeElement === box;
-    const [start, end, direction] = [box.selectionStart, box.selectionEnd, box.selectionDirection];
-    box.value = this.text;
-    if (focused) {
-      box.setSelectionRange(moveCaret(before, this.text, start), moveCaret(before, this.text, end), direction ?? undefined);
-    }
+    const keepCaret = this.shadowRoot?.activeElement === box ? loadedLiveParts()?.keepCaret : undefined;
+    if (keepCaret) keepCaret(box, this.text);
+    else box.value = this.text;
   }
 
   private onInput(event: Event): void {

@@ -1,4 +1,8 @@
-/** Words for the typing indicator. In the main bundle: room-view.ts is in the lazy Yjs chunk. */
+/**
+ * Words for the typing indicator. In the live parts' chunk [PAINT-15] (nobody types before the thread
+ * is live); room-view.ts is in the lazy Yjs chunk.
+ */
+import '../i18n/en-live.js';
 import type { Translate } from '../i18n/translator.js';
 
 /** "Bella Ciao is typing a reply…", "Ann and Bob are typing…", "Ann and 2 others are typing…". */

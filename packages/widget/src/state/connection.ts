@@ -8,6 +8,7 @@ import type {
   ClientEventName,
   ClientToServerEvents,
   ModerationNotice,
+  OwnCommentRejected,
   ParleyError,
   ServerToClientEvents,
   ThreadEvent,
@@ -44,6 +45,8 @@ export interface ThreadConnection {
   onWallet?(listener: (update: WalletUpdate) => void): () => void;
   /** `moderation:notice`: moderators and admins only (a comment was flagged, with its count). */
   onModeration?(listener: (notice: ModerationNotice) => void): () => void;
+  /** `own:rejected`: a moderator rejected one of this reader's comments awaiting review (PREMOD-7). */
+  onOwnRejected?(listener: (notice: OwnCommentRejected) => void): () => void;
   /** The token future reconnects present (the open socket is re-authenticated with `session:auth`). */
   setToken?(token: string | undefined): void;
   close(): void;

@@ -7,7 +7,7 @@ import type { AuthorView, CommentView, ParleyError, Reaction, RichText, Sort, Vo
 import type { CommentCollection } from './comment-collection.js';
 import type { Mutation, PostMutation } from './pending-mutations.js';
 
-/** How a comment whose author the host erased is signed. */
+/** How a comment whose author the host erased is signed (English; the widget shows the catalog's `formerReader`). */
 export const ERASED_AUTHOR_NAME = 'Former reader';
 
 export type DeliveryState = 'sent' | 'pending' | 'failed';
@@ -33,6 +33,8 @@ export interface DisplayComment {
   hidden?: boolean;
   /** Held for a moderator's review: only its author sees it, labelled "Awaiting review". */
   held?: boolean;
+  /** Its author was erased (readers' rights): signed "Former reader" in the widget's language [I18N-9]. */
+  erased?: boolean;
   likes: number;
   dislikes: number;
   myReaction: Reaction | null;
@@ -118,6 +120,7 @@ function confirmedDisplay(view: CommentView, input: DisplayInput): DisplayCommen
     replyToName: view.replyToId !== null && view.replyToId !== view.parentId ? view.replyToName : null,
     // An author the host erased (readers' rights) is stored without a name: say so rather than show nothing.
     author: view.author.name === '' ? { ...view.author, name: ERASED_AUTHOR_NAME } : view.author,
+    ...(view.author.name === '' && { erased: true }),
     body: deleted ? '' : (pendingEdit ?? view.body),
     ...(view.doc && !deleted && pendingEdit === undefined && { doc: view.doc }),
     createdAt: view.createdAt,

@@ -1,9 +1,17 @@
 import type { CommentActionEvent } from '../comment/comment-action.js';
 import type { ThreadStore } from '../state/thread-store.js';
 import type { ModerationDesk } from './moderation-desk.js';
+import { withLiveParts } from './live-parts-loader.js';
 
-/** What a `<parley-comment>` asked for, done on the thread's store. */
-export function applyCommentAction(store: ThreadStore, desk: ModerationDesk, event: CommentActionEvent, stopTyping: () => void): void {
+/** What a `<parley-comment>` asked for, done on the thread's store or its desk (in the live parts, PAINT-15). */
+export function applyCommentAction(
+  session: { store: ThreadStore; readonly desk: ModerationDesk | null },
+  event: CommentActionEvent,
+  stopTyping: () => void,
+): void {
+  const { store } = session;
+  // The desk is made as the live parts arrive, before any later call waiting for them.
+  const desk = (use: (desk: ModerationDesk) => void): void => void withLiveParts(() => session.desk && use(session.desk));
   const { action, commentId, requestId } = event;
   switch (action.type) {
     case 'react':
@@ -18,9 +26,9 @@ export function applyCommentAction(store: ThreadStore, desk: ModerationDesk, eve
     case 'hide':
       return store.moderate(commentId, action.hidden);
     case 'flag':
-      return desk.flag(commentId, action.reason);
+      return desk((d) => d.flag(commentId, action.reason));
     case 'show-hidden':
-      return desk.toggleHiddenBody(commentId);
+      return desk((d) => d.toggleHiddenBody(commentId));
     case 'retry':
       return requestId ? store.retry(requestId) : undefined;
     case 'discard':

@@ -9,7 +9,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OPEN_GATES, type Gates, type ModerationNotice, type ViewerState } from '@parley/protocol';
 import '../index.js';
-import '../composer/define-composer.js';
+import '../thread/live-parts.js'; // <parley-composer>, the economy's store, the desk, the inline forms [PAINT-15]
 import type { ParleyThread } from './thread.js';
 import { FakeConnection } from '../state/testing/fake-connection.js';
 import { THREAD, bella, comment, omar, snapshot, viewer } from '../state/testing/fixtures.js';

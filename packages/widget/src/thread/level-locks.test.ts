@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Gates, ThreadGatesUpdate, ViewerSession } from '@parley/protocol';
 import { OPEN_GATES } from '@parley/protocol';
 import '../index.js';
-import '../composer/define-composer.js';
+import '../thread/live-parts.js'; // <parley-composer>, the economy's store, the desk, the inline forms [PAINT-15]
 import type { ParleyThread } from './thread.js';
 import { FakeConnection } from '../state/testing/fake-connection.js';
 import { THREAD, bella, snapshot, viewer } from '../state/testing/fixtures.js';

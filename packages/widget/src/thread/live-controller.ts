@@ -1,32 +1,31 @@
 /**
- * Presence and notes for `<parley-thread>`, as a Lit reactive controller: loads Yjs once the first
- * comments are shown, resyncs on every completed (re)join or change of reader, turns composer input
- * into "is typing", and renders the "Key points" panel. The thread only attaches it to a session.
+ * Presence and notes for `<parley-thread>`, as a Lit reactive controller: what the header and list
+ * show of them ("N reading now", who is typing) and the "Key points" panel, whose frame the first
+ * paint draws. What loads Yjs, follows the room and turns input into typing and edits is in the live
+ * parts (realtime/follow-room.ts, [PAINT-15]). The thread only attaches it to a session.
  */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { Gates } from '@parley/protocol';
 import type { ThreadConnection } from '../state/connection.js';
 import type { ThreadStore } from '../state/thread-store.js';
-import type { ParleyComposer } from '../composer/composer.js';
 import type { NotesInputEvent } from '../notes/notes.js';
-import { loadLiveRoom, type LiveRoom } from '../realtime/load-live-room.js';
+import type { LiveRoom } from '../realtime/load-live-room.js';
 import type { TypingMap } from '../realtime/room-view.js';
-import { diffText } from '../realtime/text-diff.js';
+import { loadedLiveParts, withLiveParts } from './live-parts-loader.js';
 import type { Translate } from '../i18n/translator.js';
 
-/** Typing is shown to others until the reader has not typed for this long. */
-const TYPING_IDLE_MS = 4_000;
 const NO_TYPING: TypingMap = new Map();
 
 export class LiveController implements ReactiveController {
-  /** Presence and notes of the current session, once Yjs has loaded. */
-  private live: LiveRoom | null = null;
-  private typingTimer: ReturnType<typeof setTimeout> | undefined;
-  private session = 0;
+  /** Presence and notes of the current session, once Yjs has loaded (set by the live parts). */
+  live: LiveRoom | null = null;
+  typingTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Counts sessions: a room that loads for an ended one is disposed. */
+  session = 0;
   /** The notes' frame is drawn until Yjs has synced; false once it could not load (no notes then). */
-  private placeholder = true;
+  placeholder = true;
 
-  constructor(private readonly host: ReactiveControllerHost) {
+  constructor(readonly host: ReactiveControllerHost) {
     host.addController(this);
   }
 
@@ -42,28 +41,14 @@ export class LiveController implements ReactiveController {
     return this.live?.typing ?? NO_TYPING;
   }
 
-  /** Follows one session's store; the returned function ends it (and disposes the room). */
+  /** Follows one session's store (once the live parts are in); the returned function ends it (and disposes the room). */
   attach(store: ThreadStore, connection: ThreadConnection): () => void {
     const session = ++this.session;
-    let wasJoining = true;
-    let requested = false;
-    let viewerId: string | null = null;
-    const unsubscribe = store.subscribe(() => {
-      // [PAINT-7] Not before the socket's first join: a first page shown from HTTP does not pull Yjs in.
-      if (store.loaded && !store.joining && !requested) {
-        requested = true;
-        void this.start(store, connection, session);
-      }
-      const id = store.viewer?.user?.id ?? null;
-      const rejoined = wasJoining && !store.joining;
-      wasJoining = store.joining;
-      if (!this.live) return;
-      this.live.setViewer(id);
-      if (rejoined || (id !== viewerId && !store.joining)) this.live.joinedThread();
-      viewerId = id;
-    });
+    let stop: (() => void) | null = null;
+    const cancel = withLiveParts((parts) => (stop = parts.followRoom(this, store, connection, session)));
     return () => {
-      unsubscribe();
+      cancel();
+      stop?.();
       this.session++;
       clearTimeout(this.typingTimer);
       this.live?.dispose();
@@ -71,38 +56,9 @@ export class LiveController implements ReactiveController {
     };
   }
 
-  private async start(store: ThreadStore, connection: ThreadConnection, session: number): Promise<void> {
-    let room: LiveRoom;
-    try {
-      room = await loadLiveRoom(connection, store.thread);
-    } catch {
-      // Presence and notes are extras: the comments keep working without them.
-      this.placeholder = false;
-      this.host.requestUpdate();
-      return;
-    }
-    if (session !== this.session) return room.dispose();
-    this.live = room;
-    room.setViewer(store.viewer?.user?.id ?? null);
-    room.subscribe(() => this.host.requestUpdate());
-    if (!store.joining) room.joinedThread();
-    this.host.requestUpdate();
-  }
-
-  /**
-   * Typing, from the `input` events that cross out of composers' shadow roots: in a reply composer
-   * it is a reply to that comment, in the main composer a new comment; edits are not announced.
-   */
+  /** Composer input, as "is typing" (the live parts say whose and where). */
   readonly onInput = (event: Event): void => {
-    const path = event.composedPath();
-    const composer = path.find((node): node is ParleyComposer => node instanceof HTMLElement && node.localName === 'parley-composer');
-    if (!composer || composer.mode === 'edit' || !this.live) return;
-    const comment = path.find((node) => node instanceof HTMLElement && node.localName === 'parley-comment') as
-      | (HTMLElement & { comment?: { id: string } })
-      | undefined;
-    this.live.setTyping(comment?.comment?.id ?? null);
-    clearTimeout(this.typingTimer);
-    this.typingTimer = setTimeout(() => this.live?.setTyping(undefined), TYPING_IDLE_MS);
+    if (this.live) loadedLiveParts()?.typingFrom(this, event);
   };
 
   /** The reader sent (or dropped) what they were typing. */
@@ -143,10 +99,6 @@ export class LiveController implements ReactiveController {
   }
 
   private readonly onNotesInput = (event: NotesInputEvent): void => {
-    const live = this.live;
-    const edit = live ? diffText(live.notes, event.value) : null;
-    if (edit) live!.applyNotesEdit(edit);
-    // A refused or clipped edit: render the shared text back into the box.
-    if (live && live.notes !== event.value) this.host.requestUpdate();
+    if (this.live) loadedLiveParts()?.notesEdited(this, event);
   };
 }

@@ -4,7 +4,7 @@
  * a success too). Moderators get flag counts from their views (`CommentView.flags`) and live from
  * `moderation:notice`, and fetch a hidden comment's words on demand; nothing here reaches readers.
  */
-import type { FlagReason, ModerationNotice, ParleyError } from '@parley/protocol';
+import type { FlagReason, ModerationNotice, OwnCommentRejected, ParleyError } from '@parley/protocol';
 import type { ThreadConnection } from '../state/connection.js';
 import type { ThreadStore } from '../state/thread-store.js';
 import { newRequestId } from '../state/request-id.js';
@@ -19,13 +19,16 @@ export interface CommentModeration {
   /** Moderators only: the flag count (undefined for readers, who are never told). */
   flags(id: string): number | undefined;
   hiddenBody(id: string): HiddenBody | undefined;
+  /** The viewer's own held comment a moderator rejected: their reason or null; undefined when not (PREMOD-7). */
+  rejected(id: string): string | null | undefined;
 }
 
 export class ModerationDesk implements CommentModeration {
   private readonly flagStates = new Map<string, FlagState>();
   private readonly liveCounts = new Map<string, number>();
   private readonly hiddenBodies = new Map<string, HiddenBody>();
-  private readonly off: () => void;
+  private readonly rejections = new Map<string, string | null>();
+  private readonly offs: (() => void)[];
 
   constructor(
     private readonly connection: ThreadConnection,
@@ -33,11 +36,18 @@ export class ModerationDesk implements CommentModeration {
     private readonly changed: () => void,
     private readonly refused: (error: ParleyError, action: string) => void,
   ) {
-    this.off = connection.onModeration?.((notice) => this.noticed(notice)) ?? (() => {});
+    this.offs = [
+      connection.onModeration?.((notice) => this.noticed(notice)) ?? (() => {}),
+      connection.onOwnRejected?.((notice) => this.ownRejected(notice)) ?? (() => {}),
+    ];
   }
 
   dispose(): void {
-    this.off();
+    for (const off of this.offs) off();
+  }
+
+  rejected(id: string): string | null | undefined {
+    return this.rejections.get(id);
   }
 
   flagState(id: string): FlagState | undefined {
@@ -85,6 +95,13 @@ export class ModerationDesk implements CommentModeration {
       }
       this.changed();
     });
+    this.changed();
+  }
+
+  /** [PREMOD-7] A moderator rejected one of the viewer's comments awaiting review: it says so in place of "Awaiting review". */
+  private ownRejected(notice: OwnCommentRejected): void {
+    if (notice.thread !== this.store.thread || this.store.comments.get(notice.commentId)?.status !== 'held') return;
+    this.rejections.set(notice.commentId, notice.reason);
     this.changed();
   }
 

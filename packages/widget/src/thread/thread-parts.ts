@@ -7,7 +7,7 @@ import type { DisplayComment, DisplayGroup } from '../state/display.js';
 import { chatIcon, minusIcon, plusIcon } from '../shared/icons.js';
 import type { Translate } from '../i18n/translator.js';
 import type { TypingMap } from '../realtime/room-view.js';
-import { typingSentence } from '../realtime/typing-sentence.js';
+import { loadedLiveParts } from './live-parts-loader.js';
 import { availableFrom, voteLockText, type ViewerAccess } from './viewer-access.js';
 import type { CommentModeration } from './moderation-desk.js';
 import type { ComposerSubmitEvent } from '../composer/composer.js';
@@ -219,9 +219,11 @@ export function renderLoadMore(t: Translate, loading: boolean, onLoad: () => voi
 
 /** "Bella Ciao is typing a reply…" under the comment being answered, or in the main composer. */
 export function renderTyping(t: Translate, names: readonly string[] | undefined, parentId: string): TemplateResult | typeof nothing {
-  if (!names?.length) return nothing;
+  // Only ever someone once presence is live, so the live parts are here.
+  const sentence = loadedLiveParts()?.typingSentence;
+  if (!names?.length || !sentence) return nothing;
   return html`<div class="typing" part="typing" data-parent=${parentId} aria-live="polite">
-    ${typingSentence(t, names, parentId !== '')}
+    ${sentence(t, names, parentId !== '')}
   </div>`;
 }
 
@@ -259,6 +261,7 @@ export function renderList(l: ListInput): TemplateResult {
             .flagState=${l.moderation.flagState(item.comment.id)}
             .flags=${l.moderation.flags(item.comment.id)}
             .hiddenBody=${l.moderation.hiddenBody(item.comment.id)}
+            .rejected=${l.moderation.rejected(item.comment.id)}
           ></parley-comment>`
         : html`<div class="more-replies" role="listitem" data-depth="1">
             <button type="button" class="link-button" part="more-replies" ?disabled=${l.loadingReplies.has(item.rootId)}

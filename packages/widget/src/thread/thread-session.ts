@@ -1,14 +1,16 @@
 /**
  * One session of `<parley-thread>`: a connection to one (server, site, thread) and what runs on it —
  * the thread store, the economy and the moderation desk — started together and torn down together,
- * connection last.
+ * connection last. The economy's live store and the desk come with the live parts [PAINT-15], which
+ * are in before the connection first goes live.
  */
 import type { ThreadConnection } from '../state/connection.js';
 import { ThreadStore, type StoreNotice, type ThreadStoreOptions } from '../state/thread-store.js';
 import { ThreadEconomy } from '../economy/thread-economy.js';
 import { withRefusalsExplained } from '../economy/shortfall.js';
 import type { LiveController } from './live-controller.js';
-import { ModerationDesk } from './moderation-desk.js';
+import type { CommentModeration, ModerationDesk } from './moderation-desk.js';
+import { loadLiveParts, withLiveParts } from './live-parts-loader.js';
 import type { ThreadPageOutcome } from '../transport/thread-page.js';
 import { tokenViewer } from './token-viewer.js';
 import { ErrorCodes, Limits } from '@parley/protocol';
@@ -40,8 +42,20 @@ export class ThreadSession {
   readonly store: ThreadStore;
   /** Read-to-earn, balance and the PnL report of this session. */
   readonly economy: ThreadEconomy;
-  /** Flags, moderators' counts and hidden words of this session. */
-  readonly desk: ModerationDesk;
+  /** Flags, moderators' counts and hidden words of this session, once the live parts are in. */
+  desk: ModerationDesk | null = null;
+  /** What the list shows of flags and hidden words: the desk's, or (until it is here) a moderator's counts from the views. */
+  get moderation(): CommentModeration {
+    return this.desk ?? this.fromViews;
+  }
+
+  private readonly fromViews: CommentModeration = {
+    flagState: () => undefined,
+    flags: (id) => this.store.comments.get(id)?.flags,
+    hiddenBody: () => undefined,
+    rejected: () => undefined,
+  };
+
   /** Why the first page could not be had over HTTP (the socket still tries); null when it came. */
   pageOutcome: ThreadPageOutcome | null = null;
   private readonly cleanup: (() => void)[];
@@ -57,11 +71,15 @@ export class ThreadSession {
     // A refusal for want of Twei says what really earns (economy/shortfall.ts), wherever it shows.
     const connection = withRefusalsExplained(raw, () => this.economy.shortfallContext());
     const store = (this.store = new ThreadStore(connection, options));
-    const economy = (this.economy = new ThreadEconomy(connection, options.thread, host.element, store));
-    const desk = (this.desk = new ModerationDesk(connection, store, () => host.changed(), (error, action) =>
-      host.notice({ type: 'error', error, action })));
+    const economy = (this.economy = new ThreadEconomy(host.element));
     this.cleanup = [
-      () => desk.dispose(),
+      withLiveParts((parts) => {
+        parts.driveEconomy(economy, connection, options.thread, store);
+        this.desk = new parts.ModerationDesk(connection, store, () => host.changed(), (error, action) =>
+          host.notice({ type: 'error', error, action }));
+        host.changed();
+      }),
+      () => this.desk?.dispose(),
       economy.subscribe(() => host.changed()),
       () => economy.dispose(),
       store.subscribe(() => host.changed()),
@@ -70,6 +88,9 @@ export class ThreadSession {
       () => store.dispose(),
       () => connection.close(),
     ];
+    // [PAINT-7] A connector given by a test connects at once: so do the live parts load. The default
+    // one loads them with Socket.IO, after the first paint.
+    if (!firstPaint) void loadLiveParts().catch(() => undefined);
     if (firstPaint) void this.paintFirst(firstPaint, host);
   }
 

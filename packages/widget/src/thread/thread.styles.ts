@@ -269,10 +269,15 @@ export const threadStyles = css`
   .thread.loading {
     min-height: var(--parley-reserve, 100vh);
   }
-  /* <parley-composer> comes with the live chunk: until it is defined, its box keeps its height. */
+  /* <parley-composer> comes with the live parts: until it is defined, its box keeps its height and
+     draws its empty frame (the text area, the footer's band), so only its words arrive. */
   parley-composer:not(:defined) {
     display: block;
+    box-sizing: border-box;
     height: 9.03rem;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: linear-gradient(var(--_bg) 5.5rem, var(--_border) 0 calc(5.5rem + 1px), var(--_surface) 0);
   }
   .skeleton-composer {
     height: 8.375rem;

@@ -64,9 +64,8 @@ import {
 } from './thread-parts.js';
 import { LiveController } from './live-controller.js';
 import { AuthUrlTokenSource } from './auth-token.js';
-import { warnUnsignedAttributes } from './gate-attributes.js';
 import { viewerAccess } from './viewer-access.js';
-import { applyCommentAction } from './comment-actions.js';
+import { withLiveParts } from './live-parts-loader.js';
 import { ThreadSession } from './thread-session.js';
 import { SCRIPT_ORIGIN } from './script-origin.js';
 import { englishOnly, translator, type Catalog, type Translate } from '../i18n/translator.js';
@@ -296,7 +295,8 @@ export class ParleyThread extends LitElement {
       if (claim) this.session?.store.setClaim(claim);
       return;
     }
-    warnUnsignedAttributes(this);
+    // A word to the publisher in the console: it can wait for the live parts.
+    withLiveParts((parts) => parts.warnUnsignedAttributes(this));
     this.endSession();
     this.sessionKey = key;
     this.sessionToken = token;
@@ -422,7 +422,7 @@ export class ParleyThread extends LitElement {
                   replyLockedFrom: access.lockedFrom('reply'),
                   reactLockedFrom: access.lockedFrom('react'),
                   flagLockedFrom: access.lockedFrom('flag'),
-                  moderation: session!.desk,
+                  moderation: session!.moderation,
                   busy: store!.joining,
                   freshIds: this.freshIds,
                   loadingReplies: store!.loadingReplies,
@@ -439,9 +439,16 @@ export class ParleyThread extends LitElement {
     if (this.session?.store.post(event.body, null, event.composeMs)) (event.target as ParleyComposer).clear();
   };
 
-  /** Actions from `<parley-comment>` elements bubble up to the list. */
+  /**
+   * Actions from `<parley-comment>` elements bubble up to the list; they are done by the live parts
+   * (thread/comment-actions.ts), there before the thread is live — one taken earlier waits for them.
+   */
   private readonly onCommentAction = (event: CommentActionEvent): void => {
-    if (this.session) applyCommentAction(this.session.store, this.session.desk, event, () => this.liveRoom.stopTyping());
+    const session = this.session;
+    if (!session) return;
+    withLiveParts((parts) => {
+      if (this.session === session) parts.applyCommentAction(session, event, () => this.liveRoom.stopTyping());
+    });
   };
 
   /** The last root shown when "Load more" was pressed: focus moves to the first one after it [W-C3]. */

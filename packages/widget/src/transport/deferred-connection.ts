@@ -6,6 +6,7 @@
  */
 import type { AckCallback, ClientEventName, ParleyError } from '@parley/protocol';
 import type { Connector, ConnectionStatus, RelayEventName, ThreadConnection } from '../state/connection.js';
+import { loadLiveParts } from '../thread/live-parts-loader.js';
 
 type RealConnector = (server: string, token: string | undefined, site?: string) => ThreadConnection;
 type Loader = () => Promise<RealConnector>;
@@ -121,10 +122,12 @@ export class DeferredConnection implements ThreadConnection {
 
 /**
  * The default connector: Socket.IO, loaded when the session starts it (`DeferredConnection.start`),
- * with `<parley-composer>` beside it — what a reader needs to write arrives with the live thread.
+ * with the thread's live parts beside it (`<parley-composer>`, the economy's store, the moderation
+ * desk, the inline forms [PAINT-15]) — what a reader needs to write arrives with the live thread, and
+ * the connection goes live only once both are in.
  */
 export const connectLazily: Connector = (server, token, site) =>
   new DeferredConnection(server, token, site, async () => {
-    const [socket] = await Promise.all([import('./socket-io-connection.js'), import('../composer/define-composer.js')]);
+    const [socket] = await Promise.all([import('./socket-io-connection.js'), loadLiveParts()]);
     return socket.connectWithSocketIo;
   });

@@ -10,6 +10,7 @@ import {
   ErrorCodes,
   type ClientToServerEvents,
   type ModerationNotice,
+  type OwnCommentRejected,
   type ParleyError,
   type ServerToClientEvents,
   type ThreadEvent,
@@ -130,6 +131,11 @@ class SocketIoConnection implements ThreadConnection {
   onModeration(listener: (notice: ModerationNotice) => void): () => void {
     this.socket.on('moderation:notice', listener);
     return () => this.socket.off('moderation:notice', listener);
+  }
+
+  onOwnRejected(listener: (notice: OwnCommentRejected) => void): () => void {
+    this.socket.on('own:rejected', listener);
+    return () => this.socket.off('own:rejected', listener);
   }
 
   setToken(token: string | undefined): void {

@@ -5,10 +5,13 @@
  */
 import type { DeliveryRecord, DeliveryWriteTx, NewDelivery, ReaderEmail } from '../delivery-store.js';
 import { toDelivery, toReaderEmail } from '../sqlite/notify-sql.js';
-import type { Query } from './postgres-tx.js';
+import type { Blind, Query } from './postgres-tx.js';
 
 export class PgDeliveries implements DeliveryWriteTx {
-  constructor(private readonly use: (write: boolean) => Query) {}
+  constructor(
+    private readonly use: (write: boolean) => Query,
+    private readonly blind: Blind,
+  ) {}
 
   async getDelivery(id: string): Promise<DeliveryRecord | null> {
     const { rows } = await this.use(false)<Parameters<typeof toDelivery>[0]>('SELECT * FROM deliveries WHERE id = $1', [id]);
@@ -59,10 +62,10 @@ export class PgDeliveries implements DeliveryWriteTx {
 
   async recordReaderEmail(site: string, userId: string, address: string | null, replies: boolean, at: number): Promise<void> {
     if (address === null) {
-      await this.use(true)('DELETE FROM reader_emails WHERE site = $1 AND user_id = $2', [site, userId]);
+      await this.blind('DELETE FROM reader_emails WHERE site = $1 AND user_id = $2', [site, userId]);
       return;
     }
-    await this.use(true)(
+    await this.blind(
       `INSERT INTO reader_emails (site, user_id, address, replies, unsubscribed_at, updated_at) VALUES ($1, $2, $3, $4, NULL, $5)
         ON CONFLICT (site, user_id) DO UPDATE SET
           unsubscribed_at = CASE WHEN reader_emails.address = excluded.address THEN reader_emails.unsubscribed_at ELSE NULL END,

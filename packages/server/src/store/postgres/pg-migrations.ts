@@ -15,6 +15,8 @@
  * - the trigger updates the two accounts in id order, so two transfers in opposite directions lock
  *   in the same order and cannot deadlock each other.
  */
+import { pgConsoleMigration } from './pg-migration-console.js';
+
 export interface PgMigration {
   version: number;
   name: string;
@@ -510,6 +512,7 @@ BEGIN
 END $$;
 `,
   },
+  pgConsoleMigration,
 ];
 
 export const pgLatestVersion = pgMigrations.reduce((max, m) => Math.max(max, m.version), 0);

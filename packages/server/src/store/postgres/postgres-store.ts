@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { ReadTx, Store, WriteTx } from '../types.js';
 import { writeScope } from '../write-scope.js';
 import { pgMigrations } from './pg-migrations.js';
-import { PostgresTx, type Query } from './postgres-tx.js';
+import { inlineableValues, inlineStatement, PostgresTx, type Query } from './postgres-tx.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user@host:port/database` */
@@ -22,6 +22,13 @@ export interface PostgresStoreOptions {
    * refuses a database whose schema is missing or not the latest, saying so. @default true
    */
   migrate?: boolean;
+  /**
+   * [HOT-1] [HOT-2] Fold round trips: a thread's turn is taken in the round trip that begins the
+   * transaction and given back in the one that commits it, result-less writes travel with the next
+   * statement or the COMMIT, and the next writer of a thread already waits inside PostgreSQL.
+   * `false` sends every statement on its own, as before (the hot-rows bench's comparison). @default true
+   */
+  foldRoundTrips?: boolean;
 }
 
 /** What the write path did, for the benchmark and tests. */
@@ -36,7 +43,27 @@ export interface PostgresWriteStats {
   alone: number;
   /** Writes that took their thread's turn first (a write scope, CLUSTER-12). */
   turns: number;
+  /** Round trips of write transactions (BEGIN, statements, COMMIT, turn locks): what a turn is made of. */
+  roundTrips: number;
+  /**
+   * Retryable failures by where they struck — the failing statement's start (the last one of a
+   * message) and PostgreSQL's reason — for finding what writers collide on (the hot-rows bench).
+   */
+  conflicts: Map<string, number>;
 }
+
+/** Distinct places kept in `stats.conflicts` (a bounded map: values are blanked, but a store runs for months). */
+const CONFLICT_PLACES = 200;
+
+/** `statement … | reason`, short, values blanked: where a retryable failure struck. */
+const conflictKey = (text: string, error: unknown): string => {
+  // A message of several statements (HOT-1) is named by each one's first words.
+  const parts = text.split(';\n').map((part) => part.replace(/E?'(?:[^']|'')*'/g, '?').replace(/\s+/g, ' ').trim());
+  const statement = parts.length === 1 ? parts[0]!.slice(0, 70) : parts.map((part) => part.split(' ').slice(0, 3).join(' ')).join(' + ');
+  const message = error instanceof Error ? error.message.replace(/^could not serialize access due to /, '') : String(error);
+  const detail = (error as { detail?: string }).detail?.replace(/^Reason code: /, '') ?? '';
+  return `${statement} | ${message}${detail && ` (${detail})`}`;
+};
 
 /** SQLSTATEs after which the whole transaction is run again: serialization failure, deadlock. */
 /** Threads per pruning round trip (PRUNE-2). */
@@ -53,6 +80,17 @@ const types = {
     return pg.types.getTypeParser(oid, format as 'text');
   },
 } as pg.CustomTypesConfig;
+
+/**
+ * [HOT-3] A duplicate request record: when the run looked for it (outside its transaction) and found
+ * none, a concurrent run of the same request committed it since — run again, and the look finds it.
+ */
+function countConflict(conflicts: Map<string, number>, text: string, error: unknown): void {
+  const key = conflictKey(text, error);
+  if (conflicts.has(key) || conflicts.size < CONFLICT_PLACES) conflicts.set(key, (conflicts.get(key) ?? 0) + 1);
+}
+
+const isRequestRace = (error: unknown): boolean => errorCode(error) === '23505' && (error as { constraint?: string }).constraint === 'requests_pkey';
 
 const errorCode = (error: unknown): string | undefined =>
   typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : undefined;
@@ -74,9 +112,9 @@ const errorCode = (error: unknown): string | undefined =>
 const TREASURY_SHARDS = 16;
 
 export class PostgresStore implements Store {
-  readonly stats: PostgresWriteStats = { transactions: 0, retries: 0, alone: 0, deadlocks: 0, turns: 0 };
+  readonly stats: PostgresWriteStats = { transactions: 0, retries: 0, alone: 0, deadlocks: 0, turns: 0, roundTrips: 0, conflicts: new Map() };
   private readonly inFlight = new Set<Promise<unknown>>();
-  /** The last writer in line per turn key (CLUSTER-12). */
+  /** Per turn key, the last writer in line: resolves once it may be followed (CLUSTER-12, HOT-2). */
   private readonly turns = new Map<string, Promise<unknown>>();
   private closed = false;
 
@@ -84,6 +122,9 @@ export class PostgresStore implements Store {
     private readonly pool: pg.Pool,
     private readonly maxAttempts: number,
     private readonly aloneAfter: number,
+    private readonly fold: boolean,
+    /** Committed-state reads outside any transaction (HOT-3); absent unfolded. */
+    private readonly outside: pg.Pool | undefined,
   ) {}
 
   /** Connects, migrates (one node at a time, under an advisory lock) and returns the store. */
@@ -96,16 +137,20 @@ export class PostgresStore implements Store {
       if (!/^[a-z_.]+$/.test(name) || !/^[\w.:/-]+$/.test(value)) throw new Error(`PostgresStore: unsafe setting ${name}=${value}`);
     }
     const startup = Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`).join(' ');
-    const pool = new pg.Pool({
-      connectionString: options.url,
-      max: options.poolSize ?? 10,
-      types,
-      // A database that does not answer fails the start (or `parley migrate`) instead of hanging it.
-      connectionTimeoutMillis: 10_000,
-      ...(startup !== '' && { options: startup }),
-    });
-    // An idle connection that dies (a restarted server) must not crash the process.
-    pool.on('error', () => undefined);
+    const poolOf = (max: number): pg.Pool => {
+      const made = new pg.Pool({
+        connectionString: options.url,
+        max,
+        types,
+        // A database that does not answer fails the start (or `parley migrate`) instead of hanging it.
+        connectionTimeoutMillis: 10_000,
+        ...(startup !== '' && { options: startup }),
+      });
+      // An idle connection that dies (a restarted server) must not crash the process.
+      made.on('error', () => undefined);
+      return made;
+    };
+    const pool = poolOf(options.poolSize ?? 10);
     try {
       if (options.migrate === false) await checkSchema(pool);
       else await migrate(pool, options.schema);
@@ -113,7 +158,10 @@ export class PostgresStore implements Store {
       await pool.end();
       throw error;
     }
-    return new PostgresStore(pool, options.maxAttempts ?? 10, options.aloneAfter ?? 3);
+    // [HOT-3] Request records are looked up outside the write transactions, on connections of their
+    // own (never the pool's: a transaction waiting for a pool connection could wait for itself).
+    const fold = options.foldRoundTrips ?? true;
+    return new PostgresStore(pool, options.maxAttempts ?? 10, options.aloneAfter ?? 3, fold, fold ? poolOf(2) : undefined);
   }
 
   /**
@@ -153,39 +201,55 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * [CLUSTER-12] Writers of one thread take turns: in this process on a promise chain per key (so at
-   * most one of them holds a connection waiting), across nodes on a session advisory lock taken on
+   * [CLUSTER-12] Writers of one thread take turns: across nodes on a session advisory lock taken on
    * the writer's own connection BEFORE its transaction begins — the snapshot is then taken after the
    * previous writer committed, so the thread's seq row no longer makes them collide and re-run. The
    * lock is taken outside any transaction, so it takes part in no lock cycle, and one connection
    * serves the lock and every run; a connection that broke or failed to unlock is destroyed, which
    * frees the lock.
+   *
+   * [HOT-2] The turn costs no round trip of its own: the lock travels with BEGIN (`SELECT
+   * pg_advisory_lock(…); COMMIT; BEGIN …` — the COMMIT ends the implicit block, so the SERIALIZABLE
+   * snapshot is taken after the wait) and the unlock with COMMIT. In this process the writers of a
+   * key queue on a promise chain, and the next one is let go as soon as the one before HOLDS the
+   * lock: it checks out its connection and waits inside PostgreSQL, which hands it the lock the
+   * moment the holder commits — no round trip through this process between two turns, and at most
+   * one connection per node waits for a thread. Unfolded (`foldRoundTrips: false`), a writer waits
+   * for the one before to finish, then locks and unlocks on round trips of their own.
    */
   private async inTurn<T>(key: string, work: (tx: WriteTx) => Promise<T>): Promise<T> {
     const previous = this.turns.get(key) ?? Promise.resolve();
-    let release!: () => void;
-    const mine = new Promise<void>((resolve) => (release = resolve));
-    const tail = previous.then(() => mine);
+    let letNextGo!: () => void;
+    const mine = new Promise<void>((resolve) => (letNextGo = resolve));
+    const tail = this.fold ? mine : previous.then(() => mine);
     this.turns.set(key, tail);
     await previous;
     try {
       const client = await this.connect();
-      const held: HeldConnection = { client, broken: undefined };
+      const lockSql = `SELECT pg_advisory_lock(${TURN_LOCK_CLASS}, hashtext(${pg.escapeLiteral(key)}))`;
+      const unlockSql = `SELECT pg_advisory_unlock(${TURN_LOCK_CLASS}, hashtext(${pg.escapeLiteral(key)}))`;
+      const held: HeldConnection = { client, broken: undefined, locked: false, lockSql, unlockSql, onLocked: this.fold ? letNextGo : undefined };
       try {
-        await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [TURN_LOCK_CLASS, key]);
-        this.stats.turns += 1;
-        return await this.writeWithRetries(work, held);
+        if (!this.fold) {
+          this.stats.roundTrips += 1;
+          await client.query(lockSql);
+          held.locked = true;
+          this.stats.turns += 1;
+        }
+        const value = await this.writeWithRetries(work, held);
+        return value;
       } finally {
         // A broken connection is destroyed (its lock ends with its session); else the lock is given back.
-        if (held.broken === undefined) {
-          await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [TURN_LOCK_CLASS, key]).catch((error: unknown) => {
+        if (held.broken === undefined && held.locked) {
+          this.stats.roundTrips += 1;
+          await client.query(unlockSql).catch((error: unknown) => {
             held.broken = error instanceof Error ? error : new Error(String(error));
           });
         }
         client.release(held.broken);
       }
     } finally {
-      release();
+      letNextGo();
       if (this.turns.get(key) === tail) this.turns.delete(key);
     }
   }
@@ -220,7 +284,7 @@ export class PostgresStore implements Store {
     if (this.closed) return;
     this.closed = true;
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.outside?.end()]);
   }
 
   private track<T>(promise: Promise<T>): Promise<T> {
@@ -248,7 +312,12 @@ export class PostgresStore implements Store {
     }
   }
 
-  /** One run of `work` in one transaction; `retryable` when any statement failed with a retryable SQLSTATE. */
+  /**
+   * One run of `work` in one transaction; `retryable` when any statement failed with a retryable
+   * SQLSTATE. Folded (HOT-1, HOT-2), BEGIN — with the thread's turn lock before it on a first run —
+   * is not a round trip of its own: it travels with the transaction's first statement (or its
+   * COMMIT), and the turn's unlock travels with the COMMIT.
+   */
   private async once<T>(
     begin: string,
     writable: boolean,
@@ -257,31 +326,93 @@ export class PostgresStore implements Store {
   ): Promise<{ ok: true; value: T } | { ok: false; error: unknown; retryable: boolean }> {
     const client = held?.client ?? (await this.connect());
     let retryable = false;
+    let requestRace = false;
     let broken: unknown = undefined;
-    const query: Query = async (text, values) => {
+    // The turn lock, then `COMMIT` ending the implicit block it ran in, so the SERIALIZABLE snapshot is taken after the wait.
+    const locking = held !== undefined && !held.locked;
+    let prelude: string | undefined = locking ? `${held.lockSql};\nCOMMIT;\n${begin}` : begin;
+    let begun = false;
+    const send = async (text: string, values?: unknown[]): Promise<pg.QueryResult> => {
+      if (writable) this.stats.roundTrips += 1;
       try {
-        const result = await client.query(text, values);
-        return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+        const result = (await client.query(text, values)) as pg.QueryResult | pg.QueryResult[];
+        // Several statements in one message: the last one's result is the asked-for one.
+        return Array.isArray(result) ? result[result.length - 1]! : result;
       } catch (error) {
         // A command may catch a database error and throw its own; the SQLSTATE still decides.
-        if (RETRYABLE.has(errorCode(error) ?? '')) retryable = true;
+        if (isRequestRace(error)) requestRace = true;
+        if (RETRYABLE.has(errorCode(error) ?? '')) {
+          retryable = true;
+          countConflict(this.stats.conflicts, text, error);
+        }
         if (errorCode(error) === '40P01') this.stats.deadlocks += 1;
         throw error;
       }
     };
-    const tx = new PostgresTx(query, writable);
+    const started = (): void => {
+      begun = true;
+      if (locking) {
+        held.locked = true;
+        this.stats.turns += 1;
+        held.onLocked?.();
+      }
+    };
+    const query: Query = async (text, values) => {
+      if (prelude !== undefined) {
+        const first = prelude;
+        prelude = undefined;
+        if (values === undefined || inlineableValues(values)) {
+          // Whatever this message's fate, the lock may be held now: it is given back (a no-op when it is not).
+          if (locking) held.locked = true;
+          begun = true;
+          const result = await send(`${first};\n${values === undefined ? text : inlineStatement(text, values)}`);
+          started();
+          return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+        }
+        await send(first);
+        started();
+      }
+      const result = await send(text, values);
+      return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+    };
+    const outside = this.outside;
+    const committed: Query | undefined =
+      writable && outside
+        ? async (text, values) => {
+            const result = await outside.query(text, values);
+            return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+          }
+        : undefined;
+    const tx = new PostgresTx(query, writable, this.fold, committed);
     try {
-      await client.query(begin);
+      if (!this.fold) {
+        const first = prelude!;
+        prelude = undefined;
+        await send(first);
+        started();
+      }
       try {
         const value = await work(tx);
+        const unlocking = held !== undefined && this.fold;
+        const pending = tx.takePending();
+        // Ended before COMMIT is sent: a call `work` left running cannot slip a statement in.
         tx.end();
-        await query('COMMIT');
+        await query([...pending, 'COMMIT', ...(unlocking ? [held.unlockSql] : [])].join(';\n'));
+        if (unlocking) held.locked = false;
         return { ok: true, value };
       } catch (error) {
         tx.end();
-        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-          broken = rollbackError;
-        });
+        // Nothing was sent (the work failed before its first statement): no transaction to roll back.
+        if (begun) {
+          await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+            broken = rollbackError;
+          });
+        }
+        // [HOT-3] A request record committed meanwhile by a concurrent run: the next run finds it.
+        if (requestRace && tx.lookedForRequest) {
+          retryable = true;
+          countConflict(this.stats.conflicts, 'INSERT INTO requests', error);
+        }
         return { ok: false, error, retryable };
       }
     } catch (error) {
@@ -289,7 +420,7 @@ export class PostgresStore implements Store {
       return { ok: false, error, retryable: RETRYABLE.has(errorCode(error) ?? '') };
     } finally {
       tx.end();
-      // A connection whose BEGIN or ROLLBACK failed is in an unknown state: destroy it.
+      // A connection whose BEGIN (unfolded) or ROLLBACK failed is in an unknown state: destroy it.
       const destroy = broken === undefined ? undefined : broken instanceof Error ? broken : new Error(String(broken));
       if (held) held.broken = destroy;
       else client.release(destroy);
@@ -301,6 +432,12 @@ export class PostgresStore implements Store {
 interface HeldConnection {
   client: pg.PoolClient;
   broken: Error | undefined;
+  /** Whether this connection holds the thread's advisory lock now. */
+  locked: boolean;
+  lockSql: string;
+  unlockSql: string;
+  /** Called once the lock is held (HOT-2: the next writer in this process may go and wait in PostgreSQL). */
+  onLocked: (() => void) | undefined;
 }
 
 

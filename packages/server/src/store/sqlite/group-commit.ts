@@ -15,6 +15,7 @@
 import type Database from 'better-sqlite3';
 import type { SerialQueue } from '../serial-queue.js';
 import type { SqliteTx } from './sqlite-tx.js';
+import type { Statements } from './statements.js';
 
 interface WriteJob {
   work: (tx: SqliteTx) => Promise<unknown>;
@@ -27,12 +28,16 @@ type Outcome = { job: WriteJob; ok: true; value: unknown } | { job: WriteJob; ok
 export interface GroupCommitStats {
   /** Write transactions committed or rolled back (groups, each one BEGIN … COMMIT). */
   transactions: number;
-  /** Write calls those transactions carried. */
+  /** Write calls those transactions carried to their end (not one refused in a group's first pass). */
   writes: number;
+  /** Groups run again with savepoints after a command of theirs failed without (DUR-7). */
+  reruns: number;
 }
 
 export class GroupCommitter {
-  readonly stats: GroupCommitStats = { transactions: 0, writes: 0 };
+  readonly stats: GroupCommitStats = { transactions: 0, writes: 0, reruns: 0 };
+  /** After a failure: groups run with savepoints until one runs clean. */
+  private careful = false;
   private readonly waiting: WriteJob[] = [];
   private scheduled = false;
 
@@ -40,7 +45,11 @@ export class GroupCommitter {
     private readonly db: Database.Database,
     private readonly queue: SerialQueue,
     private readonly newTx: () => SqliteTx,
-    /** @default 64 — the fsync is amortised long before that; a cap bounds the latency of the last. */
+    /** The store's prepared statements (the transaction control ones), as they are now. */
+    private readonly statements: () => Statements,
+    /** Around each group: wait before its BEGIN (the checkpointer catching up), told after its COMMIT. */
+    private readonly hooks: { beforeGroup?: () => Promise<void>; committed?: () => void } = {},
+    /** @default 64 — a cap bounds the latency of the group's last write (the store passes 128). */
     private readonly maxGroup = 64,
   ) {}
 
@@ -57,6 +66,7 @@ export class GroupCommitter {
     void this.queue.run(async () => {
       // One event-loop turn: writes from the same I/O round (and their promise chains) join in.
       await new Promise((next) => setImmediate(next));
+      if (this.hooks.beforeGroup) await this.hooks.beforeGroup();
       this.scheduled = false;
       const group = this.waiting.splice(0, this.maxGroup);
       if (this.waiting.length > 0) this.schedule();
@@ -64,11 +74,24 @@ export class GroupCommitter {
     });
   }
 
-  private async run(group: WriteJob[]): Promise<void> {
+  private async run(jobs: WriteJob[]): Promise<void> {
+    let group = jobs;
+    if (group.length > 1 && !this.careful) {
+      const failure = await this.runWithoutSavepoints(group);
+      if (!failure) return;
+      // The command that threw is refused with its error, never run again (ST-21); the ones before
+      // it run again (their work was rolled back, nobody was answered), the ones after it for the first time.
+      failure.job.reject(failure.error);
+      group = group.filter((job) => job !== failure.job);
+      this.stats.reruns += 1;
+      this.careful = true;
+      if (group.length === 0) return;
+    }
     this.stats.transactions += 1;
     this.stats.writes += group.length;
+    const st = this.statements();
     try {
-      this.db.exec('BEGIN IMMEDIATE');
+      st.txBeginImmediate.run();
     } catch (error) {
       for (const job of group) job.reject(error);
       return;
@@ -77,7 +100,7 @@ export class GroupCommitter {
     const alone = group.length === 1;
     const outcomes: Outcome[] = [];
     for (const [index, job] of group.entries()) {
-      const outcome = await this.runOne(job, alone);
+      const outcome = await this.runOne(st, job, alone);
       outcomes.push(outcome);
       if (!outcome.ok && !this.db.inTransaction) {
         // SQLite ended the whole transaction itself (e.g. an I/O error): the work of the commands
@@ -89,30 +112,71 @@ export class GroupCommitter {
       }
     }
     try {
-      if (alone && !outcomes[0]!.ok) this.db.exec('ROLLBACK');
-      else this.db.exec('COMMIT');
+      if (alone && !outcomes[0]!.ok) st.txRollback.run();
+      else st.txCommit.run();
     } catch (error) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      if (this.db.inTransaction) st.txRollback.run();
       for (const outcome of outcomes) outcome.job.reject(outcome.ok ? error : outcome.error);
       return;
     }
+    this.hooks.committed?.();
+    if (outcomes.every((outcome) => outcome.ok)) this.careful = false;
     for (const outcome of outcomes) {
       if (outcome.ok) outcome.job.resolve(outcome.value);
       else outcome.job.reject(outcome.error);
     }
   }
 
-  private async runOne(job: WriteJob, alone: boolean): Promise<Outcome> {
-    if (!alone) this.db.exec('SAVEPOINT command');
+  /**
+   * The group in one transaction without savepoints. When a command throws: everything is rolled
+   * back, nobody is answered, and the failing command and its error are returned.
+   */
+  private async runWithoutSavepoints(group: WriteJob[]): Promise<{ job: WriteJob; error: unknown } | null> {
+    const st = this.statements();
+    this.stats.transactions += 1;
+    try {
+      st.txBeginImmediate.run();
+    } catch (error) {
+      this.stats.writes += group.length;
+      for (const job of group) job.reject(error);
+      return null;
+    }
+    const values: unknown[] = [];
+    for (const job of group) {
+      const tx = this.newTx();
+      try {
+        values.push(await job.work(tx));
+      } catch (error) {
+        if (this.db.inTransaction) st.txRollback.run();
+        return { job, error };
+      } finally {
+        tx.end();
+      }
+    }
+    this.stats.writes += group.length;
+    try {
+      st.txCommit.run();
+    } catch (error) {
+      if (this.db.inTransaction) st.txRollback.run();
+      for (const job of group) job.reject(error);
+      return null;
+    }
+    this.hooks.committed?.();
+    group.forEach((job, index) => job.resolve(values[index]));
+    return null;
+  }
+
+  private async runOne(st: Statements, job: WriteJob, alone: boolean): Promise<Outcome> {
+    if (!alone) st.txSavepoint.run();
     const tx = this.newTx();
     try {
       const value = await job.work(tx);
-      if (!alone) this.db.exec('RELEASE command');
+      if (!alone) st.txRelease.run();
       return { job, ok: true, value };
     } catch (error) {
       if (!alone && this.db.inTransaction) {
-        this.db.exec('ROLLBACK TO command');
-        this.db.exec('RELEASE command');
+        st.txRollbackTo.run();
+        st.txRelease.run();
       }
       return { job, ok: false, error };
     } finally {

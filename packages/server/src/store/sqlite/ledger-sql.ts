@@ -31,7 +31,14 @@ export const ledgerSql = {
   ledgerDuePending: `SELECT * FROM pending_rewards WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?`,
   ledgerDuePendingOf: `SELECT * FROM pending_rewards WHERE state = 'pending' AND account = ? AND due_at <= ? ORDER BY due_at, id LIMIT ?`,
   ledgerPendingOfComment: 'SELECT * FROM pending_rewards WHERE thread = ? AND comment = ? ORDER BY id',
-  ledgerPendingTotal: `SELECT COALESCE(SUM(amount), 0) AS total FROM pending_rewards WHERE account = ? AND state = 'pending'`,
+  // Kept by triggers (migration 12, DUR-5): one row per account, not a sum over its pending rewards.
+  ledgerPendingTotal: 'SELECT COALESCE((SELECT total FROM pending_totals WHERE account = ?), 0) AS total',
+  // [DUR-6] Everything a wallet update says, in one statement: balance, pending, debt, earned today.
+  ledgerWallet: `SELECT
+      COALESCE((SELECT balance FROM accounts WHERE id = @account), 0) AS balance,
+      COALESCE((SELECT total FROM pending_totals WHERE account = @account), 0) AS pending,
+      COALESCE((SELECT balance FROM accounts WHERE id = @debt), 0) AS debtBalance,
+      COALESCE((SELECT earned FROM daily_earnings WHERE account = @account AND day = @day), 0) AS earned`,
   ledgerAddPending: `INSERT INTO pending_rewards (site, account, category, thread, comment, ref, amount, created_at, due_at)
     VALUES (@site, @account, @category, @thread, @comment, @ref, @amount, @createdAt, @dueAt) RETURNING id`,
   ledgerSetPendingState: `UPDATE pending_rewards SET state = @to, paid = @paid, transfer_id = coalesce(@transferId, transfer_id), settled_at = @at

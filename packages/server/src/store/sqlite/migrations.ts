@@ -12,6 +12,8 @@ import { portingMigration } from './migration-porting.js';
 import { settlementMigration } from './migration-settlement.js';
 import { threadsMigration } from './migration-threads.js';
 import { formatMigration } from './migration-format.js';
+import { durableMigration } from './migration-durable.js';
+import { consoleMigration } from './migration-console.js';
 
 export interface Migration {
   version: number;
@@ -112,6 +114,8 @@ CREATE INDEX requests_created_at ON requests (created_at);
   notifyMigration,
   formatMigration,
   portingMigration,
+  durableMigration,
+  consoleMigration,
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

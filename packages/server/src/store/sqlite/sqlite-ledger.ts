@@ -10,6 +10,7 @@ import type {
   NewTransfer,
   ReadSession,
   TransferRecord,
+  WalletFigures,
 } from '../ledger-types.js';
 import type { Statements } from './statements.js';
 
@@ -151,6 +152,10 @@ export class SqliteLedger implements LedgerWriteTx {
 
   async pendingTotal(account: string): Promise<number> {
     return (this.use(false).ledgerPendingTotal.get(account) as { total: number }).total;
+  }
+
+  async walletFigures(account: string, debt: string, day: number): Promise<WalletFigures> {
+    return this.use(false).ledgerWallet.get({ account, debt, day }) as WalletFigures;
   }
 
   async reactionRewarded(site: string, giver: string, target: string, kind: RewardKind): Promise<boolean> {

@@ -22,6 +22,7 @@ import { docColumn, mentionsColumn, sqliteFormat } from './format-sql.js';
 import type { CommentFormat } from '../format-store.js';
 import type { Mention } from '../../domain/markdown.js';
 import type { FlagRecord } from '../moderation-store.js';
+import { toJson } from '../../domain/encoded-json.js';
 import type { Statements } from './statements.js';
 import { SqliteLedger } from './sqlite-ledger.js';
 import { SqliteDeliveries } from './notify-sql.js';
@@ -151,14 +152,19 @@ export class SqliteTx implements WriteTx {
     return (rows as ThreadRow[]).map(toThread);
   }
 
-  async nextSeq(thread: string): Promise<number> {
-    const row = this.check(true).nextSeq.get(thread) as { seq: number } | undefined;
+  async nextSeq(thread: string, counts?: CountDelta): Promise<number> {
+    const st = this.check(true);
+    const row = (
+      counts
+        ? st.nextSeqCounting.get({ thread, comments: counts.comments ?? 0, plus: counts.plus ?? 0, minus: counts.minus ?? 0 })
+        : st.nextSeq.get(thread)
+    ) as { seq: number } | undefined;
     if (!row) throw new Error(`nextSeq: thread ${thread} does not exist`);
     return row.seq;
   }
 
   async appendEvent(thread: string, event: ThreadEvent): Promise<void> {
-    this.check(true).appendEvent.run(thread, event.seq, event.type, JSON.stringify(event), event.at);
+    this.check(true).appendEvent.run(thread, event.seq, event.type, toJson(event), event.at);
   }
 
   async adjustThreadCounts(thread: string, delta: CountDelta): Promise<ThreadRecord> {
@@ -173,7 +179,7 @@ export class SqliteTx implements WriteTx {
   }
 
   async insertComment(c: NewComment): Promise<CommentRecord> {
-    const row = this.check(true).insertComment.get({
+    this.check(true).insertComment.run({
       id: c.id,
       thread: c.thread,
       rootId: c.rootId,
@@ -190,8 +196,30 @@ export class SqliteTx implements WriteTx {
       createdAt: c.createdAt,
       doc: docColumn(c.doc),
       mentions: mentionsColumn(c.mentions),
-    }) as CommentRow;
-    return toComment(row);
+    });
+    // [DUR-6] The row as inserted, without reading it back: every other column starts at its default.
+    return {
+      id: c.id,
+      thread: c.thread,
+      rootId: c.rootId,
+      parentId: c.parentId,
+      replyToId: c.replyToId,
+      replyToName: c.replyToName,
+      depth: c.depth,
+      seq: c.seq,
+      author: { id: c.author.id, name: c.author.name, avatar: c.author.avatar, level: c.author.level },
+      body: c.body,
+      ...(c.doc && { doc: c.doc }),
+      createdAt: c.createdAt,
+      editedAt: null,
+      deletedAt: null,
+      likes: 0,
+      dislikes: 0,
+      score: 0,
+      replyCount: 0,
+      flagCount: 0,
+      ...(c.mentions && c.mentions.length > 0 && { mentions: [...c.mentions] }),
+    };
   }
 
   async setCommentBody(thread: string, id: string, body: string, editedAt: number): Promise<void> {
@@ -288,7 +316,7 @@ export class SqliteTx implements WriteTx {
       userId,
       requestId,
       request.fingerprint,
-      JSON.stringify(request.result ?? null),
+      toJson(request.result),
       request.createdAt,
     );
   }

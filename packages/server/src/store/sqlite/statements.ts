@@ -31,6 +31,9 @@ export const sql = {
   listThreadsAfter: `SELECT * FROM threads WHERE site = ? AND (created_at, id) < (?, ?)
     ORDER BY created_at DESC, id DESC LIMIT ?`,
   nextSeq: 'UPDATE threads SET seq = seq + 1 WHERE id = ? RETURNING seq',
+  nextSeqCounting: `UPDATE threads
+    SET seq = seq + 1, comment_count = comment_count + @comments, plus = plus + @plus, minus = minus + @minus
+    WHERE id = @thread RETURNING seq`,
   adjustThreadCounts: `UPDATE threads
     SET comment_count = comment_count + @comments, plus = plus + @plus, minus = minus + @minus
     WHERE id = @thread RETURNING *`,
@@ -39,8 +42,7 @@ export const sql = {
   insertComment: `INSERT INTO comments (id, thread, root_id, parent_id, reply_to_id, reply_to_name, depth, seq,
       author_id, author_name, author_avatar, author_level, body, created_at, doc, mentions)
     VALUES (@id, @thread, @rootId, @parentId, @replyToId, @replyToName, @depth, @seq,
-      @authorId, @authorName, @authorAvatar, @authorLevel, @body, @createdAt, @doc, @mentions)
-    RETURNING *`,
+      @authorId, @authorName, @authorAvatar, @authorLevel, @body, @createdAt, @doc, @mentions)`,
   setCommentBody: 'UPDATE comments SET body = ?, edited_at = ? WHERE thread = ? AND id = ?',
   markCommentDeleted: "UPDATE comments SET body = '', doc = NULL, mentions = NULL, deleted_at = ? WHERE thread = ? AND id = ?",
   adjustReplyCount: 'UPDATE comments SET reply_count = reply_count + ? WHERE thread = ? AND id = ?',
@@ -81,12 +83,69 @@ export const sql = {
   insertNoteUpdate: 'INSERT INTO note_updates (thread, body, at) VALUES (?, ?, ?)',
   // By id range: a compaction deletes only the rows it listed and merged (SPEC ST-26).
   deleteNoteUpdates: 'DELETE FROM note_updates WHERE thread = ? AND id <= ?',
+
+  // Transaction control, prepared like the rest (group-commit.ts): `exec` would parse the text on every call.
+  // A read transaction's own BEGIN and COMMIT, so statement counts tell them from the writes'.
+  txReadBegin: 'BEGIN',
+  txReadCommit: 'COMMIT',
+  txBeginImmediate: 'BEGIN IMMEDIATE',
+  txCommit: 'COMMIT',
+  txRollback: 'ROLLBACK',
+  txSavepoint: 'SAVEPOINT command',
+  txRelease: 'RELEASE command',
+  txRollbackTo: 'ROLLBACK TO command',
 } as const;
 
-export type Statements = Record<keyof typeof sql, Statement>;
+export type StatementName = keyof typeof sql;
+export type Statements = Record<StatementName, Statement>;
 
 /** Prepared once per connection: parsing SQL on every call would dominate small transactions. */
 export function prepareStatements(db: Database): Statements {
   const entries = Object.entries(sql).map(([name, text]) => [name, db.prepare(text)] as const);
   return Object.fromEntries(entries) as Statements;
+}
+
+/** How many times each statement ran (and, when timed, the ms it took), by name; names that never ran are absent. */
+export interface StatementCounts {
+  /** Every statement run, transaction control (`tx…`) included. */
+  total: number;
+  /** Of `total`, BEGIN / COMMIT / ROLLBACK / SAVEPOINT / RELEASE. */
+  control: number;
+  byName: Record<string, { runs: number; ms: number }>;
+}
+
+export const emptyCounts = (): StatementCounts => ({ total: 0, control: 0, byName: {} });
+
+/**
+ * The same statements, each run counted into `counts` (and timed when `time`): for the benchmark
+ * and the statement-count tests, never on by default — a wrapper per call costs what it measures.
+ */
+export function countingStatements(st: Statements, counts: StatementCounts, time: boolean): Statements {
+  const wrap = (name: string, statement: Statement): Statement => {
+    const control = name.startsWith('tx');
+    const counted =
+      <A extends unknown[], R>(call: (...args: A) => R) =>
+      (...args: A): R => {
+        counts.total += 1;
+        if (control) counts.control += 1;
+        const entry = (counts.byName[name] ??= { runs: 0, ms: 0 });
+        entry.runs += 1;
+        if (!time) return call(...args);
+        const started = performance.now();
+        try {
+          return call(...args);
+        } finally {
+          entry.ms += performance.now() - started;
+        }
+      };
+    return {
+      reader: statement.reader,
+      source: statement.source,
+      run: counted((...args: unknown[]) => statement.run(...args)),
+      get: counted((...args: unknown[]) => statement.get(...args)),
+      all: counted((...args: unknown[]) => statement.all(...args)),
+      iterate: counted((...args: unknown[]) => statement.iterate(...args)),
+    } as unknown as Statement;
+  };
+  return Object.fromEntries(Object.entries(st).map(([name, statement]) => [name, wrap(name, statement)])) as Statements;
 }
