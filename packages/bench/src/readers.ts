@@ -5,7 +5,8 @@
  * - connect (the site's Origin, `{ site, token }`), `thread:join`; then, with presence on,
  *   `presence:set { typing: null }` and `presence:sync` once; signed in, `economy:state` once;
  * - presence on: `presence:set` renewed every RealtimeLimits.presenceRenewMs (15 s) even when
- *   nothing changed, and on every typing change: a share of the signed-in readers types at any
+ *   nothing changed — unless a read heartbeat went out since (the server renews presence on each
+ *   heartbeat, SPEC PRES-7, so a signed-in reading tab sends none) — and on every typing change: a share of the signed-in readers types at any
  *   moment, in sessions of 20–40 s (typing on at the start — the main composer or a reply box —
  *   off at the end, and one session in five moving to another box part-way);
  * - signed in: `read:heartbeat` every economy `heartbeatMs` (10 s), as while the page is visible.
@@ -89,6 +90,8 @@ class Reader {
   typingEndsAt = 0;
   /** When this session moves to another box (Infinity: it stays where it started). */
   typingMovesAt = Number.POSITIVE_INFINITY;
+  /** When it last sent a read heartbeat (performance.now()); a renewal is skipped within a renewal interval of it. */
+  lastBeatAt = Number.NEGATIVE_INFINITY;
   /** Events that overtook the join ack; applied once we know where the snapshot ends. */
   private early: ThreadEvent[] | null = [];
 
@@ -369,12 +372,16 @@ export class ReaderFleet implements LightClientSink {
   }
 
   private renew(reader: Reader): void {
+    // As the widget does (server SPEC PRES-7): a heartbeat renews presence, so a reader that beat
+    // within the renewal interval sends no renewal.
+    if (performance.now() - reader.lastBeatAt < this.behaviour.presenceRenewMs) return;
     if (reader.client?.open) this.sendPresence(reader);
   }
 
   private heartbeat(reader: Reader): void {
     if (!reader.client?.open) return;
     reader.client.request('read:heartbeat', { thread: this.thread }, 'economy');
+    reader.lastBeatAt = performance.now();
     this.counts.heartbeats += 1;
   }
 

@@ -103,6 +103,10 @@ export interface PresenceTiming {
   countEveryMs?: number;
   refreshMs?: number;
   tickMs?: number;
+  /** @default RealtimeLimits.presenceTimeoutMs — for tests of expiry (PRES-5, PRES-7). */
+  timeoutMs?: number;
+  /** @default 5 s */
+  sweepEveryMs?: number;
 }
 
 export interface ParleyServerOptions {

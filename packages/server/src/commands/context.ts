@@ -24,6 +24,11 @@ export interface CommandContext {
   gate: IntervalGate;
   /** The server's reading clocks in memory (SPEC PERF-1); absent, every heartbeat is written. */
   reading?: ReadingClocks;
+  /**
+   * A reader's socket proved itself here and visible (a read heartbeat): renews its presence in the
+   * thread, if it has one (SPEC PRES-7). Set by the realtime layer; absent without it.
+   */
+  presenceSeen?: (socketId: string, site: string, thread: string) => void;
 }
 
 /** A command's answer: the result for the caller, and the events to broadcast after commit. */

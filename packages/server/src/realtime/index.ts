@@ -36,5 +36,6 @@ export function attachRealtime(
     resolve: (caller, thread) => threadRef(ctx, caller.identity, thread, caller.site ?? undefined),
     ...(clusterLimiters && { clusterBudget: clusterLimiters('notes', NOTES_CLUSTER_BUDGET) }),
   });
+  ctx.presenceSeen = (socketId, site, thread) => presence.seen(socketId, site, thread);
   return { handlers: realtimeHandlers(presence, notes), close: () => presence.close() };
 }

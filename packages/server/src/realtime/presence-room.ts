@@ -67,6 +67,12 @@ export class ThreadPresence {
     this.typingDirty.add(key);
   }
 
+  /** A heartbeat of the socket renews its presence as a renewal would, changing nothing readers see (PRES-7). */
+  touch(socketId: string, now: number): void {
+    const member = this.members.get(socketId);
+    if (member) member.renewedAt = now;
+  }
+
   /** The socket left the thread (leave, disconnect) or its presence expired. */
   remove(socketId: string): void {
     const member = this.members.get(socketId);

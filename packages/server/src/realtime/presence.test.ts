@@ -35,6 +35,30 @@ describe('presence expiry', () => {
   });
 });
 
+describe('[PRES-7] a read heartbeat renews presence', () => {
+  it('[PRES-7] a tab that only beats stays counted past the timeout; one that neither renews nor beats is counted out', async () => {
+    const server = await startTestServer({ presence: { timeoutMs: 600, sweepEveryMs: 25, countEveryMs: 0 } });
+    const beating = await server.connect(await server.token('ann'));
+    const silent = await server.connect(await server.token('bob'));
+    const watcher = presenceClient(await server.connect(), THREAD);
+    for (const socket of [beating, silent, watcher.socket]) okData(await call<JoinResult>(socket, 'thread:join', { thread: THREAD }));
+    for (const socket of [beating, silent]) okData(await call(socket, 'presence:set', { thread: THREAD, typing: null }));
+    const readers = (): number => watcher.view.readers;
+    await watcher.until(() => readers() === 2);
+    // Ann's widget beats (most beats are refused by the heartbeat bound, CAP-4: they still prove the
+    // tab); Bob's sends nothing more. Three timeouts later Ann is still here, Bob is not.
+    for (let n = 0; n < 9; n++) {
+      await call(beating, 'read:heartbeat', { thread: THREAD });
+      await new Promise((next) => setTimeout(next, 200));
+    }
+    await watcher.until(() => readers() === 1);
+    expect(readers()).toBe(1);
+    await call(beating, 'read:heartbeat', { thread: THREAD });
+    okData(await call(silent, 'presence:set', { thread: THREAD, typing: null }));
+    await watcher.until(() => readers() === 2);
+  });
+});
+
 describe('ThreadPresence', () => {
   it('[PRES-2] the count goes out at most once per interval; typing changes at once; nothing when nothing changed', () => {
     const room = new ThreadPresence('t', 1000);

@@ -114,6 +114,11 @@ export class Presence {
     return null;
   }
 
+  /** [PRES-7] The socket's read heartbeat: its presence in the thread (if any) is renewed. */
+  seen(socketId: string, site: string, thread: string): void {
+    this.rooms.get(threadKey(site, thread))?.touch(socketId, this.now());
+  }
+
   /** `presence:sync` [PRES-3]: the count and the typists, O(typists). */
   sync(caller: Caller, input: PresenceSyncInput): PresenceSnapshot {
     const { socket, key } = joinedSocket(caller, input.thread);

@@ -36,6 +36,10 @@ export const economyHandlers: readonly [ClientEventName, EconomyHandler][] = [
   [
     'read:heartbeat',
     async (ctx, caller, input) => {
+      // [PRES-7] A beat proves the tab is open and visible, as a presence renewal would: the widget
+      // sends no renewal while it beats. Before the throttle: a second tab's refused beat proves it too.
+      const thread = (input as Partial<ReadHeartbeatInput> | null)?.thread;
+      if (caller.socket && typeof thread === 'string') ctx.presenceSeen?.(caller.socket.id, caller.socket.data.site, thread);
       await throttleHeartbeat(ctx, caller);
       return readHeartbeat(ctx, caller.identity, input as ReadHeartbeatInput, caller.site ?? undefined);
     },

@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import type { RelayEventName } from '../state/connection.js';
 import { FakeConnection } from '../state/testing/fake-connection.js';
 import { LiveRoom } from './live-room.js';
+import { DeferredConnection } from '../transport/deferred-connection.js';
 
 const THREAD = 't1';
 
@@ -73,6 +74,35 @@ describe('LiveRoom (presence and notes in the widget)', () => {
     vi.advanceTimersByTime(15_000);
     expect(connection.requests('presence:set')).toHaveLength(2);
     room.dispose();
+  });
+
+  it('[PRES-7] a tab that sent a read heartbeat since the last renewal sends no renewal (the server renews on beats)', () => {
+    class BeatingConnection extends RelayConnection {
+      beatAt = 0;
+      lastSentAt(event: string): number {
+        return event === 'read:heartbeat' ? this.beatAt : 0;
+      }
+    }
+    const connection = new BeatingConnection();
+    connection.setStatus('connected');
+    const room = new LiveRoom(connection, THREAD);
+    room.joinedThread();
+    expect(connection.requests('presence:set')).toHaveLength(1);
+    vi.advanceTimersByTime(5_000);
+    connection.beatAt = Date.now(); // the economy's read tracker beat
+    vi.advanceTimersByTime(10_000);
+    expect(connection.requests('presence:set')).toHaveLength(1);
+    // No beat since (a hidden tab, or the economy off): renewals as before.
+    vi.advanceTimersByTime(15_000);
+    expect(connection.requests('presence:set')).toHaveLength(2);
+    room.dispose();
+
+    // The widget's connection knows when it last sent each event, queued or not.
+    const deferred = new DeferredConnection('http://127.0.0.1:1', undefined, undefined, () => new Promise(() => undefined));
+    expect(deferred.lastSentAt('read:heartbeat')).toBe(0);
+    deferred.request('read:heartbeat', { thread: THREAD }, () => undefined);
+    expect(deferred.lastSentAt('read:heartbeat')).toBe(Date.now());
+    deferred.close();
   });
 
   it('[W-R1] counts readers from the server\'s presence, and [W-L4] forgets them when the connection drops', () => {

@@ -99,7 +99,7 @@ export class LiveRoom {
       this.notify();
     });
     clearInterval(this.renewTimer);
-    this.renewTimer = setInterval(() => this.announce(), RealtimeLimits.presenceRenewMs);
+    this.renewTimer = setInterval(() => this.renew(), RealtimeLimits.presenceRenewMs);
     this.syncNotes();
   }
 
@@ -108,6 +108,16 @@ export class LiveRoom {
     const typing = parentId === undefined ? null : { parentId };
     if (JSON.stringify(this.typingNow) === JSON.stringify(typing)) return;
     this.typingNow = typing;
+    this.announce();
+  }
+
+  /**
+   * [PRES-7] The periodic renewal, unless a read heartbeat went out since the last one: the server
+   * renews presence on every heartbeat, so a reading (signed-in, visible) tab sends no renewals.
+   */
+  private renew(): void {
+    const beat = this.connection.lastSentAt?.('read:heartbeat') ?? 0;
+    if (Date.now() - beat < RealtimeLimits.presenceRenewMs) return;
     this.announce();
   }
 

@@ -65,7 +65,14 @@ export class DeferredConnection implements ThreadConnection {
     );
   }
 
+  private readonly sentAt = new Map<string, number>();
+
+  lastSentAt(event: string): number {
+    return this.sentAt.get(event) ?? 0;
+  }
+
   request: ThreadConnection['request'] = (event, input, ack) => {
+    this.sentAt.set(event, Date.now());
     if (this.real) return this.real.request(event, input, ack);
     this.queued.push([event, input, ack as AckCallback<never>]);
   };
