@@ -2,7 +2,7 @@ import { RealtimeLimits, type JoinResult } from '@parley/protocol';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../logger.js';
 import { call, identity, okData, startTestServer } from '../test-helpers.js';
-import { Presence } from './presence.js';
+import { Presence, refreshDue } from './presence.js';
 import { presenceCountGapMs, presenceGapMs, ThreadPresence } from './presence-room.js';
 import { presenceClient } from './test-clients.js';
 
@@ -88,20 +88,29 @@ describe('ThreadPresence', () => {
   it('[PERF-4] a big room hears one presence message per gap, count and typists together', () => {
     const room = new ThreadPresence('t', 1000);
     for (let i = 0; i < 4000; i++) room.set(`s${i}`, `u:${i}`, `R${i}`, null, 0);
-    expect(presenceGapMs(4000)).toBe(2000);
+    expect(presenceGapMs(4000)).toBe(2500);
     expect(presenceCountGapMs(4000, 1000)).toBe(2000);
     expect(room.takeChange('n', 0)).toMatchObject({ readers: 4000 });
     room.set('s1', 'u:1', 'R1', { parentId: null }, 100);
     room.remove('s3999');
-    for (let at = 100; at < 2000; at += 100) expect(room.takeChange('n', at)).toBeNull();
+    for (let at = 100; at < 2500; at += 100) expect(room.takeChange('n', at)).toBeNull();
     // After the gap: the typist and the new count in one message.
-    expect(room.takeChange('n', 2000)).toEqual({ thread: 't', node: 'n', readers: 3999, typing: { set: [{ key: 'u:1', name: 'R1', parentId: null }] } });
-    room.set('s2', 'u:2', 'R2', { parentId: 'c' }, 2100);
-    room.set('x', 'u:new', 'New', null, 2100);
-    expect(room.takeChange('n', 3900)).toBeNull();
-    expect(room.takeChange('n', 4000)).toEqual({ thread: 't', node: 'n', readers: 4000, typing: { set: [{ key: 'u:2', name: 'R2', parentId: 'c' }] } });
+    expect(room.takeChange('n', 2500)).toEqual({ thread: 't', node: 'n', readers: 3999, typing: { set: [{ key: 'u:1', name: 'R1', parentId: null }] } });
+    room.set('s2', 'u:2', 'R2', { parentId: 'c' }, 2600);
+    room.set('x', 'u:new', 'New', null, 2600);
+    expect(room.takeChange('n', 4900)).toBeNull();
+    expect(room.takeChange('n', 5000)).toEqual({ thread: 't', node: 'n', readers: 4000, typing: { set: [{ key: 'u:2', name: 'R2', parentId: 'c' }] } });
     room.remove('s5');
-    expect(room.takeChange('n', 4100)).toBeNull(); // nothing readers see may go before the gap
+    expect(room.takeChange('n', 5100)).toBeNull(); // nothing readers see may go before the gap
     expect(presenceGapMs(50)).toBe(0);
+    // 1 ms a reader up to 2 s at 2,000; then a quarter of a millisecond more a reader, at most 4 s.
+    expect([presenceGapMs(1000), presenceGapMs(2000), presenceGapMs(6000), presenceGapMs(10_000), presenceGapMs(50_000)]).toEqual([1000, 2000, 3000, 4000, 4000]);
+  });
+
+  it('[PERF-4] a room of more than 2,000 readers on the node takes every other full refresh (20 s); smaller rooms every one', () => {
+    expect([0, 1, 2, 3].map((lap) => refreshDue(2000, lap))).toEqual([true, true, true, true]);
+    expect([0, 1, 2, 3].map((lap) => refreshDue(2001, lap))).toEqual([true, false, true, false]);
+    // 20 s between refreshes stays under the 30 s after which a widget forgets a silent node.
+    expect(2 * RealtimeLimits.presenceRefreshMs).toBeLessThan(RealtimeLimits.presenceTimeoutMs);
   });
 });

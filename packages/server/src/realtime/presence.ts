@@ -48,6 +48,14 @@ export interface PresenceOptions {
   sliceSockets?: number;
 }
 
+/** Rooms bigger than this (readers on the node) get the full refresh every other time (PERF-4). */
+export const BIG_ROOM = 2000;
+
+/** Whether a room of `readers` (on this node) takes the full refresh number `lap` (0, 1, 2…). */
+export function refreshDue(readers: number, lap: number): boolean {
+  return readers <= BIG_ROOM || lap % 2 === 0;
+}
+
 /** Above this many syncing sockets in one tick, the nodes answer the whole room (one message) instead. */
 const ASK_SOCKETS_MAX = 64;
 
@@ -70,6 +78,8 @@ export class Presence {
   private readonly timers: ReturnType<typeof setInterval>[];
   /** Sockets that synced a thread this tick (by key), for the other nodes to answer [CLUSTER-7]. */
   private readonly asks = new Map<string, string[]>();
+  /** Refreshes sent so far: big rooms take every other one. */
+  private refreshes = 0;
   /** Room messages, paced so they never hold a comment back [PERF-7]. */
   private readonly paced: PacedRoom;
 
@@ -174,11 +184,17 @@ export class Presence {
     }
   }
 
-  /** [PRES-6] Every room's full state from this node, so every reader converges whatever was lost. */
+  /**
+   * [PRES-6] Every room's full state from this node, so every reader converges whatever was lost.
+   * [PERF-4] A room of more than BIG_ROOM readers on the node every other time (20 s): its readers
+   * hear this node's changes every few seconds anyway, and forget a node only after 30 s unheard.
+   */
   private refresh(): void {
     const now = this.now();
+    const lap = this.refreshes++;
     for (const [key, room] of this.rooms) {
-      if (!room.empty) this.paced.emit(roomOfKey(key), room.full(this.node, now));
+      if (room.empty || !refreshDue(room.readers, lap)) continue;
+      this.paced.emit(roomOfKey(key), room.full(this.node, now));
     }
   }
 }
