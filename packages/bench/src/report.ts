@@ -10,7 +10,7 @@ import type { HeartbeatCost, IdleReadersResult } from './scenarios/idle-readers.
 import type { GrownDbResult } from './scenarios/grown-db.js';
 import type { SustainedPostsResult, SustainedRun } from './scenarios/sustained-posts.js';
 import type { WidgetSizeResult } from './scenarios/widget-size.js';
-import { count, errorsText, fixed, kib, ms, table, times } from './table.js';
+import { count, errorsText, fixed, kib, ms, table, times, type Cell } from './table.js';
 
 export function header(results: BenchResults): string {
   const { machine, pinning, config } = results;
@@ -146,8 +146,24 @@ export function sustainedSection(result: SustainedPostsResult | null): string {
   const label = (run: SustainedRun): string =>
     run.threads === 0 ? 'dispatch in-process' : run.threads === 1 ? 'socket.io, 1 client thread' : `socket.io, ${run.threads} client threads`;
   const reference = referenceSustained();
-  const goal = (run: SustainedRun): string =>
+  type Row = Pick<SustainedRun, 'perSecond' | 'latencyMs' | 'completed' | 'serverCpu' | 'errors'>;
+  const goal = (run: Row): string =>
     run.perSecond >= 5000 && (run.latencyMs.p99 ?? Infinity) <= 50 ? 'met' : `${fixed((run.perSecond / 5000) * 100, 0)}% of 5,000/s`;
+  const row = (name: string, run: Row, writesPerCommit: Cell, clientCpu: Cell): Cell[] => [
+    name,
+    fixed(run.perSecond, 0),
+    ms(run.latencyMs.p50),
+    ms(run.latencyMs.p99),
+    ms(run.latencyMs.max),
+    count(run.completed),
+    fixed(run.serverCpu.percent, 0),
+    fixed(run.serverCpu.kernelPercent, 0),
+    fixed(run.serverCpu.microsPerOperation, 0),
+    writesPerCommit,
+    clientCpu,
+    goal(run),
+    errorsText(run.errors),
+  ];
   const top = statements.byName
     .filter((entry) => entry.perPost >= 0.05)
     .slice(0, 12)
@@ -157,37 +173,9 @@ export function sustainedSection(result: SustainedPostsResult | null): string {
     table(
       ['path', 'acked posts/s', 'ack p50 ms', 'ack p99 ms', 'ack max ms', 'posts', 'srv CPU %', 'of it kernel %', 'CPU µs/post', 'writes/COMMIT', 'client CPU %', 'goal', 'errors'],
       [
-        ...runs.map((run) => [
-          label(run),
-          fixed(run.perSecond, 0),
-          ms(run.latencyMs.p50),
-          ms(run.latencyMs.p99),
-          ms(run.latencyMs.max),
-          count(run.completed),
-          fixed(run.serverCpu.percent, 0),
-          fixed(run.serverCpu.kernelPercent, 0),
-          fixed(run.serverCpu.microsPerOperation, 0),
-          fixed(run.writesPerCommit, 1),
-          run.clientCpuPercent === null ? '—' : fixed(run.clientCpuPercent, 0),
-          goal(run),
-          errorsText(run.errors),
-        ]),
+        ...runs.map((run) => row(label(run), run, fixed(run.writesPerCommit, 1), run.clientCpuPercent === null ? null : fixed(run.clientCpuPercent, 0))),
         ...(reference
-          ? [reference.overSockets, reference.inProcess].map((run, n) => [
-              `reference: ${n === 0 ? 'socket.io' : 'dispatch'} (${run.workers} writers)`,
-              fixed(run.perSecond, 0),
-              ms(run.latencyMs.p50),
-              ms(run.latencyMs.p99),
-              ms(run.latencyMs.max),
-              count(run.completed),
-              fixed(run.serverCpu.percent, 0),
-              fixed(run.serverCpu.kernelPercent, 0),
-              fixed(run.serverCpu.microsPerOperation, 0),
-              '—',
-              '—',
-              goal(run as SustainedRun),
-              errorsText(run.errors),
-            ])
+          ? [reference.overSockets, reference.inProcess].map((run, n) => row(`reference: ${n === 0 ? 'socket.io' : 'dispatch'} (${run.workers} writers)`, run, null, null))
           : []),
       ],
     ),

@@ -5,8 +5,7 @@
  * with the old key by itself.)
  */
 import { parseArgs } from 'node:util';
-import { credential, fail, GatesUsageError, request } from './cli-gates.js';
-import { loadConfigFile } from './sites/config-file.js';
+import { adminTarget, fail, GatesUsageError, request } from './cli-gates.js';
 
 export const consoleUsage = `Usage: parley console revoke <moderator> [options]
 
@@ -28,10 +27,7 @@ export async function consoleCommand(args: string[], env: NodeJS.ProcessEnv = pr
   if (values.help) return void console.log(consoleUsage);
   const [verb, moderator, ...extra] = positionals;
   if (verb !== 'revoke' || !moderator || extra.length > 0) throw new GatesUsageError('expected "console revoke <moderator>"');
-  const configPath = values.config ?? env.PARLEY_CONFIG;
-  const sites = configPath ? loadConfigFile(configPath, env).sites : null;
-  const { site, bearer } = await credential(sites ?? null, values.site ?? env.PARLEY_SITE, env);
-  const server = (values.server ?? env.PARLEY_SERVER ?? 'http://127.0.0.1:4000').replace(/\/$/, '');
+  const { site, bearer, server } = await adminTarget(values, env);
   const answer = await request(`${server}/admin/sites/${encodeURIComponent(site)}/moderators/${encodeURIComponent(moderator)}/revoke-console`, bearer, 'POST');
   if (answer.status !== 200) return fail(answer.json);
   process.stdout.write(`${JSON.stringify(answer.json)}\n`);

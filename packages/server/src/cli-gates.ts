@@ -53,6 +53,32 @@ export async function credential(sites: readonly SiteOptions[] | null, siteId: s
   return { site, bearer: await signToken(env.PARLEY_SECRET || DEV_SECRET, { sub: 'parley-cli', role: 'admin' }, { audience: site, expiresIn: '5m' }) };
 }
 
+/** The flags every admin command shares: `--site`, `--server`, `--config`. */
+export interface AdminFlags {
+  site?: string | undefined;
+  server?: string | undefined;
+  config?: string | undefined;
+}
+
+/** The config file's sites (`--config`, `PARLEY_CONFIG`), or null without one. */
+export function configuredSites(values: AdminFlags, env: NodeJS.ProcessEnv): readonly SiteOptions[] | null {
+  const configPath = values.config ?? env.PARLEY_CONFIG;
+  return configPath ? loadConfigFile(configPath, env).sites : null;
+}
+
+/**
+ * Where an admin command goes and what it presents (gates, threads, reader, console): the site, its
+ * credential ({@link credential}) and the running server's base URL (`--server`, `PARLEY_SERVER`).
+ */
+export async function adminTarget(
+  values: AdminFlags,
+  env: NodeJS.ProcessEnv,
+  sites: readonly SiteOptions[] | null = configuredSites(values, env),
+): Promise<{ site: string; bearer: string; server: string }> {
+  const { site, bearer } = await credential(sites, values.site ?? env.PARLEY_SITE, env);
+  return { site, bearer, server: (values.server ?? env.PARLEY_SERVER ?? 'http://127.0.0.1:4000').replace(/\/$/, '') };
+}
+
 function siteIdOf(sites: readonly SiteOptions[], siteId: string | undefined): { id: string } {
   if (siteId !== undefined) return { id: siteId };
   if (sites.length === 1 && sites[0]) return { id: sites[0].id };
@@ -101,10 +127,7 @@ export async function gatesCommand(args: string[], env: NodeJS.ProcessEnv = proc
   const changes = verb === 'set' ? parseAssignments(pairs) : {};
   if (verb === 'set' && pairs.length === 0 && !values.replace) throw new GatesUsageError('"gates set" needs at least one <action>=<level>');
 
-  const configPath = values.config ?? env.PARLEY_CONFIG;
-  const sites = configPath ? loadConfigFile(configPath, env).sites : null;
-  const { site, bearer } = await credential(sites, values.site ?? env.PARLEY_SITE, env);
-  const server = (values.server ?? env.PARLEY_SERVER ?? 'http://127.0.0.1:4000').replace(/\/$/, '');
+  const { site, bearer, server } = await adminTarget(values, env);
   const url = `${server}/admin/sites/${encodeURIComponent(site)}/threads/${encodeURIComponent(thread)}/gates`;
 
   let answer = await request(url, bearer, 'GET');

@@ -5,8 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { credential, fail, GatesUsageError, request } from './cli-gates.js';
-import { loadConfigFile } from './sites/config-file.js';
+import { adminTarget, fail, GatesUsageError, request } from './cli-gates.js';
 
 export const readerUsage = `Usage: parley reader export <user> [--out <file>] [options]
        parley reader erase <user> [options]
@@ -39,10 +38,7 @@ export async function readerCommand(args: string[], env: NodeJS.ProcessEnv = pro
   if (values.help) return void console.log(readerUsage);
   const [verb, user, ...extra] = positionals;
   if ((verb !== 'export' && verb !== 'erase') || !user || extra.length > 0) throw new GatesUsageError('expected "reader export <user>" or "reader erase <user>"');
-  const configPath = values.config ?? env.PARLEY_CONFIG;
-  const sites = configPath ? loadConfigFile(configPath, env).sites : null;
-  const { site, bearer } = await credential(sites ?? null, values.site ?? env.PARLEY_SITE, env);
-  const server = (values.server ?? env.PARLEY_SERVER ?? 'http://127.0.0.1:4000').replace(/\/$/, '');
+  const { site, bearer, server } = await adminTarget(values, env);
   const base = `${server}/admin/sites/${encodeURIComponent(site)}/readers/${encodeURIComponent(user)}`;
   const answer = verb === 'export' ? await request(base, bearer, 'GET') : await request(`${base}/erase`, bearer, 'POST');
   if (answer.status !== 200) return fail(answer.json);

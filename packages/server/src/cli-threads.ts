@@ -6,8 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import { DEV_SECRET } from './config.js';
-import { credential, fail, GatesRefused, GatesUsageError, parseAssignments, request } from './cli-gates.js';
-import { loadConfigFile, secretOf } from './sites/config-file.js';
+import { adminTarget, configuredSites, fail, GatesRefused, GatesUsageError, parseAssignments, request } from './cli-gates.js';
+import { secretOf } from './sites/config-file.js';
 import { signThreadClaim } from './sites/thread-claims.js';
 
 export const threadsUsage = `Usage: parley threads create <thread> [--title T] [--url U] [--gate action=level …] [--author id] [--publish]
@@ -56,8 +56,7 @@ export async function threadsCommand(args: string[], env: NodeJS.ProcessEnv = pr
   if (verb !== 'list' && !thread) throw new GatesUsageError(`"threads ${verb}" needs a thread id`);
   const gates = values.gate ? parseAssignments(values.gate) : undefined;
 
-  const configPath = values.config ?? env.PARLEY_CONFIG;
-  const sites = configPath ? loadConfigFile(configPath, env).sites : null;
+  const sites = configuredSites(values, env);
   const siteId = values.site ?? env.PARLEY_SITE;
 
   if (verb === 'claim') {
@@ -73,8 +72,7 @@ export async function threadsCommand(args: string[], env: NodeJS.ProcessEnv = pr
     return void console.log(await signThreadClaim(secret, claim, { audience: id, ...(values.ttl && { expiresIn: values.ttl }) }));
   }
 
-  const { site, bearer } = await credential(sites, siteId, env);
-  const server = (values.server ?? env.PARLEY_SERVER ?? 'http://127.0.0.1:4000').replace(/\/$/, '');
+  const { site, bearer, server } = await adminTarget(values, env, sites);
   const base = `${server}/admin/sites/${encodeURIComponent(site)}/threads`;
   const one = thread ? `${base}/${encodeURIComponent(thread)}` : base;
   let answer;
