@@ -71,9 +71,12 @@ describe('authentication on connect', () => {
 
   it('[AUTH-4] a token that expires during the connection is refused on the next mutation', async () => {
     const server = await startTestServer();
-    const expiresIn = 1;
+    // `exp` is in whole seconds from the signing second: 3 s leaves at least 2 s for the handshake,
+    // which a loaded CI machine can need (with 1 s the token sometimes ran out before it connected).
+    const expiresIn = 3;
     const token = await signToken(TEST_SECRET, { sub: 'ann' }, { audience: TEST_SITE, expiresIn });
     const socket = (await server.connect(token)) as RawSocket;
+    expect(socket.connected).toBe(true);
     const { exp } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { exp: number };
     // Wait for the clock to pass exp (not a timing assertion: we only wait for a known instant).
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, exp * 1000 - Date.now()) + 20));
