@@ -20,7 +20,7 @@ import { ServerMetrics } from './transport/metrics.js';
 import { memoryLimiters } from './transport/rate-limit.js';
 import { socketAuth } from './transport/socket-auth.js';
 import { attachSocketEvents } from './transport/socket-events.js';
-import { ClientAddresses } from './transport/client-address.js';
+import { ClientAddresses, compileTrust } from './transport/client-address.js';
 import { connectionLimits } from './transport/connection-limits.js';
 import { RateLimits } from './transport/limits.js';
 import { settleDue, SETTLE_BATCH } from './economy/settlement.js';
@@ -159,7 +159,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
         },
       }),
       rights: { ctx, logger, broadcastEvents: (site, thread, events) => io.to(roomOf(site, thread)).emit('thread:events', events) },
-      counts: { ctx },
+      counts: { ctx, trust: compileTrust(config.trustProxy), guestReads: () => limits?.readsPerGuestIp ?? null },
     }),
   );
   const io: ParleyIo = new Server(http, {

@@ -15,6 +15,9 @@
  * - Cacheable: `Cache-Control: public, max-age=15, stale-while-revalidate=60` and a strong ETag of
  *   the body; `If-None-Match` with it answers 304. Counts may be 15 s old in a cache: a listing
  *   page is not the thread.
+ * - Charged to the client address's guest read budget (`readsPerGuestIp`, cluster-wide with Redis),
+ *   as the thread page is (COUNT-7): a script polling counts is refused with 429 and `Retry-After`
+ *   while real listing pages (one request per 100 threads, cached 15 s) never come near it.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -23,7 +26,10 @@ import { threadKey, threadIdOf } from '../domain/thread-key.js';
 import type { CommandContext } from '../commands/context.js';
 import { originAllowed } from '../sites/origins.js';
 import type { Site } from '../sites/site-config.js';
+import { ParleyError } from '../errors.js';
+import { addressKey, clientAddress, compileTrust, type TrustFn } from './client-address.js';
 import { sendJson } from './http-json.js';
+import { Charges, type Limit } from './rate-limit.js';
 
 /** Ids per request: a listing page of 100 articles in one request; beyond it the element asks again. */
 export const MAX_THREADS = 100;
@@ -32,6 +38,10 @@ const THREAD_ID = /^[A-Za-z0-9._:/-]{1,128}$/;
 
 export interface CountsDeps {
   ctx: CommandContext;
+  /** The guest read budget per client address (null: rate limits off). */
+  guestReads?: () => Limit | null;
+  /** Which proxies' `X-Forwarded-For` to believe (`compileTrust` of the server's `trustProxy`). */
+  trust?: TrustFn;
 }
 
 export interface ThreadCount {
@@ -79,6 +89,16 @@ export async function handleCountsRequest(req: IncomingMessage, res: ServerRespo
   if (ids.length > MAX_THREADS) {
     refuse(res, 400, ErrorCodes.invalidPayload, `At most ${MAX_THREADS} threads per request (got ${ids.length}); ask in several requests.`, cors);
     return;
+  }
+  const budget = deps.guestReads?.();
+  if (budget) {
+    try {
+      await new Charges().take(budget, addressKey(clientAddress({ address: req.socket.remoteAddress ?? '', headers: req.headers }, deps.trust ?? compileTrust(false))));
+    } catch (error) {
+      if (!(error instanceof ParleyError) || typeof error.details.retryAfterMs !== 'number') throw error;
+      refuse(res, 429, error.code, error.message, { ...cors, 'Retry-After': String(Math.ceil(error.details.retryAfterMs / 1000)) });
+      return;
+    }
   }
   const valid = ids.filter((id) => THREAD_ID.test(id));
   const found = await deps.ctx.store.read((tx) => tx.porting.getThreads(valid.map((id) => threadKey(site.id, id))));

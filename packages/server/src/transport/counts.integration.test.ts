@@ -67,4 +67,21 @@ describe('GET /counts', () => {
     expect(await get(`${server.url}/counts?site=${TEST_SITE}`, { Origin: PAGE }).then((r) => r.status)).toBe(400);
     expect(await fetch(`${server.url}/counts?site=${TEST_SITE}&threads=a`, { method: 'POST', headers: { Origin: PAGE } }).then((r) => r.status)).toBe(405);
   });
+
+  it('[COUNT-7] charged to the address\'s guest read budget: a poller is refused with 429 and Retry-After, another address is not', async () => {
+    const server = await startTestServer({
+      sites: [{ id: TEST_SITE, secret: TEST_SECRET, origins: [PAGE] }],
+      threads: ['a'],
+      rateLimit: { readsPerGuestIp: { points: 3, duration: 3600 } },
+      trustProxy: 1,
+    });
+    const from = (address: string) => get(`${server.url}/counts?site=${TEST_SITE}&threads=a`, { Origin: PAGE, 'X-Forwarded-For': address });
+    for (let i = 0; i < 3; i++) expect((await from('203.0.113.7')).status).toBe(200);
+    const refused = await from('203.0.113.7');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.headers.get('access-control-allow-origin')).toBe(PAGE);
+    expect(await refused.json()).toMatchObject({ error: 'rate_limited', message: expect.stringMatching(/try again in \d+ s/) });
+    expect((await from('203.0.113.8')).status).toBe(200);
+  });
 });
