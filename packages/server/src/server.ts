@@ -61,6 +61,8 @@ export interface ParleyServer {
 /** Request records are kept at least this long, so a client retrying after a day still gets its result. */
 const REQUEST_RETENTION_MS = 24 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
+/** Sent webhooks and emails are kept a week (PRUNE-3): the console's and a host's record of what went out. */
+const DELIVERED_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 /**
  * [PRUNE-2] Events kept per thread: replay serves at most `maxReplayEvents` (500) behind, and a
  * join that checked the thread's seq may read its events a moment later (PostgreSQL reads each
@@ -229,13 +231,16 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
   const displayHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${displayHost.includes(':') ? `[${displayHost}]` : displayHost}:${address.port}`;
 
-  // Retention (PRUNE-1, PRUNE-2; server README "What the database keeps"): hourly, off the hot path.
+  // Retention (PRUNE-1…3; server README "What the database keeps"): hourly, off the hot path.
   const prune = (): void => {
     store.pruneRequests(Date.now() - REQUEST_RETENTION_MS).catch((error: unknown) => {
       logger.error('pruning request records failed', { error });
     });
     store.pruneEvents(EVENTS_KEPT_PER_THREAD).catch((error: unknown) => {
       logger.error('pruning thread events failed', { error });
+    });
+    store.write((tx) => tx.deliveries.pruneDelivered(Date.now() - DELIVERED_RETENTION_MS)).catch((error: unknown) => {
+      logger.error('pruning sent notifications failed', { error });
     });
   };
   prune();
