@@ -177,15 +177,20 @@ export class ParleyConsole extends LitElement {
     }
   }
 
+  /** Each load's turn: a load that an event started later may answer first; only the latest is shown. */
+  private loadTurn = 0;
+
   private async load(quiet = false): Promise<void> {
     if (!this.session?.signedIn) return;
     const view = this.view;
+    const turn = ++this.loadTurn;
+    const stale = (): boolean => this.view !== view || turn !== this.loadTurn;
     if (!quiet) this.loading = true;
     this.error = null;
     try {
       if (view.name === 'queue') {
         const { items } = await this.api.queue(view.queue);
-        if (this.view !== view) return;
+        if (stale()) return;
         const current = this.items[this.cursor];
         this.items = items;
         const kept = current ? items.findIndex((item) => keyOf(item) === keyOf(current)) : -1;
@@ -194,25 +199,29 @@ export class ParleyConsole extends LitElement {
         this.selected = new Set([...this.selected].filter((key) => keys.has(key)));
       } else if (view.name === 'thread') {
         const data = await this.api.thread(view.id);
-        if (this.view !== view) return;
+        if (stale()) return;
         this.detail = data;
         this.items = [...data.held, ...data.comments];
       } else if (view.name === 'reader') {
         const data = await this.api.reader(view.id);
-        if (this.view !== view) return;
+        if (stale()) return;
         this.detail = data;
         this.items = data.comments;
       } else if (view.name === 'log') {
-        this.detail = await this.api.log();
+        const log = await this.api.log();
+        if (stale()) return;
+        this.detail = log;
         this.items = [];
       } else {
-        this.detail = { settings: await this.api.settings(), threads: (await this.api.threads()).threads };
+        const detail = { settings: await this.api.settings(), threads: (await this.api.threads()).threads };
+        if (stale()) return;
+        this.detail = detail;
         this.items = [];
       }
     } catch (error) {
       this.fail(error);
     } finally {
-      this.loading = false;
+      if (turn === this.loadTurn) this.loading = false;
     }
   }
 
