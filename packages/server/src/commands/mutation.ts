@@ -92,6 +92,8 @@ async function applyOnce<T>(
   const at = ctx.now();
   const output = await apply(tx, at);
   for (const event of output.events) await tx.appendEvent(threadKey(request.site, event.thread), event);
+  // [WEBHOOK-6] What webhooks and emails were promised commits with the change, or neither does.
+  await ctx.moderation.record(tx, output.moderation, at);
   await tx.saveRequest(owner, request.requestId, { fingerprint: print, result: output.result, createdAt: at });
   return output;
 }

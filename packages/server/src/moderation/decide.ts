@@ -21,6 +21,17 @@ import { actorOf, logAction } from './audit.js';
 import { commentRef } from './events.js';
 import { SITE_SCOPE } from './policy.js';
 
+type DecideTx = Parameters<Parameters<CommandContext['store']['write']>[0]>[0];
+
+/** A moderator's change in one transaction, with the outbox rows its moderation events promise (WEBHOOK-6). */
+function recorded<T>(ctx: CommandContext, change: (tx: DecideTx) => Promise<CommandOutput<T>>): Promise<CommandOutput<T>> {
+  return ctx.store.write(async (tx) => {
+    const output = await change(tx);
+    await ctx.moderation.record(tx, output.moderation, ctx.now());
+    return output;
+  });
+}
+
 async function heldOf(ctx: CommandContext, tx: Parameters<Parameters<CommandContext['store']['write']>[0]>[0], site: Site, id: string) {
   const held = await tx.mod.getHeld(id);
   if (!held || held.site !== site.id) throw notFound('The held comment');
@@ -34,7 +45,7 @@ async function heldOf(ctx: CommandContext, tx: Parameters<Parameters<CommandCont
  * click or two moderators at once publish it once.
  */
 export async function approveHeld(ctx: CommandContext, actor: Identity, site: Site, id: string, reason: string | null = null): Promise<CommandOutput<PostCommentResult>> {
-  return ctx.store.write(async (tx) => {
+  return recorded(ctx, async (tx) => {
     const at = ctx.now();
     const held = await heldOf(ctx, tx, site, id);
     if (held.state !== 'held') throw forbidden(`This comment was already ${held.state === 'muted' ? 'kept aside (shadow mute)' : held.state}.`);
@@ -75,7 +86,7 @@ export async function approveHeld(ctx: CommandContext, actor: Identity, site: Si
 
 /** Refuses a held (or shadow-muted) comment for good: never shown, never paid. */
 export async function rejectHeld(ctx: CommandContext, actor: Identity, site: Site, id: string, reason: string | null = null): Promise<CommandOutput<{ rejected: string }>> {
-  return ctx.store.write(async (tx) => {
+  return recorded(ctx, async (tx) => {
     const at = ctx.now();
     const held = await heldOf(ctx, tx, site, id);
     const from = held.state;
@@ -100,7 +111,7 @@ export interface BanInput {
 /** Bans, suspends or shadow-mutes a reader on the site (replacing what was there). */
 export async function banReader(ctx: CommandContext, actor: Identity, site: Site, input: BanInput): Promise<CommandOutput<{ userId: string; kind: BanKind; until: number | null }>> {
   if (input.userId === actor.id) throw forbidden('You cannot ban yourself.');
-  return ctx.store.write(async (tx) => {
+  return recorded(ctx, async (tx) => {
     const at = ctx.now();
     const until = input.kind === 'suspend' ? at + Math.max(60_000, input.durationMs ?? 24 * 3600_000) : input.durationMs ? at + input.durationMs : null;
     const reason = input.reason?.trim() || null;
@@ -116,7 +127,7 @@ export async function banReader(ctx: CommandContext, actor: Identity, site: Site
 }
 
 export async function unbanReader(ctx: CommandContext, actor: Identity, site: Site, userId: string, reason: string | null = null): Promise<CommandOutput<{ userId: string; lifted: boolean }>> {
-  return ctx.store.write(async (tx) => {
+  return recorded<{ userId: string; lifted: boolean }>(ctx, async (tx) => {
     const at = ctx.now();
     const lifted = await tx.mod.deleteBan(site.id, userId);
     if (!lifted) return { result: { userId, lifted }, events: [] };

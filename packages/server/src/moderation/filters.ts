@@ -4,20 +4,26 @@
  * - screeners: the site's suspect words (hold), the spam heuristics (hold), the external hook
  *   (its verdict; a failure holds). Banned words are refused inside the post and edit commands
  *   themselves (words.ts `refuseBannedWords`), with their own error code;
- * - listeners: moderation events become webhook deliveries and emails in the durable outbox,
- *   sent by one delivery worker per server.
+ * - the outbox: the moderation events a site's webhooks and emails want are written by the
+ *   change's own transaction (hub.record, WEBHOOK-6); one delivery worker per server turns each
+ *   into its webhook deliveries and emails and sends them.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger.js';
 import type { SiteDirectory } from '../sites/site-config.js';
-import type { NewDelivery } from '../store/delivery-store.js';
+import type { DeliveryRecord, NewDelivery } from '../store/delivery-store.js';
+import type { Site } from '../sites/site-config.js';
+import type { CommentRef, ModerationEventMap, ModerationEventName } from './events.js';
 import type { Store } from '../store/types.js';
 import { logHold } from '../transport/activity-log.js';
 import { DeliveryWorker, type DeliveryTiming } from './delivery-worker.js';
 import { hookScreener } from './hook.js';
 import type { ModerationHub } from './hub.js';
 import { handleUnsubscribe, mailSender, MailNotifier, type MailOptions } from './mail.js';
-import { WebhookEvents } from './site-filters.js';
+import { WebhookEvents, type WebhookEventName } from './site-filters.js';
+
+/** Every event a webhook or an email can want. */
+const DurableEvents: readonly ModerationEventName[] = [...new Set<ModerationEventName>([...WebhookEvents, 'comment.flagged', 'comment.created', 'comment.approved'])];
 import { SpamGuard } from './spam.js';
 import type { ScreenInput, ScreenVerdict } from './verdict.js';
 import { webhookDeliveries, webhookSender } from './webhooks.js';
@@ -68,6 +74,32 @@ export function installFilters(deps: FilterDeps): InstalledFilters {
     ...(uses((site) => site.hook !== null) ? [hub.registerScreener('hook', hookScreener(logger))] : []),
   ];
 
+  const notifier = deps.mail ? new MailNotifier(store, sites, deps.mail) : null;
+
+  // [WEBHOOK-6] The events a site's webhooks and emails want are written by the change's own
+  // transaction (hub.record); here each becomes its deliveries, with ids made from the event's, so
+  // turning one event into deliveries twice (a worker that died between the two writes) queues
+  // each delivery once.
+  const mailWants = (site: Site, name: ModerationEventName): boolean =>
+    notifier !== null && site.email !== null && (name === 'comment.flagged' ? site.email.moderators.length > 0 : (name === 'comment.created' || name === 'comment.approved') && site.email.replies);
+  hub.setDurableInterest((siteId, name) => {
+    const site = sites.get(siteId);
+    if (!site) return false;
+    return site.webhooks.some((hook) => (hook.events as readonly string[]).includes(name)) || mailWants(site, name);
+  });
+  const expand = async (event: DeliveryRecord): Promise<NewDelivery[]> => {
+    const site = sites.get(event.site);
+    if (!site) return [];
+    const name = event.kind as ModerationEventName;
+    const payload = JSON.parse(event.body) as ModerationEventMap[ModerationEventName];
+    const list: NewDelivery[] = (WebhookEvents as readonly string[]).includes(name) ? webhookDeliveries(site, name as WebhookEventName, payload as never, event.createdAt, event.id) : [];
+    if (notifier && mailWants(site, name)) {
+      if (name === 'comment.flagged') list.push(...notifier.flagged(payload as ModerationEventMap['comment.flagged']));
+      else list.push(...(await notifier.replied(payload as CommentRef)), ...(await notifier.mentioned(payload as CommentRef)));
+    }
+    return list;
+  };
+
   const mailer = deps.mail ? mailSender(sites, deps.mail) : null;
   const worker = new DeliveryWorker(
     store,
@@ -77,39 +109,21 @@ export function installFilters(deps: FilterDeps): InstalledFilters {
         if (!mailer) throw new Error('no SMTP server is configured (mail.smtp)');
         await mailer.send(delivery);
       },
+      event: async (event) => {
+        const list = await expand(event);
+        if (list.length === 0) return;
+        await store.write((tx) => tx.deliveries.enqueueDeliveries(list));
+        worker.kick();
+      },
     },
     logger,
     deps.deliveries,
   );
-  const notifier = deps.mail ? new MailNotifier(store, sites, deps.mail) : null;
-
-  const enqueue = (what: string, deliveries: Promise<NewDelivery[]> | NewDelivery[]): void => {
-    void (async () => {
-      const list = await deliveries;
-      if (list.length === 0) return;
-      await store.write((tx) => tx.deliveries.enqueueDeliveries(list));
-      worker.kick();
-    })().catch((error: unknown) => logger.error('queueing notifications failed', { event: what, error }));
-  };
 
   const off: (() => void)[] = [];
-  for (const type of WebhookEvents) {
-    off.push(
-      hub.events.on(type, (payload) => {
-        const site = sites.get(payload.site);
-        if (site) enqueue(type, webhookDeliveries(site, type, payload as never, payload.at));
-      }),
-    );
-  }
+  // After a commit that queued something, look now rather than at the next poll (other nodes poll).
+  for (const name of DurableEvents) off.push(hub.events.on(name, () => worker.kick()));
   off.push(hub.events.on('comment.held', (event) => logHold(logger, event)));
-  if (notifier) {
-    off.push(hub.events.on('comment.flagged', (event) => enqueue('comment.flagged', notifier.flagged(event))));
-    off.push(hub.events.on('comment.created', (event) => enqueue('comment.created', notifier.replied(event))));
-    off.push(hub.events.on('comment.created', (event) => enqueue('comment.created', notifier.mentioned(event))));
-    // A held comment reaches the people it answers and mentions when a moderator approves it.
-    off.push(hub.events.on('comment.approved', (event) => enqueue('comment.approved', notifier.replied(event))));
-    off.push(hub.events.on('comment.approved', (event) => enqueue('comment.approved', notifier.mentioned(event))));
-  }
   worker.start();
 
   return {
@@ -117,6 +131,7 @@ export function installFilters(deps: FilterDeps): InstalledFilters {
     worker,
     async close() {
       for (const stop of [...unregister, ...off]) stop();
+      hub.setDurableInterest(null);
       await worker.close();
       mailer?.close();
     },

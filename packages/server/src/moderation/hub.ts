@@ -5,16 +5,49 @@
  *   ctx.moderation.registerScreener(myScreener)   // returns an unregister function
  *   ctx.moderation.events.on('comment.flagged', …)
  */
+import { randomUUID } from 'node:crypto';
+import type { NewDelivery } from '../store/delivery-store.js';
+import type { WriteTx } from '../store/types.js';
 import { combineVerdicts, PUBLISH, type ScreenInput, type Screener, type ScreenVerdict } from './verdict.js';
-import { ModerationEvents } from './events.js';
+import { ModerationEvents, type ModerationEvent, type ModerationEventName } from './events.js';
+
+/** Which events of a site someone outside the process was promised (webhooks, email). */
+export type DurableInterest = (site: string, name: ModerationEventName) => boolean;
 
 export class ModerationHub {
   private readonly screeners: { name: string; screen: Screener }[] = [];
 
   readonly events: ModerationEvents;
 
+  private durable: DurableInterest | null = null;
+
   constructor(private readonly onError: (what: string, error: unknown) => void = () => {}) {
     this.events = new ModerationEvents((name, error) => onError(`moderation listener for ${name} threw`, error));
+  }
+
+  /**
+   * [WEBHOOK-6] The events a site's webhooks or emails want are written to the outbox by the
+   * change's own transaction ({@link record}), so a crash right after the commit loses none; the
+   * delivery worker turns each into its deliveries (filters.ts). Set once by the installed filters.
+   */
+  setDurableInterest(interest: DurableInterest | null): void {
+    this.durable = interest;
+  }
+
+  /**
+   * Writes the events someone outside was promised to the outbox, in `tx` (the change's own
+   * transaction): one `event` row each, turned into webhook and email deliveries after commit.
+   * Nothing is written for a site that wants none of them (no statement at all).
+   */
+  async record(tx: WriteTx, events: readonly ModerationEvent[] | undefined, at: number): Promise<void> {
+    const interest = this.durable;
+    if (!interest || !events || events.length === 0) return;
+    const rows: NewDelivery[] = [];
+    for (const { name, payload } of events) {
+      if (!interest(payload.site, name)) continue;
+      rows.push({ id: `ev_${randomUUID()}`, site: payload.site, channel: 'event', target: name, kind: name, body: JSON.stringify(payload), createdAt: at });
+    }
+    if (rows.length > 0) await tx.deliveries.enqueueDeliveries(rows);
   }
 
   /** Whether any screener is registered (a post with none is screened by nothing before its transaction). */

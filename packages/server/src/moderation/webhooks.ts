@@ -14,7 +14,7 @@
  * Answer 2xx within the attempt timeout (10 s) to acknowledge; anything else is retried. The
  * signature is made at each attempt (a fresh `t`), over the body stored at enqueue time.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { NewDelivery, DeliveryRecord } from '../store/delivery-store.js';
 import type { Site } from '../sites/site-config.js';
 import type { SiteDirectory } from '../sites/site-config.js';
@@ -23,11 +23,16 @@ import { signatureHeader, SIGNATURE_HEADER } from './signing.js';
 import type { WebhookEventName } from './site-filters.js';
 
 /** One delivery per endpoint of the site subscribed to `type`. */
-export function webhookDeliveries<K extends WebhookEventName>(site: Site, type: K, data: ModerationEventMap[K], at: number): NewDelivery[] {
+/**
+ * One delivery per endpoint of the site subscribed to `type`. With `eventId` (the outbox's event
+ * row, WEBHOOK-6) the ids are made from it and the endpoint, so the same event always yields the
+ * same deliveries; an endpoint's id survives the host adding or removing others.
+ */
+export function webhookDeliveries<K extends WebhookEventName>(site: Site, type: K, data: ModerationEventMap[K], at: number, eventId?: string): NewDelivery[] {
   return site.webhooks
     .filter((hook) => hook.events.includes(type))
     .map((hook) => {
-      const id = `wh_${randomUUID()}`;
+      const id = eventId ? `wh_${eventId.replace(/^ev_/, '')}_${createHash('sha256').update(hook.url).digest('base64url').slice(0, 12)}` : `wh_${randomUUID()}`;
       return {
         id,
         site: site.id,

@@ -5,14 +5,18 @@
  * the host's token, and a one-click unsubscribe that sticks to that address).
  */
 
-export type DeliveryChannel = 'webhook' | 'email';
+/**
+ * `event`: a moderation event someone outside was promised, written by the change's own transaction
+ * (WEBHOOK-6); the worker turns it into its `webhook` and `email` deliveries.
+ */
+export type DeliveryChannel = 'webhook' | 'email' | 'event';
 
 export interface NewDelivery {
   /** The idempotent delivery id (receivers dedupe by it); enqueueing an id twice stores it once. */
   id: string;
   site: string;
   channel: DeliveryChannel;
-  /** The webhook URL, or the email address. */
+  /** The webhook URL, the email address, or (an `event`) the event's name. */
   target: string;
   /** The event it is about (`comment.flagged`, `reply`…). */
   kind: string;

@@ -16,6 +16,7 @@
  *   in the same order and cannot deadlock each other.
  */
 import { pgConsoleMigration } from './pg-migration-console.js';
+import { pgOutboxMigration } from './pg-migration-outbox.js';
 
 export interface PgMigration {
   version: number;
@@ -513,6 +514,7 @@ END $$;
 `,
   },
   pgConsoleMigration,
+  pgOutboxMigration,
 ];
 
 export const pgLatestVersion = pgMigrations.reduce((max, m) => Math.max(max, m.version), 0);
