@@ -2,6 +2,7 @@ import type { CommentReactInput, CommentReactedEvent, ReactResult } from '@parle
 import type { Identity } from '../domain/identity.js';
 import { commentDeleted, notFound } from '../errors.js';
 import type { CommandContext, CommandOutput } from './context.js';
+import type { BanRecord } from '../store/mod-queries.js';
 import { nextEvent, runGatedMutation } from './mutation.js';
 import { threadRef } from './thread-gates.js';
 import { openBook } from '../economy/book.js';
@@ -20,8 +21,12 @@ export async function reactComment(
   siteId?: string,
 ): Promise<CommandOutput<ReactResult>> {
   const thread = threadRef(ctx, identity, input.thread, siteId);
+  // [DUR-8] [BAN-5] The giver's ban is read first in the write transaction (the dispatcher skips its
+  // own read): a ban or suspension refuses, a shadow mute lets the reaction count but pay nobody.
+  const standing = { ban: null as BanRecord | null };
   const request = {
     identity,
+    standing,
     gate: { thread, action: 'react' as const },
     requestId: input.requestId,
     action: 'comment:react',
@@ -54,7 +59,7 @@ export async function reactComment(
     // A first reaction's Twei move (or are recorded pending) in this same transaction; later ones move none.
     const book = openBook(ctx, tx, thread.site.id, at, input.requestId);
     const change = {
-      actor: { id: user.id, level: user.level },
+      actor: { id: user.id, level: user.level, muted: standing.ban?.kind === 'mute' },
       commentAuthorId: comment.author.id,
       thread: thread.key,
       comment: { id: comment.id, createdAt: comment.createdAt },

@@ -1,6 +1,7 @@
 import type { PostVoteInput, PostVotedEvent, VoteResult } from '@parley/protocol';
 import type { Identity } from '../domain/identity.js';
 import type { CommandContext, CommandOutput } from './context.js';
+import type { BanRecord } from '../store/mod-queries.js';
 import { nextEvent, runGatedMutation } from './mutation.js';
 import { requireThreadRecord, threadRef } from './thread-gates.js';
 import { openBook } from '../economy/book.js';
@@ -16,8 +17,12 @@ export async function votePost(
   siteId?: string,
 ): Promise<CommandOutput<VoteResult>> {
   const ref = threadRef(ctx, identity, input.thread, siteId);
+  // [DUR-8] [BAN-5] The giver's ban is read first in the write transaction (the dispatcher skips its
+  // own read): a ban or suspension refuses, a shadow mute lets the reaction count but pay nobody.
+  const standing = { ban: null as BanRecord | null };
   const request = {
     identity,
+    standing,
     gate: { thread: ref, action: input.value === 'minus' ? ('minus' as const) : ('plus' as const) },
     requestId: input.requestId,
     action: 'post:vote',
@@ -43,7 +48,7 @@ export async function votePost(
     });
     // A first vote's Twei move in this same transaction; later ones move none (REACT-1).
     const book = openBook(ctx, tx, ref.site.id, at, input.requestId);
-    await moneyForVote(book, { id: user.id, level: user.level }, ref.key, input.value);
+    await moneyForVote(book, { id: user.id, level: user.level, muted: standing.ban?.kind === 'mute' }, ref.key, input.value);
     return { result: { seq: event.seq, plus, minus, value: input.value }, events: [event], wallets: await book.walletUpdates() };
   });
 }

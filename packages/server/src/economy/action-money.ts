@@ -16,6 +16,8 @@ export const postTarget = (thread: string): string => `p:${thread}`;
 export interface Giver {
   id: string;
   level: number;
+  /** [BAN-5] Shadow-muted on the site: their reactions count, but pay nobody (they included). */
+  muted?: boolean;
 }
 
 /**
@@ -31,7 +33,7 @@ export async function moneyForComment(book: LedgerBook, authorId: string, thread
 
 /**
  * [REACT-2] [REACT-3] [REACT-4] The share of the amounts one reaction from `giver` to `receiver`
- * pays: 0 when the giver is below the site's level or age bar; 0 when the receiver already rewarded
+ * pays: 0 when the giver is shadow-muted (BAN-5) or below the site's level or age bar; 0 when the receiver already rewarded
  * the giver in this period (a reciprocal pair); otherwise the pair schedule's share for the n-th
  * reaction of this giver to this receiver in the period, and 0 past its end. Every reaction counts
  * in the pair's period, paid or not.
@@ -41,7 +43,7 @@ export async function reactionShare(book: LedgerBook, giver: Giver, receiver: st
   const ledger = book.tx.ledger;
   const period = Math.floor(at / rules.pairPeriodMs);
   const n = await ledger.bumpPair(site, giver.id, receiver, period);
-  if (giver.level < rules.minGiverLevel) return 0;
+  if (giver.muted || giver.level < rules.minGiverLevel) return 0;
   const openedAt = await ledger.accountCreatedAt(readerAccount(site, giver.id));
   if (openedAt === null || at - openedAt < rules.minGiverAgeMs) return 0;
   if ((await ledger.pairCount(site, receiver, giver.id, period)) > 0) return 0;

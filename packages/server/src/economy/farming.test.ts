@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { identity, rid } from '../test-helpers.js';
 import { postComment } from '../commands/post-comment.js';
 import { reactComment } from '../commands/react-comment.js';
+import { votePost } from '../commands/vote-post.js';
 import { economyState } from './economy-state.js';
 import { readHeartbeat } from './read-heartbeat.js';
 import { defaultAmounts, type EconomyOptions } from './rules.js';
@@ -94,6 +95,30 @@ describe('reaction rewards', () => {
     expect(await balanceOf(ctx, 'ann')).toBe(before);
     await like(bob, await post());
     expect(await balanceOf(ctx, 'ann')).toBe(before + a.likesOwn);
+  });
+});
+
+describe('restricted givers', () => {
+  it('[BAN-5] a shadow-muted reader\'s likes and votes count but pay nobody, they included; a banned one\'s are refused', async () => {
+    const { ctx, thread, post, like } = await setup({ amounts: { commentTributes: 0, commentRewards: 0 } });
+    const id = await post(ann);
+    const mute = (userId: string, kind: 'mute' | 'ban') =>
+      ctx.store.write((tx) => tx.mod.setBan({ site: 'default', userId, kind, until: null, reason: null, byId: 'mo', byName: 'Mo', at: ctx.now() }));
+    await mute('bob', 'mute');
+    const before = { ann: await balanceOf(ctx, 'ann'), bob: await balanceOf(ctx, 'bob'), staff: await balanceOf(ctx, 'staff') };
+    const liked = await like(bob, id);
+    expect(liked.result).toMatchObject({ likes: 1, value: 'like' });
+    expect((await votePost(ctx, bob, { requestId: rid(), thread, value: 'plus' })).result).toMatchObject({ plus: 1 });
+    expect({ ann: await balanceOf(ctx, 'ann'), bob: await balanceOf(ctx, 'bob'), staff: await balanceOf(ctx, 'staff') }).toEqual(before);
+    // The same like from a reader in good standing pays (so the test could fail).
+    const carl = identity('carl');
+    await economyState(ctx, carl, { thread });
+    await like(carl, id);
+    expect(await balanceOf(ctx, 'ann')).toBe(before.ann + a.likesOwn);
+    await mute('carl', 'ban');
+    await expect(like(carl, id, null)).rejects.toMatchObject({ code: 'banned' });
+    expect(await ctx.store.read((tx) => tx.getComment('default:t', id))).toMatchObject({ likes: 2 });
+    await expectLedgerAddsUp(ctx);
   });
 });
 

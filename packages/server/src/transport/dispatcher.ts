@@ -164,11 +164,13 @@ export class Dispatcher {
   }
 
   /**
-   * [DUR-8] `comment:post` reads the author's ban first in its own write transaction, so a read
+   * [DUR-8] `comment:post`, `comment:react` and `post:vote` read the ban first in their own write transaction, so a read
    * transaction of its own here is only needed when something runs before that transaction which
    * a banned reader must not reach first: the site's word lists (their own error) or a screener.
    */
   private bansCheckedInTransaction(event: string, site: string): boolean {
+    // Reactions and votes read it in their transaction always (nothing runs before it; BAN-5).
+    if (event === 'comment:react' || event === 'post:vote') return true;
     if (event !== 'comment:post' || this.deps.ctx.moderation.screens) return false;
     return this.deps.ctx.sites.get(site)?.words.empty ?? false;
   }
