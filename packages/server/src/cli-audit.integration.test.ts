@@ -96,7 +96,7 @@ describe('parley audit', () => {
     const both = spawnSync(process.execPath, [bin, 'audit', '--db', 'x.db', '--database-url', pgAudited.url], { encoding: 'utf8' });
     expect(both.status).toBe(2);
     expect(both.stderr).toContain('give one');
-  });
+  }, 60_000); // five CLI processes, each starting Node and connecting to PostgreSQL: 20 s is too little on a loaded machine
 });
 
 async function adminQueryOn(url: string, sql: string): Promise<void> {
