@@ -3,7 +3,7 @@
  * post and like through the real commands, against the real PostgreSQL, in a database of its own.
  *
  *   node packages/server/dist/store/postgres/hot-rows-bench.js [--seconds 5] [--nodes 2] [--inflight 4]
- *     [--designs "no turns,turns (unfolded),turns,batches"] [--shapes "one thread,a thread each"] [--warm]
+ *     [--designs "no turns,turns (unfolded),turns,batches"] [--shapes "one thread,a thread each"] [--warm] [--rounds 2]
  *
  * Designs: "one treasury row" (the balance of a site's treasury on one row and the transfer trigger
  * locking accounts in from→to order, as SQLite's design), "no turns" (this store's schema:
@@ -69,6 +69,8 @@ export interface BenchResult {
   roundTripsPerCommand: number;
   /** [HOT-4] Commands per transaction of one thread's turn (batches; 1 otherwise). */
   writesPerBatch: number;
+  /** The thread's serial section per command: ms its turn was held (lock taken → given back), over the commands. */
+  turnMsPerCommand: number;
   /** This process's CPU (user + system) per committed command, µs: every node's JS, not PostgreSQL's. */
   cpuUsPerCommand: number;
   failures: number;
@@ -135,6 +137,7 @@ async function scenario(url: string, design: Design, shape: Shape, options: Benc
   const tripsBefore = stores.reduce((sum, s) => sum + s.stats.roundTrips, 0);
   const batchesBefore = stores.reduce((sum, s) => sum + s.stats.batches, 0);
   const batchedBefore = stores.reduce((sum, s) => sum + s.stats.batchedWrites, 0);
+  const turnMsBefore = stores.reduce((sum, s) => sum + s.stats.turnMs, 0);
   const cpuBefore = process.cpuUsage();
   const until = Date.now() + options.seconds * 1000;
   const started = Date.now();
@@ -176,6 +179,7 @@ async function scenario(url: string, design: Design, shape: Shape, options: Benc
   const trips = stores.reduce((sum, s) => sum + s.stats.roundTrips, 0) - tripsBefore;
   const batches = stores.reduce((sum, s) => sum + s.stats.batches, 0) - batchesBefore;
   const batched = stores.reduce((sum, s) => sum + s.stats.batchedWrites, 0) - batchedBefore;
+  const turnMs = stores.reduce((sum, s) => sum + s.stats.turnMs, 0) - turnMsBefore;
   await Promise.all(stores.map((s) => s.close()));
   // Where the re-runs struck (seeding included: it ran before the clock started, alone).
   const conflicts = new Map<string, number>();
@@ -192,6 +196,7 @@ async function scenario(url: string, design: Design, shape: Shape, options: Benc
     p99Ms: Number(percentile(latencies, 99).toFixed(1)),
     roundTripsPerCommand: Number((trips / Math.max(1, done + failures)).toFixed(1)),
     writesPerBatch: batches === 0 ? 1 : Number((batched / batches).toFixed(1)),
+    turnMsPerCommand: Number((turnMs / Math.max(1, done)).toFixed(2)),
     cpuUsPerCommand: Math.round((cpu.user + cpu.system) / Math.max(1, done)),
     failures,
     failureCodes,
@@ -209,6 +214,8 @@ export interface BenchOptions {
   indexScans?: boolean;
   /** Every reader acts once before the clock starts (accounts and first rows exist). */
   warm?: boolean;
+  /** Each row's designs this many times, in alternating order. @default 1 */
+  rounds?: number;
   /** @default no turns, turns, batches */
   designs?: readonly Design[];
   /** @default one thread (on 1 node and on `nodes`), a thread each */
@@ -234,7 +241,11 @@ export async function runHotRowsBench(baseUrl: string, options: BenchOptions): P
   try {
     for (const run of runs) {
       // The designs of one row side by side, so they meet the same machine load.
-      for (const design of chosen) results.push(await scenario(url, design, run.shape, { ...options, nodes: run.nodes }));
+      // Rounds alternate the designs' order (A B, B A, …): the first scenario of a process also pays its JIT.
+      for (let round = 0; round < (options.rounds ?? 1); round++) {
+        const order = round % 2 === 0 ? chosen : [...chosen].reverse();
+        for (const design of order) results.push(await scenario(url, design, run.shape, { ...options, nodes: run.nodes }));
+      }
     }
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
@@ -255,6 +266,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       designs: { type: 'string' },
       shapes: { type: 'string' },
       warm: { type: 'boolean' },
+      rounds: { type: 'string' },
     },
   });
   const list = <T extends string>(value: string | undefined, allowed: readonly T[]): T[] | undefined => {
@@ -273,6 +285,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     ...(values['mint-shards'] !== undefined && { mintShards: Number(values['mint-shards']) }),
     ...(values['index-scans'] && { indexScans: true }),
     ...(values.warm && { warm: true }),
+    ...(values.rounds !== undefined && { rounds: Number(values.rounds) }),
     ...(values.designs !== undefined && { designs: list(values.designs, designs) }),
     ...(values.shapes !== undefined && { shapes: list(values.shapes, ['one thread', 'a thread each'] as const) }),
   });

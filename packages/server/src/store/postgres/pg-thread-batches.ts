@@ -51,6 +51,7 @@ export interface BatchHost {
     batchedWrites: number;
     /** Batches run again carefully after a failure of unknown owner. */
     carefulReruns: number;
+    turnMs: number;
   };
   /** [HOT-3] Reads of committed rows outside the transaction. */
   readonly committed: Query | undefined;
@@ -96,6 +97,8 @@ type RunEnd =
 interface Held {
   client: pg.PoolClient;
   locked: boolean;
+  /** When the lock was seen held (performance.now()), for `stats.turnMs`. */
+  since: number;
   broken: Error | undefined;
 }
 
@@ -159,13 +162,14 @@ export class ThreadBatches {
       for (const job of batch.jobs) job.reject(error);
       return;
     }
-    const held: Held = { client, locked: false, broken: undefined };
+    const held: Held = { client, locked: false, since: 0, broken: undefined };
     const lit = pg.escapeLiteral(key);
     const lockSql = `SELECT pg_advisory_lock(${this.host.lockClass}, hashtext(${lit}))`;
     const unlockSql = `SELECT pg_advisory_unlock(${this.host.lockClass}, hashtext(${lit}))`;
     const onLocked = (): void => {
       if (batch.locked) return;
       batch.locked = true;
+      held.since = performance.now();
       stats.turns += 1;
       this.startReady(key, line);
     };
@@ -211,9 +215,12 @@ export class ThreadBatches {
       // A broken connection is destroyed (its lock ends with its session); else the lock is given back.
       if (held.broken === undefined && held.locked) {
         stats.roundTrips += 1;
-        await client.query(unlockSql).catch((error: unknown) => {
-          held.broken = asError(error);
-        });
+        await client.query(unlockSql).then(
+          () => (stats.turnMs += performance.now() - held.since),
+          (error: unknown) => {
+            held.broken = asError(error);
+          },
+        );
       }
       client.release(held.broken);
     }
@@ -375,6 +382,7 @@ export class ThreadBatches {
       foreign = carry.length;
       await send([...carry.splice(0), 'COMMIT', unlockSql].join(';\n'));
       held.locked = false;
+      stats.turnMs += performance.now() - held.since;
     } catch (error) {
       if (!careful && failedForeign && !retryable) {
         await rollback();

@@ -58,6 +58,8 @@ export interface PostgresWriteStats {
   batchedWrites: number;
   /** Batches run again with a round trip per savepoint, after a failure whose write was unknown. */
   carefulReruns: number;
+  /** Milliseconds threads' turns were held (from the reply that took the lock to the one that gave it back): the serial section. */
+  turnMs: number;
   /**
    * Retryable failures by where they struck — the failing statement's start (the last one of a
    * message) and PostgreSQL's reason — for finding what writers collide on (the hot-rows bench).
@@ -106,6 +108,7 @@ export class PostgresStore implements Store {
     batches: 0,
     batchedWrites: 0,
     carefulReruns: 0,
+    turnMs: 0,
     conflicts: new Map(),
   };
   /** [HOT-4] One thread's writers batched in one transaction a turn; absent when not grouping. */
@@ -244,12 +247,13 @@ export class PostgresStore implements Store {
       const client = await this.connect();
       const lockSql = `SELECT pg_advisory_lock(${TURN_LOCK_CLASS}, hashtext(${pg.escapeLiteral(key)}))`;
       const unlockSql = `SELECT pg_advisory_unlock(${TURN_LOCK_CLASS}, hashtext(${pg.escapeLiteral(key)}))`;
-      const held: HeldConnection = { client, broken: undefined, locked: false, lockSql, unlockSql, onLocked: this.fold ? letNextGo : undefined };
+      const held: HeldConnection = { client, broken: undefined, locked: false, since: 0, lockSql, unlockSql, onLocked: this.fold ? letNextGo : undefined };
       try {
         if (!this.fold) {
           this.stats.roundTrips += 1;
           await client.query(lockSql);
           held.locked = true;
+          held.since = performance.now();
           this.stats.turns += 1;
         }
         const value = await this.writeWithRetries(work, held);
@@ -258,9 +262,12 @@ export class PostgresStore implements Store {
         // A broken connection is destroyed (its lock ends with its session); else the lock is given back.
         if (held.broken === undefined && held.locked) {
           this.stats.roundTrips += 1;
-          await client.query(unlockSql).catch((error: unknown) => {
-            held.broken = error instanceof Error ? error : new Error(String(error));
-          });
+          await client.query(unlockSql).then(
+            () => (this.stats.turnMs += performance.now() - held.since),
+            (error: unknown) => {
+              held.broken = error instanceof Error ? error : new Error(String(error));
+            },
+          );
         }
         client.release(held.broken);
       }
@@ -369,6 +376,7 @@ export class PostgresStore implements Store {
       begun = true;
       if (locking) {
         held.locked = true;
+        held.since = performance.now();
         this.stats.turns += 1;
         held.onLocked?.();
       }
@@ -407,7 +415,10 @@ export class PostgresStore implements Store {
         // Ended before COMMIT is sent: a call `work` left running cannot slip a statement in.
         tx.end();
         await query([...pending, 'COMMIT', ...(unlocking ? [held.unlockSql] : [])].join(';\n'));
-        if (unlocking) held.locked = false;
+        if (unlocking) {
+          held.locked = false;
+          this.stats.turnMs += performance.now() - held.since;
+        }
         return { ok: true, value };
       } catch (error) {
         tx.end();
@@ -443,6 +454,8 @@ interface HeldConnection {
   broken: Error | undefined;
   /** Whether this connection holds the thread's advisory lock now. */
   locked: boolean;
+  /** When the lock was seen held (performance.now()), for `stats.turnMs`. */
+  since: number;
   lockSql: string;
   unlockSql: string;
   /** Called once the lock is held (HOT-2: the next writer in this process may go and wait in PostgreSQL). */
