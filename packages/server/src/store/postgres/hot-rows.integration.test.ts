@@ -73,6 +73,16 @@ describe('a thread turn on PostgreSQL', () => {
     expect(changed).toEqual({ comment: 9 });
   });
 
+  it('[HOT-6] a wallet update reads the balance, the pending total, the debt and the day\'s earnings in one round trip', async () => {
+    const { stores } = await nodes(1);
+    const store = stores[0]!;
+    const before = store.stats.roundTrips;
+    const figures = await store.write((tx) => tx.ledger.walletFigures('r:x', 'd:x', 1));
+    expect(figures).toEqual({ balance: 0, pending: 0, debtBalance: 0, earned: 0 });
+    // BEGIN with the figures; COMMIT.
+    expect(store.stats.roundTrips - before).toBe(2);
+  });
+
   it('[HOT-1] a result-less write that fails fails its transaction whole, at the round trip it travels with', async () => {
     const { stores } = await nodes(1);
     const store = stores[0]!;
