@@ -3,15 +3,17 @@
  * post and like through the real commands, against the real PostgreSQL, in a database of its own.
  *
  *   node packages/server/dist/store/postgres/hot-rows-bench.js [--seconds 5] [--nodes 2] [--inflight 4]
- *     [--designs "no turns,turns (unfolded),turns"] [--shapes "one thread,a thread each"] [--warm]
+ *     [--designs "no turns,turns (unfolded),turns,batches"] [--shapes "one thread,a thread each"] [--warm] [--rounds 2]
  *
  * Designs: "one treasury row" (the balance of a site's treasury on one row and the transfer trigger
  * locking accounts in from→to order, as SQLite's design), "no turns" (this store's schema:
  * per-connection treasury shards, accounts in id order; no write scope), "turns (unfolded)" (writers
  * of one thread take turns before their transaction begins, as the dispatcher's write scope does,
  * CLUSTER-12, every statement and the turn's lock and unlock on round trips of their own — the
- * design before HOT-1/HOT-2), and "turns" (the store's default: the turn rides with BEGIN and
- * COMMIT, result-less writes with the next round trip, the next writer waits inside PostgreSQL).
+ * design before HOT-1/HOT-2), "turns" (HOT-1…3, a turn a command: the turn rides with BEGIN and
+ * COMMIT, result-less writes with the next round trip, the next writer waits inside PostgreSQL) and
+ * "batches" (the store's default, HOT-4: a node's writers waiting on one thread share one
+ * transaction, one turn and one COMMIT, each in a savepoint).
  * Shapes: every writer on ONE thread, on one node and on `--nodes` nodes, and each writer on a
  * thread of its own (one site, so one treasury) on `--nodes` nodes. Reports committed commands per
  * second, serialization / deadlock re-runs per command, the command's commit path (from the call
@@ -51,8 +53,8 @@ BEGIN
   RETURN NULL;
 END $$;`;
 
-export type Design = 'one treasury row' | 'no turns' | 'turns (unfolded)' | 'turns';
-export const designs: readonly Design[] = ['one treasury row', 'no turns', 'turns (unfolded)', 'turns'];
+export type Design = 'one treasury row' | 'no turns' | 'turns (unfolded)' | 'turns' | 'batches';
+export const designs: readonly Design[] = ['one treasury row', 'no turns', 'turns (unfolded)', 'turns', 'batches'];
 export type Shape = 'one thread' | 'a thread each';
 
 export interface BenchResult {
@@ -65,6 +67,10 @@ export interface BenchResult {
   p50Ms: number;
   p99Ms: number;
   roundTripsPerCommand: number;
+  /** [HOT-4] Commands per transaction of one thread's turn (batches; 1 otherwise). */
+  writesPerBatch: number;
+  /** The thread's serial section per command: ms its turn was held (lock taken → given back), over the commands. */
+  turnMsPerCommand: number;
   /** This process's CPU (user + system) per committed command, µs: every node's JS, not PostgreSQL's. */
   cpuUsPerCommand: number;
   failures: number;
@@ -88,7 +94,8 @@ async function scenario(url: string, design: Design, shape: Shape, options: Benc
       url,
       schema,
       poolSize: options.inflight,
-      foldRoundTrips: design === 'turns' || design === 'no turns',
+      foldRoundTrips: design === 'turns' || design === 'no turns' || design === 'batches',
+      groupTurns: design === 'batches',
       ...(options.indexScans && { settings: { enable_seqscan: 'off' } }),
     });
   const stores = [await open()];
@@ -128,6 +135,9 @@ async function scenario(url: string, design: Design, shape: Shape, options: Benc
   const latencies: number[] = [];
   const before = stores.reduce((sum, s) => sum + s.stats.retries, 0);
   const tripsBefore = stores.reduce((sum, s) => sum + s.stats.roundTrips, 0);
+  const batchesBefore = stores.reduce((sum, s) => sum + s.stats.batches, 0);
+  const batchedBefore = stores.reduce((sum, s) => sum + s.stats.batchedWrites, 0);
+  const turnMsBefore = stores.reduce((sum, s) => sum + s.stats.turnMs, 0);
   const cpuBefore = process.cpuUsage();
   const until = Date.now() + options.seconds * 1000;
   const started = Date.now();
@@ -152,7 +162,7 @@ async function scenario(url: string, design: Design, shape: Shape, options: Benc
           };
           // As the dispatcher does (CLUSTER-12): the thread's writers take turns before they begin.
           const t0 = performance.now();
-          if (design === 'turns' || design === 'turns (unfolded)') await writeScope.run({ turnKey: `${site.id}:${thread}` }, command);
+          if (design === 'turns' || design === 'turns (unfolded)' || design === 'batches') await writeScope.run({ turnKey: `${site.id}:${thread}` }, command);
           else await command();
           latencies.push(performance.now() - t0);
           done += 1;
@@ -167,6 +177,9 @@ async function scenario(url: string, design: Design, shape: Shape, options: Benc
   const cpu = process.cpuUsage(cpuBefore);
   const retries = stores.reduce((sum, s) => sum + s.stats.retries, 0) - before;
   const trips = stores.reduce((sum, s) => sum + s.stats.roundTrips, 0) - tripsBefore;
+  const batches = stores.reduce((sum, s) => sum + s.stats.batches, 0) - batchesBefore;
+  const batched = stores.reduce((sum, s) => sum + s.stats.batchedWrites, 0) - batchedBefore;
+  const turnMs = stores.reduce((sum, s) => sum + s.stats.turnMs, 0) - turnMsBefore;
   await Promise.all(stores.map((s) => s.close()));
   // Where the re-runs struck (seeding included: it ran before the clock started, alone).
   const conflicts = new Map<string, number>();
@@ -182,6 +195,8 @@ async function scenario(url: string, design: Design, shape: Shape, options: Benc
     p50Ms: Number(percentile(latencies, 50).toFixed(1)),
     p99Ms: Number(percentile(latencies, 99).toFixed(1)),
     roundTripsPerCommand: Number((trips / Math.max(1, done + failures)).toFixed(1)),
+    writesPerBatch: batches === 0 ? 1 : Number((batched / batches).toFixed(1)),
+    turnMsPerCommand: Number((turnMs / Math.max(1, done)).toFixed(2)),
     cpuUsPerCommand: Math.round((cpu.user + cpu.system) / Math.max(1, done)),
     failures,
     failureCodes,
@@ -199,7 +214,9 @@ export interface BenchOptions {
   indexScans?: boolean;
   /** Every reader acts once before the clock starts (accounts and first rows exist). */
   warm?: boolean;
-  /** @default no turns, turns (unfolded), turns */
+  /** Each row's designs this many times, in alternating order. @default 1 */
+  rounds?: number;
+  /** @default no turns, turns, batches */
   designs?: readonly Design[];
   /** @default one thread (on 1 node and on `nodes`), a thread each */
   shapes?: readonly Shape[];
@@ -214,7 +231,7 @@ export async function runHotRowsBench(baseUrl: string, options: BenchOptions): P
   console.log(`database ${database}`);
   const url = Object.assign(new URL(baseUrl), { pathname: `/${database}` }).toString();
   const results: BenchResult[] = [];
-  const chosen = options.designs ?? (['no turns', 'turns (unfolded)', 'turns'] as const);
+  const chosen = options.designs ?? (['no turns', 'turns', 'batches'] as const);
   const runs: { shape: Shape; nodes: number }[] = [];
   for (const shape of options.shapes ?? (['one thread', 'a thread each'] as const)) {
     // One thread on one node first: what a second node adds is the comparison.
@@ -224,7 +241,11 @@ export async function runHotRowsBench(baseUrl: string, options: BenchOptions): P
   try {
     for (const run of runs) {
       // The designs of one row side by side, so they meet the same machine load.
-      for (const design of chosen) results.push(await scenario(url, design, run.shape, { ...options, nodes: run.nodes }));
+      // Rounds alternate the designs' order (A B, B A, …): the first scenario of a process also pays its JIT.
+      for (let round = 0; round < (options.rounds ?? 1); round++) {
+        const order = round % 2 === 0 ? chosen : [...chosen].reverse();
+        for (const design of order) results.push(await scenario(url, design, run.shape, { ...options, nodes: run.nodes }));
+      }
     }
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
@@ -245,6 +266,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       designs: { type: 'string' },
       shapes: { type: 'string' },
       warm: { type: 'boolean' },
+      rounds: { type: 'string' },
     },
   });
   const list = <T extends string>(value: string | undefined, allowed: readonly T[]): T[] | undefined => {
@@ -263,6 +285,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     ...(values['mint-shards'] !== undefined && { mintShards: Number(values['mint-shards']) }),
     ...(values['index-scans'] && { indexScans: true }),
     ...(values.warm && { warm: true }),
+    ...(values.rounds !== undefined && { rounds: Number(values.rounds) }),
     ...(values.designs !== undefined && { designs: list(values.designs, designs) }),
     ...(values.shapes !== undefined && { shapes: list(values.shapes, ['one thread', 'a thread each'] as const) }),
   });

@@ -4,58 +4,19 @@
  * `pg_locks` and in the store's round-trip count, never by timing.
  */
 import pg from 'pg';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import type { ThreadEvent } from '@parley/protocol';
+import { describe, expect, it } from 'vitest';
 import { rendezvous } from '../race.js';
 import type { WriteTx } from '../types.js';
 import { writeScope } from '../write-scope.js';
-import { PostgresStore } from './postgres-store.js';
+import type { PostgresStore } from './postgres-store.js';
 import { inlineStatement } from './postgres-tx.js';
+import { event, nodesOn, raw as rawOn, until, waitingTurns as waitingTurnsOn } from './pg-test-nodes.js';
 import { testDatabase } from './test-database.js';
 
 const { url: runUrl } = testDatabase('parley_hot');
-let schemas = 0;
-
-async function nodes(count: number, options: { foldRoundTrips?: boolean } = {}): Promise<{ stores: PostgresStore[]; schema: string }> {
-  const schema = `h${++schemas}`;
-  const stores: PostgresStore[] = [];
-  for (let i = 0; i < count; i++) stores.push(await PostgresStore.open({ url: runUrl, schema, poolSize: 4, ...options }));
-  onTestFinished(async () => {
-    await Promise.all(stores.map((s) => s.close()));
-  });
-  await stores[0]!.write((tx) => tx.ensureThread('t', null, null, 1));
-  return { stores, schema };
-}
-
-const event = (seq: number, text = 'x'): ThreadEvent =>
-  ({ type: 'comment.deleted', thread: 't', seq, at: 1, commentId: text }) as unknown as ThreadEvent;
-
-async function raw<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: runUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Turn locks (CLUSTER-12's advisory class) requested and not yet granted: writers waiting inside PostgreSQL. */
-const waitingTurns = () =>
-  raw(async (client) => {
-    const { rows } = await client.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = 7246618 AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-    );
-    return rows[0]!.n;
-  });
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`never happened: ${what}`);
-}
+const nodes = (count: number, options: { foldRoundTrips?: boolean; groupTurns?: boolean } = {}) => nodesOn(runUrl, count, options);
+const raw = <T>(work: (client: pg.Client) => Promise<T>) => rawOn(runUrl, work);
+const waitingTurns = () => waitingTurnsOn(runUrl);
 
 describe('a thread turn on PostgreSQL', () => {
   it('[HOT-1] result-less writes travel with the next statement: a read after them sees them, in one round trip with them', async () => {
@@ -110,6 +71,16 @@ describe('a thread turn on PostgreSQL', () => {
       return (await tx.getThreadSettings('t'))?.gates;
     });
     expect(changed).toEqual({ comment: 9 });
+  });
+
+  it('[HOT-6] a wallet update reads the balance, the pending total, the debt and the day\'s earnings in one round trip', async () => {
+    const { stores } = await nodes(1);
+    const store = stores[0]!;
+    const before = store.stats.roundTrips;
+    const figures = await store.write((tx) => tx.ledger.walletFigures('r:x', 'd:x', 1));
+    expect(figures).toEqual({ balance: 0, pending: 0, debtBalance: 0, earned: 0 });
+    // BEGIN with the figures; COMMIT.
+    expect(store.stats.roundTrips - before).toBe(2);
   });
 
   it('[HOT-1] a result-less write that fails fails its transaction whole, at the round trip it travels with', async () => {
@@ -190,7 +161,8 @@ describe('a thread turn on PostgreSQL', () => {
   });
 
   it('[HOT-2] while a writer holds its thread turn, the next writer on its node and one on another node already wait inside PostgreSQL; its commit hands the turn on, none re-runs', async () => {
-    const { stores } = await nodes(2);
+    // A turn a command (HOT-4's batches off): the node's next writer waits in PostgreSQL, not in the batch.
+    const { stores } = await nodes(2, { groupTurns: false });
     const [a, b] = stores as [PostgresStore, PostgresStore];
     let release!: () => void;
     const holding = new Promise<void>((resolve) => (release = resolve));

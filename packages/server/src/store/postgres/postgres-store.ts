@@ -2,6 +2,8 @@ import pg from 'pg';
 import type { ReadTx, Store, WriteTx } from '../types.js';
 import { writeScope } from '../write-scope.js';
 import { pgMigrations } from './pg-migrations.js';
+import { countConflict, errorCode, isRequestRace, RETRYABLE } from './pg-errors.js';
+import { ThreadBatches } from './pg-thread-batches.js';
 import { inlineableValues, inlineStatement, PostgresTx, type Query } from './postgres-tx.js';
 
 export interface PostgresStoreOptions {
@@ -29,6 +31,12 @@ export interface PostgresStoreOptions {
    * `false` sends every statement on its own, as before (the hot-rows bench's comparison). @default true
    */
   foldRoundTrips?: boolean;
+  /**
+   * [HOT-4] Writers of one thread waiting together on a node share one transaction (one turn, one
+   * COMMIT), each in a savepoint (pg-thread-batches.ts). Only folded. `false`: a turn a write, as
+   * before (the hot-rows bench's comparison). @default true
+   */
+  groupTurns?: boolean;
 }
 
 /** What the write path did, for the benchmark and tests. */
@@ -45,6 +53,13 @@ export interface PostgresWriteStats {
   turns: number;
   /** Round trips of write transactions (BEGIN, statements, COMMIT, turn locks): what a turn is made of. */
   roundTrips: number;
+  /** [HOT-4] Batches of one thread's writes (one transaction each), and the writes they carried. */
+  batches: number;
+  batchedWrites: number;
+  /** Batches run again with a round trip per savepoint, after a failure whose write was unknown. */
+  carefulReruns: number;
+  /** Milliseconds threads' turns were held (from the reply that took the lock to the one that gave it back): the serial section. */
+  turnMs: number;
   /**
    * Retryable failures by where they struck — the failing statement's start (the last one of a
    * message) and PostgreSQL's reason — for finding what writers collide on (the hot-rows bench).
@@ -52,24 +67,9 @@ export interface PostgresWriteStats {
   conflicts: Map<string, number>;
 }
 
-/** Distinct places kept in `stats.conflicts` (a bounded map: values are blanked, but a store runs for months). */
-const CONFLICT_PLACES = 200;
-
-/** `statement … | reason`, short, values blanked: where a retryable failure struck. */
-const conflictKey = (text: string, error: unknown): string => {
-  // A message of several statements (HOT-1) is named by each one's first words.
-  const parts = text.split(';\n').map((part) => part.replace(/E?'(?:[^']|'')*'/g, '?').replace(/\s+/g, ' ').trim());
-  const statement = parts.length === 1 ? parts[0]!.slice(0, 70) : parts.map((part) => part.split(' ').slice(0, 3).join(' ')).join(' + ');
-  const message = error instanceof Error ? error.message.replace(/^could not serialize access due to /, '') : String(error);
-  const detail = (error as { detail?: string }).detail?.replace(/^Reason code: /, '') ?? '';
-  return `${statement} | ${message}${detail && ` (${detail})`}`;
-};
-
-/** SQLSTATEs after which the whole transaction is run again: serialization failure, deadlock. */
 /** Threads per pruning round trip (PRUNE-2). */
 const PRUNE_PAGE = 100;
 
-const RETRYABLE = new Set(['40001', '40P01']);
 /** The advisory-lock class of threads' turns (the two-key space; migrations use the one-key space). */
 const TURN_LOCK_CLASS = 7246618;
 
@@ -80,20 +80,6 @@ const types = {
     return pg.types.getTypeParser(oid, format as 'text');
   },
 } as pg.CustomTypesConfig;
-
-/**
- * [HOT-3] A duplicate request record: when the run looked for it (outside its transaction) and found
- * none, a concurrent run of the same request committed it since — run again, and the look finds it.
- */
-function countConflict(conflicts: Map<string, number>, text: string, error: unknown): void {
-  const key = conflictKey(text, error);
-  if (conflicts.has(key) || conflicts.size < CONFLICT_PLACES) conflicts.set(key, (conflicts.get(key) ?? 0) + 1);
-}
-
-const isRequestRace = (error: unknown): boolean => errorCode(error) === '23505' && (error as { constraint?: string }).constraint === 'requests_pkey';
-
-const errorCode = (error: unknown): string | undefined =>
-  typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : undefined;
 
 /**
  * The PostgreSQL store (DESIGN.md "Storage and scale"): a pool of connections, so transactions of
@@ -112,7 +98,21 @@ const errorCode = (error: unknown): string | undefined =>
 const TREASURY_SHARDS = 16;
 
 export class PostgresStore implements Store {
-  readonly stats: PostgresWriteStats = { transactions: 0, retries: 0, alone: 0, deadlocks: 0, turns: 0, roundTrips: 0, conflicts: new Map() };
+  readonly stats: PostgresWriteStats = {
+    transactions: 0,
+    retries: 0,
+    alone: 0,
+    deadlocks: 0,
+    turns: 0,
+    roundTrips: 0,
+    batches: 0,
+    batchedWrites: 0,
+    carefulReruns: 0,
+    turnMs: 0,
+    conflicts: new Map(),
+  };
+  /** [HOT-4] One thread's writers batched in one transaction a turn; absent when not grouping. */
+  private readonly batches: ThreadBatches | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Per turn key, the last writer in line: resolves once it may be followed (CLUSTER-12, HOT-2). */
   private readonly turns = new Map<string, Promise<unknown>>();
@@ -125,7 +125,24 @@ export class PostgresStore implements Store {
     private readonly fold: boolean,
     /** Committed-state reads outside any transaction (HOT-3); absent unfolded. */
     private readonly outside: pg.Pool | undefined,
-  ) {}
+    group: boolean,
+  ) {
+    const committed = this.committedQuery();
+    this.batches = group
+      ? new ThreadBatches({ connect: () => this.connect(), stats: this.stats, committed, maxAttempts, aloneAfter, lockClass: TURN_LOCK_CLASS })
+      : undefined;
+  }
+
+  /** [HOT-3] A query of the committed state, outside any transaction. */
+  private committedQuery(): Query | undefined {
+    const outside = this.outside;
+    return outside
+      ? async (text, values) => {
+          const result = await outside.query(text, values);
+          return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+        }
+      : undefined;
+  }
 
   /** Connects, migrates (one node at a time, under an advisory lock) and returns the store. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -161,7 +178,8 @@ export class PostgresStore implements Store {
     // [HOT-3] Request records are looked up outside the write transactions, on connections of their
     // own (never the pool's: a transaction waiting for a pool connection could wait for itself).
     const fold = options.foldRoundTrips ?? true;
-    return new PostgresStore(pool, options.maxAttempts ?? 10, options.aloneAfter ?? 3, fold, fold ? poolOf(2) : undefined);
+    const group = fold && (options.groupTurns ?? true);
+    return new PostgresStore(pool, options.maxAttempts ?? 10, options.aloneAfter ?? 3, fold, fold ? poolOf(2) : undefined, group);
   }
 
   /**
@@ -197,7 +215,8 @@ export class PostgresStore implements Store {
   write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
     const turnKey = writeScope.getStore()?.turnKey;
-    return this.track(turnKey === undefined ? this.writeWithRetries(work) : this.inTurn(turnKey, work));
+    if (turnKey === undefined) return this.track(this.writeWithRetries(work));
+    return this.track(this.batches ? this.batches.write(turnKey, work) : this.inTurn(turnKey, work));
   }
 
   /**
@@ -228,12 +247,13 @@ export class PostgresStore implements Store {
       const client = await this.connect();
       const lockSql = `SELECT pg_advisory_lock(${TURN_LOCK_CLASS}, hashtext(${pg.escapeLiteral(key)}))`;
       const unlockSql = `SELECT pg_advisory_unlock(${TURN_LOCK_CLASS}, hashtext(${pg.escapeLiteral(key)}))`;
-      const held: HeldConnection = { client, broken: undefined, locked: false, lockSql, unlockSql, onLocked: this.fold ? letNextGo : undefined };
+      const held: HeldConnection = { client, broken: undefined, locked: false, since: 0, lockSql, unlockSql, onLocked: this.fold ? letNextGo : undefined };
       try {
         if (!this.fold) {
           this.stats.roundTrips += 1;
           await client.query(lockSql);
           held.locked = true;
+          held.since = performance.now();
           this.stats.turns += 1;
         }
         const value = await this.writeWithRetries(work, held);
@@ -242,9 +262,12 @@ export class PostgresStore implements Store {
         // A broken connection is destroyed (its lock ends with its session); else the lock is given back.
         if (held.broken === undefined && held.locked) {
           this.stats.roundTrips += 1;
-          await client.query(unlockSql).catch((error: unknown) => {
-            held.broken = error instanceof Error ? error : new Error(String(error));
-          });
+          await client.query(unlockSql).then(
+            () => (this.stats.turnMs += performance.now() - held.since),
+            (error: unknown) => {
+              held.broken = error instanceof Error ? error : new Error(String(error));
+            },
+          );
         }
         client.release(held.broken);
       }
@@ -353,6 +376,7 @@ export class PostgresStore implements Store {
       begun = true;
       if (locking) {
         held.locked = true;
+        held.since = performance.now();
         this.stats.turns += 1;
         held.onLocked?.();
       }
@@ -375,14 +399,7 @@ export class PostgresStore implements Store {
       const result = await send(text, values);
       return { rows: result.rows, rowCount: result.rowCount ?? 0 };
     };
-    const outside = this.outside;
-    const committed: Query | undefined =
-      writable && outside
-        ? async (text, values) => {
-            const result = await outside.query(text, values);
-            return { rows: result.rows, rowCount: result.rowCount ?? 0 };
-          }
-        : undefined;
+    const committed = writable ? this.committedQuery() : undefined;
     const tx = new PostgresTx(query, writable, this.fold, committed);
     try {
       if (!this.fold) {
@@ -398,7 +415,10 @@ export class PostgresStore implements Store {
         // Ended before COMMIT is sent: a call `work` left running cannot slip a statement in.
         tx.end();
         await query([...pending, 'COMMIT', ...(unlocking ? [held.unlockSql] : [])].join(';\n'));
-        if (unlocking) held.locked = false;
+        if (unlocking) {
+          held.locked = false;
+          this.stats.turnMs += performance.now() - held.since;
+        }
         return { ok: true, value };
       } catch (error) {
         tx.end();
@@ -434,6 +454,8 @@ interface HeldConnection {
   broken: Error | undefined;
   /** Whether this connection holds the thread's advisory lock now. */
   locked: boolean;
+  /** When the lock was seen held (performance.now()), for `stats.turnMs`. */
+  since: number;
   lockSql: string;
   unlockSql: string;
   /** Called once the lock is held (HOT-2: the next writer in this process may go and wait in PostgreSQL). */

@@ -1,0 +1,34 @@
+/** What a failed statement of a PostgreSQL write transaction means for its run (postgres-store.ts, pg-thread-batches.ts). */
+
+/** SQLSTATEs after which the whole transaction is run again: serialization failure, deadlock. */
+export const RETRYABLE = new Set(['40001', '40P01']);
+
+export const errorCode = (error: unknown): string | undefined =>
+  typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : undefined;
+
+export const isRetryable = (error: unknown): boolean => RETRYABLE.has(errorCode(error) ?? '');
+
+/**
+ * [HOT-3] A duplicate request record: when the run looked for it (outside its transaction) and found
+ * none, a concurrent run of the same request committed it since — run again, and the look finds it.
+ */
+export const isRequestRace = (error: unknown): boolean =>
+  errorCode(error) === '23505' && (error as { constraint?: string }).constraint === 'requests_pkey';
+
+/** Distinct places kept in `stats.conflicts` (a bounded map: values are blanked, but a store runs for months). */
+const CONFLICT_PLACES = 200;
+
+/** `statement … | reason`, short, values blanked: where a retryable failure struck. */
+const conflictKey = (text: string, error: unknown): string => {
+  // A message of several statements (HOT-1) is named by each one's first words.
+  const parts = text.split(';\n').map((part) => part.replace(/E?'(?:[^']|'')*'/g, '?').replace(/\s+/g, ' ').trim());
+  const statement = parts.length === 1 ? parts[0]!.slice(0, 70) : parts.map((part) => part.split(' ').slice(0, 3).join(' ')).join(' + ');
+  const message = error instanceof Error ? error.message.replace(/^could not serialize access due to /, '') : String(error);
+  const detail = (error as { detail?: string }).detail?.replace(/^Reason code: /, '') ?? '';
+  return `${statement} | ${message}${detail && ` (${detail})`}`;
+};
+
+export function countConflict(conflicts: Map<string, number>, text: string, error: unknown): void {
+  const key = conflictKey(text, error);
+  if (conflicts.has(key) || conflicts.size < CONFLICT_PLACES) conflicts.set(key, (conflicts.get(key) ?? 0) + 1);
+}
