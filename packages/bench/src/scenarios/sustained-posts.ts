@@ -9,6 +9,7 @@
  * For each: acked posts/s, ack p50/p99, server CPU µs per post, and writes per COMMIT. Then a short
  * in-process window with the store counting its statements: statements per post, and which.
  */
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BenchConfig } from '../config.js';
 import type { ChildHandle } from '../child-handle.js';
@@ -78,7 +79,7 @@ export async function runSustainedPosts(
     await waitForQuietMachine(config.waitQuietSeconds, log);
     const diskBefore = probeDiskSyncRate(benchTempDir());
     log(`  ${writers} socket writers in one client thread posting as fast as acks return for ${config.sustainedSeconds} s`);
-    const overSockets = await measured(server, 1, async () =>
+    const overSockets = await measured(server, 1, log, 'sockets', async () =>
       runClosedLoop(writers, config.sustainedSeconds, async (worker, iteration) => {
         const socket = sockets[worker] as ParleySocket;
         const body = `Sustained post ${iteration} from writer ${worker}: the store must fsync this before the ack.`;
@@ -100,7 +101,7 @@ export async function runSustainedPosts(
     await waitForQuietMachine(config.waitQuietSeconds, log);
     const direct: DispatchPostsRequest = { thread: benchThreads.sustainedDispatch, writers, seconds: config.sustainedSeconds };
     const before = await server.call<StoreStats>('storeStats');
-    const inProcessRun = await server.call<DispatchPostsResult>('dispatchPosts', direct);
+    const inProcessRun = await profiled(server, log, 'dispatch', () => server.call<DispatchPostsResult>('dispatchPosts', direct));
     const after = await server.call<StoreStats>('storeStats');
     const inProcess: SustainedRun = { ...inProcessRun, clientCpuPercent: null, threads: 0, writesPerCommit: writesPerCommit(before, after) };
     const diskAfter = probeDiskSyncRate(benchTempDir());
@@ -114,12 +115,28 @@ export async function runSustainedPosts(
   }
 }
 
+/** With BENCH_PROFILE_DIR, `window` under a CPU profile of the server (`sustained-<name>.cpuprofile`; its figures are not for comparison). */
+async function profiled<T>(server: ChildHandle, log: (line: string) => void, name: string, window: () => Promise<T>): Promise<T> {
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  if (!profileDir) return window();
+  await server.call('profileStart');
+  const result = await window();
+  log(`  ${name} window profiled: ${await server.call<string>('profileStop', join(profileDir, `sustained-${name}.cpuprofile`))}`);
+  return result;
+}
+
 /** Runs `loop` between two readings of the server's CPU and store counters, and of this process's CPU. */
-async function measured(server: ChildHandle, threads: number, loop: () => Promise<ClosedLoopResult>): Promise<SustainedRun> {
+async function measured(
+  server: ChildHandle,
+  threads: number,
+  log: (line: string) => void,
+  name: string,
+  loop: () => Promise<ClosedLoopResult>,
+): Promise<SustainedRun> {
   const before = await server.call<StoreStats>('storeStats');
   const cpuBefore = await server.cpuUsage();
   const clientBefore = process.cpuUsage();
-  const result = await loop();
+  const result = await profiled(server, log, name, loop);
   const client = process.cpuUsage(clientBefore);
   const cpuAfter = await server.cpuUsage();
   const after = await server.call<StoreStats>('storeStats');
@@ -175,7 +192,7 @@ async function writerThreads(
     }
     await Promise.all(ready);
     await waitForQuietMachine(waitQuietSeconds, log);
-    return await measured(server, threads, async () => {
+    return await measured(server, threads, log, `sockets-${threads}-threads`, async () => {
       for (const worker of workers) worker.postMessage('go');
       const results = (await Promise.all(done)).map((message) => message.result);
       const latencies = new SampleSet();
