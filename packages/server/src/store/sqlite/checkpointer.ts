@@ -9,9 +9,9 @@
  * one every `everyMs`, so a page many commits rewrite is copied once — which never blocks the writer. A passive checkpoint cannot restart the WAL while writes keep coming, so
  * when the WAL has grown past `restartFrames` the store holds its next write group until a
  * checkpoint has caught up with everything (at most `catchUpMs`): the next write then starts the
- * WAL from its beginning again, and the file stops growing. Durability is unchanged: a COMMIT still
- * fsyncs the WAL (synchronous=FULL) before anyone is answered; the checkpoint connection fsyncs the
- * WAL before copying and the database file after.
+ * WAL from its beginning again, and the file stops growing. Durability is unchanged: the WAL is
+ * still synced after each COMMIT before anyone is answered (wal-sync.ts, DUR-10); the checkpoint
+ * connection fsyncs the WAL before copying and the database file after.
  *
  * If the worker cannot start or dies, the writer's connection checkpoints by itself again.
  */
