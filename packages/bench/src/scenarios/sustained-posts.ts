@@ -32,6 +32,11 @@ export interface SustainedRun extends ClosedLoopResult {
   threads: number;
   /** Write calls per COMMIT (group commit) during the window. */
   writesPerCommit: number | null;
+  /** The writer's stalls in the window: groups held for the checkpointer to catch up (DUR-1), and for how long. */
+  catchUps: number;
+  catchUpMs: number;
+  /** WAL syncs off the event loop a second (DUR-10); null when SQLite synced inside each COMMIT. */
+  walSyncsPerSecond: number | null;
 }
 
 export interface StatementSample {
@@ -55,6 +60,14 @@ export interface SustainedPostsResult {
   diskBefore: DiskProbe;
   diskAfter: DiskProbe;
 }
+
+/** What the store did between two readings: group size, stalls, syncs. */
+const storeMotion = (before: StoreStats, after: StoreStats, seconds: number) => ({
+  writesPerCommit: writesPerCommit(before, after),
+  catchUps: after.catchUps - before.catchUps,
+  catchUpMs: after.catchUpMs - before.catchUpMs,
+  walSyncsPerSecond: after.walSyncs === null || before.walSyncs === null ? null : (after.walSyncs - before.walSyncs) / seconds,
+});
 
 const writesPerCommit = (before: StoreStats, after: StoreStats): number | null => {
   const commits = after.transactions - before.transactions;
@@ -103,7 +116,7 @@ export async function runSustainedPosts(
     const before = await server.call<StoreStats>('storeStats');
     const inProcessRun = await profiled(server, log, 'dispatch', () => server.call<DispatchPostsResult>('dispatchPosts', direct));
     const after = await server.call<StoreStats>('storeStats');
-    const inProcess: SustainedRun = { ...inProcessRun, clientCpuPercent: null, threads: 0, writesPerCommit: writesPerCommit(before, after) };
+    const inProcess: SustainedRun = { ...inProcessRun, clientCpuPercent: null, threads: 0, ...storeMotion(before, after, inProcessRun.seconds) };
     const diskAfter = probeDiskSyncRate(benchTempDir());
 
     log('  statements per post: in-process writers for 2 s with the store counting (and timing) its statements');
@@ -146,7 +159,7 @@ async function measured(
     serverCpu: cpuShare(used, result.seconds, result.completed),
     clientCpuPercent: cpuShare(client, result.seconds, result.completed).percent,
     threads,
-    writesPerCommit: writesPerCommit(before, after),
+    ...storeMotion(before, after, result.seconds),
   };
 }
 
