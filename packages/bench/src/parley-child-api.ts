@@ -46,6 +46,10 @@ export interface StoreStats {
   writes: number;
   transactions: number;
   statements: { total: number; control: number; byName: Record<string, { runs: number; ms: number }> };
+  /** The write groups' waits for the checkpointer to catch up (DUR-1), and the WAL syncs off the loop (DUR-10, null: SQLite's own). */
+  catchUps: number;
+  catchUpMs: number;
+  walSyncs: number | null;
 }
 
 /** Turns the store's statement counting on (afresh; `time` also times each statement) or off. */

@@ -180,6 +180,9 @@ export function sustainedSection(result: SustainedPostsResult | null): string {
       ],
     ),
     "  CPU % is of the server's one core; time blocked in fsync is not CPU, so a run below 100% is waiting on the disk (or on the clients: client CPU % of the client core)",
+    `  writer stalls (groups held for the WAL checkpoint to catch up, DUR-1) and WAL syncs off the loop (DUR-10): ${runs
+      .map((run) => `${label(run)} ${run.catchUps ?? 0} (${fixed(run.catchUpMs ?? 0, 0)} ms), ${run.walSyncsPerSecond == null ? 'synced in COMMIT' : `${fixed(run.walSyncsPerSecond, 0)} syncs/s`}`)
+      .join('; ')}`,
     ...(reference ? [`  reference rows: results/reference-2core.json (${reference.startedAt}), the committed run this branch is compared with`] : []),
     `  statements per post (in-process, ${count(statements.posts)} posts counted): ${fixed(statements.perPost, 1)}, of them ${fixed(statements.controlPerPost, 2)} BEGIN/COMMIT/SAVEPOINT/RELEASE; ` +
       `${fixed(statements.writesPerCommit, 1)} writes per COMMIT`,

@@ -88,7 +88,14 @@ const sqlite = (): SqliteStore => {
 
 async function storeStats(): Promise<StoreStats> {
   const store = sqlite();
-  return { ...store.writeStats, statements: store.statementCounts };
+  const checkpoints = store.checkpointStats;
+  return {
+    ...store.writeStats,
+    statements: store.statementCounts,
+    catchUps: checkpoints?.catchUps ?? 0,
+    catchUpMs: checkpoints?.catchUpMs ?? 0,
+    walSyncs: store.walSyncs,
+  };
 }
 
 async function countStatements(args: unknown): Promise<null> {

@@ -9,6 +9,7 @@
  * For each: acked posts/s, ack p50/p99, server CPU µs per post, and writes per COMMIT. Then a short
  * in-process window with the store counting its statements: statements per post, and which.
  */
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BenchConfig } from '../config.js';
 import type { ChildHandle } from '../child-handle.js';
@@ -31,6 +32,11 @@ export interface SustainedRun extends ClosedLoopResult {
   threads: number;
   /** Write calls per COMMIT (group commit) during the window. */
   writesPerCommit: number | null;
+  /** The writer's stalls in the window: groups held for the checkpointer to catch up (DUR-1), and for how long. */
+  catchUps: number;
+  catchUpMs: number;
+  /** WAL syncs off the event loop a second (DUR-10); null when SQLite synced inside each COMMIT. */
+  walSyncsPerSecond: number | null;
 }
 
 export interface StatementSample {
@@ -55,6 +61,14 @@ export interface SustainedPostsResult {
   diskAfter: DiskProbe;
 }
 
+/** What the store did between two readings: group size, stalls, syncs. */
+const storeMotion = (before: StoreStats, after: StoreStats, seconds: number) => ({
+  writesPerCommit: writesPerCommit(before, after),
+  catchUps: after.catchUps - before.catchUps,
+  catchUpMs: after.catchUpMs - before.catchUpMs,
+  walSyncsPerSecond: after.walSyncs === null || before.walSyncs === null ? null : (after.walSyncs - before.walSyncs) / seconds,
+});
+
 const writesPerCommit = (before: StoreStats, after: StoreStats): number | null => {
   const commits = after.transactions - before.transactions;
   return commits > 0 ? (after.writes - before.writes) / commits : null;
@@ -78,7 +92,7 @@ export async function runSustainedPosts(
     await waitForQuietMachine(config.waitQuietSeconds, log);
     const diskBefore = probeDiskSyncRate(benchTempDir());
     log(`  ${writers} socket writers in one client thread posting as fast as acks return for ${config.sustainedSeconds} s`);
-    const overSockets = await measured(server, 1, async () =>
+    const overSockets = await measured(server, 1, log, 'sockets', async () =>
       runClosedLoop(writers, config.sustainedSeconds, async (worker, iteration) => {
         const socket = sockets[worker] as ParleySocket;
         const body = `Sustained post ${iteration} from writer ${worker}: the store must fsync this before the ack.`;
@@ -100,9 +114,9 @@ export async function runSustainedPosts(
     await waitForQuietMachine(config.waitQuietSeconds, log);
     const direct: DispatchPostsRequest = { thread: benchThreads.sustainedDispatch, writers, seconds: config.sustainedSeconds };
     const before = await server.call<StoreStats>('storeStats');
-    const inProcessRun = await server.call<DispatchPostsResult>('dispatchPosts', direct);
+    const inProcessRun = await profiled(server, log, 'dispatch', () => server.call<DispatchPostsResult>('dispatchPosts', direct));
     const after = await server.call<StoreStats>('storeStats');
-    const inProcess: SustainedRun = { ...inProcessRun, clientCpuPercent: null, threads: 0, writesPerCommit: writesPerCommit(before, after) };
+    const inProcess: SustainedRun = { ...inProcessRun, clientCpuPercent: null, threads: 0, ...storeMotion(before, after, inProcessRun.seconds) };
     const diskAfter = probeDiskSyncRate(benchTempDir());
 
     log('  statements per post: in-process writers for 2 s with the store counting (and timing) its statements');
@@ -114,12 +128,28 @@ export async function runSustainedPosts(
   }
 }
 
+/** With BENCH_PROFILE_DIR, `window` under a CPU profile of the server (`sustained-<name>.cpuprofile`; its figures are not for comparison). */
+async function profiled<T>(server: ChildHandle, log: (line: string) => void, name: string, window: () => Promise<T>): Promise<T> {
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  if (!profileDir) return window();
+  await server.call('profileStart');
+  const result = await window();
+  log(`  ${name} window profiled: ${await server.call<string>('profileStop', join(profileDir, `sustained-${name}.cpuprofile`))}`);
+  return result;
+}
+
 /** Runs `loop` between two readings of the server's CPU and store counters, and of this process's CPU. */
-async function measured(server: ChildHandle, threads: number, loop: () => Promise<ClosedLoopResult>): Promise<SustainedRun> {
+async function measured(
+  server: ChildHandle,
+  threads: number,
+  log: (line: string) => void,
+  name: string,
+  loop: () => Promise<ClosedLoopResult>,
+): Promise<SustainedRun> {
   const before = await server.call<StoreStats>('storeStats');
   const cpuBefore = await server.cpuUsage();
   const clientBefore = process.cpuUsage();
-  const result = await loop();
+  const result = await profiled(server, log, name, loop);
   const client = process.cpuUsage(clientBefore);
   const cpuAfter = await server.cpuUsage();
   const after = await server.call<StoreStats>('storeStats');
@@ -129,7 +159,7 @@ async function measured(server: ChildHandle, threads: number, loop: () => Promis
     serverCpu: cpuShare(used, result.seconds, result.completed),
     clientCpuPercent: cpuShare(client, result.seconds, result.completed).percent,
     threads,
-    writesPerCommit: writesPerCommit(before, after),
+    ...storeMotion(before, after, result.seconds),
   };
 }
 
@@ -175,7 +205,7 @@ async function writerThreads(
     }
     await Promise.all(ready);
     await waitForQuietMachine(waitQuietSeconds, log);
-    return await measured(server, threads, async () => {
+    return await measured(server, threads, log, `sockets-${threads}-threads`, async () => {
       for (const worker of workers) worker.postMessage('go');
       const results = (await Promise.all(done)).map((message) => message.result);
       const latencies = new SampleSet();

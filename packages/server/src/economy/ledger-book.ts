@@ -102,7 +102,22 @@ export class LedgerBook {
   }
 
   async balanceOf(userId: string): Promise<number> {
-    return (await this.tx.ledger.balance(await this.ensureReader(userId))) ?? 0;
+    return (await this.openBalance(userId)).balance;
+  }
+
+  /**
+   * [DUR-11] The reader's account and its balance, opened first (ensureReader) only when it does not
+   * exist: an open account costs one read, not an insert that changes nothing and then the read.
+   */
+  private async openBalance(userId: string): Promise<{ account: string; balance: number }> {
+    const account = readerAccount(this.site, userId);
+    const balance = await this.tx.ledger.balance(account);
+    if (balance !== null) {
+      this.ensured.add(account);
+      return { account, balance };
+    }
+    await this.ensureReader(userId);
+    return { account, balance: (await this.tx.ledger.balance(account)) ?? 0 };
   }
 
   /** What the reader owes (DEBT-1); 0 when nothing. */
@@ -134,8 +149,7 @@ export class LedgerBook {
   /** [ECO-1] The acting reader pays the treasury; refused whole when they cannot. */
   async charge(userId: string, amount: number, movement: Movement): Promise<void> {
     if (amount <= 0 || this.off) return;
-    const account = await this.ensureReader(userId);
-    const balance = (await this.tx.ledger.balance(account)) ?? 0;
+    const { account, balance } = await this.openBalance(userId);
     if (balance < amount) throw insufficientFunds(amount, balance);
     await this.move(account, this.treasury, amount, movement, null);
     this.touch(userId, movement.thread);

@@ -22,9 +22,10 @@ export async function sitePolicy(tx: ReadTx, site: Site): Promise<PremodPolicy> 
   return { ...site.premoderation, ...((await tx.mod.getPolicy(site.id, SITE_SCOPE)) ?? {}) };
 }
 
-/** The site's policy tightened by the thread's (like gates): a thread can hold more, never less. */
+/** The site's policy tightened by the thread's (like gates): a thread can hold more, never less. Both read at once (DUR-11). */
 export async function effectivePolicy(tx: ReadTx, site: Site, threadKey: string): Promise<PremodPolicy> {
-  return tighten(await sitePolicy(tx, site), (await tx.mod.getPolicy(site.id, threadKey)) ?? {});
+  const stored = await tx.mod.getPolicies(site.id, SITE_SCOPE, threadKey);
+  return tighten({ ...site.premoderation, ...(stored.site ?? {}) }, stored.thread ?? {});
 }
 
 export function tighten(base: PremodPolicy, more: PremodPolicy): PremodPolicy {

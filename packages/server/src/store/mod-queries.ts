@@ -113,6 +113,8 @@ export interface ModReadTx {
   countByAuthor(site: string, userId: string): Promise<number>;
   reportedReaders(site: string, limit: number): Promise<ReportedReader[]>;
   getPolicy(site: string, thread: string): Promise<PremodPolicy | null>;
+  /** [DUR-11] The site's own policy override (`siteScope`) and the thread's, in one read. */
+  getPolicies(site: string, siteScope: string, thread: string): Promise<{ site: PremodPolicy | null; thread: PremodPolicy | null }>;
   /**
    * The latest revocation time of any of `subjects` (`sid:<id>`, `mod:<moderator>`: a console
    * session, SPEC CON-8; store/console-sessions-sql.ts), or null when none is revoked.
@@ -175,6 +177,7 @@ export const modSql = {
     GROUP BY c.author_id ORDER BY SUM(c.flag_count) DESC, c.author_id LIMIT $2`,
   reviewFlags: 'UPDATE comments SET flags_reviewed = flag_count WHERE thread = $1 AND id = $2',
   getPolicy: 'SELECT policy FROM moderation_settings WHERE site = $1 AND thread = $2',
+  getPolicies: 'SELECT thread, policy FROM moderation_settings WHERE site = $1 AND thread IN ($2, $3)',
   setPolicy: `INSERT INTO moderation_settings (site, thread, policy, updated_at) VALUES ($1, $2, $3, $4)
     ON CONFLICT (site, thread) DO UPDATE SET policy = excluded.policy, updated_at = excluded.updated_at`,
   deletePolicy: 'DELETE FROM moderation_settings WHERE site = $1 AND thread = $2',
@@ -335,6 +338,16 @@ export class ModQueries implements ModWriteTx {
   async getPolicy(site: string, thread: string): Promise<PremodPolicy | null> {
     const [row] = await this.rows('getPolicy', [site, thread]);
     return row ? (JSON.parse(str(row.policy)) as PremodPolicy) : null;
+  }
+
+  async getPolicies(site: string, siteScope: string, thread: string): Promise<{ site: PremodPolicy | null; thread: PremodPolicy | null }> {
+    const policies = { site: null as PremodPolicy | null, thread: null as PremodPolicy | null };
+    for (const row of await this.rows('getPolicies', [site, siteScope, thread])) {
+      const policy = JSON.parse(str(row.policy)) as PremodPolicy;
+      if (str(row.thread) === siteScope) policies.site = policy;
+      else policies.thread = policy;
+    }
+    return policies;
   }
 
   async insertHeld(c: Omit<HeldComment, 'decidedAt' | 'decidedBy'>): Promise<void> {

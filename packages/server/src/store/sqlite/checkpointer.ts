@@ -9,9 +9,9 @@
  * one every `everyMs`, so a page many commits rewrite is copied once — which never blocks the writer. A passive checkpoint cannot restart the WAL while writes keep coming, so
  * when the WAL has grown past `restartFrames` the store holds its next write group until a
  * checkpoint has caught up with everything (at most `catchUpMs`): the next write then starts the
- * WAL from its beginning again, and the file stops growing. Durability is unchanged: a COMMIT still
- * fsyncs the WAL (synchronous=FULL) before anyone is answered; the checkpoint connection fsyncs the
- * WAL before copying and the database file after.
+ * WAL from its beginning again, and the file stops growing. Durability is unchanged: the WAL is
+ * still synced after each COMMIT before anyone is answered (wal-sync.ts, DUR-10); the checkpoint
+ * connection fsyncs the WAL before copying and the database file after.
  *
  * If the worker cannot start or dies, the writer's connection checkpoints by itself again.
  */
@@ -57,10 +57,13 @@ export interface CheckpointStats {
   catchUps: number;
   /** Frames in the WAL at the last checkpoint. */
   walFrames: number;
+  /** Time write groups spent waiting for those catch-ups, in all and the longest once (ms): a stall of every writer. */
+  catchUpMs: number;
+  longestCatchUpMs: number;
 }
 
 export class BackgroundCheckpointer {
-  readonly stats: CheckpointStats = { checkpoints: 0, catchUps: 0, walFrames: 0 };
+  readonly stats: CheckpointStats = { checkpoints: 0, catchUps: 0, walFrames: 0, catchUpMs: 0, longestCatchUpMs: 0 };
   private inFlight: Promise<CheckpointReply> | null = null;
   /** Commits since the last checkpoint started. */
   private dirty = false;
@@ -122,14 +125,21 @@ export class BackgroundCheckpointer {
   async beforeWrite(): Promise<void> {
     if (this.failed || this.closed || this.stats.walFrames < this.restartFrames) return;
     this.stats.catchUps += 1;
-    const deadline = Date.now() + this.catchUpMs;
-    while (Date.now() < deadline) {
-      const reply = await (this.inFlight ?? this.checkpoint());
-      if (!reply.ok || this.failed) return;
-      // Nothing was written meanwhile (this writer is holding its group): caught up, or a reader
-      // elsewhere holds old frames, and waiting longer will not help.
-      if (reply.log === reply.checkpointed) return;
-      if (!this.dirty && reply.busy) return;
+    const started = performance.now();
+    try {
+      const deadline = Date.now() + this.catchUpMs;
+      while (Date.now() < deadline) {
+        const reply = await (this.inFlight ?? this.checkpoint());
+        if (!reply.ok || this.failed) return;
+        // Nothing was written meanwhile (this writer is holding its group): caught up, or a reader
+        // elsewhere holds old frames, and waiting longer will not help.
+        if (reply.log === reply.checkpointed) return;
+        if (!this.dirty && reply.busy) return;
+      }
+    } finally {
+      const waited = performance.now() - started;
+      this.stats.catchUpMs += waited;
+      this.stats.longestCatchUpMs = Math.max(this.stats.longestCatchUpMs, waited);
     }
   }
 

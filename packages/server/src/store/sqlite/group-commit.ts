@@ -5,6 +5,8 @@
  *
  *   - a command that throws is rolled back to its savepoint and released; the others keep their work;
  *   - every caller is answered only after the COMMIT succeeded; a failed COMMIT fails them all;
+ *     [DUR-10] with the WAL synced off the event loop (wal-sync.ts), only once the COMMIT is on disk
+ *     too: the next group runs while the disk flushes, and its callers wait for their own sync;
  *   - the commands run one after another inside the group (never two interleaved across an await),
  *     each seeing the ones before it, so per-thread seqs stay gapless (a rolled-back command's seq
  *     is taken again by the next one).
@@ -47,8 +49,18 @@ export class GroupCommitter {
     private readonly newTx: () => SqliteTx,
     /** The store's prepared statements (the transaction control ones), as they are now. */
     private readonly statements: () => Statements,
-    /** Around each group: wait before its BEGIN (the checkpointer catching up), told after its COMMIT. */
-    private readonly hooks: { beforeGroup?: () => Promise<void>; committed?: () => void } = {},
+    /**
+     * Around each group: wait before its BEGIN (the checkpointer catching up), told after its COMMIT;
+     * `durable`, called right after a COMMIT, resolves once every commit so far is on disk (DUR-10):
+     * nobody is answered before.
+     */
+    private readonly hooks: {
+      beforeGroup?: () => Promise<void>;
+      committed?: () => void;
+      durable?: () => Promise<void>;
+      /** While the disk flushes the last commit: resolves once it has (DUR-10); null when it is not flushing. */
+      syncing?: () => Promise<void> | null;
+    } = {},
     /** @default 64 — a cap bounds the latency of the group's last write (the store passes 128). */
     private readonly maxGroup = 64,
   ) {}
@@ -66,6 +78,11 @@ export class GroupCommitter {
     void this.queue.run(async () => {
       // One event-loop turn: writes from the same I/O round (and their promise chains) join in.
       await new Promise((next) => setImmediate(next));
+      // [DUR-10] While the last commit's sync runs, a group of fewer than half the cap waits for it
+      // (the loop meanwhile reads and validates what arrives): a small group is a COMMIT that writes
+      // its hot pages for few writes, and one under way soon enough to overlap gains nothing.
+      const syncing = this.waiting.length < this.maxGroup / 2 ? this.hooks.syncing?.() : null;
+      if (syncing) await syncing;
       if (this.hooks.beforeGroup) await this.hooks.beforeGroup();
       this.scheduled = false;
       const group = this.waiting.splice(0, this.maxGroup);
@@ -81,7 +98,11 @@ export class GroupCommitter {
       if (!failure) return;
       // The command that threw is refused with its error, never run again (ST-21); the ones before
       // it run again (their work was rolled back, nobody was answered), the ones after it for the first time.
-      failure.job.reject(failure.error);
+      // Its error may rest on what earlier groups committed: told once that is on disk, like an answer.
+      this.afterDurable(
+        () => failure.job.reject(failure.error),
+        () => failure.job.reject(failure.error),
+      );
       group = group.filter((job) => job !== failure.job);
       this.stats.reruns += 1;
       this.careful = true;
@@ -121,10 +142,24 @@ export class GroupCommitter {
     }
     this.hooks.committed?.();
     if (outcomes.every((outcome) => outcome.ok)) this.careful = false;
-    for (const outcome of outcomes) {
-      if (outcome.ok) outcome.job.resolve(outcome.value);
-      else outcome.job.reject(outcome.error);
-    }
+    this.afterDurable(
+      () => {
+        for (const outcome of outcomes) {
+          if (outcome.ok) outcome.job.resolve(outcome.value);
+          else outcome.job.reject(outcome.error);
+        }
+      },
+      (error) => {
+        for (const outcome of outcomes) outcome.job.reject(outcome.ok ? error : outcome.error);
+      },
+    );
+  }
+
+  /** [DUR-10] `answer` once every commit so far is on disk (at once without a `durable` hook); `fail` if it never will be. */
+  private afterDurable(answer: () => void, fail: (error: unknown) => void): void {
+    const durable = this.hooks.durable?.();
+    if (durable) durable.then(answer, fail);
+    else answer();
   }
 
   /**
@@ -162,7 +197,10 @@ export class GroupCommitter {
       return null;
     }
     this.hooks.committed?.();
-    group.forEach((job, index) => job.resolve(values[index]));
+    this.afterDurable(
+      () => group.forEach((job, index) => job.resolve(values[index])),
+      (error) => group.forEach((job) => job.reject(error)),
+    );
     return null;
   }
 

@@ -2,13 +2,13 @@ import type { GateTightenings } from '@parley/protocol';
 import type { ThreadSettings } from '../identity-store.js';
 import type { Statements } from './statements.js';
 
-interface SettingsRow {
+export interface SettingsRow {
   site: string;
   gates: string;
   updated_at: number;
 }
 
-const toSettings = (row: SettingsRow): ThreadSettings => ({
+export const toSettings = (row: SettingsRow): ThreadSettings => ({
   site: row.site,
   gates: JSON.parse(row.gates) as GateTightenings,
   updatedAt: row.updated_at,

@@ -186,7 +186,7 @@ export class SqliteLedger implements LedgerWriteTx {
   }
 
   async addPending(r: NewPendingReward): Promise<number> {
-    return (this.use(true).ledgerAddPending.get({ ...r }) as { id: number }).id;
+    return Number(this.use(true).ledgerAddPending.run({ ...r }).lastInsertRowid);
   }
 
   async setPendingState(id: number, from: PendingState, to: PendingState, paid: number, transferId: number | null, at: number): Promise<boolean> {
@@ -228,8 +228,7 @@ export class SqliteLedger implements LedgerWriteTx {
   }
 
   async transfer(t: NewTransfer): Promise<TransferRecord> {
-    const row = this.use(true).ledgerInsertTransfer.get({ ...t }) as { id: number };
-    return { ...t, id: row.id };
+    return { ...t, id: Number(this.use(true).ledgerInsertTransfer.run({ ...t }).lastInsertRowid) };
   }
 
   async saveReadClock(account: string, lastBeatAt: number): Promise<void> {

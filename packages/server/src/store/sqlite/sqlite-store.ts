@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { SerialQueue } from '../serial-queue.js';
@@ -7,6 +7,7 @@ import { GroupCommitter, type GroupCommitStats } from './group-commit.js';
 import { BackgroundCheckpointer, type CheckpointStats } from './checkpointer.js';
 import { migrations } from './migrations.js';
 import { SqliteTx } from './sqlite-tx.js';
+import { WalSync, type SyncFile } from './wal-sync.js';
 import { countingStatements, emptyCounts, prepareStatements, type StatementCounts, type Statements } from './statements.js';
 
 export interface SqliteStoreOptions {
@@ -14,14 +15,17 @@ export interface SqliteStoreOptions {
   path: string;
   /** The background checkpointer's thresholds (checkpointer.ts; tests make them small). */
   checkpoint?: { restartFrames?: number; catchUpMs?: number; everyMs?: number };
+  /** How the WAL file is synced (wal-sync.ts; tests slow it down to watch who waits). @default fdatasync on libuv's pool */
+  syncWal?: SyncFile;
 }
 
 /**
  * The embedded store: one SQLite file, one connection, every transaction through one queue.
  * Write transactions waiting together share one commit (group-commit.ts).
  *
- * Durability: WAL with `synchronous=FULL` fsyncs the log on every commit, so a write that was
- * acknowledged survives a crash or power loss, not only a process kill.
+ * Durability: the WAL is synced to disk after every commit before anyone hears of it, as with
+ * `synchronous=FULL`, so a write that was acknowledged survives a crash or power loss, not only a
+ * process kill. For a file the sync runs off the event loop (wal-sync.ts, DUR-10).
  */
 export class SqliteStore implements Store {
   /** One writer at a time: the turns of CLUSTER-12 are PostgreSQL's (store/write-scope.ts). */
@@ -37,11 +41,24 @@ export class SqliteStore implements Store {
   private constructor(
     private readonly db: Database.Database,
     private readonly checkpointer: BackgroundCheckpointer | null,
+    /** Null: SQLite syncs inside each COMMIT (`synchronous=FULL`: in memory, or the WAL could not be opened). */
+    private readonly wal: { sync: WalSync; fd: number } | null,
   ) {
     this.prepared = this.st = prepareStatements(db);
+    const walSync = wal?.sync;
     this.groups = new GroupCommitter(db, this.queue, () => new SqliteTx(this.st, true), () => this.st, {
-      ...(checkpointer && { beforeGroup: () => checkpointer.beforeWrite(), committed: () => checkpointer.committed() }),
+      ...(checkpointer && { beforeGroup: () => checkpointer.beforeWrite() }),
+      committed: () => {
+        walSync?.commit();
+        checkpointer?.committed();
+      },
+      ...(walSync && { durable: () => walSync.durable(), syncing: () => walSync.running() }),
     }, WRITES_PER_GROUP);
+  }
+
+  /** Syncs of the WAL run off the event loop (DUR-10); null when SQLite syncs inside each COMMIT. */
+  get walSyncs(): number | null {
+    return this.wal ? this.wal.sync.syncs : null;
   }
 
   /** The background checkpointer's figures (DUR-1); null for an in-memory database or when it could not start. */
@@ -91,7 +108,8 @@ export class SqliteStore implements Store {
       // they never outlive the transaction, and a file cost a write() per page journalled.
       db.pragma('temp_store = MEMORY');
       migrate(db);
-      return new SqliteStore(db, inMemory ? null : BackgroundCheckpointer.start(db, resolve(options.path), options.checkpoint));
+      const wal = inMemory ? null : syncingOffTheLoop(db, resolve(options.path), options.syncWal);
+      return new SqliteStore(db, inMemory ? null : BackgroundCheckpointer.start(db, resolve(options.path), options.checkpoint), wal);
     } catch (error) {
       db.close();
       throw error;
@@ -101,7 +119,11 @@ export class SqliteStore implements Store {
   read<T>(work: (tx: ReadTx) => Promise<T>): Promise<T> {
     // Checked at enqueue time: work queued before close() still runs to completion.
     if (this.closed) return Promise.reject(new Error('store is closed'));
-    return this.queue.run(async () => {
+    const wal = this.wal?.sync;
+    if (wal?.failed) return Promise.reject(wal.failed);
+    let seen = 0;
+    const read = this.queue.run(async () => {
+      seen = wal?.commits ?? 0;
       const st = this.st;
       const tx = new SqliteTx(st, false);
       st.txReadBegin.run();
@@ -116,10 +138,18 @@ export class SqliteStore implements Store {
         tx.end();
       }
     });
+    if (!wal) return read;
+    // [DUR-10] What a read saw is told only once it is on disk: a commit whose sync is still running
+    // is not yet anyone's to see (a snapshot must never show a seq that a crash would hand out again).
+    return read.then(
+      (value) => wal.durable(seen).then(() => value),
+      (error: unknown) => wal.durable(seen).then(() => Promise.reject(error), () => Promise.reject(error)),
+    );
   }
 
   write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
+    if (this.wal?.sync.failed) return Promise.reject(this.wal.sync.failed);
     // BEGIN IMMEDIATE (in the group) takes the write lock up front, so a transaction cannot fail
     // half-way with BUSY when it first writes after reading.
     return this.groups.write(work);
@@ -155,8 +185,10 @@ export class SqliteStore implements Store {
     // Let queued transactions finish: each was (or will be) acknowledged to someone. A group may
     // queue the next one while it runs, hence the loop.
     while (this.queue.size > 0) await this.queue.drain();
+    await this.wal?.sync.idle();
     await this.checkpointer?.close();
     this.db.close();
+    if (this.wal) closeSync(this.wal.fd);
   }
 }
 
@@ -169,6 +201,25 @@ const WRITES_PER_GROUP = 128;
 
 /** Threads per pruning transaction: short enough not to hold the writer up for long. */
 const PRUNE_PAGE = 100;
+
+/**
+ * [DUR-10] For a WAL database file: the writer's COMMITs stop syncing (`synchronous=NORMAL`) and the
+ * store syncs the WAL file itself, off the event loop, before anyone hears of a commit. Null (SQLite
+ * keeps syncing inside each COMMIT, `synchronous=FULL`) when the database is not in WAL mode or its
+ * WAL file cannot be opened.
+ */
+function syncingOffTheLoop(db: Database.Database, path: string, sync: SyncFile | undefined): { sync: WalSync; fd: number } | null {
+  if (db.pragma('journal_mode', { simple: true }) !== 'wal') return null;
+  let fd: number;
+  try {
+    // Migrations ran, so the WAL exists; SQLite keeps it while this connection is open (wal-sync.ts).
+    fd = openSync(`${path}-wal`, 'r');
+  } catch {
+    return null;
+  }
+  db.pragma('synchronous = NORMAL');
+  return { sync: new WalSync(fd, sync), fd };
+}
 
 function readVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;

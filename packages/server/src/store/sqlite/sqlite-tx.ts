@@ -16,7 +16,7 @@ import type {
 import { siteOfKey } from '../../domain/thread-key.js';
 import { isReaction, isVote, toComment, toThread, type CommentRow, type ThreadRow } from './rows.js';
 import type { NotesStats } from '../notes-store.js';
-import { sqliteIdentity } from './sqlite-identity.js';
+import { sqliteIdentity, toSettings, type SettingsRow } from './sqlite-identity.js';
 import { sqliteModeration } from './moderation-sql.js';
 import { docColumn, mentionsColumn, sqliteFormat } from './format-sql.js';
 import type { CommentFormat } from '../format-store.js';
@@ -37,6 +37,8 @@ export class SqliteTx implements WriteTx {
   private open = true;
   /** Per thread, the newest note id `listNoteUpdates` returned: what a replacement may delete. */
   private readonly listedNotes = new Map<string, number>();
+  /** [DUR-11] Thread settings read along with `getThread` (a gate check's two reads in one); dropped when written. */
+  private readonly settingsAhead = new Map<string, SettingsRow | null>();
   /** The Twei ledger, bound to this transaction. */
   readonly ledger = new SqliteLedger((write) => this.check(write));
   /** The notification outbox and readers' email preferences, bound to this transaction. */
@@ -66,8 +68,13 @@ export class SqliteTx implements WriteTx {
   }
 
   async getThread(id: string): Promise<ThreadRecord | null> {
-    const row = this.check().getThread.get(id) as ThreadRow | undefined;
-    return row ? toThread(row) : null;
+    const row = this.check().getThreadWithSettings.get(id) as
+      | (ThreadRow & { s_site: string | null; s_gates: string | null; s_updated_at: number | null })
+      | undefined;
+    if (!row) return null;
+    const { s_site: site, s_gates: gates, s_updated_at: updatedAt, ...thread } = row;
+    this.settingsAhead.set(id, site === null || gates === null || updatedAt === null ? null : { site, gates, updated_at: updatedAt });
+    return toThread(thread);
   }
 
   async getComment(thread: string, id: string): Promise<CommentRecord | null> {
@@ -260,7 +267,10 @@ export class SqliteTx implements WriteTx {
   }
 
   async getThreadSettings(thread: string): Promise<ThreadSettings | null> {
-    return sqliteIdentity.getThreadSettings(this.check(), thread);
+    const st = this.check();
+    const ahead = this.settingsAhead.get(thread);
+    if (ahead !== undefined) return ahead && toSettings(ahead);
+    return sqliteIdentity.getThreadSettings(st, thread);
   }
 
   async getXp(site: string, userId: string): Promise<number> {
@@ -268,10 +278,12 @@ export class SqliteTx implements WriteTx {
   }
 
   async recordThreadSettings(thread: string, site: string, gates: GateTightenings, at: number): Promise<ThreadSettings> {
+    this.settingsAhead.delete(thread);
     return sqliteIdentity.recordThreadSettings(this.check(true), thread, site, gates, at);
   }
 
   async setThreadGates(thread: string, site: string, gates: GateTightenings, at: number): Promise<ThreadSettings> {
+    this.settingsAhead.delete(thread);
     return sqliteIdentity.setThreadGates(this.check(true), thread, site, gates, at);
   }
 

@@ -22,6 +22,9 @@ export const sql = {
   ...portingSql,
   ...formatSql,
   getThread: 'SELECT * FROM threads WHERE id = ?',
+  // [DUR-11] A gate check reads the thread and then its settings: both in one statement.
+  getThreadWithSettings: `SELECT t.*, s.site AS s_site, s.gates AS s_gates, s.updated_at AS s_updated_at
+    FROM threads t LEFT JOIN thread_settings s ON s.thread = t.id WHERE t.id = ?`,
   insertThread: `INSERT INTO threads (id, site, origin, title, url, created_at) VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO NOTHING`,
   updateThreadMeta: `UPDATE threads SET title = coalesce(@title, title), url = coalesce(@url, url),
