@@ -17,6 +17,13 @@ export interface SqliteStoreOptions {
   checkpoint?: { restartFrames?: number; catchUpMs?: number; everyMs?: number };
   /** How the WAL file is synced (wal-sync.ts; tests slow it down to watch who waits). @default fdatasync on libuv's pool */
   syncWal?: SyncFile;
+  /**
+   * [DUR-10] `off-loop`: the WAL is fdatasynced on libuv's pool before anyone hears of a commit
+   * (FULL's durability, the loop free meanwhile); `full`: SQLite's own `synchronous=FULL`, the sync
+   * inside each COMMIT on the event loop — the same guarantee, slower.
+   * @default `PARLEY_SQLITE_SYNC` when it is `full`, else `off-loop`
+   */
+  sync?: 'off-loop' | 'full';
 }
 
 /**
@@ -108,7 +115,8 @@ export class SqliteStore implements Store {
       // they never outlive the transaction, and a file cost a write() per page journalled.
       db.pragma('temp_store = MEMORY');
       migrate(db);
-      const wal = inMemory ? null : syncingOffTheLoop(db, resolve(options.path), options.syncWal);
+      const literalFull = (options.sync ?? (process.env.PARLEY_SQLITE_SYNC === 'full' ? 'full' : 'off-loop')) === 'full';
+      const wal = inMemory || literalFull ? null : syncingOffTheLoop(db, resolve(options.path), options.syncWal);
       return new SqliteStore(db, inMemory ? null : BackgroundCheckpointer.start(db, resolve(options.path), options.checkpoint), wal);
     } catch (error) {
       db.close();

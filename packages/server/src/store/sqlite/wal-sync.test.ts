@@ -75,6 +75,19 @@ describe('SqliteStore WAL synced off the event loop', () => {
     expect(memory.walSyncs).toBeNull();
   });
 
+  it('[DUR-10] `sync: \'full\'` keeps SQLite\'s own synchronous=FULL, the sync inside each COMMIT', async () => {
+    const path = join(tempDir(), 'full.db');
+    const store = SqliteStore.open({ path, sync: 'full' });
+    onTestFinished(() => store.close());
+    await store.write((tx) => tx.ensureThread('t', null, null, 1));
+    expect(store.walSyncs).toBeNull();
+    expect(await store.read((tx) => tx.getThread('t'))).toMatchObject({ id: 't' });
+    // The default, for comparison: the store's own syncs.
+    const offLoop = SqliteStore.open({ path: join(tempDir(), 'off.db') });
+    onTestFinished(() => offLoop.close());
+    expect(offLoop.walSyncs).toBe(0);
+  });
+
   it('[DUR-10] a write is answered only after the sync that followed its COMMIT returned, though the commit is visible before', async () => {
     const { path, store, syncs } = await openHeld();
     const write = watch(store.write((tx) => tx.ensureThread('t', 'T', null, 1)));
