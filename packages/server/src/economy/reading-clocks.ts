@@ -49,6 +49,10 @@ interface AccountClock {
   sessions: Map<string, ReadSession>;
   /** No credit is tried before this (PERF-3). */
   retryCreditAt: number;
+  /** The account is open in the store (a read found it, or a write opened it; accounts are never removed). */
+  open: boolean;
+  /** The last read found rewards pending: a write looks for the due ones (SETTLE-5); none, it need not. */
+  pending: boolean;
   /** Beats and writes of this account, one at a time. */
   turn: Promise<unknown>;
 }
@@ -153,13 +157,16 @@ export class ReadingClocks {
       // post seen published is not read again. One that was not is read on every beat (it may be
       // published since; reading pays only on a published post, THREAD-6).
       const published = this.published.has(thread.key) || (await requireThread(tx, thread)).publishedAt !== null;
+      // [BEAT-11] Balance and pending total in one read. Rewards pend only with an amount above
+      // zero, so a reader with nothing pending has nothing due; only one with something pending
+      // looks for the due rows.
+      const { balance, pending } = await tx.ledger.balanceAndPending(account);
       return {
         published,
-        // Rewards pend only with an amount above zero, so a reader with nothing pending (the sum,
-        // by index) has nothing due; only one with something pending looks for the due rows.
-        due: (await tx.ledger.pendingTotal(account)) > 0 && (await tx.ledger.duePending(at, 1, account)).length > 0,
+        balance,
+        pending: pending > 0,
+        due: pending > 0 && (await tx.ledger.duePending(at, 1, account)).length > 0,
         session: known ?? (await tx.ledger.readSession(account, thread.key)) ?? { readMs: 0, credited: 0 },
-        balance: await tx.ledger.balance(account),
         // This node's first beat of the reader: the durable clock is their previous beat (READ-1…3).
         clock: fresh ? await tx.ledger.readClock(account) : null,
       };
@@ -169,6 +176,8 @@ export class ReadingClocks {
       state.lastBeatAt = look.clock ?? 0;
     }
     if (look.published) this.notePublished(thread.key);
+    if (look.balance !== null) state.open = true;
+    state.pending = look.pending;
     state.sessions.set(thread.key, look.session);
     const rules = ctx.economy.rulesFor(thread.site.id);
     let readMs = look.session.readMs;
@@ -198,12 +207,16 @@ export class ReadingClocks {
    */
   private async write(ctx: CommandContext, account: string, state: AccountClock, beat: Beat | null): Promise<CommandOutput<ReadProgress | null>> {
     const segments = [...state.segments];
+    const { open, pending } = state;
     const done = await ctx.store.write(async (tx) => {
       const at = beat?.at ?? ctx.now();
       const book = openBook(ctx, tx, state.site, at, null);
-      await book.ensureReader(state.userId);
-      // Due rewards are paid when a reader reads (SETTLE-5); nothing pending, nothing to look for.
-      if ((await tx.ledger.pendingTotal(account)) > 0) await settleAccountWith(book, account, 50);
+      // [BEAT-12] An account this node saw open is not opened again; rewards are looked for only
+      // when the reader's last read found some pending (SETTLE-5: a reward due meanwhile is
+      // settled with the next beat, which reads what is pending).
+      if (open) book.assumeOpen(state.userId);
+      else await book.ensureReader(state.userId);
+      if (pending && (await tx.ledger.pendingTotal(account)) > 0) await settleAccountWith(book, account, 50);
       let clock = await tx.ledger.readClock(account);
       const added = new Map<string, number>();
       for (const segment of segments) {
@@ -231,13 +244,19 @@ export class ReadingClocks {
         if (key === beat?.thread.key) credited = paid;
         sessions.set(key, session);
       }
-      const balance = (await tx.ledger.balance(account)) ?? 0;
+      const wallets = await book.walletUpdates();
       const session = beat ? sessions.get(beat.thread.key) : undefined;
-      const result: ReadProgress | null =
-        beat && session ? { thread: beat.thread.id, readMs: session.readMs, readEarned: session.credited, credited, balance } : null;
-      return { result, wallets: await book.walletUpdates(), sessions, cut, at };
+      let result: ReadProgress | null = null;
+      if (beat && session) {
+        // [BEAT-12] The wallet just read for wallet:update says the balance; read it only without one.
+        const told = wallets.find((wallet) => wallet.userId === state.userId);
+        const balance = told ? told.update.balance : ((await tx.ledger.balance(account)) ?? 0);
+        result = { thread: beat.thread.id, readMs: session.readMs, readEarned: session.credited, credited, balance };
+      }
+      return { result, wallets, sessions, cut, at };
     });
     this.stats.writes += 1;
+    state.open = true;
     state.segments.splice(0, segments.length);
     for (const [key, session] of done.sessions) state.sessions.set(key, session);
     if (done.cut) state.retryCreditAt = done.at + this.flushEveryMs;
@@ -257,7 +276,7 @@ function owesTwei(state: AccountClock, rules: EconomyRules): boolean {
 }
 
 function newClock(site: string, userId: string): AccountClock {
-  return { site, userId, fresh: true, lastBeatAt: 0, segments: [], sessions: new Map(), retryCreditAt: 0, turn: Promise.resolve() };
+  return { site, userId, fresh: true, lastBeatAt: 0, segments: [], sessions: new Map(), retryCreditAt: 0, open: false, pending: false, turn: Promise.resolve() };
 }
 
 /** Appends a beat's span, extending the last one when it continues it on the same thread. */

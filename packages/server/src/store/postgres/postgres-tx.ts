@@ -267,6 +267,17 @@ class PgLedger implements LedgerWriteTx {
     return row?.total ?? 0;
   }
 
+  /** [BEAT-11] One round trip: the balance as `balance` reads it, and the pending total. */
+  async balanceAndPending(account: string): Promise<{ balance: number | null; pending: number }> {
+    const row = await this.one<{ balance: number | null; pending: number }>(
+      false,
+      `SELECT (SELECT b.balance FROM (${BALANCE} WHERE a.id = $1) b) AS balance,
+        (SELECT COALESCE(SUM(amount), 0)::bigint FROM pending_rewards WHERE account = $1 AND state = 'pending') AS pending`,
+      [account],
+    );
+    return { balance: row?.balance ?? null, pending: row?.pending ?? 0 };
+  }
+
   /** [DUR-6] The same four reads as before, one after another (one statement is SQLite's gain). */
   async walletFigures(account: string, debt: string, day: number): Promise<WalletFigures> {
     const balance = (await this.balance(account)) ?? 0;
