@@ -6,7 +6,7 @@
  *
  * [PERF-1] A beat is written when it would credit a post's first Twei or settle due rewards;
  *          otherwise reading (and the Twei it earns) waits in memory — a credit until the unwritten
- *          reading is min(`flushEveryMs`, 3 × readMsPerTwei) old, the rest `flushEveryMs` — and is
+ *          reading is min(`flushEveryMs`, 6 × readMsPerTwei) old, the rest `flushEveryMs` — and is
  *          written then (or when the reader stops beating, or on shutdown). A credit is told only
  *          once it is durable; reading time not yet written may be lost by a crash, a credit never.
  * [PERF-2] Writing applies the segments against the DURABLE clock: each credits only the part after
@@ -63,11 +63,18 @@ interface Beat {
   at: number;
 }
 
+/**
+ * [BEAT-14] At most this many Twei' worth of reading waits in memory before it is written (with the
+ * default two-minute flush and a Twei per 20 s, the two agree): a site paying faster still sees its
+ * credits every few beats.
+ */
+const CREDITS_WAITING = 6;
+
 /** Published posts remembered (BEAT-1); one forgotten is read again on its next beat. */
 const PUBLISHED_KEPT = 10_000;
 
 export interface ReadingClocksOptions {
-  /** @default 60 s — a crash loses at most a minute of uncredited reading; one write a reader a minute. */
+  /** @default 120 s (BEAT-14) — a crash loses at most two minutes of uncredited reading; one write a reader every two minutes. */
   flushEveryMs?: number;
 }
 
@@ -78,7 +85,7 @@ export class ReadingClocks {
   readonly stats = { writes: 0, fromMemory: 0 };
 
   constructor(options: ReadingClocksOptions = {}) {
-    this.flushEveryMs = options.flushEveryMs ?? 60_000;
+    this.flushEveryMs = options.flushEveryMs ?? 120_000;
   }
 
   /** Posts (thread keys) seen published, newest last; at most `PUBLISHED_KEPT` (BEAT-1). */
@@ -106,7 +113,7 @@ export class ReadingClocks {
 
   /**
    * The node's reading tick (the server runs it every second, `TICK_MS`): writes the reading that
-   * waited `flushEveryMs`, the Twei owed once the unwritten reading is min(`flushEveryMs`, 3 ×
+   * waited `flushEveryMs`, the Twei owed once the unwritten reading is min(`flushEveryMs`, 6 ×
    * readMsPerTwei) old, and the reading of readers who stopped beating (then forgets them) — all
    * due readers' writes at once, so they share commits (BEAT-8). The wallets the writes changed,
    * for `wallet:update`.
@@ -119,7 +126,7 @@ export class ReadingClocks {
       const idle = now - state.lastBeatAt > 2 * rules.heartbeatMs;
       const waitedMs = state.segments.length > 0 ? now - state.segments[0]!.from : 0;
       const old = waitedMs >= this.flushEveryMs;
-      const credit = waitedMs >= Math.min(this.flushEveryMs, 3 * rules.readMsPerTwei) && now >= state.retryCreditAt && owesTwei(state, rules);
+      const credit = waitedMs >= Math.min(this.flushEveryMs, CREDITS_WAITING * rules.readMsPerTwei) && now >= state.retryCreditAt && owesTwei(state, rules);
       if (state.segments.length > 0 && (all || idle || old || credit)) {
         writes.push(this.inTurn(state, () => this.write(ctx, account, state, null)));
       }

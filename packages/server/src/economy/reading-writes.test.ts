@@ -5,11 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { identity, type TestContext } from '../test-helpers.js';
+import { readerAccount } from './accounts.js';
 import { openBook } from './book.js';
 import { levelUnchanged, xpAfter } from './ledger-book.js';
 import { readHeartbeat } from './read-heartbeat.js';
 import { ReadingClocks } from './reading-clocks.js';
 import { defaultEconomyRules } from './rules.js';
+import { resolveConfig } from '../config.js';
 import { balanceOf, economyContext, expectLedgerAddsUp, publishedThread, SITE } from './testing.js';
 
 const ann = identity('ann');
@@ -112,5 +114,35 @@ describe('what reading costs the store', () => {
     expect(xpAfter.get(byUser.get('ann')!)).toBe(xp);
     expect(xpAfter.get(byUser.get('bob')!)).toBeUndefined();
     expect(levelUnchanged.has(byUser.get('bob')!)).toBe(true);
+  });
+
+  it('[BEAT-14] reading is written every two minutes by default: the first Twei at once, then six at a time', async () => {
+    expect(new ReadingClocks().flushEveryMs).toBe(120_000);
+    expect(resolveConfig({}, {}).readFlushEveryMs).toBe(120_000);
+    // The shipped rules: a Twei per 20 s, a beat per 10 s, 10 Twei a post.
+    const base = economyContext();
+    const thread = await publishedThread(base);
+    const { ctx, clocks } = node(base);
+    const durable = () => ctx.store.read((tx) => tx.ledger.readSession(readerAccount(SITE, 'ann'), `${SITE}:${thread}`));
+    const earned: number[] = [];
+    await readHeartbeat(ctx, ann, { thread });
+    for (let s = 1; s <= 270; s++) {
+      ctx.advance(1000);
+      if (s % 10 === 0) await readHeartbeat(ctx, ann, { thread });
+      await clocks.sweep(ctx);
+      const session = await durable();
+      if (session && session.credited !== earned.at(-1)) earned.push(session.credited);
+      // Never more credited than read, and never more read than the time that passed.
+      expect(session?.readMs ?? 0).toBeLessThanOrEqual(s * 1000);
+    }
+    expect(earned).toEqual([1, 7, 10]);
+    expect(await durable()).toMatchObject({ credited: 10 });
+    expect(await balanceOf(ctx, 'ann')).toBe(defaultEconomyRules.startingGrant + 10);
+    // A graceful shutdown writes what waits (PERF-1).
+    ctx.advance(5000);
+    await readHeartbeat(ctx, ann, { thread });
+    await clocks.sweep(ctx, true);
+    expect(clocks.waitingMs(readerAccount(SITE, 'ann'), `${SITE}:${thread}`)).toBe(0);
+    await expectLedgerAddsUp(ctx);
   });
 });
