@@ -265,7 +265,7 @@ export function idleSection(result: IdleReadersResult | null): string {
     if (Math.max(...(hb.neighbourLoadPercent ?? [0])) > 10) lines.push('  ! other processes used the cores during the heartbeat window — figures are contaminated');
   };
   const hb = result.heartbeats;
-  if (hb) heartbeatLine(`heartbeats of ${count(hb.readers)} reading readers, steady (one 60 s flush cycle)`, hb);
+  if (hb) heartbeatLine(`heartbeats of ${count(hb.readers)} reading readers, steady (one ${hb.seconds ?? 60} s flush cycle)`, hb);
   if (result.firstCreditHeartbeats) heartbeatLine('  the lap in which all of them earn their first Twei at once', result.firstCreditHeartbeats);
   const floor = result.baselineHeartbeats;
   if (floor) {

@@ -185,11 +185,11 @@ export interface ParleyServerOptions {
   /**
    * How long reading time proven by heartbeats may wait in memory before it is written (SPEC
    * PERF-1, economy/reading-clocks.ts). A post's first Twei is written by its beat at once whatever
-   * this says; the rest waits (later Twei until three are owed or this is reached), written by the
+   * this says; the rest waits (later Twei until six are owed or this is reached), written by the
    * node's reading tick each second, every due reader at once (BEAT-8). The rest is what a crash
    * may lose. 0 writes every beat.
-   * @default 60 s — one write per reader a minute instead of six; a crash loses at most a minute of
-   * reading that had not earned a Twei yet.
+   * @default 120 s — one write per reader every two minutes instead of twelve beats' (BEAT-14); a
+   * crash loses at most two minutes of reading whose Twei nobody was told of yet.
    */
   readFlushEveryMs?: number;
   /**
@@ -361,7 +361,7 @@ export function resolveConfig(options: ParleyServerOptions = {}, env: NodeJS.Pro
     trustProxy: checkTrust(options.trustProxy ?? false),
     eventTickMs: Math.max(0, options.eventTickMs ?? 100),
     settleEveryMs: Math.max(0, options.settleEveryMs ?? 10_000),
-    readFlushEveryMs: Math.max(0, options.readFlushEveryMs ?? 60_000),
+    readFlushEveryMs: Math.max(0, options.readFlushEveryMs ?? 120_000),
     onRequest: options.onRequest,
     adapter: options.adapter,
     redisUrl: options.redisUrl ?? (env.PARLEY_REDIS_URL || undefined),

@@ -26,6 +26,7 @@ import { RateLimits } from './transport/limits.js';
 import { settleDue, SETTLE_BATCH } from './economy/settlement.js';
 import { ReadingClocks } from './economy/reading-clocks.js';
 import { walletRoom } from './economy/accounts.js';
+import { xpAfter } from './economy/ledger-book.js';
 import { roomOf, type ParleyIo } from './transport/types.js';
 import { ReplayAdapter } from './transport/replay-adapter.js';
 import { ModerationHub } from './moderation/hub.js';
@@ -198,8 +199,8 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     metrics,
     extraHandlers: realtime.handlers,
     // A level earned from XP opens locks without a reload (sites that do not trust host levels).
-    onCredited: (site, userId) => {
-      refreshViewer(io, config.sites, store, site, userId).catch((error: unknown) => logger.error('level refresh failed', { error }));
+    onCredited: (site, userId, xp) => {
+      refreshViewer(io, config.sites, store, site, userId, xp).catch((error: unknown) => logger.error('level refresh failed', { error }));
     },
   });
   attachSocketEvents(io, dispatcher, limits);
@@ -258,7 +259,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
         const { settled, wallets } = await settleDue(ctx, SETTLE_BATCH);
         for (const wallet of wallets) {
           io.to(walletRoom(wallet.site, wallet.userId)).emit('wallet:update', wallet.update);
-          refreshViewer(io, config.sites, store, wallet.site, wallet.userId).catch((error: unknown) => logger.error('level refresh failed', { error }));
+          refreshViewer(io, config.sites, store, wallet.site, wallet.userId, xpAfter.get(wallet)).catch((error: unknown) => logger.error('level refresh failed', { error }));
         }
         if (settled < SETTLE_BATCH) break;
       }
@@ -281,7 +282,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     try {
       for (const wallet of await reading.sweep(ctx, all)) {
         io.to(walletRoom(wallet.site, wallet.userId)).emit('wallet:update', wallet.update);
-        refreshViewer(io, config.sites, store, wallet.site, wallet.userId).catch((error: unknown) => logger.error('level refresh failed', { error }));
+        refreshViewer(io, config.sites, store, wallet.site, wallet.userId, xpAfter.get(wallet)).catch((error: unknown) => logger.error('level refresh failed', { error }));
       }
     } catch (error) {
       logger.error('writing reading time failed', { error });

@@ -42,6 +42,8 @@ export interface HeartbeatCost {
   refused: number;
   /** CPU other processes took on the server / client core during the heartbeat window. */
   neighbourLoadPercent: [number, number] | null;
+  /** How long the window was (absent in results from before 2026-12-01 evening: the steady one was 60 s). */
+  seconds?: number;
 }
 
 export interface IdleReadersResult {
@@ -124,12 +126,12 @@ async function snapshot(server: ChildHandle, name: string): Promise<void> {
  * its durable clock) and is not measured; the first window is the lap in which every reader's
  * first Twei of the post is written at once (the shipped `readMsPerTwei` is 20 s: the third beat),
  * a synchronized wave of 10,000 writes that real readers, arriving over time, spread out; the
- * steady window is one full `readFlushEveryMs` (the server's default, 60 s) after it, in which each
+ * steady window is one full `readFlushEveryMs` (the server's default, 120 s) after it, in which each
  * reader's waiting reading is written once and every other beat is answered from memory — what
  * 10,000 reading readers cost for as long as they read.
  */
 const firstCreditWindow = { startsAfterMs: widgetCadence.heartbeatMs + 2000, seconds: 20 };
-const steadyWindowSeconds = 60;
+const steadyWindowSeconds = 120;
 
 async function heartbeatCost(name: string, server: ChildHandle, fleet: ReaderFleet, config: BenchConfig, pinning: PinningState, log: (line: string) => void): Promise<{ steady: HeartbeatCost; firstCredit: HeartbeatCost | null }> {
   const ownCpu = async (): Promise<number[]> => {
@@ -162,6 +164,7 @@ async function heartbeatCost(name: string, server: ChildHandle, fleet: ReaderFle
     const clientPercent = ((client.user + client.system) / 1000 / elapsedMs) * 100;
     const result: HeartbeatCost = {
       readers: fleet.size,
+      seconds,
       beatsPerSecond,
       cpuPercent,
       idleCpuPercent,

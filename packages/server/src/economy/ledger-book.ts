@@ -19,6 +19,12 @@ export interface WalletDelivery {
  */
 export const levelUnchanged = new WeakSet<WalletDelivery>();
 
+/**
+ * [BEAT-13] The reader's XP as the delivery's own transaction left it, when that transaction added
+ * to it: their level is derived from it without reading the store again. Absent, it is read.
+ */
+export const xpAfter = new WeakMap<WalletDelivery, number>();
+
 export const insufficientFunds = (need: number, balance: number): ParleyError =>
   new ParleyError(
     ErrorCodes.insufficientFunds,
@@ -68,8 +74,8 @@ export interface Credit {
 export class LedgerBook {
   private readonly touched = new Map<string, { userId: string; thread: string | null; readEarned: number | null }>();
   private readonly treasury: string;
-  /** Readers this book added XP to (`pay`). */
-  private readonly earnedXp = new Set<string>();
+  /** Readers this book added XP to (`pay`), with their XP after it. */
+  private readonly earnedXp = new Map<string, number>();
   /** Reader accounts this book already opened or found open: the book lives in one transaction, so they stay open. */
   private readonly ensured = new Set<string>();
 
@@ -99,6 +105,11 @@ export class LedgerBook {
     }
     this.ensured.add(account);
     return account;
+  }
+
+  /** The caller knows the reader's account is open (accounts are never removed): paying them need not open it. */
+  assumeOpen(userId: string): void {
+    this.ensured.add(readerAccount(this.site, userId));
   }
 
   async balanceOf(userId: string): Promise<number> {
@@ -139,8 +150,7 @@ export class LedgerBook {
     // XP is lifetime Twei earned (levels). Not for curation likes: a like is for the comment, not a
     // way to level up; a like pays once ever anyway (REACT-1).
     if (movement.category !== 'likesCommenter') {
-      await this.tx.addXp(this.site, userId, paid);
-      this.earnedXp.add(userId);
+      this.earnedXp.set(userId, await this.tx.addXp(this.site, userId, paid));
     }
     await this.repayDebt(userId, account, paid);
     return { paid, transferId: transfer.id };
@@ -243,7 +253,9 @@ export class LedgerBook {
       // The wire names the thread by its public id, never its key.
       const update = { balance: figures.balance, thread: thread === null ? null : threadIdOf(thread), readEarned, ...figures.extra };
       const delivery = { site: this.site, userId, update };
-      if (!this.earnedXp.has(userId)) levelUnchanged.add(delivery);
+      const xp = this.earnedXp.get(userId);
+      if (xp === undefined) levelUnchanged.add(delivery);
+      else xpAfter.set(delivery, xp);
       deliveries.push(delivery);
     }
     return deliveries;

@@ -110,7 +110,7 @@ describe('reading clocks in memory', () => {
     const writes = clocks.stats.writes;
     for (let i = 1; i <= 8; i++) {
       ctx.advance(1000);
-      // Three more Twei are owed after 3 s of unwritten reading: one write (the tick's, BEAT-8)
+      // Six more Twei are owed after 6 s of unwritten reading (BEAT-14): one write (the tick's, BEAT-8)
       // finds the cap, then none.
       expect((await readHeartbeat(ctx, ann, { thread })).result).toMatchObject({ readMs: 1000 + i * 1000, readEarned: 1, credited: 0 });
       await clocks.sweep(ctx);

@@ -6,7 +6,7 @@
  *
  * [PERF-1] A beat is written when it would credit a post's first Twei or settle due rewards;
  *          otherwise reading (and the Twei it earns) waits in memory — a credit until the unwritten
- *          reading is min(`flushEveryMs`, 3 × readMsPerTwei) old, the rest `flushEveryMs` — and is
+ *          reading is min(`flushEveryMs`, 6 × readMsPerTwei) old, the rest `flushEveryMs` — and is
  *          written then (or when the reader stops beating, or on shutdown). A credit is told only
  *          once it is durable; reading time not yet written may be lost by a crash, a credit never.
  * [PERF-2] Writing applies the segments against the DURABLE clock: each credits only the part after
@@ -49,6 +49,10 @@ interface AccountClock {
   sessions: Map<string, ReadSession>;
   /** No credit is tried before this (PERF-3). */
   retryCreditAt: number;
+  /** The account is open in the store (a read found it, or a write opened it; accounts are never removed). */
+  open: boolean;
+  /** The last read found rewards pending: a write looks for the due ones (SETTLE-5); none, it need not. */
+  pending: boolean;
   /** Beats and writes of this account, one at a time. */
   turn: Promise<unknown>;
 }
@@ -59,11 +63,18 @@ interface Beat {
   at: number;
 }
 
+/**
+ * [BEAT-14] At most this many Twei' worth of reading waits in memory before it is written (with the
+ * default two-minute flush and a Twei per 20 s, the two agree): a site paying faster still sees its
+ * credits every few beats.
+ */
+const CREDITS_WAITING = 6;
+
 /** Published posts remembered (BEAT-1); one forgotten is read again on its next beat. */
 const PUBLISHED_KEPT = 10_000;
 
 export interface ReadingClocksOptions {
-  /** @default 60 s — a crash loses at most a minute of uncredited reading; one write a reader a minute. */
+  /** @default 120 s (BEAT-14) — a crash loses at most two minutes of uncredited reading; one write a reader every two minutes. */
   flushEveryMs?: number;
 }
 
@@ -74,7 +85,7 @@ export class ReadingClocks {
   readonly stats = { writes: 0, fromMemory: 0 };
 
   constructor(options: ReadingClocksOptions = {}) {
-    this.flushEveryMs = options.flushEveryMs ?? 60_000;
+    this.flushEveryMs = options.flushEveryMs ?? 120_000;
   }
 
   /** Posts (thread keys) seen published, newest last; at most `PUBLISHED_KEPT` (BEAT-1). */
@@ -102,7 +113,7 @@ export class ReadingClocks {
 
   /**
    * The node's reading tick (the server runs it every second, `TICK_MS`): writes the reading that
-   * waited `flushEveryMs`, the Twei owed once the unwritten reading is min(`flushEveryMs`, 3 ×
+   * waited `flushEveryMs`, the Twei owed once the unwritten reading is min(`flushEveryMs`, 6 ×
    * readMsPerTwei) old, and the reading of readers who stopped beating (then forgets them) — all
    * due readers' writes at once, so they share commits (BEAT-8). The wallets the writes changed,
    * for `wallet:update`.
@@ -115,7 +126,7 @@ export class ReadingClocks {
       const idle = now - state.lastBeatAt > 2 * rules.heartbeatMs;
       const waitedMs = state.segments.length > 0 ? now - state.segments[0]!.from : 0;
       const old = waitedMs >= this.flushEveryMs;
-      const credit = waitedMs >= Math.min(this.flushEveryMs, 3 * rules.readMsPerTwei) && now >= state.retryCreditAt && owesTwei(state, rules);
+      const credit = waitedMs >= Math.min(this.flushEveryMs, CREDITS_WAITING * rules.readMsPerTwei) && now >= state.retryCreditAt && owesTwei(state, rules);
       if (state.segments.length > 0 && (all || idle || old || credit)) {
         writes.push(this.inTurn(state, () => this.write(ctx, account, state, null)));
       }
@@ -153,13 +164,16 @@ export class ReadingClocks {
       // post seen published is not read again. One that was not is read on every beat (it may be
       // published since; reading pays only on a published post, THREAD-6).
       const published = this.published.has(thread.key) || (await requireThread(tx, thread)).publishedAt !== null;
+      // [BEAT-11] Balance and pending total in one read. Rewards pend only with an amount above
+      // zero, so a reader with nothing pending has nothing due; only one with something pending
+      // looks for the due rows.
+      const { balance, pending } = await tx.ledger.balanceAndPending(account);
       return {
         published,
-        // Rewards pend only with an amount above zero, so a reader with nothing pending (the sum,
-        // by index) has nothing due; only one with something pending looks for the due rows.
-        due: (await tx.ledger.pendingTotal(account)) > 0 && (await tx.ledger.duePending(at, 1, account)).length > 0,
+        balance,
+        pending: pending > 0,
+        due: pending > 0 && (await tx.ledger.duePending(at, 1, account)).length > 0,
         session: known ?? (await tx.ledger.readSession(account, thread.key)) ?? { readMs: 0, credited: 0 },
-        balance: await tx.ledger.balance(account),
         // This node's first beat of the reader: the durable clock is their previous beat (READ-1…3).
         clock: fresh ? await tx.ledger.readClock(account) : null,
       };
@@ -169,6 +183,8 @@ export class ReadingClocks {
       state.lastBeatAt = look.clock ?? 0;
     }
     if (look.published) this.notePublished(thread.key);
+    if (look.balance !== null) state.open = true;
+    state.pending = look.pending;
     state.sessions.set(thread.key, look.session);
     const rules = ctx.economy.rulesFor(thread.site.id);
     let readMs = look.session.readMs;
@@ -198,12 +214,16 @@ export class ReadingClocks {
    */
   private async write(ctx: CommandContext, account: string, state: AccountClock, beat: Beat | null): Promise<CommandOutput<ReadProgress | null>> {
     const segments = [...state.segments];
+    const { open, pending } = state;
     const done = await ctx.store.write(async (tx) => {
       const at = beat?.at ?? ctx.now();
       const book = openBook(ctx, tx, state.site, at, null);
-      await book.ensureReader(state.userId);
-      // Due rewards are paid when a reader reads (SETTLE-5); nothing pending, nothing to look for.
-      if ((await tx.ledger.pendingTotal(account)) > 0) await settleAccountWith(book, account, 50);
+      // [BEAT-12] An account this node saw open is not opened again; rewards are looked for only
+      // when the reader's last read found some pending (SETTLE-5: a reward due meanwhile is
+      // settled with the next beat, which reads what is pending).
+      if (open) book.assumeOpen(state.userId);
+      else await book.ensureReader(state.userId);
+      if (pending && (await tx.ledger.pendingTotal(account)) > 0) await settleAccountWith(book, account, 50);
       let clock = await tx.ledger.readClock(account);
       const added = new Map<string, number>();
       for (const segment of segments) {
@@ -231,13 +251,19 @@ export class ReadingClocks {
         if (key === beat?.thread.key) credited = paid;
         sessions.set(key, session);
       }
-      const balance = (await tx.ledger.balance(account)) ?? 0;
+      const wallets = await book.walletUpdates();
       const session = beat ? sessions.get(beat.thread.key) : undefined;
-      const result: ReadProgress | null =
-        beat && session ? { thread: beat.thread.id, readMs: session.readMs, readEarned: session.credited, credited, balance } : null;
-      return { result, wallets: await book.walletUpdates(), sessions, cut, at };
+      let result: ReadProgress | null = null;
+      if (beat && session) {
+        // [BEAT-12] The wallet just read for wallet:update says the balance; read it only without one.
+        const told = wallets.find((wallet) => wallet.userId === state.userId);
+        const balance = told ? told.update.balance : ((await tx.ledger.balance(account)) ?? 0);
+        result = { thread: beat.thread.id, readMs: session.readMs, readEarned: session.credited, credited, balance };
+      }
+      return { result, wallets, sessions, cut, at };
     });
     this.stats.writes += 1;
+    state.open = true;
     state.segments.splice(0, segments.length);
     for (const [key, session] of done.sessions) state.sessions.set(key, session);
     if (done.cut) state.retryCreditAt = done.at + this.flushEveryMs;
@@ -257,7 +283,7 @@ function owesTwei(state: AccountClock, rules: EconomyRules): boolean {
 }
 
 function newClock(site: string, userId: string): AccountClock {
-  return { site, userId, fresh: true, lastBeatAt: 0, segments: [], sessions: new Map(), retryCreditAt: 0, turn: Promise.resolve() };
+  return { site, userId, fresh: true, lastBeatAt: 0, segments: [], sessions: new Map(), retryCreditAt: 0, open: false, pending: false, turn: Promise.resolve() };
 }
 
 /** Appends a beat's span, extending the last one when it continues it on the same thread. */

@@ -178,7 +178,7 @@ export function describeLedgerConformance(name: string, open: () => Promise<Stor
       expect(await store.read((tx) => tx.ledger.duePending(AT + 99, 10))).toEqual([]);
     });
 
-    it('[DUR-5][DUR-6] the pending total follows every state change; a wallet read says balance, pending, debt and earned at once', async () => {
+    it('[DUR-5][DUR-6][BEAT-11] the pending total follows every state change; a wallet read says balance, pending, debt and earned at once', async () => {
       const store = await openLedger();
       const reward = (comment: string, amount: number) => ({ site: 'site', account: 'r:site:ann', category: 'commentRewards' as const, thread: 't', comment, ref: `comment:t:${comment}`, amount, createdAt: AT, dueAt: AT + 10 });
       const ids = await store.write(async (tx) => [await tx.ledger.addPending(reward('c1', 3)), await tx.ledger.addPending(reward('c2', 4)), await tx.ledger.addPending(reward('c3', 5))]);
@@ -203,6 +203,9 @@ export function describeLedgerConformance(name: string, open: () => Promise<Stor
       });
       expect(await store.read((tx) => tx.ledger.walletFigures('r:site:ann', 'd:site:ann', 3))).toEqual({ balance: 7, pending: 5, debtBalance: -2, earned: 7 });
       expect(await store.read((tx) => tx.ledger.walletFigures('r:site:bob', 'd:site:bob', 3))).toEqual({ balance: 0, pending: 0, debtBalance: 0, earned: 0 });
+      // A heartbeat's read: an account never opened has no balance (null), not 0.
+      expect(await store.read((tx) => tx.ledger.balanceAndPending('r:site:ann'))).toEqual({ balance: 7, pending: 5 });
+      expect(await store.read((tx) => tx.ledger.balanceAndPending('r:site:nobody'))).toEqual({ balance: null, pending: 0 });
     });
 
     it('[REACT-1][REACT-2] a reaction reward is recorded once ever; pair counts add up per period', async () => {

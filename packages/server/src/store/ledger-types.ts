@@ -100,6 +100,8 @@ export interface LedgerReadTx {
   pendingOfComment(thread: string, comment: string): Promise<PendingReward[]>;
   /** Sum of a reader's rewards still pending. */
   pendingTotal(account: string): Promise<number>;
+  /** [BEAT-11] `balance` and `pendingTotal` of one account in one read (a heartbeat's). */
+  balanceAndPending(account: string): Promise<{ balance: number | null; pending: number }>;
   /**
    * [DUR-6] What a wallet update shows, in one read: the account's balance (0 unopened), its pending
    * total, the balance of its debt account `debtAccount` (≤ 0; 0 unopened), and what it earned on `day`.

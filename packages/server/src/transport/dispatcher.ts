@@ -13,7 +13,7 @@ import type { Logger } from '../logger.js';
 import { handlers, mutatingEvents, type Handler } from './handlers.js';
 import { ThreadEventOutbox } from './event-outbox.js';
 import { walletRoom } from '../economy/index.js';
-import { levelUnchanged } from '../economy/ledger-book.js';
+import { levelUnchanged, xpAfter } from '../economy/ledger-book.js';
 import { moderatorsRoom } from './session.js';
 import { roomOf, type Caller, type ParleyIo } from './types.js';
 
@@ -27,7 +27,7 @@ export interface DispatcherDeps {
   /** Handlers of features wired per server (presence and notes need the server's io). */
   extraHandlers?: ReadonlyMap<string, Handler>;
   /** After a reader's balance changed (earned Twei is XP): re-derive their level and push it live. */
-  onCredited?: (site: string, userId: string) => void;
+  onCredited?: (site: string, userId: string, xp?: number) => void;
   /** Prometheus figures (transport/metrics.ts); absent, nothing is counted. */
   metrics?: ServerMetrics;
   /** How long reactions and votes wait to share a message (see event-outbox.ts); 0 = never. @default 100 */
@@ -104,7 +104,7 @@ export class Dispatcher {
     // Balances are absolute, so a reader's tabs converge whatever order updates arrive in.
     for (const wallet of output.wallets ?? []) {
       this.deps.io.to(walletRoom(wallet.site, wallet.userId)).emit('wallet:update', wallet.update);
-      if (!levelUnchanged.has(wallet)) this.deps.onCredited?.(wallet.site, wallet.userId);
+      if (!levelUnchanged.has(wallet)) this.deps.onCredited?.(wallet.site, wallet.userId, xpAfter.get(wallet));
     }
     // Flags and the like: the site's moderators only, never a thread's room (readers must not learn who flagged).
     for (const { site: of, notice } of output.notices ?? []) this.deps.io.to(moderatorsRoom(of)).emit('moderation:notice', notice);

@@ -5,16 +5,17 @@
  * the protocol, error codes), so a client inventing names cannot grow the series.
  */
 import { ClientEventNames, ErrorCodes } from '@parley/protocol';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Store } from '../store/types.js';
+import { LazyCount, LazyHistogram, type HistogramSeries } from './lazy-metrics.js';
 
 const KNOWN_EVENTS = new Set<string>(ClientEventNames);
 const KNOWN_CODES = new Set<string>(Object.values(ErrorCodes));
 
 interface EventSeries {
-  received: { inc(): void };
-  ok: { inc(): void };
-  seconds: { observe(value: number): void };
+  received: LazyCount;
+  ok: LazyCount;
+  seconds: HistogramSeries;
 }
 
 export interface MetricsSources {
@@ -27,36 +28,51 @@ export class ServerMetrics {
   readonly registry = new Registry();
   private readonly events: Counter<'event'>;
   private readonly acks: Counter<'event' | 'outcome' | 'code'>;
-  private readonly eventSeconds: Histogram<'event'>;
-  private readonly storeSeconds: Histogram<'kind'>;
+  private readonly eventSeconds: LazyHistogram;
+  private readonly storeSeconds: LazyHistogram;
   private writesWaiting = 0;
-  /** Each event's series, found once (BEAT-2): a labelled call hashes its labels on every call. */
+  /**
+   * Each event's series, found once (BEAT-2), counted in plain numbers and handed to prom-client
+   * when `/metrics` is read (BEAT-15): prom-client hashes an observation's labels on every call.
+   */
   private readonly perEvent = new Map<string, EventSeries>();
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'parley_' });
-    this.events = new Counter({ name: 'parley_events_total', help: 'Client events received, by event name.', labelNames: ['event'], registers });
+    const perEvent = this.perEvent;
+    this.events = new Counter({
+      name: 'parley_events_total',
+      help: 'Client events received, by event name.',
+      labelNames: ['event'],
+      registers,
+      collect() {
+        for (const series of perEvent.values()) series.received.drain();
+      },
+    });
     this.acks = new Counter({
       name: 'parley_acks_total',
       help: 'Acknowledgements sent, by event, outcome (ok | error) and error code.',
       labelNames: ['event', 'outcome', 'code'],
       registers,
+      collect() {
+        for (const series of perEvent.values()) series.ok.drain();
+      },
     });
-    this.eventSeconds = new Histogram({
-      name: 'parley_event_duration_seconds',
-      help: 'Time from receiving a client event to its acknowledgement.',
-      labelNames: ['event'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers,
-    });
-    this.storeSeconds = new Histogram({
-      name: 'parley_store_duration_seconds',
-      help: 'Store transactions, by kind (read | write), from request to settle (queueing included).',
-      labelNames: ['kind'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
-      registers,
-    });
+    this.eventSeconds = new LazyHistogram(
+      'parley_event_duration_seconds',
+      'Time from receiving a client event to its acknowledgement.',
+      'event',
+      [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      this.registry,
+    );
+    this.storeSeconds = new LazyHistogram(
+      'parley_store_duration_seconds',
+      'Store transactions, by kind (read | write), from request to settle (queueing included).',
+      'kind',
+      [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      this.registry,
+    );
     new Gauge({ name: 'parley_connections', help: 'Open Socket.IO connections.', registers, collect() { this.set(sources.connections()); } });
     const held = sources.heldComments;
     if (held) {
@@ -86,7 +102,11 @@ export class ServerMetrics {
     const name = typeof event === 'string' && KNOWN_EVENTS.has(event) ? event : 'unknown';
     let series = this.perEvent.get(name);
     if (!series) {
-      series = { received: this.events.labels({ event: name }), ok: this.acks.labels({ event: name, outcome: 'ok', code: '' }), seconds: this.eventSeconds.labels({ event: name }) };
+      series = {
+        received: new LazyCount(this.events, { event: name }),
+        ok: new LazyCount(this.acks, { event: name, outcome: 'ok', code: '' }),
+        seconds: this.eventSeconds.labels(name),
+      };
       this.perEvent.set(name, series);
     }
     series.received.inc();
@@ -97,7 +117,7 @@ export class ServerMetrics {
 
   /** The store with every transaction timed (and writes counted while they wait). */
   instrument(store: Store): Store {
-    const timers = { read: this.storeSeconds.labels({ kind: 'read' }), write: this.storeSeconds.labels({ kind: 'write' }) };
+    const timers = { read: this.storeSeconds.labels('read'), write: this.storeSeconds.labels('write') };
     const time = async <T>(kind: 'read' | 'write', run: () => Promise<T>): Promise<T> => {
       const end = timers[kind].startTimer();
       if (kind === 'write') this.writesWaiting++;

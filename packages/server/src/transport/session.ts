@@ -7,6 +7,7 @@
 import type { ViewerSession } from '@parley/protocol';
 import { canModerate } from '../domain/gates.js';
 import type { Identity } from '../domain/identity.js';
+import { levelForXp } from '../domain/levels.js';
 import { GUEST, identityWith, levelOf, type Session } from '../sites/authenticate.js';
 import type { SiteDirectory } from '../sites/site-config.js';
 import type { Store } from '../store/types.js';
@@ -77,8 +78,8 @@ export function expiriesWaiting(): number {
  * node, and through the cluster adapter on every other (`parley:refresh-viewer`, each node updating
  * its own sockets: identities live where their sockets do, and nothing waits for other nodes).
  */
-export async function refreshViewer(io: ParleyIo, sites: SiteDirectory, store: Store, siteId: string, userId: string): Promise<void> {
-  await refreshLocalViewer(io, sites, store, siteId, userId);
+export async function refreshViewer(io: ParleyIo, sites: SiteDirectory, store: Store, siteId: string, userId: string, xp?: number): Promise<void> {
+  await refreshLocalViewer(io, sites, store, siteId, userId, xp);
   // Socket.IO's in-memory adapter (one node) has no other node to tell, and says so on every call.
   if (clustered.has(io)) io.serverSideEmit('parley:refresh-viewer', siteId, userId);
 }
@@ -93,12 +94,16 @@ export function listenForViewerRefreshes(io: ParleyIo, sites: SiteDirectory, sto
   });
 }
 
-async function refreshLocalViewer(io: ParleyIo, sites: SiteDirectory, store: Store, siteId: string, userId: string): Promise<void> {
+/**
+ * `xp`: the reader's XP as the commit that changed it left it (BEAT-13), so the level needs no read;
+ * absent (another node's word, a change without it), it is read.
+ */
+async function refreshLocalViewer(io: ParleyIo, sites: SiteDirectory, store: Store, siteId: string, userId: string, xp?: number): Promise<void> {
   const site = sites.get(siteId);
   if (!site || site.trustHostLevels) return;
   const room = io.of('/').adapter.rooms.get(userRoom(siteId, userId));
   if (!room || room.size === 0) return;
-  const level = await levelOf(site, store, userId, 0);
+  const level = xp === undefined ? await levelOf(site, store, userId, 0) : levelForXp(xp, site.levelCurve);
   for (const id of room) {
     const local = io.sockets.sockets.get(id);
     const identity = local?.data.identity;

@@ -271,6 +271,17 @@ class PgLedger implements LedgerWriteTx {
     return row?.total ?? 0;
   }
 
+  /** [BEAT-11] One round trip: the balance as `balance` reads it, and the pending total. */
+  async balanceAndPending(account: string): Promise<{ balance: number | null; pending: number }> {
+    const row = await this.one<{ balance: number | null; pending: number }>(
+      false,
+      `SELECT (SELECT b.balance FROM (${BALANCE} WHERE a.id = $1) b) AS balance,
+        (SELECT COALESCE(SUM(amount), 0)::bigint FROM pending_rewards WHERE account = $1 AND state = 'pending') AS pending`,
+      [account],
+    );
+    return { balance: row?.balance ?? null, pending: row?.pending ?? 0 };
+  }
+
   /**
    * [DUR-6] [HOT-6] The four reads in one statement, one round trip instead of four: in a thread's
    * turn (CLUSTER-12) every round trip is in the thread's serial section. Same snapshot, same rows.

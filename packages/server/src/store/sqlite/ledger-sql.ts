@@ -35,6 +35,9 @@ export const ledgerSql = {
   ledgerPendingOfComment: 'SELECT * FROM pending_rewards WHERE thread = ? AND comment = ? ORDER BY id',
   // Kept by triggers (migration 12, DUR-5): one row per account, not a sum over its pending rewards.
   ledgerPendingTotal: 'SELECT COALESCE((SELECT total FROM pending_totals WHERE account = ?), 0) AS total',
+  // [BEAT-11] A heartbeat's one read: balance (NULL: never opened) and what is pending.
+  ledgerBalanceAndPending: `SELECT (SELECT balance FROM accounts WHERE id = @account) AS balance,
+      COALESCE((SELECT total FROM pending_totals WHERE account = @account), 0) AS pending`,
   // [DUR-6] Everything a wallet update says, in one statement: balance, pending, debt, earned today.
   ledgerWallet: `SELECT
       COALESCE((SELECT balance FROM accounts WHERE id = @account), 0) AS balance,

@@ -154,6 +154,10 @@ export class SqliteLedger implements LedgerWriteTx {
     return (this.use(false).ledgerPendingTotal.get(account) as { total: number }).total;
   }
 
+  async balanceAndPending(account: string): Promise<{ balance: number | null; pending: number }> {
+    return this.use(false).ledgerBalanceAndPending.get({ account }) as { balance: number | null; pending: number };
+  }
+
   async walletFigures(account: string, debt: string, day: number): Promise<WalletFigures> {
     return this.use(false).ledgerWallet.get({ account, debt, day }) as WalletFigures;
   }
