@@ -143,6 +143,19 @@ export class ReadingClocks {
     return done.flatMap((outcome) => (outcome.status === 'fulfilled' ? (outcome.value.wallets ?? []) : []));
   }
 
+  /**
+   * [BEAT-16] Writes the reading `userId` has waiting on this node now, with the Twei it earned
+   * (never more than the time read): a paid action found them short, and what they already read
+   * may cover it. The wallets it changed; none when nothing waits.
+   */
+  async settleNow(ctx: CommandContext, site: string, userId: string): Promise<WalletDelivery[]> {
+    const account = readerAccount(site, userId);
+    const state = this.accounts.get(account);
+    if (!state || state.segments.length === 0 || !owesTwei(state, ctx.economy.rulesFor(state.site))) return [];
+    const written = await this.inTurn(state, () => this.write(ctx, account, state, null));
+    return written.wallets ?? [];
+  }
+
   private notePublished(key: string): void {
     if (this.published.has(key)) return;
     if (this.published.size >= PUBLISHED_KEPT) this.published.delete(this.published.values().next().value as string);

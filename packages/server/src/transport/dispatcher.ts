@@ -130,7 +130,17 @@ export class Dispatcher {
       const turnKey = sequencedEvents.has(event as string) && !this.deps.ctx.store.ignoresWriteScope ? this.turnKeyOf(caller, parsed.data) : null;
       const run = () => handler(this.deps.ctx, caller, parsed.data);
       // [CLUSTER-12] Writers of one thread take turns before their transaction (PostgreSQL; SQLite ignores it).
-      const output = await (turnKey === null ? run() : writeScope.run({ turnKey }, run));
+      const once = () => (turnKey === null ? run() : writeScope.run({ turnKey }, run));
+      const output = await once().catch(async (error: unknown) => {
+        // [BEAT-16] Short of Twei with reading still in memory: write it, and try once more.
+        const reading = this.deps.ctx.reading;
+        if (!(error instanceof ParleyError) || error.code !== ErrorCodes.insufficientFunds || !reading || !caller.identity) throw error;
+        const site = caller.site ?? caller.identity.site ?? this.deps.ctx.sites.only?.id ?? '';
+        const wallets = await reading.settleNow(this.deps.ctx, site, caller.identity.id);
+        if (wallets.length === 0) throw error;
+        this.deliver(site, { events: [], wallets });
+        return once();
+      });
       succeeded = true;
       return output;
     } finally {

@@ -102,6 +102,28 @@ describe('the economy over real sockets', () => {
     expect(last.readEarned).toBe(Math.floor(last.readMs / 100));
   });
 
+  it('[BEAT-16] a paid action short of Twei first writes the reading waiting in memory, then goes through', async () => {
+    // A Twei a second of reading; one owed waits 6 s in memory (BEAT-14); a comment costs 2.
+    const server = await startTestServer({ economy: { heartbeatMs: 1000, readMsPerTwei: 1000, readCapPerPost: 100, startingGrant: 0, amounts: { commentTributes: 2, commentRewards: 0 } } });
+    const thread = await server.thread('read-me', { published: true, author: 'staff' });
+    const socket = await server.connect(await server.token('ann'));
+    okData(await call(socket, 'thread:join', { thread }));
+    let progress = okData(await call<ReadProgress>(socket, 'read:heartbeat', { thread }));
+    for (let i = 0; i < 12 && progress.readMs < 2000; i++) {
+      await new Promise((next) => setTimeout(next, 560));
+      progress = okData(await call<ReadProgress>(socket, 'read:heartbeat', { thread }));
+    }
+    // Two Twei read: the first written by its beat (readEarned counts what is written), the second still in memory.
+    expect(progress.readMs).toBeGreaterThanOrEqual(2000);
+    expect(progress).toMatchObject({ readEarned: 1, balance: 1 });
+    const posted = await call(socket, 'comment:post', { requestId: rid(), thread, body: 'paid for by reading' });
+    expect(posted).toMatchObject({ ok: true });
+    const state = okData(await call<EconomyState>(socket, 'economy:state', { thread }));
+    expect(state.wallet?.balance).toBe(0);
+    // With nothing more waiting, a second comment is refused as before.
+    expect(await call(socket, 'comment:post', { requestId: rid(), thread, body: 'no more' })).toMatchObject({ ok: false, error: { code: 'insufficient_funds' } });
+  });
+
   it('heartbeats do not use up the mutation budget a reader’s comments and purchases need', async () => {
     const server = await startTestServer({ rateLimit: { mutationsPerUser: { points: 1, duration: 3600 } } });
     const socket = await server.connect(await server.token('ann'));
