@@ -16,6 +16,7 @@
  *   in the same order and cannot deadlock each other.
  */
 import { pgConsoleMigration } from './pg-migration-console.js';
+import { pgClusteredMigration } from './pg-migration-clustered.js';
 
 export interface PgMigration {
   version: number;
@@ -513,6 +514,7 @@ END $$;
 `,
   },
   pgConsoleMigration,
+  pgClusteredMigration,
 ];
 
 export const pgLatestVersion = pgMigrations.reduce((max, m) => Math.max(max, m.version), 0);

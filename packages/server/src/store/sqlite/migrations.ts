@@ -14,6 +14,7 @@ import { threadsMigration } from './migration-threads.js';
 import { formatMigration } from './migration-format.js';
 import { durableMigration } from './migration-durable.js';
 import { consoleMigration } from './migration-console.js';
+import { clusteredMigration } from './migration-clustered.js';
 
 export interface Migration {
   version: number;
@@ -116,6 +117,7 @@ CREATE INDEX requests_created_at ON requests (created_at);
   portingMigration,
   durableMigration,
   consoleMigration,
+  clusteredMigration,
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);
