@@ -43,6 +43,8 @@ export interface BenchConfig {
   grownTransfers: number;
   grownComments: number;
   grownThreads: number;
+  /** Grown database: timed rounds, and actions of each kind per round on each database. */
+  grownRounds: { rounds: number; samples: number };
   scenarios: ScenarioName[];
   /** Cluster scenario (scenarios/cluster.ts): readers PER NODE at each capacity step. */
   clusterReaders: number[];
@@ -77,6 +79,7 @@ const fullRun: BenchConfig = {
   grownTransfers: 1_000_000,
   grownComments: 100_000,
   grownThreads: 1000,
+  grownRounds: { rounds: 6, samples: 100 },
   scenarios: [...defaultScenarios],
   clusterReaders: [1000, 2000, 3000, 4000, 6000],
   clusterSeconds: 10,
@@ -102,6 +105,7 @@ const quickRun: BenchConfig = {
   grownTransfers: 20_000,
   grownComments: 2000,
   grownThreads: 20,
+  grownRounds: { rounds: 2, samples: 30 },
   // Short: a smoke run on a shared machine must still end within a minute.
   waitQuietSeconds: 2,
   quick: true,
@@ -121,6 +125,7 @@ export const usage = `Usage: node dist/run.js [options]   (every option also rea
   --storm-readers=5000      --storm-seconds=10   (join storm at the join-comments thread)
   --idle-readers=10000      (memory per idle reader vs bare Socket.IO; heartbeat cost)
   --grown-transfers=1000000 --grown-comments=100000 --grown-threads=1000   (grown database)
+  --grown-rounds=6 --grown-samples=100   (grown database: timed rounds in turns, actions of each kind per round)
   --batch=200               sockets connected at a time
   --wait-quiet=30           seconds to wait for other processes to go quiet before measuring
   --only=hot,sustained,join,storm,idle,grown,size   (default) — or cluster: PostgreSQL + Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL)
@@ -186,6 +191,10 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
     grownTransfers: Math.round(number('grown-transfers', base.grownTransfers)),
     grownComments: Math.round(number('grown-comments', base.grownComments)),
     grownThreads: Math.round(number('grown-threads', base.grownThreads)),
+    grownRounds: {
+      rounds: Math.round(number('grown-rounds', base.grownRounds.rounds)),
+      samples: Math.round(number('grown-samples', base.grownRounds.samples)),
+    },
     scenarios: scenarios as ScenarioName[],
     clusterReaders: option('cluster-readers')?.split(',').map((n) => positiveInteger(n, 'cluster-readers')) ?? base.clusterReaders,
     clusterSeconds: number('cluster-seconds', base.clusterSeconds),
@@ -200,6 +209,7 @@ const knownFlags = new Set([
   'sustained-seconds', 'sustained-writers', 'sustained-threads', 'join-comments', 'join-samples', 'batch', 'only', 'wait-quiet', 'help',
   'cluster-readers', 'cluster-seconds', 'failover-readers',
   'storm-readers', 'storm-seconds', 'idle-readers', 'grown-transfers', 'grown-comments', 'grown-threads',
+  'grown-rounds', 'grown-samples',
 ]);
 
 /** A misspelt flag silently ignored would make a run measure something other than intended. */

@@ -60,6 +60,11 @@ export interface ActionCostsRequest {
   samples: number;
   /** Makes the run's user ids and request ids its own. */
   tag: string;
+  /**
+   * Count the WAL frames (pages) each action's COMMIT wrote instead of timing (wal-frames.ts): the
+   * file is read after every action, so this run's CPU figures are not the actions' alone.
+   */
+  pages?: boolean;
 }
 
 export interface ActionCost {
@@ -67,5 +72,7 @@ export interface ActionCost {
   samples: number;
   cpuMicrosPerAction: number;
   wallMsMedian: number;
+  /** With `pages`: WAL frames written per action (0 for an action that writes nothing). */
+  pagesPerAction?: number;
 }
 

@@ -19,6 +19,7 @@ import type {
   StoreStats,
   TokenRequest,
 } from './parley-child-api.js';
+import { WalFrames } from './wal-frames.js';
 
 const config = childConfig<ParleyChildConfig>();
 const server = await startParleyServer({
@@ -108,10 +109,12 @@ const reader = (name: string): Identity => ({ id: name, name, avatar: null, leve
 /**
  * What each reader action costs the server, on whatever database it runs: `samples` of each through
  * `dispatch`, one at a time, by readers new to the thread (their accounts opened first, unmeasured).
- * CPU µs per action (this process, every thread) and the wall time of each (it includes the fsync).
+ * CPU µs per action (this process, every thread) and the wall time of each (it includes the fsync);
+ * with `pages`, the WAL frames each action's COMMIT wrote instead.
  */
 async function actionCosts(args: unknown): Promise<ActionCost[]> {
-  const { thread, samples, tag } = args as ActionCostsRequest;
+  const { thread, samples, tag, pages = false } = args as ActionCostsRequest;
+  const wal = pages ? new WalFrames(`${config.dbPath}-wal`) : null;
   const ok = async (who: Identity, event: string, input: unknown): Promise<unknown> => {
     const ack = await server.dispatch(who, event as ClientEventName, input);
     if (!ack.ok) throw new Error(`${event}: ${JSON.stringify(ack.error)}`);
@@ -129,15 +132,24 @@ async function actionCosts(args: unknown): Promise<ActionCost[]> {
       if (warm) await warm(who, n);
     }
     const wall: number[] = [];
+    let frames = 0;
+    wal?.take();
     const before = process.cpuUsage();
     for (const [n, who] of people.entries()) {
       const started = performance.now();
       await act(who, n);
       wall.push(performance.now() - started);
+      if (wal) frames += wal.take().length;
     }
     const cpu = process.cpuUsage(before);
     wall.sort((a, b) => a - b);
-    costs.push({ action, samples, cpuMicrosPerAction: (cpu.user + cpu.system) / samples, wallMsMedian: wall[Math.floor(wall.length / 2)] ?? 0 });
+    costs.push({
+      action,
+      samples,
+      cpuMicrosPerAction: (cpu.user + cpu.system) / samples,
+      wallMsMedian: wall[Math.floor(wall.length / 2)] ?? 0,
+      ...(wal && { pagesPerAction: frames / samples }),
+    });
   };
   await measure('like', (who, n) => ok(who, 'comment:react', { requestId: `${tag}-like-${n}`, thread, commentId: targets[n % targets.length], value: 'like' }));
   await measure('vote', (who, n) => ok(who, 'post:vote', { requestId: `${tag}-vote-${n}`, thread, value: 'plus' }));
@@ -146,6 +158,7 @@ async function actionCosts(args: unknown): Promise<ActionCost[]> {
   const beat = (who: Identity): Promise<unknown> => ok(who, 'read:heartbeat', { thread });
   await measure('heartbeat', beat, beat);
   await measure('join', (who) => ok(who, 'thread:join', { thread }));
+  wal?.close();
   return costs;
 }
 

@@ -17,6 +17,7 @@
  */
 import { pgConsoleMigration } from './pg-migration-console.js';
 import { pgOutboxMigration } from './pg-migration-outbox.js';
+import { pgClusteredMigration } from './pg-migration-clustered.js';
 
 export interface PgMigration {
   version: number;
@@ -515,6 +516,7 @@ END $$;
   },
   pgConsoleMigration,
   pgOutboxMigration,
+  pgClusteredMigration,
 ];
 
 export const pgLatestVersion = pgMigrations.reduce((max, m) => Math.max(max, m.version), 0);

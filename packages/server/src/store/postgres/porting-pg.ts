@@ -55,10 +55,11 @@ export class PgPorting implements PortingWriteTx {
     return (await this.rows<CommentRow>(false, 'SELECT * FROM comments WHERE thread = $1 AND seq > $2 ORDER BY seq LIMIT $3', [thread, afterSeq, limit])).map(toComment);
   }
 
+  /** Through the thread's comments (never deleted): reactions are keyed by comment [GROW-1]. */
   async listThreadReactions(thread: string): Promise<ReactionRow[]> {
-    return toReactions(
-      await this.rows<ReactionSqlRow>(false, 'SELECT thread, comment, user_id, value FROM reactions WHERE thread = $1 ORDER BY comment COLLATE "C", user_id COLLATE "C"', [thread]),
-    );
+    const text = `SELECT r.thread, r.comment, r.user_id, r.value FROM comments c JOIN reactions r ON r.comment = c.id
+      WHERE c.thread = $1 AND r.thread = c.thread ORDER BY r.comment COLLATE "C", r.user_id COLLATE "C"`;
+    return toReactions(await this.rows<ReactionSqlRow>(false, text, [thread]));
   }
 
   async listThreadVotes(thread: string): Promise<VoteRow[]> {

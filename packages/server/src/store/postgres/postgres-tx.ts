@@ -769,7 +769,7 @@ export class PostgresTx implements WriteTx {
     if (value) {
       await this.blind(
         `INSERT INTO reactions (thread, comment, user_id, value) VALUES ($1, $2, $3, $4)
-          ON CONFLICT (thread, user_id, comment) DO UPDATE SET value = EXCLUDED.value`,
+          ON CONFLICT (comment, user_id) DO UPDATE SET value = EXCLUDED.value`,
         [thread, commentId, userId, value],
       );
     } else {

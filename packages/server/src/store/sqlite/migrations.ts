@@ -15,6 +15,7 @@ import { formatMigration } from './migration-format.js';
 import { durableMigration } from './migration-durable.js';
 import { consoleMigration } from './migration-console.js';
 import { outboxMigration } from './migration-outbox.js';
+import { clusteredMigration } from './migration-clustered.js';
 
 export interface Migration {
   version: number;
@@ -118,6 +119,7 @@ CREATE INDEX requests_created_at ON requests (created_at);
   durableMigration,
   consoleMigration,
   outboxMigration,
+  clusteredMigration,
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

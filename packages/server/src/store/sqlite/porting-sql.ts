@@ -19,7 +19,9 @@ export const portingSql = {
     ON CONFLICT (site, source, source_id) DO NOTHING`,
   portIdTaken: 'SELECT 1 AS taken FROM comments WHERE id = ?',
   portThreadComments: 'SELECT * FROM comments WHERE thread = ? AND seq > ? ORDER BY seq LIMIT ?',
-  portThreadReactions: 'SELECT thread, comment, user, value FROM reactions WHERE thread = ? ORDER BY comment, user',
+  // Through the thread's comments (never deleted): reactions are keyed by comment [GROW-1].
+  portThreadReactions: `SELECT r.thread, r.comment, r.user, r.value FROM comments c JOIN reactions r ON r.comment = c.id
+    WHERE c.thread = ? AND r.thread = c.thread ORDER BY r.comment, r.user`,
   portThreadVotes: 'SELECT thread, user, value FROM votes WHERE thread = ? ORDER BY user',
   portHiddenBy: 'SELECT hidden_by FROM hidden_bodies WHERE thread = ? AND comment_id = ?',
   portGetThreads: 'SELECT * FROM threads WHERE id IN (SELECT value FROM json_each(?))',

@@ -63,10 +63,11 @@ export const sql = {
   listEvents: 'SELECT payload FROM events WHERE thread = ? AND seq > ? ORDER BY seq LIMIT ?',
   appendEvent: 'INSERT INTO events (thread, seq, type, payload, at) VALUES (?, ?, ?, ?, ?)',
 
+  // Keyed (comment, user) [GROW-1]: the reader's reaction to each listed comment, one key each.
   getReactions: `SELECT comment, value FROM reactions
     WHERE thread = ? AND user = ? AND comment IN (SELECT value FROM json_each(?))`,
   upsertReaction: `INSERT INTO reactions (thread, comment, user, value) VALUES (?, ?, ?, ?)
-    ON CONFLICT (thread, user, comment) DO UPDATE SET value = excluded.value`,
+    ON CONFLICT (comment, user) DO UPDATE SET value = excluded.value`,
   deleteReaction: 'DELETE FROM reactions WHERE thread = ? AND comment = ? AND user = ?',
 
   getVote: 'SELECT value FROM votes WHERE thread = ? AND user = ?',
