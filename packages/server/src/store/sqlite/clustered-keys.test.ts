@@ -43,7 +43,13 @@ describe('[GROW-1] reactions keyed by comment', () => {
     db.transaction(() => {
       for (let n = 0; n < 20_000; n++) upsert.run(thread, oldComments[n % 400], `reader-${(n * 7919) % 2000}`, 'like');
     })();
-    db.pragma('wal_checkpoint(TRUNCATE)');
+    // The closed store's checkpoint worker may still hold the file for a moment: truncate until done.
+    for (let tries = 0; tries < 100; tries++) {
+      const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      if (result?.busy === 0 && walFrames() === 0) break;
+      await new Promise((next) => setTimeout(next, 20));
+    }
+    expect(walFrames()).toBe(0);
     // Today: 200 readers, in no order of their ids, like a new comment, one COMMIT each.
     const fresh = timeOrderedId(Date.now());
     const likes = 200;

@@ -64,7 +64,7 @@ function watch<T>(promise: Promise<T>) {
 describe('SqliteStore WAL synced off the event loop', () => {
   it('[DUR-10] the store syncs the WAL file itself after each COMMIT; an in-memory database has none to sync', async () => {
     const path = join(tempDir(), 'wal.db');
-    const store = SqliteStore.open({ path });
+    const store = SqliteStore.open({ path, sync: 'off-loop' });
     onTestFinished(() => store.close());
     const before = store.walSyncs ?? 0;
     await store.write((tx) => tx.ensureThread('t', null, null, 1));
@@ -75,15 +75,15 @@ describe('SqliteStore WAL synced off the event loop', () => {
     expect(memory.walSyncs).toBeNull();
   });
 
-  it('[DUR-10] `sync: \'full\'` keeps SQLite\'s own synchronous=FULL, the sync inside each COMMIT', async () => {
+  it('[DUR-10] by default the store keeps SQLite\'s own synchronous=FULL, the sync inside each COMMIT', async () => {
     const path = join(tempDir(), 'full.db');
-    const store = SqliteStore.open({ path, sync: 'full' });
+    const store = SqliteStore.open({ path });
     onTestFinished(() => store.close());
     await store.write((tx) => tx.ensureThread('t', null, null, 1));
     expect(store.walSyncs).toBeNull();
     expect(await store.read((tx) => tx.getThread('t'))).toMatchObject({ id: 't' });
-    // The default, for comparison: the store's own syncs.
-    const offLoop = SqliteStore.open({ path: join(tempDir(), 'off.db') });
+    // Off the loop, for comparison: the store's own syncs.
+    const offLoop = SqliteStore.open({ path: join(tempDir(), 'off.db'), sync: 'off-loop' });
     onTestFinished(() => offLoop.close());
     expect(offLoop.walSyncs).toBe(0);
   });
