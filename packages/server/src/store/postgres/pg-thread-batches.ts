@@ -29,6 +29,7 @@
  *     same batch, or committed meanwhile — is rolled back to its savepoint and run again after the
  *     batch committed, where its lookup finds the record and it answers the first run's result.
  */
+import type { PostgresWriteStats } from './postgres-store.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import type { WriteTx } from '../types.js';
@@ -38,21 +39,7 @@ import { inlineableValues, inlineStatement, PostgresTx, type Query } from './pos
 /** What a batch needs of its store: connections, counters and the retry policy. */
 export interface BatchHost {
   connect(): Promise<pg.PoolClient>;
-  readonly stats: {
-    transactions: number;
-    retries: number;
-    deadlocks: number;
-    alone: number;
-    turns: number;
-    roundTrips: number;
-    conflicts: Map<string, number>;
-    /** [HOT-4] Batches committed or given up, and the writes they carried. */
-    batches: number;
-    batchedWrites: number;
-    /** Batches run again carefully after a failure of unknown owner. */
-    carefulReruns: number;
-    turnMs: number;
-  };
+  readonly stats: PostgresWriteStats;
   /** [HOT-3] Reads of committed rows outside the transaction. */
   readonly committed: Query | undefined;
   readonly maxAttempts: number;
