@@ -6,61 +6,20 @@
  * arrive live over /admin/api/stream.
  */
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
-import { Api, ApiError, type Action, type Ban, type CommentItem, type HeldItem, type Item, type LogEntry, type Policy, type ReaderItem, type Session } from './api.js';
+import { Api, ApiError, type Action, type Item, type Session } from './api.js';
+import { authorOf, isComment, keyOf } from './format.js';
+import type { BanDialog, ConsoleHost, Decision } from './host.js';
+import { QUEUES, viewOf, type Counts, type View } from './routes.js';
 import { styles } from './styles.js';
+import { renderBanDialog, renderHelp, renderSignIn } from './views/dialogs.js';
+import { renderLog } from './views/log.js';
+import { renderNav } from './views/nav.js';
+import { readPolicy } from './views/policy.js';
+import { renderQueue } from './views/queue.js';
+import { renderSettings } from './views/settings.js';
+import { renderReader, renderThread } from './views/thread.js';
 
-type View =
-  | { name: 'queue'; queue: QueueName }
-  | { name: 'thread'; id: string }
-  | { name: 'reader'; id: string }
-  | { name: 'log' }
-  | { name: 'settings' };
-type QueueName = 'held' | 'flagged' | 'recent' | 'readers' | 'bans';
-/** Items per queue (`recent` has none: it is every comment). */
-type Counts = Partial<Record<QueueName, number>>;
-
-const QUEUES: { id: QueueName; label: string; hint: string }[] = [
-  { id: 'held', label: 'Held for review', hint: 'Comments pre-moderation keeps aside until you decide' },
-  { id: 'flagged', label: 'Flagged', hint: 'Published comments readers reported' },
-  { id: 'recent', label: 'Recent', hint: 'The newest comments of the site' },
-  { id: 'readers', label: 'Reported readers', hint: 'Readers whose comments collect flags' },
-  { id: 'bans', label: 'Restricted', hint: 'Banned, suspended and muted readers' },
-];
-
-const when = (at: number): string => {
-  const seconds = Math.round((Date.now() - at) / 1000);
-  if (seconds < 60) return 'just now';
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
-  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
-  return new Date(at).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
-};
-const fullTime = (at: number): string => new Date(at).toLocaleString();
-/** "pre-moderation: below LVL 14, links" / "gates: comment 20" for the log. */
-function describeSettings(detail: Record<string, unknown>): string {
-  const parts: string[] = [];
-  const policy = detail.premoderation as Policy | null | undefined;
-  if (policy === null) parts.push('pre-moderation: removed');
-  else if (policy) {
-    const on = [policy.all && 'every comment', policy.belowLevel !== undefined && `below LVL ${policy.belowLevel}`, policy.firstComments && `first ${policy.firstComments}`, policy.links && 'links'].filter(Boolean);
-    parts.push(`pre-moderation: ${on.length ? on.join(', ') : 'off'}`);
-  }
-  const gates = detail.gates as Record<string, number> | undefined;
-  if (gates && Object.keys(gates).length) parts.push(`gates: ${Object.entries(gates).map(([a, l]) => `${a} ${l}`).join(', ')}`);
-  if (detail.publish) parts.push('published');
-  return parts.join(' · ');
-}
-const initials = (name: string): string =>
-  name
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((part) => part[0]?.toUpperCase() ?? '')
-    .join('') || '?';
-const keyOf = (item: Item): string => (item.kind === 'reader' ? `r:${item.userId}` : `c:${item.id}`);
-const isComment = (item: Item | undefined): item is HeldItem | CommentItem => item?.kind === 'held' || item?.kind === 'comment';
-const authorOf = (item: Item): { id: string; name: string } => (item.kind === 'reader' ? { id: item.userId, name: item.name } : item.author);
-
-export class ParleyConsole extends LitElement {
+export class ParleyConsole extends LitElement implements ConsoleHost {
   static override styles = styles;
 
   static override properties = {
@@ -90,7 +49,7 @@ export class ParleyConsole extends LitElement {
   counts: Counts = {};
   detail: unknown = null;
   help = false;
-  dialog: { title: string; items: Item[]; ban: boolean } | null = null;
+  dialog: BanDialog | null = null;
   private stream: EventSource | null = null;
   private toastTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -152,13 +111,7 @@ export class ParleyConsole extends LitElement {
   }
 
   private onHash = (): void => {
-    const [name = '', raw = ''] = location.hash.replace(/^#\/?/, '').split('/');
-    const arg = decodeURIComponent(raw);
-    if (name === 'thread' && arg) this.view = { name: 'thread', id: arg };
-    else if (name === 'reader' && arg) this.view = { name: 'reader', id: arg };
-    else if (name === 'log') this.view = { name: 'log' };
-    else if (name === 'settings') this.view = { name: 'settings' };
-    else this.view = { name: 'queue', queue: QUEUES.some((q) => q.id === name) ? (name as QueueName) : 'held' };
+    this.view = viewOf(location.hash);
     this.cursor = 0;
     this.selected = new Set();
     void this.load();
@@ -247,7 +200,7 @@ export class ParleyConsole extends LitElement {
     return item ? [item] : [];
   }
 
-  private async run(actions: Action[], done: string): Promise<void> {
+  async run(actions: Action[], done: string): Promise<void> {
     if (actions.length === 0) return;
     try {
       const { results } = await this.api.act(actions);
@@ -261,7 +214,7 @@ export class ParleyConsole extends LitElement {
     }
   }
 
-  private decide(kind: 'approve' | 'reject' | 'hide' | 'delete' | 'keep' | 'unhide'): void {
+  decide(kind: Decision): void {
     const actions: Action[] = [];
     for (const item of this.targets()) {
       if (item.kind === 'held') {
@@ -278,14 +231,14 @@ export class ParleyConsole extends LitElement {
     void this.run(actions, `${words[kind]}: ${actions.length} item${actions.length === 1 ? '' : 's'}`);
   }
 
-  private askBan(): void {
+  askBan(): void {
     const items = this.targets();
     if (items.length === 0) return;
     this.dialog = { title: items.length === 1 ? `Restrict ${authorOf(items[0]!).name}` : `Restrict ${items.length} readers`, items, ban: true };
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLSelectElement>('#ban-kind')?.focus());
   }
 
-  private confirmBan(event: Event): void {
+  confirmBan(event: Event): void {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
     const data = new FormData(form);
@@ -300,7 +253,7 @@ export class ParleyConsole extends LitElement {
     );
   }
 
-  private unban(userId: string): void {
+  unban(userId: string): void {
     void this.run([{ action: 'unban', userId }], 'Restriction lifted');
   }
 
@@ -376,7 +329,7 @@ export class ParleyConsole extends LitElement {
     void this.updateComplete.then(() => this.renderRoot.querySelector(`[data-index="${this.cursor}"]`)?.scrollIntoView({ block: 'nearest' }));
   }
 
-  private toggle(item: Item): void {
+  toggle(item: Item): void {
     const key = keyOf(item);
     const next = new Set(this.selected);
     if (next.has(key)) next.delete(key);
@@ -398,31 +351,13 @@ export class ParleyConsole extends LitElement {
     }
   }
 
-  private async signOut(everywhere = false): Promise<void> {
+  async signOut(everywhere = false): Promise<void> {
     await (everywhere ? this.api.revokeSessions() : this.api.signOut()).catch(() => undefined);
     this.stream?.close();
     this.session = { signedIn: false, sites: this.session?.sites ?? [] };
     this.items = [];
   }
 
-  private renderSignIn(): TemplateResult {
-    const sites = this.session?.sites ?? [];
-    const fromUrl = this.offeredToken;
-    return html`<main class="signin" id="main">
-      <form class="card signin-card" @submit=${(e: Event) => void this.submitSignIn(e)}>
-        <div class="brand"><span class="logo" aria-hidden="true">P</span> Parley <span class="brand-sub">Moderation</span></div>
-        <h1>Sign in to moderate</h1>
-        <p class="muted">Paste a moderator or admin token of your site, or the site's admin key. The console keeps a session cookie, never the token.</p>
-        ${sites.length > 1
-          ? html`<label for="site">Site</label><select id="site" name="site">${sites.map((s) => html`<option value=${s}>${s}</option>`)}</select>`
-          : html`<input type="hidden" name="site" value=${sites[0] ?? ''} />`}
-        <label for="credential">Token or admin key</label>
-        <textarea id="credential" name="credential" rows="4" required autocomplete="off" spellcheck="false" .value=${fromUrl}></textarea>
-        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-        <button class="primary" type="submit">Sign in</button>
-      </form>
-    </main>`;
-  }
 
   // ── the console ─────────────────────────────────────────────────────────────────────────
 
@@ -435,7 +370,7 @@ export class ParleyConsole extends LitElement {
 
   override render(): TemplateResult {
     if (!this.session) return html`<main class="signin" id="main"><p class="muted">Loading…</p></main>`;
-    if (!this.session.signedIn) return this.renderSignIn();
+    if (!this.session.signedIn) return renderSignIn(this.session.sites ?? [], this.offeredToken, this.error, (event) => this.submitSignIn(event));
     const moderator = this.session.moderator;
     return html`
       <a class="skip" href="#main">Skip to the queue</a>
@@ -448,260 +383,24 @@ export class ParleyConsole extends LitElement {
         <button class="ghost" @click=${() => void this.signOut()}>Sign out</button>
       </header>
       <div class="layout">
-        <nav class="side" aria-label="Queues">
-          <ul>
-            ${QUEUES.map(
-              (q, i) => {
-                const count = this.counts[q.id];
-                return html`<li>
-                  <a href="#${q.id}" title=${q.hint} aria-keyshortcuts=${String(i + 1)} aria-current=${this.view.name === 'queue' && this.view.queue === q.id ? 'page' : 'false'}
-                    ><span class="label">${q.label}</span
-                    ><span class="meta"
-                      >${count === undefined ? nothing : html`<span class="count${count === 0 ? ' zero' : ''}" data-queue=${q.id}>${count}<span class="visually-hidden"> ${count === 1 ? 'item' : 'items'}</span></span>`}<kbd
-                        class="key"
-                        title="Shortcut: press ${i + 1}"
-                        aria-hidden="true"
-                        >${i + 1}</kbd
-                      ></span
-                    ></a
-                  >
-                </li>`;
-              },
-            )}
-            <li class="sep"></li>
-            <li><a href="#log" aria-current=${this.view.name === 'log' ? 'page' : 'false'}>Audit log</a></li>
-            <li><a href="#settings" aria-current=${this.view.name === 'settings' ? 'page' : 'false'}>Settings &amp; threads</a></li>
-          </ul>
-        </nav>
+        ${renderNav(this.view, this.counts)}
         <main id="main" class="content" tabindex="-1">
           ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing} ${this.renderView()}
         </main>
       </div>
-      ${this.help ? this.renderHelp() : nothing} ${this.dialog ? this.renderBanDialog() : nothing}
+      ${this.help ? renderHelp(this) : nothing} ${this.dialog ? renderBanDialog(this) : nothing}
       <div class="toast" role="status" aria-live="polite">${this.toast ?? ''}</div>
     `;
   }
 
-  private renderView(): TemplateResult {
-    const view = this.view;
-    if (view.name === 'log') return this.renderLog();
-    if (view.name === 'settings') return this.renderSettings();
-    if (view.name === 'thread') return this.renderThread();
-    if (view.name === 'reader') return this.renderReader();
-    const queue = QUEUES.find((q) => q.id === view.queue)!;
-    return html`<div class="head">
-        <div>
-          <h1>${queue.label}</h1>
-          <p class="muted">${queue.hint}</p>
-        </div>
-        ${this.renderToolbar()}
-      </div>
-      ${this.renderList()}`;
-  }
 
-  private renderToolbar(): TemplateResult {
-    const n = this.selected.size;
-    const held = this.view.name === 'queue' && this.view.queue === 'held';
-    const readers = this.view.name === 'queue' && (this.view.queue === 'readers' || this.view.queue === 'bans');
-    if (readers) return html``;
-    return html`<div class="toolbar" role="toolbar" aria-label="Actions on ${n > 0 ? `${n} selected` : 'the current item'}">
-      <span class="muted small">${n > 0 ? `${n} selected` : 'Current item'}</span>
-      <button class="ok" @click=${() => this.decide('approve')}>${held ? 'Approve' : 'Keep'} <kbd>a</kbd></button>
-      <button class="warn" @click=${() => this.decide('reject')}>${held ? 'Reject' : 'Hide'} <kbd>${held ? 'r' : 'h'}</kbd></button>
-      ${held ? nothing : html`<button class="danger" @click=${() => this.decide('delete')}>Delete <kbd>d</kbd></button>`}
-      <button class="danger" @click=${() => this.askBan()}>Ban author <kbd>b</kbd></button>
-    </div>`;
-  }
-
-  private renderList(): TemplateResult {
-    if (this.loading && this.items.length === 0) return html`<p class="empty">Loading…</p>`;
-    if (this.items.length === 0) return html`<div class="empty"><p class="big">All clear</p><p class="muted">Nothing waits here. New items arrive on their own.</p></div>`;
-    return html`<ul class="list" aria-label="Items">
-      ${this.items.map((item, i) => this.renderItem(item, i))}
-    </ul>`;
-  }
-
-  private renderItem(item: Item, index: number): TemplateResult {
-    const key = keyOf(item);
-    const current = index === this.cursor;
-    const checked = this.selected.has(key);
-    const depth = item.kind === 'comment' ? item.depth : item.kind === 'held' && item.parentId ? 1 : 0;
-    const cls = `item ${current ? 'current' : ''} ${checked ? 'checked' : ''} ${this.view.name === 'thread' ? `depth-${Math.min(depth, 2)}` : ''}`;
-    const pick = () => (this.cursor = index);
-    if (item.kind === 'reader') {
-      const reader = item;
-      const ban: Ban | null = reader.ban;
-      const name = reader.name;
-      return html`<li class=${cls} data-index=${index} @click=${pick} aria-current=${current ? 'true' : 'false'}>
-        <div class="avatar" aria-hidden="true">${initials(name)}</div>
-        <div class="body">
-          <div class="meta">
-            <a class="name" href="#reader/${encodeURIComponent(item.userId)}">${name}</a>
-            <span class="muted">${item.userId}</span>
-            ${ban ? html`<span class="badge danger">${ban.kind}${ban.until ? ` until ${fullTime(ban.until)}` : ''}</span>` : nothing}
-          </div>
-          ${reader.flags > 0 ? html`<p>${reader.flags} flag${reader.flags === 1 ? '' : 's'} on ${reader.flaggedComments} comment${reader.flaggedComments === 1 ? '' : 's'}</p>` : nothing}
-          ${ban?.reason ? html`<p class="muted">Reason: ${ban.reason}</p>` : nothing}
-        </div>
-        <div class="actions">
-          ${ban ? html`<button @click=${() => this.unban(item.userId)}>Lift</button>` : html`<button class="danger" @click=${() => this.askBan()}>Restrict</button>`}
-        </div>
-      </li>`;
-    }
-    const comment = item;
-    const held = comment.kind === 'held';
-    const hidden = comment.kind === 'comment' && comment.hiddenAt;
-    const deleted = comment.kind === 'comment' && comment.deletedAt !== null;
-    const text = comment.kind === 'comment' && hidden ? (comment.hiddenBody ?? '') : comment.body;
-    return html`<li class=${cls} data-index=${index} @click=${pick} aria-current=${current ? 'true' : 'false'}>
-      <input type="checkbox" class="check" aria-label="Select the comment by ${comment.author.name}" .checked=${checked} @click=${(e: Event) => e.stopPropagation()} @change=${() => this.toggle(item)} />
-      <div class="avatar" aria-hidden="true">${initials(comment.author.name)}</div>
-      <div class="body">
-        <div class="meta">
-          <a class="name" href="#reader/${encodeURIComponent(comment.author.id)}">${comment.author.name}</a>
-          <span class="lvl">LVL ${comment.author.level}</span>
-          <span class="muted" title=${fullTime(comment.createdAt)}>${when(comment.createdAt)}</span>
-          ${this.view.name === 'thread' ? nothing : html`<span class="muted">in <a href="#thread/${encodeURIComponent(comment.thread)}">${comment.thread}</a></span>`}
-          ${held ? html`<span class="badge warn">Awaiting review</span>` : nothing} ${hidden ? html`<span class="badge">Hidden</span>` : nothing}
-          ${deleted ? html`<span class="badge">Deleted</span>` : nothing}
-        </div>
-        <p class="text ${deleted ? 'muted' : ''}">${deleted ? 'This comment was deleted.' : text}</p>
-        ${held && comment.reasons.length ? html`<ul class="reasons" aria-label="Why it was held">${comment.reasons.map((r) => html`<li>${r}</li>`)}${comment.tags.map((t) => html`<li class="tag">${t}</li>`)}</ul>` : nothing}
-        ${comment.kind === 'comment' && comment.flags > 0
-          ? html`<ul class="reasons" aria-label="Flags">
-              ${Object.entries(comment.flagReasons).map(([reason, n]) => html`<li class="flag">${reason} × ${n}</li>`)}
-              ${comment.flagNotes.map((f) => html`<li class="note">“${f.note}”</li>`)}
-            </ul>`
-          : nothing}
-      </div>
-      <div class="actions">
-        ${held
-          ? html`<button class="ok" @click=${() => void this.run([{ action: 'approve', commentId: comment.id }], 'Approved')}>Approve</button>
-              <button class="warn" @click=${() => void this.run([{ action: 'reject', commentId: comment.id }], 'Rejected')}>Reject</button>`
-          : deleted
-            ? nothing
-            : html`${comment.kind === 'comment' && comment.flags > 0 ? html`<button class="ok" @click=${() => void this.run([{ action: 'keep', thread: comment.thread, commentId: comment.id }], 'Kept')}>Keep</button>` : nothing}
-                <button class="warn" @click=${() => void this.run([{ action: hidden ? 'unhide' : 'hide', thread: comment.thread, commentId: comment.id }], hidden ? 'Shown again' : 'Hidden')}>${hidden ? 'Unhide' : 'Hide'}</button>
-                <button class="danger" @click=${() => void this.run([{ action: 'delete', thread: comment.thread, commentId: comment.id }], 'Deleted')}>Delete</button>`}
-      </div>
-    </li>`;
-  }
-
-  private renderThread(): TemplateResult {
-    const data = this.detail as Awaited<ReturnType<Api['thread']>> | null;
-    if (!data || this.view.name !== 'thread') return html`<p class="empty">Loading…</p>`;
-    const { thread, premoderation, gates } = data;
-    return html`<div class="head">
-        <div>
-          <p class="crumb"><a href="#held">Queues</a> › Thread</p>
-          <h1>${thread.title ?? thread.id}</h1>
-          <p class="muted">${thread.id} · ${thread.commentCount} comments ${thread.url ? html`· <a href=${thread.url} target="_blank" rel="noopener">open the page</a>` : nothing}</p>
-        </div>
-        ${this.renderToolbar()}
-      </div>
-      <details class="card settings">
-        <summary>Thread settings: pre-moderation and gates</summary>
-        <form @submit=${(e: Event) => void this.saveThread(e, thread.id)}>
-          ${this.policyFields(premoderation.thread ?? {}, 'thread')}
-          <fieldset>
-            <legend>Level gates of this thread (tightenings of the site's)</legend>
-            <div class="grid">
-              ${Object.entries(gates.siteGates).map(
-                ([action, level]) => html`<label>${action}<input type="number" min="0" max="1000" name="gate-${action}" .value=${String(gates.recorded[action] ?? '')} placeholder=${String(level)} /></label>`,
-              )}
-            </div>
-          </fieldset>
-          <label class="inline"><input type="checkbox" name="publish" /> Publish the post (read-to-earn, author rewards)</label>
-          <button class="primary" type="submit">Save thread settings</button>
-        </form>
-      </details>
-      ${this.renderList()}`;
-  }
-
-  private renderReader(): TemplateResult {
-    const data = this.detail as Awaited<ReturnType<Api['reader']>> | null;
-    if (!data || this.view.name !== 'reader') return html`<p class="empty">Loading…</p>`;
-    const name = data.comments[0]?.author.name ?? data.userId;
-    return html`<div class="head">
-        <div>
-          <p class="crumb"><a href="#readers">Reported readers</a> › Reader</p>
-          <h1>${name}</h1>
-          <p class="muted">${data.userId} · ${data.comments.length} comment${data.comments.length === 1 ? '' : 's'} across threads</p>
-          ${data.ban ? html`<p><span class="badge danger">${data.ban.kind}${data.ban.until ? ` until ${fullTime(data.ban.until)}` : ''}</span> ${data.ban.reason ?? ''} — by ${data.ban.byName}</p>` : nothing}
-        </div>
-        <div class="toolbar">
-          ${data.ban
-            ? html`<button @click=${() => this.unban(data.userId)}>Lift restriction</button>`
-            : html`<button class="danger" @click=${() => {
-                this.dialog = { title: `Restrict ${name}`, items: [{ kind: 'reader', userId: data.userId, name, flags: 0, flaggedComments: 0, ban: null } satisfies ReaderItem], ban: true };
-              }}>Ban, suspend or mute</button>`}
-        </div>
-      </div>
-      ${this.renderList()}
-      <h2>Moderation history</h2>
-      ${this.renderLogTable(data.log)}`;
-  }
-
-  private renderLog(): TemplateResult {
-    const data = this.detail as { entries: LogEntry[] } | null;
-    return html`<div class="head"><div><h1>Audit log</h1><p class="muted">Every moderator action: who, what, when, why.</p></div></div>
-      ${data ? this.renderLogTable(data.entries) : html`<p class="empty">Loading…</p>`}`;
-  }
-
-  private renderLogTable(entries: LogEntry[]): TemplateResult {
-    if (entries.length === 0) return html`<p class="empty muted">No moderator action yet.</p>`;
-    return html`<div class="table-wrap"><table class="log">
-      <caption class="visually-hidden">Moderator actions, newest first</caption>
-      <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">On</th><th scope="col">Why</th></tr></thead>
-      <tbody>
-        ${entries.map(
-          (e) => html`<tr>
-            <td title=${fullTime(e.at)}>${when(e.at)}</td>
-            <td>${e.actorName} <span class="role">${e.actorRole}</span></td>
-            <td><span class="badge action-${e.action}">${e.action}</span></td>
-            <td>
-              ${e.thread ? html`<a href="#thread/${encodeURIComponent(e.thread)}">${e.thread}</a>` : nothing}
-              ${e.userId ? html`<a href="#reader/${encodeURIComponent(e.userId)}">${e.userId}</a>` : nothing}
-              ${e.action === 'settings' ? html`<span class="muted small">${describeSettings(e.detail)}</span>` : nothing}
-            </td>
-            <td>${e.reason ?? html`<span class="muted">—</span>`}</td>
-          </tr>`,
-        )}
-      </tbody>
-    </table></div>`;
-  }
-
-  private policyFields(policy: Policy, scope: string): TemplateResult {
-    return html`<fieldset>
-      <legend>Pre-moderation: hold for review${scope === 'thread' ? ' (adds to the site\'s)' : ''}</legend>
-      <label class="inline"><input type="checkbox" name="all" .checked=${policy.all ?? false} /> Every comment</label>
-      <label class="inline"><input type="checkbox" name="links" .checked=${policy.links ?? false} /> Comments with links</label>
-      <div class="grid">
-        <label for="${scope}-below">Readers below LVL<input id="${scope}-below" type="number" min="0" max="1000" name="belowLevel" .value=${policy.belowLevel === undefined ? '' : String(policy.belowLevel)} /></label>
-        <label for="${scope}-first">A new reader's first N comments<input id="${scope}-first" type="number" min="0" max="1000" name="firstComments" .value=${policy.firstComments === undefined ? '' : String(policy.firstComments)} /></label>
-      </div>
-    </fieldset>`;
-  }
-
-  /** A thread's policy only adds to the site's (`tightening`): unchecked means "as the site says". */
-  private readPolicy(data: FormData, tightening = false): Policy {
-    const number = (name: string): number | undefined => (String(data.get(name) ?? '') === '' ? undefined : Number(data.get(name)));
-    const policy: Policy = {};
-    for (const flag of ['all', 'links'] as const) if (data.get(flag) === 'on' || !tightening) policy[flag] = data.get(flag) === 'on';
-    const below = number('belowLevel');
-    const first = number('firstComments');
-    if (below !== undefined) policy.belowLevel = below;
-    if (first !== undefined) policy.firstComments = first;
-    return policy;
-  }
-
-  private async saveThread(event: Event, id: string): Promise<void> {
+  async saveThread(event: Event, id: string): Promise<void> {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
     const gates: Record<string, number> = {};
     for (const [name, value] of data.entries()) if (name.startsWith('gate-') && value !== '') gates[name.slice(5)] = Number(value);
     try {
-      await this.api.saveThread(id, { premoderation: this.readPolicy(data, true), gates, ...(data.get('publish') === 'on' && { publish: true }) });
+      await this.api.saveThread(id, { premoderation: readPolicy(data, true), gates, ...(data.get('publish') === 'on' && { publish: true }) });
       this.notify('Thread settings saved');
       await this.load(true);
     } catch (error) {
@@ -709,92 +408,24 @@ export class ParleyConsole extends LitElement {
     }
   }
 
-  private renderSettings(): TemplateResult {
-    const data = this.detail as { settings: Awaited<ReturnType<Api['settings']>>; threads: { id: string; title: string | null; commentCount: number }[] } | null;
-    if (!data) return html`<p class="empty">Loading…</p>`;
-    const { settings, threads } = data;
-    return html`<div class="head"><div><h1>Settings &amp; threads</h1><p class="muted">Site ${settings.site}: what the config file says, and what you change here.</p></div></div>
-      <section class="card">
-        <h2>Pre-moderation for the whole site</h2>
-        <form
-          @submit=${async (e: Event) => {
-            e.preventDefault();
-            try {
-              await this.api.saveSettings(this.readPolicy(new FormData(e.target as HTMLFormElement)));
-              this.notify('Site settings saved');
-              await this.load(true);
-            } catch (error) {
-              this.fail(error);
-            }
-          }}
-        >
-          ${this.policyFields(settings.premoderation.effective, 'site')}
-          <p class="muted small">From the config file: ${JSON.stringify(settings.premoderation.config)}. A thread's own settings win over these.</p>
-          <button class="primary" type="submit">Save site settings</button>
-        </form>
-      </section>
-      <section class="card">
-        <h2>Your console sessions</h2>
-        <p class="muted small">Sign out revokes this session on every node. Signed in elsewhere too (another browser, a lost laptop)? End them all.</p>
-        <button class="danger" id="sign-out-everywhere" @click=${() => void this.signOut(true)}>Sign out everywhere</button>
-      </section>
-      <section class="card">
-        <h2>Site gates</h2>
-        <p class="muted small">From the config file (minimum level per action): ${Object.entries(settings.gates).map(([a, l]) => `${a} ${l}`).join(' · ')}. Tighten a thread's gates from its page below.</p>
-      </section>
-      <section class="card">
-        <h2>Threads</h2>
-        <ul class="threads">
-          ${threads.map((t) => html`<li><a href="#thread/${encodeURIComponent(t.id)}">${t.title ?? t.id}</a> <span class="muted">${t.commentCount} comments</span></li>`)}
-        </ul>
-      </section>`;
+  async saveSettings(event: Event): Promise<void> {
+    event.preventDefault();
+    try {
+      await this.api.saveSettings(readPolicy(new FormData(event.target as HTMLFormElement)));
+      this.notify('Site settings saved');
+      await this.load(true);
+    } catch (error) {
+      this.fail(error);
+    }
   }
 
-  private renderHelp(): TemplateResult {
-    const keys: [string, string][] = [
-      ['j / k', 'next / previous item'],
-      ['x', 'select the item (batch)'],
-      ['A', 'select every item'],
-      ['a', 'approve (held) · keep (flagged)'],
-      ['r', 'reject (held) · hide'],
-      ['h', 'hide or show again'],
-      ['d', 'delete'],
-      ['b', 'ban, suspend or mute the author'],
-      ['Enter', 'open the thread'],
-      ['u', "open the author's history"],
-      ['1 – 5', 'switch queue (the key beside each queue; the number before it is how many items it holds)'],
-      ['Esc', 'close'],
-    ];
-    return html`<div class="overlay" @click=${() => (this.help = false)}>
-      <section class="card dialog" role="dialog" aria-modal="true" aria-labelledby="help-title" @click=${(e: Event) => e.stopPropagation()}>
-        <h2 id="help-title">Keyboard shortcuts</h2>
-        <dl class="keys">${keys.map(([k, v]) => html`<dt><kbd>${k}</kbd></dt><dd>${v}</dd>`)}</dl>
-        <button class="primary" @click=${() => (this.help = false)}>Close</button>
-      </section>
-    </div>`;
-  }
-
-  private renderBanDialog(): TemplateResult {
-    const dialog = this.dialog!;
-    return html`<div class="overlay">
-      <form class="card dialog" role="dialog" aria-modal="true" aria-labelledby="ban-title" @submit=${(e: Event) => this.confirmBan(e)}>
-        <h2 id="ban-title">${dialog.title}</h2>
-        <label for="ban-kind">Restriction</label>
-        <select id="ban-kind" name="kind">
-          <option value="ban">Ban from the site (until lifted)</option>
-          <option value="suspend">Suspend for a while</option>
-          <option value="mute">Shadow mute (they see their comments, nobody else does)</option>
-        </select>
-        <label for="ban-hours">Suspension, hours</label>
-        <input id="ban-hours" name="hours" type="number" min="1" max="8760" value="24" />
-        <label for="ban-reason">Reason (shown to the reader for a ban or suspension, kept in the log)</label>
-        <input id="ban-reason" name="reason" maxlength="500" />
-        <div class="row">
-          <button type="button" class="ghost" @click=${() => (this.dialog = null)}>Cancel</button>
-          <button class="danger" type="submit">Restrict</button>
-        </div>
-      </form>
-    </div>`;
+  private renderView(): TemplateResult {
+    const view = this.view;
+    if (view.name === 'log') return renderLog(this);
+    if (view.name === 'settings') return renderSettings(this);
+    if (view.name === 'thread') return renderThread(this);
+    if (view.name === 'reader') return renderReader(this);
+    return renderQueue(this, view.queue);
   }
 }
 
