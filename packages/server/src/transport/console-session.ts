@@ -15,7 +15,7 @@
  *   after {@link SESSION_TTL_MS}. A site with only public keys and no admin key gets a per-process
  *   key: sessions then last until that node restarts.
  * - Revocable (SPEC CON-8): signing out revokes the session in the store, and a moderator's every
- *   session can be revoked at once (console-routes.ts checks `console_revocations` on every request,
+ *   session can be revoked at once (console-sessions.ts checks `console_revocations` on every request,
  *   so every node refuses them); a session opened with the admin key carries a fingerprint of that
  *   key and ends when the site's `adminKey` changes.
  */
