@@ -1,9 +1,10 @@
 /**
  * The live state of one thread, DOM-free. Rules (tests name them):
- *   [W-S1] events are applied strictly in seq order; seq ≤ last applied is ignored.
+ *   [W-S1] events are applied strictly in seq order; seq ≤ last applied is ignored (seq-buffer.ts).
  *   [W-S2] a gap (seq > last + 1) rejoins with `since: last` and applies the answer (events or snapshot)
  *          — once it has outlived the reorder grace window [W-S11]: with several server nodes, each
- *          holding its reactions for its own tick, a later seq may arrive a little before an earlier one.
+ *          holding its reactions for its own tick, a later seq may arrive a little before an earlier one
+ *          (seq-buffer.ts holds the events and times the gap; the rejoin is here).
  *   [W-S3] every (re)connect rejoins with `since` once a snapshot is held.
  *   [W-S4] a mutation gets one requestId when created and keeps it for every resend.
  *   [W-S5] unacknowledged mutations are kept (memory + storage) and resent after a reconnect or reload.
@@ -33,6 +34,7 @@ import { buildGroups, displayVote, type DisplayGroup } from './display.js';
 import { MutationQueue } from './mutation-queue.js';
 import type { Mutation, MutationStorage } from './pending-mutations.js';
 import { newRequestId } from './request-id.js';
+import { SeqBuffer } from './seq-buffer.js';
 import { ThreadState } from './thread-state.js';
 
 export type StoreNotice =
@@ -77,8 +79,7 @@ export class ThreadStore {
   private readonly listeners = new Set<() => void>();
   private readonly noticeListeners = new Set<(notice: StoreNotice) => void>();
   private readonly unsubscribe: (() => void)[];
-  private buffered: ThreadEvent[] = [];
-  private gapTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly events: SeqBuffer;
   private joined = false;
   private joinGeneration = 0;
   private version = 0;
@@ -108,6 +109,18 @@ export class ThreadStore {
     this.thread = options.thread;
     this.state = new ThreadState(options.sort ?? 'top');
     this.mutations = new MutationQueue(connection, options.storage, (mutation, ack) => this.settled(mutation, ack));
+    this.events = new SeqBuffer(
+      {
+        lastSeq: () => this.state.lastSeq,
+        apply: (event) => {
+          const arrived = this.state.applyEvent(event);
+          if (arrived) this.emitNotice({ type: 'arrived', comment: arrived });
+        },
+        rejoin: () => this.join(),
+        live: () => !this.disposed && this.joined,
+      },
+      options.gapGraceMs ?? 500,
+    );
     this.unsubscribe = [
       connection.onStatus((status) => this.statusChanged(status)),
       connection.onThreadEvents((events) => this.receive(events)),
@@ -189,7 +202,7 @@ export class ThreadStore {
 
   dispose(): void {
     this.disposed = true;
-    clearTimeout(this.gapTimer);
+    this.events.cancelGap();
     this.unsubscribe.forEach((off) => off());
     this.listeners.clear();
     this.noticeListeners.clear();
@@ -269,8 +282,7 @@ export class ThreadStore {
   private join(): void {
     const generation = ++this.joinGeneration;
     const authVersion = this.authVersion;
-    clearTimeout(this.gapTimer);
-    this.gapTimer = undefined;
+    this.events.cancelGap();
     this.joined = false;
     const asGuest = this.authenticated ? this.token === undefined : !this.options.signedIn;
     // A reader (not a moderator: their views carry flag counts) replays from the primed page too,
@@ -303,7 +315,7 @@ export class ThreadStore {
         this.joined = true;
         this.primed = false;
         this.state.applyJoin(ack.data);
-        this.drainBuffer();
+        this.events.drain();
         this.mutations.viewerKnown(this.state.viewerId); // [W-S5]
         this.changed();
       },
@@ -314,44 +326,14 @@ export class ThreadStore {
   private receive(events: readonly ThreadEvent[]): void {
     const mine = events.filter((event) => event.thread === this.thread);
     if (!this.joined) {
-      this.buffered.push(...mine);
+      this.events.hold(mine);
       return;
     }
     const fresh = mine.filter((event) => event.seq > this.state.lastSeq); // [W-S1]
     if (fresh.length === 0) return;
-    this.buffered.push(...fresh);
-    this.drainBuffer();
+    this.events.hold(fresh);
+    this.events.drain();
     this.changed();
-  }
-
-  /** Applies buffered events in seq order; a gap rejoins with `since` [W-S2]. */
-  private drainBuffer(): void {
-    this.buffered.sort((a, b) => a.seq - b.seq);
-    while (this.buffered.length > 0) {
-      const next = this.buffered[0]!;
-      if (next.seq > this.state.lastSeq + 1) return this.awaitGap();
-      this.buffered.shift();
-      if (next.seq <= this.state.lastSeq) continue;
-      const arrived = this.state.applyEvent(next);
-      if (arrived) this.emitNotice({ type: 'arrived', comment: arrived });
-    }
-    clearTimeout(this.gapTimer);
-    this.gapTimer = undefined;
-  }
-
-  /** [W-S11] A gap waits a short grace for events overtaken on the way; then, or when too far behind, rejoin. */
-  private awaitGap(): void {
-    const grace = this.options.gapGraceMs ?? 500;
-    const behind = (this.buffered.at(-1)?.seq ?? 0) - this.state.lastSeq;
-    if (grace <= 0 || behind > Limits.maxReplayEvents / 2) {
-      clearTimeout(this.gapTimer);
-      this.gapTimer = undefined;
-      return this.join();
-    }
-    this.gapTimer ??= setTimeout(() => {
-      this.gapTimer = undefined;
-      if (!this.disposed && this.joined && (this.buffered[0]?.seq ?? 0) > this.state.lastSeq + 1) this.join();
-    }, grace);
   }
 
   // ── paging ─────────────────────────────────────────────────────────────────────────────────
