@@ -13,6 +13,7 @@
  *   [W-S7] a refused post stays, failed, with the server's message, until retried or discarded.
  *   [W-S8] a token given while not connected is presented with `session:auth` on the next connect,
  *          before the join, so a handshake already in flight with the old token cannot win.
+ * Paging (more roots, a root's replies, a permalink's neighbourhood) is thread-paging.ts's.
  */
 import {
   Limits,
@@ -35,6 +36,7 @@ import { MutationQueue } from './mutation-queue.js';
 import type { Mutation, MutationStorage } from './pending-mutations.js';
 import { newRequestId } from './request-id.js';
 import { SeqBuffer } from './seq-buffer.js';
+import { ThreadPaging } from './thread-paging.js';
 import { ThreadState } from './thread-state.js';
 
 export type StoreNotice =
@@ -68,9 +70,7 @@ export interface ThreadStoreOptions {
 
 export class ThreadStore {
   readonly thread: string;
-  loadingMore = false;
   joinError: ParleyError | null = null;
-  readonly loadingReplies = new Set<string>();
   readonly commentErrors = new Map<string, ParleyError>();
   readonly mutations: MutationQueue;
 
@@ -80,6 +80,7 @@ export class ThreadStore {
   private readonly noticeListeners = new Set<(notice: StoreNotice) => void>();
   private readonly unsubscribe: (() => void)[];
   private readonly events: SeqBuffer;
+  private readonly paging: ThreadPaging;
   private joined = false;
   private joinGeneration = 0;
   private version = 0;
@@ -121,6 +122,16 @@ export class ThreadStore {
       },
       options.gapGraceMs ?? 500,
     );
+    this.paging = new ThreadPaging({
+      thread: this.thread,
+      connection,
+      state: this.state,
+      pageSize: options.pageSize,
+      joinGeneration: () => this.joinGeneration,
+      disposed: () => this.disposed,
+      changed: () => this.changed(),
+      fail: (error, action) => this.fail(error, action),
+    });
     this.unsubscribe = [
       connection.onStatus((status) => this.statusChanged(status)),
       connection.onThreadEvents((events) => this.receive(events)),
@@ -158,6 +169,14 @@ export class ThreadStore {
   }
   get comments(): CommentCollection {
     return this.state.comments;
+  }
+  /** The next page of roots is on its way. */
+  get loadingMore(): boolean {
+    return this.paging.loadingMore;
+  }
+  /** The roots whose next replies are on their way. */
+  get loadingReplies(): ReadonlySet<string> {
+    return this.paging.loadingReplies;
   }
 
   subscribe(listener: () => void): () => void {
@@ -339,51 +358,18 @@ export class ThreadStore {
   // ── paging ─────────────────────────────────────────────────────────────────────────────────
 
   loadMore(): void {
-    const cursor = this.state.nextCursor;
-    if (!cursor || this.loadingMore || this.status !== 'connected') return;
-    this.loadingMore = true;
-    const generation = this.joinGeneration;
-    const { pageSize } = this.options;
-    this.connection.request(
-      'comments:page',
-      { thread: this.thread, sort: this.state.sort, cursor, ...(pageSize ? { pageSize } : {}) },
-      (ack) => {
-        this.loadingMore = false;
-        if (this.disposed || generation !== this.joinGeneration) return this.changed();
-        if (!ack.ok) return this.fail(ack.error, 'page');
-        this.state.applyPage(ack.data);
-        this.changed();
-      },
-    );
-    this.changed();
+    this.paging.loadMore();
   }
 
   /** A permalink's comment that no loaded page holds: its root and the replies around it [LINK-5]. */
   loadAround(commentId: string): void {
-    this.connection.request('comments:around', { thread: this.thread, commentId }, (ack) => {
-      if (!ack.ok || this.disposed) return;
-      this.state.applyAround(ack.data);
-      this.changed();
-    });
+    this.paging.loadAround(commentId);
   }
 
   loadReplies(rootId: string): void {
-    if (this.loadingReplies.has(rootId) || this.status !== 'connected') return;
-    this.loadingReplies.add(rootId);
-    const cursor = this.state.replyCursors.get(rootId) ?? null;
-    this.connection.request(
-      'comments:replies',
-      { thread: this.thread, rootId, cursor, pageSize: Limits.maxPageSize },
-      (ack) => {
-        this.loadingReplies.delete(rootId);
-        if (this.disposed) return;
-        if (!ack.ok) return this.fail(ack.error, 'replies');
-        this.state.applyReplies(rootId, ack.data);
-        this.changed();
-      },
-    );
-    this.changed();
+    this.paging.loadReplies(rootId);
   }
+
   // ── this reader's mutations ────────────────────────────────────────────────────────────────
 
   /**
