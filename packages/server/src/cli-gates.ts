@@ -5,10 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { GatedActions, MAX_GATE_LEVEL, type GatedAction } from '@parley/protocol';
-import { DEV_SECRET } from './config.js';
-import { loadConfigFile, secretOf } from './sites/config-file.js';
-import type { SiteOptions } from './sites/site-config.js';
-import { signToken } from './transport/tokens.js';
+import { adminOptions, adminTarget, credentialUsage, fail, GatesUsageError, request } from './cli-admin.js';
 
 export const gatesUsage = `Usage: parley gates get <thread> [options]
        parley gates set <thread> <action>=<level> … [options]
@@ -20,12 +17,7 @@ export const gatesUsage = `Usage: parley gates get <thread> [options]
   --server <url>   the running Parley server    (env PARLEY_SERVER, default http://127.0.0.1:4000)
   --config <file>  parley.config.json, for the site's secret or adminKey (env PARLEY_CONFIG)
   --replace        set: replace all the thread's gates
-  Credential: env PARLEY_ADMIN_KEY, else the site's adminKey, else an admin token signed with the
-  site's secret (env PARLEY_SECRET, the config file, or the development secret).`;
-
-export class GatesUsageError extends Error {}
-/** The server answered, and said no (or could not be reached): a message for the operator, not a bug. */
-export class GatesRefused extends Error {}
+  ${credentialUsage}`;
 
 export function parseAssignments(pairs: readonly string[]): Partial<Record<GatedAction, number>> {
   const gates: Partial<Record<GatedAction, number>> = {};
@@ -40,69 +32,10 @@ export function parseAssignments(pairs: readonly string[]): Partial<Record<Gated
   return gates;
 }
 
-export async function credential(sites: readonly SiteOptions[] | null, siteId: string | undefined, env: NodeJS.ProcessEnv): Promise<{ site: string; bearer: string }> {
-  if (sites) {
-    const { id } = siteIdOf(sites, siteId);
-    const site = sites.find((s) => s.id === id);
-    if (env.PARLEY_ADMIN_KEY || site?.adminKey) return { site: id, bearer: env.PARLEY_ADMIN_KEY || (site?.adminKey as string) };
-    const { secret } = secretOf(sites, id);
-    return { site: id, bearer: await signToken(secret, { sub: 'parley-cli', role: 'admin' }, { audience: id, expiresIn: '5m' }) };
-  }
-  const site = siteId ?? 'demo';
-  if (env.PARLEY_ADMIN_KEY) return { site, bearer: env.PARLEY_ADMIN_KEY };
-  return { site, bearer: await signToken(env.PARLEY_SECRET || DEV_SECRET, { sub: 'parley-cli', role: 'admin' }, { audience: site, expiresIn: '5m' }) };
-}
-
-/** The flags every admin command shares: `--site`, `--server`, `--config`. */
-export interface AdminFlags {
-  site?: string | undefined;
-  server?: string | undefined;
-  config?: string | undefined;
-}
-
-/** The config file's sites (`--config`, `PARLEY_CONFIG`), or null without one. */
-export function configuredSites(values: AdminFlags, env: NodeJS.ProcessEnv): readonly SiteOptions[] | null {
-  const configPath = values.config ?? env.PARLEY_CONFIG;
-  return configPath ? loadConfigFile(configPath, env).sites : null;
-}
-
-/**
- * Where an admin command goes and what it presents (gates, threads, reader, console): the site, its
- * credential ({@link credential}) and the running server's base URL (`--server`, `PARLEY_SERVER`).
- */
-export async function adminTarget(
-  values: AdminFlags,
-  env: NodeJS.ProcessEnv,
-  sites: readonly SiteOptions[] | null = configuredSites(values, env),
-): Promise<{ site: string; bearer: string; server: string }> {
-  const { site, bearer } = await credential(sites, values.site ?? env.PARLEY_SITE, env);
-  return { site, bearer, server: (values.server ?? env.PARLEY_SERVER ?? 'http://127.0.0.1:4000').replace(/\/$/, '') };
-}
-
-function siteIdOf(sites: readonly SiteOptions[], siteId: string | undefined): { id: string } {
-  if (siteId !== undefined) return { id: siteId };
-  if (sites.length === 1 && sites[0]) return { id: sites[0].id };
-  throw new GatesUsageError(`several sites are configured (${sites.map((s) => s.id).join(', ')}); pass --site`);
-}
-
 interface GatesView {
   gates: Record<string, number>;
   recorded: Record<string, number>;
   siteGates: Record<string, number>;
-}
-
-export async function request(url: string, bearer: string, method: 'GET' | 'PUT' | 'POST', body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method,
-      headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json' },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-  } catch (error) {
-    throw new GatesRefused(`cannot reach the Parley server at ${new URL(url).origin} (${(error as Error).message}); is it running? (--server)`);
-  }
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
 const describe = (view: GatesView): string =>
@@ -112,13 +45,7 @@ export async function gatesCommand(args: string[], env: NodeJS.ProcessEnv = proc
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: {
-      site: { type: 'string' },
-      server: { type: 'string' },
-      config: { type: 'string' },
-      replace: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: { ...adminOptions, replace: { type: 'boolean' } },
   });
   if (values.help) return void console.log(gatesUsage);
   const [verb, thread, ...pairs] = positionals;
@@ -140,6 +67,3 @@ export async function gatesCommand(args: string[], env: NodeJS.ProcessEnv = proc
   console.log(`Gates of ${thread} on site ${site}:\n${describe(answer.json as unknown as GatesView)}`);
 }
 
-export function fail(json: Record<string, unknown>): never {
-  throw new GatesRefused(`the server refused: ${String(json.error)}: ${String(json.message)}`);
-}

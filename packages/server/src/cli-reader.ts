@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { adminTarget, fail, GatesUsageError, request } from './cli-gates.js';
+import { adminOptions, adminTarget, credentialUsage, fail, GatesUsageError, request } from './cli-admin.js';
 
 export const readerUsage = `Usage: parley reader export <user> [--out <file>] [options]
        parley reader erase <user> [options]
@@ -20,20 +20,13 @@ export const readerUsage = `Usage: parley reader export <user> [--out <file>] [o
   --site <id>      the reader's site        (env PARLEY_SITE; the only site when one)
   --server <url>   the running Parley server (env PARLEY_SERVER, default http://127.0.0.1:4000)
   --config <file>  parley.config.json, for the site's secret or adminKey (env PARLEY_CONFIG)
-  Credential: env PARLEY_ADMIN_KEY, else the site's adminKey, else an admin token signed with the
-  site's secret (env PARLEY_SECRET, the config file, or the development secret).`;
+  ${credentialUsage}`;
 
 export async function readerCommand(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: {
-      site: { type: 'string' },
-      server: { type: 'string' },
-      config: { type: 'string' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: { ...adminOptions, out: { type: 'string' } },
   });
   if (values.help) return void console.log(readerUsage);
   const [verb, user, ...extra] = positionals;

@@ -6,7 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import { DEV_SECRET } from './config.js';
-import { adminTarget, configuredSites, fail, GatesRefused, GatesUsageError, parseAssignments, request } from './cli-gates.js';
+import { adminOptions, adminTarget, configuredSites, fail, GatesRefused, GatesUsageError, request } from './cli-admin.js';
+import { parseAssignments } from './cli-gates.js';
 import { secretOf } from './sites/config-file.js';
 import { signThreadClaim } from './sites/thread-claims.js';
 
@@ -33,9 +34,7 @@ export async function threadsCommand(args: string[], env: NodeJS.ProcessEnv = pr
     args,
     allowPositionals: true,
     options: {
-      site: { type: 'string' },
-      server: { type: 'string' },
-      config: { type: 'string' },
+      ...adminOptions,
       title: { type: 'string' },
       url: { type: 'string' },
       gate: { type: 'string', multiple: true },
@@ -45,7 +44,6 @@ export async function threadsCommand(args: string[], env: NodeJS.ProcessEnv = pr
       ttl: { type: 'string' },
       limit: { type: 'string' },
       cursor: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return void console.log(threadsUsage);

@@ -2,7 +2,8 @@
  * `parley serve | token | migrate | gates | threads | audit`. Flags beat environment variables, which beat defaults.
  */
 import { parseArgs } from 'node:util';
-import { gatesCommand, GatesRefused, gatesUsage, GatesUsageError } from './cli-gates.js';
+import { GatesRefused, GatesUsageError } from './cli-admin.js';
+import { gatesCommand, gatesUsage } from './cli-gates.js';
 import { auditCommand } from './cli-audit.js';
 import { threadsCommand, threadsUsage } from './cli-threads.js';
 import { readerUsage } from './cli-reader.js';
