@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { ParleyServer } from '@parley/server';
 import { DEMO_THREAD } from '../src/seed.js';
-import { commentByText, eventually, launchChromium, openAs, postComment, startDemoForTest, textOf, type Reader } from './harness.js';
+import { commentByText, composerInput, eventually, launchChromium, openAs, postComment, startDemoForTest, textOf, type Reader } from './harness.js';
 
 const HELD = 'A first comment from a reader below LVL 14, held for review';
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -107,7 +107,7 @@ describe('the moderators console', () => {
     await console.locator('parley-console form.dialog button[type="submit"]').click();
     const notice = muchacha.page.locator('[part~="restricted"] [part~="lock-reason"]');
     await eventually(() => textOf(notice)).toBe('You are banned from commenting on this site. Reason: spam in three threads');
-    expect(await muchacha.page.locator('[part~="composer"] textarea[part~="composer-input"]').count()).toBe(0);
+    expect(await composerInput(muchacha.page).count()).toBe(0);
 
     await console.locator('parley-console a[href="#log"]').click();
     const rows = console.locator('parley-console table.log tbody tr');

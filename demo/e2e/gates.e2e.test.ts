@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { signToken, type ParleyServer } from '@parley/server';
-import { commentByText, eventually, launchChromium, openAs, postComment, startDemoForTest, textOf, type Reader } from './harness.js';
+import { commentByText, composerInput, eventually, launchChromium, openAs, postComment, startDemoForTest, textOf, type Reader } from './harness.js';
 
 const THREAD = 'world/2025/iran-offers-mediation-pakistan-afghanistan';
 
@@ -29,7 +29,7 @@ describe('level gates on the reference page', () => {
     const { page } = nadia;
     await eventually(() => textOf(page.locator('[part~="lock-reason"]'))).toBe('Available from LVL 13');
     await eventually(() => textOf(page.locator('[part~="locked"]'))).toContain('Add your comment');
-    expect(await page.locator('[part~="composer"] textarea[part~="composer-input"]').count()).toBe(0);
+    expect(await composerInput(page).count()).toBe(0);
     const reply = page.locator('[part~="comment"]').first().locator('button[part~="reply"]');
     expect(await reply.isDisabled()).toBe(true);
     expect(await reply.getAttribute('title')).toBe('Available from LVL 13');
@@ -66,11 +66,11 @@ describe('level gates on the reference page', () => {
     expect((await put({ comment: 20, plus: 20, minus: 20 })).status).toBe(200);
     // Sam (LVL 13) had an open composer: it turns into the lock without a reload.
     await eventually(() => textOf(sam.page.locator('[part~="lock-reason"]'))).toBe('Available from LVL 20');
-    await eventually(() => sam.page.locator('[part~="composer"] textarea[part~="composer-input"]').count()).toBe(0);
+    await eventually(() => composerInput(sam.page).count()).toBe(0);
     await eventually(() => sam.page.locator('button[part~="plus"]').getAttribute('title')).toBe('Available from LVL 20');
     await eventually(() => textOf(sam.page.locator('[part~="vote-lock"]'))).toBe('Available from LVL 20');
     expect((await put({})).status).toBe(200);
-    await eventually(() => sam.page.locator('[part~="composer"] textarea[part~="composer-input"]').count()).toBe(1);
+    await eventually(() => composerInput(sam.page).count()).toBe(1);
     await eventually(() => sam.page.locator('[part~="vote-lock"]').count()).toBe(0);
     // Nadia (LVL 4) stays behind the site's own gate, which no thread goes below.
     await eventually(() => textOf(nadia.page.locator('[part~="lock-reason"]'))).toBe('Available from LVL 13');

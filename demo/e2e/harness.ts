@@ -78,6 +78,13 @@ export async function bodies(page: Page): Promise<string[]> {
   return page.locator('[part~="comment"] [part~="body"]').allInnerTexts();
 }
 
+/** The selector of the page's composer's text box (none while the reader may not comment). */
+export const COMPOSER_INPUT = '[part~="composer"] textarea[part~="composer-input"]';
+
+export function composerInput(page: Page): Locator {
+  return page.locator(COMPOSER_INPUT);
+}
+
 export async function postComment(page: Page, text: string): Promise<void> {
   const composer = page.locator('[part~="composer"]').first();
   await composer.locator('textarea[part~="composer-input"]').fill(text);

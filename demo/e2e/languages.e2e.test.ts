@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { signThreadClaim, startParleyServer, type ParleyServer } from '@parley/server';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, launchChromium, startDemoForTest, textOf } from './harness.js';
+import { COMPOSER_INPUT, composerInput, eventually, launchChromium, startDemoForTest, textOf } from './harness.js';
 
 const shots = process.env.PARLEY_SCREENSHOTS;
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -112,9 +112,9 @@ describe('the widget in English, Spanish, French and Arabic', () => {
       expect(await textOf(page.locator('[part~="composer-submit"]'))).toBe(words.post);
       expect(await textOf(page.locator('[part~="comment"]').first().locator('[part~="reply"]'))).toBe(words.reply);
       // A number with thousands, as the locale writes it: the counter of a long draft.
-      await page.locator('[part~="composer"] textarea[part~="composer-input"]').fill('a'.repeat(4500));
+      await composerInput(page).fill('a'.repeat(4500));
       await eventually(() => textOf(page.locator('[part~="counter"]'))).toBe(words.counter);
-      await page.locator('[part~="composer"] textarea[part~="composer-input"]').fill('');
+      await composerInput(page).fill('');
       expect(chunks).toEqual(lang === 'en' ? [] : [lang]);
       expect(errors).toEqual([]);
       await close();
@@ -146,7 +146,7 @@ describe('the widget in English, Spanish, French and Arabic', () => {
     expect(Math.abs(englishReply.right - english.right)).toBeLessThan(2);
 
     // The composer: text from the right, its button at the left end of the footer.
-    const input = '[part~="composer"] textarea[part~="composer-input"]';
+    const input = COMPOSER_INPUT;
     expect(await style(page, input, 'direction')).toBe('rtl');
     const field = await box(page, input);
     const submit = await box(page, '[part~="composer-submit"]');

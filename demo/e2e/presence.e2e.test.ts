@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { ParleyServer } from '@parley/server';
-import { commentByText, eventually, launchChromium, openAs, startDemoForTest, textOf, type Reader } from './harness.js';
+import { commentByText, composerInput, eventually, launchChromium, openAs, startDemoForTest, textOf, type Reader } from './harness.js';
 
 const readingNow = (page: Page) => textOf(page.locator('[part~="reading-now"]'));
 const notesInput = (page: Page) => page.locator('textarea[part~="notes-input"]');
@@ -43,7 +43,7 @@ describe('presence and shared notes, live in several windows', () => {
   });
 
   it('the main composer shows "is typing a comment"', async () => {
-    await manolo.page.locator('[part~="composer"] textarea[part~="composer-input"]').first().pressSequentially('Hmm', { delay: 20 });
+    await composerInput(manolo.page).first().pressSequentially('Hmm', { delay: 20 });
     await eventually(() => textOf(bella.page.locator('[part~="typing"][data-parent=""]'))).toBe('Manolo Noriega is typing a comment…');
   });
 
