@@ -35,11 +35,11 @@ const REVOKE_ROUTE = /^\/admin\/sites\/([^/]+)\/moderators\/([^/]+)\/revoke-cons
 
 export class ConsoleRoutes {
   private readonly sessions: ConsoleSessions;
-  private readonly routes: ConsoleApi;
+  private readonly consoleApi: ConsoleApi;
 
   constructor(private readonly deps: ConsoleDeps) {
     this.sessions = new ConsoleSessions(deps.ctx, deps.logger);
-    this.routes = new ConsoleApi(deps, this.sessions);
+    this.consoleApi = new ConsoleApi(deps, this.sessions);
   }
 
   /** True when it answered (the path is the console's). */
@@ -105,6 +105,6 @@ export class ConsoleRoutes {
     if (mutation && !csrfOk(req, site, session)) {
       throw new Problem(403, 'csrf', 'This request lacks the console\'s CSRF token (or came from another origin); reload the console.');
     }
-    return this.routes.handle(req, res, path, method, site, session);
+    return this.consoleApi.handle(req, res, path, method, site, session);
   }
 }
