@@ -77,7 +77,11 @@ export const sql = {
 
   getRequest: 'SELECT fingerprint, result, created_at FROM requests WHERE user_id = ? AND request_id = ?',
   insertRequest: 'INSERT INTO requests (user_id, request_id, fingerprint, result, created_at) VALUES (?, ?, ?, ?, ?)',
-  pruneRequests: 'DELETE FROM requests WHERE created_at < ?',
+  // [DUR-12] Rowids follow the order records were made: every record before the first one made at
+  // or after the cut goes (a clock that stepped back keeps a record longer, never shorter). The
+  // subquery reads the rows it deletes, and one more.
+  pruneRequests: `DELETE FROM requests WHERE id < coalesce(
+    (SELECT id FROM requests WHERE created_at >= ? ORDER BY id LIMIT 1), (SELECT max(id) + 1 FROM requests), 0)`,
   pruneEventsThreads: 'SELECT id, seq FROM threads WHERE id > ? ORDER BY id LIMIT ?',
   pruneEventsOf: 'DELETE FROM events WHERE thread = ? AND seq <= ?',
 
