@@ -44,8 +44,7 @@ export const sql = {
   getComment: 'SELECT * FROM comments WHERE id = ? AND thread = ?',
   insertComment: `INSERT INTO comments (id, thread, root_id, parent_id, reply_to_id, reply_to_name, depth, seq,
       author_id, author_name, author_avatar, author_level, body, created_at, doc, mentions)
-    VALUES (@id, @thread, @rootId, @parentId, @replyToId, @replyToName, @depth, @seq,
-      @authorId, @authorName, @authorAvatar, @authorLevel, @body, @createdAt, @doc, @mentions)`,
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   setCommentBody: 'UPDATE comments SET body = ?, edited_at = ? WHERE thread = ? AND id = ?',
   markCommentDeleted: "UPDATE comments SET body = '', doc = NULL, mentions = NULL, deleted_at = ? WHERE thread = ? AND id = ?",
   adjustReplyCount: 'UPDATE comments SET reply_count = reply_count + ? WHERE thread = ? AND id = ?',
