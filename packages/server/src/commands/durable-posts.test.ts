@@ -130,6 +130,17 @@ describe('durable posts', () => {
     expect(timeOrderedId(at + 3_600_000).slice(0, 5)).not.toBe(ids[0]?.slice(0, 5));
   });
 
+  it('[DUR-13] ids sort by byte as by time, and stay in the 64 characters ids had before', () => {
+    const start = Date.UTC(2026, 11, 1, 16, 0, 0);
+    // Every 6-bit step of the clock's characters, over more than a year, in the order they were made.
+    const ids = Array.from({ length: 20_000 }, (_, n) => timeOrderedId(start + n * 1_677_721));
+    expect([...ids].sort()).toEqual(ids);
+    const sameMs = Array.from({ length: 100 }, () => timeOrderedId(start));
+    for (const id of sameMs) expect(id < timeOrderedId(start + 1)).toBe(true);
+    for (const id of [...ids, ...sameMs]) expect(id).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(new Set(sameMs).size).toBe(sameMs.length);
+  });
+
   it('[DUR-1] a worker checkpoints the WAL: it restarts instead of growing, and every write survives reopening', async () => {
     const dir = tempDir();
     const path = join(dir, 'wal.db');

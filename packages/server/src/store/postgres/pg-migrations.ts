@@ -18,6 +18,7 @@
 import { pgConsoleMigration } from './pg-migration-console.js';
 import { pgOutboxMigration } from './pg-migration-outbox.js';
 import { pgClusteredMigration } from './pg-migration-clustered.js';
+import { pgRequestsMigration } from './pg-migration-requests.js';
 
 export interface PgMigration {
   version: number;
@@ -517,6 +518,7 @@ END $$;
   pgConsoleMigration,
   pgOutboxMigration,
   pgClusteredMigration,
+  pgRequestsMigration,
 ];
 
 export const pgLatestVersion = pgMigrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -4,8 +4,10 @@ export const ledgerSql = {
   ledgerOpenAccount: 'INSERT INTO accounts (id, kind, balance, created_at) VALUES (?, ?, 0, ?) ON CONFLICT (id) DO NOTHING',
   // No RETURNING (here and for pending rewards): the id is the run's lastInsertRowid, which the
   // triggers' own writes do not change once they end, and RETURNING cost a post 2-5 µs an insert.
+  // Positional parameters on a post's inserts: binding by name looks each one up on an object (a
+  // 16-column insert bound by name took 4 µs more on the 2-core machine).
   ledgerInsertTransfer: `INSERT INTO transfers (from_account, to_account, amount, category, thread, ref, request_id, reverses, at)
-    VALUES (@from, @to, @amount, @category, @thread, @ref, @requestId, @reverses, @at)`,
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ledgerFlowsOut: `SELECT category, SUM(amount) AS total FROM transfers
     WHERE from_account = ? AND thread = ? GROUP BY category`,
   ledgerFlowsIn: `SELECT category, SUM(amount) AS total FROM transfers
@@ -45,7 +47,7 @@ export const ledgerSql = {
       COALESCE((SELECT balance FROM accounts WHERE id = @debt), 0) AS debtBalance,
       COALESCE((SELECT earned FROM daily_earnings WHERE account = @account AND day = @day), 0) AS earned`,
   ledgerAddPending: `INSERT INTO pending_rewards (site, account, category, thread, comment, ref, amount, created_at, due_at)
-    VALUES (@site, @account, @category, @thread, @comment, @ref, @amount, @createdAt, @dueAt)`,
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ledgerSetPendingState: `UPDATE pending_rewards SET state = @to, paid = @paid, transfer_id = coalesce(@transferId, transfer_id), settled_at = @at
     WHERE id = @id AND state = @from`,
   ledgerReactionRewarded: 'SELECT 1 AS hit FROM reaction_rewards WHERE site = ? AND giver = ? AND target = ? AND kind = ?',

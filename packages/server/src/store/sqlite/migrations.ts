@@ -16,6 +16,7 @@ import { durableMigration } from './migration-durable.js';
 import { consoleMigration } from './migration-console.js';
 import { outboxMigration } from './migration-outbox.js';
 import { clusteredMigration } from './migration-clustered.js';
+import { requestsMigration } from './migration-requests.js';
 
 export interface Migration {
   version: number;
@@ -120,6 +121,7 @@ CREATE INDEX requests_created_at ON requests (created_at);
   consoleMigration,
   outboxMigration,
   clusteredMigration,
+  requestsMigration,
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

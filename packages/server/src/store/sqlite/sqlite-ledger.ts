@@ -190,7 +190,7 @@ export class SqliteLedger implements LedgerWriteTx {
   }
 
   async addPending(r: NewPendingReward): Promise<number> {
-    return Number(this.use(true).ledgerAddPending.run({ ...r }).lastInsertRowid);
+    return Number(this.use(true).ledgerAddPending.run(r.site, r.account, r.category, r.thread, r.comment, r.ref, r.amount, r.createdAt, r.dueAt).lastInsertRowid);
   }
 
   async setPendingState(id: number, from: PendingState, to: PendingState, paid: number, transferId: number | null, at: number): Promise<boolean> {
@@ -232,7 +232,8 @@ export class SqliteLedger implements LedgerWriteTx {
   }
 
   async transfer(t: NewTransfer): Promise<TransferRecord> {
-    return { ...t, id: Number(this.use(true).ledgerInsertTransfer.run({ ...t }).lastInsertRowid) };
+    const id = this.use(true).ledgerInsertTransfer.run(t.from, t.to, t.amount, t.category, t.thread ?? null, t.ref ?? null, t.requestId ?? null, t.reverses ?? null, t.at).lastInsertRowid;
+    return { ...t, id: Number(id) };
   }
 
   async saveReadClock(account: string, lastBeatAt: number): Promise<void> {

@@ -72,9 +72,11 @@ export class SqliteTx implements WriteTx {
       | (ThreadRow & { s_site: string | null; s_gates: string | null; s_updated_at: number | null })
       | undefined;
     if (!row) return null;
-    const { s_site: site, s_gates: gates, s_updated_at: updatedAt, ...thread } = row;
+    const { s_site: site, s_gates: gates, s_updated_at: updatedAt } = row;
     this.settingsAhead.set(id, site === null || gates === null || updatedAt === null ? null : { site, gates, updated_at: updatedAt });
-    return toThread(thread);
+    // toThread reads the thread's own columns by name: no copy of the row without the settings' (an
+    // object rest copy costs a post's gate check microseconds).
+    return toThread(row);
   }
 
   async getComment(thread: string, id: string): Promise<CommentRecord | null> {
@@ -186,24 +188,11 @@ export class SqliteTx implements WriteTx {
   }
 
   async insertComment(c: NewComment): Promise<CommentRecord> {
-    this.check(true).insertComment.run({
-      id: c.id,
-      thread: c.thread,
-      rootId: c.rootId,
-      parentId: c.parentId,
-      replyToId: c.replyToId,
-      replyToName: c.replyToName,
-      depth: c.depth,
-      seq: c.seq,
-      authorId: c.author.id,
-      authorName: c.author.name,
-      authorAvatar: c.author.avatar,
-      authorLevel: c.author.level,
-      body: c.body,
-      createdAt: c.createdAt,
-      doc: docColumn(c.doc),
-      mentions: mentionsColumn(c.mentions),
-    });
+    // Positional: 16 parameters bound by name cost a post 4 µs more (ledger-sql.ts).
+    this.check(true).insertComment.run(
+      c.id, c.thread, c.rootId, c.parentId, c.replyToId, c.replyToName, c.depth, c.seq,
+      c.author.id, c.author.name, c.author.avatar, c.author.level, c.body, c.createdAt, docColumn(c.doc), mentionsColumn(c.mentions),
+    );
     // [DUR-6] The row as inserted, without reading it back: every other column starts at its default.
     return {
       id: c.id,

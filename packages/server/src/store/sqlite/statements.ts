@@ -44,8 +44,7 @@ export const sql = {
   getComment: 'SELECT * FROM comments WHERE id = ? AND thread = ?',
   insertComment: `INSERT INTO comments (id, thread, root_id, parent_id, reply_to_id, reply_to_name, depth, seq,
       author_id, author_name, author_avatar, author_level, body, created_at, doc, mentions)
-    VALUES (@id, @thread, @rootId, @parentId, @replyToId, @replyToName, @depth, @seq,
-      @authorId, @authorName, @authorAvatar, @authorLevel, @body, @createdAt, @doc, @mentions)`,
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   setCommentBody: 'UPDATE comments SET body = ?, edited_at = ? WHERE thread = ? AND id = ?',
   markCommentDeleted: "UPDATE comments SET body = '', doc = NULL, mentions = NULL, deleted_at = ? WHERE thread = ? AND id = ?",
   adjustReplyCount: 'UPDATE comments SET reply_count = reply_count + ? WHERE thread = ? AND id = ?',
@@ -77,7 +76,11 @@ export const sql = {
 
   getRequest: 'SELECT fingerprint, result, created_at FROM requests WHERE user_id = ? AND request_id = ?',
   insertRequest: 'INSERT INTO requests (user_id, request_id, fingerprint, result, created_at) VALUES (?, ?, ?, ?, ?)',
-  pruneRequests: 'DELETE FROM requests WHERE created_at < ?',
+  // [DUR-12] Rowids follow the order records were made: every record before the first one made at
+  // or after the cut goes (a clock that stepped back keeps a record longer, never shorter). The
+  // subquery reads the rows it deletes, and one more.
+  pruneRequests: `DELETE FROM requests WHERE id < coalesce(
+    (SELECT id FROM requests WHERE created_at >= ? ORDER BY id LIMIT 1), (SELECT max(id) + 1 FROM requests), 0)`,
   pruneEventsThreads: 'SELECT id, seq FROM threads WHERE id > ? ORDER BY id LIMIT ?',
   pruneEventsOf: 'DELETE FROM events WHERE thread = ? AND seq <= ?',
 
