@@ -9,7 +9,7 @@ import { rendezvous } from '../race.js';
 import type { WriteTx } from '../types.js';
 import { writeScope } from '../write-scope.js';
 import type { PostgresStore } from './postgres-store.js';
-import { inlineStatement } from './postgres-tx.js';
+import { inlineStatement } from './pg-statements.js';
 import { event, nodesOn, raw as rawOn, until, waitingTurns as waitingTurnsOn } from './pg-test-nodes.js';
 import { testDatabase } from './test-database.js';
 

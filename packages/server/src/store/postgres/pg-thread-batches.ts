@@ -34,7 +34,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import type { WriteTx } from '../types.js';
 import { countConflict, errorCode, isRequestRace, isRetryable } from './pg-errors.js';
-import { inlineableValues, inlineStatement, PostgresTx, type Query } from './postgres-tx.js';
+import { inlineableValues, inlineStatement, type Query } from './pg-statements.js';
+import { PostgresTx } from './postgres-tx.js';
 
 /** What a batch needs of its store: connections, counters and the retry policy. */
 export interface BatchHost {

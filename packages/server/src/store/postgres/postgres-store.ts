@@ -4,7 +4,8 @@ import { writeScope } from '../write-scope.js';
 import { pgMigrations } from './pg-migrations.js';
 import { countConflict, errorCode, isRequestRace, RETRYABLE } from './pg-errors.js';
 import { ThreadBatches } from './pg-thread-batches.js';
-import { inlineableValues, inlineStatement, PostgresTx, type Query } from './postgres-tx.js';
+import { inlineableValues, inlineStatement, type Query } from './pg-statements.js';
+import { PostgresTx } from './postgres-tx.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user@host:port/database` */
