@@ -35,7 +35,7 @@ import pg from 'pg';
 import type { WriteTx } from '../types.js';
 import { countConflict, errorCode, isRequestRace, isRetryable } from './pg-errors.js';
 import { inlineableValues, inlineStatement, type Query } from './pg-statements.js';
-import { PostgresTx } from './postgres-tx.js';
+import { PostgresTx, type EarlyLook } from './postgres-tx.js';
 
 /** What a batch needs of its store: connections, counters and the retry policy. */
 export interface BatchHost {
@@ -54,6 +54,8 @@ interface Job {
   reject: (error: unknown) => void;
   /** The caller's async context (its write scope, …), for its work. */
   inContext: <R>(fn: () => R) => R;
+  /** [HOT-7] Its request record, looked for when it was queued. */
+  early: EarlyLook | undefined;
 }
 
 interface Batch {
@@ -105,9 +107,9 @@ export class ThreadBatches {
     private readonly maxBatch = 32,
   ) {}
 
-  write<T>(key: string, work: (tx: WriteTx) => Promise<T>): Promise<T> {
+  write<T>(key: string, work: (tx: WriteTx) => Promise<T>, early?: EarlyLook): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.enqueue(key, { work, resolve: resolve as (value: unknown) => void, reject, inContext: AsyncLocalStorage.snapshot() });
+      this.enqueue(key, { work, resolve: resolve as (value: unknown) => void, reject, inContext: AsyncLocalStorage.snapshot(), early });
     });
   }
 
@@ -319,7 +321,7 @@ export class ThreadBatches {
           return { kind: retryable ? 'retry' : 'failed', error };
         }
       }
-      const tx = new PostgresTx(query, true, true, this.host.committed);
+      const tx = new PostgresTx(query, true, true, this.host.committed, job.early);
       try {
         const value = await job.inContext(() => job.work(tx));
         // Ended before its tail is taken: a call `work` left running cannot slip a statement in.

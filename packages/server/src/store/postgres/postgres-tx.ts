@@ -15,7 +15,34 @@ import type {
   ThreadRecord,
   WriteTx,
 } from '../types.js';
+import type { Query } from './pg-statements.js';
 import { PgTxBase } from './pg-tx-base.js';
+
+/**
+ * [HOT-7] A request record looked for in the committed state when its write was queued, before the
+ * thread's turn: the write's first run takes the answer (`found` is then cleared); a run after it
+ * (a re-run, or a run again after a request race) looks again.
+ */
+export interface EarlyLook {
+  key: string;
+  found: Promise<StoredRequest | null> | undefined;
+}
+
+/** [HOT-3] The request record as committed now (the committed pool), or as this transaction sees it. */
+export async function lookRequest(q: Query, userId: string, requestId: string): Promise<StoredRequest | null> {
+  const text = 'SELECT fingerprint, result, created_at FROM requests WHERE user_id = $1 AND request_id = $2';
+  const row = (await q<{ fingerprint: string; result: string; created_at: number }>(text, [userId, requestId])).rows[0];
+  return row ? { fingerprint: row.fingerprint, result: JSON.parse(row.result), createdAt: row.created_at } : null;
+}
+
+/** [HOT-7] Starts the look for a write's request record now, in the committed state. */
+export function lookEarly(committed: Query, owner: string, requestId: string, answered: () => void): EarlyLook {
+  const found = lookRequest(committed, owner, requestId);
+  void found.then(answered, () => undefined);
+  // Awaited by the write's first run, if it gets that far; a failure then fails that run.
+  found.catch(() => undefined);
+  return { key: `${owner}\n${requestId}`, found };
+}
 
 /** The statements a reader's page runs; each must be one range scan of its index (tested with EXPLAIN). */
 export const pageSql = {
@@ -36,6 +63,17 @@ export class PostgresTx extends PgTxBase implements WriteTx {
   /** [HOT-3] A request record was looked for outside and not found: a duplicate key then means a concurrent run. */
   lookedForRequest = false;
   private readonly savedRequests = new Map<string, StoredRequest>();
+
+  constructor(
+    query: Query,
+    writable: boolean,
+    fold = false,
+    committed?: Query,
+    /** [HOT-7] The write's request record, looked for when it was queued. */
+    private readonly early?: EarlyLook,
+  ) {
+    super(query, writable, fold, committed);
+  }
 
   async getThread(id: string): Promise<ThreadRecord | null> {
     if (!this.fold) {
@@ -131,12 +169,20 @@ export class PostgresTx extends PgTxBase implements WriteTx {
    */
   async getRequest(userId: string, requestId: string): Promise<StoredRequest | null> {
     this.check();
-    const saved = this.savedRequests.get(`${userId}\n${requestId}`);
+    const key = `${userId}\n${requestId}`;
+    const saved = this.savedRequests.get(key);
     if (saved) return saved;
-    const text = 'SELECT fingerprint, result, created_at FROM requests WHERE user_id = $1 AND request_id = $2';
-    const row = (await (this.committed ?? this.run)<{ fingerprint: string; result: string; created_at: number }>(text, [userId, requestId])).rows[0];
-    if (!row && this.committed) this.lookedForRequest = true;
-    return row ? { fingerprint: row.fingerprint, result: JSON.parse(row.result), createdAt: row.created_at } : null;
+    let found: Promise<StoredRequest | null>;
+    if (this.committed && this.early?.found && this.early.key === key) {
+      // [HOT-7] Looked for while the write was queued: no round trip in the thread's turn.
+      found = this.early.found;
+      this.early.found = undefined;
+    } else {
+      found = lookRequest(this.committed ?? this.run, userId, requestId);
+    }
+    const record = await found;
+    if (!record && this.committed) this.lookedForRequest = true;
+    return record;
   }
 
   async listThreads(site: string, after: ThreadListPosition | null, limit: number): Promise<ThreadRecord[]> {
