@@ -6,7 +6,23 @@
 import pg, { type QueryResultRow } from 'pg';
 
 /** Runs one statement on the transaction's connection (several, `;`-separated, when `values` is absent). */
-export type Query = <R extends QueryResultRow>(text: string, values?: unknown[]) => Promise<{ rows: R[]; rowCount: number }>;
+export type Query = <R extends QueryResultRow>(
+  text: string,
+  values?: unknown[],
+) => Promise<{ rows: R[]; rowCount: number; /** Several statements in one message: the results before the last. */ earlier?: Result[] }>;
+
+/** One statement's result. */
+export interface Result {
+  rows: QueryResultRow[];
+  rowCount: number;
+}
+
+/** The last result of a message as a `Query` answers it, with the ones before it. */
+export function lastOf<R extends QueryResultRow>(result: pg.QueryResult | pg.QueryResult[]): { rows: R[]; rowCount: number; earlier: Result[] } {
+  const all = Array.isArray(result) ? result : [result];
+  const last = all[all.length - 1]!;
+  return { rows: last.rows as R[], rowCount: last.rowCount ?? 0, earlier: all.slice(0, -1).map((r) => ({ rows: r.rows, rowCount: r.rowCount ?? 0 })) };
+}
 
 /** A statement whose result the command does not need: sent with the transaction's next round trip (HOT-1). */
 export type Blind = (text: string, values: unknown[]) => Promise<void>;

@@ -17,7 +17,7 @@ import { docColumn, mentionsColumn } from '../sqlite/format-sql.js';
 import { toComment } from '../sqlite/rows.js';
 import { PgDeliveries } from './pg-deliveries.js';
 import { PgLedger } from './pg-ledger-tx.js';
-import { inlineableValues, inlineStatement, type Blind, type Query } from './pg-statements.js';
+import { inlineableValues, inlineStatement, type Blind, type Query, type Result } from './pg-statements.js';
 import { PgPorting } from './porting-pg.js';
 
 export interface SettingsRow {
@@ -44,6 +44,12 @@ export abstract class PgTxBase {
   protected readonly pending: string[] = [];
   /** Thread settings read along with `getThread` (one round trip for a gate check); dropped when written. */
   protected readonly settingsAhead = new Map<string, SettingsRow | null>();
+  /**
+   * [HOT-8] Reads to send with the transaction's first statement, and their answers by statement
+   * text: a statement asked for again, word for word, before the first write is answered from here.
+   */
+  protected readonly readAhead: string[] = [];
+  private readonly readBefore = new Map<string, Result>();
   protected readonly blind: Blind = async (text, values) => {
     this.check(true);
     if (this.fold && inlineableValues(values)) this.pending.push(inlineStatement(text, values));
@@ -87,7 +93,17 @@ export abstract class PgTxBase {
    */
   protected readonly run: Query = async <R extends QueryResultRow>(text: string, values?: unknown[]) => {
     if (this.fold && (values === undefined || inlineableValues(values))) {
-      return this.query<R>([...this.pending.splice(0), values === undefined ? text : inlineStatement(text, values)].join(';\n'));
+      const statement = values === undefined ? text : inlineStatement(text, values);
+      const known = this.readBefore.get(statement);
+      if (known) return known as { rows: R[]; rowCount: number };
+      const ahead = this.readAhead.splice(0);
+      const result = await this.query<R>([...this.pending.splice(0), ...ahead, statement].join(';\n'));
+      const earlier = result.earlier ?? [];
+      ahead.forEach((read, i) => {
+        const answer = earlier[earlier.length - ahead.length + i];
+        if (answer) this.readBefore.set(read, answer);
+      });
+      return result;
     }
     if (this.pending.length > 0) await this.query(this.pending.splice(0).join(';\n'));
     return this.query<R>(text, values);
@@ -96,6 +112,11 @@ export abstract class PgTxBase {
   protected check(write = false): Query {
     if (!this.open) throw new Error('store transaction used after it ended');
     if (write && !this.writable) throw new Error('write attempted inside a read transaction');
+    if (write) {
+      // [HOT-8] What was read ahead holds until the transaction's first write.
+      this.readAhead.length = 0;
+      this.readBefore.clear();
+    }
     return this.run;
   }
 

@@ -4,7 +4,7 @@ import { writeScope } from '../write-scope.js';
 import { pgMigrations } from './pg-migrations.js';
 import { countConflict, errorCode, isRequestRace, RETRYABLE } from './pg-errors.js';
 import { ThreadBatches } from './pg-thread-batches.js';
-import { inlineableValues, inlineStatement, type Query } from './pg-statements.js';
+import { inlineableValues, inlineStatement, lastOf, type Query } from './pg-statements.js';
 import { lookEarly, PostgresTx, type EarlyLook } from './postgres-tx.js';
 
 export interface PostgresStoreOptions {
@@ -146,7 +146,7 @@ export class PostgresStore implements Store {
       ? async (text, values) => {
           if (during) this.stats.lateLooks += 1;
           const result = await outside.query(text, values);
-          return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+          return lastOf(result);
         }
       : undefined;
   }
@@ -258,7 +258,7 @@ export class PostgresStore implements Store {
       const client = await this.connect();
       const lockSql = `SELECT pg_advisory_lock(${TURN_LOCK_CLASS}, hashtext(${pg.escapeLiteral(key)}))`;
       const unlockSql = `SELECT pg_advisory_unlock(${TURN_LOCK_CLASS}, hashtext(${pg.escapeLiteral(key)}))`;
-      const held: HeldConnection = { client, broken: undefined, locked: false, since: 0, lockSql, unlockSql, onLocked: this.fold ? letNextGo : undefined };
+      const held: HeldConnection = { client, key, broken: undefined, locked: false, since: 0, lockSql, unlockSql, onLocked: this.fold ? letNextGo : undefined };
       try {
         if (!this.fold) {
           this.stats.roundTrips += 1;
@@ -367,12 +367,12 @@ export class PostgresStore implements Store {
     const locking = held !== undefined && !held.locked;
     let prelude: string | undefined = locking ? `${held.lockSql};\nCOMMIT;\n${begin}` : begin;
     let begun = false;
-    const send = async (text: string, values?: unknown[]): Promise<pg.QueryResult> => {
+    const send = async (text: string, values?: unknown[]): Promise<pg.QueryResult | pg.QueryResult[]> => {
       if (writable) this.stats.roundTrips += 1;
       try {
         const result = (await client.query(text, values)) as pg.QueryResult | pg.QueryResult[];
-        // Several statements in one message: the last one's result is the asked-for one.
-        return Array.isArray(result) ? result[result.length - 1]! : result;
+        // Several statements in one message: the last one's result is the asked-for one (lastOf).
+        return result;
       } catch (error) {
         // A command may catch a database error and throw its own; the SQLSTATE still decides.
         if (isRequestRace(error)) requestRace = true;
@@ -403,16 +403,16 @@ export class PostgresStore implements Store {
           begun = true;
           const result = await send(`${first};\n${values === undefined ? text : inlineStatement(text, values)}`);
           started();
-          return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+          return lastOf(result);
         }
         await send(first);
         started();
       }
       const result = await send(text, values);
-      return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+      return lastOf(result);
     };
     const committed = writable ? this.committedQuery() : undefined;
-    const tx = new PostgresTx(query, writable, this.fold, committed, early);
+    const tx = new PostgresTx(query, writable, this.fold, committed, early, held?.key);
     try {
       if (!this.fold) {
         const first = prelude!;
@@ -463,6 +463,8 @@ export class PostgresStore implements Store {
 /** A connection a write holds across its runs (its thread's turn, CLUSTER-12); `broken` once it must be destroyed. */
 interface HeldConnection {
   client: pg.PoolClient;
+  /** The thread's turn key. */
+  key: string;
   broken: Error | undefined;
   /** Whether this connection holds the thread's advisory lock now. */
   locked: boolean;

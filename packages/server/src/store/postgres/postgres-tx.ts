@@ -15,7 +15,9 @@ import type {
   ThreadRecord,
   WriteTx,
 } from '../types.js';
-import type { Query } from './pg-statements.js';
+import { SITE_SCOPE } from '../../moderation/policy.js';
+import { modSql } from '../mod-queries.js';
+import { inlineableValues, inlineStatement, type Query } from './pg-statements.js';
 import { PgTxBase } from './pg-tx-base.js';
 
 /**
@@ -44,6 +46,10 @@ export function lookEarly(committed: Query, owner: string, requestId: string, an
   return { key: `${owner}\n${requestId}`, found };
 }
 
+/** [HOT-1] A thread with its settings, one round trip for a gate check; [HOT-8] read ahead in a thread's turn. */
+const THREAD_WITH_SETTINGS = `SELECT t.*, s.site AS s_site, s.gates AS s_gates, s.updated_at AS s_updated_at
+  FROM threads t LEFT JOIN thread_settings s ON s.thread = t.id WHERE t.id = $1`;
+
 /** The statements a reader's page runs; each must be one range scan of its index (tested with EXPLAIN). */
 export const pageSql = {
   rootsTopFirst: 'SELECT * FROM comments WHERE thread = $1 AND depth = 0 ORDER BY score DESC, seq DESC LIMIT $2',
@@ -71,8 +77,16 @@ export class PostgresTx extends PgTxBase implements WriteTx {
     committed?: Query,
     /** [HOT-7] The write's request record, looked for when it was queued. */
     private readonly early?: EarlyLook,
+    /** [HOT-8] The thread whose turn the write holds: its row, settings and policies are read with the first statement. */
+    turnKey?: string,
   ) {
     super(query, writable, fold, committed);
+    if (fold && writable && turnKey !== undefined) {
+      const policies = [siteOfKey(turnKey), SITE_SCOPE, turnKey];
+      if (inlineableValues([turnKey]) && inlineableValues(policies)) {
+        this.readAhead.push(inlineStatement(THREAD_WITH_SETTINGS, [turnKey]), inlineStatement(modSql.getPolicies, policies));
+      }
+    }
   }
 
   async getThread(id: string): Promise<ThreadRecord | null> {
@@ -81,12 +95,7 @@ export class PostgresTx extends PgTxBase implements WriteTx {
       return row ? toThread(row) : null;
     }
     // The gate check reads the thread and then its settings: both in one round trip (HOT-1).
-    const row = await this.one<ThreadRow & { s_site: string | null; s_gates: string | null; s_updated_at: number | null }>(
-      false,
-      `SELECT t.*, s.site AS s_site, s.gates AS s_gates, s.updated_at AS s_updated_at
-        FROM threads t LEFT JOIN thread_settings s ON s.thread = t.id WHERE t.id = $1`,
-      [id],
-    );
+    const row = await this.one<ThreadRow & { s_site: string | null; s_gates: string | null; s_updated_at: number | null }>(false, THREAD_WITH_SETTINGS, [id]);
     if (!row) return null;
     const { s_site: site, s_gates: gates, s_updated_at: updatedAt, ...thread } = row;
     this.settingsAhead.set(id, site === null || gates === null || updatedAt === null ? null : { site, gates, updated_at: updatedAt });
