@@ -8,6 +8,7 @@ import type { WriteTx } from '../store/types.js';
 import type { CommandContext, CommandOutput } from './context.js';
 import { threadGates, type ThreadRef } from './thread-gates.js';
 import { assertMayAct } from '../moderation/bans.js';
+import { writeScope } from '../store/write-scope.js';
 import type { BanRecord } from '../store/mod-queries.js';
 
 export interface MutationRequest {
@@ -31,7 +32,13 @@ export function runMutation<T>(
   request: MutationRequest,
   apply: (tx: WriteTx, at: number) => Promise<CommandOutput<T>>,
 ): Promise<CommandOutput<T>> {
-  return ctx.store.write((tx) => applyOnce(ctx, tx, request, apply));
+  return lookingEarly(ctx, request.site, request.identity.id, request.requestId, () => ctx.store.write((tx) => applyOnce(ctx, tx, request, apply)));
+}
+
+/** [HOT-7] Names the request record the write will look for, for a store that can look before the write's turn. */
+function lookingEarly<R>(ctx: CommandContext, site: string, userId: string | undefined, requestId: string, write: () => Promise<R>): Promise<R> {
+  if (ctx.store.ignoresWriteScope || userId === undefined) return write();
+  return writeScope.run({ ...writeScope.getStore(), request: { owner: requestOwner(site, userId), requestId } }, write);
 }
 
 /** A thread gate a mutation must pass: the reader's level against the thread's gate for `action`. */
@@ -62,12 +69,12 @@ export function runGatedMutation<T>(
   request: GatedMutationRequest,
   apply: (tx: WriteTx, at: number, user: Identity) => Promise<CommandOutput<T>>,
 ): Promise<CommandOutput<T>> {
-  return ctx.store.write(async (tx) => {
+  return lookingEarly(ctx, request.gate.thread.site.id, request.identity?.id, request.requestId, () => ctx.store.write(async (tx) => {
     if (request.standing) request.standing.ban = await assertMayAct(tx, request.gate.thread.site.id, request.identity, ctx.now());
     const user = authorize(request.identity, request.gate.action, await threadGates(tx, request.gate.thread));
     const site = request.gate.thread.site.id;
     return applyOnce(ctx, tx, { ...request, identity: user, site }, (tx, at) => apply(tx, at, user));
-  });
+  }));
 }
 
 async function applyOnce<T>(

@@ -10,7 +10,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 export interface WriteScope {
   /** e.g. a thread key `<site>:<id>`. */
-  turnKey: string;
+  turnKey?: string;
+  /**
+   * [HOT-7] The request record (SRV-S3) the write will look for, set by the mutation around its
+   * write: a store that reads records outside its transactions (PostgreSQL, HOT-3) starts the look
+   * when the write is queued, so it is not a round trip of the thread's turn.
+   */
+  request?: { owner: string; requestId: string };
 }
 
 export const writeScope = new AsyncLocalStorage<WriteScope>();

@@ -67,6 +67,8 @@ export interface BenchResult {
   p50Ms: number;
   p99Ms: number;
   roundTripsPerCommand: number;
+  /** [HOT-7] Request-record looks made while a command ran (on the committed pool, inside its turn when it has one), per command. */
+  looksInRunPerCommand: number;
   /** [HOT-4] Commands per transaction of one thread's turn (batches; 1 otherwise). */
   writesPerBatch: number;
   /** The thread's serial section per command: ms its turn was held (lock taken → given back), over the commands. */
@@ -138,6 +140,7 @@ async function scenario(url: string, design: Design, shape: Shape, options: Benc
   const batchesBefore = stores.reduce((sum, s) => sum + s.stats.batches, 0);
   const batchedBefore = stores.reduce((sum, s) => sum + s.stats.batchedWrites, 0);
   const turnMsBefore = stores.reduce((sum, s) => sum + s.stats.turnMs, 0);
+  const looksBefore = stores.reduce((sum, s) => sum + s.stats.lateLooks, 0);
   const cpuBefore = process.cpuUsage();
   const until = Date.now() + options.seconds * 1000;
   const started = Date.now();
@@ -180,6 +183,7 @@ async function scenario(url: string, design: Design, shape: Shape, options: Benc
   const batches = stores.reduce((sum, s) => sum + s.stats.batches, 0) - batchesBefore;
   const batched = stores.reduce((sum, s) => sum + s.stats.batchedWrites, 0) - batchedBefore;
   const turnMs = stores.reduce((sum, s) => sum + s.stats.turnMs, 0) - turnMsBefore;
+  const looks = stores.reduce((sum, s) => sum + s.stats.lateLooks, 0) - looksBefore;
   await Promise.all(stores.map((s) => s.close()));
   // Where the re-runs struck (seeding included: it ran before the clock started, alone).
   const conflicts = new Map<string, number>();
@@ -195,6 +199,7 @@ async function scenario(url: string, design: Design, shape: Shape, options: Benc
     p50Ms: Number(percentile(latencies, 50).toFixed(1)),
     p99Ms: Number(percentile(latencies, 99).toFixed(1)),
     roundTripsPerCommand: Number((trips / Math.max(1, done + failures)).toFixed(1)),
+    looksInRunPerCommand: Number((looks / Math.max(1, done + failures)).toFixed(2)),
     writesPerBatch: batches === 0 ? 1 : Number((batched / batches).toFixed(1)),
     turnMsPerCommand: Number((turnMs / Math.max(1, done)).toFixed(2)),
     cpuUsPerCommand: Math.round((cpu.user + cpu.system) / Math.max(1, done)),

@@ -9,7 +9,7 @@ import { rendezvous } from '../race.js';
 import type { WriteTx } from '../types.js';
 import { writeScope } from '../write-scope.js';
 import type { PostgresStore } from './postgres-store.js';
-import { inlineStatement } from './postgres-tx.js';
+import { inlineStatement } from './pg-statements.js';
 import { event, nodesOn, raw as rawOn, until, waitingTurns as waitingTurnsOn } from './pg-test-nodes.js';
 import { testDatabase } from './test-database.js';
 
@@ -71,6 +71,34 @@ describe('a thread turn on PostgreSQL', () => {
       return (await tx.getThreadSettings('t'))?.gates;
     });
     expect(changed).toEqual({ comment: 9 });
+  });
+
+  it('[HOT-8] in a thread\'s turn the thread, its settings and its pre-moderation policies travel with the first statement: the gate check and the policy read cost no round trip; after the first write they are read again and see it', async () => {
+    const { stores } = await nodes(1);
+    const store = stores[0]!;
+    await store.write(async (tx) => {
+      await tx.recordThreadSettings('t', 'default', { comment: 5 }, 1);
+      await tx.mod.setPolicy('', '', { all: true }, 1);
+      await tx.mod.setPolicy('', 't', { belowLevel: 3 }, 1);
+    });
+    const read = async (tx: WriteTx) => [await tx.getThread('t'), await tx.getThreadSettings('t'), await tx.mod.getPolicies('', '', 't')] as const;
+    const before = store.stats.roundTrips;
+    const seen = await writeScope.run({ turnKey: 't' }, () =>
+      store.write(async (tx) => {
+        const vote = await tx.getVote('t', 'ann');
+        const [thread, settings, policies] = await read(tx);
+        const seq = await tx.nextSeq('t');
+        const [after] = await read(tx);
+        return { vote, seq: thread?.seq, gates: settings?.gates, policies, taken: seq, after: after?.seq };
+      }),
+    );
+    expect(seen).toEqual({ vote: null, seq: 0, gates: { comment: 5 }, policies: { site: { all: true }, thread: { belowLevel: 3 } }, taken: 1, after: 1 });
+    // The turn, BEGIN, the read-ahead and the vote; nextSeq; the reads after it (one each: thread with settings, policies); COMMIT with the unlock.
+    expect(store.stats.roundTrips - before).toBe(5);
+    // Without a turn nothing is read ahead: each read is its own round trip.
+    const start = store.stats.roundTrips;
+    await store.write(async (tx) => (await tx.getVote('t', 'ann'), await read(tx)));
+    expect(store.stats.roundTrips - start).toBe(4);
   });
 
   it('[HOT-6] a wallet update reads the balance, the pending total, the debt and the day\'s earnings in one round trip', async () => {

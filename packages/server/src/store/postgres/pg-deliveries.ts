@@ -5,7 +5,7 @@
  */
 import type { DeliveryRecord, DeliveryWriteTx, NewDelivery, ReaderEmail } from '../delivery-store.js';
 import { toDelivery, toReaderEmail } from '../sqlite/notify-sql.js';
-import type { Blind, Query } from './postgres-tx.js';
+import type { Blind, Query } from './pg-statements.js';
 
 export class PgDeliveries implements DeliveryWriteTx {
   constructor(

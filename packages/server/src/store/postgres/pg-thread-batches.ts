@@ -34,7 +34,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import type { WriteTx } from '../types.js';
 import { countConflict, errorCode, isRequestRace, isRetryable } from './pg-errors.js';
-import { inlineableValues, inlineStatement, PostgresTx, type Query } from './postgres-tx.js';
+import { inlineableValues, inlineStatement, lastOf, type Query } from './pg-statements.js';
+import { PostgresTx, type EarlyLook } from './postgres-tx.js';
 
 /** What a batch needs of its store: connections, counters and the retry policy. */
 export interface BatchHost {
@@ -53,6 +54,8 @@ interface Job {
   reject: (error: unknown) => void;
   /** The caller's async context (its write scope, …), for its work. */
   inContext: <R>(fn: () => R) => R;
+  /** [HOT-7] Its request record, looked for when it was queued. */
+  early: EarlyLook | undefined;
 }
 
 interface Batch {
@@ -83,6 +86,8 @@ type RunEnd =
 /** What a connection holds across a batch's runs. */
 interface Held {
   client: pg.PoolClient;
+  /** The thread's turn key. */
+  key: string;
   locked: boolean;
   /** When the lock was seen held (performance.now()), for `stats.turnMs`. */
   since: number;
@@ -104,9 +109,9 @@ export class ThreadBatches {
     private readonly maxBatch = 32,
   ) {}
 
-  write<T>(key: string, work: (tx: WriteTx) => Promise<T>): Promise<T> {
+  write<T>(key: string, work: (tx: WriteTx) => Promise<T>, early?: EarlyLook): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.enqueue(key, { work, resolve: resolve as (value: unknown) => void, reject, inContext: AsyncLocalStorage.snapshot() });
+      this.enqueue(key, { work, resolve: resolve as (value: unknown) => void, reject, inContext: AsyncLocalStorage.snapshot(), early });
     });
   }
 
@@ -149,7 +154,7 @@ export class ThreadBatches {
       for (const job of batch.jobs) job.reject(error);
       return;
     }
-    const held: Held = { client, locked: false, since: 0, broken: undefined };
+    const held: Held = { client, key, locked: false, since: 0, broken: undefined };
     const lit = pg.escapeLiteral(key);
     const lockSql = `SELECT pg_advisory_lock(${this.host.lockClass}, hashtext(${lit}))`;
     const unlockSql = `SELECT pg_advisory_unlock(${this.host.lockClass}, hashtext(${lit}))`;
@@ -253,7 +258,7 @@ export class ThreadBatches {
     let failedForeign = false;
     let sentOwn = false;
 
-    const send = async (text: string, values?: unknown[]): Promise<pg.QueryResult> => {
+    const send = async (text: string, values?: unknown[]): Promise<pg.QueryResult | pg.QueryResult[]> => {
       const carried = foreign > 0;
       foreign = 0;
       stats.roundTrips += 1;
@@ -265,8 +270,8 @@ export class ThreadBatches {
       try {
         const result = (await client.query(text, values)) as pg.QueryResult | pg.QueryResult[];
         onLocked();
-        // Several statements in one message: the last one's result is the asked-for one.
-        return Array.isArray(result) ? result[result.length - 1]! : result;
+        // Several statements in one message: the last one's result is the asked-for one (lastOf).
+        return result;
       } catch (error) {
         if (isRetryable(error)) {
           retryable = true;
@@ -285,11 +290,11 @@ export class ThreadBatches {
       sentOwn = true;
       if (values === undefined || inlineableValues(values)) {
         const result = await send([...carry.splice(0), values === undefined ? text : inlineStatement(text, values)].join(';\n'));
-        return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+        return lastOf(result);
       }
       await flush();
       const result = await send(text, values);
-      return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+      return lastOf(result);
     };
     const rollback = async (): Promise<void> => {
       if (!begun) return;
@@ -318,7 +323,7 @@ export class ThreadBatches {
           return { kind: retryable ? 'retry' : 'failed', error };
         }
       }
-      const tx = new PostgresTx(query, true, true, this.host.committed);
+      const tx = new PostgresTx(query, true, true, this.host.committed, job.early, held.key);
       try {
         const value = await job.inContext(() => job.work(tx));
         // Ended before its tail is taken: a call `work` left running cannot slip a statement in.

@@ -6,7 +6,7 @@ import type { ErasureRecord, ImportKey, PortingWriteTx, ReactionRow, ReadSession
 import { siteKeyPattern, toPendingRecord, toTransferRecord, type PendingRow, type TransferRow } from '../porting-rows.js';
 import { isReaction, isVote, toComment, toThread, type CommentRow, type ThreadRow } from '../sqlite/rows.js';
 import type { CommentRecord, ThreadRecord } from '../types.js';
-import type { Query } from './postgres-tx.js';
+import type { Query } from './pg-statements.js';
 
 interface KeyRow {
   site: string;

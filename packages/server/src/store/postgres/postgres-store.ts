@@ -4,7 +4,8 @@ import { writeScope } from '../write-scope.js';
 import { pgMigrations } from './pg-migrations.js';
 import { countConflict, errorCode, isRequestRace, RETRYABLE } from './pg-errors.js';
 import { ThreadBatches } from './pg-thread-batches.js';
-import { inlineableValues, inlineStatement, PostgresTx, type Query } from './postgres-tx.js';
+import { inlineableValues, inlineStatement, lastOf, type Query } from './pg-statements.js';
+import { lookEarly, PostgresTx, type EarlyLook } from './postgres-tx.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user@host:port/database` */
@@ -58,6 +59,9 @@ export interface PostgresWriteStats {
   batchedWrites: number;
   /** Batches run again with a round trip per savepoint, after a failure whose write was unknown. */
   carefulReruns: number;
+  /** [HOT-7] Request records looked for when their write was queued (answered before its turn), and those looked for during a write. */
+  earlyLooks: number;
+  lateLooks: number;
   /** Milliseconds threads' turns were held (from the reply that took the lock to the one that gave it back): the serial section. */
   turnMs: number;
   /**
@@ -109,6 +113,8 @@ export class PostgresStore implements Store {
     batchedWrites: 0,
     carefulReruns: 0,
     turnMs: 0,
+    earlyLooks: 0,
+    lateLooks: 0,
     conflicts: new Map(),
   };
   /** [HOT-4] One thread's writers batched in one transaction a turn; absent when not grouping. */
@@ -134,12 +140,13 @@ export class PostgresStore implements Store {
   }
 
   /** [HOT-3] A query of the committed state, outside any transaction. */
-  private committedQuery(): Query | undefined {
+  private committedQuery(during = true): Query | undefined {
     const outside = this.outside;
     return outside
       ? async (text, values) => {
+          if (during) this.stats.lateLooks += 1;
           const result = await outside.query(text, values);
-          return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+          return lastOf(result);
         }
       : undefined;
   }
@@ -214,9 +221,13 @@ export class PostgresStore implements Store {
 
   write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
-    const turnKey = writeScope.getStore()?.turnKey;
-    if (turnKey === undefined) return this.track(this.writeWithRetries(work));
-    return this.track(this.batches ? this.batches.write(turnKey, work) : this.inTurn(turnKey, work));
+    const scope = writeScope.getStore();
+    // [HOT-7] The request record is looked for now, while the write waits for its turn.
+    const committed = scope?.request ? this.committedQuery(false) : undefined;
+    const early = committed && scope?.request ? lookEarly(committed, scope.request.owner, scope.request.requestId, () => (this.stats.earlyLooks += 1)) : undefined;
+    const turnKey = scope?.turnKey;
+    if (turnKey === undefined) return this.track(this.writeWithRetries(work, undefined, early));
+    return this.track(this.batches ? this.batches.write(turnKey, work, early) : this.inTurn(turnKey, work, early));
   }
 
   /**
@@ -236,7 +247,7 @@ export class PostgresStore implements Store {
    * one connection per node waits for a thread. Unfolded (`foldRoundTrips: false`), a writer waits
    * for the one before to finish, then locks and unlocks on round trips of their own.
    */
-  private async inTurn<T>(key: string, work: (tx: WriteTx) => Promise<T>): Promise<T> {
+  private async inTurn<T>(key: string, work: (tx: WriteTx) => Promise<T>, early?: EarlyLook): Promise<T> {
     const previous = this.turns.get(key) ?? Promise.resolve();
     let letNextGo!: () => void;
     const mine = new Promise<void>((resolve) => (letNextGo = resolve));
@@ -247,7 +258,7 @@ export class PostgresStore implements Store {
       const client = await this.connect();
       const lockSql = `SELECT pg_advisory_lock(${TURN_LOCK_CLASS}, hashtext(${pg.escapeLiteral(key)}))`;
       const unlockSql = `SELECT pg_advisory_unlock(${TURN_LOCK_CLASS}, hashtext(${pg.escapeLiteral(key)}))`;
-      const held: HeldConnection = { client, broken: undefined, locked: false, since: 0, lockSql, unlockSql, onLocked: this.fold ? letNextGo : undefined };
+      const held: HeldConnection = { client, key, broken: undefined, locked: false, since: 0, lockSql, unlockSql, onLocked: this.fold ? letNextGo : undefined };
       try {
         if (!this.fold) {
           this.stats.roundTrips += 1;
@@ -256,7 +267,7 @@ export class PostgresStore implements Store {
           held.since = performance.now();
           this.stats.turns += 1;
         }
-        const value = await this.writeWithRetries(work, held);
+        const value = await this.writeWithRetries(work, held, early);
         return value;
       } finally {
         // A broken connection is destroyed (its lock ends with its session); else the lock is given back.
@@ -317,13 +328,13 @@ export class PostgresStore implements Store {
     return promise;
   }
 
-  private async writeWithRetries<T>(work: (tx: WriteTx) => Promise<T>, held?: HeldConnection): Promise<T> {
+  private async writeWithRetries<T>(work: (tx: WriteTx) => Promise<T>, held?: HeldConnection, early?: EarlyLook): Promise<T> {
     this.stats.transactions += 1;
     for (let attempt = 1; ; attempt++) {
       const alone = attempt > this.aloneAfter;
       if (alone) this.stats.alone += 1;
       const gate = alone ? 'EXCLUSIVE' : 'ROW SHARE';
-      const run = await this.once(`BEGIN ISOLATION LEVEL SERIALIZABLE; LOCK TABLE write_gate IN ${gate} MODE`, true, work, held);
+      const run = await this.once(`BEGIN ISOLATION LEVEL SERIALIZABLE; LOCK TABLE write_gate IN ${gate} MODE`, true, work, held, early);
       if (run.ok) return run.value;
       // A held connection in an unknown state cannot run again: it is destroyed, its lock with it.
       if (held?.broken) throw run.error;
@@ -346,6 +357,7 @@ export class PostgresStore implements Store {
     writable: boolean,
     work: (tx: PostgresTx) => Promise<T>,
     held?: HeldConnection,
+    early?: EarlyLook,
   ): Promise<{ ok: true; value: T } | { ok: false; error: unknown; retryable: boolean }> {
     const client = held?.client ?? (await this.connect());
     let retryable = false;
@@ -355,12 +367,12 @@ export class PostgresStore implements Store {
     const locking = held !== undefined && !held.locked;
     let prelude: string | undefined = locking ? `${held.lockSql};\nCOMMIT;\n${begin}` : begin;
     let begun = false;
-    const send = async (text: string, values?: unknown[]): Promise<pg.QueryResult> => {
+    const send = async (text: string, values?: unknown[]): Promise<pg.QueryResult | pg.QueryResult[]> => {
       if (writable) this.stats.roundTrips += 1;
       try {
         const result = (await client.query(text, values)) as pg.QueryResult | pg.QueryResult[];
-        // Several statements in one message: the last one's result is the asked-for one.
-        return Array.isArray(result) ? result[result.length - 1]! : result;
+        // Several statements in one message: the last one's result is the asked-for one (lastOf).
+        return result;
       } catch (error) {
         // A command may catch a database error and throw its own; the SQLSTATE still decides.
         if (isRequestRace(error)) requestRace = true;
@@ -391,16 +403,16 @@ export class PostgresStore implements Store {
           begun = true;
           const result = await send(`${first};\n${values === undefined ? text : inlineStatement(text, values)}`);
           started();
-          return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+          return lastOf(result);
         }
         await send(first);
         started();
       }
       const result = await send(text, values);
-      return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+      return lastOf(result);
     };
     const committed = writable ? this.committedQuery() : undefined;
-    const tx = new PostgresTx(query, writable, this.fold, committed);
+    const tx = new PostgresTx(query, writable, this.fold, committed, early, held?.key);
     try {
       if (!this.fold) {
         const first = prelude!;
@@ -451,6 +463,8 @@ export class PostgresStore implements Store {
 /** A connection a write holds across its runs (its thread's turn, CLUSTER-12); `broken` once it must be destroyed. */
 interface HeldConnection {
   client: pg.PoolClient;
+  /** The thread's turn key. */
+  key: string;
   broken: Error | undefined;
   /** Whether this connection holds the thread's advisory lock now. */
   locked: boolean;

@@ -143,6 +143,41 @@ describe('[HOT-4] a thread turn a batch', () => {
     expect(await storedSeqs(store)).toEqual([1]);
   });
 
+  it('[HOT-7] a request record is looked for when its write is queued, not in the turn: one committed on another node while the write waits is met, and the write answers that run\'s result — one record, nothing of its own kept', async () => {
+    const { stores } = await nodes(2);
+    const [a, b] = stores as [PostgresStore, PostgresStore];
+    const first = gate();
+    const holder = inTurn(a, async (tx) => {
+      const seq = await post(tx);
+      await first.hold();
+      return seq;
+    });
+    await until(async () => first.held, 'the first write holds the turn');
+    const before = { ...a.stats };
+    let runs = 0;
+    // As runMutation does: the write scope names the record the write will look for.
+    const waiting = writeScope.run({ turnKey: 't', request: { owner: 'ann', requestId: 'r' } }, () =>
+      a.write(async (tx) => {
+        runs += 1;
+        const previous = await tx.getRequest('ann', 'r');
+        if (previous) return previous.result;
+        const seq = await post(tx);
+        await tx.saveRequest('ann', 'r', { fingerprint: 'f', result: seq, createdAt: 1 });
+        return seq;
+      }),
+    );
+    await until(async () => a.stats.earlyLooks - before.earlyLooks === 1, 'the waiting write has looked for its record (none yet)');
+    // The same request, run meanwhile on node b, commits first.
+    await b.write((tx) => tx.saveRequest('ann', 'r', { fingerprint: 'f', result: 'from b', createdAt: 1 }));
+    first.release();
+    expect(await Promise.all([holder, waiting])).toEqual([1, 'from b']);
+    // Its first run took the early answer (no look in the turn) and met b's record; the run after looked again.
+    expect(runs).toBe(2);
+    expect(a.stats.lateLooks - before.lateLooks).toBe(1);
+    expect(await storedSeqs(a)).toEqual([1]);
+    expect(await a.read((tx) => tx.getRequest('ann', 'r'))).toMatchObject({ result: 'from b' });
+  });
+
   it('[HOT-5] a savepoint costs no round trip: four writes in a batch take the round trips of four alone, less a COMMIT each', async () => {
     const { stores } = await nodes(1);
     const store = stores[0]!;
