@@ -99,9 +99,10 @@ io.on('connection', (socket) => {
   });
 
   let readMs = 0;
-  socket.on('read:heartbeat', (input: { thread: string }, ack: Ack) => {
+  socket.on('read:heartbeat', (input: { thread: string }, ack?: Ack) => {
     readMs += 10_000;
-    ack({ ok: true, data: { thread: input.thread, readMs, readEarned: 0, credited: 0, balance: 100 } });
+    // As Parley (SPEC BEAT-17): a beat sent without an ack id is answered with nothing.
+    ack?.({ ok: true, data: { thread: input.thread, readMs, readEarned: 0, credited: 0, balance: 100 } });
   });
 
   socket.on('economy:state', (_input: { thread: string }, ack: Ack) => {

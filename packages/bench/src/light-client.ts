@@ -327,6 +327,15 @@ export class LightClient {
     this.send(`42${id}${JSON.stringify([event, payload])}`);
   }
 
+  /** Sends an event without an ack id: the server answers nothing (a read heartbeat, SPEC BEAT-17). */
+  notify(event: string, payload: unknown): void {
+    if (!this.open) {
+      countAckError(this.sink.ackErrors, event, 'not_connected');
+      return;
+    }
+    this.send(`42${JSON.stringify([event, payload])}`);
+  }
+
   /** `request` as a promise of the ack's JSON text. */
   ask(event: string, payload: unknown, kind: TrafficKind): Promise<string> {
     return new Promise((resolve) => this.request(event, payload, kind, resolve));

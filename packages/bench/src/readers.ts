@@ -17,7 +17,7 @@
  * comment receipts to the latency table. Sockets open in batches so the server is not measured
  * recovering from a connection storm.
  */
-import { RealtimeLimits, type ThreadEvent } from '@parley/protocol';
+import { PROGRESS_EVERY_MS, RealtimeLimits, type ThreadEvent } from '@parley/protocol';
 import type { CommentLatency } from './comment-latency.js';
 import { onCleanup } from './cleanup.js';
 import { delay } from './child-handle.js';
@@ -92,6 +92,8 @@ class Reader {
   typingMovesAt = Number.POSITIVE_INFINITY;
   /** When it last sent a read heartbeat (performance.now()); a renewal is skipped within a renewal interval of it. */
   lastBeatAt = Number.NEGATIVE_INFINITY;
+  /** When its reading time was last told (joined, or a beat's answer): the widget asks once a PROGRESS_EVERY_MS (W-E16). */
+  progressAt = performance.now();
   /** Events that overtook the join ack; applied once we know where the snapshot ends. */
   private early: ThreadEvent[] | null = [];
 
@@ -178,6 +180,8 @@ export class ReaderFleet implements LightClientSink {
   private typingOn = false;
   /** Whether signed-in readers send their heartbeats (the idle-readers scenario turns them off and on). */
   heartbeatsOn = true;
+  /** Readers ask for every beat's answer, as widgets before BEAT-17 did (the idle scenario's "before" row). */
+  askEveryBeat = false;
   private typingCredit = 0;
   private lastTick = performance.now();
   private counts: CadenceCounts = { presenceSets: 0, heartbeats: 0, typingStarts: 0, typingStops: 0, typingMoves: 0, meanTypists: 0 };
@@ -380,8 +384,14 @@ export class ReaderFleet implements LightClientSink {
 
   private heartbeat(reader: Reader): void {
     if (!reader.client?.open) return;
-    reader.client.request('read:heartbeat', { thread: this.thread }, 'economy');
-    reader.lastBeatAt = performance.now();
+    const now = performance.now();
+    // As the widget does (SPEC W-E16, BEAT-17): most beats go without an ack id, one a minute asks.
+    if (!this.askEveryBeat && now - reader.progressAt < PROGRESS_EVERY_MS) reader.client.notify('read:heartbeat', { thread: this.thread });
+    else {
+      reader.progressAt = now;
+      reader.client.request('read:heartbeat', { thread: this.thread }, 'economy');
+    }
+    reader.lastBeatAt = now;
     this.counts.heartbeats += 1;
   }
 

@@ -270,10 +270,14 @@ export function idleSection(result: IdleReadersResult | null): string {
   const floor = result.baselineHeartbeats;
   if (floor) {
     lines.push(
-      `  the same heartbeats on bare Socket.IO (receive + a fixed ack): ${fixed(floor.cpuPercent - floor.idleCpuPercent, 1)} % of a core, ${fixed(floor.microsPerBeat, 0)} µs per beat` +
-        (hb?.microsPerBeat && floor.microsPerBeat ? `; Parley adds ${fixed(hb.microsPerBeat - floor.microsPerBeat, 0)} µs` : ''),
+      `  the same heartbeats on bare Socket.IO (receive, an answer a minute): ${fixed(floor.cpuPercent - floor.idleCpuPercent, 1)} % of a core, ${fixed(floor.microsPerBeat, 0)} µs per beat` +
+        (hb?.microsPerBeat && floor.microsPerBeat ? `; Parley adds ${fixed(hb.microsPerBeat - floor.microsPerBeat, 0)} µs (Parley ÷ Socket.IO ${times(hb.microsPerBeat / floor.microsPerBeat)})` : ''),
     );
   }
+  // Every beat asking for its answer, as widgets before BEAT-17 did: the same run's "before".
+  const old = result.everyBeatAnswered;
+  if (old?.parley) heartbeatLine('  every beat answered (widgets before BEAT-17), Parley', old.parley);
+  if (old?.baseline) heartbeatLine('  every beat answered, bare Socket.IO', old.baseline);
   return lines.join('\n');
 }
 

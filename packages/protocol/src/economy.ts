@@ -9,6 +9,11 @@
  *                                                  ack EconomyState { rules, wallet, author, reports }
  *   ── read:heartbeat { thread } ──────────────▶  "visible and active on this thread now"; the server
  *                                                  measures reading time from ITS clock; ack ReadProgress
+ *                                                  only when the beat asks for one (BEAT-17): the widget
+ *                                                  sends most beats without an ack id and asks about once
+ *                                                  a minute (`PROGRESS_EVERY_MS`); what it earns reaches
+ *                                                  it as `wallet:update` either way. A beat with an ack
+ *                                                  callback (older widgets) is answered as always.
  *   ── report:buy { requestId, thread } ───────▶  charges the report price, ack PnlReport (as of now)
  *   ── thread:publish { requestId, thread } ───▶  staff (role admin) becomes the post's author and
  *                                                  pays the Post Publish Tribute
@@ -136,6 +141,13 @@ export interface EconomyState {
   reports: PnlReport[];
 }
 
+/**
+ * [BEAT-17] How often the widget asks for a heartbeat's answer (ReadProgress) to keep its reading
+ * time fresh; the beats in between go without an ack id, so the server sends nothing back for them.
+ */
+export const PROGRESS_EVERY_MS = 60_000;
+
+/** The answer to a `read:heartbeat` sent with an ack callback. */
 export interface ReadProgress {
   thread: string;
   readMs: number;

@@ -57,6 +57,8 @@ export interface IdleReadersResult {
    * Socket.IO's receive and ack cost alone, the floor under Parley's figure.
    */
   baselineHeartbeats?: HeartbeatCost | null;
+  /** The same two with every beat asking for its answer, as widgets before BEAT-17 did (absent before 2026-12-01 night). */
+  everyBeatAnswered?: { parley: HeartbeatCost | null; baseline: HeartbeatCost | null };
 }
 
 const windowSeconds = 20;
@@ -67,6 +69,7 @@ export async function runIdleReaders(config: BenchConfig, pinning: PinningState,
   let heartbeats: HeartbeatCost | null = null;
   let baselineHeartbeats: HeartbeatCost | null = null;
   let firstCreditHeartbeats: HeartbeatCost | null = null;
+  const everyBeatAnswered: { parley: HeartbeatCost | null; baseline: HeartbeatCost | null } = { parley: null, baseline: null };
   for (const target of [parley, baseline]) {
     const server = await target.start(pinning);
     const fleet = new ReaderFleet(server.url, benchThreads.hot, new CommentLatency(), {
@@ -105,13 +108,17 @@ export async function runIdleReaders(config: BenchConfig, pinning: PinningState,
       if (target === parley) {
         heartbeats = cost.steady;
         firstCreditHeartbeats = cost.firstCredit;
-      } else baselineHeartbeats = cost.steady;
+        everyBeatAnswered.parley = cost.everyBeat;
+      } else {
+        baselineHeartbeats = cost.steady;
+        everyBeatAnswered.baseline = cost.everyBeat;
+      }
     } finally {
       fleet.close();
       await server.stop();
     }
   }
-  return { memory, heartbeats, firstCreditHeartbeats, baselineHeartbeats };
+  return { memory, heartbeats, firstCreditHeartbeats, baselineHeartbeats, everyBeatAnswered };
 }
 
 /** With BENCH_HEAP_SNAPSHOT_DIR set: the server's heap, before and with the readers, for a by-constructor diff. */
@@ -133,7 +140,7 @@ async function snapshot(server: ChildHandle, name: string): Promise<void> {
 const firstCreditWindow = { startsAfterMs: widgetCadence.heartbeatMs + 2000, seconds: 20 };
 const steadyWindowSeconds = 120;
 
-async function heartbeatCost(name: string, server: ChildHandle, fleet: ReaderFleet, config: BenchConfig, pinning: PinningState, log: (line: string) => void): Promise<{ steady: HeartbeatCost; firstCredit: HeartbeatCost | null }> {
+async function heartbeatCost(name: string, server: ChildHandle, fleet: ReaderFleet, config: BenchConfig, pinning: PinningState, log: (line: string) => void): Promise<{ steady: HeartbeatCost; firstCredit: HeartbeatCost | null; everyBeat: HeartbeatCost }> {
   const ownCpu = async (): Promise<number[]> => {
     const usage = process.cpuUsage();
     return [(await server.cpuClock()).micros, usage.user + usage.system];
@@ -176,16 +183,26 @@ async function heartbeatCost(name: string, server: ChildHandle, fleet: ReaderFle
     return result;
   };
   fleet.heartbeatsOn = true;
+  // Then the same beats each asking for its answer (widgets before BEAT-17), in the same run.
+  const everyBeat = async (seconds: number): Promise<HeartbeatCost> => {
+    fleet.askEveryBeat = true;
+    try {
+      return await measure('every-beat-answered', seconds);
+    } finally {
+      fleet.askEveryBeat = false;
+    }
+  };
   if (name !== 'parley') {
     // Nothing to warm: the baseline answers every beat the same.
     await delay(2000);
-    return { steady: await measure('steady', windowSeconds), firstCredit: null };
+    const steady = await measure('steady', windowSeconds);
+    return { steady, firstCredit: null, everyBeat: await everyBeat(windowSeconds) };
   }
   log(`  ${name}: heartbeats on; a ${firstCreditWindow.startsAfterMs / 1000} s warm-up lap, ${firstCreditWindow.seconds} s of first credits, then ${steadyWindowSeconds} s steady`);
   await delay(firstCreditWindow.startsAfterMs);
   const firstCredit = await measure('first-credit', firstCreditWindow.seconds);
   const steady = await measure('steady', steadyWindowSeconds);
-  return { steady, firstCredit };
+  return { steady, firstCredit, everyBeat: await everyBeat(steadyWindowSeconds) };
 }
 
 function refusals(fleet: ReaderFleet): number {

@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { PROGRESS_EVERY_MS } from '@parley/protocol';
 import { EconomyStore } from './economy-store.js';
 import { WalletFakeConnection, report, state } from './testing.js';
 
 function setup() {
   const connection = new WalletFakeConnection();
   let n = 0;
-  const store = new EconomyStore(connection, { thread: 't', makeRequestId: () => `req-${++n}` });
+  const clock = { now: 1_000_000 };
+  const store = new EconomyStore(connection, { thread: 't', makeRequestId: () => `req-${++n}`, now: () => clock.now });
   connection.setStatus('connected');
-  return { connection, store };
+  /** The clock moves on until the next beat asks for its answer ([W-E16]). */
+  const untilProgress = (): void => void (clock.now += PROGRESS_EVERY_MS);
+  return { connection, store, clock, untilProgress };
 }
 
 describe('EconomyStore', () => {
@@ -32,10 +36,11 @@ describe('EconomyStore', () => {
   });
 
   it('a heartbeat’s answer updates reading time, earnings and balance; guests send none', () => {
-    const { connection, store } = setup();
+    const { connection, store, untilProgress } = setup();
     store.heartbeat();
     expect(connection.requests('read:heartbeat')).toHaveLength(0); // no wallet yet
     connection.answer('economy:state', state());
+    untilProgress();
     store.heartbeat();
     connection.answer('read:heartbeat', { thread: 't', readMs: 40_000, readEarned: 2, credited: 2, balance: 12 });
     expect(store.wallet).toEqual({ balance: 12, readEarned: 2, readMs: 40_000 });
@@ -142,17 +147,48 @@ describe('EconomyStore', () => {
   });
 
   it('[W-E8] a heartbeat that pays more than its read credit (a reward fell due) makes the report unknown', () => {
-    const { connection, store } = setup();
+    const { connection, store, untilProgress } = setup();
     connection.answer('economy:state', state());
     store.buyReport();
     connection.answer('report:buy', report('r1', 5));
     connection.deliverWallet({ balance: 9, thread: 't', readEarned: null });
+    untilProgress();
     store.heartbeat();
     connection.answer('read:heartbeat', { thread: 't', readMs: 20_000, readEarned: 1, credited: 1, balance: 10 }); // reading alone
     connection.deliverWallet({ balance: 10, thread: 't', readEarned: 1 });
     expect(store.freshness).toEqual({ kind: 'current' });
+    untilProgress();
     store.heartbeat();
     connection.answer('read:heartbeat', { thread: 't', readMs: 40_000, readEarned: 2, credited: 1, balance: 14 }); // + a reward of 3
     expect(store.freshness).toEqual({ kind: 'unknown' });
+  });
+
+  it('[W-E16] beats go without an ack id but one a PROGRESS_EVERY_MS, whose answer refreshes the reading time; credits come as wallet:update', () => {
+    const { connection, store, clock } = setup();
+    connection.answer('economy:state', state({ wallet: { balance: 10, readEarned: 0, readMs: 5_000 } }));
+    const beatsPerAnswer = PROGRESS_EVERY_MS / 10_000;
+    for (let n = 0; n < 2 * beatsPerAnswer; n += 1) {
+      store.heartbeat();
+      clock.now += 10_000;
+    }
+    const beats = connection.requests('read:heartbeat');
+    expect(beats).toHaveLength(2 * beatsPerAnswer);
+    // The economy:state answer told the reading time: the first beat to ask is a minute later.
+    expect(beats.map((b) => b.wantsAck)).toEqual([...Array(2 * beatsPerAnswer).keys()].map((n) => n % beatsPerAnswer === 0 && n > 0));
+    expect(() => connection.answer('read:heartbeat', { thread: 't', readMs: 65_000, readEarned: 3, credited: 0, balance: 13 })).not.toThrow();
+    expect(store.wallet).toMatchObject({ readMs: 65_000, readEarned: 3, balance: 13 });
+    connection.deliverWallet({ balance: 14, thread: 't', readEarned: 4 }); // a credit between answers
+    expect(store.wallet).toMatchObject({ readMs: 65_000, readEarned: 4, balance: 14 });
+  });
+
+  it('[W-E16] a connection that cannot send without an ack asks for every answer, as before', () => {
+    const connection = new WalletFakeConnection();
+    Object.defineProperty(connection, 'send', { value: undefined });
+    const store = new EconomyStore(connection, { thread: 't' });
+    connection.setStatus('connected');
+    connection.answer('economy:state', state());
+    store.heartbeat();
+    store.heartbeat();
+    expect(connection.requests('read:heartbeat').map((b) => b.wantsAck)).toEqual([true, true]);
   });
 });

@@ -16,8 +16,11 @@
  *          another tab, or the balance moved in a way this post's read credits do not explain (while it
  *          was offline, or in a heartbeat that also paid rewards that fell due) — a new report is
  *          offered, and it says so rather than claim nothing changed.
+ *   [W-E16] a read heartbeat asks for its answer (ReadProgress) only when the reading time shown is
+ *          `PROGRESS_EVERY_MS` old (since `economy:state` or the last answered beat); the others go
+ *          without an ack id (BEAT-17). Credits, balance and readEarned still arrive as `wallet:update`.
  */
-import type { EconomyMode, EconomyRulesView, ParleyError, PnlReport, WalletView } from '@parley/protocol';
+import { PROGRESS_EVERY_MS, type EconomyMode, type EconomyRulesView, type ParleyError, type PnlReport, type WalletView } from '@parley/protocol';
 import type { ThreadConnection } from '../state/connection.js';
 import { newRequestId } from '../state/request-id.js';
 import type { EconomyView, ReportFreshness } from './economy-view.js';
@@ -25,6 +28,8 @@ import type { EconomyView, ReportFreshness } from './economy-view.js';
 export interface EconomyStoreOptions {
   thread: string;
   makeRequestId?: () => string;
+  /** The clock the heartbeats' answers are paced by ([W-E16]). @default Date.now */
+  now?: () => number;
 }
 
 export type { ReportFreshness } from './economy-view.js';
@@ -55,6 +60,8 @@ export class EconomyStore implements EconomyView {
   private readonly listeners = new Set<() => void>();
   private readonly unsubscribe: (() => void)[] = [];
   private generation = 0;
+  /** [W-E16] When the reading time shown was last told by the server (0: not yet). */
+  private progressAt = 0;
   private disposed = false;
 
   constructor(
@@ -138,6 +145,7 @@ export class EconomyStore implements EconomyView {
       this.mode = ack.data.mode;
       this.wallet = ack.data.wallet;
       this.reports = ack.data.reports;
+      this.progressAt = this.now();
       // [W-E8] Keep tracking only the same report, with every change to the balance explained by
       // read credits on this post; anything else may have moved while this page was not listening.
       const after = this.wallet;
@@ -150,6 +158,13 @@ export class EconomyStore implements EconomyView {
   /** "I am reading": the server decides what that is worth. */
   heartbeat(): void {
     if (!this.wallet || this.connection.status !== 'connected') return;
+    const now = this.now();
+    // [W-E16] What a beat earns comes as wallet:update; its answer only refreshes the reading time.
+    if (this.connection.send && now - this.progressAt < PROGRESS_EVERY_MS) {
+      this.connection.send('read:heartbeat', { thread: this.options.thread });
+      return;
+    }
+    this.progressAt = now;
     this.connection.request('read:heartbeat', { thread: this.options.thread }, (ack) => {
       if (this.disposed || !ack.ok || !this.wallet) return;
       const { readMs, readEarned, balance } = ack.data;
@@ -176,6 +191,10 @@ export class EconomyStore implements EconomyView {
   dismissError(): void {
     this.error = null;
     this.changed();
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
   }
 
   private connected(): void {

@@ -30,6 +30,11 @@ export interface ThreadConnection {
   readonly status: ConnectionStatus;
   /** Sends a request; `ack` is called at most once (never, if the connection drops first). */
   request<E extends ClientEventName>(event: E, input: RequestOf<E>, ack: AckCallback<ResultOf<E>>): void;
+  /**
+   * Sends an event without an ack id: the server answers nothing (BEAT-17, read heartbeats). Dropped
+   * when not connected. Optional: without it, callers use `request`.
+   */
+  send?<E extends ClientEventName>(event: E, input: RequestOf<E>): void;
   /** When this connection last sent `event` (Date.now() ms; 0: never). Optional: test fakes may not track it. */
   lastSentAt?(event: ClientEventName): number;
   /** `thread:events`: one message of one or more events (reactions and votes come coalesced per tick). */

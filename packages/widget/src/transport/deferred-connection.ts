@@ -77,6 +77,13 @@ export class DeferredConnection implements ThreadConnection {
     this.queued.push([event, input, ack as AckCallback<never>]);
   };
 
+  /** Not queued: what goes without an answer (a read heartbeat) is worth nothing later. */
+  send: NonNullable<ThreadConnection['send']> = (event, input) => {
+    this.sentAt.set(event, Date.now());
+    if (this.real?.send) this.real.send(event, input);
+    else this.real?.request(event, input, ignore);
+  };
+
   private register(method: keyof ThreadConnection, ...args: unknown[]): () => void {
     const registration: Registration = { method, args, off: null, removed: false };
     this.registrations.push(registration);
@@ -138,3 +145,5 @@ export const connectLazily: Connector = (server, token, site) =>
     const [socket] = await Promise.all([import('./socket-io-connection.js'), loadLiveParts()]);
     return socket.connectWithSocketIo;
   });
+
+function ignore(): void {}

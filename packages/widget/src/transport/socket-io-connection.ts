@@ -101,6 +101,11 @@ class SocketIoConnection implements ThreadConnection {
     (this.socket.emit as (event: string, ...args: unknown[]) => void)(event, input, ack);
   };
 
+  send: NonNullable<ThreadConnection['send']> = (event, input) => {
+    // No callback at all (not even `undefined`): Socket.IO then sends no ack id (BEAT-17).
+    (this.socket.emit as (event: string, ...args: unknown[]) => void)(event, input);
+  };
+
   onThreadEvents(listener: (events: ThreadEvent[]) => void): () => void {
     this.socket.on('thread:events', listener);
     return () => this.socket.off('thread:events', listener);

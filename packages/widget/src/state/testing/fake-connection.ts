@@ -10,6 +10,8 @@ export interface SentRequest<E extends ClientEventName = ClientEventName> {
   input: RequestOf<E>;
   answer: (ack: Ack<ResultOf<E>>) => void;
   answered: boolean;
+  /** False for an event sent without an ack id (`send`): answered from the start, nothing to answer. */
+  wantsAck: boolean;
 }
 
 export class FakeConnection implements ThreadConnection {
@@ -25,11 +27,17 @@ export class FakeConnection implements ThreadConnection {
       event,
       input: structuredClone(input),
       answered: false,
+      wantsAck: true,
       answer: (value) => {
         request.answered = true;
         ack(value);
       },
     };
+    this.sent.push(request as unknown as SentRequest);
+  }
+
+  send<E extends ClientEventName>(event: E, input: RequestOf<E>): void {
+    const request: SentRequest<E> = { event, input: structuredClone(input), answered: true, wantsAck: false, answer: () => {} };
     this.sent.push(request as unknown as SentRequest);
   }
 
