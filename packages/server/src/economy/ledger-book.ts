@@ -1,6 +1,6 @@
 import { ErrorCodes, type LedgerCategory, type WalletUpdate } from '@parley/protocol';
 import { ParleyError } from '../errors.js';
-import type { TransferRecord } from '../store/ledger-types.js';
+import type { NewTransfer, TransferRecord } from '../store/ledger-types.js';
 import type { WriteTx } from '../store/types.js';
 import { threadIdOf } from '../domain/thread-key.js';
 import { debtAccount, readerAccount, treasuryAccount } from './accounts.js';
@@ -159,6 +159,16 @@ export class LedgerBook {
   /** [ECO-1] The acting reader pays the treasury; refused whole when they cannot. */
   async charge(userId: string, amount: number, movement: Movement): Promise<void> {
     if (amount <= 0 || this.off) return;
+    // [HOT-12] A store that checks the balance in the transfer itself: one statement when it is covered.
+    const spend = this.tx.ledger.transferIfCovered;
+    if (spend) {
+      const account = readerAccount(this.site, userId);
+      if (await spend.call(this.tx.ledger, this.transferOf(account, this.treasury, amount, movement, null))) {
+        this.ensured.add(account);
+        this.touch(userId, movement.thread);
+        return;
+      }
+    }
     const { account, balance } = await this.openBalance(userId);
     if (balance < amount) throw insufficientFunds(amount, balance);
     await this.move(account, this.treasury, amount, movement, null);
@@ -281,17 +291,11 @@ export class LedgerBook {
     return account.startsWith(prefix) ? account.slice(prefix.length) : null;
   }
 
+  private transferOf(from: string, to: string, amount: number, m: Movement, reverses: number | null): NewTransfer {
+    return { from, to, amount, category: m.category, thread: m.thread, ref: m.ref, requestId: this.requestId, reverses, at: this.at };
+  }
+
   private async move(from: string, to: string, amount: number, m: Movement, reverses: number | null): Promise<TransferRecord> {
-    return this.tx.ledger.transfer({
-      from,
-      to,
-      amount,
-      category: m.category,
-      thread: m.thread,
-      ref: m.ref,
-      requestId: this.requestId,
-      reverses,
-      at: this.at,
-    });
+    return this.tx.ledger.transfer(this.transferOf(from, to, amount, m, reverses));
   }
 }

@@ -31,7 +31,7 @@ export async function rewardForComment(book: LedgerBook, reward: RewardForCommen
   if (reward.amount <= 0 || book.off) return;
   const account = await book.ensureReader(reward.userId);
   const dueAt = Math.max(book.at, reward.comment.createdAt + book.rules.settleWindowMs);
-  const id = await book.tx.ledger.addPending({
+  const row = {
     site: book.site,
     account,
     category: reward.category,
@@ -41,7 +41,13 @@ export async function rewardForComment(book: LedgerBook, reward: RewardForCommen
     amount: reward.amount,
     createdAt: book.at,
     dueAt,
-  });
+  };
+  // [HOT-12] Due later, its id is not needed now: a store may send it with its next statement.
+  if (dueAt > book.at && book.tx.ledger.queuePending) {
+    await book.tx.ledger.queuePending(row);
+    return;
+  }
+  const id = await book.tx.ledger.addPending(row);
   if (dueAt <= book.at) {
     await settleRow(book, { id, site: book.site, account, ...reward, comment: reward.comment.id, createdAt: book.at, dueAt, state: 'pending', paid: 0, transferId: null, settledAt: null });
   }

@@ -129,11 +129,23 @@ export interface LedgerWriteTx extends LedgerReadTx {
   /** Opens the account with balance 0; false when it already existed. */
   openAccount(account: string, kind: 'reader' | 'treasury', at: number): Promise<boolean>;
   transfer(transfer: NewTransfer): Promise<TransferRecord>;
+  /**
+   * [HOT-12] Optional (PostgreSQL): the transfer, only when `from` is a reader's account whose
+   * balance covers it — the balance check in the same statement, one round trip instead of a read
+   * and then the transfer; null when it does not (or the account does not exist): nothing moved.
+   * A store without it is asked for the balance and then the transfer.
+   */
+  transferIfCovered?(transfer: NewTransfer): Promise<TransferRecord | null>;
   saveReadClock(account: string, lastBeatAt: number): Promise<void>;
   saveReadSession(account: string, thread: string, session: ReadSession): Promise<void>;
   /** `thread` is the thread key; the report carries the public id. */
   saveReport(account: string, thread: string, report: PnlReport): Promise<void>;
   addPending(reward: NewPendingReward): Promise<number>;
+  /**
+   * [HOT-12] Optional (PostgreSQL): `addPending` for a caller that does not need the row's id — a
+   * store may send it with the transaction's next statement (HOT-1). Absent, `addPending` is used.
+   */
+  queuePending?(reward: NewPendingReward): Promise<void>;
   /** Moves a row from `from` to `to`; false when it was not in `from` (someone settled it first). */
   setPendingState(id: number, from: PendingState, to: PendingState, paid: number, transferId: number | null, at: number): Promise<boolean>;
   /** Records the first reaction of this kind by giver on target; false when it was recorded before. */

@@ -20,6 +20,7 @@ import type {
   PendingState,
 } from '../ledger-types.js';
 import { toPendingRecord, toTransferRecord, type PendingRow, type TransferRow } from '../porting-rows.js';
+import type { AccountFacts } from './pg-known-accounts.js';
 import type { Blind, Query } from './pg-statements.js';
 
 /** A balance: a reader's row, or (treasury kind) the sum of its shards (pg-migrations.ts). */
@@ -34,11 +35,29 @@ const BALANCE_VALUE = `SELECT CASE WHEN a.kind = 'treasury'
 /** The ledger of one PostgreSQL transaction; `use` refuses after the transaction ended. */
 export class PgLedger implements LedgerWriteTx {
   private readonly opened = new Set<string>();
+  /** [HOT-9] Accounts this transaction saw or opened, with their `created_at`: the node learns them once it commits. */
+  readonly seenAccounts = new Map<string, number>();
+  /** [HOT-10] Threads' post authors read ahead with the turn's first statement; dropped when this transaction sets one. */
+  readonly authorsAhead = new Map<string, string | null>();
 
   constructor(
     private readonly use: (write: boolean) => Query,
     private readonly blind: Blind,
+    /** Refuses as `use` does (ended, or a write in a read transaction) without sending or invalidating anything. */
+    private readonly refuse: (write: boolean) => void = (write) => void use(write),
+    /** [HOT-9] The node's known accounts as of this transaction's snapshot; absent, every account is asked for. */
+    private readonly facts: () => AccountFacts | undefined = () => undefined,
   ) {}
+
+  /** [HOT-9] The account's `created_at` as this transaction knows it without a statement (its own or the node's facts). */
+  private knownCreatedAt(account: string): number | undefined {
+    const seen = this.seenAccounts.get(account);
+    if (seen !== undefined) return seen;
+    const facts = this.facts();
+    const known = facts?.known.createdAt(account, facts.tick);
+    if (known !== undefined) this.seenAccounts.set(account, known);
+    return known;
+  }
 
   private async one<R extends QueryResultRow>(write: boolean, text: string, values: unknown[]): Promise<R | undefined> {
     return (await this.use(write)<R>(text, values)).rows[0];
@@ -98,11 +117,21 @@ export class PgLedger implements LedgerWriteTx {
   }
 
   async postAuthor(thread: string): Promise<string | null> {
+    const ahead = this.authorsAhead.get(thread);
+    if (ahead !== undefined) {
+      this.refuse(false);
+      return ahead;
+    }
     return (await this.one<{ account: string }>(false, 'SELECT account FROM post_authors WHERE thread = $1', [thread]))?.account ?? null;
   }
 
   async accountCreatedAt(account: string): Promise<number | null> {
-    return (await this.one<{ created_at: number }>(false, 'SELECT created_at FROM accounts WHERE id = $1', [account]))?.created_at ?? null;
+    this.refuse(false);
+    const known = this.knownCreatedAt(account);
+    if (known !== undefined) return known;
+    const createdAt = (await this.one<{ created_at: number }>(false, 'SELECT created_at FROM accounts WHERE id = $1', [account]))?.created_at ?? null;
+    if (createdAt !== null) this.seenAccounts.set(account, createdAt);
+    return createdAt;
   }
 
   async transferById(id: number): Promise<TransferRecord | null> {
@@ -223,15 +252,35 @@ export class PgLedger implements LedgerWriteTx {
    * account for the tribute and again for the pending reward.
    */
   async openAccount(account: string, kind: 'reader' | 'treasury', at: number): Promise<boolean> {
-    const q = this.use(true);
+    this.refuse(true);
     if (this.opened.has(account)) return false;
-    const { rowCount } = await q('INSERT INTO accounts (id, kind, balance, created_at) VALUES ($1, $2, 0, $3) ON CONFLICT (id) DO NOTHING', [
-      account,
-      kind,
-      at,
-    ]);
+    // [HOT-9] Known to exist before this snapshot: the INSERT would change nothing.
+    if (this.knownCreatedAt(account) !== undefined) {
+      this.opened.add(account);
+      return false;
+    }
+    const q = this.use(true);
+    if (this.facts() === undefined) {
+      const { rowCount } = await q('INSERT INTO accounts (id, kind, balance, created_at) VALUES ($1, $2, 0, $3) ON CONFLICT (id) DO NOTHING', [
+        account,
+        kind,
+        at,
+      ]);
+      this.opened.add(account);
+      return rowCount === 1;
+    }
+    // The same INSERT, and the account's `created_at` for the node to learn, in one statement
+    // (the outer SELECT sees the snapshot before the INSERT: an account that was there).
+    const { rows } = await q<{ inserted: number | null; existing: number | null }>(
+      `WITH opened AS (INSERT INTO accounts (id, kind, balance, created_at) VALUES ($1, $2, 0, $3) ON CONFLICT (id) DO NOTHING RETURNING created_at)
+        SELECT (SELECT created_at FROM opened) AS inserted, (SELECT created_at FROM accounts WHERE id = $1) AS existing`,
+      [account, kind, at],
+    );
+    const { inserted, existing } = rows[0] ?? { inserted: null, existing: null };
     this.opened.add(account);
-    return rowCount === 1;
+    const createdAt = inserted ?? existing;
+    if (createdAt !== null) this.seenAccounts.set(account, createdAt);
+    return inserted !== null;
   }
 
   async transfer(t: NewTransfer): Promise<TransferRecord> {
@@ -242,6 +291,17 @@ export class PgLedger implements LedgerWriteTx {
       [t.from, t.to, t.amount, t.category, t.thread, t.ref, t.requestId, t.reverses, t.at],
     );
     return { ...t, id: row!.id };
+  }
+
+  /** [HOT-12] The transfer, only when the reader's balance covers it: the check is the statement's WHERE. */
+  async transferIfCovered(t: NewTransfer): Promise<TransferRecord | null> {
+    const row = await this.one<{ id: number }>(
+      true,
+      `INSERT INTO transfers (from_account, to_account, amount, category, thread, ref, request_id, reverses, at)
+        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM accounts WHERE id = $1 AND kind = 'reader' AND balance >= $3 RETURNING id`,
+      [t.from, t.to, t.amount, t.category, t.thread, t.ref, t.requestId, t.reverses, t.at],
+    );
+    return row ? { ...t, id: row.id } : null;
   }
 
   async saveReadClock(account: string, lastBeatAt: number): Promise<void> {
@@ -278,6 +338,15 @@ export class PgLedger implements LedgerWriteTx {
       [r.site, r.account, r.category, r.thread, r.comment, r.ref, r.amount, r.createdAt, r.dueAt],
     );
     return row!.id;
+  }
+
+  /** [HOT-12] A pending reward whose id nobody needs now: with the transaction's next round trip (HOT-1). */
+  async queuePending(r: NewPendingReward): Promise<void> {
+    await this.blind(
+      `INSERT INTO pending_rewards (site, account, category, thread, comment, ref, amount, created_at, due_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [r.site, r.account, r.category, r.thread, r.comment, r.ref, r.amount, r.createdAt, r.dueAt],
+    );
   }
 
   async setPendingState(id: number, from: PendingState, to: PendingState, paid: number, transferId: number | null, at: number): Promise<boolean> {
@@ -325,6 +394,7 @@ export class PgLedger implements LedgerWriteTx {
   }
 
   async setPostAuthor(thread: string, account: string, at: number): Promise<boolean> {
+    this.authorsAhead.clear();
     const { rowCount } = await this.use(true)(
       'INSERT INTO post_authors (thread, account, published_at) VALUES ($1, $2, $3) ON CONFLICT (thread) DO NOTHING',
       [thread, account, at],

@@ -35,22 +35,28 @@ const inlineable = (value: unknown): boolean =>
   value === null ||
   (typeof value === 'string' && !value.includes('\u0000')) ||
   typeof value === 'boolean' ||
-  (typeof value === 'number' && Number.isFinite(value));
+  (typeof value === 'number' && Number.isFinite(value)) ||
+  (Array.isArray(value) && value.every((item) => typeof item === 'string' && !item.includes('\u0000')));
 
-/** Whether `inlineStatement` can write these values into a statement (strings, finite numbers, booleans, null). */
+/** [HOT-1] An array of strings as PostgreSQL's array text (`{"a","b"}`: every element quoted, `"` and `\` escaped), for a literal cast by its statement. */
+const arrayText = (items: readonly string[]): string => `{${items.map((item) => `"${item.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+
+/** Whether `inlineStatement` can write these values into a statement (strings, finite numbers, booleans, null, arrays of strings). */
 export const inlineableValues = (values: readonly unknown[]): boolean => values.every(inlineable);
 
 /**
  * [HOT-1] A statement with its parameters written in as literals (pg's `escapeLiteral`, quoting
  * every value: an untyped literal is typed by its context as a parameter is), so it can travel in
  * one simple-protocol message with others. `$n` inside a quoted string of the text is left alone.
- * Only for values `inlineable` accepts; anything else (arrays, bytes) is sent as a parameter.
+ * Only for values `inlineable` accepts (arrays of strings as array text, for a statement that casts
+ * them: `$3::text[]`); anything else (bytes, other arrays) is sent as a parameter.
  */
 export function inlineStatement(text: string, values: readonly unknown[]): string {
   return text.replace(/'(?:[^']|'')*'|\$(\d+)/g, (match: string, n: string | undefined) => {
     if (n === undefined) return match;
     const value = values[Number(n) - 1];
     if (value === undefined || !inlineable(value)) throw new Error(`inlineStatement: $${n} is not an inlineable value`);
-    return value === null ? 'NULL' : pg.escapeLiteral(String(value));
+    if (value === null) return 'NULL';
+    return pg.escapeLiteral(Array.isArray(value) ? arrayText(value as string[]) : String(value));
   });
 }

@@ -34,6 +34,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import type { WriteTx } from '../types.js';
 import { countConflict, errorCode, isRequestRace, isRetryable } from './pg-errors.js';
+import type { KnownAccounts } from './pg-known-accounts.js';
 import { inlineableValues, inlineStatement, lastOf, type Query } from './pg-statements.js';
 import { PostgresTx, type EarlyLook } from './postgres-tx.js';
 
@@ -46,6 +47,8 @@ export interface BatchHost {
   readonly maxAttempts: number;
   readonly aloneAfter: number;
   readonly lockClass: number;
+  /** [HOT-9] The node's known accounts: read as of the batch's snapshot, taught what its committed writes saw. */
+  readonly known: KnownAccounts | undefined;
 }
 
 interface Job {
@@ -304,6 +307,11 @@ export class ThreadBatches {
     };
 
     const outcomes: Outcome[] = [];
+    // [HOT-9] Taken before the batch's first statement: every write of the batch shares its snapshot.
+    const known = this.host.known;
+    const facts = known && { known, tick: known.tick() };
+    /** Accounts the batch's kept writes saw or opened: the node learns them once it commits. */
+    const seen: Map<string, number>[] = [];
     for (let index = 0; ; index++) {
       const job = batch.jobs[index];
       if (job === undefined) break;
@@ -323,7 +331,7 @@ export class ThreadBatches {
           return { kind: retryable ? 'retry' : 'failed', error };
         }
       }
-      const tx = new PostgresTx(query, true, true, this.host.committed, job.early, held.key);
+      const tx = new PostgresTx(query, true, true, this.host.committed, job.early, held.key, facts);
       try {
         const value = await job.inContext(() => job.work(tx));
         // Ended before its tail is taken: a call `work` left running cannot slip a statement in.
@@ -337,6 +345,7 @@ export class ThreadBatches {
         }
         if (retryable) throw new Error('a statement of the write lost a serialization conflict');
         outcomes.push({ job, ok: true, value });
+        seen.push(tx.ledger.seenAccounts);
       } catch (error) {
         tx.end();
         tx.takePending();
@@ -373,6 +382,7 @@ export class ThreadBatches {
     try {
       foreign = carry.length;
       await send([...carry.splice(0), 'COMMIT', unlockSql].join(';\n'));
+      for (const accounts of seen) known?.learn(accounts);
       held.locked = false;
       stats.turnMs += performance.now() - held.since;
     } catch (error) {

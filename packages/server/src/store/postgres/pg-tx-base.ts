@@ -16,6 +16,7 @@ import type { NotesStats } from '../notes-store.js';
 import { docColumn, mentionsColumn } from '../sqlite/format-sql.js';
 import { toComment } from '../sqlite/rows.js';
 import { PgDeliveries } from './pg-deliveries.js';
+import type { AccountFacts } from './pg-known-accounts.js';
 import { PgLedger } from './pg-ledger-tx.js';
 import { inlineableValues, inlineStatement, type Blind, type Query, type Result } from './pg-statements.js';
 import { PgPorting } from './porting-pg.js';
@@ -50,12 +51,22 @@ export abstract class PgTxBase {
    */
   protected readonly readAhead: string[] = [];
   private readonly readBefore = new Map<string, Result>();
+  /**
+   * [HOT-10] Reads ahead whose answer is kept by a typed hook instead (valid past the first write,
+   * until the one statement that could change it): by statement text.
+   */
+  protected readonly aheadHooks = new Map<string, (answer: Result) => void>();
   protected readonly blind: Blind = async (text, values) => {
     this.check(true);
     if (this.fold && inlineableValues(values)) this.pending.push(inlineStatement(text, values));
     else await this.run(text, values);
   };
-  readonly ledger = new PgLedger((write) => this.check(write), this.blind);
+  readonly ledger = new PgLedger(
+    (write) => this.check(write),
+    this.blind,
+    (write) => this.refuse(write),
+    () => this.facts,
+  );
   /** The notification outbox and readers' email preferences (pg-deliveries.ts). */
   readonly deliveries = new PgDeliveries((write) => this.check(write), this.blind);
 
@@ -73,6 +84,8 @@ export abstract class PgTxBase {
     protected readonly fold = false,
     /** [HOT-3] Reads of committed rows outside this transaction (request records). */
     protected readonly committed?: Query,
+    /** [HOT-9] The node's known accounts as of this transaction's snapshot. */
+    protected readonly facts?: AccountFacts,
   ) {}
 
   end(): void {
@@ -101,7 +114,10 @@ export abstract class PgTxBase {
       const earlier = result.earlier ?? [];
       ahead.forEach((read, i) => {
         const answer = earlier[earlier.length - ahead.length + i];
-        if (answer) this.readBefore.set(read, answer);
+        if (!answer) return;
+        const hook = this.aheadHooks.get(read);
+        if (hook) hook(answer);
+        else this.readBefore.set(read, answer);
       });
       return result;
     }
@@ -109,9 +125,14 @@ export abstract class PgTxBase {
     return this.query<R>(text, values);
   };
 
-  protected check(write = false): Query {
+  /** Refuses a use after the transaction ended, and a write in a read transaction; sends and forgets nothing. */
+  protected refuse(write = false): void {
     if (!this.open) throw new Error('store transaction used after it ended');
     if (write && !this.writable) throw new Error('write attempted inside a read transaction');
+  }
+
+  protected check(write = false): Query {
+    this.refuse(write);
     if (write) {
       // [HOT-8] What was read ahead holds until the transaction's first write.
       this.readAhead.length = 0;

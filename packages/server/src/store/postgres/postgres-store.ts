@@ -3,6 +3,7 @@ import type { ReadTx, Store, WriteTx } from '../types.js';
 import { writeScope } from '../write-scope.js';
 import { pgMigrations } from './pg-migrations.js';
 import { countConflict, errorCode, isRequestRace, RETRYABLE } from './pg-errors.js';
+import { KnownAccounts } from './pg-known-accounts.js';
 import { ThreadBatches } from './pg-thread-batches.js';
 import { inlineableValues, inlineStatement, lastOf, type Query } from './pg-statements.js';
 import { lookEarly, PostgresTx, type EarlyLook } from './postgres-tx.js';
@@ -122,6 +123,8 @@ export class PostgresStore implements Store {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Per turn key, the last writer in line: resolves once it may be followed (CLUSTER-12, HOT-2). */
   private readonly turns = new Map<string, Promise<unknown>>();
+  /** [HOT-9] Ledger accounts known to exist (folded only: unfolded, every account is asked for, as before). */
+  readonly knownAccounts: KnownAccounts | undefined;
   private closed = false;
 
   private constructor(
@@ -134,8 +137,10 @@ export class PostgresStore implements Store {
     group: boolean,
   ) {
     const committed = this.committedQuery();
+    this.knownAccounts = fold ? new KnownAccounts() : undefined;
+    const known = this.knownAccounts;
     this.batches = group
-      ? new ThreadBatches({ connect: () => this.connect(), stats: this.stats, committed, maxAttempts, aloneAfter, lockClass: TURN_LOCK_CLASS })
+      ? new ThreadBatches({ connect: () => this.connect(), stats: this.stats, committed, maxAttempts, aloneAfter, lockClass: TURN_LOCK_CLASS, known })
       : undefined;
   }
 
@@ -412,7 +417,9 @@ export class PostgresStore implements Store {
       return lastOf(result);
     };
     const committed = writable ? this.committedQuery() : undefined;
-    const tx = new PostgresTx(query, writable, this.fold, committed, early, held?.key);
+    // [HOT-9] The tick before the first statement: the node's facts learned before it, the snapshot sees.
+    const known = writable ? this.knownAccounts : undefined;
+    const tx = new PostgresTx(query, writable, this.fold, committed, early, held?.key, known && { known, tick: known.tick() });
     try {
       if (!this.fold) {
         const first = prelude!;
@@ -427,6 +434,7 @@ export class PostgresStore implements Store {
         // Ended before COMMIT is sent: a call `work` left running cannot slip a statement in.
         tx.end();
         await query([...pending, 'COMMIT', ...(unlocking ? [held.unlockSql] : [])].join(';\n'));
+        known?.learn(tx.ledger.seenAccounts);
         if (unlocking) {
           held.locked = false;
           this.stats.turnMs += performance.now() - held.since;
