@@ -15,6 +15,11 @@
  * - the trigger updates the two accounts in id order, so two transfers in opposite directions lock
  *   in the same order and cannot deadlock each other.
  */
+import { pgPremodMigration } from './pg-migration-premod.js';
+import { pgNotifyMigration } from './pg-migration-notify.js';
+import { pgFormatMigration } from './pg-migration-format.js';
+import { pgPortingMigration } from './pg-migration-porting.js';
+import { pgShardsMigration } from './pg-migration-shards.js';
 import { pgConsoleMigration } from './pg-migration-console.js';
 import { pgOutboxMigration } from './pg-migration-outbox.js';
 import { pgClusteredMigration } from './pg-migration-clustered.js';
@@ -346,175 +351,11 @@ CREATE TABLE daily_mint (
 );
 `,
   },
-  {
-    version: 8,
-    name: 'held comments, bans, moderation log and settings',
-    sql: `
-CREATE TABLE held_comments (
-  id            TEXT PRIMARY KEY,
-  site          TEXT NOT NULL,
-  thread        TEXT NOT NULL,
-  parent_id     TEXT,
-  author_id     TEXT NOT NULL,
-  author_name   TEXT NOT NULL,
-  author_avatar TEXT,
-  author_level  INTEGER NOT NULL,
-  body          TEXT NOT NULL,
-  created_at    BIGINT NOT NULL,
-  state         TEXT NOT NULL CHECK (state IN ('held', 'muted', 'approved', 'rejected')),
-  reasons       TEXT NOT NULL,
-  tags          TEXT NOT NULL,
-  request_id    TEXT NOT NULL,
-  decided_at    BIGINT,
-  decided_by    TEXT
-);
-CREATE INDEX held_queue ON held_comments (site, state, created_at);
-CREATE INDEX held_own ON held_comments (thread, author_id) WHERE state IN ('held', 'muted');
-
-CREATE TABLE bans (
-  site     TEXT NOT NULL,
-  user_id  TEXT NOT NULL,
-  kind     TEXT NOT NULL CHECK (kind IN ('ban', 'suspend', 'mute')),
-  until_at BIGINT,
-  reason   TEXT,
-  by_id    TEXT NOT NULL,
-  by_name  TEXT NOT NULL,
-  at       BIGINT NOT NULL,
-  PRIMARY KEY (site, user_id)
-);
-
-CREATE TABLE moderation_settings (
-  site       TEXT NOT NULL,
-  thread     TEXT NOT NULL,
-  policy     TEXT NOT NULL,
-  updated_at BIGINT NOT NULL,
-  PRIMARY KEY (site, thread)
-);
-
-CREATE INDEX comments_by_author ON comments (author_id, created_at);
-CREATE INDEX comments_by_time ON comments (created_at);
-
-CREATE TABLE moderation_log (
-  id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  site       TEXT NOT NULL,
-  at         BIGINT NOT NULL,
-  actor_id   TEXT NOT NULL,
-  actor_name TEXT NOT NULL,
-  actor_role TEXT NOT NULL,
-  action     TEXT NOT NULL,
-  thread     TEXT,
-  comment_id TEXT,
-  user_id    TEXT,
-  reason     TEXT,
-  detail     TEXT NOT NULL
-);
-CREATE INDEX moderation_log_site ON moderation_log (site, id);
-CREATE INDEX moderation_log_user ON moderation_log (site, user_id, id);
-
-ALTER TABLE comments ADD COLUMN flags_reviewed BIGINT NOT NULL DEFAULT 0;
-`,
-  },
-  // 8 is pre-moderation (branch mod); 9 the notification outbox, as in SQLite.
-  {
-    version: 9,
-    name: 'notification outbox, reader emails',
-    sql: `
-CREATE TABLE deliveries (
-  id           TEXT PRIMARY KEY,
-  site         TEXT NOT NULL,
-  channel      TEXT NOT NULL CHECK (channel IN ('webhook', 'email')),
-  target       TEXT NOT NULL,
-  kind         TEXT NOT NULL,
-  body         TEXT NOT NULL,
-  created_at   BIGINT NOT NULL,
-  attempts     INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
-  next_at      BIGINT NOT NULL,
-  state        TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
-  delivered_at BIGINT,
-  last_error   TEXT
-);
-CREATE INDEX deliveries_due ON deliveries (next_at, created_at, id) WHERE state = 'pending';
-CREATE INDEX deliveries_done ON deliveries (delivered_at) WHERE state = 'delivered';
-
-CREATE TABLE reader_emails (
-  site            TEXT NOT NULL,
-  user_id         TEXT NOT NULL,
-  address         TEXT NOT NULL,
-  replies         BOOLEAN NOT NULL,
-  unsubscribed_at BIGINT,
-  updated_at      BIGINT NOT NULL,
-  PRIMARY KEY (site, user_id)
-);
-`,
-  },
-  {
-    version: 10,
-    name: 'comment formatting and mentions',
-    // As SQLite's migration 10 (migration-format.ts); TEXT holding JSON, read by the same row mapper.
-    sql: `
-ALTER TABLE comments ADD COLUMN doc TEXT;
-ALTER TABLE comments ADD COLUMN mentions TEXT;
-
-CREATE TABLE thread_authors (
-  thread   TEXT NOT NULL,
-  name_key TEXT NOT NULL,
-  user_id  TEXT NOT NULL,
-  name     TEXT NOT NULL,
-  PRIMARY KEY (thread, name_key)
-);
-
-INSERT INTO thread_authors (thread, name_key, user_id, name)
-  SELECT DISTINCT ON (thread, lower(trim(author_name))) thread, lower(trim(author_name)), author_id, author_name
-  FROM comments WHERE trim(author_name) <> '' ORDER BY thread, lower(trim(author_name)), seq DESC;
-`,
-  },
-  {
-    version: 11,
-    name: 'import provenance keys, reader erasures',
-    // As SQLite's migration 11 (sqlite/migration-porting.ts), whose comment says why.
-    sql: `
-CREATE TABLE import_keys (
-  site       TEXT NOT NULL,
-  source     TEXT NOT NULL,
-  source_id  TEXT NOT NULL,
-  thread     TEXT NOT NULL,
-  comment_id TEXT NOT NULL,
-  at         BIGINT NOT NULL,
-  PRIMARY KEY (site, source, source_id)
-);
-CREATE INDEX import_keys_by_thread ON import_keys (thread, comment_id);
-
-CREATE TABLE erasures (
-  site    TEXT NOT NULL,
-  user_id TEXT NOT NULL,
-  at      BIGINT NOT NULL,
-  by_whom TEXT NOT NULL,
-  summary TEXT NOT NULL,
-  PRIMARY KEY (site, user_id)
-);
-
--- comments_by_author (a reader's comments without a scan) came with migration 8.
-`,
-  },
-  {
-    version: 12,
-    name: 'treasury shard per pool connection',
-    // ST-27: pg_backend_pid() % 16 let two connections of one pool land on one shard row (a hot row
-    // and a serialization retry one time in sixteen); the store numbers its connections in turn.
-    sql: `
-CREATE OR REPLACE FUNCTION ledger_move(account_id TEXT, delta BIGINT) RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-  IF delta = 0 THEN RETURN; END IF;
-  IF (SELECT kind FROM accounts WHERE id = account_id) = 'treasury' THEN
-    INSERT INTO treasury_shards (account, shard, balance)
-      VALUES (account_id, COALESCE(NULLIF(current_setting('parley.shard', true), '')::int % 16, pg_backend_pid() % 16), delta)
-      ON CONFLICT (account, shard) DO UPDATE SET balance = treasury_shards.balance + EXCLUDED.balance;
-  ELSE
-    UPDATE accounts SET balance = balance + delta WHERE id = account_id;
-  END IF;
-END $$;
-`,
-  },
+  pgPremodMigration,
+  pgNotifyMigration,
+  pgFormatMigration,
+  pgPortingMigration,
+  pgShardsMigration,
   pgConsoleMigration,
   pgOutboxMigration,
   pgClusteredMigration,
