@@ -1,79 +1,16 @@
 import pg from 'pg';
 import type { ReadTx, Store, WriteTx } from '../types.js';
 import { writeScope } from '../write-scope.js';
-import { pgMigrations } from './pg-migrations.js';
+import { checkSchema, migrate } from './pg-migrate.js';
+import { pruneEvents, pruneRequests } from './pg-prune.js';
+import type { PostgresStoreOptions, PostgresWriteStats } from './pg-store-options.js';
 import { countConflict, errorCode, isRequestRace, RETRYABLE } from './pg-errors.js';
 import { KnownAccounts } from './pg-known-accounts.js';
 import { ThreadBatches } from './pg-thread-batches.js';
 import { inlineableValues, inlineStatement, lastOf, type Query } from './pg-statements.js';
 import { lookEarly, PostgresTx, type EarlyLook } from './postgres-tx.js';
 
-export interface PostgresStoreOptions {
-  /** `postgres://user@host:port/database` */
-  url: string;
-  /** Connections in the pool. @default 10 */
-  poolSize?: number;
-  /** Runs of one write transaction before a serialization failure is given up. @default 10 */
-  maxAttempts?: number;
-  /** Runs that may lose to a concurrent writer before the next one runs alone. @default 3 */
-  aloneAfter?: number;
-  /** A schema of its own (created when missing), e.g. one per test or per deployment. @default the role's search_path */
-  schema?: string;
-  /** Session settings for every connection, e.g. `{ statement_timeout: '5s' }`. */
-  settings?: Record<string, string>;
-  /**
-   * Apply missing migrations on open. `false` (read-only tools: `parley audit`) changes nothing and
-   * refuses a database whose schema is missing or not the latest, saying so. @default true
-   */
-  migrate?: boolean;
-  /**
-   * [HOT-1] [HOT-2] Fold round trips: a thread's turn is taken in the round trip that begins the
-   * transaction and given back in the one that commits it, result-less writes travel with the next
-   * statement or the COMMIT, and the next writer of a thread already waits inside PostgreSQL.
-   * `false` sends every statement on its own, as before (the hot-rows bench's comparison). @default true
-   */
-  foldRoundTrips?: boolean;
-  /**
-   * [HOT-4] Writers of one thread waiting together on a node share one transaction (one turn, one
-   * COMMIT), each in a savepoint (pg-thread-batches.ts). Only folded. `false`: a turn a write, as
-   * before (the hot-rows bench's comparison). @default true
-   */
-  groupTurns?: boolean;
-}
-
-/** What the write path did, for the benchmark and tests. */
-export interface PostgresWriteStats {
-  /** Write transactions committed or given up. */
-  transactions: number;
-  /** Extra runs after a serialization failure (40001) or deadlock (40P01). */
-  retries: number;
-  /** Runs PostgreSQL ended as a deadlock victim (40P01): none when accounts are locked in one order. */
-  deadlocks: number;
-  /** Runs that took the write gate exclusively, after losing `aloneAfter` times. */
-  alone: number;
-  /** Writes that took their thread's turn first (a write scope, CLUSTER-12). */
-  turns: number;
-  /** Round trips of write transactions (BEGIN, statements, COMMIT, turn locks): what a turn is made of. */
-  roundTrips: number;
-  /** [HOT-4] Batches of one thread's writes (one transaction each), and the writes they carried. */
-  batches: number;
-  batchedWrites: number;
-  /** Batches run again with a round trip per savepoint, after a failure whose write was unknown. */
-  carefulReruns: number;
-  /** [HOT-7] Request records looked for when their write was queued (answered before its turn), and those looked for during a write. */
-  earlyLooks: number;
-  lateLooks: number;
-  /** Milliseconds threads' turns were held (from the reply that took the lock to the one that gave it back): the serial section. */
-  turnMs: number;
-  /**
-   * Retryable failures by where they struck — the failing statement's start (the last one of a
-   * message) and PostgreSQL's reason — for finding what writers collide on (the hot-rows bench).
-   */
-  conflicts: Map<string, number>;
-}
-
-/** Threads per pruning round trip (PRUNE-2). */
-const PRUNE_PAGE = 100;
+export type { PostgresStoreOptions, PostgresWriteStats } from './pg-store-options.js';
 
 /** The advisory-lock class of threads' turns (the two-key space; migrations use the one-key space). */
 const TURN_LOCK_CLASS = 7246618;
@@ -293,25 +230,12 @@ export class PostgresStore implements Store {
     }
   }
 
-  async pruneRequests(before: number): Promise<number> {
-    const { rowCount } = await this.pool.query('DELETE FROM requests WHERE created_at < $1', [before]);
-    return rowCount ?? 0;
+  pruneRequests(before: number): Promise<number> {
+    return pruneRequests(this.pool, before);
   }
 
-  async pruneEvents(keepPerThread: number): Promise<number> {
-    let after = '';
-    let removed = 0;
-    for (;;) {
-      const { rows } = await this.pool.query<{ id: string; seq: string }>('SELECT id, seq FROM threads WHERE id > $1 ORDER BY id LIMIT $2', [after, PRUNE_PAGE]);
-      for (const thread of rows) {
-        const seq = Number(thread.seq);
-        if (seq <= keepPerThread) continue;
-        const { rowCount } = await this.pool.query('DELETE FROM events WHERE thread = $1 AND seq <= $2', [thread.id, seq - keepPerThread]);
-        removed += rowCount ?? 0;
-      }
-      if (rows.length < PRUNE_PAGE) return removed;
-      after = rows[rows.length - 1]!.id;
-    }
+  pruneEvents(keepPerThread: number): Promise<number> {
+    return pruneEvents(this.pool, keepPerThread);
   }
 
   async schemaVersion(): Promise<number> {
@@ -482,54 +406,4 @@ interface HeldConnection {
   unlockSql: string;
   /** Called once the lock is held (HOT-2: the next writer in this process may go and wait in PostgreSQL). */
   onLocked: (() => void) | undefined;
-}
-
-
-/** Without migrating: the schema must be there and the latest (a read-only tool must not guess). */
-async function checkSchema(pool: pg.Pool): Promise<void> {
-  const latest = Math.max(...pgMigrations.map((m) => m.version));
-  const { rows } = await pool.query<{ present: boolean }>("SELECT to_regclass('schema_migrations') IS NOT NULL AS present");
-  const version = rows[0]?.present
-    ? ((await pool.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations')).rows[0]?.version ?? 0)
-    : 0;
-  if (version === 0) throw new Error('it holds no Parley schema (is it the database `parley serve` uses?)');
-  if (version !== latest) throw new Error(`its schema is at version ${version}, this parley expects ${latest}: run \`parley migrate\` with this version first`);
-}
-
-/**
- * Applies the missing migrations, each in its own transaction with its `schema_migrations` row.
- * Nodes starting together take turns on a session advisory lock, so each version is applied once.
- */
-async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void> {
-  const client = await pool.connect();
-  try {
-    // The lock first: two nodes creating the same schema at once would collide even with IF NOT EXISTS.
-    await client.query('SELECT pg_advisory_lock(7246617)');
-    try {
-      if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-        version    INTEGER PRIMARY KEY,
-        name       TEXT NOT NULL,
-        applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
-      )`);
-      const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
-      const applied = new Set(rows.map((row) => row.version));
-      for (const migration of pgMigrations) {
-        if (applied.has(migration.version)) continue;
-        await client.query('BEGIN');
-        try {
-          await client.query(migration.sql);
-          await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK');
-          throw new Error(`migration ${migration.version} (${migration.name}) failed: ${String(error)}`, { cause: error });
-        }
-      }
-    } finally {
-      await client.query('SELECT pg_advisory_unlock(7246617)');
-    }
-  } finally {
-    client.release();
-  }
 }
