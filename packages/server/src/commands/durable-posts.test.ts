@@ -217,7 +217,9 @@ describe('durable posts', () => {
     store.countStatements({});
     expect((await server.dispatch(eve, 'comment:post', { requestId: rid(), thread: 't', body: 'no read first' })).ok).toBe(true);
     expect(store.statementCounts.byName.txReadBegin).toBeUndefined();
-    expect(store.statementCounts.byName.mod_getBan?.runs).toBe(1);
+    // [DUR-15] Read once, with the thread and the policies: no statement of its own.
+    expect(store.statementCounts.byName.readAheadGate?.runs).toBe(1);
+    expect(store.statementCounts.byName.mod_getBan).toBeUndefined();
     store.countStatements(false);
 
     const requestId = rid();
@@ -231,6 +233,40 @@ describe('durable posts', () => {
     await store.write((tx) => tx.mod.setBan({ site, userId: 'mo', kind: 'mute', until: null, reason: null, byId: 'mod', byName: 'Mod', at: 1 }));
     const ack = await server.dispatch(muted, 'comment:post', { requestId: rid(), thread: 't', body: 'kept aside' });
     expect(ack.ok && (ack.data as { seq: number | null }).seq).toBe(null);
+  });
+
+  it('[DUR-15] a post reads the ban, the thread with its settings and both policies in one statement: 11 in all, every rule still applied', async () => {
+    const ctx = await contextWithThread();
+    await postComment(ctx, ann, { requestId: rid(), thread: 't', body: 'first' });
+    ctx.store.countStatements({});
+    await postComment(ctx, ann, { requestId: rid(), thread: 't', body: 'a second comment' });
+    const root = ctx.store.statementCounts;
+    expect(root.total - root.control).toBeLessThanOrEqual(11);
+    expect(root.byName.readAheadGate?.runs).toBe(1);
+    expect(Object.keys(root.byName).filter((name) => ['mod_getBan', 'mod_getPolicies', 'getThreadWithSettings', 'getThread'].includes(name))).toEqual([]);
+    ctx.store.countStatements(false);
+
+    // What the one row says is applied as the separate reads were: the thread's and the site's policies hold comments…
+    const held = async (body: string) => (await postComment(ctx, ann, { requestId: rid(), thread: 't', body })).result.seq;
+    await ctx.store.write((tx) => tx.mod.setPolicy('default', 'default:t', { all: true }, ctx.now()));
+    expect(await held('held by the thread')).toBeNull();
+    await ctx.store.write(async (tx) => {
+      await tx.mod.setPolicy('default', 'default:t', null, ctx.now());
+      await tx.mod.setPolicy('default', '', { all: true }, ctx.now());
+    });
+    expect(await held('held by the site')).toBeNull();
+    await ctx.store.write((tx) => tx.mod.setPolicy('default', '', null, ctx.now()));
+    expect(await held('published again')).toEqual(expect.any(Number));
+    // …the thread's gate tightening refuses a reader below it…
+    await ctx.store.write((tx) => tx.setThreadGates('default:t', 'default', { comment: 30 }, ctx.now()));
+    await expect(postComment(ctx, ann, { requestId: rid(), thread: 't', body: 'below the gate' })).rejects.toMatchObject({ code: 'level_required' });
+    await ctx.store.write((tx) => tx.setThreadGates('default:t', 'default', {}, ctx.now()));
+    // …a suspension refuses, a mute keeps the comment aside, and an unknown thread is still not found.
+    await ctx.store.write((tx) => tx.mod.setBan({ site: 'default', userId: 'ann', kind: 'suspend', until: ctx.now() + 60_000, reason: null, byId: 'mo', byName: 'Mo', at: ctx.now() }));
+    await expect(postComment(ctx, ann, { requestId: rid(), thread: 't', body: 'suspended' })).rejects.toMatchObject({ code: 'suspended' });
+    await ctx.store.write((tx) => tx.mod.setBan({ site: 'default', userId: 'ann', kind: 'mute', until: null, reason: null, byId: 'mo', byName: 'Mo', at: ctx.now() }));
+    expect(await held('muted')).toBeNull();
+    await expect(postComment(ctx, ann, { requestId: rid(), thread: 'nope', body: 'x' })).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('[DUR-9] a post that moves no XP re-reads no level; a credit still does', async () => {

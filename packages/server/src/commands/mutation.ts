@@ -10,6 +10,7 @@ import { threadGates, type ThreadRef } from './thread-gates.js';
 import { assertMayAct } from '../moderation/bans.js';
 import { writeScope } from '../store/write-scope.js';
 import type { BanRecord } from '../store/mod-queries.js';
+import { SITE_SCOPE } from '../moderation/policy.js';
 
 export interface MutationRequest {
   identity: Identity;
@@ -56,6 +57,11 @@ export interface GatedMutationRequest extends Omit<MutationRequest, 'identity' |
    * the ban read (a mute refuses nothing). For a command the dispatcher lets check it here.
    */
   standing?: { ban: BanRecord | null };
+  /**
+   * [DUR-15] The command reads the pre-moderation policies after the gate (a post): a store that can
+   * reads the ban, the thread with its settings and both policies ahead in one statement.
+   */
+  readsPolicies?: boolean;
 }
 
 /**
@@ -70,6 +76,8 @@ export function runGatedMutation<T>(
   apply: (tx: WriteTx, at: number, user: Identity) => Promise<CommandOutput<T>>,
 ): Promise<CommandOutput<T>> {
   return lookingEarly(ctx, request.gate.thread.site.id, request.identity?.id, request.requestId, () => ctx.store.write(async (tx) => {
+    const { identity, gate } = request;
+    if (request.readsPolicies && request.standing && identity && tx.readAheadGate) tx.readAheadGate(gate.thread.site.id, identity.id, gate.thread.key, SITE_SCOPE);
     if (request.standing) request.standing.ban = await assertMayAct(tx, request.gate.thread.site.id, request.identity, ctx.now());
     const user = authorize(request.identity, request.gate.action, await threadGates(tx, request.gate.thread));
     const site = request.gate.thread.site.id;

@@ -31,6 +31,7 @@ export async function postComment(
   const request = {
     identity,
     standing,
+    readsPolicies: true,
     gate: { thread, action: parentId ? ('reply' as const) : ('comment' as const) },
     requestId: input.requestId,
     action: 'comment:post',

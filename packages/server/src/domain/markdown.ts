@@ -79,9 +79,54 @@ export function parseMarkdown(body: string): RichText | null {
     cache.set(body, hit ?? null);
     return hit ?? null;
   }
-  const doc = body.length > Limits.maxBodyLength * 2 ? null : convert(md.parse(body, {}));
+  const doc = body.length > Limits.maxBodyLength * 2 ? null : (plainParagraphs(body) ?? parseFully(body));
   if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
   cache.set(body, doc);
+  return doc;
+}
+
+/** The tree from markdown-it itself, no shortcut (tests compare `plainParagraphs` with it). */
+export function parseFully(body: string): RichText | null {
+  return convert(md.parse(body, {}));
+}
+
+/**
+ * Anything that could make markdown-it read a body as more than paragraphs of text: a character
+ * that starts inline syntax (escape, code, emphasis, links, autolinks, entities, fences), NUL (the
+ * parser makes it U+FFFD), whitespace other than a space or a newline (tabs, CR, and the Unicode
+ * spaces `trim` would strip), and a scheme linkify links (`http:`, `https:`, `mailto:`; no fuzzy
+ * links are enabled).
+ */
+const NOT_PLAIN_TEXT = /[\\`*_[\]<>&~\0]|[^\S \n]|(?:https?|mailto):/i;
+/**
+ * A line markdown-it reads as plain text whatever comes before it: it starts with a letter, `@`, a
+ * quote mark or an opening parenthesis, or with a digit that is not an ordered-list marker
+ * (`12.` / `12)`); and ends with no space (two would be a hard break, one is trimmed).
+ */
+const PLAIN_LINE = /^(?:[\p{L}@"'(]|\d(?!\d*[.)]))(?:.*\S)?$/u;
+
+/**
+ * [DUR-14] The tree of a body with no Markdown syntax at all, without running the parser: its
+ * paragraphs (split on blank lines) of text with a break for each newline — exactly what markdown-it
+ * gives for such a body (tests check it against `parseFully` on the suite's bodies and random
+ * strings). Undefined when the body has anything the parser could read otherwise.
+ */
+export function plainParagraphs(body: string): RichText | undefined {
+  if (NOT_PLAIN_TEXT.test(body)) return undefined;
+  const doc: RichText = [];
+  let paragraph: RichInline[] | null = null;
+  for (const line of body.split('\n')) {
+    if (line === '') {
+      paragraph = null;
+      continue;
+    }
+    if (!PLAIN_LINE.test(line)) return undefined;
+    if (paragraph) paragraph.push({ t: 'br' }, line);
+    else {
+      paragraph = [line];
+      doc.push({ t: 'p', c: paragraph });
+    }
+  }
   return doc;
 }
 

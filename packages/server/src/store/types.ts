@@ -116,6 +116,13 @@ export interface WriteTx extends ReadTx, NotesWriteTx, IdentityWriteTx, Moderati
   readonly deliveries: DeliveryWriteTx;
   readonly mod: ModWriteTx;
   readonly porting: PortingWriteTx;
+  /**
+   * [DUR-15] Optional: a gated write is about to read the author's ban, then the thread (with its
+   * settings), then the site's and the thread's pre-moderation policies (`siteScope`, `thread`): a
+   * store may read them all now in one statement and answer those reads from it. A store without
+   * it (PostgreSQL reads them ahead its own way) just runs the reads.
+   */
+  readAheadGate?(site: string, userId: string, thread: string, siteScope: string): void;
   /** Creates the thread if it does not exist (title/url are kept from the first call) and returns it. */
   ensureThread(id: string, title: string | null, url: string | null, at: number, options?: NewThreadOptions): Promise<ThreadRecord>;
   /** Changes a thread's title, url or applied claim time; null when it does not exist. */

@@ -43,7 +43,14 @@ export class SqliteTx implements WriteTx {
   readonly ledger = new SqliteLedger((write) => this.check(write));
   /** The notification outbox and readers' email preferences, bound to this transaction. */
   readonly deliveries = new SqliteDeliveries((write) => this.check(write));
+  /** [DUR-15] What `readAheadGate` read, each part answered once; dropped at the transaction's first write. */
+  private gateAhead: GateAhead | null = null;
   readonly mod = new ModQueries(async (write, name, params) => {
+    const ahead = this.gateAhead;
+    if (ahead && !write) {
+      const rows = ahead.answer(name, params);
+      if (rows) return { rows, changes: 0 };
+    }
     const statement = this.check(write)[`mod_${name}`];
     if (statement.reader) return { rows: statement.all(...params) as Record<string, unknown>[], changes: 0 };
     return { rows: [], changes: statement.run(...params).changes };
@@ -63,14 +70,22 @@ export class SqliteTx implements WriteTx {
 
   private check(write = false): Statements {
     if (!this.open) throw new Error('store transaction used after it ended');
-    if (write && !this.writable) throw new Error('write attempted inside a read transaction');
+    if (write) {
+      if (!this.writable) throw new Error('write attempted inside a read transaction');
+      this.gateAhead = null;
+    }
     return this.st;
   }
 
+  readAheadGate(site: string, userId: string, thread: string, siteScope: string): void {
+    const row = this.check().readAheadGate.get({ site, user: userId, thread, siteScope }) as GateRow | undefined;
+    // No thread: nothing read ahead, and the reads run as before (the thread's `not_found` after the ban).
+    this.gateAhead = row ? new GateAhead(site, userId, thread, siteScope, row) : null;
+  }
+
   async getThread(id: string): Promise<ThreadRecord | null> {
-    const row = this.check().getThreadWithSettings.get(id) as
-      | (ThreadRow & { s_site: string | null; s_gates: string | null; s_updated_at: number | null })
-      | undefined;
+    const ahead = this.gateAhead?.takeThread(id);
+    const row = (ahead ?? this.check().getThreadWithSettings.get(id)) as ThreadWithSettingsRow | undefined;
     if (!row) return null;
     const { s_site: site, s_gates: gates, s_updated_at: updatedAt } = row;
     this.settingsAhead.set(id, site === null || gates === null || updatedAt === null ? null : { site, gates, updated_at: updatedAt });
@@ -350,3 +365,59 @@ export class SqliteTx implements WriteTx {
 
 /** better-sqlite3 binds Buffers, not plain Uint8Arrays; this view copies nothing. */
 const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+type ThreadWithSettingsRow = ThreadRow & { s_site: string | null; s_gates: string | null; s_updated_at: number | null };
+
+/** The `readAheadGate` row: the thread with its settings, the ban's columns (`b_*`) and both policies. */
+type GateRow = ThreadWithSettingsRow & {
+  b_kind: string | null;
+  b_until_at: number | null;
+  b_reason: string | null;
+  b_by_id: string | null;
+  b_by_name: string | null;
+  b_at: number | null;
+  p_site: string | null;
+  p_thread: string | null;
+};
+
+/**
+ * [DUR-15] A gate's reads answered from one row, each once and only for the very parameters read
+ * ahead (anything else runs its own statement): the ban as `mod_getBan`'s row, the policies as
+ * `mod_getPolicies`' rows, the thread as `getThreadWithSettings`' row.
+ */
+class GateAhead {
+  private ban = true;
+  private policies = true;
+  private thread = true;
+
+  constructor(
+    private readonly site: string,
+    private readonly userId: string,
+    private readonly threadKey: string,
+    private readonly siteScope: string,
+    private readonly row: GateRow,
+  ) {}
+
+  answer(name: string, params: unknown[]): Record<string, unknown>[] | undefined {
+    const { row } = this;
+    if (name === 'getBan' && this.ban && params[0] === this.site && params[1] === this.userId) {
+      this.ban = false;
+      if (row.b_kind === null) return [];
+      return [{ site: this.site, user_id: this.userId, kind: row.b_kind, until_at: row.b_until_at, reason: row.b_reason, by_id: row.b_by_id, by_name: row.b_by_name, at: row.b_at }];
+    }
+    if (name === 'getPolicies' && this.policies && params[0] === this.site && params[1] === this.siteScope && params[2] === this.threadKey) {
+      this.policies = false;
+      const rows: Record<string, unknown>[] = [];
+      if (row.p_site !== null) rows.push({ thread: this.siteScope, policy: row.p_site });
+      if (row.p_thread !== null) rows.push({ thread: this.threadKey, policy: row.p_thread });
+      return rows;
+    }
+    return undefined;
+  }
+
+  takeThread(id: string): ThreadWithSettingsRow | undefined {
+    if (!this.thread || id !== this.threadKey) return undefined;
+    this.thread = false;
+    return this.row;
+  }
+}

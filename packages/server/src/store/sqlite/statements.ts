@@ -25,6 +25,14 @@ export const sql = {
   // [DUR-11] A gate check reads the thread and then its settings: both in one statement.
   getThreadWithSettings: `SELECT t.*, s.site AS s_site, s.gates AS s_gates, s.updated_at AS s_updated_at
     FROM threads t LEFT JOIN thread_settings s ON s.thread = t.id WHERE t.id = ?`,
+  // [DUR-15] A post's gate reads in one: the author's ban, the thread with its settings, both policies.
+  readAheadGate: `SELECT t.*, s.site AS s_site, s.gates AS s_gates, s.updated_at AS s_updated_at,
+      b.kind AS b_kind, b.until_at AS b_until_at, b.reason AS b_reason, b.by_id AS b_by_id, b.by_name AS b_by_name, b.at AS b_at,
+      (SELECT policy FROM moderation_settings WHERE site = @site AND thread = @siteScope) AS p_site,
+      (SELECT policy FROM moderation_settings WHERE site = @site AND thread = @thread) AS p_thread
+    FROM threads t LEFT JOIN thread_settings s ON s.thread = t.id
+      LEFT JOIN bans b ON b.site = @site AND b.user_id = @user
+    WHERE t.id = @thread`,
   insertThread: `INSERT INTO threads (id, site, origin, title, url, created_at) VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO NOTHING`,
   updateThreadMeta: `UPDATE threads SET title = coalesce(@title, title), url = coalesce(@url, url),
