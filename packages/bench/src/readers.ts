@@ -23,6 +23,7 @@ import { onCleanup } from './cleanup.js';
 import { delay } from './child-handle.js';
 import { countAckError, LightClient, Traffic, type AckErrors, type AckSizes, type LightClientSink, type TrafficSnapshot } from './light-client.js';
 import { benchSite } from './targets.js';
+import { TypingSessions, type TypingAt } from './typing-sessions.js';
 
 export interface ReaderBehaviour {
   /** Presence as the widget sends it; off: the same readers without presence:set / sync / typing. */
@@ -74,9 +75,6 @@ export interface CadenceCounts {
 export function isSignedIn(index: number, share: number): boolean {
   return Math.floor(index * share) !== Math.floor((index + 1) * share);
 }
-
-/** Not typing; otherwise the comment answered (null: the main composer). */
-type TypingAt = string | null | undefined;
 
 class Reader {
   joinSeq = -1;
@@ -175,14 +173,12 @@ export class ReaderFleet implements LightClientSink {
   private readonly forget: () => void;
   private readonly presenceWheel: Wheel;
   private readonly heartbeatWheel: Wheel;
-  private readonly typists: Reader[] = [];
+  private readonly typingSessions: TypingSessions<Reader>;
   private timer: NodeJS.Timeout | null = null;
-  private typingOn = false;
   /** Whether signed-in readers send their heartbeats (the idle-readers scenario turns them off and on). */
   heartbeatsOn = true;
   /** Readers ask for every beat's answer, as widgets before BEAT-17 did (the idle scenario's "before" row). */
   askEveryBeat = false;
-  private typingCredit = 0;
   private lastTick = performance.now();
   private counts: CadenceCounts = { presenceSets: 0, heartbeats: 0, typingStarts: 0, typingStops: 0, typingMoves: 0, meanTypists: 0 };
   private typistMs = 0;
@@ -194,11 +190,12 @@ export class ReaderFleet implements LightClientSink {
     private readonly latency: CommentLatency,
     private readonly behaviour: ReaderBehaviour,
     /** Comments a typing reader may answer (reply boxes); none: the main composer only. */
-    private readonly replyTargets: readonly string[],
+    replyTargets: readonly string[],
   ) {
     this.forget = onCleanup(`readers of ${url}`, () => this.close());
     this.presenceWheel = new Wheel(behaviour.presenceRenewMs, tickMs);
     this.heartbeatWheel = new Wheel(behaviour.heartbeatMs, tickMs);
+    this.typingSessions = new TypingSessions(behaviour, replyTargets, (reader) => this.sendPresence(reader), () => this.counts);
   }
 
   /**
@@ -328,51 +325,22 @@ export class ReaderFleet implements LightClientSink {
     this.counts.presenceSets += 1;
   }
 
-  /**
-   * Starts the typing sessions (presence on only): a share of the signed-in readers typing at once,
-   * part-way through their sessions, then new sessions at the rate that keeps the share steady.
-   */
+  /** Starts the typing sessions (typing-sessions.ts; presence on only). */
   startTyping(): void {
-    if (!this.behaviour.presence || this.behaviour.typingShare <= 0) return;
-    this.typingOn = true;
-    const signedIn = this.readers.filter((reader) => reader.signedIn);
-    const target = Math.round(signedIn.length * this.behaviour.typingShare);
-    const now = performance.now();
-    for (let n = 0; n < target; n++) {
-      const reader = signedIn[Math.floor(Math.random() * signedIn.length)];
-      if (reader && reader.typing === undefined) this.startTypingSession(reader, now, Math.random());
-    }
-  }
-
-  private startTypingSession(reader: Reader, now: number, remaining = 1): void {
-    const [shortest, longest] = this.behaviour.typingSeconds;
-    const ms = (shortest + Math.random() * (longest - shortest)) * 1000 * remaining;
-    reader.typing = this.typingTarget();
-    reader.typingEndsAt = now + ms;
-    // One session in five moves to another box part-way (the reader answers someone else instead).
-    reader.typingMovesAt = Math.random() < 0.2 ? now + ms * Math.random() : Number.POSITIVE_INFINITY;
-    this.typists.push(reader);
-    this.counts.typingStarts += 1;
-    this.sendPresence(reader);
-  }
-
-  /** Half the sessions answer a comment (a reply box), half write in the main composer (null). */
-  private typingTarget(): string | null {
-    if (this.replyTargets.length === 0 || Math.random() < 0.5) return null;
-    return this.replyTargets[Math.floor(Math.random() * this.replyTargets.length)] ?? null;
+    this.typingSessions.start(this.readers);
   }
 
   private tick(): void {
     const now = performance.now();
     const elapsed = now - this.lastTick;
     this.lastTick = now;
-    this.typistMs += this.typists.length * elapsed;
+    this.typistMs += this.typingSessions.typing * elapsed;
     this.countedMs += elapsed;
     if (this.behaviour.presence) this.presenceWheel.due(now, (reader) => this.renew(reader));
     // Turned off, the wheel still turns: turned on again, readers keep their phases instead of all
     // beating at once (a lap of catch-up the server's throttle would refuse half of).
     this.heartbeatWheel.due(now, (reader) => this.heartbeatsOn && this.heartbeat(reader));
-    if (this.typingOn) this.typingTick(now, elapsed);
+    this.typingSessions.tick(this.readers, now, elapsed);
   }
 
   private renew(reader: Reader): void {
@@ -393,34 +361,6 @@ export class ReaderFleet implements LightClientSink {
     }
     reader.lastBeatAt = now;
     this.counts.heartbeats += 1;
-  }
-
-  private typingTick(now: number, elapsed: number): void {
-    for (let n = this.typists.length - 1; n >= 0; n--) {
-      const reader = this.typists[n] as Reader;
-      if (reader.typingMovesAt <= now && reader.typingEndsAt > now) {
-        reader.typingMovesAt = Number.POSITIVE_INFINITY;
-        reader.typing = this.typingTarget();
-        this.counts.typingMoves += 1;
-        if (reader.client?.open) this.sendPresence(reader);
-      }
-      if (reader.typingEndsAt > now) continue;
-      this.typists[n] = this.typists[this.typists.length - 1] as Reader;
-      this.typists.pop();
-      reader.typing = undefined;
-      this.counts.typingStops += 1;
-      if (reader.client?.open) this.sendPresence(reader);
-    }
-    // Sessions start at the rate that keeps the share steady: share × signed-in ÷ mean length.
-    const [shortest, longest] = this.behaviour.typingSeconds;
-    const signedIn = this.readers.length * this.behaviour.signedInShare;
-    this.typingCredit += ((signedIn * this.behaviour.typingShare) / ((shortest + longest) / 2)) * (elapsed / 1000);
-    for (let attempts = 0; this.typingCredit >= 1 && attempts < 100; attempts++) {
-      const reader = this.readers[Math.floor(Math.random() * this.readers.length)];
-      if (!reader?.signedIn || reader.typing !== undefined || !reader.client?.open) continue;
-      this.typingCredit -= 1;
-      this.startTypingSession(reader, now);
-    }
   }
 
   threadEvents(client: LightClient, packet: Buffer, start: number, end: number, receivedAt: number): void {
@@ -494,7 +434,7 @@ export class ReaderFleet implements LightClientSink {
     this.forget();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    this.typingOn = false;
+    this.typingSessions.stop();
     for (const reader of this.readers) reader.client?.close();
     this.readers.length = 0;
     this.byClient.clear();

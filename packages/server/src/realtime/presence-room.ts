@@ -153,6 +153,11 @@ export class ThreadPresence {
     return { thread: this.thread, node, readers: this.readers, typing: { set: [...this.shownTyping.values()] }, full: true };
   }
 
+  /** When this node last sent the room anything (a change or its full state). */
+  get lastSentAt(): number {
+    return this.lastSent;
+  }
+
   /** Whether a count change is waiting for its interval. */
   get pendingCount(): boolean {
     return this.countDirty;

@@ -80,6 +80,24 @@ describe('presence over Socket.IO (integration)', () => {
     expect(JSON.stringify(snapshot).length).toBeLessThan(120);
   });
 
+  it('[PRES-8] a node alone repeats its full state only to a room it has said nothing to for a refresh interval', async () => {
+    const server = await startTestServer({ presence: { countEveryMs: 20, refreshMs: 1000 } });
+    const ann = presenceClient(await joined(server, 'ann'), THREAD);
+    const watcher = presenceClient(await joined(server, null), THREAD);
+    okData(await watcher.announce(null));
+    // Ann types on and off every 100 ms for 2.6 s: the room hears a change every tick, and no repeat.
+    for (let n = 0; n < 26; n++) {
+      okData(await ann.announce(n % 2 === 0 ? { parentId: null } : null));
+      await new Promise((next) => setTimeout(next, 100));
+    }
+    await watcher.until((view) => view.readers === 2 && view.typists().length === 0);
+    expect(watcher.messages.length).toBeGreaterThan(5);
+    expect(watcher.messages.filter((m) => m.full)).toEqual([]);
+    // Then silence: the node's full state comes, so the watcher does not forget it.
+    await watcher.until(() => watcher.messages.some((m) => m.full));
+    expect(watcher.messages.at(-1)).toMatchObject({ full: true, readers: 2, typing: { set: [] } });
+  });
+
   it('malformed presence is refused and the server stays up; presence needs a joined thread', async () => {
     const server = await presenceServer();
     const socket = await joined(server, 'ann');

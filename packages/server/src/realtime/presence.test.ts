@@ -2,7 +2,7 @@ import { RealtimeLimits, type JoinResult } from '@parley/protocol';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../logger.js';
 import { call, identity, okData, startTestServer } from '../test-helpers.js';
-import { Presence, refreshDue } from './presence.js';
+import { loneRefreshDue, Presence, refreshDue } from './presence.js';
 import { presenceCountGapMs, presenceGapMs, ThreadPresence } from './presence-room.js';
 import { presenceClient } from './test-clients.js';
 
@@ -112,5 +112,15 @@ describe('ThreadPresence', () => {
     expect([0, 1, 2, 3].map((lap) => refreshDue(2001, lap))).toEqual([true, false, true, false]);
     // 20 s between refreshes stays under the 30 s after which a widget forgets a silent node.
     expect(2 * RealtimeLimits.presenceRefreshMs).toBeLessThan(RealtimeLimits.presenceTimeoutMs);
+  });
+
+  it('[PRES-8] a lone node refreshes a room only after a refresh interval of silence, so never two intervals silent', () => {
+    const refresh = RealtimeLimits.presenceRefreshMs;
+    expect(loneRefreshDue(0, 4000, refresh, 100)).toBe(false); // it spoke 4 s ago
+    expect(loneRefreshDue(0, refresh - 100, refresh, 100)).toBe(true); // a timer's tick early still counts
+    expect(loneRefreshDue(Number.NEGATIVE_INFINITY, 0, refresh, 100)).toBe(true);
+    // Skipped once (it spoke just after the last refresh), due at the next: under the widget's 30 s.
+    expect(loneRefreshDue(1, refresh, refresh, 100) || loneRefreshDue(1, 2 * refresh, refresh, 100)).toBe(true);
+    expect(2 * refresh).toBeLessThan(RealtimeLimits.presenceTimeoutMs);
   });
 });

@@ -13,6 +13,9 @@
  * [PRES-5] A presence not renewed for `presenceTimeoutMs` is removed the same way.
  * [PRES-6] With several nodes, each speaks for its own readers (`node` in every message) and repeats
  *          its full state every `presenceRefreshMs`; the widget adds the nodes up.
+ * [PRES-8] A node alone repeats a room's state only when it has sent that room nothing for
+ *          `presenceRefreshMs`: on one node nothing sent to a connected socket is lost (a reconnect
+ *          syncs afresh, W-L4), so the repeat only keeps the node from being forgotten (30 s).
  * [CLUSTER-7] A `presence:sync` is answered from this node at once, and the other nodes are asked
  *          (once per tick and thread, `parley:presence-ask`) to send the syncing sockets their own
  *          state: a joiner sees every node's readers without waiting for a refresh, and nothing waits
@@ -51,9 +54,18 @@ export interface PresenceOptions {
 /** Rooms bigger than this (readers on the node) get the full refresh every other time (PERF-4). */
 export const BIG_ROOM = 2000;
 
-/** Whether a room of `readers` (on this node) takes the full refresh number `lap` (0, 1, 2…). */
+/** Whether a room of `readers` (on this node) takes the full refresh number `lap` (0, 1, 2…) of a cluster. */
 export function refreshDue(readers: number, lap: number): boolean {
   return readers <= BIG_ROOM || lap % 2 === 0;
+}
+
+/**
+ * [PRES-8] Whether a lone node's room, last sent anything at `lastSentAt`, takes the refresh at `now`:
+ * only when silent for about `refreshMs` (a tick of slack for the timers), so it is never silent for
+ * two refreshes (20 s, under the widget's 30 s).
+ */
+export function loneRefreshDue(lastSentAt: number, now: number, refreshMs: number, tickMs: number): boolean {
+  return now - lastSentAt >= refreshMs - tickMs;
 }
 
 /** Above this many syncing sockets in one tick, the nodes answer the whole room (one message) instead. */
@@ -71,6 +83,8 @@ export class Presence {
   private readonly now: () => number;
   private readonly timeoutMs: number;
   private readonly countEveryMs: number;
+  private readonly refreshMs: number;
+  private readonly tickMs: number;
   private readonly buckets: TokenBuckets;
   private readonly rooms = new Map<string, ThreadPresence>();
   /** Threads (keys) per socket, to count it out on disconnect without scanning every room. */
@@ -88,6 +102,8 @@ export class Presence {
     this.now = options.now ?? Date.now;
     this.timeoutMs = options.timeoutMs ?? RealtimeLimits.presenceTimeoutMs;
     this.countEveryMs = options.countEveryMs ?? RealtimeLimits.presenceCountEveryMs;
+    this.refreshMs = options.refreshMs ?? RealtimeLimits.presenceRefreshMs;
+    this.tickMs = options.tickMs ?? 100;
     this.buckets = new TokenBuckets(PRESENCE_BUCKET, this.now);
     // Leaving a room covers `thread:leave`, a disconnect and a socket closed by the server alike.
     options.io.of('/').adapter.on('leave-room', (room: unknown, socketId: unknown) => {
@@ -96,9 +112,9 @@ export class Presence {
     });
     if (options.clustered) options.io.on('parley:presence-ask', (key, socketIds) => this.answerAsk(key, socketIds));
     this.timers = [
-      setInterval(() => this.flush(), options.tickMs ?? 100),
+      setInterval(() => this.flush(), this.tickMs),
       setInterval(() => this.sweep(), options.sweepEveryMs ?? 5_000),
-      setInterval(() => this.refresh(), options.refreshMs ?? RealtimeLimits.presenceRefreshMs),
+      setInterval(() => this.refresh(), this.refreshMs),
     ];
     for (const timer of this.timers) timer.unref();
   }
@@ -188,12 +204,15 @@ export class Presence {
    * [PRES-6] Every room's full state from this node, so every reader converges whatever was lost.
    * [PERF-4] A room of more than BIG_ROOM readers on the node every other time (20 s): its readers
    * hear this node's changes every few seconds anyway, and forget a node only after 30 s unheard.
+   * [PRES-8] A node alone: only the rooms it has said nothing to for a refresh interval.
    */
   private refresh(): void {
     const now = this.now();
     const lap = this.refreshes++;
+    const clustered = this.options.clustered ?? false;
     for (const [key, room] of this.rooms) {
-      if (room.empty || !refreshDue(room.readers, lap)) continue;
+      if (room.empty) continue;
+      if (clustered ? !refreshDue(room.readers, lap) : !loneRefreshDue(room.lastSentAt, now, this.refreshMs, this.tickMs)) continue;
       this.paced.emit(roomOfKey(key), room.full(this.node, now));
     }
   }
