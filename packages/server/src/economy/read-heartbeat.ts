@@ -18,11 +18,13 @@ export async function readHeartbeat(
   identity: Identity | null,
   input: ReadHeartbeatInput,
   siteId?: string,
+  /** Nobody is told the answer (BEAT-17): the clocks in memory may then skip the wallet read (BEAT-18). */
+  quiet = false,
 ): Promise<CommandOutput<ReadProgress>> {
   const user = requireReader(identity);
   const thread = threadRef(ctx, user, input.thread, siteId);
   // The server's clocks in memory write a beat only when it credits, or its reading has waited (PERF-1).
-  if (ctx.reading) return ctx.reading.beat(ctx, user.id, thread);
+  if (ctx.reading) return ctx.reading.beat(ctx, user.id, thread, quiet);
   return ctx.store.write(async (tx) => {
     const record = await requireThread(tx, thread);
     const at = ctx.now();

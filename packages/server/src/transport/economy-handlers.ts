@@ -41,7 +41,7 @@ export const economyHandlers: readonly [ClientEventName, EconomyHandler][] = [
       const thread = (input as Partial<ReadHeartbeatInput> | null)?.thread;
       if (caller.socket && typeof thread === 'string') ctx.presenceSeen?.(caller.socket.id, caller.socket.data.site, thread);
       await throttleHeartbeat(ctx, caller);
-      return readHeartbeat(ctx, caller.identity, input as ReadHeartbeatInput, caller.site ?? undefined);
+      return readHeartbeat(ctx, caller.identity, input as ReadHeartbeatInput, caller.site ?? undefined, caller.quiet === true);
     },
   ],
   ['report:buy', (ctx, caller, input) => buyReport(ctx, caller.identity, input as ReportBuyInput, caller.site ?? undefined)],
