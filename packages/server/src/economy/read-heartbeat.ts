@@ -23,6 +23,12 @@ export async function readHeartbeat(
 ): Promise<CommandOutput<ReadProgress>> {
   const user = requireReader(identity);
   const thread = threadRef(ctx, user, input.thread, siteId);
+  // [READ-5] Reading stopped: the clocks in memory end the interval. Without them (every beat
+  // written, `readFlushEveryMs: 0`) a stop changes nothing and READ-2 bounds the gap as before.
+  if (input.stop === true) {
+    if (ctx.reading) return ctx.reading.stop(ctx, user.id, thread);
+    return { result: { thread: input.thread, readMs: 0, readEarned: 0, credited: 0, balance: 0 }, events: [] };
+  }
   // The server's clocks in memory write a beat only when it credits, or its reading has waited (PERF-1).
   if (ctx.reading) return ctx.reading.beat(ctx, user.id, thread, quiet);
   return ctx.store.write(async (tx) => {

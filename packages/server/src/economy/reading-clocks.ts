@@ -58,6 +58,8 @@ interface AccountClock {
   /** When this node last read the reader's balance and pending total (0: never), and the balance it read. */
   readAt: number;
   balance: number;
+  /** Reading stopped (READ-5): the next beat starts a new interval, whatever `lastBeatAt` says. */
+  stopped: boolean;
 }
 
 /** The beat a write carries: its thread, public id and time. */
@@ -121,6 +123,31 @@ export class ReadingClocks {
     if (!state) this.accounts.set(account, (state = newClock(thread.site.id, userId)));
     const clock = state;
     return this.inTurn(clock, () => this.beatInTurn(ctx, account, clock, thread, quiet));
+  }
+
+  /**
+   * [READ-5] `userId`'s widget says reading stopped on `thread` (tab hidden, reader idle): the
+   * reader's interval ends at their previous beat — the time since it is not counted — and their
+   * next beat, in any tab on this node, starts a new one (READ-3). Credits nothing, writes nothing,
+   * reads nothing. The reader is remembered (stopped) until two intervals after the stop, by when
+   * the durable clock is too old for a gap to count anyway (READ-2). The answer is what this node
+   * knows: the reading of `thread` so far and the balance as of its last read.
+   */
+  stop(ctx: CommandContext, userId: string, thread: ThreadRef): Promise<CommandOutput<ReadProgress>> {
+    const account = readerAccount(thread.site.id, userId);
+    let state = this.accounts.get(account);
+    if (!state) this.accounts.set(account, (state = newClock(thread.site.id, userId)));
+    const clock = state;
+    return this.inTurn(clock, async () => {
+      const at = ctx.now();
+      // Not read from the store: the next beat does not look at the durable clock, it starts anew.
+      clock.fresh = false;
+      clock.stopped = true;
+      clock.lastBeatAt = Math.max(clock.lastBeatAt, at);
+      const session = clock.sessions.get(thread.key) ?? { readMs: 0, credited: 0 };
+      const readMs = session.readMs + pendingOn(clock.segments, thread.key);
+      return { result: { thread: thread.id, readMs, readEarned: session.credited, credited: 0, balance: clock.balance }, events: [] };
+    });
   }
 
   /**
@@ -236,8 +263,9 @@ export class ReadingClocks {
     let owed = 0;
     // Reading pays only on a published post (THREAD-6): no clock, no session.
     if (look.published) {
-      const step = readingStep(state.lastBeatAt === 0 ? null : state.lastBeatAt, at, rules);
+      const step = readingStep(state.stopped || state.lastBeatAt === 0 ? null : state.lastBeatAt, at, rules);
       state.lastBeatAt = step.clock;
+      state.stopped = false;
       if (step.addMs > 0) addSegment(state.segments, { thread: thread.key, from: at - step.addMs, to: at });
       readMs += pendingOn(state.segments, thread.key);
       // The first Twei of a post is written at once, by this beat (the reader sees read-to-earn
@@ -328,7 +356,7 @@ function owesTwei(state: AccountClock, rules: EconomyRules): boolean {
 }
 
 function newClock(site: string, userId: string): AccountClock {
-  return { site, userId, fresh: true, lastBeatAt: 0, segments: [], sessions: new Map(), retryCreditAt: 0, open: false, pending: false, turn: Promise.resolve(), readAt: 0, balance: 0 };
+  return { site, userId, fresh: true, lastBeatAt: 0, segments: [], sessions: new Map(), retryCreditAt: 0, open: false, pending: false, turn: Promise.resolve(), readAt: 0, balance: 0, stopped: false };
 }
 
 /** Appends a beat's span, extending the last one when it continues it on the same thread. */
