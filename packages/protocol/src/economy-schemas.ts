@@ -10,8 +10,12 @@ const threadId = z
 const requestId = z.string().min(1).max(Limits.maxIdLength);
 
 export const EconomyStateInput = z.strictObject({ thread: threadId });
-/** Only "which thread": the server decides how much reading time that is, from its own clock. */
-export const ReadHeartbeatInput = z.strictObject({ thread: threadId });
+/**
+ * Only "which thread": the server decides how much reading time that is, from its own clock.
+ * `stop: true` says reading stopped (tab hidden, reader idle): the server's reading interval ends
+ * at the previous beat, and the next beat starts a new one (READ-5).
+ */
+export const ReadHeartbeatInput = z.strictObject({ thread: threadId, stop: z.literal(true).optional() });
 export const ReportBuyInput = z.strictObject({ requestId, thread: threadId });
 export const ReportListInput = z.strictObject({ thread: threadId });
 export const ThreadPublishInput = z.strictObject({ requestId, thread: threadId });

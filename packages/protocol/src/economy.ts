@@ -14,6 +14,9 @@
  *                                                  a minute (`PROGRESS_EVERY_MS`); what it earns reaches
  *                                                  it as `wallet:update` either way. A beat with an ack
  *                                                  callback (older widgets) is answered as always.
+ *   ── read:heartbeat { thread, stop: true } ──▶  "reading stopped" (tab hidden, reader idle): the
+ *                                                  reading interval ends at the previous beat; the next
+ *                                                  beat starts a new one (READ-5). Credits nothing.
  *   ── report:buy { requestId, thread } ───────▶  charges the report price, ack PnlReport (as of now)
  *   ── thread:publish { requestId, thread } ───▶  staff (role admin) becomes the post's author and
  *                                                  pays the Post Publish Tribute

@@ -18,11 +18,19 @@ export async function readHeartbeat(
   identity: Identity | null,
   input: ReadHeartbeatInput,
   siteId?: string,
+  /** Nobody is told the answer (BEAT-17): the clocks in memory may then skip the wallet read (BEAT-18). */
+  quiet = false,
 ): Promise<CommandOutput<ReadProgress>> {
   const user = requireReader(identity);
   const thread = threadRef(ctx, user, input.thread, siteId);
+  // [READ-5] Reading stopped: the clocks in memory end the interval. Without them (every beat
+  // written, `readFlushEveryMs: 0`) a stop changes nothing and READ-2 bounds the gap as before.
+  if (input.stop === true) {
+    if (ctx.reading) return ctx.reading.stop(ctx, user.id, thread);
+    return { result: { thread: input.thread, readMs: 0, readEarned: 0, credited: 0, balance: 0 }, events: [] };
+  }
   // The server's clocks in memory write a beat only when it credits, or its reading has waited (PERF-1).
-  if (ctx.reading) return ctx.reading.beat(ctx, user.id, thread);
+  if (ctx.reading) return ctx.reading.beat(ctx, user.id, thread, quiet);
   return ctx.store.write(async (tx) => {
     const record = await requireThread(tx, thread);
     const at = ctx.now();

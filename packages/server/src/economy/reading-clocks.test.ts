@@ -159,6 +159,61 @@ describe('reading clocks in memory', () => {
     await expectLedgerAddsUp(ctx);
   });
 
+  it('[READ-5] a stop ends the interval at the previous beat: the hidden gap is not paid, the next beat starts anew', async () => {
+    const base = economyContext({ ...rules, readMsPerTwei: 1000, readCapPerPost: 1000 });
+    const thread = await publishedThread(base);
+    const { ctx, clocks } = node(base);
+    const beat = async () => (await readHeartbeat(ctx, ann, { thread })).result;
+    const stop = async () => (await readHeartbeat(ctx, ann, { thread, stop: true })).result;
+    await beat();
+    ctx.advance(1000);
+    expect(await beat()).toMatchObject({ readMs: 1000 });
+    ctx.advance(400);
+    expect(await stop()).toMatchObject({ readMs: 1000, credited: 0 }); // the 400 ms since the beat: not counted
+    ctx.advance(1500); // hidden for less than two intervals: without the stop, this gap would count
+    expect(await beat()).toMatchObject({ readMs: 1000, credited: 0 });
+    ctx.advance(1000);
+    expect(await beat()).toMatchObject({ readMs: 2000 });
+    // A stop twice, or a stop with no reading before it, changes nothing and credits nothing.
+    await stop();
+    await stop();
+    ctx.advance(1000);
+    expect(await beat()).toMatchObject({ readMs: 2000 });
+    await clocks.sweep(ctx, true);
+    expect(await durableSession(ctx, thread)).toEqual({ readMs: 2000, credited: 2 });
+    await expectLedgerAddsUp(ctx);
+  });
+
+  it('[READ-5][READ-1] a stop from one tab costs the other tab at most one interval and never counts time twice; a forgotten stop leaves the gap to READ-2', async () => {
+    const base = economyContext({ ...rules, readMsPerTwei: 1000, readCapPerPost: 1000 });
+    const thread = await publishedThread(base);
+    const { ctx, clocks } = node(base);
+    const started = ctx.now();
+    await readHeartbeat(ctx, ann, { thread });
+    for (let i = 0; i < 10; i++) {
+      ctx.advance(500);
+      // Tab one beats, tab two says it stopped and starts again: one clock for both.
+      await readHeartbeat(ctx, ann, { thread });
+      if (i % 3 === 0) await readHeartbeat(ctx, ann, { thread, stop: true });
+    }
+    await clocks.sweep(ctx, true);
+    const session = await durableSession(ctx, thread);
+    expect(session!.readMs).toBeLessThanOrEqual(ctx.now() - started);
+    expect(session!.readMs).toBe(3500); // 10 half-second beats, 3 of which began new intervals after a stop
+    // Stopped and forgotten by the tick two intervals later: the next beat finds the durable clock
+    // more than two intervals old, so the hidden time still counts nothing (READ-2).
+    await readHeartbeat(ctx, ann, { thread, stop: true });
+    ctx.advance(2001);
+    await clocks.sweep(ctx);
+    expect(clocks.size).toBe(0);
+    await readHeartbeat(ctx, ann, { thread });
+    ctx.advance(1000);
+    await readHeartbeat(ctx, ann, { thread });
+    await clocks.sweep(ctx, true);
+    expect((await durableSession(ctx, thread))!.readMs).toBe(4500);
+    await expectLedgerAddsUp(ctx);
+  });
+
   it('[BEAT-8][PERF-1] reading due for writing is written by the tick, every due reader at once, not by their beats', async () => {
     const base = economyContext({ ...rules, readCapPerPost: 1000 });
     const thread = await publishedThread(base);

@@ -18,7 +18,7 @@
  *
  * One state per (site, reader) account; a beat and a write of one account never interleave.
  */
-import type { ReadProgress } from '@parley/protocol';
+import { PROGRESS_EVERY_MS, type ReadProgress } from '@parley/protocol';
 import type { CommandContext, CommandOutput } from '../commands/context.js';
 import type { ThreadRef } from '../commands/thread-gates.js';
 import type { ReadSession } from '../store/ledger-types.js';
@@ -55,6 +55,11 @@ interface AccountClock {
   pending: boolean;
   /** Beats and writes of this account, one at a time. */
   turn: Promise<unknown>;
+  /** When this node last read the reader's balance and pending total (0: never), and the balance it read. */
+  readAt: number;
+  balance: number;
+  /** Reading stopped (READ-5): the next beat starts a new interval, whatever `lastBeatAt` says. */
+  stopped: boolean;
 }
 
 /** The beat a write carries: its thread, public id and time. */
@@ -69,6 +74,12 @@ interface Beat {
  * credits every few beats.
  */
 const CREDITS_WAITING = 6;
+
+/**
+ * [BEAT-18] How long a read of a reader's wallet (balance, pending) lets their unanswered beats go
+ * without one: the widget asks for an answer once a `PROGRESS_EVERY_MS`, so this is one minute.
+ */
+const WALLET_READ_LASTS_MS = PROGRESS_EVERY_MS;
 
 /** Published posts remembered (BEAT-1); one forgotten is read again on its next beat. */
 const PUBLISHED_KEPT = 10_000;
@@ -102,13 +113,41 @@ export class ReadingClocks {
     return state ? pendingOn(state.segments, thread) : 0;
   }
 
-  /** One heartbeat of `userId` on `thread` (already resolved to the caller's site). */
-  beat(ctx: CommandContext, userId: string, thread: ThreadRef): Promise<CommandOutput<ReadProgress>> {
+  /**
+   * One heartbeat of `userId` on `thread` (already resolved to the caller's site). `quiet`: the
+   * client asked for no answer (BEAT-17), so the result is not told and need not be current.
+   */
+  beat(ctx: CommandContext, userId: string, thread: ThreadRef, quiet = false): Promise<CommandOutput<ReadProgress>> {
     const account = readerAccount(thread.site.id, userId);
     let state = this.accounts.get(account);
     if (!state) this.accounts.set(account, (state = newClock(thread.site.id, userId)));
     const clock = state;
-    return this.inTurn(clock, () => this.beatInTurn(ctx, account, clock, thread));
+    return this.inTurn(clock, () => this.beatInTurn(ctx, account, clock, thread, quiet));
+  }
+
+  /**
+   * [READ-5] `userId`'s widget says reading stopped on `thread` (tab hidden, reader idle): the
+   * reader's interval ends at their previous beat — the time since it is not counted — and their
+   * next beat, in any tab on this node, starts a new one (READ-3). Credits nothing, writes nothing,
+   * reads nothing. The reader is remembered (stopped) until two intervals after the stop, by when
+   * the durable clock is too old for a gap to count anyway (READ-2). The answer is what this node
+   * knows: the reading of `thread` so far and the balance as of its last read.
+   */
+  stop(ctx: CommandContext, userId: string, thread: ThreadRef): Promise<CommandOutput<ReadProgress>> {
+    const account = readerAccount(thread.site.id, userId);
+    let state = this.accounts.get(account);
+    if (!state) this.accounts.set(account, (state = newClock(thread.site.id, userId)));
+    const clock = state;
+    return this.inTurn(clock, async () => {
+      const at = ctx.now();
+      // Not read from the store: the next beat does not look at the durable clock, it starts anew.
+      clock.fresh = false;
+      clock.stopped = true;
+      clock.lastBeatAt = Math.max(clock.lastBeatAt, at);
+      const session = clock.sessions.get(thread.key) ?? { readMs: 0, credited: 0 };
+      const readMs = session.readMs + pendingOn(clock.segments, thread.key);
+      return { result: { thread: thread.id, readMs, readEarned: session.credited, credited: 0, balance: clock.balance }, events: [] };
+    });
   }
 
   /**
@@ -168,10 +207,16 @@ export class ReadingClocks {
     return run;
   }
 
-  private async beatInTurn(ctx: CommandContext, account: string, state: AccountClock, thread: ThreadRef): Promise<CommandOutput<ReadProgress>> {
+  private async beatInTurn(ctx: CommandContext, account: string, state: AccountClock, thread: ThreadRef, quiet: boolean): Promise<CommandOutput<ReadProgress>> {
     const at = ctx.now();
     const known = state.sessions.get(thread.key);
     const fresh = state.fresh;
+    // [BEAT-18] An unanswered beat on a post seen published, of a reader whose wallet this node read
+    // less than a minute ago with nothing pending (so nothing of theirs can be due), reads nothing:
+    // its answer is not told, and the clock, the segments and the first Twei are the same as below.
+    if (quiet && known && !fresh && state.open && !state.pending && this.published.has(thread.key) && at >= state.readAt && at - state.readAt < WALLET_READ_LASTS_MS) {
+      return this.account(ctx, account, state, thread, at, { published: true, balance: state.balance, due: false, session: known });
+    }
     const look = await ctx.store.read(async (tx) => {
       // [BEAT-1] A thread once created is never removed and a published post never unpublished: a
       // post seen published is not read again. One that was not is read on every beat (it may be
@@ -198,14 +243,29 @@ export class ReadingClocks {
     if (look.published) this.notePublished(thread.key);
     if (look.balance !== null) state.open = true;
     state.pending = look.pending;
+    state.readAt = at;
+    state.balance = look.balance ?? 0;
     state.sessions.set(thread.key, look.session);
+    return this.account(ctx, account, state, thread, at, look);
+  }
+
+  /** What a beat proves, given what it read (or what this node knew, BEAT-18): memory, or a write when one is due. */
+  private account(
+    ctx: CommandContext,
+    account: string,
+    state: AccountClock,
+    thread: ThreadRef,
+    at: number,
+    look: { published: boolean; balance: number | null; due: boolean; session: ReadSession },
+  ): Promise<CommandOutput<ReadProgress>> | CommandOutput<ReadProgress> {
     const rules = ctx.economy.rulesFor(thread.site.id);
     let readMs = look.session.readMs;
     let owed = 0;
     // Reading pays only on a published post (THREAD-6): no clock, no session.
     if (look.published) {
-      const step = readingStep(state.lastBeatAt === 0 ? null : state.lastBeatAt, at, rules);
+      const step = readingStep(state.stopped || state.lastBeatAt === 0 ? null : state.lastBeatAt, at, rules);
       state.lastBeatAt = step.clock;
+      state.stopped = false;
       if (step.addMs > 0) addSegment(state.segments, { thread: thread.key, from: at - step.addMs, to: at });
       readMs += pendingOn(state.segments, thread.key);
       // The first Twei of a post is written at once, by this beat (the reader sees read-to-earn
@@ -296,7 +356,7 @@ function owesTwei(state: AccountClock, rules: EconomyRules): boolean {
 }
 
 function newClock(site: string, userId: string): AccountClock {
-  return { site, userId, fresh: true, lastBeatAt: 0, segments: [], sessions: new Map(), retryCreditAt: 0, open: false, pending: false, turn: Promise.resolve() };
+  return { site, userId, fresh: true, lastBeatAt: 0, segments: [], sessions: new Map(), retryCreditAt: 0, open: false, pending: false, turn: Promise.resolve(), readAt: 0, balance: 0, stopped: false };
 }
 
 /** Appends a beat's span, extending the last one when it continues it on the same thread. */

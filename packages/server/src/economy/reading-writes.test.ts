@@ -12,6 +12,8 @@ import { readHeartbeat } from './read-heartbeat.js';
 import { ReadingClocks } from './reading-clocks.js';
 import { defaultEconomyRules } from './rules.js';
 import { resolveConfig } from '../config.js';
+import { postComment } from '../commands/post-comment.js';
+import { rid } from '../test-helpers.js';
 import { balanceOf, economyContext, expectLedgerAddsUp, publishedThread, SITE } from './testing.js';
 
 const ann = identity('ann');
@@ -50,6 +52,63 @@ describe('what reading costs the store', () => {
     });
     expect(clocks.stats.fromMemory).toBe(fromMemory + 1);
     expect(ran).toEqual({ txReadBegin: 1, ledgerBalanceAndPending: 1, txReadCommit: 1 });
+  });
+
+  it('[BEAT-18] an unanswered beat after a wallet read with nothing pending reads nothing; an answered one, or one a minute later, reads', async () => {
+    const base = economyContext();
+    const thread = await publishedThread(base);
+    const { ctx, clocks } = node(base);
+    const quiet = () => readHeartbeat(ctx, ann, { thread }, undefined, true);
+    for (let i = 0; i < 3; i++) {
+      if (i > 0) ctx.advance(10_000);
+      await quiet(); // the first reads and opens the account, the third writes the post's first Twei (PERF-1)
+    }
+    const fromMemory = clocks.stats.fromMemory;
+    for (let i = 0; i < 3; i++) {
+      ctx.advance(10_000);
+      // Within a minute of the first beat's read: the clock moves, the store is not asked.
+      expect(await statementsOf(ctx, quiet)).toEqual({});
+    }
+    expect(clocks.stats.fromMemory).toBe(fromMemory + 3);
+    ctx.advance(10_000);
+    expect(await statementsOf(ctx, quiet)).toEqual({ txReadBegin: 1, ledgerBalanceAndPending: 1, txReadCommit: 1 });
+    // A beat that asks for its answer reads the wallet, so its balance is current.
+    ctx.advance(10_000);
+    const balance = await balanceOf(ctx, 'ann');
+    const ran = await statementsOf(ctx, async () => {
+      expect((await readHeartbeat(ctx, ann, { thread })).result).toMatchObject({ readMs: 70_000, readEarned: 1, balance });
+    });
+    expect(ran).toEqual({ txReadBegin: 1, ledgerBalanceAndPending: 1, txReadCommit: 1 });
+    for (let i = 0; i < 5; i++) {
+      ctx.advance(10_000);
+      expect(await statementsOf(ctx, quiet)).toEqual({});
+    }
+    ctx.advance(10_000);
+    expect(await statementsOf(ctx, quiet)).toEqual({ txReadBegin: 1, ledgerBalanceAndPending: 1, txReadCommit: 1 });
+    // The reading those beats proved is credited all the same: 130 s read, 6 Twei (20 s a Twei).
+    await clocks.sweep(ctx, true);
+    const session = await ctx.store.read((tx) => tx.ledger.readSession(readerAccount(SITE, 'ann'), `${SITE}:${thread}`));
+    expect(session).toEqual({ readMs: 130_000, credited: 6 });
+    await expectLedgerAddsUp(ctx);
+  });
+
+  it('[BEAT-18][SETTLE-5] a reader with something pending reads on every unanswered beat: a reward is settled with the first beat after it falls due', async () => {
+    const base = economyContext();
+    const thread = await publishedThread(base);
+    const { ctx } = node(base);
+    const quiet = () => readHeartbeat(ctx, ann, { thread }, undefined, true);
+    await quiet();
+    await postComment(ctx, ann, { requestId: rid(), thread, body: 'a comment that earns once it has stood' });
+    const afterPost = await balanceOf(ctx, 'ann');
+    // Within a minute of the read that found nothing pending, the new pending reward is not seen;
+    // once a minute has passed the beat reads and finds it, and from then on every beat looks.
+    ctx.advance(60_000);
+    expect((await statementsOf(ctx, quiet)).ledgerBalanceAndPending).toBe(1);
+    ctx.advance(defaultEconomyRules.settleWindowMs - 60_000 + 1);
+    const settled = await quiet();
+    expect(settled.wallets?.[0]?.update).toMatchObject({ pending: 0, balance: afterPost + defaultEconomyRules.amounts.commentRewards });
+    expect(await balanceOf(ctx, 'ann')).toBe(afterPost + defaultEconomyRules.amounts.commentRewards);
+    await expectLedgerAddsUp(ctx);
   });
 
   it('[BEAT-12] a tick’s write of a reader seen open with nothing pending opens nothing, settles nothing and reads the wallet once', async () => {

@@ -38,10 +38,14 @@ export const economyHandlers: readonly [ClientEventName, EconomyHandler][] = [
     async (ctx, caller, input) => {
       // [PRES-7] A beat proves the tab is open and visible, as a presence renewal would: the widget
       // sends no renewal while it beats. Before the throttle: a second tab's refused beat proves it too.
-      const thread = (input as Partial<ReadHeartbeatInput> | null)?.thread;
+      const beat = input as Partial<ReadHeartbeatInput> | null;
+      // [READ-5] A stop says the tab stopped reading: it proves no presence, and it passes no gate
+      // (CAP-4 bounds what beats may credit and write; a stop credits, writes and reads nothing).
+      if (beat?.stop === true) return readHeartbeat(ctx, caller.identity, input as ReadHeartbeatInput, caller.site ?? undefined, caller.quiet === true);
+      const thread = beat?.thread;
       if (caller.socket && typeof thread === 'string') ctx.presenceSeen?.(caller.socket.id, caller.socket.data.site, thread);
       await throttleHeartbeat(ctx, caller);
-      return readHeartbeat(ctx, caller.identity, input as ReadHeartbeatInput, caller.site ?? undefined);
+      return readHeartbeat(ctx, caller.identity, input as ReadHeartbeatInput, caller.site ?? undefined, caller.quiet === true);
     },
   ],
   ['report:buy', (ctx, caller, input) => buyReport(ctx, caller.identity, input as ReportBuyInput, caller.site ?? undefined)],

@@ -40,6 +40,7 @@ export function attachSocketEvents(io: ParleyIo, dispatcher: Dispatcher, limits:
       tokenExpiresAt: data.tokenExpiresAt ?? null,
       site,
       limits: charged ? limits.forRequest({ identity, site, ip, socket }) : null,
+      quiet: ack === null,
     };
     void dispatcher.run(caller, event, args[0], respond);
   }

@@ -80,6 +80,8 @@ export interface Caller {
    * refusal gives back what the request was already charged.
    */
   limits?: CallerLimits | null;
+  /** The client sent the event without an ack id: nobody is told its result (BEAT-17, BEAT-18). */
+  quiet?: boolean;
 }
 
 /** The limits of one request from the network. Every refusal is the ParleyError `rate_limited` with `retryAfterMs`. */

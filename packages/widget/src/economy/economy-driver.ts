@@ -45,7 +45,7 @@ export function driveEconomy(economy: ThreadEconomy, connection: ThreadConnectio
       tracker?.dispose();
       tracker = null;
     } else if (!tracker) {
-      tracker = new ReadTracker({ beat: () => store.heartbeat(), intervalMs: rules.heartbeatMs });
+      tracker = new ReadTracker({ beat: () => store.heartbeat(), stop: () => store.stopReading(), intervalMs: rules.heartbeatMs });
     }
   };
 

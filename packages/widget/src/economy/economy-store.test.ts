@@ -191,4 +191,18 @@ describe('EconomyStore', () => {
     store.heartbeat();
     expect(connection.requests('read:heartbeat').map((b) => b.wantsAck)).toEqual([true, true]);
   });
+
+  it('[W-E17] a stop goes without an ack id, names the thread, and is not sent for a guest or while disconnected', () => {
+    const { connection, store } = setup();
+    store.stopReading(); // no wallet yet: nothing to stop
+    expect(connection.requests('read:heartbeat')).toHaveLength(0);
+    connection.answer('economy:state', state());
+    store.stopReading();
+    const sent = connection.requests('read:heartbeat');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ input: { thread: 't', stop: true }, wantsAck: false });
+    connection.setStatus('reconnecting');
+    store.stopReading();
+    expect(connection.requests('read:heartbeat')).toHaveLength(1);
+  });
 });

@@ -174,6 +174,14 @@ export class EconomyStore implements EconomyView {
     });
   }
 
+  /** [W-E17] Reading stopped (tab hidden, reader idle): the server ends the interval (READ-5). Never answered. */
+  stopReading(): void {
+    if (!this.wallet || this.connection.status !== 'connected') return;
+    const input = { thread: this.options.thread, stop: true as const };
+    if (this.connection.send) this.connection.send('read:heartbeat', input);
+    else this.connection.request('read:heartbeat', input, () => undefined);
+  }
+
   buyReport(): void {
     if (this.pendingBuy || !this.wallet) return;
     this.pendingBuy = this.options.makeRequestId?.() ?? newRequestId();

@@ -53,4 +53,38 @@ describe('ReadTracker', () => {
     expect(beat).toHaveBeenCalledTimes(1);
     tracker.dispose();
   });
+
+  it('[W-E17] says once that reading stopped when the page is hidden, the reader idle, or the tracker disposed while reading', () => {
+    vi.useFakeTimers();
+    setVisibility('visible');
+    const beat = vi.fn();
+    const stop = vi.fn();
+    const tracker = new ReadTracker({ beat, stop, intervalMs: 1000 });
+    vi.advanceTimersByTime(2000);
+    expect(stop).not.toHaveBeenCalled();
+    setVisibility('hidden');
+    expect(stop).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(5000);
+    expect(stop).toHaveBeenCalledTimes(1); // once, not every interval while hidden
+    beat.mockClear();
+    setVisibility('visible');
+    expect(beat).toHaveBeenCalledTimes(1);
+    // Idle: the first tick that finds the reader idle stops, and beats no more.
+    vi.advanceTimersByTime(IDLE_AFTER_MS + 1000);
+    expect(stop).toHaveBeenCalledTimes(2);
+    beat.mockClear();
+    vi.advanceTimersByTime(5000);
+    expect(beat).not.toHaveBeenCalled();
+    expect(stop).toHaveBeenCalledTimes(2);
+    window.dispatchEvent(new Event('keydown'));
+    expect(beat).toHaveBeenCalledTimes(1);
+    tracker.dispose();
+    expect(stop).toHaveBeenCalledTimes(3);
+    // Disposed while not reading: nothing more to say.
+    const idle = new ReadTracker({ beat, stop, intervalMs: 1000 });
+    setVisibility('hidden');
+    expect(stop).toHaveBeenCalledTimes(4);
+    idle.dispose();
+    expect(stop).toHaveBeenCalledTimes(4);
+  });
 });

@@ -1,8 +1,10 @@
 /**
  * Decides WHEN the reader is reading: the page is visible and the reader did something (scrolled,
  * moved the pointer, pressed a key, touched) recently. While both hold it calls `beat` every
- * interval, and once at once when reading (re)starts. It never says how long anyone read: the server
- * measures that from the beats it receives, by its own clock.
+ * interval, and once at once when reading (re)starts; when either stops (the tab is hidden, the
+ * reader idle) or the tracker is disposed while reading, it calls `stop` once, so the server ends the
+ * reading interval there and the hidden time is never paid (W-E17, READ-5). It never says how long
+ * anyone read: the server measures that from the beats it receives, by its own clock.
  */
 
 /** Without any input for this long, the reader is assumed away (a long paragraph takes under a minute). */
@@ -12,6 +14,8 @@ const ACTIVITY_EVENTS = ['scroll', 'pointermove', 'pointerdown', 'keydown', 'whe
 
 export interface ReadTrackerOptions {
   beat: () => void;
+  /** Reading stopped: the server's interval ends at the previous beat (READ-5). */
+  stop?: () => void;
   intervalMs: number;
   doc?: Document;
   win?: Window;
@@ -45,6 +49,8 @@ export class ReadTracker {
 
   dispose(): void {
     clearInterval(this.timer);
+    if (this.beating) this.options.stop?.();
+    this.beating = false;
     for (const name of ACTIVITY_EVENTS) this.win.removeEventListener(name, this.onActivity, { capture: true });
     this.doc.removeEventListener('visibilitychange', this.tick);
   }
@@ -55,7 +61,9 @@ export class ReadTracker {
   };
 
   private readonly tick = (): void => {
+    const was = this.beating;
     this.beating = this.reading;
     if (this.beating) this.options.beat();
+    else if (was) this.options.stop?.();
   };
 }

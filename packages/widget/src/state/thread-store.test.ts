@@ -335,12 +335,30 @@ describe('answers and events together', () => {
   });
 });
 
+/** The paging's chunk is a dynamic import [PAINT-17]: a call made before it is here waits for it. */
+const pagingLoaded = async (): Promise<void> => {
+  await import('./thread-paging.js');
+  await new Promise((done) => setTimeout(done, 0));
+};
+
 describe('paging', () => {
-  it('loads the next page and dedupes comments by id', () => {
+  it('[PAINT-17] paging waits for its own chunk: a page asked for before it is here is sent once it is', async () => {
     const { connection, store } = setup();
     connection.setStatus('connected');
     connection.answer('thread:join', snapshot([comment('a', { seq: 1 })], { nextCursor: 'c1' }));
     store.loadMore();
+    store.loadMore(); // asked twice while loading: one request
+    await pagingLoaded();
+    expect(connection.requests('comments:page')).toHaveLength(1);
+    expect(store.loadingMore).toBe(true);
+  });
+
+  it('loads the next page and dedupes comments by id', async () => {
+    const { connection, store } = setup();
+    connection.setStatus('connected');
+    connection.answer('thread:join', snapshot([comment('a', { seq: 1 })], { nextCursor: 'c1' }));
+    store.loadMore();
+    await pagingLoaded(); // [PAINT-17] its chunk, asked for when the join answered
     expect(connection.pending('comments:page').input).toMatchObject({ cursor: 'c1', sort: 'top' });
     connection.answer('comments:page', {
       sort: 'top',
@@ -353,12 +371,13 @@ describe('paging', () => {
     expect(store.groups()[1]!.root.myReaction).toBe('dislike');
   });
 
-  it('counts the replies not loaded yet and fetches them', () => {
+  it('counts the replies not loaded yet and fetches them', async () => {
     const { connection, store } = setup();
     connection.setStatus('connected');
     connection.answer('thread:join', snapshot([comment('a', { seq: 1, replyCount: 3 }), comment('r1', { seq: 2, parentId: 'a' })]));
     expect(store.groups()[0]!.moreReplies).toBe(2);
     store.loadReplies('a');
+    await pagingLoaded();
     connection.answer('comments:replies', {
       rootId: 'a',
       comments: [comment('r1', { seq: 2, parentId: 'a' }), comment('r2', { seq: 3, parentId: 'a' }), comment('r3', { seq: 4, parentId: 'a' })],

@@ -16,9 +16,7 @@
  * Paging (more roots, a root's replies, a permalink's neighbourhood) is thread-paging.ts's.
  */
 import {
-  Limits,
   type Ack,
-  type CommentView,
   type JoinResult,
   type ParleyError,
   type Reaction,
@@ -33,40 +31,17 @@ import type { CommentCollection } from './comment-collection.js';
 import type { ConnectionStatus, ThreadConnection } from './connection.js';
 import { buildGroups, displayVote, type DisplayGroup } from './display.js';
 import { MutationQueue } from './mutation-queue.js';
-import type { Mutation, MutationStorage } from './pending-mutations.js';
+import type { Mutation } from './pending-mutations.js';
 import { newRequestId } from './request-id.js';
 import { SeqBuffer } from './seq-buffer.js';
-import { ThreadPaging } from './thread-paging.js';
+import type { StoreNotice, ThreadStoreOptions } from './thread-store-options.js';
+import type { ThreadPaging } from './thread-paging.js';
 import { ThreadState } from './thread-state.js';
+import { joinInput, postMutation } from './thread-mutations.js';
 
-export type StoreNotice =
-  | { type: 'posted'; comment: CommentView }
-  | { type: 'arrived'; comment: CommentView }
-  | { type: 'error'; error: ParleyError; action: string };
+export type { StoreNotice, ThreadStoreOptions } from './thread-store-options.js';
 
-export interface ThreadStoreOptions {
-  thread: string;
-  sort?: Sort;
-  pageSize?: number;
-  /**
-   * The host's signed thread claim (`thread-token`): the only way a page names the thread's title,
-   * canonical URL, gates or author. Sent with every join; the server applies it once (by its `iat`).
-   */
-  claim?: string;
-  /** The page's URL: used by the server only for paste-and-go creation, when it is on the page's Origin. */
-  url?: string;
-  /**
-   * How long a gap may wait for the missing events before the store rejoins [W-S11].
-   * @default 500 ms — longer than a node's 100 ms event tick plus a hop between nodes, short enough
-   * that a real loss is repaired before a reader notices.
-   */
-  gapGraceMs?: number;
-  storage?: MutationStorage;
-  /** The session started with a reader's token (a primed guest page is then not replayed from). */
-  signedIn?: boolean;
-  now?: () => number;
-  makeRequestId?: () => string;
-}
+const NO_ROOTS: ReadonlySet<string> = new Set();
 
 export class ThreadStore {
   readonly thread: string;
@@ -80,7 +55,9 @@ export class ThreadStore {
   private readonly noticeListeners = new Set<(notice: StoreNotice) => void>();
   private readonly unsubscribe: (() => void)[];
   private readonly events: SeqBuffer;
-  private readonly paging: ThreadPaging;
+  /** [PAINT-17] Loaded once the first join answers (or the first page is asked for): the first paint needs none of it. */
+  private paging: ThreadPaging | null = null;
+  private pagingLoad: Promise<ThreadPaging> | null = null;
   private joined = false;
   private joinGeneration = 0;
   private version = 0;
@@ -122,16 +99,6 @@ export class ThreadStore {
       },
       options.gapGraceMs ?? 500,
     );
-    this.paging = new ThreadPaging({
-      thread: this.thread,
-      connection,
-      state: this.state,
-      pageSize: options.pageSize,
-      joinGeneration: () => this.joinGeneration,
-      disposed: () => this.disposed,
-      changed: () => this.changed(),
-      fail: (error, action) => this.fail(error, action),
-    });
     this.unsubscribe = [
       connection.onStatus((status) => this.statusChanged(status)),
       connection.onThreadEvents((events) => this.receive(events)),
@@ -172,11 +139,11 @@ export class ThreadStore {
   }
   /** The next page of roots is on its way. */
   get loadingMore(): boolean {
-    return this.paging.loadingMore;
+    return this.paging?.loadingMore ?? false;
   }
   /** The roots whose next replies are on their way. */
   get loadingReplies(): ReadonlySet<string> {
-    return this.paging.loadingReplies;
+    return this.paging?.loadingReplies ?? NO_ROOTS;
   }
 
   subscribe(listener: () => void): () => void {
@@ -312,15 +279,7 @@ export class ThreadStore {
     const { claim, url, pageSize } = this.options;
     this.connection.request(
       'thread:join',
-      {
-        thread: this.thread,
-        sort: this.state.sort,
-        ...(canReplay ? { since: this.state.lastSeq } : {}),
-        ...(pageSize ? { pageSize: Math.min(Math.max(1, Math.floor(pageSize)), Limits.maxPageSize) } : {}),
-        ...(claim ? { claim } : {}),
-        ...(url ? { url: url.slice(0, 2000) } : {}),
-        ...(reactionsFor.length > 0 ? { reactionsFor: reactionsFor.slice(0, Limits.maxPageSize * (1 + Limits.repliesPerRoot)) } : {}),
-      },
+      joinInput({ thread: this.thread, sort: this.state.sort, since: canReplay ? this.state.lastSeq : null, pageSize, claim, url, reactionsFor }),
       (ack) => {
         if (this.disposed || generation !== this.joinGeneration) return;
         if (!ack.ok) {
@@ -336,6 +295,7 @@ export class ThreadStore {
         this.state.applyJoin(ack.data);
         this.events.drain();
         this.mutations.viewerKnown(this.state.viewerId); // [W-S5]
+        this.withPaging(() => undefined); // its chunk, before a reader asks for a page
         this.changed();
       },
     );
@@ -358,16 +318,28 @@ export class ThreadStore {
   // ── paging ─────────────────────────────────────────────────────────────────────────────────
 
   loadMore(): void {
-    this.paging.loadMore();
+    this.withPaging((paging) => paging.loadMore());
   }
 
   /** A permalink's comment that no loaded page holds: its root and the replies around it [LINK-5]. */
   loadAround(commentId: string): void {
-    this.paging.loadAround(commentId);
+    this.withPaging((paging) => paging.loadAround(commentId));
   }
 
   loadReplies(rootId: string): void {
-    this.paging.loadReplies(rootId);
+    this.withPaging((paging) => paging.loadReplies(rootId));
+  }
+
+  /** Runs `use` with the paging, at once once loaded, else when its chunk is here [PAINT-17]. */
+  private withPaging(use: (paging: ThreadPaging) => void): void {
+    if (this.paging) return use(this.paging);
+    this.pagingLoad ??= import('./thread-paging.js').then(({ ThreadPaging }) => (this.paging ??= new ThreadPaging(this.pagingHost())));
+    void this.pagingLoad.then((paging) => this.disposed || use(paging));
+  }
+
+  private pagingHost(): ConstructorParameters<typeof ThreadPaging>[0] {
+    const { thread, connection, state } = this;
+    return { thread, connection, state, pageSize: this.options.pageSize, joinGeneration: () => this.joinGeneration, disposed: () => this.disposed, changed: () => this.changed(), fail: (error, action) => this.fail(error, action) };
   }
 
   // ── this reader's mutations ────────────────────────────────────────────────────────────────
@@ -377,30 +349,11 @@ export class ThreadStore {
    * `composeMs`, how long the reader was writing, is a hint for the server's spam check (SPEC SPAM-4).
    */
   post(body: string, parentId: string | null = null, composeMs?: number): string | null {
-    const author = this.state.viewer?.user;
-    const text = body.trim();
-    if (!author || !text) return null;
-    const parent = parentId ? this.state.comments.get(parentId) : undefined;
-    if (parentId && !parent) return null;
-    const requestId = this.makeRequestId();
-    const flattened = parent !== undefined && parent.depth >= Limits.maxDepth;
-    this.mutations.add({
-      kind: 'post',
-      requestId,
-      userId: author.id,
-      input: { requestId, thread: this.thread, parentId, body: text, ...(composeMs !== undefined && { composeMs }) },
-      author,
-      createdAt: this.now(),
-      placement: {
-        rootId: parent?.rootId ?? null,
-        parentId: parent ? (flattened ? parent.parentId : parent.id) : null,
-        depth: parent ? Math.min(parent.depth + 1, Limits.maxDepth) : 0,
-        replyToName: flattened ? parent.author.name : null,
-      },
-      state: 'pending',
-    });
+    const mutation = postMutation(this.state, { thread: this.thread, body, parentId, composeMs }, () => this.makeRequestId(), this.now());
+    if (!mutation) return null;
+    this.mutations.add(mutation);
     this.changed();
-    return requestId;
+    return mutation.requestId;
   }
 
   retry(requestId: string): void {
@@ -414,21 +367,12 @@ export class ThreadStore {
   }
 
   edit(commentId: string, body: string): void {
-    const userId = this.state.viewerId;
-    if (!userId || !body.trim()) return;
-    const requestId = this.makeRequestId();
-    this.commentErrors.delete(commentId);
-    this.mutations.add({ kind: 'edit', requestId, userId, input: { requestId, thread: this.thread, commentId, body: body.trim() } });
-    this.changed();
+    const text = body.trim();
+    if (text) this.queue(commentId, (requestId, userId) => ({ kind: 'edit', requestId, userId, input: { requestId, thread: this.thread, commentId, body: text } }));
   }
 
   remove(commentId: string): void {
-    const userId = this.state.viewerId;
-    if (!userId) return;
-    const requestId = this.makeRequestId();
-    this.commentErrors.delete(commentId);
-    this.mutations.add({ kind: 'delete', requestId, userId, input: { requestId, thread: this.thread, commentId } });
-    this.changed();
+    this.queue(commentId, (requestId, userId) => ({ kind: 'delete', requestId, userId, input: { requestId, thread: this.thread, commentId } }));
   }
 
   /**
@@ -444,19 +388,20 @@ export class ThreadStore {
 
   /** Sets this reader's reaction; null takes it back. Shown at once, reverted if refused. */
   react(commentId: string, value: Reaction | null): void {
-    const userId = this.state.viewerId;
-    if (!userId) return;
-    const requestId = this.makeRequestId();
-    this.commentErrors.delete(commentId);
-    this.mutations.add({ kind: 'react', requestId, userId, input: { requestId, thread: this.thread, commentId, value } });
-    this.changed();
+    this.queue(commentId, (requestId, userId) => ({ kind: 'react', requestId, userId, input: { requestId, thread: this.thread, commentId, value } }));
   }
 
   vote(value: Vote | null): void {
+    this.queue(null, (requestId, userId) => ({ kind: 'vote', requestId, userId, input: { requestId, thread: this.thread, value } }));
+  }
+
+  /** Queues the signed-in reader's mutation on `commentId` (its last error cleared), shown at once. */
+  private queue(commentId: string | null, build: (requestId: string, userId: string) => Mutation): void {
     const userId = this.state.viewerId;
     if (!userId) return;
     const requestId = this.makeRequestId();
-    this.mutations.add({ kind: 'vote', requestId, userId, input: { requestId, thread: this.thread, value } });
+    if (commentId !== null) this.commentErrors.delete(commentId);
+    this.mutations.add(build(requestId, userId));
     this.changed();
   }
 

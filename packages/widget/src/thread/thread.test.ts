@@ -59,6 +59,12 @@ afterEach(() => {
   sessionStorage.clear();
 });
 
+/** The store's paging is a chunk of its own (PAINT-17): a page asked for before it is in is sent once it is. */
+async function pagingLoaded(): Promise<void> {
+  await import('../state/thread-paging.js');
+  await new Promise((done) => setTimeout(done, 0));
+}
+
 describe('<parley-thread>', () => {
   it('shows a skeleton and the header while loading, then renders the snapshot', async () => {
     const { el, connections } = mount();
@@ -222,6 +228,7 @@ describe('<parley-thread>', () => {
     await settled(ctx.el);
     expect(root(ctx.el).querySelector('button[part~="more-replies"]')?.textContent?.trim()).toBe('Show 3 more replies');
     root(ctx.el).querySelector<HTMLButtonElement>('button[part~="load-more"]')!.click();
+    await pagingLoaded();
     expect(ctx.connections[0]!.pending('comments:page').input.cursor).toBe('next');
   });
 
@@ -234,6 +241,7 @@ describe('<parley-thread>', () => {
     const button = root(ctx.el).querySelector<HTMLButtonElement>('button[part~="load-more"]')!;
     button.focus();
     button.click();
+    await pagingLoaded();
     ctx.connections[0]!.answer('comments:page', { sort: 'top', comments: [comment('b', { seq: 2 })], nextCursor: null, reactions: {} });
     await settled(ctx.el);
     expect(root(ctx.el).querySelector('button[part~="load-more"]')).toBeNull();

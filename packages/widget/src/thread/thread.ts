@@ -68,18 +68,8 @@ import { viewerAccess } from './viewer-access.js';
 import { withLiveParts } from './live-parts-loader.js';
 import { ThreadSession } from './thread-session.js';
 import { SCRIPT_ORIGIN } from './script-origin.js';
-import { englishOnly, translator, type Catalog, type Translate } from '../i18n/translator.js';
-import { hostStrings, loadCatalog, loadedCatalog, matchLocale, requestedLanguage } from '../i18n/locale.js';
-
-/** The `strings` attribute: JSON, or nothing (with a console warning saying why) when it is not. */
-function parseStrings(value: string | null): Catalog | null {
-  try {
-    return value ? (JSON.parse(value) as Catalog) : null;
-  } catch {
-    console.warn('<parley-thread>: the strings attribute is not valid JSON; its strings are ignored.');
-    return null;
-  }
-}
+import type { Catalog, Translate } from '../i18n/translator.js';
+import { parseStrings, ThreadLanguage } from './thread-language.js';
 
 /** How long the first paint waits for `auth-url`'s answer before it draws the thread for a guest. */
 const AUTH_URL_PAINT_WAIT_MS = 1_000;
@@ -163,12 +153,10 @@ export class ParleyThread extends LitElement {
   /** `#comment-<id>`: scroll to, highlight and focus the linked comment, loading it if need be. */
   private readonly permalinks = new PermalinkController(this, () => this.session?.store ?? null);
   /** The words of the language resolved for this thread ([I18N-1]); English until its catalog is here. */
-  private t: Translate = englishOnly;
-  private i18nKey = '';
-  /** The host's strings as last parsed, with what they were parsed from (a child may arrive after connecting). */
-  private hostStrings: { given: unknown; script: string | undefined; strings: Catalog | null } | null = null;
-  /** The language's catalog is on its way: the skeleton stays rather than English flashing by. */
-  private i18nPending = false;
+  private readonly language = new ThreadLanguage();
+  private get t(): Translate {
+    return this.language.t;
+  }
   private readonly pageLang = new MutationObserver(() => this.requestUpdate());
 
   constructor() {
@@ -212,7 +200,7 @@ export class ParleyThread extends LitElement {
 
   /** Sessions start here (not in `updated`), so their first state renders in this same update. */
   protected override willUpdate(changed: PropertyValues<this>): void {
-    this.ensureLanguage();
+    this.language.ensure(this, this.strings, () => this.requestUpdate());
     this.ensureTokenSource();
     this.ensureSession();
     // A setup problem the first page revealed is over once the thread has joined (e.g. the server is back).
@@ -226,29 +214,6 @@ export class ParleyThread extends LitElement {
 
   private get effectiveSort(): Sort {
     return (Sorts as readonly string[]).includes(this.sort) ? this.sort : 'top';
-  }
-
-  /** [I18N-1] [I18N-2] [I18N-5] The translator for the thread's language and the host's strings. */
-  private ensureLanguage(): void {
-    const { locale, catalog } = matchLocale(requestedLanguage(this));
-    const script = this.querySelector(':scope > script[data-parley-strings]')?.textContent;
-    if (this.hostStrings?.given !== this.strings || this.hostStrings.script !== script) {
-      this.hostStrings = { given: this.strings, script, strings: hostStrings(this, this.strings) };
-    }
-    const strings = this.hostStrings.strings;
-    const key = JSON.stringify([locale, strings]);
-    if (key === this.i18nKey) return;
-    this.i18nKey = key;
-    const ready = loadedCatalog(catalog);
-    this.i18nPending = ready === undefined;
-    this.t = translator(ready === undefined ? 'en' : locale, ready ?? null, strings);
-    if (ready !== undefined) return;
-    void loadCatalog(catalog).then((loaded) => {
-      if (this.i18nKey !== key) return;
-      this.i18nPending = false;
-      this.t = translator(loaded ? locale : 'en', loaded, strings);
-      this.requestUpdate();
-    });
   }
 
   private ensureTokenSource(): void {
@@ -364,11 +329,11 @@ export class ParleyThread extends LitElement {
     const session = this.session;
     const store = session?.store ?? null;
     const economy = session?.economy ?? null;
-    const loaded = (store?.loaded ?? false) && !this.i18nPending;
+    const loaded = (store?.loaded ?? false) && !this.language.pending;
     const t = this.t;
     if (economy) economy.t = t;
     // The language's words are on their way (a chunk, usually faster than connecting): no English meanwhile.
-    if (this.i18nPending) return html`<section class="thread loading" part="base" aria-busy="true">${renderSkeleton(t)}</section>`;
+    if (this.language.pending) return html`<section class="thread loading" part="base" aria-busy="true">${renderSkeleton(t)}</section>`;
     const viewer = store?.viewer ?? null;
     const access = viewerAccess(viewer);
     const votes = store?.postVotes() ?? { plus: 0, minus: 0, vote: null };
