@@ -119,9 +119,7 @@ export class ReadingClocks {
    */
   beat(ctx: CommandContext, userId: string, thread: ThreadRef, quiet = false): Promise<CommandOutput<ReadProgress>> {
     const account = readerAccount(thread.site.id, userId);
-    let state = this.accounts.get(account);
-    if (!state) this.accounts.set(account, (state = newClock(thread.site.id, userId)));
-    const clock = state;
+    const clock = this.clockOf(account, thread.site.id, userId);
     return this.inTurn(clock, () => this.beatInTurn(ctx, account, clock, thread, quiet));
   }
 
@@ -134,10 +132,7 @@ export class ReadingClocks {
    * knows: the reading of `thread` so far and the balance as of its last read.
    */
   stop(ctx: CommandContext, userId: string, thread: ThreadRef): Promise<CommandOutput<ReadProgress>> {
-    const account = readerAccount(thread.site.id, userId);
-    let state = this.accounts.get(account);
-    if (!state) this.accounts.set(account, (state = newClock(thread.site.id, userId)));
-    const clock = state;
+    const clock = this.clockOf(readerAccount(thread.site.id, userId), thread.site.id, userId);
     return this.inTurn(clock, async () => {
       const at = ctx.now();
       // Not read from the store: the next beat does not look at the durable clock, it starts anew.
@@ -205,6 +200,13 @@ export class ReadingClocks {
     const run = state.turn.then(work, work);
     state.turn = run.catch(() => undefined);
     return run;
+  }
+
+  /** The clock of `account`, made on its first beat or stop on this node. */
+  private clockOf(account: string, site: string, userId: string): AccountClock {
+    let state = this.accounts.get(account);
+    if (!state) this.accounts.set(account, (state = newClock(site, userId)));
+    return state;
   }
 
   private async beatInTurn(ctx: CommandContext, account: string, state: AccountClock, thread: ThreadRef, quiet: boolean): Promise<CommandOutput<ReadProgress>> {
