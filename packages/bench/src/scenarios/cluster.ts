@@ -59,6 +59,10 @@ export interface ClusterStep {
   lost: number;
   /** Each node's share of its core over the window, %. */
   nodeCpuPercent: number[];
+  /** Each node's CPU µs a second per reader it holds (its CPU ÷ its readers). */
+  nodeCpuUsPerReaderSecond: number[];
+  /** Each node's CPU µs per `thread:events` message its readers received in the window. */
+  nodeCpuUsPerMessage: number[];
   clientCpuPercent: number;
   /** Writers' acknowledgements (the commit path), p50 / p99 ms. */
   commentAckMs: [number | null, number | null];
@@ -87,7 +91,39 @@ export interface ClusterResult {
   /** Two nodes' total readers at the target ÷ one node's. */
   scaling: number | null;
   failover: ClusterFailover | null;
+  /**
+   * PROJECTED, not measured: what the cluster's cross-node traffic adds to a node's CPU, from one
+   * node and two at the same readers per node, and the readers per node at the target that follow
+   * if each node had a core of its own and a node's latency were bound by its own CPU.
+   */
+  projected: ClusterProjection | null;
   notes: string[];
+}
+
+export interface ClusterProjection {
+  /** The readers per node both sides were measured at (the largest step both ran). */
+  atReadersPerNode: number;
+  /** A node's CPU per reader in two nodes ÷ in one (mean over the two nodes). */
+  cpuPerReaderRatio: number;
+  cpuPerMessageRatio: number;
+  /** One node's readers at the target ÷ cpuPerReaderRatio. */
+  readersPerNode: number;
+  /** Two nodes' projected readers ÷ one node's measured: 2 ÷ cpuPerReaderRatio. */
+  scaling: number;
+}
+
+/** [CLUSTER] The projection of ClusterResult.projected, from steps of one node and of two. */
+export function projectCluster(steps: ClusterStep[], oneAtTarget: number | null): ClusterProjection | null {
+  const ones = new Map(steps.filter((s) => s.nodes === 1).map((s) => [s.readers, s]));
+  const pairs = steps.filter((s) => s.nodes === 2 && ones.has(s.readers / 2)).map((two) => [ones.get(two.readers / 2)!, two] as const);
+  const pair = pairs.sort((a, b) => b[0].readers - a[0].readers)[0];
+  if (!pair || oneAtTarget === null) return null;
+  const [one, two] = pair;
+  const mean = (values: number[]): number => values.reduce((x, y) => x + y, 0) / values.length;
+  const cpuPerReaderRatio = mean(two.nodeCpuUsPerReaderSecond) / one.nodeCpuUsPerReaderSecond[0]!;
+  const cpuPerMessageRatio = mean(two.nodeCpuUsPerMessage) / one.nodeCpuUsPerMessage[0]!;
+  if (!Number.isFinite(cpuPerReaderRatio) || cpuPerReaderRatio <= 0) return null;
+  return { atReadersPerNode: one.readers, cpuPerReaderRatio, cpuPerMessageRatio, readersPerNode: oneAtTarget / cpuPerReaderRatio, scaling: 2 / cpuPerReaderRatio };
 }
 
 const thread = benchThreads.hot;
@@ -249,6 +285,7 @@ async function measureStep(nodes: ChildHandle[], readers: number, config: BenchC
     await delay(2_000);
     await waitForQuietMachine(Math.max(1, config.waitQuietSeconds), log);
     const cpuBefore = await Promise.all(nodes.map((node) => node.cpuClock()));
+    const messagesBefore = fleets.map((fleet) => fleet.totals(0).messages);
     const clientBefore = process.cpuUsage();
     const started = performance.now();
     const hot = new HotWriters(writers.commenters, writers.reactors, thread, writers.pool, latency);
@@ -262,6 +299,9 @@ async function measureStep(nodes: ChildHandle[], readers: number, config: BenchC
     const outOfOrder = fleets.reduce((sum, fleet) => sum + fleet.totals(totals.finalSeq).outOfOrder, 0);
     const lost = Math.max(0, gaps - outOfOrder);
     const summary = latency.deliveries.summary();
+    const nodeCpuUs = cpuAfter.map((after, n) => after.micros - cpuBefore[n]!.micros);
+    const nodeSeconds = cpuAfter.map((after, n) => Math.max(1, after.atMs - cpuBefore[n]!.atMs) / 1000);
+    const nodeMessages = fleets.map((fleet, n) => fleet.totals(0).messages - messagesBefore[n]!);
     const step: ClusterStep = {
       nodes: nodes.length,
       readers,
@@ -271,6 +311,8 @@ async function measureStep(nodes: ChildHandle[], readers: number, config: BenchC
       delivered: totals.comments * joined > 0 ? summary.count / (totals.comments * joined) : 0,
       lost,
       nodeCpuPercent: cpuAfter.map((after, n) => ((after.micros - cpuBefore[n]!.micros) / 1000 / Math.max(1, after.atMs - cpuBefore[n]!.atMs)) * 100),
+      nodeCpuUsPerReaderSecond: nodeCpuUs.map((us, n) => us / nodeSeconds[n]! / Math.max(1, fleets[n]?.size ?? 0)),
+      nodeCpuUsPerMessage: nodeCpuUs.map((us, n) => us / Math.max(1, nodeMessages[n] ?? 0)),
       clientCpuPercent: ((client.user + client.system) / 1000 / windowMs) * 100,
       commentAckMs: [totals.commentAckMs.p50, totals.commentAckMs.p99],
       reactionAckMs: [totals.reactionAckMs.p50, totals.reactionAckMs.p99],
@@ -362,6 +404,7 @@ export async function runCluster(config: BenchConfig, pinning: PinningState, log
     readersPerNode: [oneTotal, twoTotal === null ? null : twoTotal / 2],
     scaling: oneTotal && twoTotal ? twoTotal / oneTotal : null,
     failover: null,
+    projected: projectCluster([...one, ...two], oneTotal),
     notes,
   };
   result.failover = await failover(config, pinning, log);
@@ -373,16 +416,24 @@ export function clusterSection(result: ClusterResult | null): string | null {
   if (!result) return null;
   const lines = [
     `\nCluster (PostgreSQL + Redis), widget-like readers, target p99 ≤ ${targetP99Ms} ms with nothing lost:`,
-    '  nodes  readers  joined   p50 ms   p99 ms  delivered  lost   late  ack p99 ms  node CPU %      client %',
+    '  nodes  readers  joined   p50 ms   p99 ms  delivered  lost   late  ack p99 ms  node CPU %      client %  µs/rdr/s      µs/msg',
   ];
   for (const s of result.steps) {
+    const each = (values: number[] | undefined, digits: number): string => (values ?? []).map((v) => v.toFixed(digits)).join(' + ');
     lines.push(
       `  ${String(s.nodes).padStart(5)}  ${String(s.readers).padStart(7)}  ${String(s.joined).padStart(6)}  ${(s.p50Ms?.toFixed(0) ?? '—').padStart(7)}  ${(s.p99Ms?.toFixed(0) ?? '—').padStart(7)}` +
-        `  ${(s.delivered * 100).toFixed(1).padStart(8)} %  ${String(s.lost).padStart(4)}  ${String(s.outOfOrder).padStart(5)}  ${(s.commentAckMs[1]?.toFixed(0) ?? '—').padStart(10)}  ${s.nodeCpuPercent.map((p) => p.toFixed(0)).join(' + ').padEnd(14)}  ${s.clientCpuPercent.toFixed(0).padStart(7)}`,
+        `  ${(s.delivered * 100).toFixed(1).padStart(8)} %  ${String(s.lost).padStart(4)}  ${String(s.outOfOrder).padStart(5)}  ${(s.commentAckMs[1]?.toFixed(0) ?? '—').padStart(10)}  ${s.nodeCpuPercent.map((p) => p.toFixed(0)).join(' + ').padEnd(14)}  ${s.clientCpuPercent.toFixed(0).padStart(7)}` +
+        `  ${each(s.nodeCpuUsPerReaderSecond, 1).padEnd(12)}  ${each(s.nodeCpuUsPerMessage, 1)}`,
     );
   }
   const [one, two] = result.readersPerNode;
   lines.push(`  readers per node at the target: one node ${one ?? '—'}, two nodes ${two ?? '—'} each; two ÷ one: ${result.scaling?.toFixed(2) ?? '—'}× (goal ≥ 1.8×)`);
+  const p = result.projected;
+  if (p)
+    lines.push(
+      `  each node's CPU at ${p.atReadersPerNode} readers a node, two nodes ÷ one: ${p.cpuPerReaderRatio.toFixed(2)}× per reader, ${p.cpuPerMessageRatio.toFixed(2)}× per message delivered` +
+        `\n  PROJECTED (not measured: each node on a core of its own, latency bound by the node's CPU): ${p.readersPerNode.toFixed(0)} readers per node at the target, two ÷ one ${p.scaling.toFixed(2)}× (goal ≥ 1.8×)`,
+    );
   const f = result.failover;
   if (f) lines.push(`  failover after SIGKILL: ${f.orphans} readers of the dead node joined on the other and caught up in ${f.failoverMs === null ? '— (not all came back)' : `${(f.failoverMs / 1000).toFixed(2)} s`} (${f.rejoined}/${f.orphans} back)`);
   for (const note of result.notes) lines.push(`  ! ${note}`);

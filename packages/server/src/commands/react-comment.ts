@@ -33,11 +33,15 @@ export async function reactComment(
     input: { thread: input.thread, commentId: input.commentId, value: input.value },
   };
   return runGatedMutation<ReactResult>(ctx, request, async (tx, at, user) => {
-    const comment = await tx.getComment(thread.key, input.commentId);
-    if (!comment) throw notFound('The comment');
+    // [HOT-14] The comment and the viewer's reaction in one round trip where the store can.
+    const both = tx.getCommentWithReaction
+      ? await tx.getCommentWithReaction(thread.key, input.commentId, user.id)
+      : await tx.getComment(thread.key, input.commentId).then((found) => found && { comment: found, reaction: undefined });
+    if (!both) throw notFound('The comment');
+    const { comment } = both;
     if (comment.deletedAt !== null) throw commentDeleted();
 
-    const previous = (await tx.getReactions(thread.key, user.id, [comment.id])).get(comment.id) ?? null;
+    const previous = both.reaction !== undefined ? both.reaction : ((await tx.getReactions(thread.key, user.id, [comment.id])).get(comment.id) ?? null);
     if (previous === input.value) {
       const result = { seq: null, commentId: comment.id, likes: comment.likes, dislikes: comment.dislikes, value: previous };
       return { result, events: [] };

@@ -105,6 +105,11 @@ export interface ReadTx extends NotesReadTx, IdentityReadTx, ModerationReadTx, F
   /** Events with seq > `since`, in seq order. */
   listEvents(thread: string, since: number, limit: number): Promise<ThreadEvent[]>;
   getReactions(thread: string, userId: string, commentIds: readonly string[]): Promise<Map<string, Reaction>>;
+  /**
+   * [HOT-14] A comment of this thread with `userId`'s reaction to it, in one round trip where the
+   * store has round trips (PostgreSQL); absent, callers ask `getComment` then `getReactions`.
+   */
+  getCommentWithReaction?(thread: string, id: string, userId: string): Promise<{ comment: CommentRecord; reaction: Reaction | null } | null>;
   getVote(thread: string, userId: string): Promise<Vote | null>;
   getRequest(userId: string, requestId: string): Promise<StoredRequest | null>;
   /** A site's threads, newest first, strictly after `after` when given. */

@@ -215,7 +215,7 @@ describe('the economy in a thread turn on PostgreSQL', () => {
     expect([...balances.values()].reduce((x, y) => x + y, 0)).toBe(0);
   });
 
-  it('[HOT-9][HOT-10][HOT-11][HOT-12] a post and a like by readers the node knows: 5 and 7 round trips in the thread\'s turn', async () => {
+  it('[HOT-9][HOT-10][HOT-11][HOT-12][HOT-14] a post and a like by readers the node knows: 5 and 6 round trips in the thread\'s turn', async () => {
     const { stores } = await nodes(1);
     const store = stores[0]!;
     const ctx = createCommandContext(store, { economy: new EconomyDirectory(defaultEconomyRules) });
@@ -230,12 +230,38 @@ describe('the economy in a thread turn on PostgreSQL', () => {
     const like = await turn(() => reactComment(ctx, who('bob'), { requestId: 'l1', thread: 'hot', commentId: post.value.result.comment.id, value: 'like' }));
     // A post: the turn with BEGIN and the read-aheads; nextSeq; the comment with the balance-checked tribute; the pending reward with the wallet; COMMIT.
     expect(post.trips).toBe(5);
-    // A like: the turn; the comment; the reader's reaction; the reaction, its count and nextSeq; the reward record; the pair; COMMIT.
-    expect(like.trips).toBe(7);
+    // A like: the turn; the comment with the reader's reaction (HOT-14); the reaction, its count and nextSeq; the reward record; the pair; COMMIT.
+    expect(like.trips).toBe(6);
     expect(like.value.result).toMatchObject({ likes: 1, dislikes: 0, value: 'like' });
     expect(post.value.wallets?.[0]?.update).toMatchObject({ balance: first.value.wallets![0]!.update.balance - defaultEconomyRules.amounts.commentTributes });
     const stored = await store.read(async (tx) => ({ comment: await tx.getComment(key, post.value.result.comment.id), balances: await tx.ledger.allBalances() }));
     expect(stored.comment).toMatchObject({ likes: 1, body: 'second' });
     expect([...stored.balances.values()].reduce((x, y) => x + y, 0)).toBe(0);
+  });
+
+  it('[HOT-14] a like reads the comment and the reader\'s reaction in one statement, and answers as the two reads did: the same value again changes nothing, a change moves both counts, another thread\'s comment is not found', async () => {
+    const { stores } = await nodes(1);
+    const store = stores[0]!;
+    const ctx = createCommandContext(store, { economy: new EconomyDirectory(defaultEconomyRules) });
+    const site = ctx.sites.only!;
+    await store.write(async (tx) => {
+      await applyThreadSpec(ctx, tx, site, { id: 'h14' }, 'admin', Date.now());
+      await applyThreadSpec(ctx, tx, site, { id: 'other' }, 'admin', Date.now());
+    });
+    const posted = await postComment(ctx, who('ann'), { requestId: 'q0', thread: 'h14', body: 'one' });
+    const id = posted.result.comment.id;
+    const react = (n: number, value: 'like' | 'dislike' | null, thread = 'h14', commentId = id) =>
+      reactComment(ctx, who('bob'), { requestId: `q${n}`, thread, commentId, value });
+    expect((await react(1, 'like')).result).toMatchObject({ likes: 1, dislikes: 0, value: 'like' });
+    expect((await react(2, 'like')).result).toEqual({ seq: null, commentId: id, likes: 1, dislikes: 0, value: 'like' });
+    expect((await react(3, 'dislike')).result).toMatchObject({ likes: 0, dislikes: 1, value: 'dislike' });
+    expect((await react(4, null)).result).toMatchObject({ likes: 0, dislikes: 0, value: null });
+    await expect(react(5, 'like', 'other')).rejects.toMatchObject({ code: 'not_found' });
+    const key = `${site.id}:h14`;
+    expect(await store.read((tx) => tx.getCommentWithReaction!(key, id, 'bob'))).toMatchObject({ comment: { id, likes: 0 }, reaction: null });
+    await react(6, 'like');
+    expect(await store.read((tx) => tx.getCommentWithReaction!(key, id, 'bob'))).toMatchObject({ comment: { id, likes: 1 }, reaction: 'like' });
+    expect(await store.read((tx) => tx.getCommentWithReaction!(key, id, 'ann'))).toMatchObject({ reaction: null });
+    expect(await store.read((tx) => tx.getCommentWithReaction!(`${site.id}:other`, id, 'bob'))).toBeNull();
   });
 });

@@ -24,6 +24,7 @@ import { pgConsoleMigration } from './pg-migration-console.js';
 import { pgOutboxMigration } from './pg-migration-outbox.js';
 import { pgClusteredMigration } from './pg-migration-clustered.js';
 import { pgRequestsMigration } from './pg-migration-requests.js';
+import { pgTransferTriggerMigration } from './pg-migration-transfer-trigger.js';
 
 export interface PgMigration {
   version: number;
@@ -360,6 +361,7 @@ CREATE TABLE daily_mint (
   pgOutboxMigration,
   pgClusteredMigration,
   pgRequestsMigration,
+  pgTransferTriggerMigration,
 ];
 
 export const pgLatestVersion = pgMigrations.reduce((max, m) => Math.max(max, m.version), 0);

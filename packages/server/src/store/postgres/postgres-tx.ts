@@ -156,6 +156,20 @@ export class PostgresTx extends PgTxBase implements WriteTx {
     return row ? toComment(row) : null;
   }
 
+  /** [HOT-14] A like's two reads in one statement: the comment, and the viewer's reaction to it. */
+  async getCommentWithReaction(thread: string, id: string, userId: string): Promise<{ comment: CommentRecord; reaction: Reaction | null } | null> {
+    const row = await this.one<CommentRow & { viewer_reaction: string | null }>(
+      false,
+      `SELECT c.*, r.value AS viewer_reaction FROM comments c
+        LEFT JOIN reactions r ON r.comment = c.id AND r.user_id = $3 AND r.thread = $2 WHERE c.id = $1 AND c.thread = $2`,
+      [id, thread, userId],
+    );
+    if (!row) return null;
+    const { viewer_reaction: value, ...comment } = row;
+    if (this.fold) this.counts.set(`${thread}\n${id}`, { likes: comment.likes, dislikes: comment.dislikes });
+    return { comment: toComment(comment), reaction: value !== null && isReaction(value) ? value : null };
+  }
+
   async listRoots(thread: string, sort: RootPosition['sort'], after: RootPosition | null, limit: number): Promise<CommentRecord[]> {
     const q = this.check();
     let result;

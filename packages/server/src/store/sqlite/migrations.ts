@@ -17,6 +17,7 @@ import { consoleMigration } from './migration-console.js';
 import { outboxMigration } from './migration-outbox.js';
 import { clusteredMigration } from './migration-clustered.js';
 import { requestsMigration } from './migration-requests.js';
+import { transferTriggerMigration } from './migration-transfer-trigger.js';
 
 export interface Migration {
   version: number;
@@ -122,6 +123,7 @@ CREATE INDEX requests_created_at ON requests (created_at);
   outboxMigration,
   clusteredMigration,
   requestsMigration,
+  transferTriggerMigration,
 ];
 
 export const latestVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);
