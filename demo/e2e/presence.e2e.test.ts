@@ -30,6 +30,15 @@ describe('presence and shared notes, live in several windows', () => {
     await eventually(() => readingNow(manolo.page)).toBe('2 reading now');
   });
 
+  it('[W-L5] a window reloaded syncs as a rider (PRES-9) and both still count two readers', async () => {
+    const sent: string[] = [];
+    manolo.page.on('websocket', (ws) => ws.on('framesent', (frame) => void (typeof frame.payload === 'string' && sent.push(frame.payload))));
+    await manolo.page.reload();
+    await eventually(() => sent.some((f) => f.includes('"presence:sync"') && f.includes('"rides":true'))).toBe(true);
+    await eventually(() => readingNow(manolo.page)).toBe('2 reading now');
+    await eventually(() => readingNow(bella.page)).toBe('2 reading now');
+  });
+
   it('a reply being typed shows under the comment answered in the other window, and goes when sent', async () => {
     const target = commentByText(bella.page, 'This is a positive diplomatic move.');
     await target.locator('button[part~="reply"]').first().click();

@@ -8,9 +8,12 @@ const allScenarios: readonly ScenarioName[] = ['hot', 'sustained', 'join', 'stor
 /** Run by default: cluster needs PostgreSQL and Redis (and psql, redis-cli), so it runs when asked (--only=cluster). */
 const defaultScenarios: readonly ScenarioName[] = ['hot', 'sustained', 'join', 'storm', 'idle', 'grown', 'size'];
 
-/** A hot-thread run per reader count: Parley with widget presence, Parley without, the baseline (naive presence relay). */
-export type HotRunName = 'parley' | 'parley-no-presence' | 'baseline' | 'baseline-no-presence';
-const allHotRuns: readonly HotRunName[] = ['parley', 'parley-no-presence', 'baseline', 'baseline-no-presence'];
+/**
+ * A hot-thread run per reader count: Parley with widget presence, Parley without, the baseline (naive
+ * presence relay). `parley-legacy-presence`: Parley with readers of a widget before PRES-9 (no riders).
+ */
+export type HotRunName = 'parley' | 'parley-no-presence' | 'parley-legacy-presence' | 'baseline' | 'baseline-no-presence';
+const allHotRuns: readonly HotRunName[] = ['parley', 'parley-no-presence', 'parley-legacy-presence', 'baseline', 'baseline-no-presence'];
 
 export interface BenchConfig {
   /** Reader counts for the hot-thread mix (each of `hotRuns` once per count). */
@@ -114,7 +117,8 @@ const quickRun: BenchConfig = {
 export const usage = `Usage: node dist/run.js [options]   (every option also reads BENCH_<NAME> from the environment)
   --quick                   small smoke run (${quickRun.readerCounts.join(',')} readers, short phases)
   --readers=2000,10000      reader counts for the hot-thread mix
-  --hot-runs=parley,parley-no-presence,baseline   (also baseline-no-presence)
+  --hot-runs=parley,parley-no-presence,baseline   (also baseline-no-presence; parley-legacy-presence:
+                            readers that do not take presence riding on thread:events, PRES-9)
   --signed-in=1             share of readers signed in (heartbeats, economy:state, typing)
   --typing=0.03             share of signed-in readers typing at any moment
   --hot-seconds=20          length of each hot-thread run

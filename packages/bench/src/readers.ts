@@ -28,6 +28,8 @@ import { TypingSessions, type TypingAt } from './typing-sessions.js';
 export interface ReaderBehaviour {
   /** Presence as the widget sends it; off: the same readers without presence:set / sync / typing. */
   presence: boolean;
+  /** [PRES-9] presence:sync with `rides: true`, as the widget does: presence then rides on thread:events. */
+  rides?: boolean;
   /** Share of readers signed in (heartbeats, economy:state, typing); the rest are guests. */
   signedInShare: number;
   /** Share of signed-in readers typing at any moment. */
@@ -299,7 +301,7 @@ export class ReaderFleet implements LightClientSink {
     const after: Promise<string>[] = [];
     if (this.behaviour.presence) {
       this.sendPresence(reader);
-      after.push(this.ask(client, 'presence:sync', { thread: this.thread }, 'presence'));
+      after.push(this.ask(client, 'presence:sync', this.behaviour.rides ? { thread: this.thread, rides: true } : { thread: this.thread }, 'presence'));
       this.presenceWheel.add(reader);
     }
     if (reader.signedIn) {

@@ -139,8 +139,10 @@ async function runHotScenario(
     }
     // Baseline after Parley at each N, so both meet the same machine state (warm caches, same load).
     for (const run of config.hotRuns) {
-      const variant: HotVariant = { target: run.startsWith('baseline') ? baseline : parley, presence: !run.endsWith('no-presence') };
-      const label = variantLabel({ server: variant.target.name, presence: variant.presence });
+      const target = run.startsWith('baseline') ? baseline : parley;
+      // [PRES-9] Parley's readers opt in to riders as the widget does, unless the run is the legacy one.
+      const variant: HotVariant = { target, presence: !run.endsWith('no-presence'), rides: target === parley && run !== 'parley-legacy-presence' };
+      const label = variantLabel({ server: variant.target.name, presence: variant.presence, rides: variant.rides });
       await attempt(`hot thread ${label} @ ${readers}`, async () => {
         log(`  ${label} with ${readers} readers`);
         results.hotThread.push(await runHotThread(variant, readers, config, pinning, log));

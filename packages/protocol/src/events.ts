@@ -287,8 +287,10 @@ export interface ServerToClientEvents {
   /**
    * One or more events of one thread, in seq order. Frequent small events (reactions, votes) are
    * coalesced per thread into one message per tick, so a busy thread costs readers fewer messages.
+   * `presence` [PRES-9]: a presence change riding along, for readers that synced with `rides: true`
+   * (apply it exactly as a `presence:state`); an older widget's listener never looks at it.
    */
-  'thread:events': (events: ThreadEvent[]) => void;
+  'thread:events': (events: ThreadEvent[], presence?: PresenceChange) => void;
   /** What readers see of the room's presence changed (count, typists), per thread per tick. */
   'presence:state': (change: PresenceChange) => void;
   'notes:update': (relay: NotesRelay) => void;

@@ -24,7 +24,8 @@ export const PresenceSetInput = z.strictObject({
   thread: threadId,
   typing: z.strictObject({ parentId: z.string().min(1).max(Limits.maxIdLength).nullable() }).nullable(),
 });
-export const PresenceSyncInput = z.strictObject({ thread: threadId });
+/** `rides: true` [PRES-9]: this widget applies presence riding on `thread:events` (its second argument). */
+export const PresenceSyncInput = z.strictObject({ thread: threadId, rides: z.literal(true).optional() });
 /** A state vector lists one (clientID, clock) pair per writer; 4 KiB is hundreds of writers. */
 export const NotesSyncInput = z.strictObject({ thread: threadId, stateVector: bytes(4 * 1024) });
 export const NotesUpdateInput = z.strictObject({

@@ -198,6 +198,7 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     logger,
     metrics,
     extraHandlers: realtime.handlers,
+    rider: (key) => realtime.rider(key),
     // A level earned from XP opens locks without a reload (sites that do not trust host levels).
     onCredited: (site, userId, xp) => {
       refreshViewer(io, config.sites, store, site, userId, xp).catch((error: unknown) => logger.error('level refresh failed', { error }));

@@ -34,7 +34,7 @@ export interface TestServer extends ParleyServer {
  * would (SPEC THREAD-1): a reader can only open a thread that exists. A test about unknown threads
  * uses an id not in this list.
  */
-export const TEST_THREADS = ['t', 't1', 't2', 't3', 'a', 'b', 'c', 'alive', 'news/1', 'news/today', 'news/cluster', 'news/notes', 'news/presence', 'n1', 'p1'];
+export const TEST_THREADS = ['t', 't1', 't2', 't3', 'a', 'b', 'c', 'alive', 'news/1', 'news/today', 'news/cluster', 'news/notes', 'news/presence', 'news/rides', 'n1', 'p1'];
 
 /**
  * Starts a server on port 0 with an in-memory database, with {@link TEST_THREADS} (or `threads`)

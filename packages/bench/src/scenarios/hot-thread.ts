@@ -22,6 +22,8 @@ import type { TokenRequest } from '../parley-child-api.js';
 export interface HotVariant {
   target: ServerUnderTest;
   presence: boolean;
+  /** Readers sync with `rides: true` (PRES-9), as the widget does; false: a widget from before. */
+  rides?: boolean;
 }
 
 /** What readers received (and sent) per reader per second of the window. */
@@ -93,8 +95,9 @@ const commenterCount = 2;
 const reactorCount = 4;
 const reactionPoolSize = 40;
 
-export function variantLabel(variant: { server: string; presence: boolean }): string {
-  return variant.presence ? variant.server : `${variant.server} (presence off)`;
+export function variantLabel(variant: { server: string; presence: boolean; rides?: boolean }): string {
+  if (!variant.presence) return `${variant.server} (presence off)`;
+  return variant.rides === false && variant.server === 'parley' ? `${variant.server} (legacy presence)` : variant.server;
 }
 
 export async function runHotThread(
@@ -105,9 +108,10 @@ export async function runHotThread(
   log: (line: string) => void,
 ): Promise<HotThreadResult> {
   const { target } = variant;
-  const label = variantLabel({ server: target.name, presence: variant.presence });
+  const label = variantLabel({ server: target.name, presence: variant.presence, rides: variant.rides ?? false });
   const behaviour: ReaderBehaviour = {
     presence: variant.presence,
+    rides: variant.rides ?? false,
     signedInShare: config.signedInShare,
     typingShare: config.typingShare,
     typingSeconds: widgetCadence.typingSeconds,

@@ -2,6 +2,7 @@
  * Presence and thread notes (Yjs for notes), wired to a server: see presence.ts and notes.ts for the rules,
  * and @parley/protocol realtime.ts for the message flow.
  */
+import type { PresenceChange } from '@parley/protocol';
 import { authorizeInThread, threadRef } from '../commands/thread-gates.js';
 import type { CommandContext } from '../commands/index.js';
 import type { PresenceTiming } from '../config.js';
@@ -15,6 +16,8 @@ import { Presence } from './presence.js';
 
 export interface Realtime {
   handlers: ReadonlyMap<string, Handler>;
+  /** [PRES-9] Presence riding on the thread's `thread:events` now, if any. */
+  rider(key: string): PresenceChange | undefined;
   close(): void;
 }
 
@@ -37,5 +40,5 @@ export function attachRealtime(
     ...(clusterLimiters && { clusterBudget: clusterLimiters('notes', NOTES_CLUSTER_BUDGET) }),
   });
   ctx.presenceSeen = (socketId, site, thread) => presence.seen(socketId, site, thread);
-  return { handlers: realtimeHandlers(presence, notes), close: () => presence.close() };
+  return { handlers: realtimeHandlers(presence, notes), rider: (key) => presence.ride(key), close: () => presence.close() };
 }

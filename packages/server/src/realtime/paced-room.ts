@@ -11,6 +11,9 @@
  * socket ids (encoded once per slice, one frame per socket). With several nodes each node paces its
  * own sockets: the message goes to the other nodes once (`parley:presence-relay`) and each sends it
  * to its room the same way.
+ *
+ * [PRES-9] A message may go to the room's non-riders only (`ridden`): the riders had it on a
+ * `thread:events` broadcast. It queues behind a sliced message like any other, in order.
  */
 import type { PresenceChange } from '@parley/protocol';
 import type { ParleyIo } from '../transport/types.js';
@@ -18,9 +21,17 @@ import type { ParleyIo } from '../transport/types.js';
 /** Sockets per slice: about 10 ms of writes on the 2-core machine. */
 export const PRESENCE_SLICE = 1000;
 
+/** [PRES-9] The room of this node's sockets that take presence riding on `thread:events`. */
+export const RIDERS = 'presence:riders';
+
+interface Queued {
+  change: PresenceChange;
+  ridden: boolean;
+}
+
 export class PacedRoom {
   /** Rooms with a sliced message in flight, and what waits behind it. */
-  private readonly queues = new Map<string, PresenceChange[]>();
+  private readonly queues = new Map<string, Queued[]>();
 
   constructor(
     private readonly io: ParleyIo,
@@ -36,15 +47,29 @@ export class PacedRoom {
     this.local(room, change);
   }
 
-  private local(room: unknown, change: PresenceChange): void {
+  /** [PRES-9] `change` to this node's readers of `room` that are not riders (never clustered). */
+  emitToNonRiders(room: string, change: PresenceChange): void {
+    this.local(room, change, true);
+  }
+
+  /** Whether a sliced message of `room` is in flight: a change now would overtake what waits. */
+  busy(room: string): boolean {
+    return this.queues.has(room);
+  }
+
+  private local(room: unknown, change: PresenceChange, ridden = false): void {
     if (typeof room !== 'string') return;
     const queue = this.queues.get(room);
-    if (queue) return void queue.push(change);
+    if (queue) return void queue.push({ change, ridden });
     const sockets = this.io.of('/').adapter.rooms.get(room);
     if (!sockets || sockets.size === 0) return;
-    if (sockets.size <= this.slice) return void this.io.local.to(room).emit('presence:state', change);
+    if (sockets.size <= this.slice) {
+      const to = this.io.local.to(room);
+      return void (ridden ? to.except(RIDERS) : to).emit('presence:state', change);
+    }
+    const riders = ridden ? this.io.of('/').adapter.rooms.get(RIDERS) : undefined;
     this.queues.set(room, []);
-    this.sliced(room, [...sockets], change, 0);
+    this.sliced(room, riders ? [...sockets].filter((id) => !riders.has(id)) : [...sockets], change, 0);
   }
 
   private sliced(room: string, ids: string[], change: PresenceChange, from: number): void {
@@ -57,12 +82,12 @@ export class PacedRoom {
   private next(room: string): void {
     const waiting = this.queues.get(room) ?? [];
     this.queues.delete(room);
-    const [change, ...rest] = waiting;
-    if (!change) return;
-    this.local(room, change);
+    const [first, ...rest] = waiting;
+    if (!first) return;
+    this.local(room, first.change, first.ridden);
     // Whatever waited behind it waits behind this one, in order.
     const queue = this.queues.get(room);
     if (queue) queue.unshift(...rest);
-    else for (const later of rest) this.local(room, later);
+    else for (const later of rest) this.local(room, later.change, later.ridden);
   }
 }

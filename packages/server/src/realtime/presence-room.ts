@@ -112,11 +112,12 @@ export class ThreadPresence {
   /**
    * What changed since the last call that readers must hear, or null: typing deltas at once, the
    * count at most every `countEveryMs` (a waiting count change is kept for a later tick).
+   * [PRES-9] `early`: for a message the readers get anyway, so the gaps do not apply.
    */
-  takeChange(node: string, now: number): PresenceChange | null {
-    if (now - this.lastSent < presenceGapMs(this.readers)) return null;
+  takeChange(node: string, now: number, early = false): PresenceChange | null {
+    if (!early && now - this.lastSent < presenceGapMs(this.readers)) return null;
     const change: PresenceChange = { thread: this.thread, node };
-    if (this.countDirty && now - this.lastCountSent >= presenceCountGapMs(this.readers, this.countEveryMs)) {
+    if (this.countDirty && (early || now - this.lastCountSent >= presenceCountGapMs(this.readers, this.countEveryMs))) {
       change.readers = this.readers;
       this.countDirty = false;
       this.lastCountSent = now;

@@ -20,8 +20,10 @@
  *          (once per tick and thread, `parley:presence-ask`) to send the syncing sockets their own
  *          state: a joiner sees every node's readers without waiting for a refresh, and nothing waits
  *          for the answers — a node that died answers nothing and delays nobody.
+ * [PRES-9] A reader that syncs with `rides: true` takes presence riding on the room's next
+ *          `thread:events` (its second argument) instead of a `presence:state` of its own. See ride().
  */
-import { ErrorCodes, RealtimeLimits, type PresenceSetInput, type PresenceSnapshot, type PresenceSyncInput } from '@parley/protocol';
+import { ErrorCodes, RealtimeLimits, type PresenceChange, type PresenceSetInput, type PresenceSnapshot, type PresenceSyncInput } from '@parley/protocol';
 import { randomId } from '../commands/context.js';
 import { threadKey, threadIdOf } from '../domain/thread-key.js';
 import { ParleyError } from '../errors.js';
@@ -29,7 +31,8 @@ import type { Logger } from '../logger.js';
 import { TokenBuckets } from '../transport/rate-limit.js';
 import { roomOfKey, type Caller, type ParleyIo, type ParleySocket } from '../transport/types.js';
 import { ThreadPresence } from './presence-room.js';
-import { PacedRoom } from './paced-room.js';
+import { withJson } from '../domain/encoded-json.js';
+import { PacedRoom, RIDERS } from './paced-room.js';
 
 export interface PresenceOptions {
   io: ParleyIo;
@@ -148,6 +151,8 @@ export class Presence {
   /** `presence:sync` [PRES-3]: the count and the typists, O(typists). */
   sync(caller: Caller, input: PresenceSyncInput): PresenceSnapshot {
     const { socket, key } = joinedSocket(caller, input.thread);
+    // [PRES-9] Never on a cluster: another node's thread:events would carry this node's presence.
+    if (input.rides === true && !this.options.clustered) void socket.join(RIDERS);
     if (this.options.clustered) {
       const asking = this.asks.get(key);
       if (asking) asking.push(socket.id);
@@ -169,6 +174,30 @@ export class Presence {
       if (change) this.paced.emit(roomOfKey(key), change);
       if (room.empty && !room.pendingCount) this.rooms.delete(key);
     }
+  }
+
+  /**
+   * [PRES-9] The presence change to ride on the `thread:events` leaving now for `key`, encoded once
+   * (DUR-3), or undefined. A room whose sockets here all ride takes its waiting change at once (the
+   * frame goes anyway, so the gaps of PERF-4 do not apply); a room with some readers that do not
+   * ride takes only a change that is due, which those readers get as a `presence:state` as today.
+   * Not while a sliced message is in flight (it would be overtaken), never on a cluster.
+   */
+  ride(key: string): PresenceChange | undefined {
+    const room = this.rooms.get(key);
+    const name = roomOfKey(key);
+    if (this.options.clustered || !room || room.empty || this.paced.busy(name)) return undefined;
+    const rooms = this.options.io.of('/').adapter.rooms;
+    const riders = rooms.get(RIDERS);
+    const sockets = rooms.get(name);
+    if (!riders || !sockets) return undefined;
+    let others = 0;
+    for (const id of sockets) if (!riders.has(id)) others++;
+    if (others === sockets.size) return undefined;
+    const change = room.takeChange(this.node, this.now(), others === 0);
+    if (!change) return undefined;
+    if (others > 0) this.paced.emitToNonRiders(name, change);
+    return withJson(change, JSON.stringify(change));
   }
 
   private leave(socketId: string, key: string): void {

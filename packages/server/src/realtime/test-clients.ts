@@ -79,6 +79,8 @@ export interface PresenceClient {
   view: PresenceView;
   /** Every presence:state message received for the thread, in order. */
   messages: PresenceChange[];
+  /** [PRES-9] Every change that rode on thread:events (a rider applies them; a legacy client does not look). */
+  ridden: PresenceChange[];
   /** `presence:set`, as the widget sends it on join, on typing changes and as a renewal. */
   announce(typing: { parentId: string | null } | null): Promise<Ack<null>>;
   /** `presence:sync`, applied to the view. */
@@ -87,22 +89,30 @@ export interface PresenceClient {
   until(predicate: (view: PresenceView) => boolean): Promise<void>;
 }
 
-export function presenceClient(socket: ClientSocket, thread: string): PresenceClient {
+/** `rides` [PRES-9]: syncs with `rides: true` and applies riders as the widget does; else a widget of before. */
+export function presenceClient(socket: ClientSocket, thread: string, rides = false): PresenceClient {
   const view = new PresenceView(thread);
   const messages: PresenceChange[] = [];
+  const ridden: PresenceChange[] = [];
   const changed: (() => void)[] = [];
   socket.on('presence:state', (change) => {
     if (!view.applyChange(change)) return;
     messages.push(change);
     changed.splice(0).forEach((wake) => wake());
   });
+  socket.on('thread:events', (_events, change) => {
+    if (!change) return;
+    ridden.push(change);
+    if (rides && view.applyChange(change)) changed.splice(0).forEach((wake) => wake());
+  });
   return {
     socket,
     view,
     messages,
+    ridden,
     announce: (typing) => call<null>(socket, 'presence:set', { thread, typing }),
     async sync() {
-      const answer = okData(await call<PresenceSnapshot>(socket, 'presence:sync', { thread }));
+      const answer = okData(await call<PresenceSnapshot>(socket, 'presence:sync', rides ? { thread, rides } : { thread }));
       view.applySnapshot(answer);
       return answer;
     },

@@ -1,4 +1,4 @@
-import { ErrorCodes, type Ack } from '@parley/protocol';
+import { ErrorCodes, type Ack, type PresenceChange } from '@parley/protocol';
 import { describeIssues, InputSchemas } from '@parley/protocol/schemas';
 import type { CommandContext, CommandOutput } from '../commands/index.js';
 import { assertMayAct } from '../moderation/bans.js';
@@ -32,6 +32,8 @@ export interface DispatcherDeps {
   metrics?: ServerMetrics;
   /** How long reactions and votes wait to share a message (see event-outbox.ts); 0 = never. @default 100 */
   eventTickMs?: number;
+  /** [PRES-9] Presence to ride on a thread's `thread:events` (a second argument), if any. */
+  rider?: (key: string) => PresenceChange | undefined;
 }
 
 /**
@@ -53,7 +55,12 @@ export class Dispatcher {
     // One encoding per message for the whole room (DESIGN.md), however many events it carries.
     const tickMs = deps.eventTickMs ?? 100;
     this.outbox = new ThreadEventOutbox(
-      (key, events) => deps.io.to(roomOf(siteOfKey(key), threadIdOf(key))).emit('thread:events', events),
+      (key, events) => {
+        const rider = deps.rider?.(key);
+        const room = deps.io.to(roomOf(siteOfKey(key), threadIdOf(key)));
+        if (rider) room.emit('thread:events', events, rider);
+        else room.emit('thread:events', events);
+      },
       tickMs,
       (key) => waitForRoom(tickMs, deps.io.of('/').adapter.rooms.get(roomOf(siteOfKey(key), threadIdOf(key)))?.size ?? 0),
     );

@@ -122,6 +122,28 @@ describe('LiveRoom (presence and notes in the widget)', () => {
     room.dispose();
   });
 
+  it('[W-L5] syncs as a rider and applies presence riding on thread:events exactly as a presence:state', () => {
+    const { connection, room } = joinedRoom();
+    expect(connection.requests('presence:sync').at(-1)?.input).toEqual({ thread: THREAD, rides: true });
+    let notified = 0;
+    room.subscribe(() => notified++);
+    connection.deliverMessage([], { thread: THREAD, node: 'n1', readers: 4, typing: { set: [{ key: 'u:bella', name: 'Bella Ciao', parentId: 'c1' }] } });
+    expect(room.readingNow).toBe(4);
+    expect([...room.typing]).toEqual([['c1', ['Bella Ciao']]]);
+    expect(notified).toBe(1);
+    // The same deltas as presence:state: a clear from the rider, then a count from a presence:state.
+    connection.deliverMessage([], { thread: THREAD, node: 'n1', typing: { clear: ['u:bella'] } });
+    expect(room.typing.size).toBe(0);
+    connection.presence({ node: 'n1', readers: 5 });
+    expect(room.readingNow).toBe(5);
+    // Another thread's rider, or none at all, changes nothing.
+    connection.deliverMessage([], { thread: 'other', node: 'n1', readers: 99 });
+    connection.deliverMessage([]);
+    expect(room.readingNow).toBe(5);
+    expect(notified).toBe(3);
+    room.dispose();
+  });
+
   it('typing changes are announced once, not per key', () => {
     const { connection, room } = joinedRoom();
     const before = connection.requests('presence:set').length;

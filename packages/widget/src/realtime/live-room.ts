@@ -14,7 +14,7 @@
  *   [W-L3] a refused edit (gate) makes the notes read-only and puts back the server's text.
  *   [W-L4] when the connection drops, other readers' presence is cleared until the next join.
  */
-import { ErrorCodes, NOTES_TEXT, PresenceView, RealtimeLimits, type ParleyError, type Typing } from '@parley/protocol';
+import { ErrorCodes, NOTES_TEXT, PresenceView, RealtimeLimits, type ParleyError, type PresenceChange, type Typing } from '@parley/protocol';
 import * as Y from 'yjs';
 import type { ThreadConnection } from '../state/connection.js';
 import type { TextEdit } from './text-diff.js';
@@ -54,10 +54,13 @@ export class LiveRoom {
   ) {
     this.presence = new PresenceView(thread);
     this.replaceDoc();
+    // [W-L5] A change riding on thread:events (PRES-9) is applied exactly as a presence:state.
+    const apply = (change?: PresenceChange): void => {
+      if (change && this.presence.applyChange(change)) this.notify();
+    };
     this.cleanup.push(
-      connection.onRelay?.('presence:state', (change) => {
-        if (this.presence.applyChange(change)) this.notify();
-      }) ?? noop,
+      connection.onRelay?.('presence:state', apply) ?? noop,
+      connection.onThreadEvents((_events, change) => apply(change)),
       connection.onRelay?.('notes:update', (relay) => {
         if (relay.thread === this.thread) Y.applyUpdate(this.doc, new Uint8Array(relay.update), REMOTE);
       }) ?? noop,
@@ -93,7 +96,7 @@ export class LiveRoom {
   joinedThread(): void {
     this.joined = true;
     this.announce();
-    this.connection.request('presence:sync', { thread: this.thread }, (ack) => {
+    this.connection.request('presence:sync', { thread: this.thread, rides: true }, (ack) => {
       if (!ack.ok) return;
       this.presence.applySnapshot(ack.data);
       this.notify();

@@ -11,7 +11,6 @@ import type {
   OwnCommentRejected,
   ParleyError,
   ServerToClientEvents,
-  ThreadEvent,
   ThreadGatesUpdate,
   ViewerSession,
   WalletUpdate,
@@ -37,8 +36,11 @@ export interface ThreadConnection {
   send?<E extends ClientEventName>(event: E, input: RequestOf<E>): void;
   /** When this connection last sent `event` (Date.now() ms; 0: never). Optional: test fakes may not track it. */
   lastSentAt?(event: ClientEventName): number;
-  /** `thread:events`: one message of one or more events (reactions and votes come coalesced per tick). */
-  onThreadEvents(listener: (events: ThreadEvent[]) => void): () => void;
+  /**
+   * `thread:events`: one message of one or more events (reactions and votes come coalesced per tick),
+   * and the presence change riding on it, if any (PRES-9, W-L5).
+   */
+  onThreadEvents(listener: ServerToClientEvents['thread:events']): () => void;
   onStatus(listener: (status: ConnectionStatus) => void): () => void;
   /** Errors of the connection itself, e.g. a token the server refused. */
   onError(listener: (error: ParleyError) => void): () => void;

@@ -13,7 +13,6 @@ import {
   type OwnCommentRejected,
   type ParleyError,
   type ServerToClientEvents,
-  type ThreadEvent,
   type ThreadGatesUpdate,
   type ViewerSession,
   type WalletUpdate,
@@ -106,7 +105,7 @@ class SocketIoConnection implements ThreadConnection {
     (this.socket.emit as (event: string, ...args: unknown[]) => void)(event, input);
   };
 
-  onThreadEvents(listener: (events: ThreadEvent[]) => void): () => void {
+  onThreadEvents(listener: ServerToClientEvents['thread:events']): () => void {
     this.socket.on('thread:events', listener);
     return () => this.socket.off('thread:events', listener);
   }

@@ -2,7 +2,7 @@
  * A deterministic in-memory connection for tests (tldraw sync-core style): nothing is answered
  * until the test says so, and status changes happen exactly when the test calls them.
  */
-import type { Ack, ClientEventName, ParleyError, ThreadEvent } from '@parley/protocol';
+import type { Ack, ClientEventName, ParleyError, PresenceChange, ThreadEvent } from '@parley/protocol';
 import type { ConnectionStatus, RequestOf, ResultOf, ThreadConnection } from '../connection.js';
 
 export interface SentRequest<E extends ClientEventName = ClientEventName> {
@@ -18,7 +18,7 @@ export class FakeConnection implements ThreadConnection {
   status: ConnectionStatus = 'connecting';
   readonly sent: SentRequest[] = [];
   closed = false;
-  private readonly eventListeners = new Set<(events: ThreadEvent[]) => void>();
+  private readonly eventListeners = new Set<(events: ThreadEvent[], presence?: PresenceChange) => void>();
   private readonly statusListeners = new Set<(status: ConnectionStatus) => void>();
   private readonly errorListeners = new Set<(error: ParleyError) => void>();
 
@@ -41,7 +41,7 @@ export class FakeConnection implements ThreadConnection {
     this.sent.push(request as unknown as SentRequest);
   }
 
-  onThreadEvents(listener: (events: ThreadEvent[]) => void): () => void {
+  onThreadEvents(listener: (events: ThreadEvent[], presence?: PresenceChange) => void): () => void {
     this.eventListeners.add(listener);
     return () => this.eventListeners.delete(listener);
   }
@@ -73,8 +73,8 @@ export class FakeConnection implements ThreadConnection {
   }
 
   /** All the events in one `thread:events` message, as the server sends a tick's reactions. */
-  deliverMessage(events: ThreadEvent[]): void {
-    this.eventListeners.forEach((listener) => listener(structuredClone(events)));
+  deliverMessage(events: ThreadEvent[], presence?: PresenceChange): void {
+    this.eventListeners.forEach((listener) => listener(structuredClone(events), presence && structuredClone(presence)));
   }
 
   /** Requests of one kind, oldest first. */
