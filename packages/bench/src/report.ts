@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BenchResults } from './results.js';
 import { widgetCadence } from './readers.js';
-import { variantLabel, type HotThreadResult } from './scenarios/hot-thread.js';
+import { resultLabel, type HotThreadResult } from './scenarios/hot-thread.js';
 import type { JoinCostResult } from './scenarios/join-cost.js';
 import type { JoinStormResult } from './scenarios/join-storm.js';
 import type { HeartbeatCost, IdleReadersResult } from './scenarios/idle-readers.js';
@@ -28,7 +28,7 @@ export function hotThreadSection(results: BenchResults): string {
   const rows = runs.map((r) => {
     const traffic = r.perReaderPerSecond;
     return [
-      variantLabel(r),
+      resultLabel(r),
       count(r.readers),
       ms(r.deliveryMs.p50),
       ms(r.deliveryMs.p99),
@@ -67,7 +67,7 @@ export function hotThreadSection(results: BenchResults): string {
       table(
         ['Parley ÷ baseline', 'p50', 'p99', 'server CPU', 'CPU per msg', 'presence on ÷ off CPU (goal ≤ 1.15)'],
         comparisons.map((c) => [
-          `at ${count(c.readers)} readers`,
+          `${c.run} at ${count(c.readers)} readers`,
           times(c.p50Ratio),
           times(c.p99Ratio),
           times(c.serverCpuRatio),
@@ -86,7 +86,7 @@ function percent(share: number): string {
 }
 
 function hotCaveats(r: HotThreadResult): string[] {
-  const where = `${variantLabel(r)} @ ${count(r.readers)}`;
+  const where = `${resultLabel(r)} @ ${count(r.readers)}`;
   const notes: string[] = [];
   const ackErrors = errorsText(r.writers.errors);
   if (ackErrors !== 'none') notes.push(`  ! ${where}: writes refused: ${ackErrors}`);

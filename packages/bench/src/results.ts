@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { BenchConfig } from './config.js';
 import type { PinningState } from './cpu-pinning.js';
 import type { MachineFacts } from './environment.js';
-import type { HotThreadResult } from './scenarios/hot-thread.js';
+import { resultLabel, type HotThreadResult } from './scenarios/hot-thread.js';
 import type { JoinCostResult } from './scenarios/join-cost.js';
 import type { JoinStormResult } from './scenarios/join-storm.js';
 import type { IdleReadersResult } from './scenarios/idle-readers.js';
@@ -15,6 +15,8 @@ import { ratio } from './stats.js';
 
 export interface Comparison {
   readers: number;
+  /** Which Parley run: `parley`, or `parley (legacy presence)` (readers that do not ride, PRES-9). */
+  run: string;
   /** Parley ÷ baseline, both with the widget's presence (the baseline relaying it naively). */
   p50Ratio: number | null;
   p99Ratio: number | null;
@@ -52,6 +54,7 @@ export function compare(hot: readonly HotThreadResult[]): Comparison[] {
     if (!base && !off) continue;
     comparisons.push({
       readers: parley.readers,
+      run: resultLabel(parley),
       p50Ratio: base ? ratio(parley.deliveryMs.p50, base.deliveryMs.p50) : null,
       p99Ratio: base ? ratio(parley.deliveryMs.p99, base.deliveryMs.p99) : null,
       cpuPerMessageRatio: base ? ratio(parley.serverCpuPerMessageUs, base.serverCpuPerMessageUs) : null,

@@ -100,6 +100,11 @@ export function variantLabel(variant: { server: string; presence: boolean; rides
   return variant.rides === false && variant.server === 'parley' ? `${variant.server} (legacy presence)` : variant.server;
 }
 
+/** A result's run, as the tables name it (its readers ride or not: PRES-9). */
+export function resultLabel(r: HotThreadResult): string {
+  return variantLabel({ server: r.server, presence: r.presence, rides: r.behaviour.rides ?? false });
+}
+
 export async function runHotThread(
   variant: HotVariant,
   readerCount: number,
