@@ -14,7 +14,8 @@
  * Periodic sends start at a random phase per reader (real readers arrived at different times),
  * driven by one timer for the whole fleet, not one per reader. Each reader checks that the seqs it
  * receives after joining run without a gap or a repeat up to the last seq written, and feeds
- * comment receipts to the latency table. Sockets open in batches so the server is not measured
+ * comment receipts to the latency table (seq-check.ts: a late seq fills its hole; only a hole still
+ * open when the drain ends is lost). Sockets open in batches so the server is not measured
  * recovering from a connection storm.
  */
 import { PROGRESS_EVERY_MS, RealtimeLimits, type ThreadEvent } from '@parley/protocol';
@@ -24,6 +25,8 @@ import { delay } from './child-handle.js';
 import { countAckError, LightClient, Traffic, type AckErrors, type AckSizes, type LightClientSink, type TrafficSnapshot } from './light-client.js';
 import { benchSite } from './targets.js';
 import { TypingSessions, type TypingAt } from './typing-sessions.js';
+import { SeqCheck } from './seq-check.js';
+import { Wheel } from './reader-wheel.js';
 
 export interface ReaderBehaviour {
   /** Presence as the widget sends it; off: the same readers without presence:set / sync / typing. */
@@ -54,10 +57,23 @@ export interface ReaderTotals {
   messages: number;
   /** Thread events (seqs) received; more than messages when the server batches events. */
   events: number;
-  /** Seqs between join and the final seq that some reader never received. */
+  /**
+   * Seqs between join and the final seq that some reader never received: holes never filled, and
+   * the seqs after a reader's last one. Per reader, summed.
+   */
   lost: number;
-  /** Seqs received twice or after a later one. */
+  /** Seqs received twice or after a later one (late + repeated). */
   outOfOrder: number;
+  /** Seqs that arrived after a later one and filled their hole (counted in outOfOrder, not lost). */
+  late: number;
+  /** Seqs received a second time (or at or below the join's snapshot seq). */
+  repeated: number;
+  /** Late seqs whose hole stayed open longer than the widget's reorder grace (W-S11): each a widget's rejoin. */
+  lateBeyondGrace: number;
+  /** The longest any reader's hole stayed open before it filled, ms. */
+  longestHoleMs: number;
+  /** Lost seqs of readers whose connection was closed (by the server or the network), included in lost. */
+  lostByDisconnected: number;
   disconnected: number;
 }
 
@@ -78,11 +94,7 @@ export function isSignedIn(index: number, share: number): boolean {
   return Math.floor(index * share) !== Math.floor((index + 1) * share);
 }
 
-class Reader {
-  joinSeq = -1;
-  lastSeq = -1;
-  gaps = 0;
-  outOfOrder = 0;
+class Reader extends SeqCheck {
   events = 0;
   messages = 0;
   client: LightClient | null = null;
@@ -100,11 +112,12 @@ class Reader {
   constructor(
     readonly signedIn: boolean,
     private readonly latency: CommentLatency,
-  ) {}
+  ) {
+    super();
+  }
 
   joined(seq: number): void {
-    this.joinSeq = seq;
-    this.lastSeq = seq;
+    this.start(seq);
     const early = this.early ?? [];
     this.early = null;
     for (const event of early) if (event.seq > seq) this.receiveOne(event, Number.NaN);
@@ -121,38 +134,8 @@ class Reader {
 
   private receiveOne(event: ThreadEvent, now: number): void {
     this.events += 1;
-    if (event.seq <= this.lastSeq) {
-      this.outOfOrder += 1;
-      return;
-    }
-    this.gaps += event.seq - this.lastSeq - 1;
-    this.lastSeq = event.seq;
-    if (event.type === 'comment.created' && !Number.isNaN(now)) this.latency.recordReceipt(event.comment.body, now);
-  }
-}
-
-/** Readers due every `periodMs`, spread over slots of one tick each at a random phase. */
-class Wheel {
-  private readonly slots: Reader[][];
-  private next = 0;
-  private readonly startedAt = performance.now();
-
-  constructor(periodMs: number, private readonly tickMs: number) {
-    this.slots = Array.from({ length: Math.max(1, Math.round(periodMs / tickMs)) }, () => []);
-  }
-
-  add(reader: Reader): void {
-    this.slots[Math.floor(Math.random() * this.slots.length)]?.push(reader);
-  }
-
-  /** Every reader whose slot came since the last call (at most one lap, however late the timer). */
-  due(now: number, each: (reader: Reader) => void): void {
-    const current = Math.floor((now - this.startedAt) / this.tickMs);
-    const from = Math.max(this.next, current - this.slots.length + 1);
-    for (let slot = from; slot <= current; slot++) {
-      for (const reader of this.slots[slot % this.slots.length] ?? []) each(reader);
-    }
-    this.next = current + 1;
+    // A late comment is delivered too (it fills its hole); a repeat is not.
+    if (this.accept(event.seq) && event.type === 'comment.created' && !Number.isNaN(now)) this.latency.recordReceipt(event.comment.body, now);
   }
 }
 
@@ -173,8 +156,8 @@ export class ReaderFleet implements LightClientSink {
   private readonly byClient = new Map<LightClient, Reader>();
   private readonly parsed = new Map<number, { packet: Buffer; events: ThreadEvent[] }[]>();
   private readonly forget: () => void;
-  private readonly presenceWheel: Wheel;
-  private readonly heartbeatWheel: Wheel;
+  private readonly presenceWheel: Wheel<Reader>;
+  private readonly heartbeatWheel: Wheel<Reader>;
   private readonly typingSessions: TypingSessions<Reader>;
   private timer: NodeJS.Timeout | null = null;
   /** Whether signed-in readers send their heartbeats (the idle-readers scenario turns them off and on). */
@@ -393,14 +376,26 @@ export class ReaderFleet implements LightClientSink {
     // Counted from the client's state in totals().
   }
 
-  /** Waits until every connected reader has seen `finalSeq`, or the timeout; returns ms waited. */
+  /** Waits until every connected reader has every seq up to `finalSeq` (no hole left: seq-check.ts), or the timeout; returns ms waited. */
   async waitFor(finalSeq: number, timeoutMs: number): Promise<number> {
     const started = performance.now();
     while (performance.now() - started < timeoutMs) {
-      if (this.readers.every((reader) => !reader.client?.open || reader.lastSeq >= finalSeq)) break;
+      if (this.readers.every((reader) => !reader.client?.open || reader.missing(finalSeq) === 0)) break;
       await delay(5);
     }
     return performance.now() - started;
+  }
+
+  /** Whether every connected reader's last seq is at or past `finalSeq` (holes or not). */
+  reached(finalSeq: number): boolean {
+    return this.readers.every((reader) => !reader.client?.open || reader.lastSeq >= finalSeq);
+  }
+
+  /** Open holes below `finalSeq` over all readers, by seq (the most-missed first, at most `top`). */
+  holesBySeq(top: number): [seq: number, readers: number][] {
+    const counts = new Map<number, number>();
+    for (const reader of this.readers) for (const seq of reader.holes.keys()) counts.set(seq, (counts.get(seq) ?? 0) + 1);
+    return [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, top);
   }
 
   /** Traffic so far, to bracket a measured window. */
@@ -420,14 +415,22 @@ export class ReaderFleet implements LightClientSink {
   }
 
   totals(finalSeq: number): ReaderTotals {
-    const totals: ReaderTotals = { readers: this.readers.length, signedIn: 0, messages: 0, events: 0, lost: 0, outOfOrder: 0, disconnected: 0 };
+    const totals: ReaderTotals = { readers: this.readers.length, signedIn: 0, messages: 0, events: 0, lost: 0, outOfOrder: 0, late: 0, repeated: 0, lateBeyondGrace: 0, longestHoleMs: 0, lostByDisconnected: 0, disconnected: 0 };
     for (const reader of this.readers) {
       if (reader.signedIn) totals.signedIn += 1;
       totals.messages += reader.messages;
       totals.events += reader.events;
-      totals.lost += reader.gaps + Math.max(0, finalSeq - reader.lastSeq);
-      totals.outOfOrder += reader.outOfOrder;
-      if (!reader.client?.open) totals.disconnected += 1;
+      const missing = reader.missing(finalSeq);
+      totals.lost += missing;
+      totals.late += reader.late;
+      totals.repeated += reader.repeated;
+      totals.lateBeyondGrace += reader.lateBeyondGrace;
+      totals.longestHoleMs = Math.max(totals.longestHoleMs, reader.longestHoleMs);
+      totals.outOfOrder += reader.late + reader.repeated;
+      if (!reader.client?.open) {
+        totals.disconnected += 1;
+        totals.lostByDisconnected += missing;
+      }
     }
     return totals;
   }

@@ -29,9 +29,9 @@ import { waitForQuietMachine } from '../machine-load.js';
 import { isSignedIn, ReaderFleet, widgetCadence, type ReaderBehaviour } from '../readers.js';
 import type { TokenRequest } from '../parley-child-api.js';
 import { benchSite, benchThreads } from '../targets.js';
+import { projectCluster, targetP99Ms, type ClusterFailover, type ClusterResult, type ClusterStep } from './cluster-report.js';
 
-/** Issue 10's goal for a reader's comment delivery at the realistic mix. */
-export const targetP99Ms = 250;
+export { clusterSection, type ClusterResult } from './cluster-report.js';
 
 interface NodeConfig {
   clusterNode: true;
@@ -42,88 +42,6 @@ interface NodeConfig {
   secret: string;
   /** Only the first node creates the threads. */
   threads: string[];
-}
-
-export interface ClusterStep {
-  nodes: number;
-  readers: number;
-  joined: number;
-  p50Ms: number | null;
-  p99Ms: number | null;
-  /** Share of comments × joined readers that arrived. */
-  delivered: number;
-  /**
-   * Seqs some reader never received: gaps less late arrivals. The light reader counts an event that
-   * came after a later one (another node's, W-S11) as a gap and as late; the widget reorders it.
-   */
-  lost: number;
-  /** Each node's share of its core over the window, %. */
-  nodeCpuPercent: number[];
-  /** Each node's CPU µs a second per reader it holds (its CPU ÷ its readers). */
-  nodeCpuUsPerReaderSecond: number[];
-  /** Each node's CPU µs per `thread:events` message its readers received in the window. */
-  nodeCpuUsPerMessage: number[];
-  clientCpuPercent: number;
-  /** Writers' acknowledgements (the commit path), p50 / p99 ms. */
-  commentAckMs: [number | null, number | null];
-  reactionAckMs: [number | null, number | null];
-  writerErrors: Record<string, number>;
-  /** Events that reached a reader after a later one (another node's), counted apart from losses. */
-  outOfOrder: number;
-}
-
-export interface ClusterFailover {
-  readers: number;
-  /** Readers the dead node held, all of which must come back on the survivor. */
-  orphans: number;
-  rejoined: number;
-  /** From the SIGKILL until the last orphan was joined on the survivor and caught up, ms. */
-  failoverMs: number | null;
-  /** Comments the writers had acknowledged before the kill: each must reach the orphans again. */
-  seqAtKill: number;
-  writerErrors: Record<string, number>;
-}
-
-export interface ClusterResult {
-  steps: ClusterStep[];
-  /** Largest step within the target, per node: [one node, two nodes]. */
-  readersPerNode: [number | null, number | null];
-  /** Two nodes' total readers at the target ÷ one node's. */
-  scaling: number | null;
-  failover: ClusterFailover | null;
-  /**
-   * PROJECTED, not measured: what the cluster's cross-node traffic adds to a node's CPU, from one
-   * node and two at the same readers per node, and the readers per node at the target that follow
-   * if each node had a core of its own and a node's latency were bound by its own CPU.
-   */
-  projected: ClusterProjection | null;
-  notes: string[];
-}
-
-export interface ClusterProjection {
-  /** The readers per node both sides were measured at (the largest step both ran). */
-  atReadersPerNode: number;
-  /** A node's CPU per reader in two nodes ÷ in one (mean over the two nodes). */
-  cpuPerReaderRatio: number;
-  cpuPerMessageRatio: number;
-  /** One node's readers at the target ÷ cpuPerReaderRatio. */
-  readersPerNode: number;
-  /** Two nodes' projected readers ÷ one node's measured: 2 ÷ cpuPerReaderRatio. */
-  scaling: number;
-}
-
-/** [CLUSTER] The projection of ClusterResult.projected, from steps of one node and of two. */
-export function projectCluster(steps: ClusterStep[], oneAtTarget: number | null): ClusterProjection | null {
-  const ones = new Map(steps.filter((s) => s.nodes === 1).map((s) => [s.readers, s]));
-  const pairs = steps.filter((s) => s.nodes === 2 && ones.has(s.readers / 2)).map((two) => [ones.get(two.readers / 2)!, two] as const);
-  const pair = pairs.sort((a, b) => b[0].readers - a[0].readers)[0];
-  if (!pair || oneAtTarget === null) return null;
-  const [one, two] = pair;
-  const mean = (values: number[]): number => values.reduce((x, y) => x + y, 0) / values.length;
-  const cpuPerReaderRatio = mean(two.nodeCpuUsPerReaderSecond) / one.nodeCpuUsPerReaderSecond[0]!;
-  const cpuPerMessageRatio = mean(two.nodeCpuUsPerMessage) / one.nodeCpuUsPerMessage[0]!;
-  if (!Number.isFinite(cpuPerReaderRatio) || cpuPerReaderRatio <= 0) return null;
-  return { atReadersPerNode: one.readers, cpuPerReaderRatio, cpuPerMessageRatio, readersPerNode: oneAtTarget / cpuPerReaderRatio, scaling: 2 / cpuPerReaderRatio };
 }
 
 const thread = benchThreads.hot;
@@ -290,14 +208,20 @@ async function measureStep(nodes: ChildHandle[], readers: number, config: BenchC
     const started = performance.now();
     const hot = new HotWriters(writers.commenters, writers.reactors, thread, writers.pool, latency);
     const totals = await hot.run(config.clusterSeconds, config);
-    for (const fleet of fleets) await fleet.waitFor(totals.finalSeq, config.drainSeconds * 1000);
+    const drainEnds = performance.now() + config.drainSeconds * 1000;
+    // The moment every reader has the final seq (what the drain waited for before): what is still on its way then.
+    while (!fleets.every((fleet) => fleet.reached(totals.finalSeq)) && performance.now() < drainEnds) await delay(2);
+    const pendingAtFinal = fleets.reduce((sum, fleet) => sum + fleet.totals(totals.finalSeq).lost, 0);
+    const pendingSeqs = mergeCounts(fleets.map((fleet) => fleet.holesBySeq(8)));
+    for (const fleet of fleets) await fleet.waitFor(totals.finalSeq, Math.max(0, drainEnds - performance.now()));
     const windowMs = performance.now() - started;
     const client = process.cpuUsage(clientBefore);
     const cpuAfter = await Promise.all(nodes.map((node) => node.cpuClock()));
     const joined = fleets.reduce((sum, fleet) => sum + fleet.size, 0);
-    const gaps = fleets.reduce((sum, fleet) => sum + fleet.totals(totals.finalSeq).lost, 0);
-    const outOfOrder = fleets.reduce((sum, fleet) => sum + fleet.totals(totals.finalSeq).outOfOrder, 0);
-    const lost = Math.max(0, gaps - outOfOrder);
+    const readerTotals = fleets.map((fleet) => fleet.totals(totals.finalSeq));
+    const sum = (pick: (t: (typeof readerTotals)[number]) => number): number => readerTotals.reduce((all, t) => all + pick(t), 0);
+    const lost = sum((t) => t.lost);
+    const outOfOrder = sum((t) => t.late);
     const summary = latency.deliveries.summary();
     const nodeCpuUs = cpuAfter.map((after, n) => after.micros - cpuBefore[n]!.micros);
     const nodeSeconds = cpuAfter.map((after, n) => Math.max(1, after.atMs - cpuBefore[n]!.atMs) / 1000);
@@ -318,10 +242,18 @@ async function measureStep(nodes: ChildHandle[], readers: number, config: BenchC
       reactionAckMs: [totals.reactionAckMs.p50, totals.reactionAckMs.p99],
       writerErrors: totals.errors,
       outOfOrder,
+      repeated: sum((t) => t.repeated),
+      lateBeyondGrace: sum((t) => t.lateBeyondGrace),
+      longestHoleMs: Math.max(...readerTotals.map((t) => t.longestHoleMs)),
+      finalSeq: totals.finalSeq,
+      pendingAtFinal,
+      pendingSeqs,
+      disconnected: sum((t) => t.disconnected),
     };
     log(
       `  ${nodes.length} node(s), ${readers} readers (${joined} joined): p99 ${step.p99Ms?.toFixed(0) ?? '—'} ms, ` +
-        `delivered ${(step.delivered * 100).toFixed(1)} %, lost ${lost} (out of order ${outOfOrder}), acks p99 ${step.commentAckMs[1]?.toFixed(0) ?? '—'}/${step.reactionAckMs[1]?.toFixed(0) ?? '—'} ms ${JSON.stringify(totals.errors)}, node CPU ${step.nodeCpuPercent.map((p) => p.toFixed(0)).join(' + ')} %, client ${step.clientCpuPercent.toFixed(0)} %`,
+        `delivered ${(step.delivered * 100).toFixed(1)} %, lost ${lost} (late ${outOfOrder}, ${step.lateBeyondGrace} of them past the widget's 500 ms grace, longest hole ${step.longestHoleMs.toFixed(0)} ms; repeated ${step.repeated}, disconnected ${step.disconnected}; ` +
+        `still on their way when all had the final seq ${totals.finalSeq}: ${pendingAtFinal}${pendingSeqs.length ? ` — seq×readers ${pendingSeqs.map(([seq, n]) => `${seq}×${n}`).join(' ')}` : ''}), acks p99 ${step.commentAckMs[1]?.toFixed(0) ?? '—'}/${step.reactionAckMs[1]?.toFixed(0) ?? '—'} ms ${JSON.stringify(totals.errors)}, node CPU ${step.nodeCpuPercent.map((p) => p.toFixed(0)).join(' + ')} %, client ${step.clientCpuPercent.toFixed(0)} %`,
     );
     return step;
   } finally {
@@ -330,7 +262,15 @@ async function measureStep(nodes: ChildHandle[], readers: number, config: BenchC
   }
 }
 
-const withinTarget = (step: ClusterStep): boolean => step.p99Ms !== null && step.p99Ms <= targetP99Ms && step.lost === 0 && step.joined === step.readers;
+const withinTarget = (step: ClusterStep): boolean =>
+  step.p99Ms !== null && step.p99Ms <= targetP99Ms && step.lost === 0 && step.joined === step.readers && step.disconnected === 0;
+
+/** Per-seq counts of several fleets added up, most first. */
+function mergeCounts(lists: [number, number][][]): [number, number][] {
+  const all = new Map<number, number>();
+  for (const list of lists) for (const [seq, n] of list) all.set(seq, (all.get(seq) ?? 0) + n);
+  return [...all].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 8);
+}
 
 async function capacity(count: number, config: BenchConfig, pinning: PinningState, log: (line: string) => void): Promise<ClusterStep[]> {
   const cluster = await startCluster(count, pinning);
@@ -373,7 +313,7 @@ async function failover(config: BenchConfig, pinning: PinningState, log: (line: 
     // …and caught up with everything written up to the kill.
     await back.waitFor(seqAtKill, 60_000);
     const caughtUp = back.totals(seqAtKill);
-    const failoverMs = back.size === orphans && caughtUp.lost <= caughtUp.outOfOrder ? performance.now() - killedAt : null;
+    const failoverMs = back.size === orphans && caughtUp.lost === 0 ? performance.now() - killedAt : null;
     const rejoined = back.size;
     const totals = await running;
     log(`  failover: ${orphans} of ${config.failoverReaders} readers on the killed node; ${rejoined} back on the survivor, caught up in ${failoverMs?.toFixed(0) ?? '—'} ms`);
@@ -409,33 +349,4 @@ export async function runCluster(config: BenchConfig, pinning: PinningState, log
   };
   result.failover = await failover(config, pinning, log);
   return result;
-}
-
-/** The report's section. */
-export function clusterSection(result: ClusterResult | null): string | null {
-  if (!result) return null;
-  const lines = [
-    `\nCluster (PostgreSQL + Redis), widget-like readers, target p99 ≤ ${targetP99Ms} ms with nothing lost:`,
-    '  nodes  readers  joined   p50 ms   p99 ms  delivered  lost   late  ack p99 ms  node CPU %      client %  µs/rdr/s      µs/msg',
-  ];
-  for (const s of result.steps) {
-    const each = (values: number[] | undefined, digits: number): string => (values ?? []).map((v) => v.toFixed(digits)).join(' + ');
-    lines.push(
-      `  ${String(s.nodes).padStart(5)}  ${String(s.readers).padStart(7)}  ${String(s.joined).padStart(6)}  ${(s.p50Ms?.toFixed(0) ?? '—').padStart(7)}  ${(s.p99Ms?.toFixed(0) ?? '—').padStart(7)}` +
-        `  ${(s.delivered * 100).toFixed(1).padStart(8)} %  ${String(s.lost).padStart(4)}  ${String(s.outOfOrder).padStart(5)}  ${(s.commentAckMs[1]?.toFixed(0) ?? '—').padStart(10)}  ${s.nodeCpuPercent.map((p) => p.toFixed(0)).join(' + ').padEnd(14)}  ${s.clientCpuPercent.toFixed(0).padStart(7)}` +
-        `  ${each(s.nodeCpuUsPerReaderSecond, 1).padEnd(12)}  ${each(s.nodeCpuUsPerMessage, 1)}`,
-    );
-  }
-  const [one, two] = result.readersPerNode;
-  lines.push(`  readers per node at the target: one node ${one ?? '—'}, two nodes ${two ?? '—'} each; two ÷ one: ${result.scaling?.toFixed(2) ?? '—'}× (goal ≥ 1.8×)`);
-  const p = result.projected;
-  if (p)
-    lines.push(
-      `  each node's CPU at ${p.atReadersPerNode} readers a node, two nodes ÷ one: ${p.cpuPerReaderRatio.toFixed(2)}× per reader, ${p.cpuPerMessageRatio.toFixed(2)}× per message delivered` +
-        `\n  PROJECTED (not measured: each node on a core of its own, latency bound by the node's CPU): ${p.readersPerNode.toFixed(0)} readers per node at the target, two ÷ one ${p.scaling.toFixed(2)}× (goal ≥ 1.8×)`,
-    );
-  const f = result.failover;
-  if (f) lines.push(`  failover after SIGKILL: ${f.orphans} readers of the dead node joined on the other and caught up in ${f.failoverMs === null ? '— (not all came back)' : `${(f.failoverMs / 1000).toFixed(2)} s`} (${f.rejoined}/${f.orphans} back)`);
-  for (const note of result.notes) lines.push(`  ! ${note}`);
-  return lines.join('\n');
 }
