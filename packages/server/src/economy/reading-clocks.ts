@@ -56,9 +56,10 @@ const PUBLISHED_KEPT = 10_000;
 
 /**
  * [BEAT-19] Readers written in one transaction at most: a tick with more due writes several, one
- * after another (a SQLite group holds at most 128 writes; a PostgreSQL retry re-runs the batch).
+ * after another. As a SQLite group's cap (DUR-7): it holds the writer ~10 ms, and a PostgreSQL
+ * retry re-runs no more than this.
  */
-export const READING_BATCH_MAX = 500;
+export const READING_BATCH_MAX = 128;
 
 /**
  * [BEAT-19] A tick that writes takes along the reading that falls due within this long (never
