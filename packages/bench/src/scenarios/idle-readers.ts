@@ -79,7 +79,10 @@ export async function runIdleReaders(config: BenchConfig, pinning: PinningState,
   let baselineHeartbeats: HeartbeatCost | null = null;
   let firstCreditHeartbeats: HeartbeatCost | null = null;
   const everyBeatAnswered: { parley: HeartbeatCost | null; baseline: HeartbeatCost | null } = { parley: null, baseline: null };
-  for (const target of [parley, baseline]) {
+  // BENCH_IDLE_PARLEY_ONLY=1: Parley's windows without the every-beat one, and no bare Socket.IO run
+  // (a shorter run, for before/after rounds of one change; the floor then comes from a full run).
+  const parleyOnly = process.env.BENCH_IDLE_PARLEY_ONLY === '1';
+  for (const target of parleyOnly ? [parley] : [parley, baseline]) {
     const server = await target.start(pinning);
     const fleet = new ReaderFleet(server.url, benchThreads.hot, new CommentLatency(), {
       presence: false,
@@ -113,7 +116,7 @@ export async function runIdleReaders(config: BenchConfig, pinning: PinningState,
         rssPerReader: (after.rss - before.rss) / joined,
       });
       log(`  ${target.name}: ${((after.heapUsed - before.heapUsed) / joined).toFixed(0)} B heap and ${((after.rss - before.rss) / joined).toFixed(0)} B RSS per idle reader`);
-      const cost = await heartbeatCost(target.name, server, fleet, config, pinning, log);
+      const cost = await heartbeatCost(target.name, server, fleet, config, pinning, log, parleyOnly);
       if (target === parley) {
         heartbeats = cost.steady;
         firstCreditHeartbeats = cost.firstCredit;
@@ -149,7 +152,15 @@ async function snapshot(server: ChildHandle, name: string): Promise<void> {
 const firstCreditWindow = { startsAfterMs: widgetCadence.heartbeatMs + 2000, seconds: 20 };
 const steadyWindowSeconds = 120;
 
-async function heartbeatCost(name: string, server: ChildHandle, fleet: ReaderFleet, config: BenchConfig, pinning: PinningState, log: (line: string) => void): Promise<{ steady: HeartbeatCost; firstCredit: HeartbeatCost | null; everyBeat: HeartbeatCost }> {
+async function heartbeatCost(
+  name: string,
+  server: ChildHandle,
+  fleet: ReaderFleet,
+  config: BenchConfig,
+  pinning: PinningState,
+  log: (line: string) => void,
+  steadyOnly = false,
+): Promise<{ steady: HeartbeatCost; firstCredit: HeartbeatCost | null; everyBeat: HeartbeatCost | null }> {
   const ownCpu = async (): Promise<number[]> => {
     const usage = process.cpuUsage();
     return [(await server.cpuClock()).micros, usage.user + usage.system];
@@ -211,7 +222,7 @@ async function heartbeatCost(name: string, server: ChildHandle, fleet: ReaderFle
   await delay(firstCreditWindow.startsAfterMs);
   const firstCredit = await measure('first-credit', firstCreditWindow.seconds);
   const steady = await measure('steady', steadyWindowSeconds);
-  return { steady, firstCredit, everyBeat: await everyBeat(steadyWindowSeconds) };
+  return { steady, firstCredit, everyBeat: steadyOnly ? null : await everyBeat(steadyWindowSeconds) };
 }
 
 function refusals(fleet: ReaderFleet): number {

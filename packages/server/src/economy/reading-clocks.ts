@@ -25,42 +25,12 @@ import type { ReadSession } from '../store/ledger-types.js';
 import { readerAccount } from './accounts.js';
 import { openBook } from './book.js';
 import type { WalletDelivery } from './ledger-book.js';
+import { applySegments, writeReadingBatch, type BatchEntry, type BatchOutcome } from './reading-batch.js';
+import { addSegment, newClock, owesTwei, pendingOn, type AccountClock } from './reading-clock-state.js';
 import { readEarnings, readingStep } from './reading.js';
 import type { EconomyRules } from './rules.js';
 import { settleAccountWith } from './settlement.js';
 import { requireThread } from './thread-access.js';
-
-interface Segment {
-  thread: string;
-  from: number;
-  to: number;
-}
-
-interface AccountClock {
-  site: string;
-  userId: string;
-  /** Not read from the store yet: the first beat on this node reads the durable clock. */
-  fresh: boolean;
-  /** The reader's previous beat (0: none known — the next beat only starts the clock). */
-  lastBeatAt: number;
-  /** Reading proven since the last write, in beat order. */
-  segments: Segment[];
-  /** The durable session per thread, as of this node's last read or write. */
-  sessions: Map<string, ReadSession>;
-  /** No credit is tried before this (PERF-3). */
-  retryCreditAt: number;
-  /** The account is open in the store (a read found it, or a write opened it; accounts are never removed). */
-  open: boolean;
-  /** The last read found rewards pending: a write looks for the due ones (SETTLE-5); none, it need not. */
-  pending: boolean;
-  /** Beats and writes of this account, one at a time. */
-  turn: Promise<unknown>;
-  /** When this node last read the reader's balance and pending total (0: never), and the balance it read. */
-  readAt: number;
-  balance: number;
-  /** Reading stopped (READ-5): the next beat starts a new interval, whatever `lastBeatAt` says. */
-  stopped: boolean;
-}
 
 /** The beat a write carries: its thread, public id and time. */
 interface Beat {
@@ -84,19 +54,48 @@ const WALLET_READ_LASTS_MS = PROGRESS_EVERY_MS;
 /** Published posts remembered (BEAT-1); one forgotten is read again on its next beat. */
 const PUBLISHED_KEPT = 10_000;
 
+/**
+ * [BEAT-19] Readers written in one transaction at most: a tick with more due writes several, one
+ * after another. As a SQLite group's cap (DUR-7): it holds the writer ~10 ms, and a PostgreSQL
+ * retry re-runs no more than this.
+ */
+export const READING_BATCH_MAX = 128;
+
+/**
+ * [BEAT-19] A tick that writes takes along the reading that falls due within this long (never
+ * writing anything later than before): due times spread over the flush cycle make one transaction
+ * every ten seconds, not one every tick — on SQLite each COMMIT writes the pages it touched, so
+ * fewer, larger transactions cost less per reader.
+ */
+const GATHER_MS = 10_000;
+
 export interface ReadingClocksOptions {
   /** @default 120 s (BEAT-14) — a crash loses at most two minutes of uncredited reading; one write a reader every two minutes. */
   flushEveryMs?: number;
+  /**
+   * [BEAT-20] Each reader's reading comes due a share of the wait early (never late), so readers who
+   * joined together are written spread out, not all in one tick. @default true
+   */
+  spread?: boolean;
+  /** [BEAT-19] How far ahead a tick that writes takes along what falls due. @default min(10 s, flushEveryMs ÷ 12) */
+  gatherMs?: number;
 }
 
 export class ReadingClocks {
   private readonly accounts = new Map<string, AccountClock>();
   readonly flushEveryMs: number;
-  /** Writes done, and beats answered from memory (for the bench and tests). */
-  readonly stats = { writes: 0, fromMemory: 0 };
+  private readonly spread: boolean;
+  /** [BEAT-19] How far ahead a tick that writes takes along what falls due (0: only what is due). */
+  private readonly gatherMs: number;
+  /** When the tick last wrote (BEAT-19). */
+  private lastBatchAt = 0;
+  /** Readers' writes done, the tick's transactions that wrote them (BEAT-19), and beats answered from memory (for the bench and tests). */
+  readonly stats = { writes: 0, batches: 0, fromMemory: 0 };
 
   constructor(options: ReadingClocksOptions = {}) {
     this.flushEveryMs = options.flushEveryMs ?? 120_000;
+    this.spread = options.spread ?? true;
+    this.gatherMs = options.gatherMs ?? Math.min(GATHER_MS, this.flushEveryMs / 12);
   }
 
   /** Posts (thread keys) seen published, newest last; at most `PUBLISHED_KEPT` (BEAT-1). */
@@ -154,27 +153,112 @@ export class ReadingClocks {
    */
   async sweep(ctx: CommandContext, all = false): Promise<WalletDelivery[]> {
     const now = ctx.now();
-    const writes: Promise<CommandOutput<ReadProgress | null>>[] = [];
+    const due: [string, AccountClock][] = [];
+    const idlers: [string, AccountClock][] = [];
+    // One rules lookup a site, not a reader: the walk covers every reader each second.
+    const rulesOf = new Map<string, EconomyRules>();
+    const gather = this.gatherMs;
+    let must = all;
+    let stopped = false;
     for (const [account, state] of this.accounts) {
-      const rules = ctx.economy.rulesFor(state.site);
+      let rules = rulesOf.get(state.site);
+      if (!rules) rulesOf.set(state.site, (rules = ctx.economy.rulesFor(state.site)));
       const idle = now - state.lastBeatAt > 2 * rules.heartbeatMs;
-      const waitedMs = state.segments.length > 0 ? now - state.segments[0]!.from : 0;
-      const old = waitedMs >= this.flushEveryMs;
-      const credit = waitedMs >= Math.min(this.flushEveryMs, CREDITS_WAITING * rules.readMsPerTwei) && now >= state.retryCreditAt && owesTwei(state, rules);
-      if (state.segments.length > 0 && (all || idle || old || credit)) {
-        writes.push(this.inTurn(state, () => this.write(ctx, account, state, null)));
-      }
-      if (idle) {
-        // Forgotten once written: its next beat starts from the durable clock.
-        void state.turn.then(() => {
-          if (this.accounts.get(account) === state && state.segments.length === 0 && ctx.now() - state.lastBeatAt > 2 * ctx.economy.rulesFor(state.site).heartbeatMs) {
-            this.accounts.delete(account);
-          }
-        });
-      }
+      if (idle) idlers.push([account, state]);
+      if (state.segments.length === 0) continue;
+      const waitedMs = now - state.segments[0]!.from;
+      const oldAfter = this.dueAfter(state, this.flushEveryMs);
+      const creditAfter = this.dueAfter(state, Math.min(this.flushEveryMs, CREDITS_WAITING * rules.readMsPerTwei));
+      const owes = waitedMs + gather >= creditAfter && now >= state.retryCreditAt && owesTwei(state, rules);
+      // Due now: written by this tick. Due within `gather`, or stopped beating: taken along.
+      if (waitedMs >= oldAfter || (owes && waitedMs >= creditAfter)) must = true;
+      if (idle) stopped = true;
+      if (all || idle || owes || waitedMs + gather >= oldAfter) due.push([account, state]);
     }
-    const done = await Promise.allSettled(writes);
-    return done.flatMap((outcome) => (outcome.status === 'fulfilled' ? (outcome.value.wallets ?? []) : []));
+    // [BEAT-19] A tick writes when something is due, or once `gather` passed since the last batch
+    // for what waits for one (readers who stopped beating): at most `gather` later than before.
+    if (!must && !(stopped && now - this.lastBatchAt >= gather)) due.length = 0;
+    else if (due.length > 0) this.lastBatchAt = now;
+    // [BEAT-19] The due readers in as few transactions as the cap allows, one after another.
+    const wallets: WalletDelivery[] = [];
+    for (let start = 0; start < due.length; start += READING_BATCH_MAX) {
+      wallets.push(...(await this.writeBatch(ctx, due.slice(start, start + READING_BATCH_MAX))));
+    }
+    for (const [account, state] of idlers) {
+      // Forgotten once written: its next beat starts from the durable clock.
+      void state.turn.then(() => {
+        if (this.accounts.get(account) === state && state.segments.length === 0 && ctx.now() - state.lastBeatAt > 2 * ctx.economy.rulesFor(state.site).heartbeatMs) {
+          this.accounts.delete(account);
+        }
+      });
+    }
+    return wallets;
+  }
+
+  /**
+   * [BEAT-20] How long a reader's reading waits for a write due after `waitMs`: until the tick first
+   * wrote it on this node, up to half of it less — the reader's own share, from a hash of the account
+   * — so readers who joined together (a restart, a newsletter) are written spread over half the
+   * cycle from then on, not all in one tick. Never longer than `waitMs` (PERF-1, BEAT-14).
+   */
+  private dueAfter(state: AccountClock, waitMs: number): number {
+    return this.spread && !state.swept ? waitMs * (1 - state.spread / 2) : waitMs;
+  }
+
+  /**
+   * [BEAT-19] One write transaction for the reading of every reader in `due`, each in its turn (no
+   * beat or write of theirs runs meanwhile). Memory changes only after the commit; should the batch
+   * fail, each reader is written alone, so one reader's failure holds no one else's reading back.
+   */
+  private async writeBatch(ctx: CommandContext, due: readonly [string, AccountClock][]): Promise<WalletDelivery[]> {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await Promise.all(due.map(([, state]) => new Promise<void>((entered) => void this.inTurn(state, () => (entered(), released)))));
+    let written: WalletDelivery[] | null;
+    try {
+      written = await this.writeBatchInTurn(ctx, due);
+    } finally {
+      release();
+    }
+    return written ?? this.writeAlone(ctx, due);
+  }
+
+  /** The batch, its readers' turns held: the wallets it changed, or null when it failed. */
+  private async writeBatchInTurn(ctx: CommandContext, due: readonly [string, AccountClock][]): Promise<WalletDelivery[] | null> {
+    // A beat's own write (a first Twei) or settleNow may have written some of them meanwhile.
+    const live = due.filter(([, state]) => state.segments.length > 0);
+    if (live.length === 0) return [];
+    const entries: BatchEntry[] = live.map(([account, state]) => ({
+      account,
+      site: state.site,
+      userId: state.userId,
+      segments: [...state.segments],
+      open: state.open,
+      pending: state.pending,
+    }));
+    let outcome: BatchOutcome;
+    try {
+      outcome = await ctx.store.write((tx) => writeReadingBatch(ctx, tx, entries, ctx.now()));
+    } catch {
+      return null;
+    }
+    this.stats.batches += 1;
+    this.stats.writes += live.length;
+    live.forEach(([, state], index) => {
+      const written = outcome.entries[index]!;
+      state.open = true;
+      state.swept = true;
+      state.segments.splice(0, entries[index]!.segments.length);
+      for (const [key, session] of written.sessions) state.sessions.set(key, session);
+      if (written.cut) state.retryCreditAt = outcome.at + this.flushEveryMs;
+    });
+    return outcome.wallets;
+  }
+
+  /** Each of `due` written in a transaction of its own (after a batch failed). */
+  private async writeAlone(ctx: CommandContext, due: readonly [string, AccountClock][]): Promise<WalletDelivery[]> {
+    const done = await Promise.allSettled(due.map(([account, state]) => this.inTurn(state, () => (state.segments.length > 0 ? this.write(ctx, account, state, null) : Promise.resolve(null)))));
+    return done.flatMap((outcome) => (outcome.status === 'fulfilled' ? (outcome.value?.wallets ?? []) : []));
   }
 
   /**
@@ -205,7 +289,7 @@ export class ReadingClocks {
   /** The clock of `account`, made on its first beat or stop on this node. */
   private clockOf(account: string, site: string, userId: string): AccountClock {
     let state = this.accounts.get(account);
-    if (!state) this.accounts.set(account, (state = newClock(site, userId)));
+    if (!state) this.accounts.set(account, (state = newClock(account, site, userId)));
     return state;
   }
 
@@ -299,13 +383,7 @@ export class ReadingClocks {
       if (open) book.assumeOpen(state.userId);
       else await book.ensureReader(state.userId);
       if (pending && (await tx.ledger.pendingTotal(account)) > 0) await settleAccountWith(book, account, 50);
-      let clock = await tx.ledger.readClock(account);
-      const added = new Map<string, number>();
-      for (const segment of segments) {
-        const from = clock === null ? segment.from : Math.max(segment.from, clock);
-        if (segment.to > from) added.set(segment.thread, (added.get(segment.thread) ?? 0) + segment.to - from);
-        clock = clock === null ? segment.to : Math.max(clock, segment.to);
-      }
+      const { added, clock } = applySegments(await tx.ledger.readClock(account), segments);
       if (clock !== null && segments.length > 0) await tx.ledger.saveReadClock(account, clock);
       const threads = new Set(added.keys());
       if (beat) threads.add(beat.thread.key);
@@ -339,37 +417,10 @@ export class ReadingClocks {
     });
     this.stats.writes += 1;
     state.open = true;
+    if (!beat) state.swept = true;
     state.segments.splice(0, segments.length);
     for (const [key, session] of done.sessions) state.sessions.set(key, session);
     if (done.cut) state.retryCreditAt = done.at + this.flushEveryMs;
     return { result: done.result, events: [], wallets: done.wallets };
   }
-}
-
-/** Whether the reading waiting in memory earns a Twei the durable sessions have not credited. */
-function owesTwei(state: AccountClock, rules: EconomyRules): boolean {
-  const waiting = new Map<string, number>();
-  for (const segment of state.segments) waiting.set(segment.thread, (waiting.get(segment.thread) ?? 0) + segment.to - segment.from);
-  for (const [thread, ms] of waiting) {
-    const session = state.sessions.get(thread) ?? { readMs: 0, credited: 0 };
-    if (readEarnings(session.readMs + ms, rules) > session.credited) return true;
-  }
-  return false;
-}
-
-function newClock(site: string, userId: string): AccountClock {
-  return { site, userId, fresh: true, lastBeatAt: 0, segments: [], sessions: new Map(), retryCreditAt: 0, open: false, pending: false, turn: Promise.resolve(), readAt: 0, balance: 0, stopped: false };
-}
-
-/** Appends a beat's span, extending the last one when it continues it on the same thread. */
-function addSegment(segments: Segment[], segment: Segment): void {
-  const last = segments[segments.length - 1];
-  if (last && last.thread === segment.thread && last.to === segment.from) last.to = segment.to;
-  else segments.push(segment);
-}
-
-function pendingOn(segments: readonly Segment[], thread: string): number {
-  let total = 0;
-  for (const segment of segments) if (segment.thread === thread) total += segment.to - segment.from;
-  return total;
 }

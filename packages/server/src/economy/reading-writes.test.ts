@@ -18,8 +18,8 @@ import { balanceOf, economyContext, expectLedgerAddsUp, publishedThread, SITE } 
 
 const ann = identity('ann');
 
-function node(base: TestContext, flushEveryMs?: number): { ctx: TestContext; clocks: ReadingClocks } {
-  const clocks = new ReadingClocks(flushEveryMs === undefined ? {} : { flushEveryMs });
+function node(base: TestContext, flushEveryMs?: number, spread = true): { ctx: TestContext; clocks: ReadingClocks } {
+  const clocks = new ReadingClocks({ ...(flushEveryMs !== undefined && { flushEveryMs }), ...(!spread && { spread, gatherMs: 0 }) });
   return { ctx: { ...base, reading: clocks }, clocks };
 }
 
@@ -178,10 +178,11 @@ describe('what reading costs the store', () => {
   it('[BEAT-14] reading is written every two minutes by default: the first Twei at once, then six at a time', async () => {
     expect(new ReadingClocks().flushEveryMs).toBe(120_000);
     expect(resolveConfig({}, {}).readFlushEveryMs).toBe(120_000);
-    // The shipped rules: a Twei per 20 s, a beat per 10 s, 10 Twei a post.
+    // The shipped rules: a Twei per 20 s, a beat per 10 s, 10 Twei a post. Without BEAT-20's spread
+    // and BEAT-19's gathering (which only ever write earlier), the cadence is exactly the two minutes.
     const base = economyContext();
     const thread = await publishedThread(base);
-    const { ctx, clocks } = node(base);
+    const { ctx, clocks } = node(base, undefined, false);
     const durable = () => ctx.store.read((tx) => tx.ledger.readSession(readerAccount(SITE, 'ann'), `${SITE}:${thread}`));
     const earned: number[] = [];
     await readHeartbeat(ctx, ann, { thread });

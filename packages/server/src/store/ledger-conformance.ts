@@ -221,6 +221,49 @@ export function describeLedgerConformance(name: string, open: () => Promise<Stor
       expect(await store.read((tx) => tx.ledger.pairCount('site', 'ann', 'bob', 7))).toBe(0);
     });
 
+    it('[BEAT-19] many readers’ clocks and sessions are read and saved at once, as one by one would', async () => {
+      const store = await openLedger();
+      await store.write(async (tx) => {
+        await tx.ledger.saveReadClock('r:site:ann', AT);
+        await tx.ledger.saveReadSession('r:site:ann', 't1', { readMs: 1000, credited: 0 });
+      });
+      await store.write((tx) =>
+        tx.ledger.saveReading(
+          [
+            { account: 'r:site:ann', lastBeatAt: AT + 5 },
+            { account: 'r:site:bob', lastBeatAt: AT + 7 },
+            { account: 'r:site:bob', lastBeatAt: AT + 9 },
+          ],
+          [
+            { account: 'r:site:ann', thread: 't1', session: { readMs: 6000, credited: 1 } },
+            { account: 'r:site:ann', thread: 't2', session: { readMs: 2000, credited: 0 } },
+            { account: 'r:site:bob', thread: 't1', session: { readMs: 3000, credited: 0 } },
+            { account: 'r:site:bob', thread: 't1', session: { readMs: 4000, credited: 2 } },
+          ],
+        ),
+      );
+      const keys = [
+        { account: 'r:site:ann', thread: 't1' },
+        { account: 'r:site:ann', thread: 't2' },
+        { account: 'r:site:bob', thread: 't1' },
+        { account: 'r:site:bob', thread: 't9' },
+      ];
+      const state = await store.read((tx) => tx.ledger.readingOf(['r:site:ann', 'r:site:bob', 'r:site:nobody'], keys));
+      // The last value given for a key wins, as with one save after another.
+      expect(Object.fromEntries(state.clocks)).toEqual({ 'r:site:ann': AT + 5, 'r:site:bob': AT + 9 });
+      expect(Object.fromEntries([...state.sessions].map(([account, of]) => [account, Object.fromEntries(of)]))).toEqual({
+        'r:site:ann': { t1: { readMs: 6000, credited: 1 }, t2: { readMs: 2000, credited: 0 } },
+        'r:site:bob': { t1: { readMs: 4000, credited: 2 } },
+      });
+      for (const { account, thread } of keys) {
+        const one = await store.read((tx) => tx.ledger.readSession(account, thread));
+        expect(one).toEqual(state.sessions.get(account)?.get(thread) ?? null);
+      }
+      expect(await store.read((tx) => tx.ledger.readClock('r:site:bob'))).toBe(AT + 9);
+      expect(await store.read((tx) => tx.ledger.readingOf([], []))).toEqual({ clocks: new Map(), sessions: new Map() });
+      await store.write((tx) => tx.ledger.saveReading([], []));
+    });
+
     it('[CAP-1][CAP-2] daily counters add up and keep the limit last in force', async () => {
       const store = await openLedger();
       await store.write(async (tx) => {

@@ -37,6 +37,21 @@ export interface ReadSession {
   credited: number;
 }
 
+/** [BEAT-19] A reader's reading on one thread, as several are read or saved at once. */
+export interface ReadingRow {
+  account: string;
+  thread: string;
+  session: ReadSession;
+}
+
+/** [BEAT-19] What a batch of readers' durable reading is: each account's clock, each (account, thread)'s session. */
+export interface ReadingState {
+  /** Absent: the account has no clock yet. */
+  clocks: Map<string, number>;
+  /** By account, then thread; absent: no session yet. */
+  sessions: Map<string, Map<string, ReadSession>>;
+}
+
 /** One reader's movements on one thread, per category: money in and money out. */
 export type CategoryFlows = Map<LedgerCategory, { in: number; out: number }>;
 
@@ -89,6 +104,11 @@ export interface LedgerReadTx {
   /** When the reader's one reading clock last ticked (any post, any tab); null before the first beat. */
   readClock(account: string): Promise<number | null>;
   readSession(account: string, thread: string): Promise<ReadSession | null>;
+  /**
+   * [BEAT-19] `readClock` of every account in `accounts` and `readSession` of every pair in
+   * `sessions`, in one read (one round trip on PostgreSQL) — the reading tick's batch.
+   */
+  readingOf(accounts: readonly string[], sessions: readonly { account: string; thread: string }[]): Promise<ReadingState>;
   reports(account: string, thread: string, limit: number): Promise<PnlReport[]>;
   postAuthor(thread: string): Promise<string | null>;
   /** When the account was opened; null when it never was. */
@@ -138,6 +158,12 @@ export interface LedgerWriteTx extends LedgerReadTx {
   transferIfCovered?(transfer: NewTransfer): Promise<TransferRecord | null>;
   saveReadClock(account: string, lastBeatAt: number): Promise<void>;
   saveReadSession(account: string, thread: string, session: ReadSession): Promise<void>;
+  /**
+   * [BEAT-19] `saveReadClock` and `saveReadSession` of many readers at once: one statement for all
+   * on PostgreSQL (sent with the transaction's next round trip, HOT-1), one prepared statement
+   * reused on SQLite.
+   */
+  saveReading(clocks: readonly { account: string; lastBeatAt: number }[], sessions: readonly ReadingRow[]): Promise<void>;
   /** `thread` is the thread key; the report carries the public id. */
   saveReport(account: string, thread: string, report: PnlReport): Promise<void>;
   addPending(reward: NewPendingReward): Promise<number>;

@@ -14,6 +14,8 @@ import type {
   NewTransfer,
   PendingReward,
   ReadSession,
+  ReadingRow,
+  ReadingState,
   RewardKind,
   TransferRecord,
   WalletFigures,
@@ -22,6 +24,7 @@ import type {
 import { toPendingRecord, toTransferRecord, type PendingRow, type TransferRow } from '../porting-rows.js';
 import type { AccountFacts } from './pg-known-accounts.js';
 import type { Blind, Query } from './pg-statements.js';
+import { readingOf, saveReading } from './pg-reading.js';
 
 /** A balance: a reader's row, or (treasury kind) the sum of its shards (pg-migrations.ts). */
 const BALANCE = `SELECT a.id, CASE WHEN a.kind = 'treasury'
@@ -310,6 +313,15 @@ export class PgLedger implements LedgerWriteTx {
         ON CONFLICT (account) DO UPDATE SET last_beat_at = EXCLUDED.last_beat_at`,
       [account, lastBeatAt],
     );
+  }
+
+  readingOf(accounts: readonly string[], sessions: readonly { account: string; thread: string }[]): Promise<ReadingState> {
+    return readingOf(this.use(false), accounts, sessions);
+  }
+
+  saveReading(clocks: readonly { account: string; lastBeatAt: number }[], sessions: readonly ReadingRow[]): Promise<void> {
+    this.refuse(true);
+    return saveReading(this.blind, clocks, sessions);
   }
 
   async saveReadSession(account: string, thread: string, s: ReadSession): Promise<void> {

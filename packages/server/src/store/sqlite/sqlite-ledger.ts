@@ -9,6 +9,8 @@ import type {
   RewardKind,
   NewTransfer,
   ReadSession,
+  ReadingRow,
+  ReadingState,
   TransferRecord,
   WalletFigures,
 } from '../ledger-types.js';
@@ -118,6 +120,23 @@ export class SqliteLedger implements LedgerWriteTx {
       | { read_ms: number; credited: number }
       | undefined;
     return row ? { readMs: row.read_ms, credited: row.credited } : null;
+  }
+
+  async readingOf(accounts: readonly string[], sessions: readonly { account: string; thread: string }[]): Promise<ReadingState> {
+    const st = this.use(false);
+    const state: ReadingState = { clocks: new Map(), sessions: new Map() };
+    for (const account of accounts) {
+      const row = st.ledgerReadClock.get(account) as { last_beat_at: number } | undefined;
+      if (row) state.clocks.set(account, row.last_beat_at);
+    }
+    for (const { account, thread } of sessions) {
+      const row = st.ledgerReadSession.get(account, thread) as { read_ms: number; credited: number } | undefined;
+      if (!row) continue;
+      let of = state.sessions.get(account);
+      if (!of) state.sessions.set(account, (of = new Map()));
+      of.set(thread, { readMs: row.read_ms, credited: row.credited });
+    }
+    return state;
   }
 
   async reports(account: string, thread: string, limit: number): Promise<PnlReport[]> {
@@ -242,6 +261,12 @@ export class SqliteLedger implements LedgerWriteTx {
 
   async saveReadSession(account: string, thread: string, s: ReadSession): Promise<void> {
     this.use(true).ledgerSaveReadSession.run(account, thread, s.readMs, s.credited);
+  }
+
+  async saveReading(clocks: readonly { account: string; lastBeatAt: number }[], sessions: readonly ReadingRow[]): Promise<void> {
+    const st = this.use(true);
+    for (const clock of clocks) st.ledgerSaveReadClock.run(clock.account, clock.lastBeatAt);
+    for (const { account, thread, session } of sessions) st.ledgerSaveReadSession.run(account, thread, session.readMs, session.credited);
   }
 
   async saveReport(account: string, thread: string, report: PnlReport): Promise<void> {
