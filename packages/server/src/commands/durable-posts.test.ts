@@ -272,7 +272,7 @@ describe('durable posts', () => {
 
   it('[DUR-17] a post\'s money is two statements: the tribute is refused by the database when not covered, the pending reward reads the wallet sent after it — 9 in all', async () => {
     const ctx = await contextWithThread();
-    const wallet = (userId: string) => ctx.store.read((tx) => openBook(ctx, tx, 'default', ctx.now(), null).walletFigures(userId));
+    const wallet = (userId: string) => ctx.store.write((tx) => openBook(ctx, tx, 'default', ctx.now(), null).walletFigures(userId));
     await postComment(ctx, ann, { requestId: rid(), thread: 't', body: 'first' });
     ctx.store.countStatements({});
     const post = await postComment(ctx, ann, { requestId: rid(), thread: 't', body: 'a second comment' });

@@ -93,7 +93,7 @@ describe('one post, one write', () => {
     expect(ack.ok).toBe(false);
     expect(counted).toEqual({ writes: 1, frames: 1 });
     // The server keeps answering after a client leaves in the middle of a post.
-    socket.emit('comment:post', { requestId: rid(), thread: 't', body: 'and gone' });
+    socket.emit('comment:post', { requestId: rid(), thread: 't', body: 'and gone' }, () => {});
     socket.disconnect();
     const other = await server.connect(await server.token('cy'));
     expect(((await other.timeout(5000).emitWithAck('comment:post', { requestId: rid(), thread: 't', body: 'still here' })) as { ok: boolean }).ok).toBe(true);
