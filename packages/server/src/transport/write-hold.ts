@@ -31,6 +31,19 @@ const held = new WeakSet<EngineConnection>();
 
 const skipFlush = (): void => {};
 
+/** engine.io's own `flush`, taken from the first connection held (every connection shares its class). */
+let engineFlush: ((this: EngineConnection) => void) | null = null;
+
+/**
+ * Installed once on a connection, as an own property over engine.io's prototype method (`sendPacket`
+ * and the transport's `ready` both call `this.flush()`): while the connection is held the packets
+ * gather in `writeBuffer`. One shared function, so a connection costs no closure (BEAT-5), and the
+ * property stays, so the object's shape does not change at every call.
+ */
+function flushUnlessHeld(this: EngineConnection): void {
+  if (!held.has(this)) engineFlush?.call(this);
+}
+
 /**
  * Holds the connection's writes until the returned function is called, which flushes them in one
  * write (websocket) or one payload (polling). `conn` is a Socket.IO socket's `conn`.
@@ -38,12 +51,13 @@ const skipFlush = (): void => {};
 export function holdWrites(conn: unknown): () => void {
   const connection = conn as EngineConnection | undefined;
   if (!connection || typeof connection.flush !== 'function' || held.has(connection)) return skipFlush;
+  if (connection.flush !== flushUnlessHeld) {
+    engineFlush ??= connection.flush;
+    if (connection.flush !== engineFlush) return skipFlush;
+    connection.flush = flushUnlessHeld;
+  }
   held.add(connection);
-  // An own property over engine.io's prototype method: `sendPacket` and the transport's `ready`
-  // both call `this.flush()`, so the packets gather in `writeBuffer` meanwhile.
-  connection.flush = skipFlush;
   return () => {
-    delete (connection as Partial<EngineConnection>).flush;
     held.delete(connection);
     if (connection.readyState === 'closed') return;
     const raw = connection.transport?.name === 'websocket' ? connection.transport.socket?._socket : undefined;
