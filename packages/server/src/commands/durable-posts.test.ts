@@ -14,6 +14,7 @@ import { createCommandContext, timeOrderedId } from './context.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { applyThreadSpec } from './threads.js';
 import { openBook } from '../economy/book.js';
+import { defaultEconomyRules } from '../economy/rules.js';
 import { levelUnchanged } from '../economy/ledger-book.js';
 import { writeScope } from '../store/write-scope.js';
 import { startTestServer } from '../test-helpers.js';
@@ -267,6 +268,46 @@ describe('durable posts', () => {
     await ctx.store.write((tx) => tx.mod.setBan({ site: 'default', userId: 'ann', kind: 'mute', until: null, reason: null, byId: 'mo', byName: 'Mo', at: ctx.now() }));
     expect(await held('muted')).toBeNull();
     await expect(postComment(ctx, ann, { requestId: rid(), thread: 'nope', body: 'x' })).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('[DUR-17] a post\'s money is two statements: the tribute is refused by the database when not covered, the pending reward reads the wallet sent after it — 9 in all', async () => {
+    const ctx = await contextWithThread();
+    const wallet = (userId: string) => ctx.store.write((tx) => openBook(ctx, tx, 'default', ctx.now(), null).walletFigures(userId));
+    await postComment(ctx, ann, { requestId: rid(), thread: 't', body: 'first' });
+    ctx.store.countStatements({});
+    const post = await postComment(ctx, ann, { requestId: rid(), thread: 't', body: 'a second comment' });
+    const root = ctx.store.statementCounts;
+    ctx.store.countStatements(false);
+    expect(root.total - root.control).toBeLessThanOrEqual(9);
+    expect(root.byName.ledgerInsertTransfer?.runs).toBe(1);
+    expect(root.byName.ledgerAddPendingWithWallet?.runs).toBe(1);
+    expect(Object.keys(root.byName).filter((name) => ['ledgerBalance', 'ledgerWallet', 'ledgerAddPending'].includes(name))).toEqual([]);
+    // What the wallet update says is what a fresh read says: the balance after the tribute, the reward pending.
+    const figures = await wallet('ann');
+    expect(post.wallets?.[0]?.update).toEqual({ balance: figures.balance, thread: 't', readEarned: null, ...figures.extra });
+    expect(figures.extra.pending).toBe(2 * defaultEconomyRules.amounts.commentRewards);
+    expect(figures.balance).toBe(defaultEconomyRules.startingGrant - 2 * defaultEconomyRules.amounts.commentTributes);
+
+    // A write after the pending reward (an author's email address, recorded as they post): the wallet is read again, still right.
+    const cy = identity('cy', { level: 20, email: { address: 'cy@example.com', replies: true } });
+    await postComment(ctx, cy, { requestId: rid(), thread: 't', body: 'first' });
+    ctx.store.countStatements({});
+    const mailed = await postComment(ctx, cy, { requestId: rid(), thread: 't', body: 'with an address' });
+    expect(ctx.store.statementCounts.byName.ledgerWallet?.runs).toBe(1);
+    ctx.store.countStatements(false);
+    const cyFigures = await wallet('cy');
+    expect(mailed.wallets?.[0]?.update).toEqual({ balance: cyFigures.balance, thread: 't', readEarned: null, ...cyFigures.extra });
+
+    // Short of Twei: refused with what it needs and what the reader has, and nothing moved.
+    const poor = await contextWithThread();
+    const dee = identity('dee', { level: 20 });
+    for (let n = 0; n < defaultEconomyRules.startingGrant; n++) await postComment(poor, dee, { requestId: rid(), thread: 't', body: `post ${n}` });
+    poor.store.countStatements({});
+    await expect(postComment(poor, dee, { requestId: rid(), thread: 't', body: 'one too many' })).rejects.toMatchObject({ code: 'insufficient_funds', details: { need: 1, balance: 0 } });
+    // The database refused the tribute (LED-2's CHECK), then the balance was read for the answer.
+    expect(poor.store.statementCounts.byName.ledgerBalance?.runs).toBe(1);
+    poor.store.countStatements(false);
+    expect((await poor.store.read((tx) => tx.getThread('default:t')))?.commentCount).toBe(defaultEconomyRules.startingGrant);
   });
 
   it('[DUR-9] a post that moves no XP re-reads no level; a credit still does', async () => {

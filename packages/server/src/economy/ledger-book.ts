@@ -283,6 +283,8 @@ export class LedgerBook {
 
   private touch(userId: string, thread: string | null): void {
     const previous = this.touched.get(userId);
+    // [DUR-17] Its wallet is read at the end: a store may read it with the reader's next pending reward.
+    if (!previous) this.tx.ledger.wantWallet?.(readerAccount(this.site, userId), debtAccount(this.site, userId), dayOf(this.at));
     this.touched.set(userId, { userId, thread: thread ?? previous?.thread ?? null, readEarned: previous?.readEarned ?? null });
   }
 

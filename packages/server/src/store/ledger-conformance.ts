@@ -208,6 +208,53 @@ export function describeLedgerConformance(name: string, open: () => Promise<Stor
       expect(await store.read((tx) => tx.ledger.balanceAndPending('r:site:nobody'))).toEqual({ balance: null, pending: 0 });
     });
 
+    it('[DUR-17] a charge moves only when covered, in one statement where a store has it; a wallet read with a pending reward says what a fresh read says', async () => {
+      const store = await openLedger();
+      const tribute = (from: string, amount: number) => move(from, 't:site', amount, { category: 'commentTributes' });
+      const spent = await store.write(async (tx) => {
+        const spend = tx.ledger.transferIfCovered;
+        if (!spend) return null;
+        const charge = (t: NewTransfer) => spend.call(tx.ledger, t);
+        // Ann has 5: 3 is covered, 3 more is not, and an account never opened is never charged; a
+        // refusal undoes nothing else of the transaction (the transfer before it stands).
+        return [await charge(tribute('r:site:ann', 3)), await charge(tribute('r:site:ann', 3)), await charge(tribute('r:site:nobody', 1))];
+      });
+      if (spent) {
+        expect(spent[0]).toMatchObject({ id: expect.any(Number), from: 'r:site:ann', amount: 3 });
+        expect(spent.slice(1)).toEqual([null, null]);
+      } else await store.write((tx) => tx.ledger.transfer(tribute('r:site:ann', 3)));
+      const transfers = await store.read((tx) => tx.ledger.allTransfers());
+      expect(transfers.map((t) => t.amount)).toEqual([5, 3]);
+      expect(await store.read((tx) => tx.ledger.balance('r:site:ann'))).toBe(2);
+
+      const day = 3;
+      const reward = (comment: string, amount: number) => ({ site: 'site', account: 'r:site:ann', category: 'commentRewards' as const, thread: 't', comment, ref: `comment:t:${comment}`, amount, createdAt: AT, dueAt: AT + 10 });
+      const wallet = (tx: { ledger: { walletFigures(a: string, d: string, day: number): Promise<unknown> } }) => tx.ledger.walletFigures('r:site:ann', 'd:site:ann', day);
+      const read = await store.write(async (tx) => {
+        const queue = async (r: ReturnType<typeof reward>) => void (await (tx.ledger.queuePending ? tx.ledger.queuePending(r) : tx.ledger.addPending(r)));
+        tx.ledger.wantWallet?.('r:site:ann', 'd:site:ann', day);
+        await queue(reward('c1', 3));
+        const first = await wallet(tx);
+        const again = await wallet(tx);
+        // Written after the pending reward: a wallet read then sees the writes.
+        await queue(reward('c2', 4));
+        await tx.ledger.addEarned('r:site:ann', day, 2, 50);
+        await tx.ledger.openAccount('d:site:ann', 'treasury', AT);
+        await tx.ledger.transfer(move('d:site:ann', 'r:site:ann', 1, { category: 'debt' }));
+        const second = await wallet(tx);
+        await queue(reward('c3', 5));
+        return [first, again, second, await wallet(tx)];
+      });
+      expect(read).toEqual([
+        { balance: 2, pending: 3, debtBalance: 0, earned: 0 },
+        { balance: 2, pending: 3, debtBalance: 0, earned: 0 },
+        { balance: 3, pending: 7, debtBalance: -1, earned: 2 },
+        { balance: 3, pending: 12, debtBalance: -1, earned: 2 },
+      ]);
+      expect(await store.read((tx) => wallet(tx))).toEqual(read[3]);
+      expect(await store.read((tx) => tx.ledger.pendingTotal('r:site:ann'))).toBe(12);
+    });
+
     it('[REACT-1][REACT-2] a reaction reward is recorded once ever; pair counts add up per period', async () => {
       const store = await openLedger();
       const once = await Promise.all([1, 2].map(() => store.write((tx) => tx.ledger.recordReactionReward('site', 'bob', 'c:t:c1', 'like', AT))));

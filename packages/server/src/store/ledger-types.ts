@@ -153,7 +153,8 @@ export interface LedgerWriteTx extends LedgerReadTx {
    * [HOT-12] Optional (PostgreSQL): the transfer, only when `from` is a reader's account whose
    * balance covers it — the balance check in the same statement, one round trip instead of a read
    * and then the transfer; null when it does not (or the account does not exist): nothing moved.
-   * A store without it is asked for the balance and then the transfer.
+   * A store without it is asked for the balance and then the transfer. `from` is a reader's
+   * account: SQLite's (DUR-17) lets its balance CHECK refuse, and a treasury has none.
    */
   transferIfCovered?(transfer: NewTransfer): Promise<TransferRecord | null>;
   saveReadClock(account: string, lastBeatAt: number): Promise<void>;
@@ -172,6 +173,13 @@ export interface LedgerWriteTx extends LedgerReadTx {
    * store may send it with the transaction's next statement (HOT-1). Absent, `addPending` is used.
    */
   queuePending?(reward: NewPendingReward): Promise<void>;
+  /**
+   * [DUR-17] Optional (SQLite): the wallet of `account` (with its debt account, earnings of `day`)
+   * will be read at the end of this transaction; a store may read it with the account's next
+   * queued pending reward, in the same statement, and answer `walletFigures` from that once, unless
+   * anything is written in between.
+   */
+  wantWallet?(account: string, debt: string, day: number): void;
   /** Moves a row from `from` to `to`; false when it was not in `from` (someone settled it first). */
   setPendingState(id: number, from: PendingState, to: PendingState, paid: number, transferId: number | null, at: number): Promise<boolean>;
   /** Records the first reaction of this kind by giver on target; false when it was recorded before. */

@@ -16,6 +16,7 @@ import { walletRoom } from '../economy/index.js';
 import { levelUnchanged, xpAfter } from '../economy/ledger-book.js';
 import { moderatorsRoom } from './session.js';
 import { roomOf, type Caller, type ParleyIo } from './types.js';
+import { holdWrites } from './write-hold.js';
 
 /** Not rate limited like mutations, but a banned reader may not do them either: editing the shared notes. */
 const restrictedEvents: ReadonlySet<string> = new Set(['notes:update']);
@@ -86,15 +87,21 @@ export class Dispatcher {
     } catch (error) {
       ack = { ok: false, error: this.toWireError(error, event) };
     }
+    // [DUR-16] The ack and what the call sends its own socket besides (its wallet update) leave in one write.
+    const release = caller.socket ? holdWrites(caller.socket.conn) : null;
     try {
-      respond(ack);
-    } catch (error) {
-      this.deps.logger.error('ack callback threw', { event: String(event), error });
+      try {
+        respond(ack);
+      } catch (error) {
+        this.deps.logger.error('ack callback threw', { event: String(event), error });
+      }
+      this.deps.metrics?.observe(event, (performance.now() - started) / 1000, ack.ok ? null : ack.error.code);
+      this.activity.record(caller, event, payload, ack);
+      const site = caller.site ?? caller.identity?.site ?? this.deps.ctx.sites.only?.id ?? '';
+      if (output) this.deliver(site, output);
+    } finally {
+      release?.();
     }
-    this.deps.metrics?.observe(event, (performance.now() - started) / 1000, ack.ok ? null : ack.error.code);
-    this.activity.record(caller, event, payload, ack);
-    const site = caller.site ?? caller.identity?.site ?? this.deps.ctx.sites.only?.id ?? '';
-    if (output) this.deliver(site, output);
   }
 
   /**

@@ -48,6 +48,15 @@ export const ledgerSql = {
       COALESCE((SELECT earned FROM daily_earnings WHERE account = @account AND day = @day), 0) AS earned`,
   ledgerAddPending: `INSERT INTO pending_rewards (site, account, category, thread, comment, ref, amount, created_at, due_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  // [DUR-17] The pending reward and, in the same statement, the wallet its reader is sent after it.
+  // RETURNING sees the row before the AFTER trigger adds it to pending_totals: the row's amount is
+  // added here (the row is 'pending', so the trigger adds exactly that).
+  ledgerAddPendingWithWallet: `INSERT INTO pending_rewards (site, account, category, thread, comment, ref, amount, created_at, due_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING
+      COALESCE((SELECT balance FROM accounts WHERE id = ?), 0) AS balance,
+      COALESCE((SELECT total FROM pending_totals WHERE account = ?), 0) + amount AS pending,
+      COALESCE((SELECT balance FROM accounts WHERE id = ?), 0) AS debtBalance,
+      COALESCE((SELECT earned FROM daily_earnings WHERE account = ? AND day = ?), 0) AS earned`,
   ledgerSetPendingState: `UPDATE pending_rewards SET state = @to, paid = @paid, transfer_id = coalesce(@transferId, transfer_id), settled_at = @at
     WHERE id = @id AND state = @from`,
   ledgerReactionRewarded: 'SELECT 1 AS hit FROM reaction_rewards WHERE site = ? AND giver = ? AND target = ? AND kind = ?',

@@ -76,12 +76,28 @@ const toPending = (row: PendingRow): PendingReward => ({
   settledAt: row.settled_at,
 });
 
+/** A statement the database refused for a constraint (it undid that statement alone: the transaction goes on). */
+const refusedByConstraint = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT');
+};
+
 /**
  * `tx.ledger` for SQLite. It borrows the transaction's statements through `use`, which refuses
  * after the transaction ended (and refuses writes in a read transaction), like the tx itself.
  */
 export class SqliteLedger implements LedgerWriteTx {
+  /** [DUR-17] Wallets the transaction will send, by account: read with the account's next pending reward. */
+  private readonly wanted = new Map<string, { debt: string; day: number }>();
+  /** [DUR-17] A wallet read with the last write; answered once, dropped at any later write (`dropAhead`). */
+  private ahead: { account: string; debt: string; day: number; figures: WalletFigures } | null = null;
+
   constructor(private readonly use: (write: boolean) => Statements) {}
+
+  /** The transaction wrote: what was read ahead may be stale. */
+  dropAhead(): void {
+    this.ahead = null;
+  }
 
   async balance(account: string): Promise<number | null> {
     const row = this.use(false).ledgerBalance.get(account) as { balance: number } | undefined;
@@ -178,7 +194,34 @@ export class SqliteLedger implements LedgerWriteTx {
   }
 
   async walletFigures(account: string, debt: string, day: number): Promise<WalletFigures> {
+    const ahead = this.ahead;
+    if (ahead && ahead.account === account && ahead.debt === debt && ahead.day === day) {
+      this.ahead = null;
+      return ahead.figures;
+    }
     return this.use(false).ledgerWallet.get({ account, debt, day }) as WalletFigures;
+  }
+
+  wantWallet(account: string, debt: string, day: number): void {
+    this.wanted.set(account, { debt, day });
+  }
+
+  /**
+   * [DUR-17] A pending reward whose id nobody needs: when its reader's wallet is wanted, the insert
+   * reads that wallet too (one statement, not two) and keeps it for `walletFigures`.
+   */
+  async queuePending(r: NewPendingReward): Promise<void> {
+    const wanted = this.wanted.get(r.account);
+    if (!wanted) {
+      await this.addPending(r);
+      return;
+    }
+    const { debt, day } = wanted;
+    const figures = this.use(true).ledgerAddPendingWithWallet.get(
+      ...[r.site, r.account, r.category, r.thread, r.comment, r.ref, r.amount, r.createdAt, r.dueAt],
+      ...[r.account, r.account, debt, r.account, day],
+    ) as WalletFigures;
+    this.ahead = { account: r.account, debt, day, figures };
   }
 
   async reactionRewarded(site: string, giver: string, target: string, kind: RewardKind): Promise<boolean> {
@@ -248,6 +291,26 @@ export class SqliteLedger implements LedgerWriteTx {
 
   async openAccount(account: string, kind: 'reader' | 'treasury', at: number): Promise<boolean> {
     return this.use(true).ledgerOpenAccount.run(account, kind, at).changes === 1;
+  }
+
+  /**
+   * [DUR-17] The transfer, only when the reader's balance covers it: inserted as it is, and refused
+   * by the database when it does not — the trigger's UPDATE breaks the reader's CHECK (balance >= 0,
+   * LED-2), or an account that was never opened breaks the foreign key — which undoes the statement
+   * and nothing else (null: nothing moved; the book then reads the balance and refuses, or opens the
+   * account). Not an INSERT … SELECT with the check in its WHERE: with a row trigger on `transfers`
+   * SQLite runs that SELECT into a temporary table first, and it cost more than the read it saved.
+   * `from` is a reader's account (a treasury may go negative: nothing would refuse it).
+   */
+  async transferIfCovered(t: NewTransfer): Promise<TransferRecord | null> {
+    const insert = this.use(true).ledgerInsertTransfer;
+    try {
+      const id = insert.run(t.from, t.to, t.amount, t.category, t.thread ?? null, t.ref ?? null, t.requestId ?? null, t.reverses ?? null, t.at).lastInsertRowid;
+      return { ...t, id: Number(id) };
+    } catch (error) {
+      if (refusedByConstraint(error)) return null;
+      throw error;
+    }
   }
 
   async transfer(t: NewTransfer): Promise<TransferRecord> {

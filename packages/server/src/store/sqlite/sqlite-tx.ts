@@ -73,6 +73,7 @@ export class SqliteTx implements WriteTx {
     if (write) {
       if (!this.writable) throw new Error('write attempted inside a read transaction');
       this.gateAhead = null;
+      this.ledger.dropAhead();
     }
     return this.st;
   }
