@@ -66,6 +66,11 @@ export class Dispatcher {
     );
   }
 
+  /** [CLUSTER-16] Sends one thread's waiting events at once (thread KEY): another node's message of it arrived. */
+  flushThread(key: string): void {
+    this.outbox.flushThread(key);
+  }
+
   /** Sends the events still waiting for their tick; later ones go out at once. */
   close(): void {
     this.outbox.close();

@@ -88,6 +88,20 @@ export class ThreadEventOutbox {
     for (const [thread, events] of batches) this.emit(thread, events);
   }
 
+  /**
+   * [CLUSTER-16] Sends one thread's waiting events now, in this call (not at the end of the turn):
+   * another node's message of the thread is about to reach this node's readers, and what waits here
+   * is older than it. Nothing waiting: nothing sent.
+   */
+  flushThread(thread: string): void {
+    const events = this.pending.get(thread);
+    if (!events) return;
+    this.pending.delete(thread);
+    this.since.delete(thread);
+    this.urgent.delete(thread);
+    this.emit(thread, events);
+  }
+
   /** Sends what waits; later events go out as they come. */
   close(): void {
     this.closed = true;
