@@ -5,10 +5,11 @@
  * would reach readers while node A still holds its reaction (seq 5), and every reader on the other
  * nodes would see a gap that outlives the widget's grace (W-S11) and rejoin. So when a node hears,
  * through the adapter, another node's broadcast of `thread:events` to a thread room, it first sends
- * what it holds of that thread (`flush`), and delivers the other node's message to its own readers
- * only after its own has reached them: a node's own broadcast is delivered locally once Redis has
- * taken it (ClusterAdapter awaits the XADD, for the recovery offset), so the remote message, and
- * every message heard after it, waits for that (a Redis round trip, only when something was held).
+ * what it holds of that thread below the message's first seq (`flush`; later ones make no gap and
+ * keep waiting), and delivers the other node's message to its own readers only after its own have
+ * reached them: a node's own broadcast is delivered locally once Redis has taken it (ClusterAdapter
+ * awaits the XADD, for the recovery offset), so the remote message, and every message heard after
+ * it, waits for that (a Redis round trip, only when something was held).
  * Readers on A see 5 before 6; readers on B see 5 a round trip after 6, well inside the grace.
  *
  * Wraps the adapter factory: the adapter's own `onMessage` and `broadcast` are replaced per
@@ -19,8 +20,11 @@ import { MessageType, type ClusterMessage } from 'socket.io-adapter';
 /** A thread room's name (`thread:<site>:<id>`, transport/types.ts roomOfKey) and its thread key. */
 const ROOM_PREFIX = 'thread:';
 
-/** Called with the thread KEY of another node's `thread:events` before it reaches local sockets. */
-export type FlushThread = (threadKey: string) => void;
+/**
+ * Called with the thread KEY of another node's `thread:events` before it reaches local sockets, and
+ * the message's first seq (Infinity when it names none): what waits below it is to be sent now.
+ */
+export type FlushThread = (threadKey: string, before: number) => void;
 
 /** What is used of a ClusterAdapter (`onMessage` and `uid` are protected; the wrapper stands in for them). */
 interface Receiving {
@@ -30,14 +34,20 @@ interface Receiving {
   broadcast(packet: unknown, opts: unknown): Promise<void> | void;
 }
 
-/** The thread keys of another node's room broadcast of `thread:events` (none for anything else). */
-export function remoteThreadKeys(message: ClusterMessage, self: Receiving): string[] {
-  if (message.uid === self.uid || message.nsp !== self.nsp.name || message.type !== MessageType.BROADCAST) return [];
+/** The thread keys of another node's room broadcast of `thread:events` (none for anything else), and its first seq. */
+export function remoteThreadEvents(message: ClusterMessage, self: Receiving): { keys: string[]; before: number } {
+  const none = { keys: [], before: Infinity };
+  if (message.uid === self.uid || message.nsp !== self.nsp.name || message.type !== MessageType.BROADCAST) return none;
   const { data } = message;
-  if (data.requestId !== undefined || data.opts.flags?.local) return [];
+  if (data.requestId !== undefined || data.opts.flags?.local) return none;
   const packet = data.packet as { data?: unknown[] } | undefined;
-  if (!Array.isArray(packet?.data) || packet.data[0] !== 'thread:events') return [];
-  return data.opts.rooms.filter((room) => room.startsWith(ROOM_PREFIX)).map((room) => room.slice(ROOM_PREFIX.length));
+  if (!Array.isArray(packet?.data) || packet.data[0] !== 'thread:events') return none;
+  const events = packet.data[1];
+  const seqs = Array.isArray(events) ? events.map((event) => (event as { seq?: unknown } | null)?.seq).filter((seq) => typeof seq === 'number') : [];
+  return {
+    keys: data.opts.rooms.filter((room) => room.startsWith(ROOM_PREFIX)).map((room) => room.slice(ROOM_PREFIX.length)),
+    before: seqs.length > 0 ? Math.min(...seqs) : Infinity,
+  };
 }
 
 export function flushingBeforeRemote<F extends (nsp: never) => unknown>(
@@ -70,13 +80,13 @@ export function flushingBeforeRemote<F extends (nsp: never) => unknown>(
     };
     /** Delivers `message`, or (when it made this node send what it held) a promise of its delivery. */
     const handle = (message: ClusterMessage, offset?: string): Promise<void> | undefined => {
-      const keys = remoteThreadKeys(message, self);
+      const { keys, before } = remoteThreadEvents(message, self);
       const flushThread = keys.length > 0 ? flush() : undefined;
       const own: (Promise<void> | void)[] = [];
       if (flushThread) {
         sent = own;
         try {
-          for (const key of keys) flushThread(key);
+          for (const key of keys) flushThread(key, before);
         } catch (error) {
           onError(error);
         }

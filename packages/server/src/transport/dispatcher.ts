@@ -66,9 +66,9 @@ export class Dispatcher {
     );
   }
 
-  /** [CLUSTER-16] Sends one thread's waiting events at once (thread KEY): another node's message of it arrived. */
-  flushThread(key: string): void {
-    this.outbox.flushThread(key);
+  /** [CLUSTER-16] Sends one thread's (KEY) waiting events below seq `before` at once: another node's message of it arrived. */
+  flushThread(key: string, before?: number): void {
+    this.outbox.flushThread(key, before);
   }
 
   /** Sends the events still waiting for their tick; later ones go out at once. */
