@@ -80,16 +80,16 @@ export function flushingBeforeRemote<F extends (nsp: never) => unknown>(
     };
     /** Delivers `message`, or (when it made this node send what it held) a promise of its delivery. */
     const handle = (message: ClusterMessage, offset?: string): Promise<void> | undefined => {
-      const { keys, before } = remoteThreadEvents(message, self);
-      const flushThread = keys.length > 0 ? flush() : undefined;
       const own: (Promise<void> | void)[] = [];
-      if (flushThread) {
+      try {
+        // A message of a shape this does not know is the adapter's to judge: it goes on as it came.
+        const { keys, before } = remoteThreadEvents(message, self);
+        const flushThread = keys.length > 0 ? flush() : undefined;
         sent = own;
-        try {
-          for (const key of keys) flushThread(key, before);
-        } catch (error) {
-          onError(error);
-        }
+        if (flushThread) for (const key of keys) flushThread(key, before);
+      } catch (error) {
+        onError(error);
+      } finally {
         sent = null;
       }
       if (own.length === 0) return void deliver(message, offset);
