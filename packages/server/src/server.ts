@@ -205,6 +205,8 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     },
   });
   attachSocketEvents(io, dispatcher, limits);
+  // [CLUSTER-16] Another node's thread message first takes this node's waiting ones of the thread.
+  redis?.beforeRemoteThreadEvents((key, before) => dispatcher.flushThread(key, before));
   // A moderation event committed on this node reaches every node (the cluster adapter), then each
   // node's console streams and the restricted reader's own sockets there (SPEC BAN-4).
   moderation.events.onAny((event) => {

@@ -67,6 +67,11 @@ export class Dispatcher {
     );
   }
 
+  /** [CLUSTER-16] Sends one thread's (KEY) waiting events below seq `before` at once: another node's message of it arrived. */
+  flushThread(key: string, before?: number): void {
+    this.outbox.flushThread(key, before);
+  }
+
   /** Sends the events still waiting for their tick; later ones go out at once. */
   close(): void {
     this.outbox.close();

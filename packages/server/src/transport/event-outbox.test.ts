@@ -49,6 +49,35 @@ describe('ThreadEventOutbox', () => {
     expect(sent).toEqual([{ thread: 't', seqs: [1, 2] }, { thread: 'u', seqs: [1] }]);
   });
 
+  it('[CLUSTER-16] one thread\'s waiting events leave in the call; other threads keep waiting', () => {
+    const outbox = new ThreadEventOutbox(send, 100);
+    outbox.queue('s', [reacted('t', 2)]);
+    outbox.queue('s', [reacted('t', 1)]);
+    outbox.queue('s', [reacted('u', 1)]);
+    outbox.flushThread('s:t');
+    expect(sent).toEqual([{ thread: 't', seqs: [1, 2] }]);
+    outbox.flushThread('s:t');
+    outbox.flushThread('s:nothing-waits');
+    endOfTurn();
+    expect(sent).toEqual([{ thread: 't', seqs: [1, 2] }]);
+    vi.advanceTimersByTime(100);
+    expect(sent).toEqual([{ thread: 't', seqs: [1, 2] }, { thread: 'u', seqs: [1] }]);
+  });
+
+  it('[CLUSTER-16] only the waiting events below the other node\'s first seq leave; later ones keep waiting', () => {
+    const outbox = new ThreadEventOutbox(send, 100);
+    outbox.queue('s', [reacted('t', 1)]);
+    outbox.queue('s', [reacted('t', 3)]);
+    outbox.flushThread('s:t', 1);
+    expect(sent).toEqual([]);
+    outbox.flushThread('s:t', 2);
+    expect(sent).toEqual([{ thread: 't', seqs: [1] }]);
+    endOfTurn();
+    expect(sent).toEqual([{ thread: 't', seqs: [1] }]);
+    vi.advanceTimersByTime(100);
+    expect(sent).toEqual([{ thread: 't', seqs: [1] }, { thread: 't', seqs: [3] }]);
+  });
+
   it('[COAL-3] a message is in seq order even when commands arrive a little out of order', () => {
     const outbox = new ThreadEventOutbox(send, 100);
     outbox.queue('s', [reacted('t', 2)]);

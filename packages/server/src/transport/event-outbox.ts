@@ -88,6 +88,25 @@ export class ThreadEventOutbox {
     for (const [thread, events] of batches) this.emit(thread, events);
   }
 
+  /**
+   * [CLUSTER-16] Sends one thread's waiting events below seq `before` now, in this call (not at the
+   * end of the turn): another node's message of the thread, starting at `before`, is about to reach
+   * this node's readers. Later ones keep waiting (they do not make a gap). Nothing to send: nothing sent.
+   */
+  flushThread(thread: string, before = Infinity): void {
+    const events = this.pending.get(thread);
+    if (!events) return;
+    const earlier = events.filter((event) => event.seq < before);
+    if (earlier.length === 0) return;
+    if (earlier.length < events.length) this.pending.set(thread, events.filter((event) => event.seq >= before));
+    else {
+      this.pending.delete(thread);
+      this.since.delete(thread);
+      this.urgent.delete(thread);
+    }
+    this.emit(thread, earlier);
+  }
+
   /** Sends what waits; later events go out as they come. */
   close(): void {
     this.closed = true;

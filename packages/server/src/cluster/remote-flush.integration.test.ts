@@ -1,0 +1,80 @@
+/**
+ * [CLUSTER-16] Two real nodes over one PostgreSQL database (a fresh one per run) and one Redis (a
+ * fresh key prefix), each holding reactions for a tick far longer than the test: a reaction held on
+ * node A must not be overtaken for its readers by node B's comment, and must reach node B's readers
+ * without waiting for A's tick — another node's message takes the held ones with it.
+ */
+import { randomBytes } from 'node:crypto';
+import type { CommentView, JoinResult, ThreadEvent } from '@parley/protocol';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { Redis } from 'ioredis';
+import { testDatabase } from '../store/postgres/test-database.js';
+import { call, okData, rid, startTestServer, type ClientSocket, type TestServer } from '../test-helpers.js';
+
+const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+const { url: databaseUrl } = testDatabase('parley_hold');
+/** Far beyond the test's timeout: whatever arrives, arrived without the tick. */
+const LONG_TICK_MS = 30_000;
+
+async function twoNodes(): Promise<[TestServer, TestServer]> {
+  const redisPrefix = `parley-hold-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const shared = { dbPath: undefined, databaseUrl, redisUrl: REDIS_URL, redisPrefix, eventTickMs: LONG_TICK_MS };
+  const a = await startTestServer({ ...shared, threads: ['hot'] });
+  const b = await startTestServer({ ...shared, threads: [] });
+  onTestFinished(async () => {
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${redisPrefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+  });
+  for (let i = 0; i < 200 && ((await a.io.of('/').adapter.serverCount()) < 2 || (await b.io.of('/').adapter.serverCount()) < 2); i++) {
+    await new Promise((next) => setTimeout(next, 25));
+  }
+  return [a, b];
+}
+
+/** A joined reader: every seq in the order it arrived, and whether it ever saw a gap. */
+async function reader(server: TestServer, sub: string): Promise<{ socket: ClientSocket; arrived: number[]; gaps: number }> {
+  const socket = await server.connect(await server.token(sub, { name: sub, lvl: 20 }));
+  const state = { socket, arrived: [] as number[], gaps: 0 };
+  let last = 0;
+  socket.on('thread:events', (events: ThreadEvent[]) => {
+    for (const { seq } of events) {
+      state.arrived.push(seq);
+      if (seq > last + 1) state.gaps++;
+      last = Math.max(last, seq);
+    }
+  });
+  okData(await call<JoinResult>(socket, 'thread:join', { thread: 'hot' }));
+  return state;
+}
+
+const until = async (done: () => boolean): Promise<void> => {
+  for (let i = 0; i < 400 && !done(); i++) await new Promise((next) => setTimeout(next, 25));
+};
+
+describe('a reaction held on one node, a comment on another (integration)', () => {
+  it('[CLUSTER-16][COAL-2] another node\'s comment takes the held reaction with it: in order on its node, at once on the other', async () => {
+    const [a, b] = await twoNodes();
+    const onA = await reader(a, 'ra');
+    const onB = await reader(b, 'rb');
+    const writerA = await reader(a, 'wa');
+    const writerB = await reader(b, 'wb');
+    const first = okData(await call<{ comment: CommentView }>(writerA.socket, 'comment:post', { requestId: rid(), thread: 'hot', body: 'first' }));
+    await until(() => onA.arrived.length >= 1 && onB.arrived.length >= 1);
+    expect([onA.arrived, onB.arrived]).toEqual([[1], [1]]);
+
+    // Seq 2 waits on node A for its tick (30 s, COAL-1); seq 3 is a comment, sent by node B at once.
+    okData(await call(writerA.socket, 'comment:react', { requestId: rid(), thread: 'hot', commentId: first.comment.id, value: 'like' }));
+    okData(await call(writerB.socket, 'comment:post', { requestId: rid(), thread: 'hot', body: 'from B' }));
+    await until(() => onA.arrived.length >= 3 && onB.arrived.length >= 3);
+
+    // Node A sent its held reaction before delivering B's comment: its reader saw no gap.
+    expect(onA.arrived).toEqual([1, 2, 3]);
+    expect(onA.gaps).toBe(0);
+    // Node B's reader got the reaction long before A's tick: its gap closed by delivery, no rejoin needed.
+    expect(onB.arrived).toEqual([1, 3, 2]);
+    // The writers are readers too, one on each node: the same.
+    expect([writerA.arrived, writerB.arrived]).toEqual([[1, 2, 3], [1, 3, 2]]);
+  }, 20_000);
+});
