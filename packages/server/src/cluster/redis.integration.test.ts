@@ -22,9 +22,9 @@ import { signToken } from '../transport/tokens.js';
 import { Redis } from 'ioredis';
 import { io as connectSocket } from 'socket.io-client';
 import { NODE_ALIVE_MS } from './open-connections.js';
+import { dropRedisPrefixAfterTest, REDIS_URL, untilNodesSee } from './test-nodes.js';
 import { resolveSite, SiteDirectory } from '../sites/site-config.js';
 
-const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 
 async function twoNodes(options: Parameters<typeof startTestServer>[0] = {}): Promise<[TestServer, TestServer]> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-redis-'));
@@ -32,17 +32,9 @@ async function twoNodes(options: Parameters<typeof startTestServer>[0] = {}): Pr
   const dbPath = join(dir, 'parley.db');
   const a = await startTestServer({ dbPath, redisUrl: REDIS_URL, redisPrefix, presence: { countEveryMs: 20, refreshMs: 200 }, ...options });
   const b = await startTestServer({ dbPath, redisUrl: REDIS_URL, redisPrefix, presence: { countEveryMs: 20, refreshMs: 200 }, threads: [], ...options });
-  onTestFinished(async () => {
-    rmSync(dir, { recursive: true, force: true });
-    // This run's keys and streams only: other runs (and other clusters) share the Redis.
-    const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${redisPrefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
-  });
-  for (let i = 0; i < 200 && ((await a.io.of('/').adapter.serverCount()) < 2 || (await b.io.of('/').adapter.serverCount()) < 2); i++) {
-    await new Promise((next) => setTimeout(next, 25));
-  }
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  dropRedisPrefixAfterTest(onTestFinished, redisPrefix);
+  await untilNodesSee([a, b]);
   return [a, b];
 }
 

@@ -7,11 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import type { CommentView, JoinResult, ThreadEvent } from '@parley/protocol';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { Redis } from 'ioredis';
 import { testDatabase } from '../store/postgres/test-database.js';
 import { call, okData, rid, startTestServer, type ClientSocket, type TestServer } from '../test-helpers.js';
+import { dropRedisPrefixAfterTest, REDIS_URL, untilNodesSee } from './test-nodes.js';
 
-const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const { url: databaseUrl } = testDatabase('parley_hold');
 /** Far beyond the test's timeout: whatever arrives, arrived without the tick. */
 const LONG_TICK_MS = 30_000;
@@ -21,15 +20,8 @@ async function twoNodes(): Promise<[TestServer, TestServer]> {
   const shared = { dbPath: undefined, databaseUrl, redisUrl: REDIS_URL, redisPrefix, eventTickMs: LONG_TICK_MS };
   const a = await startTestServer({ ...shared, threads: ['hot'] });
   const b = await startTestServer({ ...shared, threads: [] });
-  onTestFinished(async () => {
-    const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${redisPrefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
-  });
-  for (let i = 0; i < 200 && ((await a.io.of('/').adapter.serverCount()) < 2 || (await b.io.of('/').adapter.serverCount()) < 2); i++) {
-    await new Promise((next) => setTimeout(next, 25));
-  }
+  dropRedisPrefixAfterTest(onTestFinished, redisPrefix);
+  await untilNodesSee([a, b]);
   return [a, b];
 }
 

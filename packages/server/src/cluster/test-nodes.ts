@@ -230,3 +230,19 @@ export class ThreadMirror {
     return [...this.comments.values()].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id)).map((c) => c.body);
   }
 }
+
+/** Deletes this run's keys and streams under `prefix` when the test ends: other runs (and other clusters) share the Redis. */
+export function dropRedisPrefixAfterTest(onFinished: (cleanup: () => Promise<void>) => void, prefix: string): void {
+  onFinished(async () => {
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+  });
+}
+
+/** Waits (at most 5 s) until each in-process node's adapter sees `count` nodes. */
+export async function untilNodesSee(nodes: readonly { io: { of(name: string): { adapter: { serverCount(): Promise<number> } } } }[], count = nodes.length): Promise<void> {
+  const seen = async (): Promise<boolean> => (await Promise.all(nodes.map((node) => node.io.of('/').adapter.serverCount()))).every((n) => n >= count);
+  for (let i = 0; i < 200 && !(await seen()); i++) await new Promise((next) => setTimeout(next, 25));
+}

@@ -7,11 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JoinResult, OwnCommentRejected, PostCommentResult, ViewerSession } from '@parley/protocol';
-import { Redis } from 'ioredis';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { call, okData, startTestServer, TEST_SECRET, TEST_SITE, type TestServer } from '../test-helpers.js';
+import { dropRedisPrefixAfterTest, REDIS_URL, untilNodesSee } from '../cluster/test-nodes.js';
 
-const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const ADMIN_KEY = 'cluster-admin-key-0123456789';
 
 async function twoNodes(): Promise<[TestServer, TestServer]> {
@@ -25,16 +24,9 @@ async function twoNodes(): Promise<[TestServer, TestServer]> {
   };
   const a = await startTestServer(options);
   const b = await startTestServer({ ...options, threads: [] });
-  onTestFinished(async () => {
-    rmSync(dir, { recursive: true, force: true });
-    const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${redisPrefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
-  });
-  for (let i = 0; i < 200 && ((await a.io.of('/').adapter.serverCount()) < 2 || (await b.io.of('/').adapter.serverCount()) < 2); i++) {
-    await new Promise((next) => setTimeout(next, 25));
-  }
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  dropRedisPrefixAfterTest(onTestFinished, redisPrefix);
+  await untilNodesSee([a, b]);
   return [a, b];
 }
 
