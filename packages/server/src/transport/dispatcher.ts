@@ -93,7 +93,11 @@ export class Dispatcher {
       ack = { ok: false, error: this.toWireError(error, event) };
     }
     // [DUR-16] The ack and what the call sends its own socket besides (its wallet update) leave in one write.
-    const release = caller.socket ? holdWrites(caller.socket.conn) : null;
+    // Only a call that sends something in this turn besides its ack needs the hold (its thread events
+    // leave at the end of the turn): a heartbeat answered from memory, the hottest call, takes none.
+    const sendsMore =
+      output !== null && ((output.wallets?.length ?? 0) > 0 || (output.notices?.length ?? 0) > 0 || (output.moderation?.length ?? 0) > 0);
+    const release = caller.socket && sendsMore ? holdWrites(caller.socket.conn) : null;
     try {
       try {
         respond(ack);
