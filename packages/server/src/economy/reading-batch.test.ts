@@ -108,6 +108,40 @@ for (const [name, open] of stores) {
       await w.addsUp();
     });
 
+    it('[BEAT-21][PERF-1] a wave of beats due to write (new accounts, then first Twei) shares a few transactions, each answered what its own write gives', async () => {
+      const w = await world(open);
+      const { ctx, clocks } = w.node({ spread: false });
+      const readers = 40;
+      const beatAll = () => Promise.all(Array.from({ length: readers }, (_, n) => readHeartbeat(ctx, reader(n), { thread: 't' })));
+      // Forty new readers at once: each beat opens an account (a write), as a push notification's wave.
+      let calls = w.writeCalls();
+      const opened = await beatAll();
+      // Before BEAT-21: one write a beat (40). Beats that arrive while a group is written join the next.
+      expect(w.writeCalls() - calls).toBeLessThanOrEqual(readers / 4);
+      expect(clocks.beatWrites.stats.failed).toBe(0);
+      for (const [n, ack] of opened.entries()) {
+        expect(ack.result).toMatchObject({ credited: 0, readEarned: 0, readMs: 0, balance: rules.startingGrant });
+        expect(await w.durable(n)).toBeNull(); // nothing read yet: no session written
+      }
+      w.advance(10_000);
+      await beatAll();
+      w.advance(10_000);
+      calls = w.writeCalls();
+      const items = clocks.beatWrites.stats.items;
+      const paid = await beatAll(); // 20 s read: each post's first Twei, told by its beat once durable
+      expect(clocks.beatWrites.stats.items - items).toBe(readers);
+      expect(w.writeCalls() - calls).toBeLessThanOrEqual(readers / 4);
+      for (const [n, ack] of paid.entries()) {
+        const balance = await w.store.read((tx) => tx.ledger.balance(readerAccount(SITE, `u${n}`)));
+        expect(ack.result).toEqual({ thread: 't', readMs: 20_000, readEarned: 1, credited: 1, balance });
+        expect(balance).toBe(rules.startingGrant + 1);
+        // Each beat carries its own reader's wallet update (BEAT-12), no one else's.
+        expect(ack.wallets?.map((wallet) => [wallet.userId, wallet.update.balance])).toEqual([[`u${n}`, balance]]);
+        expect(await w.durable(n)).toEqual({ readMs: 20_000, credited: 1 });
+      }
+      await w.addsUp();
+    });
+
     it('[BEAT-19][PERF-2] two nodes holding spans of the same readers, one of them lost (a crash): never more credited than real time', async () => {
       const w = await world(open);
       const a = w.node();

@@ -32,11 +32,25 @@ export interface BatchEntry {
   open: boolean;
   /** The reader's last read found rewards pending (BEAT-12, SETTLE-5). */
   pending: boolean;
+  /**
+   * [BEAT-21] The beat this write answers, if any: its thread (a key), and whether the beat found
+   * it published (only a published post pays, THREAD-6). Its session and balance are answered.
+   */
+  beat?: { thread: string; published: boolean };
+}
+
+/** What one entry's write did: the durable sessions it wrote, whether a cap cut a credit (PERF-3), and for a beat (BEAT-21) what the beat is answered. */
+export interface EntryOutcome {
+  sessions: Map<string, ReadSession>;
+  cut: boolean;
+  /** [BEAT-21] A beat's entry: Twei credited on its thread by this write, and the balance after it. */
+  credited: number;
+  balance: number;
 }
 
 export interface BatchOutcome {
-  /** Per entry (same order): the durable sessions it wrote, and whether a cap cut a credit (PERF-3). */
-  entries: { sessions: Map<string, ReadSession>; cut: boolean }[];
+  /** Per entry, in the same order. */
+  entries: EntryOutcome[];
   wallets: WalletDelivery[];
   at: number;
 }
@@ -69,7 +83,9 @@ export async function writeReadingBatch(ctx: CommandContext, tx: WriteTx, entrie
   }
   const keys: { account: string; thread: string }[] = [];
   for (const entry of entries) {
-    for (const thread of new Set(entry.segments.map((segment) => segment.thread))) keys.push({ account: entry.account, thread });
+    const threads = new Set(entry.segments.map((segment) => segment.thread));
+    if (entry.beat) threads.add(entry.beat.thread);
+    for (const thread of threads) keys.push({ account: entry.account, thread });
   }
   const durable = await tx.ledger.readingOf(
     entries.map((entry) => entry.account),
@@ -84,21 +100,33 @@ export async function writeReadingBatch(ctx: CommandContext, tx: WriteTx, entrie
     if (clock !== null && entry.segments.length > 0) clocks.push({ account: entry.account, lastBeatAt: clock });
     const sessions = new Map<string, ReadSession>();
     let cut = false;
-    for (const [thread, ms] of added) {
+    let credited = 0;
+    // Segments exist only on published posts (THREAD-6); a beat's own post pays when it found it so.
+    const threads = new Set(added.keys());
+    if (entry.beat) threads.add(entry.beat.thread);
+    for (const thread of threads) {
       const before = durable.sessions.get(entry.account)?.get(thread) ?? { readMs: 0, credited: 0 };
-      const readMs = before.readMs + ms;
-      // Segments exist only on published posts (THREAD-6).
-      const owed = Math.max(0, readEarnings(readMs, book.rules) - before.credited);
+      const gained = added.get(thread);
+      const readMs = before.readMs + (gained ?? 0);
+      const pays = gained !== undefined || entry.beat?.published === true;
+      const owed = pays ? Math.max(0, readEarnings(readMs, book.rules) - before.credited) : 0;
       const paid = owed > 0 ? (await book.pay(entry.userId, owed, { category: 'read', thread, ref: `read:${thread}` })).paid : 0;
       if (paid < owed) cut = true;
       const session = { readMs, credited: before.credited + paid };
-      rows.push({ account: entry.account, thread, session });
+      if (gained !== undefined || paid > 0) rows.push({ account: entry.account, thread, session });
       if (paid > 0) book.noteReadEarned(entry.userId, thread, session.credited);
+      if (thread === entry.beat?.thread) credited = paid;
       sessions.set(thread, session);
     }
-    outcome.entries.push({ sessions, cut });
+    outcome.entries.push({ sessions, cut, credited, balance: 0 });
   }
   await tx.ledger.saveReading(clocks, rows);
   for (const book of books.values()) outcome.wallets.push(...(await book.walletUpdates()));
+  // [BEAT-12] A beat is answered the balance its wallet update says; only one without one reads it.
+  for (const [index, entry] of entries.entries()) {
+    if (!entry.beat) continue;
+    const told = outcome.wallets.find((wallet) => wallet.site === entry.site && wallet.userId === entry.userId);
+    outcome.entries[index]!.balance = told ? told.update.balance : ((await tx.ledger.balance(entry.account)) ?? 0);
+  }
   return outcome;
 }

@@ -23,19 +23,33 @@ import type { CommandContext, CommandOutput } from '../commands/context.js';
 import type { ThreadRef } from '../commands/thread-gates.js';
 import type { ReadSession } from '../store/ledger-types.js';
 import { readerAccount } from './accounts.js';
-import { openBook } from './book.js';
+import { GroupWrite } from './group-write.js';
 import type { WalletDelivery } from './ledger-book.js';
-import { applySegments, writeReadingBatch, type BatchEntry, type BatchOutcome } from './reading-batch.js';
+import { writeReadingBatch, type BatchEntry } from './reading-batch.js';
 import { addSegment, newClock, owesTwei, pendingOn, type AccountClock } from './reading-clock-state.js';
 import { readEarnings, readingStep } from './reading.js';
 import type { EconomyRules } from './rules.js';
-import { settleAccountWith } from './settlement.js';
 import { requireThread } from './thread-access.js';
 
 /** The beat a write carries: its thread, public id and time. */
 interface Beat {
   thread: ThreadRef;
   at: number;
+}
+
+/** A reader whose reading a write carries, with the beat it answers (BEAT-21) or none (the tick's). */
+interface Writing {
+  account: string;
+  state: AccountClock;
+  beat: Beat | null;
+  /** The beat found its post published (THREAD-6): only then does its own post pay. */
+  published: boolean;
+}
+
+/** [BEAT-21] A beat whose write is due, waiting for its group: its reader's turn is held meanwhile. */
+interface BeatWrite extends Writing {
+  ctx: CommandContext;
+  beat: Beat;
 }
 
 /**
@@ -91,6 +105,12 @@ export class ReadingClocks {
   private lastBatchAt = 0;
   /** Readers' writes done, the tick's transactions that wrote them (BEAT-19), and beats answered from memory (for the bench and tests). */
   readonly stats = { writes: 0, batches: 0, fromMemory: 0 };
+  /** [BEAT-21] The beats whose write is due (a first Twei, due rewards, a new account), written in groups. */
+  readonly beatWrites = new GroupWrite<BeatWrite, CommandOutput<ReadProgress>>(
+    READING_BATCH_MAX,
+    (items) => this.writeBeats(items),
+    (item) => this.write(item.ctx, item.account, item.state, item.beat, item.published) as Promise<CommandOutput<ReadProgress>>,
+  );
 
   constructor(options: ReadingClocksOptions = {}) {
     this.flushEveryMs = options.flushEveryMs ?? 120_000;
@@ -228,31 +248,16 @@ export class ReadingClocks {
     // A beat's own write (a first Twei) or settleNow may have written some of them meanwhile.
     const live = due.filter(([, state]) => state.segments.length > 0);
     if (live.length === 0) return [];
-    const entries: BatchEntry[] = live.map(([account, state]) => ({
-      account,
-      site: state.site,
-      userId: state.userId,
-      segments: [...state.segments],
-      open: state.open,
-      pending: state.pending,
-    }));
-    let outcome: BatchOutcome;
     try {
-      outcome = await ctx.store.write((tx) => writeReadingBatch(ctx, tx, entries, ctx.now()));
+      const { wallets } = await this.writeReading(
+        ctx,
+        live.map(([account, state]) => ({ account, state, beat: null, published: false })),
+      );
+      this.stats.batches += 1;
+      return wallets;
     } catch {
       return null;
     }
-    this.stats.batches += 1;
-    this.stats.writes += live.length;
-    live.forEach(([, state], index) => {
-      const written = outcome.entries[index]!;
-      state.open = true;
-      state.swept = true;
-      state.segments.splice(0, entries[index]!.segments.length);
-      for (const [key, session] of written.sessions) state.sessions.set(key, session);
-      if (written.cut) state.retryCreditAt = outcome.at + this.flushEveryMs;
-    });
-    return outcome.wallets;
   }
 
   /** Each of `due` written in a transaction of its own (after a batch failed). */
@@ -360,67 +365,62 @@ export class ReadingClocks {
       owed = at >= state.retryCreditAt && earned > 0 && look.session.credited === 0 ? earned : 0;
     }
     // Due rewards are paid when a reader reads (SETTLE-5); a new reader's account opens with a write.
+    // [BEAT-21] With the beats of other readers that are due too: one transaction for the group.
     if (look.due || look.balance === null || owed > 0) {
-      return this.write(ctx, account, state, { thread, at }) as Promise<CommandOutput<ReadProgress>>;
+      return this.beatWrites.join({ ctx, account, state, beat: { thread, at }, published: look.published });
     }
     this.stats.fromMemory += 1;
     return { result: { thread: thread.id, readMs, readEarned: look.session.credited, credited: 0, balance: look.balance }, events: [] };
   }
 
+  /** [BEAT-21] A group of beats whose write is due in one transaction; null when it failed (each is then written alone). */
+  private async writeBeats(items: readonly BeatWrite[]): Promise<CommandOutput<ReadProgress>[] | null> {
+    try {
+      return (await this.writeReading(items[0]!.ctx, items)).outputs as CommandOutput<ReadProgress>[];
+    } catch {
+      return null;
+    }
+  }
+
+  /** One durable write of an account's reading alone (PERF-2), with the beat that asks for it or none. */
+  private async write(ctx: CommandContext, account: string, state: AccountClock, beat: Beat | null, published = false): Promise<CommandOutput<ReadProgress | null>> {
+    return (await this.writeReading(ctx, [{ account, state, beat, published }])).outputs[0]!;
+  }
+
   /**
-   * One durable write of an account's reading (PERF-2), with the beat that asks for it (its answer
-   * is the result) or none (a sweep). Memory changes only after the commit.
+   * One write transaction for the reading of every reader in `items`, each reader's turn held by the
+   * caller (BEAT-19, BEAT-21): each is credited what a write of its own would credit, each span only
+   * after the DURABLE clock (PERF-2), and a beat is answered its post's session and the balance after.
+   * Memory changes only after the commit; the store's error when it failed. Each output carries its
+   * own reader's wallet updates (any other goes with the first); `wallets` is all of them.
    */
-  private async write(ctx: CommandContext, account: string, state: AccountClock, beat: Beat | null): Promise<CommandOutput<ReadProgress | null>> {
-    const segments = [...state.segments];
-    const { open, pending } = state;
-    const done = await ctx.store.write(async (tx) => {
-      const at = beat?.at ?? ctx.now();
-      const book = openBook(ctx, tx, state.site, at, null);
-      // [BEAT-12] An account this node saw open is not opened again; rewards are looked for only
-      // when the reader's last read found some pending (SETTLE-5: a reward due meanwhile is
-      // settled with the next beat, which reads what is pending).
-      if (open) book.assumeOpen(state.userId);
-      else await book.ensureReader(state.userId);
-      if (pending && (await tx.ledger.pendingTotal(account)) > 0) await settleAccountWith(book, account, 50);
-      const { added, clock } = applySegments(await tx.ledger.readClock(account), segments);
-      if (clock !== null && segments.length > 0) await tx.ledger.saveReadClock(account, clock);
-      const threads = new Set(added.keys());
-      if (beat) threads.add(beat.thread.key);
-      const sessions = new Map<string, ReadSession>();
-      let cut = false;
-      let credited = 0;
-      for (const key of threads) {
-        const before = (await tx.ledger.readSession(account, key)) ?? { readMs: 0, credited: 0 };
-        const readMs = before.readMs + (added.get(key) ?? 0);
-        // Unpublished posts never get segments; a beat on one only settles and reads (THREAD-6).
-        const published = added.has(key) || (beat !== null && (await requireThread(tx, beat.thread)).publishedAt !== null);
-        const owed = published ? Math.max(0, readEarnings(readMs, book.rules) - before.credited) : 0;
-        const paid = owed > 0 ? (await book.pay(state.userId, owed, { category: 'read', thread: key, ref: `read:${key}` })).paid : 0;
-        if (paid < owed) cut = true;
-        const session = { readMs, credited: before.credited + paid };
-        if (added.has(key) || paid > 0) await tx.ledger.saveReadSession(account, key, session);
-        if (paid > 0) book.noteReadEarned(state.userId, key, session.credited);
-        if (key === beat?.thread.key) credited = paid;
-        sessions.set(key, session);
-      }
-      const wallets = await book.walletUpdates();
-      const session = beat ? sessions.get(beat.thread.key) : undefined;
-      let result: ReadProgress | null = null;
-      if (beat && session) {
-        // [BEAT-12] The wallet just read for wallet:update says the balance; read it only without one.
-        const told = wallets.find((wallet) => wallet.userId === state.userId);
-        const balance = told ? told.update.balance : ((await tx.ledger.balance(account)) ?? 0);
-        result = { thread: beat.thread.id, readMs: session.readMs, readEarned: session.credited, credited, balance };
-      }
-      return { result, wallets, sessions, cut, at };
+  private async writeReading(ctx: CommandContext, items: readonly Writing[]): Promise<{ outputs: CommandOutput<ReadProgress | null>[]; wallets: WalletDelivery[] }> {
+    const entries: BatchEntry[] = items.map(({ account, state, beat, published }) => ({
+      account,
+      site: state.site,
+      userId: state.userId,
+      segments: [...state.segments],
+      open: state.open,
+      pending: state.pending,
+      ...(beat && { beat: { thread: beat.thread.key, published } }),
+    }));
+    const outcome = await ctx.store.write((tx) => writeReadingBatch(ctx, tx, entries, ctx.now()));
+    this.stats.writes += items.length;
+    const mine = (item: Writing, wallet: WalletDelivery) => wallet.site === item.state.site && wallet.userId === item.state.userId;
+    const others = outcome.wallets.filter((wallet) => !items.some((item) => mine(item, wallet)));
+    const outputs = items.map((item, index): CommandOutput<ReadProgress | null> => {
+      const { state, beat } = item;
+      const written = outcome.entries[index]!;
+      state.open = true;
+      if (!beat) state.swept = true;
+      state.segments.splice(0, entries[index]!.segments.length);
+      for (const [key, session] of written.sessions) state.sessions.set(key, session);
+      if (written.cut) state.retryCreditAt = outcome.at + this.flushEveryMs;
+      const session = beat ? written.sessions.get(beat.thread.key)! : null;
+      const result = beat && session ? { thread: beat.thread.id, readMs: session.readMs, readEarned: session.credited, credited: written.credited, balance: written.balance } : null;
+      const wallets = outcome.wallets.filter((wallet) => mine(item, wallet));
+      return { result, events: [], wallets: index === 0 ? [...wallets, ...others] : wallets };
     });
-    this.stats.writes += 1;
-    state.open = true;
-    if (!beat) state.swept = true;
-    state.segments.splice(0, segments.length);
-    for (const [key, session] of done.sessions) state.sessions.set(key, session);
-    if (done.cut) state.retryCreditAt = done.at + this.flushEveryMs;
-    return { result: done.result, events: [], wallets: done.wallets };
+    return { outputs, wallets: outcome.wallets };
   }
 }
