@@ -21,7 +21,8 @@ const CONFLICT_PLACES = 200;
 /** `statement … | reason`, short, values blanked: where a retryable failure struck. */
 const conflictKey = (text: string, error: unknown): string => {
   // A message of several statements (HOT-1) is named by each one's first words.
-  const parts = text.split(';\n').map((part) => part.replace(/E?'(?:[^']|'')*'/g, '?').replace(/\s+/g, ' ').trim());
+  // Values inlined into the text (HOT-1) are blanked too, strings and numbers, so one place is one key.
+  const parts = text.split(';\n').map((part) => part.replace(/E?'(?:[^']|'')*'/g, '?').replace(/\b\d+(?:\.\d+)?\b/g, '?').replace(/\s+/g, ' ').trim());
   const statement = parts.length === 1 ? parts[0]!.slice(0, 70) : parts.map((part) => part.split(' ').slice(0, 3).join(' ')).join(' + ');
   const message = error instanceof Error ? error.message.replace(/^could not serialize access due to /, '') : String(error);
   const detail = (error as { detail?: string }).detail?.replace(/^Reason code: /, '') ?? '';
@@ -31,4 +32,28 @@ const conflictKey = (text: string, error: unknown): string => {
 export function countConflict(conflicts: Map<string, number>, text: string, error: unknown): void {
   const key = conflictKey(text, error);
   if (conflicts.has(key) || conflicts.size < CONFLICT_PLACES) conflicts.set(key, (conflicts.get(key) ?? 0) + 1);
+}
+
+/**
+ * [ST-21] How many lost runs move a write transaction to the losers' turn, then to running alone.
+ * Runs up to `turnsAfter` take the write gate in ROW SHARE (every writer beside every other); runs
+ * up to `aloneAfter` take it SHARE UPDATE EXCLUSIVE — one loser at a time cluster-wide, which no
+ * first run waits for, so two writers that keep colliding take turns without stopping anyone else;
+ * later runs take it EXCLUSIVE: no writer overlaps them and they cannot lose again.
+ */
+export interface GatePolicy {
+  turnsAfter: number;
+  aloneAfter: number;
+}
+
+export type GateMode = 'ROW SHARE' | 'SHARE UPDATE EXCLUSIVE' | 'EXCLUSIVE';
+
+/** The write gate's mode for run `attempt` (1 = the first). */
+export const gateFor = (attempt: number, policy: GatePolicy): GateMode =>
+  attempt > policy.aloneAfter ? 'EXCLUSIVE' : attempt > policy.turnsAfter ? 'SHARE UPDATE EXCLUSIVE' : 'ROW SHARE';
+
+/** Counts a run's gate in the store's figures: `losers` (the losers' turn) and `alone`. */
+export function countGate(stats: { losers: number; alone: number }, mode: GateMode): void {
+  if (mode === 'EXCLUSIVE') stats.alone += 1;
+  else if (mode === 'SHARE UPDATE EXCLUSIVE') stats.losers += 1;
 }

@@ -7,7 +7,9 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Runs of one write transaction before a serialization failure is given up. @default 10 */
   maxAttempts?: number;
-  /** Runs that may lose to a concurrent writer before the next one runs alone. @default 3 */
+  /** [ST-21] Runs that may lose to a concurrent writer before the next ones take the losers' turn (one loser at a time; first runs go on beside it). @default 3, and never above `aloneAfter` */
+  turnsAfter?: number;
+  /** [ST-21] Runs after which the next one runs alone (no writer overlaps it). @default 6 */
   aloneAfter?: number;
   /** A schema of its own (created when missing), e.g. one per test or per deployment. @default the role's search_path */
   schema?: string;
@@ -41,6 +43,8 @@ export interface PostgresWriteStats {
   retries: number;
   /** Runs PostgreSQL ended as a deadlock victim (40P01): none when accounts are locked in one order. */
   deadlocks: number;
+  /** [ST-21] Runs in the losers' turn (the write gate SHARE UPDATE EXCLUSIVE), after losing `turnsAfter` times. */
+  losers: number;
   /** Runs that took the write gate exclusively, after losing `aloneAfter` times. */
   alone: number;
   /** Writes that took their thread's turn first (a write scope, CLUSTER-12). */

@@ -19,7 +19,7 @@
  *     the COMMIT: a COMMIT that fails fails them all.
  *   - A serialization failure or deadlock anywhere re-runs the whole batch (nobody was answered, and
  *     a doomed SERIALIZABLE transaction cannot be saved by a savepoint), with the store's pauses and
- *     its "alone" gate after `aloneAfter` lost runs.
+ *     its losers' turn and its "alone" gate after `turnsAfter` and `aloneAfter` lost runs (ST-21).
  *   - A write's result-less statements travel with the next write's first round trip. When a
  *     message carrying another write's statements fails, whose fault it was is unknown: the batch is
  *     rolled back unanswered and run again "carefully" (each write's SAVEPOINT and its tail on round
@@ -33,7 +33,7 @@ import type { PostgresWriteStats } from './postgres-store.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import type { WriteTx } from '../types.js';
-import { countConflict, errorCode, isRequestRace, isRetryable } from './pg-errors.js';
+import { countConflict, countGate, errorCode, gateFor, isRequestRace, isRetryable, type GateMode, type GatePolicy } from './pg-errors.js';
 import type { KnownAccounts } from './pg-known-accounts.js';
 import { inlineableValues, inlineStatement, lastOf, type Query } from './pg-statements.js';
 import { PostgresTx, type EarlyLook } from './postgres-tx.js';
@@ -45,7 +45,7 @@ export interface BatchHost {
   /** [HOT-3] Reads of committed rows outside the transaction. */
   readonly committed: Query | undefined;
   readonly maxAttempts: number;
-  readonly aloneAfter: number;
+  readonly gate: GatePolicy;
   readonly lockClass: number;
   /** [HOT-9] The node's known accounts: read as of the batch's snapshot, taught what its committed writes saw. */
   readonly known: KnownAccounts | undefined;
@@ -176,9 +176,9 @@ export class ThreadBatches {
     let shifted = 0;
     try {
       for (let attempt = 1; ; attempt++) {
-        const alone = attempt > this.host.aloneAfter;
-        if (alone) stats.alone += 1;
-        end = await this.once(held, batch, line.careful, alone, lockSql, unlockSql, onLocked);
+        const gate = gateFor(attempt, this.host.gate);
+        countGate(stats, gate);
+        end = await this.once(held, batch, line.careful, gate, lockSql, unlockSql, onLocked);
         if (end.kind === 'first') {
           // Answered now (a refusal is final, as a write alone), or run after this batch; the rest run on.
           batch.jobs.shift();
@@ -242,14 +242,13 @@ export class ThreadBatches {
     held: Held,
     batch: Batch,
     careful: boolean,
-    alone: boolean,
+    gate: GateMode,
     lockSql: string,
     unlockSql: string,
     onLocked: () => void,
   ): Promise<RunEnd> {
     const { stats } = this.host;
     const { client } = held;
-    const gate = alone ? 'EXCLUSIVE' : 'ROW SHARE';
     // The turn lock, then `COMMIT` ending the implicit block it ran in, so the SERIALIZABLE snapshot is taken after the wait (HOT-2).
     const carry: string[] = [...(held.locked ? [] : [lockSql, 'COMMIT']), `BEGIN ISOLATION LEVEL SERIALIZABLE; LOCK TABLE write_gate IN ${gate} MODE`];
     /** How many of `carry`'s statements are not the current write's own (the prelude, the write before's tail). */

@@ -216,6 +216,48 @@ describe('PostgresStore', () => {
     expect(store.stats.alone).toBeGreaterThan(0);
   });
 
+  it('[ST-21] losers take turns among themselves: a loser in its turn holds back the next loser, on any node, but no first run', async () => {
+    const schema = `s${++schemas}`;
+    // Node a's every run is in the losers' turn (turnsAfter 0); node b's first runs are ordinary.
+    const a = await PostgresStore.open({ url: runUrl, schema, poolSize: 4, turnsAfter: 0, aloneAfter: 10 });
+    const b = await PostgresStore.open({ url: runUrl, schema, poolSize: 4 });
+    onTestFinished(async () => {
+      await a.close();
+      await b.close();
+    });
+    await a.write(async (tx) => {
+      await tx.ensureThread('t1', null, null, 1);
+      await tx.ensureThread('t2', null, null, 1);
+    });
+    const watcher = new pg.Client({ connectionString: runUrl });
+    await watcher.connect();
+    onTestFinished(() => watcher.end());
+    const waitingForGate = async () =>
+      Number((await watcher.query(`SELECT count(*) AS n FROM pg_locks WHERE NOT granted AND relation = '${schema}.write_gate'::regclass`)).rows[0].n);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holding = false;
+    const first = a.write(async (tx) => {
+      await tx.nextSeq('t1'); // its BEGIN and the gate's lock travelled with this statement: the gate is held
+      holding = true;
+      await released; // holds its turn until the first run of node b has committed
+      return 'first';
+    });
+    while (!holding) await new Promise((r) => setTimeout(r, 5));
+    let secondDone = false;
+    const second = a.write((tx) => tx.nextSeq('t2')).finally(() => (secondDone = true));
+    // The second loser waits for the gate (its BEGIN and LOCK went; the lock is not granted).
+    while ((await waitingForGate()) < 1) await new Promise((r) => setTimeout(r, 5));
+    // A first run on node b is not held back by the loser in its turn: it commits now.
+    expect(await b.write((tx) => tx.nextSeq('t2'))).toBe(1);
+    expect(secondDone).toBe(false);
+    release();
+    expect(await first).toBe('first');
+    expect(await second).toBe(2);
+    expect(a.stats.losers).toBe(3); // the threads' setup, then the two writes
+    expect(a.stats.alone).toBe(0);
+  });
+
   it('[ST-21] opposite transfers between two readers neither deadlock-wait nor fail: accounts are locked in id order', async () => {
     const store = await openFresh({ poolSize: 4 });
     onTestFinished(() => store.close());

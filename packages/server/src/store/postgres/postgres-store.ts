@@ -4,7 +4,7 @@ import { writeScope } from '../write-scope.js';
 import { checkSchema, migrate } from './pg-migrate.js';
 import { pruneEvents, pruneRequests } from './pg-prune.js';
 import type { PostgresStoreOptions, PostgresWriteStats } from './pg-store-options.js';
-import { countConflict, errorCode, isRequestRace, RETRYABLE } from './pg-errors.js';
+import { countConflict, countGate, errorCode, gateFor, isRequestRace, RETRYABLE, type GatePolicy } from './pg-errors.js';
 import { KnownAccounts } from './pg-known-accounts.js';
 import { ThreadBatches } from './pg-thread-batches.js';
 import { inlineableValues, inlineStatement, lastOf, type Query } from './pg-statements.js';
@@ -29,8 +29,10 @@ const types = {
  *
  * Concurrency contract (SPEC ST-21): every write transaction is SERIALIZABLE and is run again, from
  * the start, on a serialization failure or a deadlock, with a jittered, growing pause between runs.
- * A transaction that lost `aloneAfter` times runs alone: it takes the `write_gate` table EXCLUSIVE
- * (every write transaction holds it in ROW SHARE, taken in the same round trip as BEGIN), so no
+ * A transaction that lost `turnsAfter` (3) times takes the losers' turn: the `write_gate` table SHARE
+ * UPDATE EXCLUSIVE (every write transaction holds it in ROW SHARE, taken in the same round trip as
+ * BEGIN, and does not wait for that mode), so writers that keep colliding take turns while first
+ * runs go on; one that lost `aloneAfter` (6) times runs alone: it takes the gate EXCLUSIVE, so no
  * writer overlaps it and it cannot lose again — a hot row makes writers take turns instead of
  * starving one of them, and `maxAttempts` is never reached by conflicts alone. `work` may therefore run more than once: all its effects must go
  * through `tx` (it is re-run in a fresh transaction; nothing of a failed run is kept). Reads run
@@ -43,6 +45,7 @@ export class PostgresStore implements Store {
   readonly stats: PostgresWriteStats = {
     transactions: 0,
     retries: 0,
+    losers: 0,
     alone: 0,
     deadlocks: 0,
     turns: 0,
@@ -67,7 +70,7 @@ export class PostgresStore implements Store {
   private constructor(
     private readonly pool: pg.Pool,
     private readonly maxAttempts: number,
-    private readonly aloneAfter: number,
+    private readonly gate: GatePolicy,
     private readonly fold: boolean,
     /** Committed-state reads outside any transaction (HOT-3); absent unfolded. */
     private readonly outside: pg.Pool | undefined,
@@ -77,7 +80,7 @@ export class PostgresStore implements Store {
     this.knownAccounts = fold ? new KnownAccounts() : undefined;
     const known = this.knownAccounts;
     this.batches = group
-      ? new ThreadBatches({ connect: () => this.connect(), stats: this.stats, committed, maxAttempts, aloneAfter, lockClass: TURN_LOCK_CLASS, known })
+      ? new ThreadBatches({ connect: () => this.connect(), stats: this.stats, committed, maxAttempts, gate, lockClass: TURN_LOCK_CLASS, known })
       : undefined;
   }
 
@@ -128,7 +131,9 @@ export class PostgresStore implements Store {
     // own (never the pool's: a transaction waiting for a pool connection could wait for itself).
     const fold = options.foldRoundTrips ?? true;
     const group = fold && (options.groupTurns ?? true);
-    return new PostgresStore(pool, options.maxAttempts ?? 10, options.aloneAfter ?? 3, fold, fold ? poolOf(2) : undefined, group);
+    const aloneAfter = options.aloneAfter ?? 6;
+    const gate = { turnsAfter: Math.min(options.turnsAfter ?? 3, aloneAfter), aloneAfter };
+    return new PostgresStore(pool, options.maxAttempts ?? 10, gate, fold, fold ? poolOf(2) : undefined, group);
   }
 
   /**
@@ -260,9 +265,8 @@ export class PostgresStore implements Store {
   private async writeWithRetries<T>(work: (tx: WriteTx) => Promise<T>, held?: HeldConnection, early?: EarlyLook): Promise<T> {
     this.stats.transactions += 1;
     for (let attempt = 1; ; attempt++) {
-      const alone = attempt > this.aloneAfter;
-      if (alone) this.stats.alone += 1;
-      const gate = alone ? 'EXCLUSIVE' : 'ROW SHARE';
+      const gate = gateFor(attempt, this.gate);
+      countGate(this.stats, gate);
       const run = await this.once(`BEGIN ISOLATION LEVEL SERIALIZABLE; LOCK TABLE write_gate IN ${gate} MODE`, true, work, held, early);
       if (run.ok) return run.value;
       // A held connection in an unknown state cannot run again: it is destroyed, its lock with it.
