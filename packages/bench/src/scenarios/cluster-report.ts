@@ -51,6 +51,13 @@ export interface ClusterStep {
   longestHoleMs: number;
   /** The step's final seq (the highest any writer's ack reported). */
   finalSeq: number;
+  /**
+   * The nodes' PostgreSQL write transactions over the window, summed: committed or given up, runs
+   * again after a serialization failure or deadlock (ST-21), runs in the losers' turn (one at a
+   * time, first runs go on) and runs that took the write gate alone (every other writer of the
+   * cluster waits for those). Absent from older results; `losers` from 2026-12-03.
+   */
+  store?: { transactions: number; retries: number; losers?: number; alone: number };
 }
 
 export interface ClusterFailover {
@@ -121,6 +128,9 @@ export function clusterSection(result: ClusterResult | null): string | null {
         `  ${(s.delivered * 100).toFixed(1).padStart(8)} %  ${String(s.lost).padStart(4)}  ${String(s.outOfOrder).padStart(6)}  ${String(s.pendingAtFinal ?? 0).padStart(5)}  ${(s.commentAckMs[1]?.toFixed(0) ?? '—').padStart(10)}  ${s.nodeCpuPercent.map((p) => p.toFixed(0)).join(' + ').padEnd(14)}  ${s.clientCpuPercent.toFixed(0).padStart(7)}` +
         `  ${each(s.nodeCpuUsPerReaderSecond, 1).padEnd(12)}  ${each(s.nodeCpuUsPerMessage, 1)}`,
     );
+  }
+  for (const s of result.steps) {
+    if (s.store) lines.push(`  ${s.nodes} node(s), ${s.readers} readers: ${s.store.transactions} write transactions, ${s.store.retries} re-run (serialization failures, deadlocks), ${s.store.losers ?? '—'} in the losers' turn, ${s.store.alone} run alone (the write gate)`);
   }
   lines.push('  lost: seqs a reader never received once the drain ended (late ones fill their holes); held: seqs still on their way when every reader had the final one (another node\'s held reactions, PERF-5), not lost');
   const [one, two] = result.readersPerNode;

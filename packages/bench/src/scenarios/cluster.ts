@@ -74,6 +74,10 @@ async function runNode(): Promise<void> {
   });
   for (const id of config.threads) await server.upsertThread({ id, title: `Bench ${id}`, url: `${benchSite.origin}/${id}`, published: true });
   const handlers = new Map<string, CommandHandler>([
+    ['storeStats', async () => {
+      const stats = (server.store as { stats?: { transactions: number; retries: number; losers: number; alone: number; conflicts: Map<string, number> } }).stats;
+      return stats ? { transactions: stats.transactions, retries: stats.retries, losers: stats.losers, alone: stats.alone, conflicts: [...stats.conflicts] } : null;
+    }],
     ['mintTokens', async (args) => Promise.all((args as TokenRequest[]).map((user) => signToken(config.secret, user, { audience: benchSite.id, expiresIn: '2h' })))],
   ]);
   serveParent(server.url, handlers, () => server.close());
@@ -203,6 +207,7 @@ async function measureStep(nodes: ChildHandle[], readers: number, config: BenchC
     await delay(2_000);
     await waitForQuietMachine(Math.max(1, config.waitQuietSeconds), log);
     const cpuBefore = await Promise.all(nodes.map((node) => node.cpuClock()));
+    const storeBefore = await storeStats(nodes);
     const messagesBefore = fleets.map((fleet) => fleet.totals(0).messages);
     const clientBefore = process.cpuUsage();
     const started = performance.now();
@@ -217,6 +222,7 @@ async function measureStep(nodes: ChildHandle[], readers: number, config: BenchC
     const windowMs = performance.now() - started;
     const client = process.cpuUsage(clientBefore);
     const cpuAfter = await Promise.all(nodes.map((node) => node.cpuClock()));
+    const storeAfter = await storeStats(nodes);
     const joined = fleets.reduce((sum, fleet) => sum + fleet.size, 0);
     const readerTotals = fleets.map((fleet) => fleet.totals(totals.finalSeq));
     const sum = (pick: (t: (typeof readerTotals)[number]) => number): number => readerTotals.reduce((all, t) => all + pick(t), 0);
@@ -249,17 +255,58 @@ async function measureStep(nodes: ChildHandle[], readers: number, config: BenchC
       pendingAtFinal,
       pendingSeqs,
       disconnected: sum((t) => t.disconnected),
+      store: {
+        transactions: storeAfter.transactions - storeBefore.transactions,
+        retries: storeAfter.retries - storeBefore.retries,
+        losers: storeAfter.losers - storeBefore.losers,
+        alone: storeAfter.alone - storeBefore.alone,
+      },
     };
     log(
       `  ${nodes.length} node(s), ${readers} readers (${joined} joined): p99 ${step.p99Ms?.toFixed(0) ?? '—'} ms, ` +
         `delivered ${(step.delivered * 100).toFixed(1)} %, lost ${lost} (late ${outOfOrder}, ${step.lateBeyondGrace} of them past the widget's 500 ms grace, longest hole ${step.longestHoleMs.toFixed(0)} ms; repeated ${step.repeated}, disconnected ${step.disconnected}; ` +
-        `still on their way when all had the final seq ${totals.finalSeq}: ${pendingAtFinal}${pendingSeqs.length ? ` — seq×readers ${pendingSeqs.map(([seq, n]) => `${seq}×${n}`).join(' ')}` : ''}), acks p99 ${step.commentAckMs[1]?.toFixed(0) ?? '—'}/${step.reactionAckMs[1]?.toFixed(0) ?? '—'} ms ${JSON.stringify(totals.errors)}, node CPU ${step.nodeCpuPercent.map((p) => p.toFixed(0)).join(' + ')} %, client ${step.clientCpuPercent.toFixed(0)} %`,
+        `still on their way when all had the final seq ${totals.finalSeq}: ${pendingAtFinal}${pendingSeqs.length ? ` — seq×readers ${pendingSeqs.map(([seq, n]) => `${seq}×${n}`).join(' ')}` : ''}), ` +
+        `store ${step.store!.transactions} transactions, ${step.store!.retries} re-run${step.store!.retries > 0 ? ` (${topConflicts(storeBefore, storeAfter)})` : ''}, ${step.store!.losers} in the losers' turn, ${step.store!.alone} alone, acks p99 ${step.commentAckMs[1]?.toFixed(0) ?? '—'}/${step.reactionAckMs[1]?.toFixed(0) ?? '—'} ms ${JSON.stringify(totals.errors)}, node CPU ${step.nodeCpuPercent.map((p) => p.toFixed(0)).join(' + ')} %, client ${step.clientCpuPercent.toFixed(0)} %`,
     );
     return step;
   } finally {
     for (const fleet of fleets) fleet.close();
     writers.close();
   }
+}
+
+/** The nodes' PostgreSQL write figures (ST-21), summed. */
+async function storeStats(nodes: ChildHandle[]): Promise<StoreFigures> {
+  const each = await Promise.all(nodes.map((node) => node.call<(Omit<StoreFigures, 'conflicts'> & { conflicts: [string, number][] }) | null>('storeStats')));
+  const total: StoreFigures = { transactions: 0, retries: 0, losers: 0, alone: 0, conflicts: new Map() };
+  for (const stats of each) {
+    if (!stats) continue;
+    total.transactions += stats.transactions;
+    total.retries += stats.retries;
+    total.losers += stats.losers;
+    total.alone += stats.alone;
+    for (const [where, n] of stats.conflicts) total.conflicts.set(where, (total.conflicts.get(where) ?? 0) + n);
+  }
+  return total;
+}
+
+interface StoreFigures {
+  transactions: number;
+  retries: number;
+  losers: number;
+  alone: number;
+  /** Retryable failures by where they struck (PostgresWriteStats.conflicts). */
+  conflicts: Map<string, number>;
+}
+
+/** The six places that failed most between two readings of the figures. */
+function topConflicts(before: StoreFigures, after: StoreFigures): string {
+  const grown = [...after.conflicts].map(([where, n]) => [where, n - (before.conflicts.get(where) ?? 0)] as const).filter(([, n]) => n > 0);
+  return grown
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([where, n]) => `${n}× ${where.replace(/\s+/g, ' ').slice(0, 160)}`)
+    .join('; ');
 }
 
 const withinTarget = (step: ClusterStep): boolean =>
