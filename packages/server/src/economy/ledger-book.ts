@@ -78,6 +78,11 @@ export class LedgerBook {
   private readonly earnedXp = new Map<string, number>();
   /** Reader accounts this book already opened or found open: the book lives in one transaction, so they stay open. */
   private readonly ensured = new Set<string>();
+  /**
+   * [BEAT-22] The one mint shard every credit of this book counts against (`mintFrom`), and what it
+   * holds as this transaction sees it (read once, then kept with the book's own mints).
+   */
+  private fixedShard: { shard: number; minted: number | null } | null = null;
 
   constructor(
     readonly tx: WriteTx,
@@ -105,6 +110,16 @@ export class LedgerBook {
     }
     this.ensured.add(account);
     return account;
+  }
+
+  /**
+   * [BEAT-22] Every credit of this book counts against mint shard `shard`, not each reader's own: a
+   * transaction paying many readers (the reading tick's batch, a group of beats) holds one shard
+   * row, so the site's other writers rarely wait for it. The shards' budgets add up to the day's
+   * budget whichever shard a credit counts against (CAP-2).
+   */
+  mintFrom(shard: number): void {
+    this.fixedShard = { shard: shard % this.rules.mintShards, minted: null };
   }
 
   /** The caller knows the reader's account is open (accounts are never removed): paying them need not open it. */
@@ -210,8 +225,14 @@ export class LedgerBook {
       const earned = (await this.tx.ledger.earnedOn(account, day))?.amount ?? 0;
       allowed = Math.min(allowed, dailyEarnCap - earned);
     }
-    const shard = mintShardOf(account, mintShards);
-    const minted = (await this.tx.ledger.mintedOn(this.site, day, shard))?.amount ?? 0;
+    const fixed = this.fixedShard;
+    const shard = fixed?.shard ?? mintShardOf(account, mintShards);
+    let minted: number;
+    if (fixed && fixed.minted !== null) minted = fixed.minted;
+    else {
+      minted = (await this.tx.ledger.mintedOn(this.site, day, shard))?.amount ?? 0;
+      if (fixed) fixed.minted = minted;
+    }
     allowed = Math.min(allowed, shardBudget(dailyMintBudget, mintShards, shard) - minted);
     return Math.max(0, allowed);
   }
@@ -220,8 +241,10 @@ export class LedgerBook {
   private async mint(account: string, amount: number, movement: Movement, earning: boolean): Promise<TransferRecord> {
     const { dailyEarnCap, dailyMintBudget, mintShards } = this.rules;
     const day = dayOf(this.at);
-    const shard = mintShardOf(account, mintShards);
+    const fixed = this.fixedShard;
+    const shard = fixed?.shard ?? mintShardOf(account, mintShards);
     const transfer = await this.move(this.treasury, account, amount, movement, null);
+    if (fixed) fixed.minted = (fixed.minted ?? (await this.tx.ledger.mintedOn(this.site, day, shard))?.amount ?? 0) + amount;
     if (earning) await this.tx.ledger.addEarned(account, day, amount, dailyEarnCap);
     await this.tx.ledger.addMinted(this.site, day, shard, amount, shardBudget(dailyMintBudget, mintShards, shard));
     return transfer;

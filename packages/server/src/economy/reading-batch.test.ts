@@ -59,10 +59,10 @@ const KEY = `${SITE}:t`;
 /** The shipped rules (a beat per 10 s, a Twei per 20 s), a cap that never stops the credits here. */
 const rules = { ...defaultEconomyRules, readCapPerPost: 1000 };
 
-async function world(open: () => Promise<Opened>) {
+async function world(open: () => Promise<Opened>, worldRules = rules) {
   const opened = await open();
   let clock = 1_700_000_000_000;
-  const economy = new EconomyDirectory(rules);
+  const economy = new EconomyDirectory(worldRules);
   const base = createCommandContext(opened.store, { now: () => clock, economy });
   const site = base.sites.only!;
   await opened.store.write((tx) => applyThreadSpec(base, tx, site, { id: 't' }, 'admin', clock));
@@ -139,6 +139,39 @@ for (const [name, open] of stores) {
         expect(ack.wallets?.map((wallet) => [wallet.userId, wallet.update.balance])).toEqual([[`u${n}`, balance]]);
         expect(await w.durable(n)).toEqual({ readMs: 20_000, credited: 1 });
       }
+      await w.addsUp();
+    });
+
+    it('[BEAT-22][CAP-2] a write paying many readers counts every credit against one mint shard: the budget holds, the shards add up to the mints', async () => {
+      // 8 shards of 3 Twei: 24 a day. Forty readers each owed a first Twei, in groups of at most 32.
+      const budgetRules = { ...rules, startingGrant: 0, dailyMintBudget: 24 };
+      const w = await world(open, budgetRules);
+      const { ctx, clocks } = w.node({ spread: false });
+      const readers = 40;
+      const beatAll = () => Promise.all(Array.from({ length: readers }, (_, n) => readHeartbeat(ctx, reader(n), { thread: 't' })));
+      await beatAll();
+      w.advance(10_000);
+      await beatAll();
+      w.advance(10_000);
+      const groups = clocks.beatWrites.stats.groups;
+      const paid = await beatAll();
+      const wave = clocks.beatWrites.stats.groups - groups;
+      const credited = paid.reduce((sum, ack) => sum + ack.result.credited, 0);
+      const { transfers, shards } = await w.store.read(async (tx) => ({
+        transfers: await tx.ledger.allTransfers(),
+        shards: await Promise.all(Array.from({ length: budgetRules.mintShards }, (_, shard) => tx.ledger.mintedOn(SITE, Math.floor(w.now() / 86_400_000), shard))),
+      }));
+      const minted = transfers.filter((t) => t.category === 'read').reduce((sum, t) => sum + t.amount, 0);
+      expect(minted).toBe(credited);
+      // One shard per transaction: each group got at most its shard's 3, never more than the day's 24.
+      expect(shards.reduce((sum, row) => sum + (row?.amount ?? 0), 0)).toBe(minted);
+      for (const row of shards) expect(row?.amount ?? 0).toBeLessThanOrEqual(3);
+      // Each of the wave's few transactions paid from its one shard (a shard a reader would pay up to 24).
+      expect(wave).toBeLessThan(budgetRules.mintShards);
+      expect(credited).toBeGreaterThan(0);
+      expect(credited).toBeLessThanOrEqual(3 * wave);
+      // A reader the shard's budget cut is told nothing was credited, and is tried again later (PERF-3).
+      for (const ack of paid) expect(ack.result.balance).toBe(ack.result.credited);
       await w.addsUp();
     });
 

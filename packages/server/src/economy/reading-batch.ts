@@ -67,12 +67,18 @@ export function applySegments(clock: number | null, segments: readonly BatchSegm
   return { added, clock: at };
 }
 
-/** Writes every entry's waiting reading in the one transaction `tx`, at `at`. */
-export async function writeReadingBatch(ctx: CommandContext, tx: WriteTx, entries: readonly BatchEntry[], at: number): Promise<BatchOutcome> {
+/**
+ * Writes every entry's waiting reading in the one transaction `tx`, at `at`; every credit counts
+ * against mint shard `mintShard` (BEAT-22).
+ */
+export async function writeReadingBatch(ctx: CommandContext, tx: WriteTx, entries: readonly BatchEntry[], at: number, mintShard: number): Promise<BatchOutcome> {
   const books = new Map<string, LedgerBook>();
   const bookOf = (site: string): LedgerBook => {
     let book = books.get(site);
-    if (!book) books.set(site, (book = openBook(ctx, tx, site, at, null)));
+    if (!book) {
+      books.set(site, (book = openBook(ctx, tx, site, at, null)));
+      book.mintFrom(mintShard);
+    }
     return book;
   };
   for (const entry of entries) {

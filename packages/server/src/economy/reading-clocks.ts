@@ -76,6 +76,13 @@ const PUBLISHED_KEPT = 10_000;
 export const READING_BATCH_MAX = 128;
 
 /**
+ * [BEAT-21] Beats written in one transaction at most: a quarter of a tick's batch, so the group's
+ * transaction — about six round trips a reader on PostgreSQL — is short, and the shard rows it
+ * holds (BEAT-22) keep the site's other writers waiting briefly if at all.
+ */
+const BEAT_GROUP_MAX = 32;
+
+/**
  * [BEAT-19] A tick that writes takes along the reading that falls due within this long (never
  * writing anything later than before): due times spread over the flush cycle make one transaction
  * every ten seconds, not one every tick — on SQLite each COMMIT writes the pages it touched, so
@@ -101,13 +108,15 @@ export class ReadingClocks {
   private readonly spread: boolean;
   /** [BEAT-19] How far ahead a tick that writes takes along what falls due (0: only what is due). */
   private readonly gatherMs: number;
+  /** [BEAT-22] The mint shard the next write's credits count against: from a random start, then in turn. */
+  private mintShard = Math.floor(Math.random() * 64);
   /** When the tick last wrote (BEAT-19). */
   private lastBatchAt = 0;
   /** Readers' writes done, the tick's transactions that wrote them (BEAT-19), and beats answered from memory (for the bench and tests). */
   readonly stats = { writes: 0, batches: 0, fromMemory: 0 };
   /** [BEAT-21] The beats whose write is due (a first Twei, due rewards, a new account), written in groups. */
   readonly beatWrites = new GroupWrite<BeatWrite, CommandOutput<ReadProgress>>(
-    READING_BATCH_MAX,
+    BEAT_GROUP_MAX,
     (items) => this.writeBeats(items),
     (item) => this.write(item.ctx, item.account, item.state, item.beat, item.published) as Promise<CommandOutput<ReadProgress>>,
   );
@@ -404,7 +413,9 @@ export class ReadingClocks {
       pending: state.pending,
       ...(beat && { beat: { thread: beat.thread.key, published } }),
     }));
-    const outcome = await ctx.store.write((tx) => writeReadingBatch(ctx, tx, entries, ctx.now()));
+    // [BEAT-22] One mint shard a transaction, the next one for the next (a run again keeps its shard).
+    const shard = this.mintShard++;
+    const outcome = await ctx.store.write((tx) => writeReadingBatch(ctx, tx, entries, ctx.now(), shard));
     this.stats.writes += items.length;
     const mine = (item: Writing, wallet: WalletDelivery) => wallet.site === item.state.site && wallet.userId === item.state.userId;
     const others = outcome.wallets.filter((wallet) => !items.some((item) => mine(item, wallet)));
