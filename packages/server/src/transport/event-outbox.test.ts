@@ -78,6 +78,26 @@ describe('ThreadEventOutbox', () => {
     expect(sent).toEqual([{ thread: 't', seqs: [1] }, { thread: 't', seqs: [3] }]);
   });
 
+  it('[CLUSTER-17] a reaction of this node that arrives after another node\'s later seq was heard goes at the end of the turn, not after the wait', () => {
+    const outbox = new ThreadEventOutbox(send, 100, () => 500);
+    // Another node's comment, seq 260, reaches this node before its own reaction 259 resumed.
+    outbox.flushThread('s:t', 260);
+    outbox.queue('s', [reacted('t', 259)]);
+    endOfTurn();
+    expect(sent).toEqual([{ thread: 't', seqs: [259] }]);
+    // A later reaction of its own makes no gap: it waits for the room as before.
+    outbox.queue('s', [reacted('t', 261)]);
+    endOfTurn();
+    expect(sent).toEqual([{ thread: 't', seqs: [259] }]);
+    vi.advanceTimersByTime(500);
+    expect(sent).toEqual([{ thread: 't', seqs: [259] }, { thread: 't', seqs: [261] }]);
+    // Another thread heard nothing: its reactions wait.
+    outbox.flushThread('s:t', Infinity);
+    outbox.queue('s', [reacted('u', 1)]);
+    endOfTurn();
+    expect(sent).toHaveLength(2);
+  });
+
   it('[COAL-3] a message is in seq order even when commands arrive a little out of order', () => {
     const outbox = new ThreadEventOutbox(send, 100);
     outbox.queue('s', [reacted('t', 2)]);

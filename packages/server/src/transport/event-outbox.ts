@@ -21,6 +21,9 @@ import type { ThreadEvent, ThreadEventType } from '@parley/protocol';
 /** Events that are frequent and small, and whose lateness by a tick nobody notices. */
 const coalesced: ReadonlySet<ThreadEventType> = new Set<ThreadEventType>(['comment.reacted', 'post.voted']);
 
+/** Threads whose last heard remote seq is remembered (CLUSTER-17): the oldest is forgotten past this. */
+const HEARD_KEPT = 10_000;
+
 /** `thread` is the thread KEY (`<site>:<id>`): rooms and batches are per site's thread. */
 export type SendThreadEvents = (thread: string, events: ThreadEvent[]) => void;
 
@@ -33,6 +36,12 @@ export class ThreadEventOutbox {
   private readonly urgent = new Set<string>();
   private immediate: ReturnType<typeof setImmediate> | undefined;
   private closed = false;
+  /**
+   * [CLUSTER-17] Per thread, the first seq of the latest message heard from another node: an event
+   * of this node's below it reached the outbox after that message, so it must not wait. Bounded:
+   * the thread heard from least recently is forgotten past `HEARD_KEPT`.
+   */
+  private readonly heard = new Map<string, number>();
 
   constructor(
     private readonly send: SendThreadEvents,
@@ -55,7 +64,7 @@ export class ThreadEventOutbox {
         this.pending.set(thread, ofThread);
         this.since.set(thread, Date.now());
       }
-      const wait = this.tickMs > 0 && ofThread.every((event) => coalesced.has(event.type));
+      const wait = this.tickMs > 0 && ofThread.every((event) => coalesced.has(event.type)) && !this.overtaken(thread, ofThread);
       if (!wait) this.urgent.add(thread);
     }
     if (this.urgent.size > 0) this.immediate ??= setImmediate(() => this.flushUrgent());
@@ -94,6 +103,11 @@ export class ThreadEventOutbox {
    * this node's readers. Later ones keep waiting (they do not make a gap). Nothing to send: nothing sent.
    */
   flushThread(thread: string, before = Infinity): void {
+    if (Number.isFinite(before) && before > (this.heard.get(thread) ?? 0)) {
+      this.heard.delete(thread);
+      if (this.heard.size >= HEARD_KEPT) this.heard.delete(this.heard.keys().next().value as string);
+      this.heard.set(thread, before);
+    }
     const events = this.pending.get(thread);
     if (!events) return;
     const earlier = events.filter((event) => event.seq < before);
@@ -122,6 +136,16 @@ export class ThreadEventOutbox {
       if (events) this.emit(thread, events);
     }
     this.urgent.clear();
+  }
+
+  /**
+   * [CLUSTER-17] Whether another node's later seq was heard before `events` got here: the seqs it
+   * jumped over are this node's, committed first but resumed late (a seq is taken in commit order,
+   * the broadcast after). Held for the room's wait they would be a gap outliving the widget's grace.
+   */
+  private overtaken(thread: string, events: readonly ThreadEvent[]): boolean {
+    const heard = this.heard.get(thread);
+    return heard !== undefined && events.some((event) => event.seq < heard);
   }
 
   private emit(thread: string, events: ThreadEvent[]): void {
