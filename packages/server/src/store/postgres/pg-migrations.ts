@@ -24,6 +24,7 @@ import { pgConsoleMigration } from './pg-migration-console.js';
 import { pgOutboxMigration } from './pg-migration-outbox.js';
 import { pgClusteredMigration } from './pg-migration-clustered.js';
 import { pgRequestsMigration } from './pg-migration-requests.js';
+import { pgShardClaimMigration } from './pg-migration-shard-claim.js';
 import { pgTransferTriggerMigration } from './pg-migration-transfer-trigger.js';
 
 export interface PgMigration {
@@ -362,6 +363,7 @@ CREATE TABLE daily_mint (
   pgClusteredMigration,
   pgRequestsMigration,
   pgTransferTriggerMigration,
+  pgShardClaimMigration,
 ];
 
 export const pgLatestVersion = pgMigrations.reduce((max, m) => Math.max(max, m.version), 0);

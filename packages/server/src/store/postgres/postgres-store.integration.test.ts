@@ -171,6 +171,32 @@ describe('PostgresStore', () => {
     expect(shards.n).toBeGreaterThan(1);
   });
 
+  it('[ST-27] two nodes of ten connections each claim twenty different treasury shards: all their money moves commit side by side', async () => {
+    const first = await openFresh({ poolSize: 10 });
+    onTestFinished(() => first.close());
+    const second = await PostgresStore.open({ url: runUrl, schema: `s${schemas}`, poolSize: 10 });
+    onTestFinished(() => second.close());
+    const readers = Array.from({ length: 20 }, (_, i) => `r:s:${i}`);
+    await first.write(async (tx) => {
+      await tx.ledger.openAccount('t:s', 'treasury', 1);
+      for (const reader of readers) await tx.ledger.openAccount(reader, 'reader', 1);
+    });
+    const before = [first.stats.retries, second.stats.retries];
+    // All twenty transactions have moved the site's money before any commits: two on one shard row would wait, then re-run.
+    const meet = rendezvous(20, 3000);
+    await Promise.all(
+      readers.map((reader, i) =>
+        (i % 2 ? second : first).write(async (tx) => {
+          await tx.ledger.transfer(grant('t:s', reader, 1));
+          await meet();
+        }),
+      ),
+    );
+    expect([first.stats.retries - before[0]!, second.stats.retries - before[1]!]).toEqual([0, 0]);
+    const shards = await raw(`s${schemas}`, async (c) => (await c.query("SELECT count(*)::int AS n, sum(balance)::int AS sum FROM treasury_shards WHERE account = 't:s'")).rows[0]);
+    expect(shards).toEqual({ n: 20, sum: -20 });
+  });
+
   it('[ST-21] a serialization failure re-runs the whole transaction; a command error is not retried', async () => {
     const store = await openFresh({ poolSize: 4 });
     onTestFinished(() => store.close());

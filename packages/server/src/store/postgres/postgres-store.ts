@@ -7,6 +7,7 @@ import type { PostgresStoreOptions, PostgresWriteStats } from './pg-store-option
 import { countConflict, countGate, errorCode, gateFor, isRequestRace, RETRYABLE, type GatePolicy } from './pg-errors.js';
 import { KnownAccounts } from './pg-known-accounts.js';
 import { ThreadBatches } from './pg-thread-batches.js';
+import { TREASURY_SHARDS } from './pg-migration-shard-claim.js';
 import { inlineableValues, inlineStatement, lastOf, type Query } from './pg-statements.js';
 import { lookEarly, PostgresTx, type EarlyLook } from './postgres-tx.js';
 
@@ -38,9 +39,6 @@ const types = {
  * through `tx` (it is re-run in a fresh transaction; nothing of a failed run is kept). Reads run
  * in a READ ONLY REPEATABLE READ transaction: one consistent snapshot, never a failure to retry.
  */
-/** Shards per treasury account (`treasury_shards.shard`), as the migrations' `% 16`. */
-const TREASURY_SHARDS = 16;
-
 export class PostgresStore implements Store {
   readonly stats: PostgresWriteStats = {
     transactions: 0,
@@ -137,9 +135,10 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * Each connection of the pool writes its own treasury shard (ST-27, migration 12): numbered in
-   * turn from a random start when first checked out, so a node's connections never share one and
-   * two nodes rarely do. Set before the connection's first transaction, awaited.
+   * [ST-27] Each connection of the pool writes its own treasury shard (migration 18): when first
+   * checked out it claims the first free one — a session advisory lock, so no connection of any
+   * node holds it too — from this node's start (random, then in turn). Awaited before the
+   * connection's first transaction; one round trip.
    */
   private readonly sharded = new WeakSet<pg.PoolClient>();
   private nextShard = Math.floor(Math.random() * TREASURY_SHARDS);
@@ -148,7 +147,7 @@ export class PostgresStore implements Store {
     const client = await this.pool.connect();
     if (!this.sharded.has(client)) {
       try {
-        await client.query(`SET parley.shard = '${this.nextShard++ % TREASURY_SHARDS}'`);
+        await client.query(`SELECT treasury_shard_claim(${this.nextShard++ % TREASURY_SHARDS})`);
       } catch (error) {
         client.release(error instanceof Error ? error : true);
         throw error;
