@@ -5,8 +5,9 @@
  * would reach readers while node A still holds its reaction (seq 5), and every reader on the other
  * nodes would see a gap that outlives the widget's grace (W-S11) and rejoin. So when a node hears,
  * through the adapter, another node's broadcast of `thread:events` to a thread room, it first sends
- * what it holds of that thread below the message's first seq (`flush`; later ones make no gap and
- * keep waiting), and delivers the other node's message to its own readers only after its own have
+ * what it holds of that thread below the message's LAST seq (`flush`; later ones make no gap and
+ * keep waiting — below the first seq was not enough: a message carrying seqs 3 and 5 while this
+ * node held 4 left 4 waiting for the room, a gap past the widget's grace), and delivers the other node's message to its own readers only after its own have
  * reached them: a node's own broadcast is delivered locally once Redis has taken it (ClusterAdapter
  * awaits the XADD, for the recovery offset), so the remote message, and every message heard after
  * it, waits for that (a Redis round trip, only when something was held).
@@ -22,7 +23,7 @@ const ROOM_PREFIX = 'thread:';
 
 /**
  * Called with the thread KEY of another node's `thread:events` before it reaches local sockets, and
- * the message's first seq (Infinity when it names none): what waits below it is to be sent now.
+ * the message's last seq (Infinity when it names none): what waits below it is to be sent now.
  */
 export type FlushThread = (threadKey: string, before: number) => void;
 
@@ -34,7 +35,7 @@ interface Receiving {
   broadcast(packet: unknown, opts: unknown): Promise<void> | void;
 }
 
-/** The thread keys of another node's room broadcast of `thread:events` (none for anything else), and its first seq. */
+/** The thread keys of another node's room broadcast of `thread:events` (none for anything else), and its last seq. */
 export function remoteThreadEvents(message: ClusterMessage, self: Receiving): { keys: string[]; before: number } {
   const none = { keys: [], before: Infinity };
   if (message.uid === self.uid || message.nsp !== self.nsp.name || message.type !== MessageType.BROADCAST) return none;
@@ -46,7 +47,7 @@ export function remoteThreadEvents(message: ClusterMessage, self: Receiving): { 
   const seqs = Array.isArray(events) ? events.map((event) => (event as { seq?: unknown } | null)?.seq).filter((seq) => typeof seq === 'number') : [];
   return {
     keys: data.opts.rooms.filter((room) => room.startsWith(ROOM_PREFIX)).map((room) => room.slice(ROOM_PREFIX.length)),
-    before: seqs.length > 0 ? Math.min(...seqs) : Infinity,
+    before: seqs.length > 0 ? Math.max(...seqs) : Infinity,
   };
 }
 

@@ -69,4 +69,26 @@ describe('a reaction held on one node, a comment on another (integration)', () =
     // The writers are readers too, one on each node: the same.
     expect([writerA.arrived, writerB.arrived]).toEqual([[1, 2, 3], [1, 3, 2]]);
   }, 20_000);
+
+  it('[CLUSTER-16] a message carrying seqs on both sides of a held one takes it too: held 4 goes with 3 and 5', async () => {
+    const [a, b] = await twoNodes();
+    const onA = await reader(a, 'ra');
+    const onB = await reader(b, 'rb');
+    const writerA = await reader(a, 'wa');
+    const writerB = await reader(b, 'wb');
+    const secondA = await reader(a, 'wa2');
+    const first = okData(await call<{ seq: number; comment: CommentView }>(writerA.socket, 'comment:post', { requestId: rid(), thread: 'hot', body: 'first' }));
+    await until(() => onA.arrived.length >= 1 && onB.arrived.length >= 1);
+    // Seqs 2 and 4 wait on node A (30 s tick), 3 on node B; B's comment (5) leaves at once with 3.
+    okData(await call(writerA.socket, 'comment:react', { requestId: rid(), thread: 'hot', commentId: first.comment.id, value: 'like' }));
+    okData(await call(writerB.socket, 'comment:react', { requestId: rid(), thread: 'hot', commentId: first.comment.id, value: 'like' }));
+    okData(await call(secondA.socket, 'comment:react', { requestId: rid(), thread: 'hot', commentId: first.comment.id, value: 'like' }));
+    okData(await call(writerB.socket, 'comment:post', { requestId: rid(), thread: 'hot', body: 'from B' }));
+    await until(() => onA.arrived.length >= 5 && onB.arrived.length >= 5);
+    // B's message [3, 5] made node A send both 2 and 4 first, long before its tick: every reader has every seq.
+    // (The thread kept its seqs from the test before: 1…5 here are counted from this test's first comment.)
+    const from = (state: { arrived: number[] }) => state.arrived.map((seq) => seq - first.seq + 1);
+    for (const state of [onA, onB, writerA, writerB, secondA]) expect(from(state).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5]);
+    expect(from(onA)).toEqual([1, 2, 4, 3, 5]);
+  }, 20_000);
 });

@@ -37,7 +37,7 @@ export class ThreadEventOutbox {
   private immediate: ReturnType<typeof setImmediate> | undefined;
   private closed = false;
   /**
-   * [CLUSTER-17] Per thread, the first seq of the latest message heard from another node: an event
+   * [CLUSTER-17] Per thread, the highest last seq of the messages heard from other nodes: an event
    * of this node's below it reached the outbox after that message, so it must not wait. Bounded:
    * the thread heard from least recently is forgotten past `HEARD_KEPT`.
    */
@@ -99,7 +99,7 @@ export class ThreadEventOutbox {
 
   /**
    * [CLUSTER-16] Sends one thread's waiting events below seq `before` now, in this call (not at the
-   * end of the turn): another node's message of the thread, starting at `before`, is about to reach
+   * end of the turn): another node's message of the thread, ending at `before`, is about to reach
    * this node's readers. Later ones keep waiting (they do not make a gap). Nothing to send: nothing sent.
    */
   flushThread(thread: string, before = Infinity): void {
