@@ -417,8 +417,19 @@ export class ReadingClocks {
     const shard = this.mintShard++;
     const outcome = await ctx.store.write((tx) => writeReadingBatch(ctx, tx, entries, ctx.now(), shard));
     this.stats.writes += items.length;
-    const mine = (item: Writing, wallet: WalletDelivery) => wallet.site === item.state.site && wallet.userId === item.state.userId;
-    const others = outcome.wallets.filter((wallet) => !items.some((item) => mine(item, wallet)));
+    // Each reader's wallet updates by site and user; what is no item's goes with the first output.
+    const byReader = new Map<string, WalletDelivery[]>();
+    for (const wallet of outcome.wallets) {
+      const key = `${wallet.site}\n${wallet.userId}`;
+      byReader.set(key, [...(byReader.get(key) ?? []), wallet]);
+    }
+    const own = items.map((item) => {
+      const key = `${item.state.site}\n${item.state.userId}`;
+      const wallets = byReader.get(key) ?? [];
+      byReader.delete(key);
+      return wallets;
+    });
+    const others = [...byReader.values()].flat();
     const outputs = items.map((item, index): CommandOutput<ReadProgress | null> => {
       const { state, beat } = item;
       const written = outcome.entries[index]!;
@@ -429,8 +440,7 @@ export class ReadingClocks {
       if (written.cut) state.retryCreditAt = outcome.at + this.flushEveryMs;
       const session = beat ? written.sessions.get(beat.thread.key)! : null;
       const result = beat && session ? { thread: beat.thread.id, readMs: session.readMs, readEarned: session.credited, credited: written.credited, balance: written.balance } : null;
-      const wallets = outcome.wallets.filter((wallet) => mine(item, wallet));
-      return { result, events: [], wallets: index === 0 ? [...wallets, ...others] : wallets };
+      return { result, events: [], wallets: index === 0 ? [...own[index]!, ...others] : own[index]! };
     });
     return { outputs, wallets: outcome.wallets };
   }
