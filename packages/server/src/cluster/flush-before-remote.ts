@@ -7,10 +7,11 @@
  * through the adapter, another node's broadcast of `thread:events` to a thread room, it first sends
  * what it holds of that thread below the message's LAST seq (`flush`; later ones make no gap and
  * keep waiting — below the first seq was not enough: a message carrying seqs 3 and 5 while this
- * node held 4 left 4 waiting for the room, a gap past the widget's grace), and delivers the other node's message to its own readers only after its own have
- * reached them: a node's own broadcast is delivered locally once Redis has taken it (ClusterAdapter
- * awaits the XADD, for the recovery offset), so the remote message, and every message heard after
- * it, waits for that (a Redis round trip, only when something was held).
+ * node held 4 left 4 waiting for the room, a gap past the widget's grace), and delivers the other
+ * node's message to its own readers only after its own have reached them: a node's own broadcast
+ * is delivered locally once Redis has taken it (ClusterAdapter awaits the XADD, for the recovery
+ * offset), so the remote message, and every message heard after it, waits for that (a Redis round
+ * trip, only when something was held).
  * Readers on A see 5 before 6; readers on B see 5 a round trip after 6, well inside the grace.
  *
  * Wraps the adapter factory: the adapter's own `onMessage` and `broadcast` are replaced per
