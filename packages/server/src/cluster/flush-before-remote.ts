@@ -14,6 +14,11 @@
  * trip, only when something was held).
  * Readers on A see 5 before 6; readers on B see 5 a round trip after 6, well inside the grace.
  *
+ * [CLUSTER-18] When the other node's message names one thread room, what this node sends because of
+ * it rides in that message for its own readers (one frame, sorted) and goes to the other nodes only
+ * (ClusterAdapter's publish without its local delivery): a reader of a cluster otherwise received
+ * two frames for every such message, and socket writes are most of a node's time.
+ *
  * Wraps the adapter factory: the adapter's own `onMessage` and `broadcast` are replaced per
  * instance (as the streams adapter itself replaces `close`); nothing else changes.
  */
@@ -34,7 +39,25 @@ interface Receiving {
   readonly nsp: { name: string };
   onMessage(message: ClusterMessage, offset?: string): void;
   broadcast(packet: unknown, opts: unknown): Promise<void> | void;
+  /** ClusterAdapter's publish to the other nodes (stamps uid and nsp), with no local delivery. */
+  publishAndReturnOffset(message: unknown): Promise<string>;
 }
+
+/** What socket.io hands the adapter's `broadcast`. */
+interface Broadcast {
+  packet: { data?: unknown[] };
+  opts: { rooms: Set<string>; except?: Set<string>; flags?: { local?: boolean } };
+}
+
+/** The events of a `thread:events` packet to exactly `room` (and nothing else: no rider, no other room), or null. */
+function threadEventsTo(room: string, { packet, opts }: Broadcast): unknown[] | null {
+  const data = packet.data;
+  if (opts.flags?.local || opts.rooms.size !== 1 || !opts.rooms.has(room) || (opts.except?.size ?? 0) > 0) return null;
+  if (!Array.isArray(data) || data.length !== 2 || data[0] !== 'thread:events' || !Array.isArray(data[1])) return null;
+  return data[1];
+}
+
+const seqOf = (event: unknown): number => ((event as { seq?: unknown } | null)?.seq as number | undefined) ?? 0;
 
 /** The thread keys of another node's room broadcast of `thread:events` (none for anything else), and its last seq. */
 export function remoteThreadEvents(message: ClusterMessage, self: Receiving): { keys: string[]; before: number } {
@@ -65,10 +88,21 @@ export function flushingBeforeRemote<F extends (nsp: never) => unknown>(
     const broadcast = self.broadcast.bind(self);
     /** While a remote message makes this node send what it held: its own broadcasts, to wait for. */
     let sent: (Promise<void> | void)[] | null = null;
+    /** [CLUSTER-18] While a remote message of one thread room makes this node send what it held: that room and those events. */
+    let merging: { room: string; events: unknown[] } | null = null;
     /** Messages heard while an earlier one waits for this node's own: they keep their order. */
     let queue: Promise<void> | null = null;
 
     self.broadcast = (packet, opts) => {
+      const events = merging ? threadEventsTo(merging.room, { packet, opts } as Broadcast) : null;
+      if (merging && events) {
+        // [CLUSTER-18] To the other nodes only; here they ride in the remote message's own frame.
+        merging.events.push(...events);
+        const { rooms, except, flags } = (opts as Broadcast['opts']);
+        return self
+          .publishAndReturnOffset({ type: MessageType.BROADCAST, data: { packet, opts: { rooms: [...rooms], except: [...(except ?? [])], flags } } })
+          .then(() => undefined, onError);
+      }
       const done = broadcast(packet, opts);
       sent?.push(done);
       return done;
@@ -88,11 +122,17 @@ export function flushingBeforeRemote<F extends (nsp: never) => unknown>(
         const { keys, before } = remoteThreadEvents(message, self);
         const flushThread = keys.length > 0 ? flush() : undefined;
         sent = own;
-        if (flushThread) for (const key of keys) flushThread(key, before);
+        const data = (message as { data?: { packet?: { data?: unknown[] } } }).data?.packet?.data;
+        if (flushThread && keys.length === 1 && Array.isArray(data) && data.length === 2 && Array.isArray(data[1])) {
+          merging = { room: ROOM_PREFIX + keys[0]!, events: [] };
+          flushThread(keys[0]!, before);
+          if (merging.events.length > 0) data[1] = [...data[1], ...merging.events].sort((a, b) => seqOf(a) - seqOf(b));
+        } else if (flushThread) for (const key of keys) flushThread(key, before);
       } catch (error) {
         onError(error);
       } finally {
         sent = null;
+        merging = null;
       }
       if (own.length === 0) return void deliver(message, offset);
       return Promise.allSettled(own).then(() => deliver(message, offset));

@@ -25,12 +25,13 @@ async function twoNodes(): Promise<[TestServer, TestServer]> {
   return [a, b];
 }
 
-/** A joined reader: every seq in the order it arrived, and whether it ever saw a gap. */
-async function reader(server: TestServer, sub: string): Promise<{ socket: ClientSocket; arrived: number[]; gaps: number }> {
+/** A joined reader: every seq in the order it arrived, the seqs of each message, and whether it ever saw a gap. */
+async function reader(server: TestServer, sub: string): Promise<{ socket: ClientSocket; arrived: number[]; frames: number[][]; gaps: number }> {
   const socket = await server.connect(await server.token(sub, { name: sub, lvl: 20 }));
-  const state = { socket, arrived: [] as number[], gaps: 0 };
+  const state = { socket, arrived: [] as number[], frames: [] as number[][], gaps: 0 };
   let last = 0;
   socket.on('thread:events', (events: ThreadEvent[]) => {
+    state.frames.push(events.map(({ seq }) => seq));
     for (const { seq } of events) {
       state.arrived.push(seq);
       if (seq > last + 1) state.gaps++;
@@ -64,8 +65,9 @@ describe('a reaction held on one node, a comment on another (integration)', () =
     okData(await call(writerB.socket, 'comment:post', { requestId: rid(), thread: 'hot', body: 'from B' }));
     await until(() => onA.arrived.length >= 3 && onB.arrived.length >= 3);
 
-    // Node A sent its held reaction before delivering B's comment: its reader saw no gap.
+    // Node A's held reaction rode in B's comment's message for its own readers (CLUSTER-18): one message, no gap.
     expect(onA.arrived).toEqual([1, 2, 3]);
+    expect(onA.frames).toEqual([[1], [2, 3]]);
     expect(onA.gaps).toBe(0);
     // Node B's reader got the reaction long before A's tick: its gap closed by delivery, no rejoin needed.
     expect(onB.arrived).toEqual([1, 3, 2]);
@@ -83,10 +85,13 @@ describe('a reaction held on one node, a comment on another (integration)', () =
     okData(await call(secondA.socket, 'comment:react', { requestId: rid(), thread: 'hot', commentId: first.comment.id, value: 'like' }));
     okData(await call(writerB.socket, 'comment:post', { requestId: rid(), thread: 'hot', body: 'from B' }));
     await until(() => onA.arrived.length >= 5 && onB.arrived.length >= 5);
-    // B's message [3, 5] made node A send both 2 and 4 first, long before its tick: every reader has every seq.
+    // B's message [3, 5] made node A send both 2 and 4, long before its tick: every reader has every seq.
     // (The thread kept its seqs from the test before: 1…5 here are counted from this test's first comment.)
-    const from = (state: { arrived: number[] }) => state.arrived.map((seq) => seq - first.seq + 1);
-    for (const state of [onA, onB, writerA, writerB]) expect(from(state).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5]);
-    expect(from(onA)).toEqual([1, 2, 4, 3, 5]);
+    const from = (seqs: number[]) => seqs.map((seq) => seq - first.seq + 1);
+    for (const state of [onA, onB, writerA, writerB]) expect(from(state.arrived).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5]);
+    // [CLUSTER-18] On node A, 2 and 4 rode in B's message: its readers got one message, in order.
+    expect(onA.frames.map(from)).toEqual([[1], [2, 3, 4, 5]]);
+    // Node B's readers got 2 and 4 through Redis, to the other nodes only (never twice).
+    expect(from(onB.arrived)).toEqual([1, 3, 5, 2, 4]);
   }, 20_000);
 });
