@@ -49,29 +49,40 @@ interface Broadcast {
   opts: { rooms: Set<string>; except?: Set<string>; flags?: { local?: boolean } };
 }
 
-/** The events of a `thread:events` packet to exactly `room` (and nothing else: no rider, no other room), or null. */
-function threadEventsTo(room: string, { packet, opts }: Broadcast): unknown[] | null {
-  const data = packet.data;
-  if (opts.flags?.local || opts.rooms.size !== 1 || !opts.rooms.has(room) || (opts.except?.size ?? 0) > 0) return null;
-  if (!Array.isArray(data) || data.length !== 2 || data[0] !== 'thread:events' || !Array.isArray(data[1])) return null;
-  return data[1];
+/** The events of a packet that is exactly `['thread:events', events]` (no rider, no recovery offset), or null. */
+function eventsOf(data: unknown): unknown[] | null {
+  return Array.isArray(data) && data.length === 2 && data[0] === 'thread:events' && Array.isArray(data[1]) ? data[1] : null;
 }
 
-const seqOf = (event: unknown): number => ((event as { seq?: unknown } | null)?.seq as number | undefined) ?? 0;
+/** The events of this node's `thread:events` broadcast to exactly `room` (no other room, no exceptions, not local), or null. */
+function threadEventsTo(room: string, { packet, opts }: Broadcast): unknown[] | null {
+  if (opts.flags?.local || opts.rooms.size !== 1 || !opts.rooms.has(room) || (opts.except?.size ?? 0) > 0) return null;
+  return eventsOf(packet.data);
+}
 
-/** The thread keys of another node's room broadcast of `thread:events` (none for anything else), and its last seq. */
-export function remoteThreadEvents(message: ClusterMessage, self: Receiving): { keys: string[]; before: number } {
-  const none = { keys: [], before: Infinity };
+/** An event's seq, if it has one. */
+const seqIn = (event: unknown): number | undefined => {
+  const seq = (event as { seq?: unknown } | null)?.seq;
+  return typeof seq === 'number' ? seq : undefined;
+};
+
+/**
+ * The thread keys of another node's room broadcast of `thread:events` (none for anything else), its
+ * last seq, and its events when the packet is exactly `['thread:events', events]` (CLUSTER-18 rides on those).
+ */
+export function remoteThreadEvents(message: ClusterMessage, self: Receiving): { keys: string[]; before: number; events: unknown[] | null } {
+  const none = { keys: [], before: Infinity, events: null };
   if (message.uid === self.uid || message.nsp !== self.nsp.name || message.type !== MessageType.BROADCAST) return none;
   const { data } = message;
   if (data.requestId !== undefined || data.opts.flags?.local) return none;
   const packet = data.packet as { data?: unknown[] } | undefined;
   if (!Array.isArray(packet?.data) || packet.data[0] !== 'thread:events') return none;
   const events = packet.data[1];
-  const seqs = Array.isArray(events) ? events.map((event) => (event as { seq?: unknown } | null)?.seq).filter((seq) => typeof seq === 'number') : [];
+  const seqs = Array.isArray(events) ? events.map(seqIn).filter((seq) => seq !== undefined) : [];
   return {
     keys: data.opts.rooms.filter((room) => room.startsWith(ROOM_PREFIX)).map((room) => room.slice(ROOM_PREFIX.length)),
     before: seqs.length > 0 ? Math.max(...seqs) : Infinity,
+    events: eventsOf(packet.data),
   };
 }
 
@@ -119,14 +130,17 @@ export function flushingBeforeRemote<F extends (nsp: never) => unknown>(
       const own: (Promise<void> | void)[] = [];
       try {
         // A message of a shape this does not know is the adapter's to judge: it goes on as it came.
-        const { keys, before } = remoteThreadEvents(message, self);
+        const { keys, before, events } = remoteThreadEvents(message, self);
         const flushThread = keys.length > 0 ? flush() : undefined;
         sent = own;
-        const data = (message as { data?: { packet?: { data?: unknown[] } } }).data?.packet?.data;
-        if (flushThread && keys.length === 1 && Array.isArray(data) && data.length === 2 && Array.isArray(data[1])) {
+        if (flushThread && keys.length === 1 && events) {
           merging = { room: ROOM_PREFIX + keys[0]!, events: [] };
           flushThread(keys[0]!, before);
-          if (merging.events.length > 0) data[1] = [...data[1], ...merging.events].sort((a, b) => seqOf(a) - seqOf(b));
+          // `events` is the packet's own array, this node's decoded copy of the message: those that ride join it, in seq order.
+          if (merging.events.length > 0) {
+            events.push(...merging.events);
+            events.sort((a, b) => (seqIn(a) ?? 0) - (seqIn(b) ?? 0));
+          }
         } else if (flushThread) for (const key of keys) flushThread(key, before);
       } catch (error) {
         onError(error);

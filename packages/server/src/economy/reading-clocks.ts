@@ -421,7 +421,9 @@ export class ReadingClocks {
     const byReader = new Map<string, WalletDelivery[]>();
     for (const wallet of outcome.wallets) {
       const key = `${wallet.site}\n${wallet.userId}`;
-      byReader.set(key, [...(byReader.get(key) ?? []), wallet]);
+      const list = byReader.get(key);
+      if (list) list.push(wallet);
+      else byReader.set(key, [wallet]);
     }
     const own = items.map((item) => {
       const key = `${item.state.site}\n${item.state.userId}`;
