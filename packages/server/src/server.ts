@@ -161,7 +161,8 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
           return () => modBus.off('event', listener);
         },
       }),
-      rights: { ctx, logger, broadcastEvents: (site, thread, events) => io.to(roomOf(site, thread)).emit('thread:events', events) },
+      // Through the outbox, in seq order with what waits there (and, with several nodes, to every node's readers: CLUSTER-19).
+      rights: { ctx, logger, broadcastEvents: (site, _thread, events) => dispatcher.deliver(site, { events }) },
       counts: { ctx, trust: compileTrust(config.trustProxy), guestReads: () => limits?.readsPerGuestIp ?? null },
     }),
   );
@@ -199,14 +200,15 @@ export async function startParleyServer(options: ParleyServerOptions = {}): Prom
     metrics,
     extraHandlers: realtime.handlers,
     rider: (key) => realtime.rider(key),
+    clustered: Boolean(adapter),
     // A level earned from XP opens locks without a reload (sites that do not trust host levels).
     onCredited: (site, userId, xp) => {
       refreshViewer(io, config.sites, store, site, userId, xp).catch((error: unknown) => logger.error('level refresh failed', { error }));
     },
   });
   attachSocketEvents(io, dispatcher, limits);
-  // [CLUSTER-16] Another node's thread message first takes this node's waiting ones of the thread.
-  redis?.beforeRemoteThreadEvents((key, before) => dispatcher.flushThread(key, before));
+  // [CLUSTER-19] Another node's committed events join this node's outbox, paced for its own readers.
+  if (adapter) io.on('parley:thread-events', (site, events) => dispatcher.receive(site, events));
   // A moderation event committed on this node reaches every node (the cluster adapter), then each
   // node's console streams and the restricted reader's own sockets there (SPEC BAN-4).
   moderation.events.onAny((event) => {

@@ -14,8 +14,8 @@
  *   budgets are cluster-wide (SPEC LIMIT-*): a flooder gains nothing by reaching several nodes;
  * - the interval gate (`SET key NX PX`): the read-heartbeat bound per reader is cluster-wide too.
  *
- * Another node's `thread:events` first sends what this node holds of the thread (CLUSTER-16,
- * flush-before-remote.ts): `beforeRemoteThreadEvents` names the hook once the dispatcher exists.
+ * Thread events cross Redis once, as each node's committed events (`parley:thread-events`); each
+ * node paces the cluster's events for its own readers (CLUSTER-19, thread-stream.ts).
  *
  * A Redis that cannot be reached at start is a start-up error with the URL (password hidden), not
  * a server that seems up and delivers nothing.
@@ -29,7 +29,6 @@ import type { LimiterFactory } from '../transport/rate-limit.js';
 import type { IntervalGate } from '../commands/interval-gate.js';
 import { redactUrl } from '../store/open-store.js';
 import { redisOpenConnections, type OpenConnections } from './open-connections.js';
-import { flushingBeforeRemote, type FlushThread } from './flush-before-remote.js';
 
 
 export interface RedisCluster {
@@ -39,8 +38,6 @@ export interface RedisCluster {
   gate: IntervalGate;
   /** Open connections per address for the whole cluster (CLUSTER-13). */
   openConnections: OpenConnections;
-  /** [CLUSTER-16] What sends this node's waiting events of a thread (by key) before another node's reach its readers. */
-  beforeRemoteThreadEvents(flush: FlushThread): void;
   /** Readiness: Redis answers PING. */
   ready(): Promise<boolean>;
   close(): Promise<void>;
@@ -56,13 +53,11 @@ export async function connectRedis(url: string, prefix: string, logger: Logger):
     client.disconnect();
     throw new Error(`cannot reach Redis at ${redactUrl(url)}: ${(error as Error).message}. Check PARLEY_REDIS_URL (or --redis-url).`, { cause: error });
   }
-  let flush: FlushThread | undefined;
-  const streams = createAdapter(client, {
+  const adapter = createAdapter(client, {
     streamName: `${prefix}:socket.io`,
     channelPrefix: `${prefix}:socket.io`,
     sessionKeyPrefix: `${prefix}:sio:session:`,
   });
-  const adapter = flushingBeforeRemote(streams, () => flush, (error) => logger.error('delivering a cluster message failed', { error: (error as Error).message }));
   const openConnections = redisOpenConnections(client, prefix, (error) =>
     logger.error('redis open-connection count failed', { error: (error as Error).message }),
   );
@@ -79,9 +74,6 @@ export async function connectRedis(url: string, prefix: string, logger: Logger):
         // Taken: how long until it frees (at least 1 ms; a key that just expired is free next time).
         return Math.max(1, await client.pttl(name));
       },
-    },
-    beforeRemoteThreadEvents(hook) {
-      flush = hook;
     },
     async ready() {
       try {

@@ -17,6 +17,7 @@ import { levelUnchanged, xpAfter } from '../economy/ledger-book.js';
 import { moderatorsRoom } from './session.js';
 import { roomOf, type Caller, type ParleyIo } from './types.js';
 import { holdWrites } from './write-hold.js';
+import { remoteThreadEvents, ThreadEventRelay } from '../cluster/thread-stream.js';
 
 /** Not rate limited like mutations, but a banned reader may not do them either: editing the shared notes. */
 const restrictedEvents: ReadonlySet<string> = new Set(['notes:update']);
@@ -35,6 +36,11 @@ export interface DispatcherDeps {
   eventTickMs?: number;
   /** [PRES-9] Presence to ride on a thread's `thread:events` (a second argument), if any. */
   rider?: (key: string) => PresenceChange | undefined;
+  /**
+   * [CLUSTER-19] One of several nodes: thread events go to this node's readers only, and what this
+   * node commits is handed to the other nodes at once (`parley:thread-events`); see receive().
+   */
+  clustered?: boolean;
 }
 
 /**
@@ -49,16 +55,22 @@ const sequencedEvents: ReadonlySet<string> = new Set(['comment:post', 'comment:e
 export class Dispatcher {
   private readonly outbox: ThreadEventOutbox;
 
+  /** [CLUSTER-19] With several nodes: this node's committed events, on their way to the others. */
+  private readonly relay: ThreadEventRelay | null;
+
   private readonly activity: ActivityLog;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.activity = new ActivityLog(deps.logger);
     // One encoding per message for the whole room (DESIGN.md), however many events it carries.
     const tickMs = deps.eventTickMs ?? 100;
+    // [CLUSTER-19] Each node sends the cluster's events to its own readers: no message of a thread crosses Redis twice.
+    const readers = deps.clustered ? deps.io.local : deps.io;
+    this.relay = deps.clustered ? new ThreadEventRelay((site, events) => deps.io.serverSideEmit('parley:thread-events', site, events)) : null;
     this.outbox = new ThreadEventOutbox(
       (key, events) => {
         const rider = deps.rider?.(key);
-        const room = deps.io.to(roomOf(siteOfKey(key), threadIdOf(key)));
+        const room = readers.to(roomOf(siteOfKey(key), threadIdOf(key)));
         if (rider) room.emit('thread:events', events, rider);
         else room.emit('thread:events', events);
       },
@@ -67,13 +79,21 @@ export class Dispatcher {
     );
   }
 
-  /** [CLUSTER-16] Sends one thread's (KEY) waiting events below seq `before` at once: another node's message of it arrived. */
-  flushThread(key: string, before?: number): void {
-    this.outbox.flushThread(key, before);
+  /**
+   * [CLUSTER-19] Another node's committed events (`parley:thread-events`): into this node's outbox,
+   * paced for its readers as its own are. A message of any other shape is refused and reported.
+   */
+  receive(site: unknown, events: unknown): void {
+    if (typeof site !== 'string' || !remoteThreadEvents(events)) {
+      this.deps.logger.error('a cluster message of thread events was malformed; ignored', { site: String(site).slice(0, 80) });
+      return;
+    }
+    this.outbox.queue(site, events);
   }
 
   /** Sends the events still waiting for their tick; later ones go out at once. */
   close(): void {
+    this.relay?.flush();
     this.outbox.close();
     this.activity.close();
   }
@@ -123,6 +143,7 @@ export class Dispatcher {
     // outbox keeps each thread's messages in seq order (reactions and votes wait for their tick).
     // The widget still treats a gap as "rejoin with since", never as loss.
     this.outbox.queue(site, output.events);
+    this.relay?.add(site, output.events);
     for (const { site: of, thread } of output.gateUpdates ?? []) void this.broadcastGates(of, thread);
     // Balances are absolute, so a reader's tabs converge whatever order updates arrive in.
     for (const wallet of output.wallets ?? []) {

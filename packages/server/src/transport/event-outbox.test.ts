@@ -49,53 +49,36 @@ describe('ThreadEventOutbox', () => {
     expect(sent).toEqual([{ thread: 't', seqs: [1, 2] }, { thread: 'u', seqs: [1] }]);
   });
 
-  it('[CLUSTER-16] one thread\'s waiting events leave in the call; other threads keep waiting', () => {
-    const outbox = new ThreadEventOutbox(send, 100);
-    outbox.queue('s', [reacted('t', 2)]);
-    outbox.queue('s', [reacted('t', 1)]);
-    outbox.queue('s', [reacted('u', 1)]);
-    outbox.flushThread('s:t');
-    expect(sent).toEqual([{ thread: 't', seqs: [1, 2] }]);
-    outbox.flushThread('s:t');
-    outbox.flushThread('s:nothing-waits');
-    endOfTurn();
-    expect(sent).toEqual([{ thread: 't', seqs: [1, 2] }]);
-    vi.advanceTimersByTime(100);
-    expect(sent).toEqual([{ thread: 't', seqs: [1, 2] }, { thread: 'u', seqs: [1] }]);
-  });
-
-  it('[CLUSTER-16] only the waiting events below the other node\'s first seq leave; later ones keep waiting', () => {
-    const outbox = new ThreadEventOutbox(send, 100);
-    outbox.queue('s', [reacted('t', 1)]);
-    outbox.queue('s', [reacted('t', 3)]);
-    outbox.flushThread('s:t', 1);
-    expect(sent).toEqual([]);
-    outbox.flushThread('s:t', 2);
-    expect(sent).toEqual([{ thread: 't', seqs: [1] }]);
-    endOfTurn();
-    expect(sent).toEqual([{ thread: 't', seqs: [1] }]);
-    vi.advanceTimersByTime(100);
-    expect(sent).toEqual([{ thread: 't', seqs: [1] }, { thread: 't', seqs: [3] }]);
-  });
-
-  it('[CLUSTER-17] a reaction of this node that arrives after another node\'s later seq was heard goes at the end of the turn, not after the wait', () => {
+  it('[CLUSTER-19] another node\'s events queued beside this node\'s: one message in seq order, paced as one node paces its own', () => {
     const outbox = new ThreadEventOutbox(send, 100, () => 500);
-    // Another node's comment, seq 260, reaches this node before its own reaction 259 resumed.
-    outbox.flushThread('s:t', 260);
+    // Seq 2 is this node's reaction, 3 another node's (handed over at once), 4 this node's comment.
+    outbox.queue('s', [reacted('t', 2)]);
+    outbox.queue('s', [reacted('t', 3)]);
+    endOfTurn();
+    expect(sent).toEqual([]);
+    outbox.queue('s', [edited('t', 4)]);
+    endOfTurn();
+    expect(sent).toEqual([{ thread: 't', seqs: [2, 3, 4] }]);
+  });
+
+  it('[CLUSTER-17] an event that arrives after a later seq of its thread left goes at the end of the turn, not after the wait', () => {
+    const outbox = new ThreadEventOutbox(send, 100, () => 500);
+    // Another node's comment, seq 260, left to this node's readers before its reaction 259 (a Redis hop late) arrived.
+    outbox.queue('s', [edited('t', 260)]);
+    endOfTurn();
     outbox.queue('s', [reacted('t', 259)]);
     endOfTurn();
-    expect(sent).toEqual([{ thread: 't', seqs: [259] }]);
-    // A later reaction of its own makes no gap: it waits for the room as before.
+    expect(sent).toEqual([{ thread: 't', seqs: [260] }, { thread: 't', seqs: [259] }]);
+    // A later reaction makes no gap: it waits for the room as before.
     outbox.queue('s', [reacted('t', 261)]);
     endOfTurn();
-    expect(sent).toEqual([{ thread: 't', seqs: [259] }]);
+    expect(sent).toHaveLength(2);
     vi.advanceTimersByTime(500);
-    expect(sent).toEqual([{ thread: 't', seqs: [259] }, { thread: 't', seqs: [261] }]);
-    // Another thread heard nothing: its reactions wait.
-    outbox.flushThread('s:t', Infinity);
+    expect(sent).toEqual([{ thread: 't', seqs: [260] }, { thread: 't', seqs: [259] }, { thread: 't', seqs: [261] }]);
+    // Another thread sent nothing yet: its reactions wait.
     outbox.queue('s', [reacted('u', 1)]);
     endOfTurn();
-    expect(sent).toHaveLength(2);
+    expect(sent).toHaveLength(3);
   });
 
   it('[COAL-3] a message is in seq order even when commands arrive a little out of order', () => {

@@ -14,6 +14,9 @@
  * committed together (one group commit, or one after another in the serial queue) resume through
  * promise chains of different lengths, so a later seq can reach here a few microtasks before an
  * earlier one. By the end of the turn all of them are here, and one sorted message carries them.
+ *
+ * [CLUSTER-19] With several nodes each node's outbox also takes the other nodes' events of the
+ * thread (cluster/thread-stream.ts) and sends to its own readers only: one paced stream per node.
  */
 import { threadKey } from '../domain/thread-key.js';
 import type { ThreadEvent, ThreadEventType } from '@parley/protocol';
@@ -21,8 +24,8 @@ import type { ThreadEvent, ThreadEventType } from '@parley/protocol';
 /** Events that are frequent and small, and whose lateness by a tick nobody notices. */
 const coalesced: ReadonlySet<ThreadEventType> = new Set<ThreadEventType>(['comment.reacted', 'post.voted']);
 
-/** Threads whose last heard remote seq is remembered (CLUSTER-17): the oldest is forgotten past this. */
-const HEARD_KEPT = 10_000;
+/** Threads whose last sent seq is remembered (CLUSTER-17): the oldest is forgotten past this. */
+const SENT_KEPT = 10_000;
 
 /** `thread` is the thread KEY (`<site>:<id>`): rooms and batches are per site's thread. */
 export type SendThreadEvents = (thread: string, events: ThreadEvent[]) => void;
@@ -37,11 +40,12 @@ export class ThreadEventOutbox {
   private immediate: ReturnType<typeof setImmediate> | undefined;
   private closed = false;
   /**
-   * [CLUSTER-17] Per thread, the highest last seq of the messages heard from other nodes: an event
-   * of this node's below it reached the outbox after that message, so it must not wait. Bounded:
-   * the thread heard from least recently is forgotten past `HEARD_KEPT`.
+   * [CLUSTER-17] Per thread, the highest seq this outbox has sent: an event below it reached the
+   * outbox after a later one had left (another node's, handed over a Redis hop late; or a command
+   * of this node resumed late), so its readers already see the gap it fills and it must not wait.
+   * Bounded: the thread sent least recently is forgotten past `SENT_KEPT`.
    */
-  private readonly heard = new Map<string, number>();
+  private readonly sent = new Map<string, number>();
 
   constructor(
     private readonly send: SendThreadEvents,
@@ -97,30 +101,6 @@ export class ThreadEventOutbox {
     for (const [thread, events] of batches) this.emit(thread, events);
   }
 
-  /**
-   * [CLUSTER-16] Sends one thread's waiting events below seq `before` now, in this call (not at the
-   * end of the turn): another node's message of the thread, ending at `before`, is about to reach
-   * this node's readers. Later ones keep waiting (they do not make a gap). Nothing to send: nothing sent.
-   */
-  flushThread(thread: string, before = Infinity): void {
-    if (Number.isFinite(before) && before > (this.heard.get(thread) ?? 0)) {
-      this.heard.delete(thread);
-      if (this.heard.size >= HEARD_KEPT) this.heard.delete(this.heard.keys().next().value as string);
-      this.heard.set(thread, before);
-    }
-    const events = this.pending.get(thread);
-    if (!events) return;
-    const earlier = events.filter((event) => event.seq < before);
-    if (earlier.length === 0) return;
-    if (earlier.length < events.length) this.pending.set(thread, events.filter((event) => event.seq >= before));
-    else {
-      this.pending.delete(thread);
-      this.since.delete(thread);
-      this.urgent.delete(thread);
-    }
-    this.emit(thread, earlier);
-  }
-
   /** Sends what waits; later events go out as they come. */
   close(): void {
     this.closed = true;
@@ -139,18 +119,25 @@ export class ThreadEventOutbox {
   }
 
   /**
-   * [CLUSTER-17] Whether another node's later seq was heard before `events` got here: the seqs it
-   * jumped over are this node's, committed first but resumed late (a seq is taken in commit order,
-   * the broadcast after). Held for the room's wait they would be a gap outliving the widget's grace.
+   * [CLUSTER-17] Whether a later seq of the thread left before `events` got here. Held for the
+   * room's wait they would be a gap outliving the widget's grace (W-S11) at every reader.
    */
   private overtaken(thread: string, events: readonly ThreadEvent[]): boolean {
-    const heard = this.heard.get(thread);
-    return heard !== undefined && events.some((event) => event.seq < heard);
+    const sent = this.sent.get(thread);
+    return sent !== undefined && events.some((event) => event.seq < sent);
   }
 
   private emit(thread: string, events: ThreadEvent[]): void {
     // Commits are serial, but two commands' continuations may reach here a microtask apart.
+    if (events.length === 0) return;
     events.sort((a, b) => a.seq - b.seq);
+    const last = events[events.length - 1]!.seq;
+    const sent = this.sent.get(thread);
+    if (sent === undefined || last > sent) {
+      this.sent.delete(thread);
+      if (this.sent.size >= SENT_KEPT) this.sent.delete(this.sent.keys().next().value as string);
+      this.sent.set(thread, last);
+    }
     this.send(thread, events);
   }
 }

@@ -16,6 +16,11 @@ export interface InterServerEvents {
    * the answers, so a dead node delays nothing.
    */
   'parley:presence-ask': (key: string, socketIds: string[]) => void;
+  /**
+   * [CLUSTER-19] Thread events committed on the sending node (of one site, in commit order), at once:
+   * each node paces them with its own for its own readers (cluster/thread-stream.ts). Checked on arrival.
+   */
+  'parley:thread-events': (site: unknown, events: unknown) => void;
   /** A presence message for a thread's room (`thread:<key>`): each node sends it to its own sockets there, paced (PERF-7). */
   'parley:presence-relay': (room: string, change: PresenceChange) => void;
 }

@@ -1,8 +1,8 @@
 /**
- * [CLUSTER-16] Two real nodes over one PostgreSQL database (a fresh one per run) and one Redis (a
- * fresh key prefix), each holding reactions for a tick far longer than the test: a reaction held on
- * node A must not be overtaken for its readers by node B's comment, and must reach node B's readers
- * without waiting for A's tick — another node's message takes the held ones with it.
+ * [CLUSTER-19] Two real nodes over one PostgreSQL database (a fresh one per run) and one Redis (a
+ * fresh key prefix), each holding reactions for a tick far longer than the test: each node paces the
+ * whole cluster's events for its own readers, so a reaction held on node A is not overtaken by node
+ * B's comment for anyone, and every reader gets the messages one node would send.
  */
 import { randomBytes } from 'node:crypto';
 import type { CommentView, JoinResult, ThreadEvent } from '@parley/protocol';
@@ -11,12 +11,12 @@ import { testDatabase } from '../store/postgres/test-database.js';
 import { call, okData, rid, startTestServer, type ClientSocket, type TestServer } from '../test-helpers.js';
 import { dropRedisPrefixAfterTest, REDIS_URL, untilNodesSee } from './test-nodes.js';
 
-const { url: databaseUrl } = testDatabase('parley_hold');
+const { url: databaseUrl } = testDatabase('parley_stream');
 /** Far beyond the test's timeout: whatever arrives, arrived without the tick. */
 const LONG_TICK_MS = 30_000;
 
 async function twoNodes(): Promise<[TestServer, TestServer]> {
-  const redisPrefix = `parley-hold-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const redisPrefix = `parley-stream-${process.pid}-${randomBytes(3).toString('hex')}`;
   const shared = { dbPath: undefined, databaseUrl, redisUrl: REDIS_URL, redisPrefix, eventTickMs: LONG_TICK_MS };
   const a = await startTestServer({ ...shared, threads: ['hot'] });
   const b = await startTestServer({ ...shared, threads: [] });
@@ -34,7 +34,8 @@ async function reader(server: TestServer, sub: string): Promise<{ socket: Client
     state.frames.push(events.map(({ seq }) => seq));
     for (const { seq } of events) {
       state.arrived.push(seq);
-      if (seq > last + 1) state.gaps++;
+      // The thread keeps its seqs from test to test: the first one heard starts the count.
+      if (last > 0 && seq > last + 1) state.gaps++;
       last = Math.max(last, seq);
     }
   });
@@ -46,6 +47,18 @@ const until = async (done: () => boolean): Promise<void> => {
   for (let i = 0; i < 400 && !done(); i++) await new Promise((next) => setTimeout(next, 25));
 };
 
+/**
+ * The seqs `node` has heard from the other nodes (`parley:thread-events`). Listening after the
+ * server's own listener, so a seq seen here is in that node's outbox already.
+ */
+function handedTo(node: TestServer): number[] {
+  const seqs: number[] = [];
+  node.io.on('parley:thread-events', (_site, events) => {
+    for (const event of events as ThreadEvent[]) seqs.push(event.seq);
+  });
+  return seqs;
+}
+
 /** A reader and a writer on each node, and the writer on A's first comment, seen on both nodes. */
 async function firstComment(a: TestServer, b: TestServer) {
   const [onA, onB, writerA, writerB] = [await reader(a, 'ra'), await reader(b, 'rb'), await reader(a, 'wa'), await reader(b, 'wb')];
@@ -54,44 +67,45 @@ async function firstComment(a: TestServer, b: TestServer) {
   return { onA, onB, writerA, writerB, first };
 }
 
-describe('a reaction held on one node, a comment on another (integration)', () => {
-  it('[CLUSTER-16][COAL-2] another node\'s comment takes the held reaction with it: in order on its node, at once on the other', async () => {
+describe('one paced stream of a thread per node (integration)', () => {
+  it('[CLUSTER-19][CLUSTER-16][CLUSTER-18][COAL-2] a reaction held on node A and node B\'s comment: one message, in order, on both nodes', async () => {
     const [a, b] = await twoNodes();
+    const heardOnB = handedTo(b);
     const { onA, onB, writerA, writerB, first } = await firstComment(a, b);
     expect([onA.arrived, onB.arrived]).toEqual([[1], [1]]);
 
-    // Seq 2 waits on node A for its tick (30 s, COAL-1); seq 3 is a comment, sent by node B at once.
-    okData(await call(writerA.socket, 'comment:react', { requestId: rid(), thread: 'hot', commentId: first.comment.id, value: 'like' }));
+    // Seq 2 waits on both nodes for the tick (30 s, COAL-1): node A's own, and handed to node B at once.
+    const reaction = okData(await call<{ seq: number }>(writerA.socket, 'comment:react', { requestId: rid(), thread: 'hot', commentId: first.comment.id, value: 'like' }));
+    await until(() => heardOnB.includes(reaction.seq));
+    expect(heardOnB).toContain(reaction.seq);
+    // Seq 3 is a comment on node B: it leaves at once, with the held reaction ahead of it, on both nodes.
     okData(await call(writerB.socket, 'comment:post', { requestId: rid(), thread: 'hot', body: 'from B' }));
     await until(() => onA.arrived.length >= 3 && onB.arrived.length >= 3);
 
-    // Node A's held reaction rode in B's comment's message for its own readers (CLUSTER-18): one message, no gap.
-    expect(onA.arrived).toEqual([1, 2, 3]);
-    expect(onA.frames).toEqual([[1], [2, 3]]);
-    expect(onA.gaps).toBe(0);
-    // Node B's reader got the reaction long before A's tick: its gap closed by delivery, no rejoin needed.
-    expect(onB.arrived).toEqual([1, 3, 2]);
-    // The writers are readers too, one on each node: the same.
-    expect([writerA.arrived, writerB.arrived]).toEqual([[1, 2, 3], [1, 3, 2]]);
+    for (const state of [onA, onB, writerA, writerB]) {
+      expect(state.frames).toEqual([[1], [2, 3]]);
+      expect(state.gaps).toBe(0);
+    }
   }, 20_000);
 
-  it('[CLUSTER-16] a message carrying seqs on both sides of a held one takes it too: held 4 goes with 3 and 5', async () => {
+  it('[CLUSTER-19][CLUSTER-16] reactions held on both nodes, then a comment: every reader gets them all in the comment\'s message', async () => {
     const [a, b] = await twoNodes();
+    const [heardOnA, heardOnB] = [handedTo(a), handedTo(b)];
     const { onA, onB, writerA, writerB, first } = await firstComment(a, b);
     const secondA = await reader(a, 'wa2');
-    // Seqs 2 and 4 wait on node A (30 s tick), 3 on node B; B's comment (5) leaves at once with 3.
-    okData(await call(writerA.socket, 'comment:react', { requestId: rid(), thread: 'hot', commentId: first.comment.id, value: 'like' }));
-    okData(await call(writerB.socket, 'comment:react', { requestId: rid(), thread: 'hot', commentId: first.comment.id, value: 'like' }));
-    okData(await call(secondA.socket, 'comment:react', { requestId: rid(), thread: 'hot', commentId: first.comment.id, value: 'like' }));
+    // Seqs 2 and 4 are node A's reactions, 3 node B's; node B's comment (5) takes them all.
+    const react = async (socket: ClientSocket) =>
+      okData(await call<{ seq: number }>(socket, 'comment:react', { requestId: rid(), thread: 'hot', commentId: first.comment.id, value: 'like' })).seq;
+    const seqs = [await react(writerA.socket), await react(writerB.socket), await react(secondA.socket)];
+    await until(() => heardOnB.includes(seqs[0]!) && heardOnB.includes(seqs[2]!) && heardOnA.includes(seqs[1]!));
     okData(await call(writerB.socket, 'comment:post', { requestId: rid(), thread: 'hot', body: 'from B' }));
     await until(() => onA.arrived.length >= 5 && onB.arrived.length >= 5);
-    // B's message [3, 5] made node A send both 2 and 4, long before its tick: every reader has every seq.
     // (The thread kept its seqs from the test before: 1…5 here are counted from this test's first comment.)
-    const from = (seqs: number[]) => seqs.map((seq) => seq - first.seq + 1);
-    for (const state of [onA, onB, writerA, writerB]) expect(from(state.arrived).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5]);
-    // [CLUSTER-18] On node A, 2 and 4 rode in B's message: its readers got one message, in order.
-    expect(onA.frames.map(from)).toEqual([[1], [2, 3, 4, 5]]);
-    // Node B's readers got 2 and 4 through Redis, to the other nodes only (never twice).
-    expect(from(onB.arrived)).toEqual([1, 3, 5, 2, 4]);
+    const from = (arrived: number[]) => arrived.map((seq) => seq - first.seq + 1);
+    for (const state of [onA, onB, writerA, writerB, secondA]) {
+      expect(state.frames.map(from).slice(-1)).toEqual([[2, 3, 4, 5]]);
+      expect(state.gaps).toBe(0);
+    }
+    expect([onA.frames.length, onB.frames.length]).toEqual([2, 2]);
   }, 20_000);
 });
