@@ -145,6 +145,8 @@ async function startCluster(count: number, pinning: PinningState): Promise<Clust
 
 const behaviourOf = (config: BenchConfig): ReaderBehaviour => ({
   presence: true,
+  // As the widget: it always asks for riders (PRES-9), and since CLUSTER-19 a cluster's nodes honour it.
+  rides: true,
   signedInShare: config.signedInShare,
   typingShare: config.typingShare,
   typingSeconds: widgetCadence.typingSeconds,

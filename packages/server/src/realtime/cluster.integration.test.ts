@@ -9,17 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JoinResult } from '@parley/protocol';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { call, okData, startTestServer, type ClientSocket, type TestServer } from '../test-helpers.js';
+import { call, identity, okData, rid, startTestServer, type ClientSocket, type TestServer } from '../test-helpers.js';
+import type { PresenceTiming } from '../config.js';
 import { inProcessCluster } from './in-process-cluster.js';
 import { notesClient, presenceClient } from './test-clients.js';
 
 const THREAD = 'news/cluster';
 
-async function twoNodes(): Promise<[TestServer, TestServer]> {
+async function twoNodes(presence: PresenceTiming = { countEveryMs: 20, refreshMs: 200 }): Promise<[TestServer, TestServer]> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-cluster-'));
   const adapter = inProcessCluster();
   const dbPath = join(dir, 'parley.db');
-  const presence = { countEveryMs: 20, refreshMs: 200 };
   const a = await startTestServer({ dbPath, adapter, presence });
   const b = await startTestServer({ dbPath, adapter, presence });
   // Registered after the servers' own teardown, so it runs once they are closed.
@@ -61,6 +61,29 @@ describe('presence and notes across two nodes (integration, in-process cluster a
 
     ann.socket.disconnect();
     await bob.until((view) => view.readers === 2 && view.typists().length === 0);
+  });
+
+  it('[PRES-9][CLUSTER-19] on a cluster a node\'s due presence rides on its own thread:events, and reaches the other node\'s readers as presence:state', async () => {
+    // No presence tick within the test: whatever presence arrives rode, or was relayed from a ride.
+    const [a, b] = await twoNodes({ tickMs: 600_000, countEveryMs: 20, refreshMs: 600_000 });
+    const ann = presenceClient(await joined(a, 'ann'), THREAD, true);
+    const bob = presenceClient(await joined(b, 'bob'), THREAD, true);
+    okData(await ann.announce(null));
+    okData(await bob.announce({ parentId: null }));
+    await ann.sync();
+    await bob.sync();
+    expect([ann.ridden, bob.ridden, ann.messages, bob.messages].map((list) => list.length)).toEqual([0, 0, 0, 0]);
+
+    // A comment on node A: each node's outbox sends it to its own readers, each with its node's change riding.
+    okData(await a.dispatch(identity('poster'), 'comment:post', { requestId: rid(), thread: THREAD, body: 'carried on both nodes' }));
+    await ann.until((view) => view.readers === 2 && view.typists().some((t) => t.key === 'u:bob'));
+    await bob.until((view) => view.readers === 2);
+    // Each reader's own node rode; the other node's change came as presence:state (the relay).
+    expect(ann.ridden).toHaveLength(1);
+    expect(bob.ridden).toHaveLength(1);
+    expect(ann.ridden[0]!.node).not.toBe(bob.ridden[0]!.node);
+    expect(ann.messages.map((m) => m.node)).toEqual([bob.ridden[0]!.node]);
+    expect(bob.messages.map((m) => m.node)).toEqual([ann.ridden[0]!.node]);
   });
 
   it('[NOTES-7] notes written on one node reach readers on the other live and by sync from the shared store', async () => {

@@ -47,9 +47,14 @@ export class PacedRoom {
     this.local(room, change);
   }
 
-  /** [PRES-9] `change` to this node's readers of `room` that are not riders (never clustered). */
+  /** [PRES-9] `change` to this node's readers of `room` that are not riders. */
   emitToNonRiders(room: string, change: PresenceChange): void {
     this.local(room, change, true);
+  }
+
+  /** [PRES-9] `change` to the other nodes' readers of `room` only: this node's rode on its `thread:events`. */
+  relay(room: string, change: PresenceChange): void {
+    if (this.clustered) this.io.serverSideEmit('parley:presence-relay', room, change);
   }
 
   /** Whether a sliced message of `room` is in flight: a change now would overtake what waits. */

@@ -151,8 +151,8 @@ export class Presence {
   /** `presence:sync` [PRES-3]: the count and the typists, O(typists). */
   sync(caller: Caller, input: PresenceSyncInput): PresenceSnapshot {
     const { socket, key } = joinedSocket(caller, input.thread);
-    // [PRES-9] Never on a cluster: another node's thread:events would carry this node's presence.
-    if (input.rides === true && !this.options.clustered) void socket.join(RIDERS);
+    // [PRES-9] On a cluster too: each node's thread:events reach only its own readers (CLUSTER-19).
+    if (input.rides === true) void socket.join(RIDERS);
     if (this.options.clustered) {
       const asking = this.asks.get(key);
       if (asking) asking.push(socket.id);
@@ -181,12 +181,14 @@ export class Presence {
    * (DUR-3), or undefined. A room whose sockets here all ride takes its waiting change at once (the
    * frame goes anyway, so the gaps of PERF-4 do not apply); a room with some readers that do not
    * ride takes only a change that is due, which those readers get as a `presence:state` as today.
-   * Not while a sliced message is in flight (it would be overtaken), never on a cluster.
+   * Not while a sliced message is in flight (it would be overtaken). On a cluster only a change that
+   * is due rides, and the other nodes get it as before (`parley:presence-relay`): taken at every
+   * `thread:events`, it would reach their readers as a message of its own that often.
    */
   ride(key: string): PresenceChange | undefined {
     const room = this.rooms.get(key);
     const name = roomOfKey(key);
-    if (this.options.clustered || !room || room.empty || this.paced.busy(name)) return undefined;
+    if (!room || room.empty || this.paced.busy(name)) return undefined;
     const rooms = this.options.io.of('/').adapter.rooms;
     const riders = rooms.get(RIDERS);
     const sockets = rooms.get(name);
@@ -194,8 +196,10 @@ export class Presence {
     let others = 0;
     for (const id of sockets) if (!riders.has(id)) others++;
     if (others === sockets.size) return undefined;
-    const change = room.takeChange(this.node, this.now(), others === 0);
+    const clustered = this.options.clustered ?? false;
+    const change = room.takeChange(this.node, this.now(), others === 0 && !clustered);
     if (!change) return undefined;
+    if (clustered) this.paced.relay(name, change);
     if (others > 0) this.paced.emitToNonRiders(name, change);
     return withJson(change, JSON.stringify(change));
   }
