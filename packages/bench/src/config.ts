@@ -35,6 +35,8 @@ export interface BenchConfig {
   sustainedWriters: number;
   /** The same writers spread over this many client threads too (1: the one-thread row only). */
   sustainedThreads: number;
+  /** Posts a second offered on a fixed schedule over the writers' sockets (open loop; 0: no such row). */
+  sustainedRate: number;
   joinThreadComments: number;
   joinSamples: number;
   /** Join storm: readers arriving within `stormSeconds` at a thread of `joinThreadComments`. */
@@ -74,6 +76,7 @@ const fullRun: BenchConfig = {
   sustainedSeconds: 10,
   sustainedWriters: 200,
   sustainedThreads: 4,
+  sustainedRate: 5000,
   joinThreadComments: 10_000,
   joinSamples: 20,
   stormReaders: 5000,
@@ -97,6 +100,7 @@ const quickRun: BenchConfig = {
   hotSeconds: 5,
   drainSeconds: 10,
   sustainedSeconds: 3,
+  sustainedRate: 1000,
   joinThreadComments: 1000,
   joinSamples: 5,
   clusterReaders: [100, 200],
@@ -125,6 +129,7 @@ export const usage = `Usage: node dist/run.js [options]   (every option also rea
   --comments-per-second=2   --reactions-per-second=20
   --drain-seconds=20        grace for deliveries after the last write
   --sustained-seconds=10    --sustained-writers=200   --sustained-threads=4   (client threads of the second socket row)
+  --sustained-rate=5000     posts/s offered on a schedule over the same sockets (open loop; 0: no such row)
   --join-comments=10000     --join-samples=20
   --storm-readers=5000      --storm-seconds=10   (join storm at the join-comments thread)
   --idle-readers=10000      (memory per idle reader vs bare Socket.IO; heartbeat cost)
@@ -187,6 +192,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
     sustainedSeconds: number('sustained-seconds', base.sustainedSeconds),
     sustainedWriters: Math.round(number('sustained-writers', base.sustainedWriters)),
     sustainedThreads: Math.round(number('sustained-threads', base.sustainedThreads)),
+    sustainedRate: option('sustained-rate') === '0' ? 0 : number('sustained-rate', base.sustainedRate),
     joinThreadComments: Math.round(number('join-comments', base.joinThreadComments)),
     joinSamples: Math.round(number('join-samples', base.joinSamples)),
     stormReaders: Math.round(number('storm-readers', base.stormReaders)),
@@ -210,7 +216,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ben
 
 const knownFlags = new Set([
   'quick', 'readers', 'hot-runs', 'signed-in', 'typing', 'hot-seconds', 'comments-per-second', 'reactions-per-second', 'drain-seconds',
-  'sustained-seconds', 'sustained-writers', 'sustained-threads', 'join-comments', 'join-samples', 'batch', 'only', 'wait-quiet', 'help',
+  'sustained-seconds', 'sustained-writers', 'sustained-threads', 'sustained-rate', 'join-comments', 'join-samples', 'batch', 'only', 'wait-quiet', 'help',
   'cluster-readers', 'cluster-seconds', 'failover-readers',
   'storm-readers', 'storm-seconds', 'idle-readers', 'grown-transfers', 'grown-comments', 'grown-threads',
   'grown-rounds', 'grown-samples',

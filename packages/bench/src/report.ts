@@ -141,10 +141,17 @@ function slowestByQuarter(r: HotThreadResult): string[] {
 
 export function sustainedSection(result: SustainedPostsResult | null): string {
   if (!result) return '';
-  const { overSockets: s, overSocketThreads: t, inProcess: d, statements } = result;
-  const runs = [s, ...(t ? [t] : []), d];
+  const { overSockets: s, overSocketThreads: t, openLoop: o, inProcess: d, statements } = result;
+  // `openLoop` is absent from results written before it existed.
+  const runs = [s, ...(t ? [t] : []), ...(o ? [o] : []), d];
   const label = (run: SustainedRun): string =>
-    run.threads === 0 ? 'dispatch in-process' : run.threads === 1 ? 'socket.io, 1 client thread' : `socket.io, ${run.threads} client threads`;
+    run.offeredPerSecond !== undefined
+      ? `socket.io, ${count(run.offeredPerSecond)}/s offered (open loop)`
+      : run.threads === 0
+        ? 'dispatch in-process'
+        : run.threads === 1
+          ? 'socket.io, 1 client thread'
+          : `socket.io, ${run.threads} client threads`;
   const reference = referenceSustained();
   type Row = Pick<SustainedRun, 'perSecond' | 'latencyMs' | 'completed' | 'serverCpu' | 'errors'>;
   const goal = (run: Row): string =>
@@ -180,6 +187,13 @@ export function sustainedSection(result: SustainedPostsResult | null): string {
       ],
     ),
     "  CPU % is of the server's one core; time blocked in fsync is not CPU, so a run below 100% is waiting on the disk (or on the clients: client CPU % of the client core)",
+    ...(o
+      ? [
+          `  open loop: posts sent on a schedule whatever the acks do, each ack timed from when it was due (no coordinated omission); ` +
+            `the closed-loop rows' mean ack is their writers ÷ their rate by construction (${s.workers} ÷ 5,000/s = ${fixed((s.workers / 5000) * 1000, 0)} ms); ` +
+            `the client sent at worst ${ms(o.maxSendLagMs ?? 0)} ms behind its schedule`,
+        ]
+      : []),
     `  writer stalls (groups held for the WAL checkpoint to catch up, DUR-1) and WAL syncs off the loop (DUR-10): ${runs
       .map((run) => `${label(run)} ${run.catchUps ?? 0} (${fixed(run.catchUpMs ?? 0, 0)} ms), ${run.walSyncsPerSecond == null ? 'synced in COMMIT' : `${fixed(run.walSyncsPerSecond, 0)} syncs/s`}`)
       .join('; ')}`,

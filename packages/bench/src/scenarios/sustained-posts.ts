@@ -5,6 +5,9 @@
  *   - over sockets, every writer in this one client thread;
  *   - over sockets, the same writers spread over `sustainedThreads` client threads (the client core
  *     is shared either way; one thread's event loop can be the cap);
+ *   - over the first row's sockets, posts offered at `sustainedRate` a second on a fixed schedule
+ *     whatever the acks do (open-loop.ts): the ack latency at the goal's rate, as independent
+ *     readers would see it, where a closed loop's latency is its writer count ÷ its rate;
  *   - through `server.dispatch` in the server's own process — the store's and commands' ceiling.
  * For each: acked posts/s, ack p50/p99, server CPU µs per post, and writes per COMMIT. Then a short
  * in-process window with the store counting its statements: statements per post, and which.
@@ -15,6 +18,7 @@ import type { BenchConfig } from '../config.js';
 import type { ChildHandle } from '../child-handle.js';
 import { connectClient, request, type ParleySocket } from '../clients.js';
 import { cpuShare, runClosedLoop, type ClosedLoopResult, type CpuShare } from '../closed-loop.js';
+import { runOpenLoop, type OpenLoopResult } from '../open-loop.js';
 import type { PinningState } from '../cpu-pinning.js';
 import { probeDiskSyncRate, type DiskProbe } from '../disk-probe.js';
 import { waitForQuietMachine } from '../machine-load.js';
@@ -37,6 +41,9 @@ export interface SustainedRun extends ClosedLoopResult {
   catchUpMs: number;
   /** WAL syncs off the event loop a second (DUR-10); null when SQLite synced inside each COMMIT. */
   walSyncsPerSecond: number | null;
+  /** An open-loop row (open-loop.ts): the posts a second offered on a schedule, and the client's worst lag behind it. */
+  offeredPerSecond?: number;
+  maxSendLagMs?: number;
 }
 
 export interface StatementSample {
@@ -54,6 +61,8 @@ export interface SustainedPostsResult {
   overSockets: SustainedRun;
   /** The same writers over several client threads; null with `--sustained-threads=1`. */
   overSocketThreads: SustainedRun | null;
+  /** The same sockets, posts offered at `--sustained-rate` a second whatever the acks do; null with rate 0. */
+  openLoop: SustainedRun | null;
   inProcess: SustainedRun;
   statements: StatementSample;
   /** The disk's raw write+fdatasync rate just before and just after the runs. */
@@ -100,6 +109,19 @@ export async function runSustainedPosts(
         return ack.ok ? null : ack.error.code;
       }),
     );
+    let openLoop: SustainedRun | null = null;
+    if (config.sustainedRate > 0) {
+      await waitForQuietMachine(config.waitQuietSeconds, log);
+      log(`  ${config.sustainedRate} posts/s offered on a schedule over the same ${writers} sockets for ${config.sustainedSeconds} s (open loop)`);
+      openLoop = await measured(server, 1, log, 'open-loop', async () =>
+        runOpenLoop(writers, config.sustainedRate, config.sustainedSeconds, async (n) => {
+          const worker = n % writers;
+          const body = `Scheduled post ${n} from writer ${worker}: the store must fsync this before the ack.`;
+          const ack = await request(sockets[worker] as ParleySocket, 'comment:post', { requestId: `open-${worker}-${n}`, thread, body });
+          return ack.ok ? null : ack.error.code;
+        }),
+      );
+    }
     for (const socket of sockets.splice(0)) socket.close();
 
     let overSocketThreads: SustainedRun | null = null;
@@ -121,7 +143,7 @@ export async function runSustainedPosts(
 
     log('  statements per post: in-process writers for 2 s with the store counting (and timing) its statements');
     const statements = await countStatements(server, writers);
-    return { overSockets, overSocketThreads, inProcess, statements, diskBefore, diskAfter };
+    return { overSockets, overSocketThreads, openLoop, inProcess, statements, diskBefore, diskAfter };
   } finally {
     for (const socket of sockets) socket.close();
     await server.stop();
@@ -144,7 +166,7 @@ async function measured(
   threads: number,
   log: (line: string) => void,
   name: string,
-  loop: () => Promise<ClosedLoopResult>,
+  loop: () => Promise<ClosedLoopResult | OpenLoopResult>,
 ): Promise<SustainedRun> {
   const before = await server.call<StoreStats>('storeStats');
   const cpuBefore = await server.cpuUsage();
