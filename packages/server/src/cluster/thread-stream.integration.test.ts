@@ -8,18 +8,19 @@ import { randomBytes } from 'node:crypto';
 import type { CommentView, JoinResult, ThreadEvent } from '@parley/protocol';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { testDatabase } from '../store/postgres/test-database.js';
-import { call, okData, rid, startTestServer, type ClientSocket, type TestServer } from '../test-helpers.js';
+import { call, okData, rid, startTestServer, TEST_SITE, type ClientSocket, type TestServer } from '../test-helpers.js';
+import type { Logger } from '../logger.js';
 import { dropRedisPrefixAfterTest, REDIS_URL, untilNodesSee } from './test-nodes.js';
 
 const { url: databaseUrl } = testDatabase('parley_stream');
 /** Far beyond the test's timeout: whatever arrives, arrived without the tick. */
 const LONG_TICK_MS = 30_000;
 
-async function twoNodes(): Promise<[TestServer, TestServer]> {
+async function twoNodes(loggerOfB?: Logger): Promise<[TestServer, TestServer]> {
   const redisPrefix = `parley-stream-${process.pid}-${randomBytes(3).toString('hex')}`;
   const shared = { dbPath: undefined, databaseUrl, redisUrl: REDIS_URL, redisPrefix, eventTickMs: LONG_TICK_MS };
   const a = await startTestServer({ ...shared, threads: ['hot'] });
-  const b = await startTestServer({ ...shared, threads: [] });
+  const b = await startTestServer({ ...shared, threads: [], ...(loggerOfB && { logger: loggerOfB }) });
   dropRedisPrefixAfterTest(onTestFinished, redisPrefix);
   await untilNodesSee([a, b]);
   return [a, b];
@@ -107,5 +108,19 @@ describe('one paced stream of a thread per node (integration)', () => {
       expect(state.gaps).toBe(0);
     }
     expect([onA.frames.length, onB.frames.length]).toEqual([2, 2]);
+  }, 20_000);
+
+  it('[CLUSTER-19] another node\'s message of a shape this release does not know is logged and ignored; the stream goes on', async () => {
+    const errors: string[] = [];
+    const [a, b] = await twoNodes({ info: () => {}, warn: () => {}, error: (message) => void errors.push(message) });
+    const { onB, writerA, first } = await firstComment(a, b);
+    // A seq missing, a site that is not a string: neither reaches node B's outbox.
+    a.io.serverSideEmit('parley:thread-events', TEST_SITE, [{ type: 'comment.reacted', thread: 'hot' }]);
+    a.io.serverSideEmit('parley:thread-events', 42, [{ ...first.comment, seq: first.seq + 1 }]);
+    okData(await call(writerA.socket, 'comment:post', { requestId: rid(), thread: 'hot', body: 'after the noise' }));
+    await until(() => onB.arrived.length >= 2);
+    expect(onB.arrived).toEqual([first.seq, first.seq + 1]);
+    expect(onB.gaps).toBe(0);
+    expect(errors.filter((message) => message.includes('malformed'))).toHaveLength(2);
   }, 20_000);
 });
