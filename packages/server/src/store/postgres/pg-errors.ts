@@ -52,6 +52,20 @@ export type GateMode = 'ROW SHARE' | 'SHARE UPDATE EXCLUSIVE' | 'EXCLUSIVE';
 export const gateFor = (attempt: number, policy: GatePolicy): GateMode =>
   attempt > policy.aloneAfter ? 'EXCLUSIVE' : attempt > policy.turnsAfter ? 'SHARE UPDATE EXCLUSIVE' : 'ROW SHARE';
 
+/**
+ * [ST-28] What opens every write transaction: SERIALIZABLE, then no sequential scans for its
+ * statements, then the write gate in `gate`'s mode. SSI locks what a transaction read: a sequential
+ * scan locks the whole table, an index scan only the index pages and rows it visited. The planner
+ * picks a sequential scan for a table that is small (a new site's reading clocks, sessions,
+ * accounts): every write transaction that read it by key then conflicted with every other that
+ * wrote any row of it — two nodes' reading batches of disjoint readers included — and one of them
+ * ran again (measured: `read_clocks` and `read_sessions` held whole-table SIREAD locks through a
+ * cluster bench run). Statements on growing tables use indexes already (GROW-1); this keeps the
+ * small ones from being read whole.
+ */
+export const beginWrite = (gate: GateMode): string =>
+  `BEGIN ISOLATION LEVEL SERIALIZABLE; SET LOCAL enable_seqscan = off; LOCK TABLE write_gate IN ${gate} MODE`;
+
 /** Counts a run's gate in the store's figures: `losers` (the losers' turn) and `alone`. */
 export function countGate(stats: { losers: number; alone: number }, mode: GateMode): void {
   if (mode === 'EXCLUSIVE') stats.alone += 1;

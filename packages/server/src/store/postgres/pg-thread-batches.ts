@@ -33,7 +33,7 @@ import type { PostgresWriteStats } from './postgres-store.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import type { WriteTx } from '../types.js';
-import { countConflict, countGate, errorCode, gateFor, isRequestRace, isRetryable, type GateMode, type GatePolicy } from './pg-errors.js';
+import { beginWrite, countConflict, countGate, errorCode, gateFor, isRequestRace, isRetryable, type GateMode, type GatePolicy } from './pg-errors.js';
 import type { KnownAccounts } from './pg-known-accounts.js';
 import { inlineableValues, inlineStatement, lastOf, type Query } from './pg-statements.js';
 import { PostgresTx, type EarlyLook } from './postgres-tx.js';
@@ -250,7 +250,7 @@ export class ThreadBatches {
     const { stats } = this.host;
     const { client } = held;
     // The turn lock, then `COMMIT` ending the implicit block it ran in, so the SERIALIZABLE snapshot is taken after the wait (HOT-2).
-    const carry: string[] = [...(held.locked ? [] : [lockSql, 'COMMIT']), `BEGIN ISOLATION LEVEL SERIALIZABLE; LOCK TABLE write_gate IN ${gate} MODE`];
+    const carry: string[] = [...(held.locked ? [] : [lockSql, 'COMMIT']), beginWrite(gate)];
     /** How many of `carry`'s statements are not the current write's own (the prelude, the write before's tail). */
     let foreign = carry.length;
     let begun = false;

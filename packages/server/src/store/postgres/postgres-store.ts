@@ -4,7 +4,7 @@ import { writeScope } from '../write-scope.js';
 import { checkSchema, migrate } from './pg-migrate.js';
 import { pruneEvents, pruneRequests } from './pg-prune.js';
 import type { PostgresStoreOptions, PostgresWriteStats } from './pg-store-options.js';
-import { countConflict, countGate, errorCode, gateFor, isRequestRace, RETRYABLE, type GatePolicy } from './pg-errors.js';
+import { beginWrite, countConflict, countGate, errorCode, gateFor, isRequestRace, RETRYABLE, type GatePolicy } from './pg-errors.js';
 import { KnownAccounts } from './pg-known-accounts.js';
 import { ThreadBatches } from './pg-thread-batches.js';
 import { TREASURY_SHARDS } from './pg-migration-shard-claim.js';
@@ -266,7 +266,7 @@ export class PostgresStore implements Store {
     for (let attempt = 1; ; attempt++) {
       const gate = gateFor(attempt, this.gate);
       countGate(this.stats, gate);
-      const run = await this.once(`BEGIN ISOLATION LEVEL SERIALIZABLE; LOCK TABLE write_gate IN ${gate} MODE`, true, work, held, early);
+      const run = await this.once(beginWrite(gate), true, work, held, early);
       if (run.ok) return run.value;
       // A held connection in an unknown state cannot run again: it is destroyed, its lock with it.
       if (held?.broken) throw run.error;
