@@ -10,6 +10,12 @@ export interface ClusterStep {
   nodes: number;
   readers: number;
   joined: number;
+  /**
+   * Per node, the WebSocket frames a reader of it received a second in the window, by kind (thread,
+   * presence, economy, join, other): what a node's CPU per reader is spent on. Absent from results
+   * written before 2026-12-04.
+   */
+  framesPerReaderSecond?: Record<string, number>[];
   p50Ms: number | null;
   p99Ms: number | null;
   /** Share of comments × joined readers that arrived. */

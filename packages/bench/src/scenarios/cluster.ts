@@ -26,6 +26,7 @@ import type { BenchConfig } from '../config.js';
 import type { PinningState } from '../cpu-pinning.js';
 import { HotWriters } from '../hot-writers.js';
 import { waitForQuietMachine } from '../machine-load.js';
+import { TrafficKinds } from '../light-client.js';
 import { isSignedIn, ReaderFleet, widgetCadence, type ReaderBehaviour } from '../readers.js';
 import type { TokenRequest } from '../parley-child-api.js';
 import { benchSite, benchThreads } from '../targets.js';
@@ -211,6 +212,7 @@ async function measureStep(nodes: ChildHandle[], readers: number, config: BenchC
     const cpuBefore = await Promise.all(nodes.map((node) => node.cpuClock()));
     const storeBefore = await storeStats(nodes);
     const messagesBefore = fleets.map((fleet) => fleet.totals(0).messages);
+    const trafficBefore = fleets.map((fleet) => fleet.trafficSoFar());
     const clientBefore = process.cpuUsage();
     const started = performance.now();
     const hot = new HotWriters(writers.commenters, writers.reactors, thread, writers.pool, latency);
@@ -234,10 +236,16 @@ async function measureStep(nodes: ChildHandle[], readers: number, config: BenchC
     const nodeCpuUs = cpuAfter.map((after, n) => after.micros - cpuBefore[n]!.micros);
     const nodeSeconds = cpuAfter.map((after, n) => Math.max(1, after.atMs - cpuBefore[n]!.atMs) / 1000);
     const nodeMessages = fleets.map((fleet, n) => fleet.totals(0).messages - messagesBefore[n]!);
+    const framesPerReaderSecond = fleets.map((fleet, n) => {
+      const after = fleet.trafficSoFar();
+      const per = Math.max(1, fleet.size) * (windowMs / 1000);
+      return Object.fromEntries(TrafficKinds.map((kind, k) => [kind, ((after.messages[k] ?? 0) - (trafficBefore[n]!.messages[k] ?? 0)) / per]));
+    });
     const step: ClusterStep = {
       nodes: nodes.length,
       readers,
       joined,
+      framesPerReaderSecond,
       p50Ms: summary.p50,
       p99Ms: summary.p99,
       delivered: totals.comments * joined > 0 ? summary.count / (totals.comments * joined) : 0,
@@ -268,7 +276,8 @@ async function measureStep(nodes: ChildHandle[], readers: number, config: BenchC
       `  ${nodes.length} node(s), ${readers} readers (${joined} joined): p99 ${step.p99Ms?.toFixed(0) ?? '—'} ms, ` +
         `delivered ${(step.delivered * 100).toFixed(1)} %, lost ${lost} (late ${outOfOrder}, ${step.lateBeyondGrace} of them past the widget's 500 ms grace, longest hole ${step.longestHoleMs.toFixed(0)} ms; repeated ${step.repeated}, disconnected ${step.disconnected}; ` +
         `still on their way when all had the final seq ${totals.finalSeq}: ${pendingAtFinal}${pendingSeqs.length ? ` — seq×readers ${pendingSeqs.map(([seq, n]) => `${seq}×${n}`).join(' ')}` : ''}), ` +
-        `store ${step.store!.transactions} transactions, ${step.store!.retries} re-run${step.store!.retries > 0 ? ` (${topConflicts(storeBefore, storeAfter)})` : ''}, ${step.store!.losers} in the losers' turn, ${step.store!.alone} alone, acks p99 ${step.commentAckMs[1]?.toFixed(0) ?? '—'}/${step.reactionAckMs[1]?.toFixed(0) ?? '—'} ms ${JSON.stringify(totals.errors)}, node CPU ${step.nodeCpuPercent.map((p) => p.toFixed(0)).join(' + ')} %, client ${step.clientCpuPercent.toFixed(0)} %`,
+        `store ${step.store!.transactions} transactions, ${step.store!.retries} re-run${step.store!.retries > 0 ? ` (${topConflicts(storeBefore, storeAfter)})` : ''}, ${step.store!.losers} in the losers' turn, ${step.store!.alone} alone, acks p99 ${step.commentAckMs[1]?.toFixed(0) ?? '—'}/${step.reactionAckMs[1]?.toFixed(0) ?? '—'} ms ${JSON.stringify(totals.errors)}, node CPU ${step.nodeCpuPercent.map((p) => p.toFixed(0)).join(' + ')} %, client ${step.clientCpuPercent.toFixed(0)} %; ` +
+        `frames a reader a second ${framesPerReaderSecond.map((kinds) => Object.entries(kinds).filter(([, n]) => n >= 0.005).map(([kind, n]) => `${kind} ${n.toFixed(2)}`).join(', ')).join(' | ')}`,
     );
     return step;
   } finally {
