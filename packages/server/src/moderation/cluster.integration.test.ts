@@ -22,9 +22,10 @@ async function twoNodes(): Promise<[TestServer, TestServer]> {
     redisPrefix,
     sites: [{ id: TEST_SITE, secret: TEST_SECRET, origins: ['same-origin'], adminKey: ADMIN_KEY, premoderation: { belowLevel: 10 } }],
   };
+  // Before the servers: onTestFinished runs last-registered first, so the files go once both are closed.
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   const a = await startTestServer(options);
   const b = await startTestServer({ ...options, threads: [] });
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   dropRedisPrefixAfterTest(onTestFinished, redisPrefix);
   await untilNodesSee([a, b]);
   return [a, b];

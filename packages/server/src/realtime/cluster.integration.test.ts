@@ -20,10 +20,11 @@ async function twoNodes(presence: PresenceTiming = { countEveryMs: 20, refreshMs
   const dir = mkdtempSync(join(tmpdir(), 'parley-cluster-'));
   const adapter = inProcessCluster();
   const dbPath = join(dir, 'parley.db');
+  // Registered before the servers' own teardown: onTestFinished runs last-registered first, so this
+  // runs once both are closed (registered after them, it raced their last writes: ENOTEMPTY).
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   const a = await startTestServer({ dbPath, adapter, presence });
   const b = await startTestServer({ dbPath, adapter, presence });
-  // Registered after the servers' own teardown, so it runs once they are closed.
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   // Heartbeats tell each node the other exists; fetchSockets() waits for every known node.
   await until(async () => (await a.io.of('/').adapter.serverCount()) === 2 && (await b.io.of('/').adapter.serverCount()) === 2);
   return [a, b];
