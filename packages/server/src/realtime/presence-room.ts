@@ -19,6 +19,21 @@ export function presenceGapMs(readers: number): number {
   return readers <= 2000 ? readers : Math.min(4000, 2000 + (readers - 2000) / 4);
 }
 
+/**
+ * [PRES-10] On a cluster, how much longer than its gap a due change of a room whose sockets on the
+ * node all ride may wait for a `thread:events` to carry it: its gap, at most a second.
+ */
+export function rideGraceMs(readers: number): number {
+  return Math.min(presenceGapMs(readers), 1000);
+}
+
+/** [PRES-10] Whether a change due since `lastSentAt` may still wait to ride (due, and inside its grace). */
+export function mayWaitToRide(readers: number, lastSentAt: number, now: number): boolean {
+  const gap = presenceGapMs(readers);
+  const since = now - lastSentAt;
+  return gap > 0 && since >= gap && since < gap + rideGraceMs(readers);
+}
+
 export function presenceCountGapMs(readers: number, countEveryMs: number): number {
   return Math.max(countEveryMs, Math.min(5000, readers / 2));
 }

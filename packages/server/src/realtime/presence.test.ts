@@ -3,7 +3,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../logger.js';
 import { call, identity, okData, startTestServer } from '../test-helpers.js';
 import { loneRefreshDue, Presence, refreshDue } from './presence.js';
-import { presenceCountGapMs, presenceGapMs, ThreadPresence } from './presence-room.js';
+import { mayWaitToRide, presenceCountGapMs, presenceGapMs, rideGraceMs, ThreadPresence } from './presence-room.js';
 import { presenceClient } from './test-clients.js';
 
 const THREAD = 'p1';
@@ -122,5 +122,19 @@ describe('ThreadPresence', () => {
     // Skipped once (it spoke just after the last refresh), due at the next: under the widget's 30 s.
     expect(loneRefreshDue(1, refresh, refresh, 100) || loneRefreshDue(1, 2 * refresh, refresh, 100)).toBe(true);
     expect(2 * refresh).toBeLessThan(RealtimeLimits.presenceTimeoutMs);
+  });
+});
+
+describe('[PRES-10] a cluster node\'s due change waits a little for a thread:events to ride on', () => {
+  it('[PRES-10] waits only once due, and at most its gap (a second at most) longer; a small room never waits', () => {
+    const readers = 2000; // a gap of 2 s (PERF-4)
+    const gap = presenceGapMs(readers);
+    expect(rideGraceMs(readers)).toBe(1000);
+    expect(mayWaitToRide(readers, 0, gap - 1)).toBe(false); // not due: the tick sends nothing anyway
+    expect(mayWaitToRide(readers, 0, gap)).toBe(true);
+    expect(mayWaitToRide(readers, 0, gap + 999)).toBe(true);
+    expect(mayWaitToRide(readers, 0, gap + 1000)).toBe(false); // the grace is over: it goes alone
+    expect(rideGraceMs(500)).toBe(presenceGapMs(500));
+    for (const now of [0, 1, 5000]) expect(mayWaitToRide(100, 0, now)).toBe(false); // no gap, no wait
   });
 });

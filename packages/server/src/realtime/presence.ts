@@ -30,7 +30,7 @@ import { ParleyError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { TokenBuckets } from '../transport/rate-limit.js';
 import { roomOfKey, type Caller, type ParleyIo, type ParleySocket } from '../transport/types.js';
-import { ThreadPresence } from './presence-room.js';
+import { mayWaitToRide, ThreadPresence } from './presence-room.js';
 import { withJson } from '../domain/encoded-json.js';
 import { PacedRoom, RIDERS } from './paced-room.js';
 
@@ -170,6 +170,8 @@ export class Presence {
     }
     this.asks.clear();
     for (const [key, room] of this.rooms) {
+      // [PRES-10] On a cluster only a due change rides (PRES-9): where every socket here rides, it waits a little for a thread:events.
+      if (!all && this.options.clustered && mayWaitToRide(room.readers, room.lastSentAt, now) && this.allRide(roomOfKey(key))) continue;
       const change = room.takeChange(this.node, now);
       if (change) this.paced.emit(roomOfKey(key), change);
       if (room.empty && !room.pendingCount) this.rooms.delete(key);
@@ -202,6 +204,16 @@ export class Presence {
     if (clustered) this.paced.relay(name, change);
     if (others > 0) this.paced.emitToNonRiders(name, change);
     return withJson(change, JSON.stringify(change));
+  }
+
+  /** Whether every socket of `room` on this node takes presence riding on `thread:events` (none: false). */
+  private allRide(room: string): boolean {
+    const rooms = this.options.io.of('/').adapter.rooms;
+    const riders = rooms.get(RIDERS);
+    const sockets = rooms.get(room);
+    if (!riders || !sockets || sockets.size === 0) return false;
+    for (const id of sockets) if (!riders.has(id)) return false;
+    return true;
   }
 
   private leave(socketId: string, key: string): void {
