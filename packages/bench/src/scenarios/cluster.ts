@@ -26,10 +26,10 @@ import type { BenchConfig } from '../config.js';
 import type { PinningState } from '../cpu-pinning.js';
 import { HotWriters } from '../hot-writers.js';
 import { waitForQuietMachine } from '../machine-load.js';
-import { TrafficKinds } from '../light-client.js';
 import { isSignedIn, ReaderFleet, widgetCadence, type ReaderBehaviour } from '../readers.js';
 import type { TokenRequest } from '../parley-child-api.js';
 import { benchSite, benchThreads } from '../targets.js';
+import { trafficPerReaderPerSecond } from './hot-thread.js';
 import { projectCluster, targetP99Ms, type ClusterFailover, type ClusterResult, type ClusterStep } from './cluster-report.js';
 
 export { clusterSection, type ClusterResult } from './cluster-report.js';
@@ -237,9 +237,8 @@ async function measureStep(nodes: ChildHandle[], readers: number, config: BenchC
     const nodeSeconds = cpuAfter.map((after, n) => Math.max(1, after.atMs - cpuBefore[n]!.atMs) / 1000);
     const nodeMessages = fleets.map((fleet, n) => fleet.totals(0).messages - messagesBefore[n]!);
     const framesPerReaderSecond = fleets.map((fleet, n) => {
-      const after = fleet.trafficSoFar();
-      const per = Math.max(1, fleet.size) * (windowMs / 1000);
-      return Object.fromEntries(TrafficKinds.map((kind, k) => [kind, ((after.messages[k] ?? 0) - (trafficBefore[n]!.messages[k] ?? 0)) / per]));
+      const { byKind } = trafficPerReaderPerSecond(trafficBefore[n]!, fleet.trafficSoFar(), Math.max(1, fleet.size), windowMs / 1000);
+      return Object.fromEntries(Object.entries(byKind).map(([kind, { messages }]) => [kind, messages]));
     });
     const step: ClusterStep = {
       nodes: nodes.length,

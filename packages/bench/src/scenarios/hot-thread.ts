@@ -252,7 +252,7 @@ async function readerTokensFor(target: ServerUnderTest, server: ChildHandle, cou
   return tokens;
 }
 
-function trafficPerReaderPerSecond(before: TrafficSnapshot, after: TrafficSnapshot, readers: number, seconds: number): ReaderTraffic {
+export function trafficPerReaderPerSecond(before: TrafficSnapshot, after: TrafficSnapshot, readers: number, seconds: number): ReaderTraffic {
   const per = (value: number): number => (readers > 0 && seconds > 0 ? value / readers / seconds : 0);
   const byKind = {} as ReaderTraffic['byKind'];
   let messages = 0;

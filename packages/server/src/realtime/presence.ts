@@ -171,7 +171,7 @@ export class Presence {
     this.asks.clear();
     for (const [key, room] of this.rooms) {
       // [PRES-10] On a cluster only a due change rides (PRES-9): where every socket here rides, it waits a little for a thread:events.
-      if (!all && this.options.clustered && mayWaitToRide(room.readers, room.lastSentAt, now) && this.allRide(roomOfKey(key))) continue;
+      if (!all && this.options.clustered && mayWaitToRide(room.readers, room.lastSentAt, now) && this.nonRiders(roomOfKey(key)) === 0) continue;
       const change = room.takeChange(this.node, now);
       if (change) this.paced.emit(roomOfKey(key), change);
       if (room.empty && !room.pendingCount) this.rooms.delete(key);
@@ -191,13 +191,8 @@ export class Presence {
     const room = this.rooms.get(key);
     const name = roomOfKey(key);
     if (!room || room.empty || this.paced.busy(name)) return undefined;
-    const rooms = this.options.io.of('/').adapter.rooms;
-    const riders = rooms.get(RIDERS);
-    const sockets = rooms.get(name);
-    if (!riders || !sockets) return undefined;
-    let others = 0;
-    for (const id of sockets) if (!riders.has(id)) others++;
-    if (others === sockets.size) return undefined;
+    const others = this.nonRiders(name);
+    if (others === null) return undefined;
     const clustered = this.options.clustered ?? false;
     const change = room.takeChange(this.node, this.now(), others === 0 && !clustered);
     if (!change) return undefined;
@@ -206,14 +201,15 @@ export class Presence {
     return withJson(change, JSON.stringify(change));
   }
 
-  /** Whether every socket of `room` on this node takes presence riding on `thread:events` (none: false). */
-  private allRide(room: string): boolean {
+  /** How many sockets of `room` on this node do not ride (PRES-9); null when none of them rides. */
+  private nonRiders(room: string): number | null {
     const rooms = this.options.io.of('/').adapter.rooms;
     const riders = rooms.get(RIDERS);
     const sockets = rooms.get(room);
-    if (!riders || !sockets || sockets.size === 0) return false;
-    for (const id of sockets) if (!riders.has(id)) return false;
-    return true;
+    if (!riders || !sockets || sockets.size === 0) return null;
+    let others = 0;
+    for (const id of sockets) if (!riders.has(id)) others++;
+    return others === sockets.size ? null : others;
   }
 
   private leave(socketId: string, key: string): void {
